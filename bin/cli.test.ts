@@ -1,0 +1,124 @@
+// The command line end to end, through the real `bin/assetbook.mjs` in a child process.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DuckDBInstance } from "@duckdb/node-api";
+
+const root = path.resolve(import.meta.dirname, "..");
+const bin = path.join(root, "bin", "assetbook.mjs");
+let dir: string;
+
+function assetbook(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function tableRows(db: string, sql: string) {
+  const instance = await DuckDBInstance.create(db, { access_mode: "READ_ONLY" });
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(sql)).getRowObjectsJson();
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "assetbook-cli-"));
+  fs.cpSync(path.join(root, "notebooks"), path.join(dir, "notebooks"), { recursive: true });
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("assetbook check", () => {
+  it("passes the example notebooks", () => {
+    const r = assetbook("check", "notebooks/rides.md", "notebooks/shop.md");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("notebooks/shop.md: 5 assets");
+  });
+
+  it("names the cycle, the file and the lines, and exits non-zero", () => {
+    const file = path.join(dir, "cycle.md");
+    fs.writeFileSync(file, "# Cycle\n\n```sql a\nselect * from b\n```\n\n```sql b\nselect * from a\n```\n");
+    const r = assetbook("check", "cycle.md");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cycle.md:3:1 cell "a": cycle: a (line 3) -> b (line 7) -> a');
+  });
+});
+
+describe("assetbook run", () => {
+  it("creates the tables of the SQL example, and a second run replaces them", async () => {
+    const first = assetbook("run", "notebooks/shop.md", "--db", "data/dev.duckdb");
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/OK {3}orders \(sql\) 20,000 rows/);
+    expect(first.stdout).toContain("Done: 5 succeeded, 0 failed, 0 skipped");
+    const db = path.join(dir, "data", "dev.duckdb");
+    const counts = "select (select count(*) from customers) c, (select count(*) from orders) o, (select count(*) from top_customers) t";
+    expect(await tableRows(db, counts)).toEqual([{ c: "500", o: "20000", t: "10" }]);
+
+    const second = assetbook("run", "notebooks/shop.md", "--db", "data/dev.duckdb", "--select", "orders+");
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain("4 assets (orders, daily_revenue, top_customers, revenue_per_day)");
+    expect(await tableRows(db, counts)).toEqual([{ c: "500", o: "20000", t: "10" }]);
+    const runs = await tableRows(db, "select count(distinct run_id) as runs, count(*) as records from _assetbook.materializations");
+    expect(runs).toEqual([{ runs: "2", records: "9" }]);
+  });
+
+  it("reports extract cells as not yet supported by name and exits non-zero", () => {
+    const r = assetbook("run", "notebooks/rides.md", "--db", "data/rides.duckdb");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('cell "activities": extract cells are not yet supported');
+  });
+
+  it("rejects an unknown selection with a suggestion", () => {
+    const r = assetbook("run", "notebooks/shop.md", "--db", "data/dev.duckdb", "--select", "order+");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown asset "order"');
+  });
+
+  it("a failing check keeps the old table and skips what is below, with exit 1", async () => {
+    const nb = path.join(dir, "fail.md");
+    const write = (filter: string) =>
+      fs.writeFileSync(nb, `\`\`\`sql base\n-- checks: not_null(x)\nselect * from range(5) t(x) ${filter}\n\`\`\`\n\n\`\`\`sql below\nselect count(*) n from base\n\`\`\`\n`);
+    write("");
+    expect(assetbook("run", "fail.md", "--db", "data/fail.duckdb").code).toBe(0);
+    write("union all select null");
+    const r = assetbook("run", "fail.md", "--db", "data/fail.duckdb");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("FAIL base (sql)");
+    expect(r.stdout).toContain('SKIP below (sql): upstream "base" failed');
+    expect(await tableRows(path.join(dir, "data", "fail.duckdb"), "select count(*) n from base")).toEqual([{ n: "5" }]);
+  });
+});
+
+describe("assetbook fmt", () => {
+  it("--check fails on a non-canonical file without touching it; fmt then rewrites it", () => {
+    const file = path.join(dir, "messy.md");
+    const messy = "---\ntitle: Messy\n---\n\n\n\nSome prose.   \n\n```sql one\nselect 1 as x\n```\n";
+    fs.writeFileSync(file, messy);
+    const check = assetbook("fmt", "--check", "messy.md");
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain("messy.md: not in canonical form");
+    expect(fs.readFileSync(file, "utf8")).toBe(messy);
+    expect(assetbook("fmt", "messy.md").code).toBe(0);
+    expect(fs.readFileSync(file, "utf8")).toBe("---\ntitle: Messy\n---\n\nSome prose.\n\n```sql one\nselect 1 as x\n```\n");
+    expect(assetbook("fmt", "--check", "messy.md").code).toBe(0);
+  });
+
+  it("refuses to rewrite a notebook with errors", () => {
+    const file = path.join(dir, "bad.md");
+    const bad = "```sql one\n-- checks: nul_not(x)\nselect 1 as x\n```\n\n\n";
+    fs.writeFileSync(file, bad);
+    const r = assetbook("fmt", "bad.md");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('bad.md:2:12 cell "one": checks: unknown check "nul_not"');
+    expect(fs.readFileSync(file, "utf8")).toBe(bad);
+  });
+
+  it("the example notebooks are canonical", () => {
+    expect(assetbook("fmt", "--check", "notebooks/rides.md", "notebooks/shop.md").code).toBe(0);
+  });
+});

@@ -1,0 +1,176 @@
+// The `assetbook` command line: check, run and fmt notebooks from a terminal.
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { SelectionError } from "../lib/graph";
+import { NodeSqlReferenceParser } from "../lib/graph/sql-refs-node";
+import { prepareNotebook, planNotebook } from "../lib/engine/prepare";
+import { runPlan } from "../lib/engine/run";
+import { formatNotebook, parseNotebook } from "../lib/notebook";
+import { formatIssue, type NotebookIssue } from "../lib/notebook/types";
+import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
+import { dim, formatSummary, green, progressPrinter, red } from "./format";
+
+const USAGE = `Usage:
+  assetbook check [NOTEBOOK...]                     parse, validate and build the graph; runs nothing
+  assetbook run NOTEBOOK [--db FILE] [--select SEL] [--data-dir DIR]
+                                                    materialize the selected assets in graph order
+  assetbook fmt [--check] [NOTEBOOK...]             rewrite notebooks in canonical form
+
+  check and fmt take every notebooks/*.md when no notebook is named.
+
+  --db FILE        DuckDB file to materialize into (default: data/dev.duckdb)
+  --select SEL     name, name+ (and below), +name (and above), +name+; several separated by spaces or commas
+  --data-dir DIR   directory that SQL may read files from (default: data/)`;
+
+type Out = (line: string) => void;
+
+export async function main(argv: string[], out: Out = console.log, err: Out = console.error): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "check":
+        return await check(rest, out, err);
+      case "run":
+        return await run(rest, out, err);
+      case "fmt":
+        return fmt(rest, out, err);
+      case "help":
+      case "--help":
+      case "-h":
+        out(USAGE);
+        return 0;
+      default:
+        err(command ? `assetbook: unknown command "${command}"\n\n${USAGE}` : USAGE);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof SelectionError) {
+      err(`assetbook ${command}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+class UsageError extends Error {}
+
+function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function readNotebook(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    throw new UsageError(`cannot read ${file}`);
+  }
+}
+
+/** With no notebook named, `check` and `fmt` take every `notebooks/*.md`. */
+function notebooksOrDefault(named: string[]): string[] {
+  if (named.length > 0) return named;
+  const dir = "notebooks";
+  const found = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".md")).sort() : [];
+  if (found.length === 0) throw new UsageError("name at least one notebook (no notebooks/*.md here)");
+  return found.map((f) => path.join(dir, f));
+}
+
+function printIssues(issues: NotebookIssue[], err: Out): void {
+  for (const issue of issues) err(red(formatIssue(issue)));
+  err(red(`${issues.length} problem${issues.length === 1 ? "" : "s"} found`));
+}
+
+async function withParser<T>(fn: (parser: NodeSqlReferenceParser) => Promise<T>): Promise<T> {
+  const parser = await NodeSqlReferenceParser.create();
+  try {
+    return await fn(parser);
+  } finally {
+    parser.close();
+  }
+}
+
+async function check(args: string[], out: Out, err: Out): Promise<number> {
+  const positionals = notebooksOrDefault(parse(args, {}).positionals);
+  return withParser(async (parser) => {
+    let failed = 0;
+    for (const file of positionals) {
+      const prepared = await prepareNotebook(readNotebook(file), file, parser);
+      if (!prepared.ok) {
+        printIssues(prepared.issues, err);
+        failed++;
+        continue;
+      }
+      const order = prepared.graph.topoOrder();
+      out(`${green("ok")} ${file}: ${order.length} asset${order.length === 1 ? "" : "s"} ${dim(order.join(" -> "))}`);
+    }
+    return failed > 0 ? 1 : 0;
+  });
+}
+
+async function run(args: string[], out: Out, err: Out): Promise<number> {
+  const { positionals, values } = parse(args, {
+    db: { type: "string", default: path.join("data", "dev.duckdb") },
+    select: { type: "string" },
+    "data-dir": { type: "string", default: "data" },
+  });
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) throw new UsageError("name exactly one notebook");
+  const db = String(values.db);
+  const dataDir = path.resolve(String(values["data-dir"]));
+  const selection = typeof values.select === "string" ? values.select : undefined;
+  const prepared = await withParser((parser) => prepareNotebook(readNotebook(file), file, parser));
+  if (!prepared.ok) {
+    printIssues(prepared.issues, err);
+    return 1;
+  }
+  const plan = planNotebook(prepared.notebook, prepared.graph, selection);
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(path.dirname(path.resolve(db)), { recursive: true });
+  const warehouse = await openDuckDbWarehouse({ path: db, dataDir });
+  try {
+    out(dim(`${file} -> ${db}`));
+    const summary = await runPlan({ warehouse, plan, onEvent: progressPrinter(out) });
+    out(formatSummary(summary));
+    return summary.ok ? 0 : 1;
+  } finally {
+    await warehouse.close();
+  }
+}
+
+function fmt(args: string[], out: Out, err: Out): number {
+  const { positionals: named, values } = parse(args, { check: { type: "boolean", default: false } });
+  const positionals = notebooksOrDefault(named);
+  let status = 0;
+  for (const file of positionals) {
+    const text = readNotebook(file);
+    // Only a notebook that parses is rewritten: formatting must never hide or move an error.
+    const parsed = parseNotebook(text, file);
+    const formatted = formatNotebook(text, file);
+    if (!parsed.ok || !formatted.ok) {
+      printIssues(parsed.ok ? (formatted.ok ? [] : formatted.issues) : parsed.issues, err);
+      status = 1;
+      continue;
+    }
+    if (formatted.text === text) continue;
+    if (values.check) {
+      err(`${file}: not in canonical form (run: assetbook fmt ${file})`);
+      status = 1;
+    } else {
+      writeAtomically(file, formatted.text);
+      out(`formatted ${file}`);
+    }
+  }
+  return status;
+}
+
+/** Write beside the file, then rename over it: a crash never leaves half a notebook. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}

@@ -1,0 +1,67 @@
+// Terminal presentation of engine events: one line per asset, then a summary.
+import type { AssetOutcome, RunEvent, RunSummary } from "../lib/engine/events";
+
+const useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const paint = (code: number) => (s: string) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : s);
+export const green = paint(32);
+export const red = paint(31);
+export const yellow = paint(33);
+export const dim = paint(2);
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(0)}ms` : `${(ms / 1000).toFixed(2)}s`;
+}
+
+function checksSummary(o: AssetOutcome): string {
+  if (o.checks.length === 0) return "";
+  const passed = o.checks.filter((c) => c.passed).length;
+  const warned = o.checks.filter((c) => !c.passed && c.severity === "warn");
+  const warnText = warned.length > 0 ? yellow(`, warn: ${warned.map((c) => c.check).join(", ")}`) : "";
+  return `, checks ${passed}/${o.checks.length} passed${warnText}`;
+}
+
+export function formatOutcome(o: AssetOutcome): string {
+  switch (o.status) {
+    case "succeeded":
+      return `${green("OK  ")} ${o.asset} ${dim(`(${o.kind})`)} ${(o.rows ?? 0).toLocaleString("en")} rows in ${seconds(o.durationMs)}${checksSummary(o)}`;
+    case "failed":
+      return `${red("FAIL")} ${o.asset} ${dim(`(${o.kind})`)} after ${seconds(o.durationMs)}: ${o.reason ?? "unknown error"}${checksSummary(o)}`;
+    case "skipped":
+      return `${yellow("SKIP")} ${o.asset} ${dim(`(${o.kind})`)}: ${o.reason ?? ""}`;
+    case "unsupported":
+      return `${yellow("TODO")} ${o.asset} ${dim(`(${o.kind})`)}: cell "${o.asset}": ${o.reason ?? "not supported"}`;
+    default: {
+      const unreachable: never = o.status;
+      throw new Error(`unknown status ${String(unreachable)}`);
+    }
+  }
+}
+
+export function progressPrinter(write: (line: string) => void): (e: RunEvent) => void {
+  return (e) => {
+    switch (e.type) {
+      case "run_started":
+        write(dim(`run ${e.runId}: ${e.assets.length} asset${e.assets.length === 1 ? "" : "s"} (${e.assets.join(", ")})`));
+        return;
+      case "asset_started":
+        return;
+      case "asset_finished":
+        write(formatOutcome(e.outcome));
+        return;
+      case "run_finished":
+        return;
+      default: {
+        const unreachable: never = e;
+        throw new Error(`unknown event ${JSON.stringify(unreachable)}`);
+      }
+    }
+  };
+}
+
+export function formatSummary(s: RunSummary): string {
+  const count = (status: AssetOutcome["status"]) => s.outcomes.filter((o) => o.status === status).length;
+  const parts = [`${count("succeeded")} succeeded`, `${count("failed")} failed`, `${count("skipped")} skipped`];
+  if (count("unsupported") > 0) parts.push(`${count("unsupported")} not yet supported`);
+  const line = `${parts.join(", ")} in ${seconds(s.durationMs)}`;
+  return s.ok ? green(`Done: ${line}`) : red(`Not done: ${line}`);
+}

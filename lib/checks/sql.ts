@@ -1,0 +1,84 @@
+// Each check becomes one query that returns the failing rows of a table; a check
+// passes when that query returns none. Backend-neutral SQL (DuckDB and PostgreSQL).
+import type { Check } from "../notebook/types";
+import { quoteIdent, quoteLiteral } from "../warehouse/types";
+
+function literal(value: string | number | boolean): string {
+  if (typeof value === "string") return quoteLiteral(value);
+  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+  return String(value);
+}
+
+/** SQL that selects the rows of `table` violating `check`. */
+export function failingRowsSql(check: Check, table: string): string {
+  const t = quoteIdent(table);
+  switch (check.type) {
+    case "not_null":
+      return `SELECT * FROM ${t} WHERE ${quoteIdent(check.column)} IS NULL`;
+    case "unique": {
+      const cols = check.columns.map(quoteIdent).join(", ");
+      return `SELECT ${cols}, count(*) AS occurrences FROM ${t} GROUP BY ${cols} HAVING count(*) > 1`;
+    }
+    case "accepted_values": {
+      const c = quoteIdent(check.column);
+      return `SELECT * FROM ${t} WHERE ${c} IS NOT NULL AND ${c} NOT IN (${check.values.map(literal).join(", ")})`;
+    }
+    case "relationships": {
+      const c = quoteIdent(check.column);
+      const toCol = quoteIdent(check.toColumn);
+      return (
+        `SELECT child.* FROM ${t} AS child WHERE child.${c} IS NOT NULL AND NOT EXISTS ` +
+        `(SELECT 1 FROM ${quoteIdent(check.to)} AS parent WHERE parent.${toCol} = child.${c})`
+      );
+    }
+    case "row_count": {
+      const bounds: string[] = [];
+      if (check.min !== undefined) bounds.push(`count(*) < ${check.min}`);
+      if (check.max !== undefined) bounds.push(`count(*) > ${check.max}`);
+      const having = bounds.length > 0 ? bounds.join(" OR ") : "FALSE";
+      return `SELECT count(*) AS row_count FROM ${t} HAVING ${having}`;
+    }
+    case "freshness": {
+      const c = quoteIdent(check.column);
+      return (
+        `SELECT max(${c}) AS newest FROM ${t} HAVING max(${c}) IS NULL OR ` +
+        `max(${c}) < CAST(current_timestamp AS TIMESTAMP) - INTERVAL '${check.maxAgeSeconds} seconds'`
+      );
+    }
+    case "sql":
+      // `this` names the table under test; the user's SQL may have its own WITH clause.
+      return `WITH this AS (SELECT * FROM ${t}) SELECT * FROM (\n${stripTrailingSemicolon(check.sql)}\n) AS failing`;
+    default: {
+      const unreachable: never = check;
+      throw new Error(`unknown check ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/** A short human name for a check, e.g. `not_null(day)` or `unique(a, b)`. */
+export function checkLabel(check: Check): string {
+  switch (check.type) {
+    case "not_null":
+      return `not_null(${check.column})`;
+    case "unique":
+      return `unique(${check.columns.join(", ")})`;
+    case "accepted_values":
+      return `accepted_values(${check.column})`;
+    case "relationships":
+      return `relationships(${check.column}, ${check.to}.${check.toColumn})`;
+    case "row_count":
+      return `row_count(${[check.min !== undefined ? `min=${check.min}` : "", check.max !== undefined ? `max=${check.max}` : ""].filter(Boolean).join(", ")})`;
+    case "freshness":
+      return `freshness(${check.column}, ${check.maxAgeSeconds}s)`;
+    case "sql":
+      return check.name;
+    default: {
+      const unreachable: never = check;
+      throw new Error(`unknown check ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+export function stripTrailingSemicolon(sql: string): string {
+  return sql.replace(/[\s;]+$/u, "");
+}

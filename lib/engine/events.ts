@@ -1,0 +1,31 @@
+import type { CheckResult } from "../checks";
+import type { CellKind } from "../notebook/types";
+import type { Column } from "../warehouse/types";
+
+export type AssetStatus = "succeeded" | "failed" | "skipped" | "unsupported";
+
+export interface AssetOutcome {
+  asset: string;
+  kind: CellKind;
+  status: AssetStatus;
+  rows?: number;
+  columns?: Column[];
+  durationMs: number;
+  checks: CheckResult[];
+  /** Why it failed, was skipped or is unsupported. */
+  reason?: string;
+}
+
+export type RunEvent =
+  | { type: "run_started"; runId: string; assets: string[] }
+  | { type: "asset_started"; asset: string; kind: CellKind }
+  | { type: "asset_finished"; outcome: AssetOutcome }
+  | { type: "run_finished"; runId: string; outcomes: AssetOutcome[]; durationMs: number };
+
+export interface RunSummary {
+  runId: string;
+  outcomes: AssetOutcome[];
+  durationMs: number;
+  /** True when every selected asset was materialized. */
+  ok: boolean;
+}

@@ -1,0 +1,1 @@
+select * from trades asof join quotes on trades.ts >= quotes.ts

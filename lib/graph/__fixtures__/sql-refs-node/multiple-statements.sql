@@ -1,0 +1,2 @@
+select * from a;
+select * from b join main.c on true;

@@ -1,0 +1,2 @@
+select * from orders join customers using (customer_id)
+natural join regions

@@ -1,0 +1,1 @@
+from events select kind, count(*) where kind <> 'noise' group by all

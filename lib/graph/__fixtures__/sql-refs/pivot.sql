@@ -1,0 +1,1 @@
+select * from sales pivot (sum(amount) for year in (2023, 2024))

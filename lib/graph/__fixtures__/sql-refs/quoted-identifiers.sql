@@ -1,0 +1,1 @@
+select * from "Order Items" join "events" on true join "MixedCase" on true

@@ -1,0 +1,130 @@
+// Builds the asset graph of a notebook: edges from SQL table references (found by
+// DuckDB's parser through the SqlReferenceParser port), `from:` / `predict_on:` fields
+// and explicit `deps`; reports unknown tables, SQL that does not parse, and cycles.
+import type { AssetCell, Notebook, NotebookIssue } from "../notebook/types";
+import { describeCycle, findCycles } from "./cycles";
+import { TableResolver, tableRefFromText } from "./resolve";
+import { lineAndColumnAt, SqlParseError, type SqlReferenceParser, type TableRef } from "./sql-refs";
+import { didYouMean } from "./suggest";
+import { graphFromEdges, type AssetGraph, type GraphEdge } from "./topology";
+
+export interface BuildGraphResult {
+  graph: AssetGraph;
+  issues: NotebookIssue[];
+}
+
+/** A table a cell reads, and the field it was named in (none for SQL text). */
+interface Reference {
+  ref: TableRef;
+  field?: string;
+}
+
+function isAssetCell(cell: Notebook["cells"][number]): cell is AssetCell {
+  return cell.type === "asset";
+}
+
+function issueAt(nb: Notebook, cell: AssetCell, message: string, field?: string): NotebookIssue {
+  return { file: nb.file, line: cell.line, column: 1, cell: cell.name, ...(field ? { field } : {}), message };
+}
+
+/** Maps a parser error offset inside the cell's SQL to a file line and column. */
+function sqlErrorIssue(nb: Notebook, cell: AssetCell & { kind: "sql" }, error: SqlParseError): NotebookIssue {
+  const sql = cell.config.sql;
+  const sqlStart = Math.max(0, cell.body.indexOf(sql));
+  const linesBeforeSql = cell.body.slice(0, sqlStart).split("\n").length - 1;
+  const at = error.position === undefined ? { line: 1, column: 1 } : lineAndColumnAt(sql, error.position);
+  return {
+    file: nb.file,
+    line: cell.bodyLine + linesBeforeSql + at.line - 1,
+    column: at.column,
+    cell: cell.name,
+    message: `SQL: ${error.message}`,
+  };
+}
+
+function fieldReferences(cell: AssetCell): Reference[] {
+  const references: Reference[] = cell.deps.map((dep) => ({ ref: tableRefFromText(dep), field: "deps" }));
+  // A relationships check reads its parent table, so that table must be built first.
+  for (const check of cell.checks) {
+    if (check.type === "relationships") references.push({ ref: tableRefFromText(check.to), field: "checks" });
+  }
+  switch (cell.kind) {
+    case "ml": {
+      references.push({ ref: tableRefFromText(cell.config.from), field: "from" });
+      const predictOn = cell.config.predict_on;
+      if (typeof predictOn === "string") references.push({ ref: tableRefFromText(predictOn), field: "predict_on" });
+      return references;
+    }
+    case "chart":
+      references.push({ ref: tableRefFromText(cell.config.from), field: "from" });
+      return references;
+    case "sql":
+    case "extract":
+      return references;
+    default: {
+      const unreachable: never = cell;
+      return unreachable;
+    }
+  }
+}
+
+export async function buildGraph(nb: Notebook, parser: SqlReferenceParser): Promise<BuildGraphResult> {
+  const issues: NotebookIssue[] = [];
+  const cells: AssetCell[] = [];
+  const firstByName = new Map<string, AssetCell>();
+  for (const cell of nb.cells.filter(isAssetCell)) {
+    const first = firstByName.get(cell.name.toLowerCase());
+    if (first) {
+      issues.push(issueAt(nb, cell, `duplicate asset name "${cell.name}" (first defined on line ${first.line})`));
+      continue;
+    }
+    firstByName.set(cell.name.toLowerCase(), cell);
+    cells.push(cell);
+  }
+
+  const resolver = new TableResolver(cells, nb.frontMatter.external ?? []);
+  const edges: GraphEdge[] = [];
+  for (const cell of cells) {
+    const references = fieldReferences(cell);
+    const localExternals = cell.kind === "sql" ? (cell.config.external ?? []) : [];
+    if (cell.kind === "sql") {
+      try {
+        references.push(...(await parser.tableReferences(cell.config.sql)).map((ref) => ({ ref })));
+      } catch (error) {
+        if (!(error instanceof SqlParseError)) throw error;
+        issues.push(sqlErrorIssue(nb, cell, error));
+      }
+    }
+    for (const { ref, field } of references) {
+      const resolution = resolver.resolve(ref, localExternals);
+      switch (resolution.kind) {
+        case "cell":
+          edges.push({ from: resolution.cell, to: cell.name });
+          break;
+        case "external":
+          break;
+        case "unknown": {
+          const hint =
+            didYouMean(resolution.table, resolver.knownTables(localExternals)) ||
+            "; declare it under external: in the front matter if it is loaded outside this notebook";
+          issues.push(issueAt(nb, cell, `unknown table "${resolution.table}"${hint}`, field));
+          break;
+        }
+        default: {
+          const unreachable: never = resolution;
+          throw new Error(`unhandled resolution ${JSON.stringify(unreachable)}`);
+        }
+      }
+    }
+  }
+
+  const graph = graphFromEdges(
+    cells.map((cell) => ({ name: cell.name, kind: cell.kind, line: cell.line })),
+    edges,
+  );
+  for (const cycle of findCycles(graph)) {
+    const first = firstByName.get((cycle[0] ?? "").toLowerCase());
+    if (first) issues.push(issueAt(nb, first, describeCycle(graph, cycle)));
+  }
+  return { graph, issues };
+}

@@ -1,0 +1,17 @@
+// Public surface of lib/graph. Adapters that pull in a DuckDB runtime (sql-refs-node,
+// sql-refs-wasm) are imported from their own modules so the browser bundle never loads the Node one.
+export { buildGraph, type BuildGraphResult } from "./build-graph";
+export { describeCycle, findCycles, type Cycle } from "./cycles";
+export { lineage, type LineageJson } from "./lineage";
+export { downstreamOf, parseSelection, planRun, selectCells, SelectionError, skipAfterFailure, type Selector } from "./plan";
+export { ML_OUTPUT_SUFFIXES, TableResolver, tableRefFromText, type Resolution } from "./resolve";
+export {
+  lineAndColumnAt,
+  qualifiedName,
+  qualifiedNames,
+  SqlParseError,
+  unqualifiedNames,
+  type SqlReferenceParser,
+  type TableRef,
+} from "./sql-refs";
+export { AssetGraph, graphFromEdges, type GraphEdge, type GraphNode, type GraphNodeInput } from "./topology";

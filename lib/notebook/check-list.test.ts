@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { parseCheckList } from "./check-list";
+
+describe("parseCheckList", () => {
+  it("parses every check kind with the given severity", () => {
+    const text =
+      "not_null(day), unique(a, b), accepted_values(status, ['open', 'it''s', \"x, y\", 3, true]), " +
+      "relationships(user_id, raw.users.id), row_count(min=1, max=100), freshness(updated_at, 90m)";
+    expect(parseCheckList(text, "warn")).toEqual({
+      errors: [],
+      checks: [
+        { type: "not_null", column: "day", severity: "warn" },
+        { type: "unique", columns: ["a", "b"], severity: "warn" },
+        { type: "accepted_values", column: "status", values: ["open", "it's", "x, y", 3, true], severity: "warn" },
+        { type: "relationships", column: "user_id", to: "raw.users", toColumn: "id", severity: "warn" },
+        { type: "row_count", min: 1, max: 100, severity: "warn" },
+        { type: "freshness", column: "updated_at", maxAgeSeconds: 5400, severity: "warn" },
+      ],
+    });
+  });
+
+  it("converts freshness units to seconds", () => {
+    const ages = ["30s", "15m", "24h", "7d"].map((age) => parseCheckList(`freshness(t, ${age})`, "error").checks[0]);
+    expect(ages.map((c) => (c?.type === "freshness" ? c.maxAgeSeconds : undefined))).toEqual([30, 900, 86400, 604800]);
+  });
+
+  it("accepts a double-quoted column name", () => {
+    expect(parseCheckList('not_null("Trip Id")', "error").checks).toEqual([{ type: "not_null", column: "Trip Id", severity: "error" }]);
+  });
+
+  it("gives nothing for an empty list", () => {
+    expect(parseCheckList("   ", "error")).toEqual({ checks: [], errors: [] });
+  });
+
+  it("reports an unknown check at its offset with a suggestion, and keeps the good ones", () => {
+    const text = "not_null(day), nul_not(day)";
+    const result = parseCheckList(text, "error");
+    expect(result.checks).toEqual([{ type: "not_null", column: "day", severity: "error" }]);
+    expect(result.errors).toEqual([{ offset: text.indexOf("nul_not"), message: 'unknown check "nul_not" (did you mean not_null?)' }]);
+  });
+
+  it("reports argument errors at the argument", () => {
+    const text = "row_count(min=1, maximum=3)";
+    expect(parseCheckList(text, "error").errors).toEqual([{ offset: text.indexOf("maximum"), message: 'expected min=N or max=N, got "maximum=3"' }]);
+  });
+
+  it.each([
+    ["not_null", "expected a check like not_null(column)"],
+    ["not_null(a, b)", "not_null takes one column"],
+    ["unique()", "unique takes one or more columns"],
+    ["accepted_values(s, 'a')", "expected a list"],
+    ["accepted_values(s, [])", "needs at least one value"],
+    ["accepted_values(s, [open])", "expected a quoted string"],
+    ["relationships(a, users)", "expected table.column"],
+    ["row_count()", "needs min=N, max=N or both"],
+    ["row_count(min=5, max=1)", "is above max"],
+    ["freshness(t, soon)", "expected a duration"],
+    ["not_null(1day)", "expected a column name"],
+    ["not_null(a),, unique(b)", "empty check"],
+  ])("rejects %s", (text, message) => {
+    const result = parseCheckList(text, "error");
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]?.message).toContain(message);
+  });
+});

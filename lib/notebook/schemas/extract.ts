@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { commonCellKeys, durationSchema, secretOrStringSchema } from "./common";
+
+const positiveInt = z.number().int().min(1);
+
+export const paginatorSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("page_number"),
+    page_param: z.string().optional(),
+    size_param: z.string().optional(),
+    size: positiveInt.optional(),
+    start: z.number().int().min(0).optional(),
+  }),
+  z.strictObject({
+    type: z.literal("offset"),
+    offset_param: z.string().optional(),
+    limit_param: z.string().optional(),
+    limit: positiveInt.optional(),
+    total_path: z.string().optional(),
+  }),
+  z.strictObject({ type: z.literal("cursor"), cursor_path: z.string(), cursor_param: z.string() }),
+  z.strictObject({ type: z.literal("link_header") }),
+  z.strictObject({ type: z.literal("next_url"), next_path: z.string() }),
+  z.strictObject({ type: z.literal("single") }),
+]);
+export const PAGINATOR_TYPES = ["page_number", "offset", "cursor", "link_header", "next_url", "single"] as const;
+
+export const authSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("bearer"), token: secretOrStringSchema }),
+  z.strictObject({
+    type: z.literal("api_key"),
+    name: z.string(),
+    value: secretOrStringSchema,
+    in: z.enum(["header", "query"]).optional(),
+  }),
+  z.strictObject({ type: z.literal("basic"), username: secretOrStringSchema, password: secretOrStringSchema }),
+  z.strictObject({
+    type: z.literal("oauth2_client_credentials"),
+    token_url: z.string(),
+    client_id: secretOrStringSchema,
+    client_secret: secretOrStringSchema,
+    scope: z.string().optional(),
+  }),
+  z.strictObject({
+    type: z.literal("oauth2_refresh_token"),
+    token_url: z.string(),
+    client_id: secretOrStringSchema,
+    client_secret: secretOrStringSchema.optional(),
+    refresh_token: secretOrStringSchema,
+  }),
+]);
+export const AUTH_TYPES = ["bearer", "api_key", "basic", "oauth2_client_credentials", "oauth2_refresh_token"] as const;
+
+const CONTRACT_MODES = ["evolve", "freeze", "discard_row", "discard_value"] as const;
+
+export const incrementalSchema = z.strictObject({
+  cursor: z.string().min(1),
+  initial: z.union([z.string(), z.number()]).optional(),
+  param: z.string().optional(),
+  format: z.enum(["iso", "epoch"]).optional(),
+  lag: durationSchema.optional(),
+});
+
+const REST_ONLY_KEYS = ["base_url", "params", "headers", "paginator", "auth", "page_limit", "timeout"] as const;
+
+export const extractConfigSchema = z
+  .strictObject({
+    source: z.enum(["rest", "file"]),
+    base_url: z.string().optional(),
+    path: z.string().optional(),
+    format: z.enum(["csv", "json", "ndjson", "parquet"]).optional(),
+    params: z.record(z.string(), z.union([secretOrStringSchema, z.number(), z.boolean()])).optional(),
+    headers: z.record(z.string(), secretOrStringSchema).optional(),
+    data_path: z.string().optional(),
+    paginator: paginatorSchema.optional(),
+    auth: authSchema.optional(),
+    primary_key: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    write_disposition: z.enum(["append", "replace", "merge"]).optional(),
+    incremental: incrementalSchema.optional(),
+    contract: z.strictObject({ columns: z.enum(CONTRACT_MODES).optional(), data_type: z.enum(CONTRACT_MODES).optional() }).optional(),
+    retries: z.strictObject({ max_attempts: positiveInt.optional(), backoff: durationSchema.optional() }).optional(),
+    max_depth: z.number().int().min(0).optional(),
+    page_limit: positiveInt.optional(),
+    timeout: durationSchema.optional(),
+    ...commonCellKeys,
+  })
+  .superRefine((config, ctx) => {
+    if (config.write_disposition === "merge" && config.primary_key === undefined) {
+      ctx.addIssue({ code: "custom", path: ["write_disposition"], message: "merge requires primary_key" });
+    }
+    if (config.source === "rest" && config.base_url === undefined) {
+      ctx.addIssue({ code: "custom", path: ["source"], message: "a rest source needs base_url" });
+    }
+    if (config.source === "file") {
+      if (config.path === undefined) ctx.addIssue({ code: "custom", path: ["source"], message: "a file source needs path" });
+      for (const key of REST_ONLY_KEYS) {
+        if (config[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: "only for source: rest" });
+      }
+    }
+  });
+
+export type ExtractSpec = z.infer<typeof extractConfigSchema>;

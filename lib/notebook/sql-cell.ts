@@ -1,0 +1,102 @@
+// SQL cells: the body is SQL; its leading `-- key: value` comments are the cell's header.
+import type { Check, Severity } from "./types";
+import { parseCheckList } from "./check-list";
+import { didYouMean } from "./suggest";
+import type { LocatedIssue } from "./scan";
+import { splitTopLevel } from "./split";
+import { ASSET_NAME_RULE, isAssetName, TABLE_NAME_PATTERN } from "./values";
+
+export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external"] as const;
+
+export interface SqlHeader {
+  checks: Check[];
+  deps: string[];
+  description?: string;
+  external?: string[];
+}
+
+interface HeaderLine {
+  text: string;
+  line: number;
+  /** 1-based column of `text[0]` in the file line. */
+  column: number;
+}
+
+/** `-- check <name>: <sql>` or `-- warn check <name>: <sql>`: a custom check returning failing rows. */
+const CUSTOM_CHECK = /^(warn\s+)?check\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(\S[\s\S]*)$/;
+const HEADER_ENTRY = /^([a-z_]+)\s*:\s*([\s\S]*)$/;
+
+export function parseSqlHeader(body: string, bodyLine: number, cell: string, issues: LocatedIssue[]): SqlHeader {
+  const header: SqlHeader = { checks: [], deps: [] };
+  const customNames = new Set<string>();
+  for (const entry of headerLines(body, bodyLine)) {
+    const custom = CUSTOM_CHECK.exec(entry.text);
+    if (custom) {
+      const name = custom[2] ?? "";
+      const severity: Severity = custom[1] ? "warn" : "error";
+      if (customNames.has(name)) {
+        issues.push({ line: entry.line, column: entry.column, cell, field: "checks", message: `check "${name}" is defined twice` });
+      }
+      customNames.add(name);
+      header.checks.push({ type: "sql", name, sql: (custom[3] ?? "").trim(), severity });
+      continue;
+    }
+    const keyed = HEADER_ENTRY.exec(entry.text);
+    if (!keyed) continue;
+    const key = keyed[1] ?? "";
+    const value = keyed[2] ?? "";
+    const valueColumn = entry.column + entry.text.length - value.length;
+    const at = (offset: number) => ({ line: entry.line, column: valueColumn + offset, cell, field: key });
+    switch (key) {
+      case "checks":
+      case "warn": {
+        const parsed = parseCheckList(value, key === "warn" ? "warn" : "error");
+        header.checks.push(...parsed.checks);
+        for (const error of parsed.errors) issues.push({ ...at(error.offset), message: error.message });
+        break;
+      }
+      case "deps":
+        for (const piece of splitTopLevel(value).filter((p) => p.text !== "")) {
+          if (isAssetName(piece.text)) header.deps.push(piece.text);
+          else issues.push({ ...at(piece.offset), message: `bad asset name "${piece.text}": ${ASSET_NAME_RULE}` });
+        }
+        break;
+      case "external":
+        for (const piece of splitTopLevel(value).filter((p) => p.text !== "")) {
+          if (TABLE_NAME_PATTERN.test(piece.text)) (header.external ??= []).push(piece.text);
+          else issues.push({ ...at(piece.offset), message: `bad table name "${piece.text}"` });
+        }
+        break;
+      case "description":
+        header.description = header.description === undefined ? value.trim() : `${header.description} ${value.trim()}`;
+        break;
+      default: {
+        // Ordinary comments (`-- note: …`) are fine; a near-miss of a header key is a typo.
+        const hint = didYouMean(key, SQL_HEADER_KEYS);
+        if (hint) issues.push({ line: entry.line, column: entry.column, cell, message: `unknown header key "${key}"${hint}` });
+      }
+    }
+  }
+  return header;
+}
+
+/** The leading comment lines (blank lines allowed between them), without their `--`. */
+function headerLines(body: string, bodyLine: number): HeaderLine[] {
+  const result: HeaderLine[] = [];
+  const lines = body.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (line.trim() === "") continue;
+    const comment = /^(\s*--\s*)(.*?)\s*$/.exec(line);
+    if (!comment) break;
+    result.push({ text: comment[2] ?? "", line: bodyLine + i, column: (comment[1] ?? "").length + 1 });
+  }
+  return result;
+}
+
+/** True when the body holds something besides comments and blank lines. */
+export function hasSqlStatement(body: string): boolean {
+  return body
+    .split("\n")
+    .some((line) => line.trim() !== "" && !line.trim().startsWith("--"));
+}

@@ -1,0 +1,103 @@
+// The parsed form of a notebook file. Pure data: no framework, no I/O.
+
+export const CELL_KINDS = ["extract", "sql", "ml", "chart"] as const;
+export type CellKind = (typeof CELL_KINDS)[number];
+
+export type Severity = "error" | "warn";
+
+/** A data test on an asset. `sql` checks return failing rows; `this` names the asset under test. */
+export type Check =
+  | { type: "not_null"; column: string; severity: Severity }
+  | { type: "unique"; columns: string[]; severity: Severity }
+  | { type: "accepted_values"; column: string; values: (string | number | boolean)[]; severity: Severity }
+  | { type: "relationships"; column: string; to: string; toColumn: string; severity: Severity }
+  | { type: "row_count"; min?: number; max?: number; severity: Severity }
+  | { type: "freshness"; column: string; maxAgeSeconds: number; severity: Severity }
+  | { type: "sql"; name: string; sql: string; severity: Severity };
+
+export interface ProseCell {
+  type: "prose";
+  /** The prose exactly as written (without the blank lines that separate cells). */
+  text: string;
+  /** 1-based line of the first line of the prose in the file. */
+  line: number;
+}
+
+interface AssetCellBase<K extends CellKind, C> {
+  type: "asset";
+  kind: K;
+  name: string;
+  /** The fence's info string after `<kind> <name>` (kept for round-trips). */
+  infoRest: string;
+  /** The text between the fences, exactly as written. */
+  body: string;
+  /** 1-based line of the opening fence. */
+  line: number;
+  /** 1-based line of the first body line. */
+  bodyLine: number;
+  config: C;
+  /** Explicit dependencies (`deps`), in addition to those found in SQL or `from:`. */
+  deps: string[];
+  checks: Check[];
+}
+
+export type SqlCell = AssetCellBase<"sql", { sql: string; description?: string; external?: string[] }>;
+export type ExtractCell = AssetCellBase<"extract", ExtractConfig>;
+export type MlCell = AssetCellBase<"ml", MlConfig>;
+export type ChartCell = AssetCellBase<"chart", ChartConfig>;
+export type AssetCell = SqlCell | ExtractCell | MlCell | ChartCell;
+export type Cell = ProseCell | AssetCell;
+
+export interface ExtractConfig {
+  source: "rest" | "file";
+  [key: string]: unknown;
+}
+export interface MlConfig {
+  from: string;
+  target: string;
+  features: string[];
+  model: "linear" | "ridge" | "logistic" | "random_forest" | "gradient_boosting";
+  [key: string]: unknown;
+}
+export interface ChartConfig {
+  from: string;
+  mark: string;
+  [key: string]: unknown;
+}
+
+export interface Notebook {
+  /** Path as given by the caller (used in error messages). */
+  file: string;
+  frontMatter: FrontMatter;
+  /** The front matter's YAML text exactly as written, without the `---` lines. */
+  frontMatterText: string;
+  cells: Cell[];
+}
+
+export interface FrontMatter {
+  title?: string;
+  owners?: string[];
+  schedule?: { cron: string; timezone?: string };
+  /** Tables read by SQL that no cell produces (sources loaded outside this notebook). */
+  external?: string[];
+  [key: string]: unknown;
+}
+
+/** One problem in a notebook, with the place it is at. */
+export interface NotebookIssue {
+  file: string;
+  line: number;
+  column: number;
+  cell?: string;
+  field?: string;
+  message: string;
+}
+
+export function formatIssue(i: NotebookIssue): string {
+  const where = `${i.file}:${i.line}:${i.column}`;
+  const cell = i.cell ? ` cell "${i.cell}"` : "";
+  const field = i.field ? ` ${i.field}:` : "";
+  return `${where}${cell}:${field} ${i.message}`;
+}
+
+export type ParseResult = { ok: true; notebook: Notebook } | { ok: false; issues: NotebookIssue[]; notebook?: Notebook };

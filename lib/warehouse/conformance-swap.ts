@@ -1,0 +1,92 @@
+// Conformance cases for the atomic swap and the extract state written with it.
+import { describe, expect, it } from "vitest";
+import { rejection, type CurrentWarehouse } from "./conformance-helpers";
+
+export function swapCases(current: CurrentWarehouse): void {
+  describe("swap", () => {
+    it("creates a target that did not exist and removes the staging name", async () => {
+      await current().exec("create table fresh__staging as select 1 as v");
+      await current().swap([{ staging: "fresh__staging", target: "fresh" }]);
+      expect(await current().query("select v from fresh")).toEqual([{ v: 1 }]);
+      expect(await current().describe("fresh__staging")).toBeNull();
+    });
+
+    it("replaces an existing target, columns included", async () => {
+      await current().exec("create table asset as select 1 as old_column");
+      await current().exec("create table asset__staging as select 2 as v, 'x' as extra");
+      await current().swap([{ staging: "asset__staging", target: "asset" }]);
+      expect(await current().query("select * from asset")).toEqual([{ v: 2, extra: "x" }]);
+      expect(await current().describe("asset__staging")).toBeNull();
+    });
+
+    it("swaps several tables and writes state in one go", async () => {
+      await current().exec("create table a as select 1 as v");
+      await current().exec("create table a__s as select 10 as v");
+      await current().exec("create table b__s as select 20 as v");
+      await current().swap(
+        [
+          { staging: "a__s", target: "a" },
+          { staging: "b__s", target: "b" },
+        ],
+        [
+          { key: "extract:a", value: { cursor: "2024-01-02T00:00:00Z", pages: 3 } },
+          { key: "extract:b", value: 42 },
+        ],
+      );
+      expect(await current().query("select v from a")).toEqual([{ v: 10 }]);
+      expect(await current().query("select v from b")).toEqual([{ v: 20 }]);
+      expect(await current().readState("extract:a")).toEqual({ cursor: "2024-01-02T00:00:00Z", pages: 3 });
+      expect(await current().readState("extract:b")).toBe(42);
+    });
+
+    it("rolls everything back when one swap fails", async () => {
+      await current().exec("create table a as select 1 as v");
+      await current().exec("create table b as select 2 as v");
+      await current().exec("create table a__s as select 10 as v");
+      await current().swap([], [{ key: "cursor", value: "before" }]);
+      const error = await rejection(
+        current().swap(
+          [
+            { staging: "a__s", target: "a" },
+            { staging: "b__missing", target: "b" },
+          ],
+          [{ key: "cursor", value: "after" }],
+        ),
+      );
+      expect(error.kind).toBe("missing_table");
+      expect(await current().query("select v from a")).toEqual([{ v: 1 }]);
+      expect(await current().query("select v from b")).toEqual([{ v: 2 }]);
+      expect(await current().query("select v from a__s")).toEqual([{ v: 10 }]);
+      expect(await current().readState("cursor")).toBe("before");
+      // And the warehouse is still usable for the retry.
+      await current().exec("create table b__missing as select 20 as v");
+      await current().swap(
+        [
+          { staging: "a__s", target: "a" },
+          { staging: "b__missing", target: "b" },
+        ],
+        [{ key: "cursor", value: "after" }],
+      );
+      expect(await current().query("select a.v as a, b.v as b from a, b")).toEqual([{ a: 10, b: 20 }]);
+      expect(await current().readState("cursor")).toBe("after");
+    });
+
+    it("deletes a state key written as undefined", async () => {
+      await current().swap([], [{ key: "k", value: 1 }]);
+      await current().swap([], [{ key: "k", value: undefined }]);
+      expect(await current().readState("k")).toBeUndefined();
+    });
+  });
+
+  describe("state", () => {
+    it("is undefined when absent, then written, then overwritten", async () => {
+      expect(await current().readState("cursor:rides")).toBeUndefined();
+      await current().swap([], [{ key: "cursor:rides", value: { at: "2024-01-01", ids: [1, 2] } }]);
+      expect(await current().readState("cursor:rides")).toEqual({ at: "2024-01-01", ids: [1, 2] });
+      await current().swap([], [{ key: "cursor:rides", value: null }]);
+      expect(await current().readState("cursor:rides")).toBeNull();
+      await current().swap([], [{ key: "cursor:rides", value: "it's 'quoted'" }]);
+      expect(await current().readState("cursor:rides")).toBe("it's 'quoted'");
+    });
+  });
+}

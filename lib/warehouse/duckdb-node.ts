@@ -1,0 +1,155 @@
+// The Warehouse port on DuckDB for Node (@duckdb/node-api): used by the CLI and workers.
+// One connection, calls serialized, locked down to the workspace data directory on open.
+import { readArrowColumns } from "./arrow-columns";
+import { appendColumns } from "./duckdb-appender";
+import { openLockedDuckDb, type DuckDbOpenOptions } from "./duckdb-lockdown";
+import { enrichWarehouseError, WarehouseError } from "./errors";
+import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements } from "./metadata-sql";
+import { createSerialQueue } from "./serial-queue";
+import { quoteIdent, quoteLiteral, type Column, type ColumnSpec, type Row, type Warehouse } from "./types";
+import { coerceValue, ValueCoercionError, toPlainValue, type LoadValue } from "./values";
+
+export type { DuckDbOpenOptions } from "./duckdb-lockdown";
+
+const SCHEMA = "main";
+
+export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<Warehouse> {
+  const opened = await openLockedDuckDb(options).catch((error: unknown) => {
+    throw enrichWarehouseError(error, undefined, { dataDir: options.dataDir });
+  });
+  const { connection, dataDir, release } = opened;
+  const errorContext = { dataDir };
+  const serial = createSerialQueue();
+  let closed = false;
+
+  /** Every statement goes through here, so every error is enriched at the one choke point. */
+  async function run(sql: string): Promise<void> {
+    try {
+      await connection.run(sql);
+    } catch (error) {
+      throw enrichWarehouseError(error, sql, errorContext);
+    }
+  }
+
+  async function readRows(sql: string): Promise<Row[]> {
+    try {
+      const reader = await connection.runAndReadAll(sql);
+      return reader.getRowObjectsJS().map((row) => {
+        const plain: Row = {};
+        for (const [key, value] of Object.entries(row)) plain[key] = toPlainValue(value);
+        return plain;
+      });
+    } catch (error) {
+      throw enrichWarehouseError(error, sql, errorContext);
+    }
+  }
+
+  /** Serializes a call and refuses it after close. */
+  function call<T>(task: () => Promise<T>): Promise<T> {
+    return serial(async () => {
+      if (closed) throw new WarehouseError({ kind: "closed", backendMessage: "the warehouse is closed" });
+      return task();
+    });
+  }
+
+  async function inTransaction(work: () => Promise<void>): Promise<void> {
+    await run("BEGIN TRANSACTION");
+    try {
+      await work();
+      await run("COMMIT");
+    } catch (error) {
+      // A failed statement aborts DuckDB's transaction; ROLLBACK ends it and undoes the rest.
+      await connection.run("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async function describeTable(table: string): Promise<Column[] | null> {
+    const rows = await readRows(
+      `SELECT column_name, data_type, is_nullable FROM information_schema.columns ` +
+        `WHERE table_schema = ${quoteLiteral(SCHEMA)} AND lower(table_name) = lower(${quoteLiteral(table)}) ORDER BY ordinal_position`,
+    );
+    if (rows.length === 0) return null;
+    return rows.map((row) => ({
+      name: String(row.column_name),
+      type: String(row.data_type).toUpperCase(),
+      nullable: row.is_nullable === "YES",
+    }));
+  }
+
+  /** Creates the table if missing and appends, in one transaction so a bad value loads nothing. */
+  async function load(table: string, specs: ColumnSpec[], batches: LoadValue[][][]): Promise<void> {
+    await inTransaction(async () => {
+      const columnsSql = specs.map((spec) => `${quoteIdent(spec.name)} ${spec.type}`).join(", ");
+      await run(`CREATE TABLE IF NOT EXISTS ${qualified(SCHEMA, table)} (${columnsSql})`);
+      const tableColumns = (await describeTable(table)) ?? [];
+      for (const columns of batches) {
+        try {
+          await appendColumns(connection, SCHEMA, table, tableColumns, specs, columns);
+        } catch (error) {
+          throw enrichWarehouseError(error, undefined, errorContext);
+        }
+      }
+    });
+  }
+
+  await call(async () => {
+    for (const sql of CREATE_METADATA_SQL) await run(sql);
+  });
+
+  return {
+    backend: "duckdb-node",
+    query: (sql) => call(() => readRows(sql)),
+    exec: (sql) => call(() => run(sql)),
+    describe: (table) => call(() => describeTable(table)),
+    loadRows: (table, specs, rows) =>
+      call(async () => {
+        const columns = specs.map((spec) => rows.map((row) => coerceOrFail(row[spec.name], spec)));
+        await load(table, specs, [columns]);
+      }),
+    loadArrow: (table, ipc) =>
+      call(async () => {
+        const arrow = (() => {
+          try {
+            return readArrowColumns(ipc);
+          } catch (error) {
+            throw new WarehouseError({ kind: "conversion", backendMessage: messageOf(error), cause: error });
+          }
+        })();
+        await load(table, arrow.columns, arrow.batches);
+      }),
+    swap: (swaps, state = []) =>
+      call(() =>
+        inTransaction(async () => {
+          for (const sql of swapStatements(SCHEMA, swaps, state, new Date())) await run(sql);
+        }),
+      ),
+    readState: (key) =>
+      call(async () => {
+        const [row] = await readRows(readStateSql(key));
+        return row === undefined ? undefined : JSON.parse(String(row.value));
+      }),
+    drop: (table) => call(() => run(`DROP TABLE IF EXISTS ${qualified(SCHEMA, table)}`)),
+    close: () =>
+      serial(async () => {
+        if (closed) return;
+        closed = true;
+        release();
+      }),
+  };
+}
+
+function coerceOrFail(value: unknown, spec: ColumnSpec): LoadValue {
+  try {
+    return coerceValue(value, spec.type, spec.name);
+  } catch (error) {
+    if (error instanceof ValueCoercionError) {
+      throw new WarehouseError({ kind: "conversion", backendMessage: error.message, cause: error });
+    }
+    throw error;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,138 @@
+// One error type for every Warehouse adapter, built at ONE choke point
+// (`enrichWarehouseError`) so users get the same hints whatever the backend.
+
+export type WarehouseErrorKind =
+  | "permission" // file or network access outside what the warehouse allows
+  | "locked_configuration" // SQL tried to change a locked setting
+  | "extension" // INSTALL / LOAD of an extension that is not built in
+  | "missing_table"
+  | "syntax"
+  | "binder"
+  | "conversion"
+  | "constraint"
+  | "io"
+  | "transaction"
+  | "column_mismatch" // loaded data does not fit the existing table
+  | "closed"
+  | "file_in_use" // the database file is held by another process or warehouse
+  | "other";
+
+export interface WarehouseErrorDetails {
+  kind: WarehouseErrorKind;
+  /** What the backend said, unchanged. */
+  backendMessage: string;
+  /** A sentence for the user on what to do about it. */
+  hint?: string;
+  /** The SQL that failed, when there was one. */
+  sql?: string;
+  /** 1-based line of the error inside `sql`, when the backend reported one. */
+  line?: number;
+  /** The table the error is about (missing_table). */
+  table?: string;
+  cause?: unknown;
+}
+
+export class WarehouseError extends Error {
+  readonly kind: WarehouseErrorKind;
+  readonly backendMessage: string;
+  readonly hint?: string;
+  readonly sql?: string;
+  readonly line?: number;
+  readonly table?: string;
+
+  constructor(details: WarehouseErrorDetails) {
+    // The hint goes into the message too: a CLI that prints only `message` still shows it.
+    super(details.hint ? `${details.backendMessage}\nHint: ${details.hint}` : details.backendMessage, {
+      cause: details.cause,
+    });
+    this.name = "WarehouseError";
+    this.kind = details.kind;
+    this.backendMessage = details.backendMessage;
+    this.hint = details.hint;
+    this.sql = details.sql;
+    this.line = details.line;
+    this.table = details.table;
+  }
+}
+
+export interface ErrorContext {
+  /** The workspace data directory SQL may read, if any. */
+  dataDir?: string;
+}
+
+/** The choke point: turns anything a backend threw into a WarehouseError with a hint. */
+export function enrichWarehouseError(error: unknown, sql: string | undefined, context: ErrorContext = {}): WarehouseError {
+  if (error instanceof WarehouseError) return error;
+  const backendMessage = error instanceof Error ? error.message : String(error);
+  const kind = classify(backendMessage);
+  const table = kind === "missing_table" ? missingTableName(backendMessage) : undefined;
+  return new WarehouseError({
+    kind,
+    backendMessage,
+    hint: hintFor(kind, table, context),
+    sql,
+    line: lineOf(backendMessage),
+    table,
+    cause: error,
+  });
+}
+
+function classify(message: string): WarehouseErrorKind {
+  if (/configuration has been locked/i.test(message)) return "locked_configuration";
+  // INSTALL fails on the extension directory, LOAD on the setting: both are about extensions.
+  if (/extensions? is disabled|loading external extensions|extension .* not found|autoload|\/\.duckdb\/extensions/i.test(message)) return "extension";
+  if (/^Permission Error|file system operations are disabled|Cannot access (file|directory)/i.test(message)) return "permission";
+  if (/^Catalog Error: Table (with name )?.* does not exist/i.test(message)) return "missing_table";
+  if (/^Parser Error/i.test(message)) return "syntax";
+  if (/^Binder Error/i.test(message)) return "binder";
+  if (/^Conversion Error|^Invalid Input Error: .*convert/i.test(message)) return "conversion";
+  if (/^Constraint Error/i.test(message)) return "constraint";
+  if (/Could not set lock on file|already open in this process/i.test(message)) return "file_in_use";
+  if (/^IO Error/i.test(message)) return "io";
+  if (/^TransactionContext Error/i.test(message)) return "transaction";
+  return "other";
+}
+
+function hintFor(kind: WarehouseErrorKind, table: string | undefined, context: ErrorContext): string | undefined {
+  switch (kind) {
+    case "permission":
+      return context.dataDir
+        ? `file access is limited to the workspace data directory (${context.dataDir})`
+        : "file and network access are disabled for this warehouse";
+    case "locked_configuration":
+      return "warehouse settings are locked and cannot be changed from SQL";
+    case "extension":
+      return "extensions cannot be installed or loaded here; only the built-in ones (json, parquet, icu) are available";
+    case "missing_table":
+      return `no asset or table named ${table ?? "this"}; is it produced by a cell above, or declared external?`;
+    case "file_in_use":
+      return "DuckDB allows one writer per database file: close the other process or warehouse that holds it";
+    case "syntax":
+    case "binder":
+    case "conversion":
+    case "constraint":
+    case "io":
+    case "transaction":
+    case "column_mismatch":
+    case "closed":
+    case "other":
+      return undefined;
+    default:
+      return assertNever(kind);
+  }
+}
+
+function missingTableName(message: string): string | undefined {
+  return /Table (?:with name )?"?([^"!\n]+?)"? does not exist/i.exec(message)?.[1];
+}
+
+/** DuckDB appends "LINE n: <snippet>" and a caret; keep the line number (the column is
+ * unreliable because DuckDB shortens long lines in the snippet). */
+function lineOf(message: string): number | undefined {
+  const match = /\bLINE (\d+):/.exec(message);
+  return match?.[1] ? Number(match[1]) : undefined;
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${String(value)}`);
+}

@@ -1,0 +1,45 @@
+// SQL for Assetbook's own metadata in a warehouse (schema `_assetbook`) and for the
+// atomic swap. Plain SQL that DuckDB and PostgreSQL both accept.
+import { quoteIdent, quoteLiteral, type StateWrite, type Swap } from "./types";
+import { toJsonText } from "./values";
+
+export const METADATA_SCHEMA = "_assetbook";
+export const STATE_TABLE = `${quoteIdent(METADATA_SCHEMA)}.${quoteIdent("state")}`;
+
+/** Values are JSON text in a VARCHAR: DuckDB-WASM has no JSON type offline. */
+export const CREATE_METADATA_SQL = [
+  `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(METADATA_SCHEMA)}`,
+  `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)`,
+];
+
+export function qualified(schema: string, table: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
+}
+
+/**
+ * The statements of a swap, to run between BEGIN and COMMIT. Each target is dropped and
+ * its staging table renamed into place; then the state rows are upserted or deleted.
+ */
+export function swapStatements(schema: string, swaps: Swap[], state: StateWrite[], now: Date): string[] {
+  const statements: string[] = [];
+  for (const { staging, target } of swaps) {
+    statements.push(`DROP TABLE IF EXISTS ${qualified(schema, target)}`);
+    statements.push(`ALTER TABLE ${qualified(schema, staging)} RENAME TO ${quoteIdent(target)}`);
+  }
+  const stamp = quoteLiteral(now.toISOString().replace("T", " ").replace("Z", ""));
+  for (const { key, value } of state) {
+    if (value === undefined) {
+      statements.push(`DELETE FROM ${STATE_TABLE} WHERE key = ${quoteLiteral(key)}`);
+    } else {
+      statements.push(
+        `INSERT INTO ${STATE_TABLE} (key, value, updated_at) VALUES (${quoteLiteral(key)}, ${quoteLiteral(toJsonText(value))}, CAST(${stamp} AS TIMESTAMP)) ` +
+          `ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      );
+    }
+  }
+  return statements;
+}
+
+export function readStateSql(key: string): string {
+  return `SELECT value FROM ${STATE_TABLE} WHERE key = ${quoteLiteral(key)}`;
+}

@@ -1,0 +1,66 @@
+// The Warehouse port: the only way lib/ code touches data. One adapter per backend
+// (duckdb-node here; duckdb-wasm and postgres later), all passing one conformance suite.
+
+export type Scalar = string | number | boolean | bigint | null | Date | Uint8Array;
+export type Row = Record<string, unknown>;
+
+export interface Column {
+  name: string;
+  /** Backend type name as the backend spells it, upper case (BIGINT, DOUBLE, VARCHAR, TIMESTAMP, ...). */
+  type: string;
+  nullable?: boolean;
+}
+
+/** Logical column types every adapter understands when creating tables for loaded data. */
+export type LogicalType = "BIGINT" | "DOUBLE" | "BOOLEAN" | "VARCHAR" | "TIMESTAMP" | "DATE" | "JSON";
+
+export interface ColumnSpec {
+  name: string;
+  type: LogicalType;
+}
+
+/** A staged table to put in place of (or create as) a target table. */
+export interface Swap {
+  staging: string;
+  target: string;
+}
+
+export interface StateWrite {
+  key: string;
+  /** JSON-serializable; `undefined` deletes the key. */
+  value: unknown;
+}
+
+export interface Warehouse {
+  readonly backend: "duckdb-node" | "duckdb-wasm" | "postgres";
+  /** Runs SQL (one or more statements) and returns the rows of the last one as plain JS objects. */
+  query(sql: string): Promise<Row[]>;
+  /** Runs SQL for its effect. */
+  exec(sql: string): Promise<void>;
+  /** Columns of a table in the main schema, or null when it does not exist. */
+  describe(table: string): Promise<Column[] | null>;
+  /** Creates `table` with `columns` if missing, then appends the rows (bulk, not row-by-row INSERT). */
+  loadRows(table: string, columns: ColumnSpec[], rows: Row[]): Promise<void>;
+  /** Creates or appends to `table` from an Arrow IPC stream. */
+  loadArrow(table: string, ipc: Uint8Array): Promise<void>;
+  /**
+   * In ONE transaction: replace each target by its staging table (targets that do not
+   * exist are created), and write the extract state. Either all of it happens or none.
+   */
+  swap(swaps: Swap[], state?: StateWrite[]): Promise<void>;
+  /** Reads an extract-state value written by `swap` (undefined when absent). */
+  readState(key: string): Promise<unknown>;
+  /** Drops a table if it exists. */
+  drop(table: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Quotes an identifier for SQL (both DuckDB and PostgreSQL accept double quotes). */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal for SQL. */
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
