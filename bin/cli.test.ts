@@ -1,10 +1,11 @@
 // The command line end to end, through the real `bin/assetbook.mjs` in a child process.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { startFitnessApi } from "../fixtures/fitness-api/api";
 
 const root = path.resolve(import.meta.dirname, "..");
 const bin = path.join(root, "bin", "assetbook.mjs");
@@ -13,6 +14,18 @@ let dir: string;
 function assetbook(...args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Like assetbook(), but leaves this process free to serve HTTP while the CLI runs. */
+function assetbookAsync(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: "1", ...env } });
+    let stdout = "";
+    let stderr = "";
+    proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    proc.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 async function tableRows(db: string, sql: string) {
@@ -67,10 +80,39 @@ describe("assetbook run", () => {
     expect(runs).toEqual([{ runs: "2", records: "9" }]);
   });
 
-  it("reports extract cells as not yet supported by name and exits non-zero", () => {
-    const r = assetbook("run", "notebooks/rides.md", "--db", "data/rides.duckdb");
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('cell "activities": extract cells are not yet supported');
+  it("runs the rides example against the fitness API fixture, with the token from the environment", async () => {
+    const api = await startFitnessApi({ port: 4010, token: "cli-test-token" });
+    try {
+      const r = await assetbookAsync({ FITNESS_TOKEN: "cli-test-token" }, "run", "notebooks/rides.md", "--db", "data/rides.duckdb");
+      expect(r.stdout).toMatch(/OK {3}activities \(extract\) 1,200 rows/);
+      expect(r.stdout).toMatch(/OK {3}daily_distance \(sql\) \d+ rows/);
+      expect(r.stdout).toMatch(/OK {3}km_per_day \(chart\)/);
+      expect(r.stdout + r.stderr).not.toContain("cli-test-token");
+      const [row] = await tableRows(path.join(dir, "data", "rides.duckdb"), "select count(*) as n from activities__laps");
+      expect(Number(row?.n)).toBeGreaterThan(1200);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("loads a CSV file source from the data directory and refuses one outside it", async () => {
+    fs.mkdirSync(path.join(dir, "data"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "data", "cars.csv"), "Name,Miles_per_Gallon,Cylinders\nvw,30.5,4\nford,18,8\nfiat,,4\n");
+    const notebook = (file: string) =>
+      `\`\`\`extract cars\nsource: file\npath: ${file}\nwrite_disposition: replace\n\`\`\`\n\n\`\`\`sql by_cylinders\nselect cylinders, avg(miles_per_gallon) as mpg from cars group by all\n\`\`\`\n`;
+    fs.writeFileSync(path.join(dir, "cars.md"), notebook("cars.csv"));
+    const r = assetbook("run", "cars.md", "--db", "data/cars.duckdb");
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/OK {3}cars \(extract\) 3 rows/);
+    expect(await tableRows(path.join(dir, "data", "cars.duckdb"), "select cylinders, mpg from by_cylinders order by cylinders")).toEqual([
+      { cylinders: "4", mpg: 30.5 },
+      { cylinders: "8", mpg: 18 },
+    ]);
+    fs.writeFileSync(path.join(dir, "cars.md"), notebook("../cars.csv"));
+    const outside = assetbook("run", "cars.md", "--db", "data/cars.duckdb");
+    expect(outside.code).toBe(1);
+    expect(outside.stdout).toContain('FAIL cars (extract)');
+    expect(outside.stdout).toContain('cell "cars": path:');
   });
 
   it("rejects an unknown selection with a suggestion", () => {

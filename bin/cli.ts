@@ -6,6 +6,7 @@ import { SelectionError } from "../lib/graph";
 import { NodeSqlReferenceParser } from "../lib/graph/sql-refs-node";
 import { prepareNotebook, planNotebook } from "../lib/engine/prepare";
 import { runPlan } from "../lib/engine/run";
+import { readFilePages } from "../lib/extract/file";
 import { formatNotebook, parseNotebook } from "../lib/notebook";
 import { formatIssue, type NotebookIssue } from "../lib/notebook/types";
 import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
@@ -134,7 +135,13 @@ async function run(args: string[], out: Out, err: Out): Promise<number> {
   const warehouse = await openDuckDbWarehouse({ path: db, dataDir });
   try {
     out(dim(`${file} -> ${db}`));
-    const summary = await runPlan({ warehouse, plan, onEvent: progressPrinter(out) });
+    const summary = await runPlan({
+      warehouse,
+      plan,
+      onEvent: progressPrinter(out),
+      // The CLI reads secrets from the environment: `secret:FITNESS_TOKEN` is $FITNESS_TOKEN.
+      extract: { resolveSecret: (name) => process.env[name], dataDir, readFilePages },
+    });
     out(formatSummary(summary));
     return summary.ok ? 0 : 1;
   } finally {

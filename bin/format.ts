@@ -37,15 +37,43 @@ export function formatOutcome(o: AssetOutcome): string {
   }
 }
 
-export function progressPrinter(write: (line: string) => void): (e: RunEvent) => void {
+export function formatProgress(p: { asset: string; pages: number; rows: number; elapsedMs: number }): string {
+  const perSecond = p.elapsedMs > 0 ? Math.round((p.rows / p.elapsedMs) * 1000) : 0;
+  return dim(`...  ${p.asset}: ${p.pages.toLocaleString("en")} pages, ${p.rows.toLocaleString("en")} rows, ${perSecond.toLocaleString("en")} rows/s`);
+}
+
+const PROGRESS_EVERY_MS = 2000;
+
+/**
+ * Prints one line per finished asset. Extract progress is redrawn in place on a terminal,
+ * and printed at most every two seconds elsewhere (CI logs stay short).
+ */
+export function progressPrinter(write: (line: string) => void, tty = Boolean(process.stdout.isTTY)): (e: RunEvent) => void {
+  let lastProgress = -Infinity;
+  let progressShown = false;
+  const clearProgress = () => {
+    if (tty && progressShown) process.stdout.write("\r\x1b[2K");
+    progressShown = false;
+  };
   return (e) => {
     switch (e.type) {
+      case "asset_progress":
+        if (tty) {
+          process.stdout.write(`\r\x1b[2K${formatProgress(e)}`);
+          progressShown = true;
+        } else if (e.elapsedMs - lastProgress >= PROGRESS_EVERY_MS) {
+          lastProgress = e.elapsedMs;
+          write(formatProgress(e));
+        }
+        return;
       case "run_started":
         write(dim(`run ${e.runId}: ${e.assets.length} asset${e.assets.length === 1 ? "" : "s"} (${e.assets.join(", ")})`));
         return;
       case "asset_started":
         return;
       case "asset_finished":
+        clearProgress();
+        lastProgress = -Infinity;
         write(formatOutcome(e.outcome));
         return;
       case "run_finished":

@@ -19,6 +19,7 @@ export interface AssetOutcome {
 export type RunEvent =
   | { type: "run_started"; runId: string; assets: string[] }
   | { type: "asset_started"; asset: string; kind: CellKind }
+  | { type: "asset_progress"; asset: string; pages: number; rows: number; elapsedMs: number }
   | { type: "asset_finished"; outcome: AssetOutcome }
   | { type: "run_finished"; runId: string; outcomes: AssetOutcome[]; durationMs: number };
 

@@ -3,6 +3,7 @@
 // run yet is reported as unsupported, and cells below it still run on the tables
 // that already exist.
 import type { AssetCell } from "../notebook/types";
+import { runExtract, type ExtractContext } from "../extract/run";
 import type { Warehouse } from "../warehouse/types";
 import type { AssetOutcome, RunEvent, RunSummary } from "./events";
 import { materializeChart, materializeSql, type MaterializeResult } from "./materialize";
@@ -23,15 +24,22 @@ export interface RunOptions {
   runId?: string;
   onEvent?: (event: RunEvent) => void;
   now?: () => number;
+  /** How extract cells reach their sources; without it they are reported as unsupported. */
+  extract?: Omit<ExtractContext, "onProgress" | "now">;
 }
 
-async function materialize(warehouse: Warehouse, cell: AssetCell): Promise<MaterializeResult | "unsupported"> {
+async function materialize(cell: AssetCell, options: RunOptions): Promise<MaterializeResult | "unsupported"> {
+  const { warehouse } = options;
   switch (cell.kind) {
     case "sql":
       return materializeSql(warehouse, cell);
     case "chart":
       return materializeChart(warehouse, cell);
-    case "extract":
+    case "extract": {
+      if (!options.extract) return "unsupported";
+      const emit = options.onEvent ?? (() => undefined);
+      return runExtract(warehouse, cell, { ...options.extract, now: options.now, onProgress: (p) => emit({ type: "asset_progress", ...p }) });
+    }
     case "ml":
       return "unsupported";
     default: {
@@ -42,7 +50,7 @@ async function materialize(warehouse: Warehouse, cell: AssetCell): Promise<Mater
 }
 
 const UNSUPPORTED: Record<AssetCell["kind"], string> = {
-  extract: "extract cells are not yet supported by this build",
+  extract: "extract cells need a source context (secrets, data directory) that this run was not given",
   ml: "ml cells are not yet supported by this build",
   sql: "",
   chart: "",
@@ -75,7 +83,7 @@ export async function runPlan(options: RunOptions): Promise<RunSummary> {
     const t0 = now();
     let result: MaterializeResult | "unsupported";
     try {
-      result = await materialize(warehouse, cell);
+      result = await materialize(cell, options);
     } catch (e) {
       result = { ok: false, reason: e instanceof Error ? e.message : String(e), checks: [] };
     }

@@ -1,0 +1,83 @@
+// Applying a cell's `auth` to each request.
+import { OAuth2TokenSource } from "./oauth2";
+import type { RequestPolicy } from "./request";
+import { resolveSecretValue, type Redactor, type SecretResolver } from "./secrets";
+import type { AuthSpec } from "./spec";
+
+export interface Authenticator {
+  /** Adds credentials to one request. */
+  apply(url: URL, headers: Headers): Promise<void>;
+  /** After a 401: drop cached credentials so the next apply gets fresh ones. False when that cannot help. */
+  invalidate(): boolean;
+}
+
+/** The same auth spec with every `secret:NAME` replaced by its value (and registered for redaction). */
+export function resolveAuthSecrets(auth: AuthSpec, resolveSecret: SecretResolver, redactor: Redactor): AuthSpec {
+  const resolve = (value: string, key: string) => resolveSecretValue(value, `auth.${key}`, resolveSecret, redactor);
+  switch (auth.type) {
+    case "bearer":
+      return { ...auth, token: resolve(auth.token, "token") };
+    case "api_key":
+      return { ...auth, value: resolve(auth.value, "value") };
+    case "basic":
+      return { ...auth, username: resolve(auth.username, "username"), password: resolve(auth.password, "password") };
+    case "oauth2_client_credentials":
+      return {
+        ...auth,
+        client_id: resolve(auth.client_id, "client_id"),
+        client_secret: resolve(auth.client_secret, "client_secret"),
+      };
+    case "oauth2_refresh_token":
+      return {
+        ...auth,
+        client_id: resolve(auth.client_id, "client_id"),
+        client_secret: auth.client_secret === undefined ? undefined : resolve(auth.client_secret, "client_secret"),
+        refresh_token: resolve(auth.refresh_token, "refresh_token"),
+      };
+    default: {
+      const unreachable: never = auth;
+      throw new Error(`unknown auth type ${String(unreachable)}`);
+    }
+  }
+}
+
+const staticAuthenticator = (apply: (url: URL, headers: Headers) => void): Authenticator => ({
+  apply: async (url, headers) => apply(url, headers),
+  invalidate: () => false,
+});
+
+/** `auth` must already have its secrets resolved. */
+export function createAuthenticator(auth: AuthSpec | undefined, policy: RequestPolicy): Authenticator {
+  if (auth === undefined) return staticAuthenticator(() => {});
+  switch (auth.type) {
+    case "bearer":
+      return staticAuthenticator((_url, headers) => headers.set("authorization", `Bearer ${auth.token}`));
+    case "api_key": {
+      const location = auth.in ?? "header";
+      return staticAuthenticator((url, headers) => {
+        if (location === "query") url.searchParams.set(auth.name, auth.value);
+        else headers.set(auth.name, auth.value);
+      });
+    }
+    case "basic": {
+      const credentials = Buffer.from(`${auth.username}:${auth.password}`, "utf8").toString("base64");
+      policy.redactor.add(credentials);
+      return staticAuthenticator((_url, headers) => headers.set("authorization", `Basic ${credentials}`));
+    }
+    case "oauth2_client_credentials":
+    case "oauth2_refresh_token": {
+      const tokens = new OAuth2TokenSource(auth, policy);
+      return {
+        apply: async (_url, headers) => headers.set("authorization", `Bearer ${await tokens.accessToken()}`),
+        invalidate: () => {
+          tokens.invalidate();
+          return true;
+        },
+      };
+    }
+    default: {
+      const unreachable: never = auth;
+      throw new Error(`unknown auth type ${String(unreachable)}`);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+// The REST source: request, authenticate, page, and yield records one page at a time.
+import { setTimeout as delay } from "node:timers/promises";
+import { createAuthenticator, resolveAuthSecrets, type Authenticator } from "./auth";
+import { ExtractHttpError } from "./errors";
+import { parseJsonBody, recordsFromBody } from "./json-body";
+import { createPaginator } from "./paginators";
+import { requestWithRetries, statusError, type HttpRequest, type HttpResponse, type RequestPolicy, type Sleep } from "./request";
+import { Redactor, resolveSecretValue, type SecretResolver } from "./secrets";
+import { parseRestRequestSpec, type ParamValue, type RestRequestSpecInput } from "./spec";
+
+export interface Page {
+  records: unknown[];
+  /** The page's URL, redacted. */
+  url: string;
+  /** 1-based. */
+  pageNumber: number;
+}
+
+export interface PageInfo {
+  page: number;
+  /** Redacted. */
+  url: string;
+  records: number;
+}
+
+export interface FetchPagesOptions {
+  resolveSecret: SecretResolver;
+  /** Sent on the first request, over `params` (e.g. the incremental `after=<cursor>`). */
+  extraParams?: Record<string, string | number | boolean>;
+  signal?: AbortSignal;
+  onPage?: (info: PageInfo) => void;
+  /** Redacted messages about a paginator stopping early or odd responses. */
+  onWarning?: (message: string) => void;
+  fetchImpl?: typeof fetch;
+  sleep?: Sleep;
+  /** In [0, 1); the jitter of the backoff. */
+  random?: () => number;
+  /** Cap on a server's Retry-After (default 60 s). */
+  maxRetryAfterSeconds?: number;
+  /** Pass one to redact your own messages with the secrets resolved here. */
+  redactor?: Redactor;
+}
+
+export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 60;
+
+/** `base_url` + `path`, with exactly one slash between them; a query in either is kept. */
+export function joinUrl(baseUrl: string, path: string | undefined): URL {
+  const url = new URL(baseUrl);
+  if (path === undefined || path === "") return url;
+  const relative = new URL(path.replace(/^\/+/, ""), "http://relative.invalid/");
+  url.pathname = url.pathname.replace(/\/+$/, "") + relative.pathname;
+  relative.searchParams.forEach((value, name) => url.searchParams.append(name, value));
+  return url;
+}
+
+function resolveParams(
+  values: Record<string, ParamValue>,
+  field: string,
+  resolveSecret: SecretResolver,
+  redactor: Redactor,
+): [string, string][] {
+  return Object.entries(values).map(([name, value]) => [
+    name,
+    typeof value === "string" ? resolveSecretValue(value, `${field}.${name}`, resolveSecret, redactor) : String(value),
+  ]);
+}
+
+function defaultSleep(signal: AbortSignal | undefined): Sleep {
+  // Rejects with the caller's own reason, like an aborted request does.
+  return (ms) =>
+    delay(ms, undefined, { signal }).catch((error: unknown) => {
+      throw signal?.aborted ? signal.reason : error;
+    });
+}
+
+export async function* fetchPages(specInput: RestRequestSpecInput, options: FetchPagesOptions): AsyncGenerator<Page> {
+  const spec = parseRestRequestSpec(specInput);
+  const redactor = options.redactor ?? new Redactor();
+  // Every secret is resolved before the first request, so a missing one fails fast.
+  const params = resolveParams(spec.params, "params", options.resolveSecret, redactor);
+  const headerEntries = resolveParams(spec.headers, "headers", options.resolveSecret, redactor);
+  const auth = spec.auth === undefined ? undefined : resolveAuthSecrets(spec.auth, options.resolveSecret, redactor);
+
+  const policy: RequestPolicy = {
+    fetchImpl: options.fetchImpl ?? fetch,
+    sleep: options.sleep ?? defaultSleep(options.signal),
+    random: options.random ?? Math.random,
+    redactor,
+    signal: options.signal,
+    timeoutMs: spec.timeout * 1000,
+    maxAttempts: spec.retries.max_attempts,
+    backoffSeconds: spec.retries.backoff,
+    maxRetryAfterMs: (options.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_SECONDS) * 1000,
+  };
+  const authenticator = createAuthenticator(auth, policy);
+  const warn = (message: string) => options.onWarning?.(redactor.redact(message));
+  const paginator = createPaginator(spec.paginator, warn);
+  const baseHeaders = new Headers({ accept: "application/json" });
+  for (const [name, value] of headerEntries) baseHeaders.set(name, value);
+
+  let url = joinUrl(spec.base_url, spec.path);
+  for (const [name, value] of params) url.searchParams.set(name, value);
+  for (const [name, value] of Object.entries(options.extraParams ?? {})) url.searchParams.set(name, String(value));
+  paginator.start(url);
+  const origin = url.origin;
+  const visited = new Set<string>();
+
+  for (let pageNumber = 1; ; pageNumber++) {
+    visited.add(url.href);
+    const { response, requestUrl } = await getPage(url, baseHeaders, authenticator, policy);
+    // The URL as sent (an api_key in the query included), then redacted.
+    const redactedUrl = redactor.redact(requestUrl);
+    const body = parseJsonBody(response.text, redactedUrl, response.attempts);
+    const records = recordsFromBody(body, spec.data_path, redactedUrl, response.attempts);
+    options.onPage?.({ page: pageNumber, url: redactedUrl, records: records.length });
+    yield { records, url: redactedUrl, pageNumber };
+
+    const next = paginator.next({ url, headers: response.headers, body, records });
+    if (next === undefined) return;
+    const redactedNext = redactor.redact(next.href);
+    if (next.origin !== origin) {
+      // Credentials and secret headers are meant for base_url's server only.
+      throw new ExtractHttpError(`next page ${redactedNext} is not on ${origin} (base_url); refusing to follow it`, {
+        url: redactedNext,
+        attempts: 0,
+      });
+    }
+    if (visited.has(next.href)) {
+      warn(`next page ${next.href} was already fetched; stopping`);
+      return;
+    }
+    if (pageNumber >= spec.page_limit) {
+      throw new ExtractHttpError(`paginator did not stop after ${spec.page_limit} pages (page_limit); next was ${redactedNext}`, {
+        url: redactedNext,
+        attempts: 0,
+      });
+    }
+    url = next;
+  }
+}
+
+/** GET one page; on a 401 with refreshable credentials, refresh once and try again. */
+async function getPage(
+  url: URL,
+  baseHeaders: Headers,
+  authenticator: Authenticator,
+  policy: RequestPolicy,
+): Promise<{ response: HttpResponse; requestUrl: string }> {
+  const send = async (): Promise<{ request: HttpRequest; response: HttpResponse }> => {
+    const requestUrl = new URL(url);
+    const headers = new Headers(baseHeaders);
+    await authenticator.apply(requestUrl, headers);
+    const request: HttpRequest = { method: "GET", url: requestUrl.href, headers };
+    return { request, response: await requestWithRetries(request, policy) };
+  };
+  let { request, response } = await send();
+  let attempts = response.attempts;
+  if (response.status === 401 && authenticator.invalidate()) {
+    ({ request, response } = await send());
+    attempts += response.attempts;
+  }
+  const total = { ...response, attempts };
+  if (response.status < 200 || response.status >= 300) throw statusError(request, total, policy.redactor);
+  return { response: total, requestUrl: request.url };
+}

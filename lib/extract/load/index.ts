@@ -1,0 +1,22 @@
+export {
+  ExtractLoader,
+  loadExtract,
+  ExtractLoadError,
+  type ExtractLoadOptions,
+  type ExtractLoadResult,
+  type WriteDisposition,
+} from "./loader";
+export { schemaStateKey, readAssetState, type AssetState, type LoadedTable } from "./asset-state";
+export {
+  readCursor,
+  startingCursor,
+  cursorStateKey,
+  cursorValueAt,
+  compareCursors,
+  laterCursor,
+  CursorFormatError,
+  type CursorValue,
+  type CursorFormat,
+  type StartingCursorOptions,
+} from "./incremental";
+export { STAGE_PREFIX, NEW_ROWS_PREFIX, dropLeftoverStaging } from "./staging";

@@ -1,0 +1,303 @@
+// One extract run, records -> tables: pages are flattened, checked against the contract
+// and bulk-loaded into staging tables as they arrive (the run is never held in memory);
+// then ONE swap puts the root table, its child tables and the cursor in place together.
+import { assertNever } from "../../warehouse/errors";
+import { quoteIdent, type LogicalType, type Row, type StateWrite, type Swap, type Warehouse } from "../../warehouse/types";
+import { applyContract, contractSchema, type Contract, type ContractBaseline } from "../normalize/contract";
+import { DEFAULT_MAX_DEPTH, MissingPrimaryKeyError, RecordFlattener, type FlatRecord } from "../normalize/flatten";
+import { ColumnNamer, type NameMapping } from "../normalize/names";
+import { INTERNAL_COLUMN_TYPES, schemaFromColumns, type TableSchema } from "../normalize/schema";
+import { describeLoadedTables, readAssetState, schemaStateKey, type AssetState, type LoadedTable } from "./asset-state";
+import { cursorStateKey, cursorValueAt, laterCursor, readCursor, type CursorValue } from "./incremental";
+import { mergeChildSql, mergedSchema, mergeRootSql, ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
+import { dropLeftoverStaging, newRowsTableFor, StagingTable, stageTableFor } from "./staging";
+
+export type WriteDisposition = "append" | "replace" | "merge";
+
+export interface ExtractLoadOptions {
+  /** The asset (cell) name: the root table; child tables are `<asset>__<field>`. */
+  asset: string;
+  /** Default `append`. */
+  writeDisposition?: WriteDisposition;
+  primaryKey?: string | readonly string[];
+  contract?: Partial<Contract>;
+  maxDepth?: number;
+  /** Source field whose largest loaded value is stored as the incremental cursor. */
+  cursorField?: string;
+}
+
+export interface ExtractLoadResult {
+  tables: LoadedTable[];
+  /** Per table: normalized column -> source field path, for the asset's metadata. */
+  names: NameMapping;
+  records: { loaded: number; discarded: number };
+  /** The stored cursor after the run (unchanged when the run loaded none). */
+  cursor?: CursorValue;
+}
+
+export class ExtractLoadError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ExtractLoadError";
+  }
+}
+
+const MERGE_COLUMN_TYPES: ReadonlyMap<string, LogicalType> = new Map([
+  ...INTERNAL_COLUMN_TYPES,
+  [SEQ_COLUMN, "BIGINT"],
+  [ROOT_KEY_COLUMN, "VARCHAR"],
+]);
+
+export class ExtractLoader {
+  private readonly staging = new Map<string, StagingTable>();
+  /** Every table this run created, dropped again on abort. */
+  private readonly created = new Set<string>();
+  private readonly targets = new Map<string, TableSchema | null>();
+  private readonly flattener: RecordFlattener;
+  private readonly keyColumns: string[];
+  private records = { loaded: 0, discarded: 0, seen: 0 };
+  private cursor: CursorValue | undefined;
+  private finished = false;
+
+  private constructor(
+    private readonly warehouse: Warehouse,
+    private readonly asset: string,
+    private readonly disposition: WriteDisposition,
+    private readonly contract: Contract,
+    private readonly cursorField: string | undefined,
+    private readonly previous: AssetState,
+    private readonly namer: ColumnNamer,
+    primaryKey: readonly string[],
+    maxDepth: number,
+  ) {
+    this.flattener = new RecordFlattener({ table: asset, primaryKey, maxDepth }, namer);
+    // Claimed first, so the key keeps its plain name whatever the records bring.
+    this.keyColumns = this.flattener.primaryKeyColumns();
+  }
+
+  static async open(warehouse: Warehouse, options: ExtractLoadOptions): Promise<ExtractLoader> {
+    await dropLeftoverStaging(warehouse, options.asset);
+    const previous = await readAssetState(warehouse, options.asset);
+    const primaryKey = options.primaryKey === undefined ? [] : typeof options.primaryKey === "string" ? [options.primaryKey] : options.primaryKey;
+    const loader = new ExtractLoader(
+      warehouse,
+      options.asset,
+      options.writeDisposition ?? "append",
+      contractSchema.parse(options.contract ?? {}),
+      options.cursorField,
+      previous,
+      new ColumnNamer(previous.names),
+      primaryKey,
+      options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    );
+    if (options.cursorField !== undefined) loader.cursor = await readCursor(warehouse, options.asset);
+    await loader.targetSchema(options.asset);
+    return loader;
+  }
+
+  /** Flattens, checks and stages one page of source records. */
+  async loadPage(records: readonly unknown[]): Promise<void> {
+    this.assertOpen();
+    const flattened = records.map((record) => ({ record, flat: this.flatten(record) }));
+    for (const table of new Set(flattened.flatMap(({ flat }) => [...flat.tables.keys()]))) await this.targetSchema(table);
+    const baseline = this.baseline();
+    const rowsByTable = new Map<string, Row[]>();
+    for (const { record, flat } of flattened) {
+      const kept = applyContract(flat, { cell: this.asset, rootTable: this.asset, contract: this.contract, baseline });
+      if (kept === null) {
+        this.records.discarded++;
+        continue;
+      }
+      const seq = this.records.loaded++;
+      if (this.cursorField !== undefined) this.cursor = laterCursor(this.cursor, cursorValueAt(record, this.cursorField));
+      for (const [table, rows] of kept.tables) {
+        if (this.disposition === "merge") this.tagForMerge(table, rows, seq, kept.rootKey);
+        const pending = rowsByTable.get(table);
+        if (pending) pending.push(...rows);
+        else rowsByTable.set(table, [...rows]);
+      }
+    }
+    for (const [table, rows] of rowsByTable) await (await this.stagingFor(table)).write(rows);
+  }
+
+  /**
+   * Builds the final staging tables and swaps them in with the state, in one transaction.
+   * `verify` sees the staged tables first (data checks); a reason it returns aborts the run.
+   */
+  async commit(verify?: (swaps: readonly Swap[]) => Promise<string | undefined>): Promise<ExtractLoadResult> {
+    this.assertOpen();
+    const swaps = await this.finalStagingTables();
+    const refusal = verify ? await verify(swaps) : undefined;
+    if (refusal !== undefined) {
+      await this.abort();
+      throw new ExtractLoadError(refusal);
+    }
+    const touched = new Set([...this.previous.tables, ...swaps.map((swap) => swap.target)]);
+    const state: StateWrite[] = [
+      { key: schemaStateKey(this.asset), value: { tables: [...touched].sort(), names: this.namer.mapping() } },
+    ];
+    if (this.cursorField !== undefined && this.cursor !== undefined) {
+      state.push({ key: cursorStateKey(this.asset), value: this.cursor });
+    }
+    await this.warehouse.swap(swaps, state);
+    this.finished = true;
+    // The swap renamed the final staging tables; the merge's new-rows tables are spent.
+    if (this.disposition === "merge") for (const staged of this.staging.values()) await this.warehouse.drop(staged.name);
+    return this.result(swaps);
+  }
+
+  /** Drops everything this run staged; the targets and the cursor stay as they were. */
+  async abort(): Promise<void> {
+    this.finished = true;
+    for (const table of this.created) await this.warehouse.drop(table);
+  }
+
+  private assertOpen(): void {
+    if (this.finished) throw new ExtractLoadError(`cell "${this.asset}": this extract run is already committed or aborted`);
+  }
+
+  private flatten(record: unknown): FlatRecord {
+    this.records.seen++;
+    try {
+      return this.flattener.flatten(record);
+    } catch (error) {
+      if (error instanceof MissingPrimaryKeyError) {
+        throw new ExtractLoadError(`cell "${this.asset}": record ${this.records.seen} has no value for primary key "${error.column}"`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private tagForMerge(table: string, rows: Row[], seq: number, rootKey: string): void {
+    for (const row of rows) {
+      row[SEQ_COLUMN] = seq;
+      if (table === this.asset) row[ROOT_KEY_COLUMN] = rootKey;
+    }
+  }
+
+  private async targetSchema(table: string): Promise<TableSchema | null> {
+    if (!this.targets.has(table)) {
+      const columns = await this.warehouse.describe(table);
+      this.targets.set(table, columns ? schemaFromColumns(columns) : null);
+    }
+    return this.targets.get(table) ?? null;
+  }
+
+  /** The tables as they were before the run; null on the asset's first run. */
+  private baseline(): ContractBaseline {
+    if (!this.targets.get(this.asset)) return null;
+    const baseline = new Map<string, TableSchema>();
+    for (const [table, schema] of this.targets) if (schema) baseline.set(table, schema);
+    return baseline;
+  }
+
+  private async stagingFor(table: string): Promise<StagingTable> {
+    const known = this.staging.get(table);
+    if (known) return known;
+    let staged: StagingTable;
+    switch (this.disposition) {
+      case "append": {
+        const target = await this.targetSchema(table);
+        const name = stageTableFor(table);
+        this.created.add(name);
+        if (target) await this.warehouse.exec(`CREATE TABLE ${quoteIdent(name)} AS SELECT * FROM ${quoteIdent(table)}`);
+        staged = new StagingTable(this.warehouse, name, new Map(target ?? []), target !== null, INTERNAL_COLUMN_TYPES);
+        break;
+      }
+      case "replace":
+        staged = new StagingTable(this.warehouse, stageTableFor(table), new Map(), false, INTERNAL_COLUMN_TYPES);
+        break;
+      case "merge":
+        staged = new StagingTable(this.warehouse, newRowsTableFor(table), new Map(), false, MERGE_COLUMN_TYPES);
+        break;
+      default:
+        return assertNever(this.disposition);
+    }
+    this.created.add(staged.name);
+    this.staging.set(table, staged);
+    return staged;
+  }
+
+  /** Tables of the asset that exist in the warehouse, whether or not this run touched them. */
+  private async existingTables(): Promise<string[]> {
+    const names = new Set([this.asset, ...this.previous.tables, ...this.staging.keys()]);
+    const existing: string[] = [];
+    for (const name of names) if (await this.targetSchema(name)) existing.push(name);
+    return existing;
+  }
+
+  private async finalStagingTables(): Promise<Swap[]> {
+    switch (this.disposition) {
+      case "append":
+        return [...this.staging].filter(([, staged]) => staged.exists).map(([target, staged]) => ({ staging: staged.name, target }));
+      case "replace":
+        return this.finalReplace();
+      case "merge":
+        return this.finalMerge();
+      default:
+        return assertNever(this.disposition);
+    }
+  }
+
+  /** Tables the run did not bring rows for are replaced by empty ones (a list that is gone). */
+  private async finalReplace(): Promise<Swap[]> {
+    const swaps: Swap[] = [];
+    const tables = new Set([...this.staging.keys(), ...(await this.existingTables())]);
+    for (const table of tables) {
+      const staged = this.staging.get(table);
+      const name = stageTableFor(table);
+      if (!staged?.exists) {
+        this.created.add(name);
+        await this.warehouse.exec(`CREATE TABLE ${quoteIdent(name)} AS SELECT * FROM ${quoteIdent(table)} LIMIT 0`);
+      }
+      swaps.push({ staging: name, target: table });
+    }
+    return swaps;
+  }
+
+  private async finalMerge(): Promise<Swap[]> {
+    const root = this.staging.get(this.asset);
+    if (!root?.exists) return [];
+    const backend = this.warehouse.backend;
+    const keyColumns = this.keyColumns.length > 0 ? this.keyColumns : ["_row_key"];
+    const swaps: Swap[] = [];
+    const tables = new Set([this.asset, ...this.staging.keys(), ...(await this.existingTables())]);
+    for (const table of tables) {
+      const staged = this.staging.get(table);
+      const newRows = staged?.exists ? { table: staged.name, schema: staged.schema } : null;
+      const targetSchema = await this.targetSchema(table);
+      const input = { stage: stageTableFor(table), target: table, targetSchema, newRows, final: mergedSchema(targetSchema, newRows?.schema ?? null), backend };
+      this.created.add(input.stage);
+      const sql = table === this.asset ? mergeRootSql({ ...input, keyColumns }) : mergeChildSql({ ...input, newRoot: root.name });
+      await this.warehouse.exec(sql);
+      swaps.push({ staging: input.stage, target: table });
+    }
+    return swaps;
+  }
+
+  private async result(swaps: Swap[]): Promise<ExtractLoadResult> {
+    const targets = swaps.map((swap) => swap.target);
+    const written = (table: string) => this.staging.get(table)?.written ?? 0;
+    const { tables, names } = await describeLoadedTables(this.warehouse, targets, written, this.namer.mapping());
+    const { loaded, discarded } = this.records;
+    return { tables, names, records: { loaded, discarded }, cursor: this.cursor };
+  }
+}
+
+/** Runs one extract over its pages: staged page by page, swapped in at the end, or nothing. */
+export async function loadExtract(
+  warehouse: Warehouse,
+  pages: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>,
+  options: ExtractLoadOptions,
+): Promise<ExtractLoadResult> {
+  const loader = await ExtractLoader.open(warehouse, options);
+  try {
+    for await (const page of pages) await loader.loadPage(page);
+    return await loader.commit();
+  } catch (error) {
+    await loader.abort().catch(() => undefined);
+    throw error;
+  }
+}

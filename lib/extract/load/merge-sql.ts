@@ -1,0 +1,107 @@
+// SQL that folds a merge run's new rows into the existing tables. The result goes into a
+// staging table; the swap then puts it in place. Plain SQL DuckDB and PostgreSQL accept.
+import type { LogicalType, Warehouse } from "../../warehouse/types";
+import { quoteIdent } from "../../warehouse/types";
+import { sqlTypeName, widenType } from "../normalize/logical-types";
+import type { TableSchema } from "../normalize/schema";
+
+/** Internal columns of the new-rows tables; they never reach the target tables. */
+export const SEQ_COLUMN = "_ab_seq";
+export const ROOT_KEY_COLUMN = "_ab_root_key";
+const RANK_COLUMN = "_ab_rank";
+
+type Backend = Warehouse["backend"];
+
+/** Target columns first (in their order), then the new ones; types widened to hold both. */
+export function mergedSchema(target: TableSchema | null, incoming: TableSchema | null): TableSchema {
+  const merged: TableSchema = new Map(target ?? []);
+  for (const [name, type] of incoming ?? []) {
+    if (name === SEQ_COLUMN || name === ROOT_KEY_COLUMN) continue;
+    const existing = merged.get(name);
+    merged.set(name, existing === undefined ? type : widenType(existing, type));
+  }
+  return merged;
+}
+
+function selectList(final: TableSchema, source: TableSchema, alias: string, backend: Backend): string {
+  return [...final]
+    .map(([name, type]) => {
+      const column = quoteIdent(name);
+      const sourceType = source.get(name);
+      if (sourceType === undefined) return `CAST(NULL AS ${sqlTypeName(type, backend)}) AS ${column}`;
+      if (sourceType === type) return `${alias}.${column}`;
+      return `CAST(${alias}.${column} AS ${sqlTypeName(type, backend)}) AS ${column}`;
+    })
+    .join(", ");
+}
+
+function castColumn(alias: string, name: string, type: LogicalType, backend: Backend): string {
+  return `CAST(${alias}.${quoteIdent(name)} AS ${sqlTypeName(type, backend)})`;
+}
+
+/** The newest new row per root key: within one run the last record for a key wins. */
+function winnersSql(newRoot: string): string {
+  return (
+    `(SELECT * FROM (SELECT r.*, row_number() OVER (PARTITION BY r.${quoteIdent(ROOT_KEY_COLUMN)} ` +
+    `ORDER BY r.${quoteIdent(SEQ_COLUMN)} DESC) AS ${RANK_COLUMN} FROM ${quoteIdent(newRoot)} r) ranked ` +
+    `WHERE ${RANK_COLUMN} = 1)`
+  );
+}
+
+export interface MergeTableInput {
+  stage: string;
+  target: string;
+  /** The target's columns; null when it does not exist yet. */
+  targetSchema: TableSchema | null;
+  /** The new-rows table of this run and its columns; null when the run brought none. */
+  newRows: { table: string; schema: TableSchema } | null;
+  final: TableSchema;
+  backend: Backend;
+}
+
+/**
+ * Root table: existing rows whose key the run does not bring, plus the newest new row per
+ * key. `keyColumns` is the primary key (or `_row_key` when there is none).
+ */
+export function mergeRootSql(input: MergeTableInput & { keyColumns: readonly string[] }): string {
+  const { stage, target, targetSchema, newRows, final, backend, keyColumns } = input;
+  if (!newRows) throw new Error("a merge of the root table needs new rows");
+  const parts: string[] = [];
+  if (targetSchema) {
+    const matches = keyColumns
+      .map((key) => {
+        const type = final.get(key) ?? "VARCHAR";
+        return `${castColumn("n", key, type, backend)} IS NOT DISTINCT FROM ${castColumn("t", key, type, backend)}`;
+      })
+      .join(" AND ");
+    parts.push(
+      `SELECT ${selectList(final, targetSchema, "t", backend)} FROM ${quoteIdent(target)} t ` +
+        `WHERE NOT EXISTS (SELECT 1 FROM ${quoteIdent(newRows.table)} n WHERE ${matches})`,
+    );
+  }
+  parts.push(`SELECT ${selectList(final, newRows.schema, "w", backend)} FROM ${winnersSql(newRows.table)} w`);
+  return `CREATE TABLE ${quoteIdent(stage)} AS ${parts.join(" UNION ALL ")}`;
+}
+
+/**
+ * Child table: existing rows of roots the run does not bring (a merged root's children are
+ * replaced as a whole, so removed list items go away), plus the new rows of winning records.
+ */
+export function mergeChildSql(input: MergeTableInput & { newRoot: string }): string {
+  const { stage, target, targetSchema, newRows, final, backend, newRoot } = input;
+  const parts: string[] = [];
+  if (targetSchema) {
+    parts.push(
+      `SELECT ${selectList(final, targetSchema, "t", backend)} FROM ${quoteIdent(target)} t ` +
+        `WHERE NOT EXISTS (SELECT 1 FROM ${quoteIdent(newRoot)} n WHERE n.${quoteIdent(ROOT_KEY_COLUMN)} = t.${quoteIdent("_root_key")})`,
+    );
+  }
+  if (newRows) {
+    parts.push(
+      `SELECT ${selectList(final, newRows.schema, "c", backend)} FROM ${quoteIdent(newRows.table)} c ` +
+        `WHERE c.${quoteIdent(SEQ_COLUMN)} IN (SELECT w.${quoteIdent(SEQ_COLUMN)} FROM ${winnersSql(newRoot)} w)`,
+    );
+  }
+  if (parts.length === 0) throw new Error("a merge of a child table needs its target or new rows");
+  return `CREATE TABLE ${quoteIdent(stage)} AS ${parts.join(" UNION ALL ")}`;
+}

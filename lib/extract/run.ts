@@ -1,0 +1,117 @@
+// One extract cell, end to end: read the stored cursor, fetch pages (REST) or read them
+// (file), stream them through the loader into staging tables, check the staged root
+// table, then swap data and cursor in together. Any failure leaves both as they were.
+import { blockingFailures, describeFailure, runChecks, type CheckResult } from "../checks";
+import { extractConfigSchema, type ExtractSpec } from "../notebook/schemas/extract";
+import type { ExtractCell } from "../notebook/types";
+import type { Column, Warehouse } from "../warehouse/types";
+import { FileSourceError } from "./file/errors";
+import type { FileSourceConfig } from "./file/read-file-pages";
+import { fetchPages, parseRestRequestSpec, type SecretResolver } from "./http";
+import { ExtractLoader, readCursor, startingCursor, type ExtractLoadResult } from "./load";
+
+export interface ExtractProgress {
+  asset: string;
+  pages: number;
+  rows: number;
+  elapsedMs: number;
+}
+
+export interface ExtractContext {
+  /** Resolves `secret:NAME` (environment in the CLI, the workspace's secrets on the server). */
+  resolveSecret: SecretResolver;
+  /** The workspace data directory, for file sources. */
+  dataDir?: string;
+  /** Reads a file source as pages of records (Node only; the browser previews through the server). */
+  readFilePages?: (dataDir: string, spec: FileSourceConfig) => AsyncIterable<readonly unknown[]>;
+  onProgress?: (progress: ExtractProgress) => void;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+export type ExtractOutcome =
+  | { ok: true; rows: number; columns: Column[]; checks: CheckResult[]; load: ExtractLoadResult }
+  | { ok: false; reason: string; checks: CheckResult[] };
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Prefixes the cell (and the field, when the error knows it) unless already there. */
+function withCell(cell: string, error: unknown): string {
+  const text = message(error);
+  if (text.startsWith(`cell "${cell}"`)) return text;
+  const field = error instanceof FileSourceError ? `${error.field}: ` : "";
+  return `cell "${cell}": ${field}${text}`;
+}
+
+async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext) {
+  switch (spec.source) {
+    case "rest": {
+      const extraParams: Record<string, string | number> = {};
+      const incremental = spec.incremental;
+      if (incremental?.param !== undefined) {
+        const from = startingCursor(await readCursor(warehouse, cell.name), {
+          initial: incremental.initial,
+          lag: incremental.lag,
+          format: incremental.format,
+        });
+        if (from !== undefined) extraParams[incremental.param] = from;
+      }
+      for await (const page of fetchPages(parseRestRequestSpec(spec), { resolveSecret: ctx.resolveSecret, extraParams, signal: ctx.signal })) {
+        yield page.records;
+      }
+      return;
+    }
+    case "file": {
+      if (!ctx.dataDir || !ctx.readFilePages || spec.path === undefined) throw new Error("path: file sources need a data directory");
+      yield* ctx.readFilePages(ctx.dataDir, { path: spec.path, format: spec.format, data_path: spec.data_path });
+      return;
+    }
+    default: {
+      const unreachable: never = spec.source;
+      throw new Error(`unknown source ${String(unreachable)}`);
+    }
+  }
+}
+
+export async function runExtract(warehouse: Warehouse, cell: ExtractCell, ctx: ExtractContext): Promise<ExtractOutcome> {
+  const parsed = extractConfigSchema.safeParse(cell.config);
+  if (!parsed.success) return { ok: false, reason: withCell(cell.name, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")), checks: [] };
+  const spec = parsed.data;
+  const now = ctx.now ?? (() => performance.now());
+  const started = now();
+  let loader: ExtractLoader | undefined;
+  let checks: CheckResult[] = [];
+  try {
+    loader = await ExtractLoader.open(warehouse, {
+      asset: cell.name,
+      writeDisposition: spec.write_disposition,
+      primaryKey: spec.primary_key,
+      contract: spec.contract,
+      maxDepth: spec.max_depth,
+      cursorField: spec.incremental?.cursor,
+    });
+    let pages = 0;
+    let rows = 0;
+    for await (const records of pagesOf(cell, spec, warehouse, ctx)) {
+      await loader.loadPage(records);
+      pages++;
+      rows += records.length;
+      ctx.onProgress?.({ asset: cell.name, pages, rows, elapsedMs: now() - started });
+    }
+    const load = await loader.commit(async (swaps) => {
+      const root = swaps.find((swap) => swap.target === cell.name);
+      if (!root || cell.checks.length === 0) return undefined;
+      checks = await runChecks(warehouse, root.staging, cell.checks);
+      const blocking = blockingFailures(checks);
+      return blocking.length > 0 ? blocking.map(describeFailure).join("; ") : undefined;
+    });
+    const columns = (await warehouse.describe(cell.name)) ?? [];
+    const rootRows = load.tables.find((table) => table.name === cell.name)?.rows ?? 0;
+    return { ok: true, rows: rootRows, columns, checks, load };
+  } catch (error) {
+    await loader?.abort().catch(() => undefined);
+    return { ok: false, reason: withCell(cell.name, error), checks };
+  }
+}
