@@ -1,0 +1,231 @@
+// The reactive notebook session: after each edit, rerun exactly the cells that changed
+// and everything below them, in graph order, reusing every upstream result. One loop runs
+// one cell at a time and re-plans before each cell, so a newer edit supersedes what is
+// still queued; a result computed from text that has since changed is never shown.
+import { buildGraph, type AssetGraph, type SqlReferenceParser } from "../graph";
+import { parseNotebook } from "../notebook";
+import type { AssetCell, CellKind, Notebook, NotebookIssue } from "../notebook/types";
+import type { CheckResult } from "../checks";
+import type { Column, Warehouse } from "../warehouse/types";
+import { materializeChart, materializeSql, type MaterializeResult } from "./materialize";
+
+export type CellRunState = "idle" | "queued" | "running" | "fresh" | "stale" | "error" | "blocked";
+
+export interface CellStatus {
+  name: string;
+  kind: CellKind;
+  state: CellRunState;
+  /** How many times this cell has been materialized in this session. */
+  runs: number;
+  durationMs?: number;
+  rows?: number;
+  columns?: Column[];
+  checks: CheckResult[];
+  error?: string;
+}
+
+export interface ReactiveSnapshot {
+  notebook?: Notebook;
+  graph?: AssetGraph;
+  issues: NotebookIssue[];
+  cells: CellStatus[];
+}
+
+/** How cells other than SQL and charts are materialized in this host (extract via the server, ML in a worker). */
+export type CellMaterializer = (cell: AssetCell, warehouse: Warehouse) => Promise<MaterializeResult | "unsupported">;
+
+export interface ReactiveOptions {
+  warehouse: Warehouse;
+  parser: SqlReferenceParser;
+  file: string;
+  onChange?: (snapshot: ReactiveSnapshot) => void;
+  materializeOther?: CellMaterializer;
+  now?: () => number;
+}
+
+/** What a cell's result depends on in its own text: a change here means a rerun. */
+function signature(cell: AssetCell): string {
+  return JSON.stringify([cell.kind, cell.body, cell.infoRest]);
+}
+
+export class ReactiveSession {
+  private notebook: Notebook | undefined;
+  private graph: AssetGraph | undefined;
+  private issues: NotebookIssue[] = [];
+  private cells = new Map<string, AssetCell>();
+  private signatures = new Map<string, string>();
+  private statuses = new Map<string, CellStatus>();
+  /** Cells that must run before the notebook is up to date. */
+  private readonly dirty = new Set<string>();
+  private loop: Promise<void> | undefined;
+  private lazy = false;
+  private latestText: string | undefined;
+  private updates: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ReactiveOptions) {}
+
+  snapshot(): ReactiveSnapshot {
+    const order = this.graph?.topoOrder() ?? [];
+    const byOrder = [...this.cells.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    return {
+      notebook: this.notebook,
+      graph: this.graph,
+      issues: this.issues,
+      cells: byOrder.flatMap((name) => this.statuses.get(name) ?? []),
+    };
+  }
+
+  /** Takes the notebook's new text; returns when every cell it made dirty has run (or was superseded). */
+  async update(text: string): Promise<void> {
+    // Edits are applied in order, and one overtaken by a newer edit is skipped altogether.
+    this.latestText = text;
+    const applied = this.updates.then(() => (text === this.latestText ? this.apply(text) : undefined));
+    this.updates = applied.catch(() => undefined);
+    await applied;
+    return this.idle();
+  }
+
+  private async apply(text: string): Promise<void> {
+    const parsed = parseNotebook(text, this.options.file);
+    const notebook = parsed.notebook;
+    if (!notebook) {
+      this.issues = parsed.ok ? [] : parsed.issues;
+      this.publish();
+      return;
+    }
+    const { graph, issues } = await buildGraph(notebook, this.options.parser);
+    this.notebook = notebook;
+    this.graph = graph;
+    this.issues = [...(parsed.ok ? [] : parsed.issues), ...issues];
+    this.lazy = notebook.frontMatter.lazy === true;
+
+    const next = new Map<string, AssetCell>();
+    for (const cell of notebook.cells) if (cell.type === "asset" && graph.has(cell.name)) next.set(cell.name, cell);
+    const changed: string[] = [];
+    for (const [name, cell] of next) {
+      if (this.signatures.get(name) !== signature(cell)) changed.push(name);
+      if (!this.statuses.has(name)) this.statuses.set(name, { name, kind: cell.kind, state: "idle", runs: 0, checks: [] });
+    }
+    for (const name of this.statuses.keys()) if (!next.has(name)) this.statuses.delete(name);
+    for (const name of [...this.dirty]) if (!next.has(name)) this.dirty.delete(name);
+    this.cells = next;
+    for (const [name, cell] of next) this.signatures.set(name, signature(cell));
+
+    const withIssues = new Set(this.issues.flatMap((issue) => (issue.cell ? [issue.cell] : [])));
+    for (const name of changed) {
+      this.dirty.add(name);
+      for (const below of graph.descendants(name)) {
+        if (this.lazy) this.setStatus(below, { state: "stale" });
+        else this.dirty.add(below);
+      }
+    }
+    for (const name of withIssues) {
+      const issue = this.issues.find((i) => i.cell === name);
+      this.dirty.delete(name);
+      this.setStatus(name, { state: "error", error: issue?.message });
+      this.block(name);
+    }
+    for (const name of this.dirty) this.setStatus(name, { state: "queued" });
+    this.publish();
+    void this.kick();
+  }
+
+  /** Runs a cell and what is below it, whether or not it changed (the "run" action, or stale cells in lazy mode). */
+  async run(name: string): Promise<void> {
+    if (!this.graph?.has(name)) return;
+    this.dirty.add(name);
+    for (const below of this.graph.descendants(name)) this.dirty.add(below);
+    for (const queued of this.dirty) this.setStatus(queued, { state: "queued" });
+    this.publish();
+    return this.kick();
+  }
+
+  /** Resolves when nothing is left to run. */
+  async idle(): Promise<void> {
+    while (this.loop) await this.loop;
+  }
+
+  private kick(): Promise<void> {
+    this.loop ??= this.drain().finally(() => {
+      this.loop = undefined;
+    });
+    return this.idle();
+  }
+
+  /** The next dirty cell none of whose inputs is dirty, in graph order. */
+  private nextCell(): AssetCell | undefined {
+    const graph = this.graph;
+    if (!graph) return undefined;
+    for (const name of graph.topoOrder()) {
+      if (!this.dirty.has(name)) continue;
+      if (graph.ancestors(name).some((up) => this.dirty.has(up))) continue;
+      return this.cells.get(name);
+    }
+    return undefined;
+  }
+
+  private async drain(): Promise<void> {
+    for (let cell = this.nextCell(); cell; cell = this.nextCell()) {
+      const startedFrom = signature(cell);
+      this.setStatus(cell.name, { state: "running" });
+      this.publish();
+      const now = this.options.now ?? (() => performance.now());
+      const t0 = now();
+      let result: MaterializeResult | "unsupported";
+      try {
+        result = await this.materialize(cell);
+      } catch (e) {
+        result = { ok: false, reason: e instanceof Error ? e.message : String(e), checks: [] };
+      }
+      const durationMs = now() - t0;
+      // Edited while it ran: this result belongs to old text, so the cell stays dirty.
+      if (this.signatures.get(cell.name) !== startedFrom) continue;
+      this.dirty.delete(cell.name);
+      const status = this.statuses.get(cell.name);
+      const runs = (status?.runs ?? 0) + 1;
+      if (result === "unsupported") {
+        this.setStatus(cell.name, { state: "idle", runs, durationMs, error: `${cell.kind} cells cannot run here yet` });
+      } else if (result.ok) {
+        this.setStatus(cell.name, { state: "fresh", runs, durationMs, rows: result.rows, columns: result.columns, checks: result.checks, error: undefined });
+      } else {
+        this.setStatus(cell.name, { state: "error", runs, durationMs, checks: result.checks, error: result.reason });
+        this.block(cell.name);
+      }
+      this.publish();
+    }
+  }
+
+  private materialize(cell: AssetCell): Promise<MaterializeResult | "unsupported"> {
+    const { warehouse } = this.options;
+    switch (cell.kind) {
+      case "sql":
+        return materializeSql(warehouse, cell);
+      case "chart":
+        return materializeChart(warehouse, cell);
+      case "extract":
+      case "ml":
+        return this.options.materializeOther ? this.options.materializeOther(cell, warehouse) : Promise.resolve("unsupported");
+      default: {
+        const unreachable: never = cell;
+        throw new Error(`unknown cell ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** Cells below a failed one cannot run until it is fixed; its next edit makes them dirty again. */
+  private block(failed: string): void {
+    for (const below of this.graph?.descendants(failed) ?? []) {
+      this.dirty.delete(below);
+      this.setStatus(below, { state: "blocked", error: `upstream "${failed}" has an error` });
+    }
+  }
+
+  private setStatus(name: string, patch: Partial<CellStatus>): void {
+    const current = this.statuses.get(name);
+    if (current) this.statuses.set(name, { ...current, ...patch });
+  }
+
+  private publish(): void {
+    this.options.onChange?.(this.snapshot());
+  }
+}
