@@ -20,7 +20,7 @@ export function warehouseConformance(name: string, open: () => Promise<Warehouse
 
     describe("query and exec", () => {
       it("runs statements and returns rows as plain objects with numbers", async () => {
-        await warehouse.exec("create table people (id bigint, name varchar, score double)");
+        await warehouse.exec("create table people (id bigint, name varchar, score double precision)");
         await warehouse.exec("insert into people values (1, 'ada', 9.5), (2, 'bob', null)");
         const rows = await warehouse.query("select id, name, score from people order by id");
         expect(rows).toEqual([

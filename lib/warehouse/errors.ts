@@ -64,7 +64,7 @@ export interface ErrorContext {
 export function enrichWarehouseError(error: unknown, sql: string | undefined, context: ErrorContext = {}): WarehouseError {
   if (error instanceof WarehouseError) return error;
   const backendMessage = error instanceof Error ? error.message : String(error);
-  const kind = classify(backendMessage);
+  const kind = classifySqlState(sqlStateOf(error)) ?? classify(backendMessage);
   const table = kind === "missing_table" ? missingTableName(backendMessage) : undefined;
   return new WarehouseError({
     kind,
@@ -75,6 +75,26 @@ export function enrichWarehouseError(error: unknown, sql: string | undefined, co
     table,
     cause: error,
   });
+}
+
+/** PostgreSQL reports a SQLSTATE code; DuckDB does not (it is classified by its message). */
+function sqlStateOf(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
+  const code = error.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+function classifySqlState(code: string | undefined): WarehouseErrorKind | undefined {
+  if (code === undefined) return undefined;
+  if (code === "42P01") return "missing_table";
+  if (code === "42601") return "syntax";
+  if (code === "42501") return "permission";
+  if (code.startsWith("42")) return "binder";
+  if (code.startsWith("22")) return "conversion";
+  if (code.startsWith("23")) return "constraint";
+  if (code.startsWith("25") || code.startsWith("40")) return "transaction";
+  if (code.startsWith("58")) return "io";
+  return "other";
 }
 
 function classify(message: string): WarehouseErrorKind {
@@ -123,7 +143,7 @@ function hintFor(kind: WarehouseErrorKind, table: string | undefined, context: E
 }
 
 function missingTableName(message: string): string | undefined {
-  return /Table (?:with name )?"?([^"!\n]+?)"? does not exist/i.exec(message)?.[1];
+  return (/Table (?:with name )?"?([^"!\n]+?)"? does not exist/i.exec(message) ?? /relation "([^"]+)" does not exist/i.exec(message))?.[1];
 }
 
 /** DuckDB appends "LINE n: <snippet>" and a caret; keep the line number (the column is

@@ -1,0 +1,193 @@
+// The Warehouse port on PostgreSQL (the team option for production assets). One client,
+// calls serialized, value conventions identical to the DuckDB adapters.
+import pg from "pg";
+import { readArrowColumns } from "./arrow-columns";
+import { enrichWarehouseError, WarehouseError } from "./errors";
+import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements } from "./metadata-sql";
+import { createSerialQueue } from "./serial-queue";
+import { quoteIdent, quoteLiteral, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
+import { coerceValue, ValueCoercionError, type LoadValue } from "./values";
+
+export interface PostgresWarehouseOptions {
+  connectionString: string;
+  /** Schema that holds the assets (default `public`). */
+  schema?: string;
+}
+
+const PG_TYPES: Record<LogicalType, string> = {
+  BIGINT: "BIGINT",
+  DOUBLE: "DOUBLE PRECISION",
+  BOOLEAN: "BOOLEAN",
+  VARCHAR: "VARCHAR",
+  TIMESTAMP: "TIMESTAMP",
+  DATE: "DATE",
+  JSON: "JSONB",
+};
+
+const ROWS_PER_INSERT = 10_000;
+
+// Same conventions as the DuckDB adapters: safe integers as numbers, timestamps as UTC
+// Dates, JSON as its text.
+const OID = { int8: 20, numeric: 1700, timestamp: 1114, timestamptz: 1184, date: 1082, json: 114, jsonb: 3802 } as const;
+
+function parseInt8(text: string): number | bigint {
+  const big = BigInt(text);
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
+}
+
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) => {
+    switch (oid) {
+      case OID.int8:
+        return parseInt8;
+      case OID.numeric:
+        return (text: string) => Number(text);
+      case OID.timestamp:
+        return (text: string) => new Date(`${text.replace(" ", "T")}Z`);
+      case OID.date:
+        return (text: string) => new Date(`${text}T00:00:00Z`);
+      case OID.json:
+      case OID.jsonb:
+        return (text: string) => text;
+      default:
+        return pg.types.getTypeParser(oid, format === "binary" ? "binary" : "text");
+    }
+    // pg types getTypeParser as a set of overloads; one function with a union return serves them all.
+  }) as pg.CustomTypesConfig["getTypeParser"],
+};
+
+/** A value as a PostgreSQL array element: the text form the column type reads back exactly. */
+function arrayElement(value: LoadValue): string | number | boolean | null {
+  if (value === null) return null;
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Date) return value.toISOString().replace("Z", "");
+  return value;
+}
+
+export async function openPostgresWarehouse(options: PostgresWarehouseOptions): Promise<Warehouse> {
+  const schema = options.schema ?? "public";
+  const client = new pg.Client({ connectionString: options.connectionString, types: typeParsers });
+  await client.connect().catch((error: unknown) => {
+    throw enrichWarehouseError(error, undefined);
+  });
+  const serial = createSerialQueue();
+  let closed = false;
+
+  async function run(sql: string, params?: unknown[]): Promise<pg.QueryResult[]> {
+    try {
+      const result: pg.QueryResult | pg.QueryResult[] = params ? await client.query(sql, params) : await client.query(sql);
+      return Array.isArray(result) ? result : [result];
+    } catch (error) {
+      throw enrichWarehouseError(error, sql);
+    }
+  }
+
+  async function readRows(sql: string): Promise<Row[]> {
+    const results = await run(sql);
+    return [...results].reverse().find((r) => Array.isArray(r.rows) && r.fields?.length)?.rows ?? [];
+  }
+
+  function call<T>(task: () => Promise<T>): Promise<T> {
+    return serial(async () => {
+      if (closed) throw new WarehouseError({ kind: "closed", backendMessage: "the warehouse is closed" });
+      return task();
+    });
+  }
+
+  async function inTransaction(work: () => Promise<void>): Promise<void> {
+    await run("BEGIN");
+    try {
+      await work();
+      await run("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async function describeTable(table: string): Promise<Column[] | null> {
+    const rows = await readRows(
+      `SELECT column_name, data_type, is_nullable FROM information_schema.columns ` +
+        `WHERE table_schema = ${quoteLiteral(schema)} AND lower(table_name) = lower(${quoteLiteral(table)}) ORDER BY ordinal_position`,
+    );
+    if (rows.length === 0) return null;
+    return rows.map((row) => ({ name: String(row.column_name), type: String(row.data_type).toUpperCase(), nullable: row.is_nullable === "YES" }));
+  }
+
+  /** Creates the table if missing, then inserts with one `unnest` of column arrays per batch. */
+  async function load(table: string, specs: ColumnSpec[], batches: LoadValue[][][]): Promise<void> {
+    await inTransaction(async () => {
+      const columnsSql = specs.map((spec) => `${quoteIdent(spec.name)} ${PG_TYPES[spec.type]}`).join(", ");
+      await run(`CREATE TABLE IF NOT EXISTS ${qualified(schema, table)} (${columnsSql})`);
+      const existing = new Set(((await describeTable(table)) ?? []).map((c) => c.name));
+      const missing = specs.filter((spec) => !existing.has(spec.name));
+      if (missing.length > 0) {
+        throw new WarehouseError({
+          kind: "column_mismatch",
+          backendMessage: `table "${table}" has no column ${missing.map((m) => `"${m.name}"`).join(", ")}`,
+        });
+      }
+      const names = specs.map((spec) => quoteIdent(spec.name)).join(", ");
+      const arrays = specs.map((spec, i) => `$${i + 1}::${PG_TYPES[spec.type]}[]`).join(", ");
+      const insert = `INSERT INTO ${qualified(schema, table)} (${names}) SELECT * FROM unnest(${arrays})`;
+      for (const columns of batches) {
+        const rowCount = columns[0]?.length ?? 0;
+        for (let start = 0; start < rowCount; start += ROWS_PER_INSERT) {
+          await run(insert, columns.map((values) => values.slice(start, start + ROWS_PER_INSERT).map(arrayElement)));
+        }
+      }
+    });
+  }
+
+  await call(async () => {
+    await run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await run(`SET search_path TO ${quoteIdent(schema)}`);
+    for (const sql of CREATE_METADATA_SQL) await run(sql);
+  });
+
+  return {
+    backend: "postgres",
+    query: (sql) => call(() => readRows(sql)),
+    exec: (sql) => call(async () => void (await run(sql))),
+    describe: (table) => call(() => describeTable(table)),
+    loadRows: (table, specs, rows) =>
+      call(() => load(table, specs, [specs.map((spec) => rows.map((row) => coerceOrFail(row[spec.name], spec)))])),
+    loadArrow: (table, ipc) =>
+      call(async () => {
+        let arrow: ReturnType<typeof readArrowColumns>;
+        try {
+          arrow = readArrowColumns(ipc);
+        } catch (error) {
+          throw new WarehouseError({ kind: "conversion", backendMessage: error instanceof Error ? error.message : String(error), cause: error });
+        }
+        await load(table, arrow.columns, arrow.batches);
+      }),
+    swap: (swaps, state = []) =>
+      call(() =>
+        inTransaction(async () => {
+          for (const sql of swapStatements(schema, swaps, state, new Date())) await run(sql);
+        }),
+      ),
+    readState: (key) =>
+      call(async () => {
+        const [row] = await readRows(readStateSql(key));
+        return row === undefined ? undefined : JSON.parse(String(row.value));
+      }),
+    drop: (table) => call(async () => void (await run(`DROP TABLE IF EXISTS ${qualified(schema, table)}`))),
+    close: () =>
+      serial(async () => {
+        if (closed) return;
+        closed = true;
+        await client.end().catch(() => undefined);
+      }),
+  };
+}
+
+function coerceOrFail(value: unknown, spec: ColumnSpec): LoadValue {
+  try {
+    return coerceValue(value, spec.type, spec.name);
+  } catch (error) {
+    if (error instanceof ValueCoercionError) throw new WarehouseError({ kind: "conversion", backendMessage: error.message, cause: error });
+    throw error;
+  }
+}
