@@ -42,6 +42,13 @@ export class ExtractLoadError extends Error {
   }
 }
 
+/**
+ * Rows buffered per run before they are written. Each write is a transaction with its own
+ * appender, so writing every page (often 100-1,000 rows) on its own costs more in
+ * statements and commits than the rows themselves. The first page is written at once.
+ */
+const WRITE_BATCH_ROWS = 10_000;
+
 const MERGE_COLUMN_TYPES: ReadonlyMap<string, LogicalType> = new Map([
   ...INTERNAL_COLUMN_TYPES,
   [SEQ_COLUMN, "BIGINT"],
@@ -58,6 +65,10 @@ export class ExtractLoader {
   private records = { loaded: 0, discarded: 0, seen: 0 };
   private cursor: CursorValue | undefined;
   private finished = false;
+  /** Rows flattened and checked but not yet written, per table. */
+  private pending = new Map<string, Row[]>();
+  private pendingRows = 0;
+  private pagesSeen = 0;
 
   private constructor(
     private readonly warehouse: Warehouse,
@@ -101,7 +112,7 @@ export class ExtractLoader {
     const flattened = records.map((record) => ({ record, flat: this.flatten(record) }));
     for (const table of new Set(flattened.flatMap(({ flat }) => [...flat.tables.keys()]))) await this.targetSchema(table);
     const baseline = this.baseline();
-    const rowsByTable = new Map<string, Row[]>();
+    const rowsByTable = this.pending;
     for (const { record, flat } of flattened) {
       const kept = applyContract(flat, { cell: this.asset, rootTable: this.asset, contract: this.contract, baseline });
       if (kept === null) {
@@ -113,11 +124,19 @@ export class ExtractLoader {
       for (const [table, rows] of kept.tables) {
         if (this.disposition === "merge") this.tagForMerge(table, rows, seq, kept.rootKey);
         const pending = rowsByTable.get(table);
-        if (pending) pending.push(...rows);
+        if (pending) for (const row of rows) pending.push(row);
         else rowsByTable.set(table, [...rows]);
+        this.pendingRows += rows.length;
       }
     }
-    for (const [table, rows] of rowsByTable) await (await this.stagingFor(table)).write(rows);
+    if (this.pagesSeen++ === 0 || this.pendingRows >= WRITE_BATCH_ROWS) await this.flushPending();
+  }
+
+  private async flushPending(): Promise<void> {
+    const pending = this.pending;
+    this.pending = new Map();
+    this.pendingRows = 0;
+    for (const [table, rows] of pending) await (await this.stagingFor(table)).write(rows);
   }
 
   /**
@@ -126,6 +145,7 @@ export class ExtractLoader {
    */
   async commit(verify?: (swaps: readonly Swap[]) => Promise<string | undefined>): Promise<ExtractLoadResult> {
     this.assertOpen();
+    await this.flushPending();
     const swaps = await this.finalStagingTables();
     const refusal = verify ? await verify(swaps) : undefined;
     if (refusal !== undefined) {
@@ -149,6 +169,8 @@ export class ExtractLoader {
   /** Drops everything this run staged; the targets and the cursor stay as they were. */
   async abort(): Promise<void> {
     this.finished = true;
+    this.pending = new Map();
+    this.pendingRows = 0;
     for (const table of this.created) await this.warehouse.drop(table);
   }
 

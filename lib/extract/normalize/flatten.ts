@@ -44,11 +44,56 @@ function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
+/**
+ * The column names handed out under one object path of one table, cached: the namer's
+ * answer for a path never changes once given, and asking it costs a join and a lookup
+ * per field of every record.
+ */
+interface NameScope {
+  table: string;
+  prefix: string[];
+  columns: Map<string, string>;
+  nested: Map<string, NameScope>;
+}
+
+function newScope(table: string, prefix: string[]): NameScope {
+  return { table, prefix, columns: new Map(), nested: new Map() };
+}
+
 export class RecordFlattener {
+  private readonly scopes = new Map<string, NameScope>();
+
   constructor(
     private readonly options: FlattenOptions,
     private readonly namer: ColumnNamer,
   ) {}
+
+  private tableScope(table: string): NameScope {
+    let scope = this.scopes.get(table);
+    if (!scope) {
+      scope = newScope(table, []);
+      this.scopes.set(table, scope);
+    }
+    return scope;
+  }
+
+  private column(scope: NameScope, key: string): string {
+    let column = scope.columns.get(key);
+    if (column === undefined) {
+      column = this.namer.name(scope.table, [...scope.prefix, key]);
+      scope.columns.set(key, column);
+    }
+    return column;
+  }
+
+  private nestedScope(scope: NameScope, key: string): NameScope {
+    let nested = scope.nested.get(key);
+    if (!nested) {
+      nested = newScope(scope.table, [...scope.prefix, key]);
+      scope.nested.set(key, nested);
+    }
+    return nested;
+  }
 
   /** Names of the primary key columns in the root table. */
   primaryKeyColumns(): string[] {
@@ -61,7 +106,7 @@ export class RecordFlattener {
     const { table } = this.options;
     const row: Row = {};
     const lists: PendingList[] = [];
-    this.flattenObject(source, table, [], row, 0, lists);
+    this.flattenObject(source, this.tableScope(table), row, 0, lists);
     const keyColumns = this.primaryKeyColumns();
     let rootKey: string;
     if (keyColumns.length > 0) {
@@ -83,7 +128,7 @@ export class RecordFlattener {
         const rowKey = stableHash(canonicalJson([parentKey, list.table, index]));
         const row: Row = {};
         const nestedLists: PendingList[] = [];
-        this.flattenObject(isJsonObject(item) ? item : { value: item }, list.table, [], row, list.depth, nestedLists);
+        this.flattenObject(isJsonObject(item) ? item : { value: item }, this.tableScope(list.table), row, list.depth, nestedLists);
         row._parent_key = parentKey;
         row._root_key = rootKey;
         row._index = index;
@@ -94,20 +139,21 @@ export class RecordFlattener {
     }
   }
 
-  private flattenObject(object: JsonObject, table: string, prefix: string[], row: Row, depth: number, lists: PendingList[]): void {
-    for (const [key, value] of Object.entries(object)) {
+  private flattenObject(object: JsonObject, scope: NameScope, row: Row, depth: number, lists: PendingList[]): void {
+    for (const key of Object.keys(object)) {
+      const value = object[key];
       if (value === undefined) continue;
-      const path = [...prefix, key];
-      const nested = Array.isArray(value) || isJsonObject(value);
-      if (nested && depth + 1 > this.options.maxDepth) {
-        row[this.namer.name(table, path)] = value;
+      if (typeof value !== "object" || value === null || value instanceof Date) {
+        row[this.column(scope, key)] = value;
+        continue;
+      }
+      if (depth + 1 > this.options.maxDepth) {
+        row[this.column(scope, key)] = value;
       } else if (Array.isArray(value)) {
-        const column = this.namer.name(table, path);
-        lists.push({ table: `${table}${NESTING_SEPARATOR}${column}`, items: value, depth: depth + 1 });
-      } else if (isJsonObject(value)) {
-        this.flattenObject(value, table, path, row, depth + 1, lists);
+        const column = this.column(scope, key);
+        lists.push({ table: `${scope.table}${NESTING_SEPARATOR}${column}`, items: value, depth: depth + 1 });
       } else {
-        row[this.namer.name(table, path)] = value;
+        this.flattenObject(value as JsonObject, this.nestedScope(scope, key), row, depth + 1, lists);
       }
     }
   }

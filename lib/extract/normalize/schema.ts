@@ -37,12 +37,16 @@ export const INTERNAL_COLUMN_TYPES: ReadonlyMap<string, LogicalType> = new Map<I
 export function inferSchema(rows: readonly Row[], fixed: ReadonlyMap<string, LogicalType> = INTERNAL_COLUMN_TYPES): Map<string, InferredColumn> {
   const inferred = new Map<string, InferredColumn>();
   for (const row of rows) {
-    for (const [name, value] of Object.entries(row)) {
-      const type = value === null || value === undefined ? null : (fixed.get(name) ?? inferType(value));
-      if (type === null) continue;
+    for (const name in row) {
+      const value = row[name];
+      if (value === null || value === undefined) continue;
       const known = inferred.get(name);
+      // VARCHAR holds anything: no value can widen it, so skip inferring (regexes, Date.parse).
+      if (known?.type === "VARCHAR") continue;
+      const type = fixed.get(name) ?? inferType(value);
+      if (type === null) continue;
       if (!known) inferred.set(name, { type, sample: value });
-      else if (widenType(known.type, type) !== known.type) inferred.set(name, { type: widenType(known.type, type), sample: value });
+      else if (type !== known.type && widenType(known.type, type) !== known.type) inferred.set(name, { type: widenType(known.type, type), sample: value });
     }
   }
   return inferred;

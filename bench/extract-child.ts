@@ -1,0 +1,62 @@
+// One measured variant of bench/extract, in its own process so its peak RSS is its own.
+// Prints one JSON line: { rows, seconds, cpuSeconds (whole process), maxRssMb, peakHeapMb }.
+//   baseline DB_DIR PAGES_DIR          DuckDB's read_json over the saved pages
+//   ours DB_DIR BASE_URL DISPOSITION   runExtract of a REST extract cell
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { runExtract } from "../lib/extract/run";
+import { parseNotebook } from "../lib/notebook";
+import type { ExtractCell } from "../lib/notebook/types";
+import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
+
+const [mode, dbDir, arg, disposition] = process.argv.slice(2);
+if (!dbDir || !arg) throw new Error("usage: extract-child baseline|ours DB_DIR PAGES_DIR|BASE_URL [DISPOSITION]");
+
+// The JS heap's share of the peak, sampled (the rest is DuckDB, Node and tsx).
+let peakHeap = 0;
+const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 20);
+
+function report(rows: number, ms: number): void {
+  clearInterval(sampler);
+  const usage = process.resourceUsage();
+  // maxRSS is in kilobytes; CPU times (all threads, DuckDB's too) in microseconds.
+  const maxRssMb = usage.maxRSS / 1024;
+  const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+  process.stdout.write(`${JSON.stringify({ rows, seconds: ms / 1000, cpuSeconds, maxRssMb, peakHeapMb: peakHeap / 2 ** 20 })}\n`);
+}
+
+if (mode === "baseline") {
+  const instance = await DuckDBInstance.create(path.join(dbDir, "baseline.duckdb"));
+  const connection = await instance.connect();
+  const t0 = performance.now();
+  await connection.run(`CREATE TABLE t AS SELECT * FROM read_json('${path.join(arg, "*.json")}')`);
+  const ms = performance.now() - t0;
+  const reader = await connection.runAndReadAll("SELECT count(*)::INTEGER AS n FROM t");
+  const rows = Number(reader.getRowObjectsJS()[0]?.n ?? 0);
+  connection.closeSync();
+  instance.closeSync();
+  report(rows, ms);
+} else if (mode === "ours") {
+  const text = `\`\`\`extract records
+source: rest
+base_url: ${arg}
+path: records
+paginator: { type: page_number, page_param: page, size_param: per_page, size: 1000 }
+primary_key: id
+write_disposition: ${disposition ?? "replace"}
+\`\`\`
+`;
+  const parsed = parseNotebook(text, "bench.md");
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const cell = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
+  if (!cell) throw new Error("no extract cell");
+  const warehouse = await openDuckDbWarehouse({ path: path.join(dbDir, "ours.duckdb"), dataDir: dbDir });
+  const t0 = performance.now();
+  const outcome = await runExtract(warehouse, cell, { resolveSecret: () => undefined });
+  const ms = performance.now() - t0;
+  if (!outcome.ok) throw new Error(outcome.reason);
+  await warehouse.close();
+  report(outcome.rows, ms);
+} else {
+  throw new Error(`unknown mode ${String(mode)}`);
+}

@@ -1,0 +1,82 @@
+// The stores the catalog suite runs against: embedded PGlite in a temporary
+// directory always; PostgreSQL when TEST_DATABASE_URL is set (required when
+// CI=true). Each PostgreSQL store gets a fresh database, dropped afterwards.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { z } from "zod";
+import { openCatalogStore, type CatalogStore } from "./store";
+
+const testEnvSchema = z.object({
+  CI: z.string().optional(),
+  TEST_DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^postgres(ql)?:\/\//).optional()),
+});
+
+export interface OpenedStore {
+  store: CatalogStore;
+  /** Opens the same database again (after `store.close()`). */
+  reopen(): Promise<CatalogStore>;
+  /** Closes nothing; removes what open() created. Call after closing. */
+  cleanup(): Promise<void>;
+}
+
+export interface StoreCase {
+  name: "embedded" | "postgres";
+  open(): Promise<OpenedStore>;
+}
+
+const quiet = { onWarning: () => {} };
+
+const embedded: StoreCase = {
+  name: "embedded",
+  async open() {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "assetbook-catalog-"));
+    const dataDir = path.join(dir, "catalog");
+    const openIt = () => openCatalogStore({}, { dataDir, ...quiet });
+    return { store: await openIt(), reopen: openIt, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  },
+};
+
+function postgres(baseUrl: string): StoreCase {
+  return {
+    name: "postgres",
+    async open() {
+      const database = `assetbook_t_${randomBytes(6).toString("hex")}`;
+      const admin = new pg.Client({ connectionString: baseUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE "${database}"`);
+      await admin.end();
+      const url = new URL(baseUrl);
+      url.pathname = `/${database}`;
+      const openIt = () => openCatalogStore({ DATABASE_URL: url.toString() }, quiet);
+      return {
+        store: await openIt(),
+        reopen: openIt,
+        cleanup: async () => {
+          const client = new pg.Client({ connectionString: baseUrl });
+          await client.connect();
+          await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+          await client.end();
+        },
+      };
+    },
+  };
+}
+
+export interface StoreCases {
+  cases: StoreCase[];
+  /** Why PostgreSQL is not among the cases (a message to show), or null. */
+  postgresSkipped: string | null;
+  /** Set when the run must fail: CI without a PostgreSQL to test on. */
+  postgresMissingInCi: string | null;
+}
+
+export function storeCases(env: Record<string, string | undefined> = process.env): StoreCases {
+  const parsed = testEnvSchema.parse(env);
+  if (parsed.TEST_DATABASE_URL) return { cases: [embedded, postgres(parsed.TEST_DATABASE_URL)], postgresSkipped: null, postgresMissingInCi: null };
+  const why = "TEST_DATABASE_URL is not set: the PostgreSQL store is not tested";
+  const inCi = parsed.CI === "true" || parsed.CI === "1";
+  return { cases: [embedded], postgresSkipped: inCi ? null : why, postgresMissingInCi: inCi ? `${why}, and CI requires it` : null };
+}
