@@ -86,7 +86,9 @@ describe("assetbook run", () => {
       const r = await assetbookAsync({ FITNESS_TOKEN: "cli-test-token" }, "run", "notebooks/rides.md", "--db", "data/rides.duckdb");
       expect(r.stdout).toMatch(/OK {3}activities \(extract\) 1,200 rows/);
       expect(r.stdout).toMatch(/OK {3}daily_distance \(sql\) \d+ rows/);
+      expect(r.stdout).toMatch(/OK {3}energy_model \(ml\) 1,200 rows/);
       expect(r.stdout).toMatch(/OK {3}km_per_day \(chart\)/);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout + r.stderr).not.toContain("cli-test-token");
       const [row] = await tableRows(path.join(dir, "data", "rides.duckdb"), "select count(*) as n from activities__laps");
       expect(Number(row?.n)).toBeGreaterThan(1200);

@@ -7,6 +7,7 @@ import { runExtract, type ExtractContext } from "../extract/run";
 import type { Warehouse } from "../warehouse/types";
 import type { AssetOutcome, RunEvent, RunSummary } from "./events";
 import { materializeChart, materializeSql, type MaterializeResult } from "./materialize";
+import { materializeMl } from "./materialize-ml";
 import { ensureMetadataTables, recordMaterialization } from "./metadata";
 
 export interface ExecutionPlan {
@@ -41,7 +42,7 @@ async function materialize(cell: AssetCell, options: RunOptions): Promise<Materi
       return runExtract(warehouse, cell, { ...options.extract, now: options.now, onProgress: (p) => emit({ type: "asset_progress", ...p }) });
     }
     case "ml":
-      return "unsupported";
+      return materializeMl(warehouse, cell);
     default: {
       const unreachable: never = cell;
       throw new Error(`unknown cell kind ${JSON.stringify(unreachable)}`);
@@ -51,7 +52,7 @@ async function materialize(cell: AssetCell, options: RunOptions): Promise<Materi
 
 const UNSUPPORTED: Record<AssetCell["kind"], string> = {
   extract: "extract cells need a source context (secrets, data directory) that this run was not given",
-  ml: "ml cells are not yet supported by this build",
+  ml: "",
   sql: "",
   chart: "",
 };

@@ -22,38 +22,40 @@ export class ValueCoercionError extends Error {
  */
 export function coerceValue(value: unknown, type: LogicalType, column: string): LoadValue {
   if (value === null || value === undefined) return null;
-  const fail = (): never => {
-    throw new ValueCoercionError(column, type, value);
-  };
   switch (type) {
     case "BIGINT":
       if (typeof value === "bigint") return value;
       if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
       if (typeof value === "string" && /^-?\d+$/.test(value.trim())) return BigInt(value.trim());
-      return fail();
+      return failCoercion(column, type, value);
     case "DOUBLE":
       if (typeof value === "number") return value;
       if (typeof value === "bigint") return Number(value);
       if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
-      return fail();
+      return failCoercion(column, type, value);
     case "BOOLEAN":
       if (typeof value === "boolean") return value;
       if (value === "true" || value === "false") return value === "true";
-      return fail();
+      return failCoercion(column, type, value);
     case "VARCHAR":
       if (typeof value === "string") return value;
       if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
       if (value instanceof Date) return value.toISOString();
       return toJsonText(value);
     case "TIMESTAMP":
-      return parseTimestamp(value) ?? fail();
+      return parseTimestamp(value) ?? failCoercion(column, type, value);
     case "DATE":
-      return parseDate(value) ?? fail();
+      return parseDate(value) ?? failCoercion(column, type, value);
     case "JSON":
       return toJsonText(value);
     default:
       return assertNever(type);
   }
+}
+
+// Not a closure per value: coerceValue runs once for every loaded cell.
+function failCoercion(column: string, type: LogicalType, value: unknown): never {
+  throw new ValueCoercionError(column, type, value);
 }
 
 /** JSON text of any value; bigints are written as numbers (exact digits). */

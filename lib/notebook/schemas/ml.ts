@@ -12,6 +12,7 @@ export const mlParamsSchema = z.strictObject({
   /** A count of features, a share of them (0–1], or `sqrt` / `log2`. */
   max_features: z.union([z.number().positive(), z.enum(["sqrt", "log2"])]).optional(),
   alpha: z.number().nonnegative().optional(),
+  seed: z.number().int().optional(),
 });
 
 export const mlConfigSchema = z
@@ -24,6 +25,8 @@ export const mlConfigSchema = z
     params: mlParamsSchema.optional(),
     split: z.strictObject({ test: z.number().gt(0).lt(1).optional(), seed: z.number().int().optional() }).optional(),
     predict_on: tableNameSchema.optional(),
+    /** Columns copied into the predictions to identify each row (default: a `_row` index). */
+    key: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     ...commonCellKeys,
   })
   .superRefine((config, ctx) => {
