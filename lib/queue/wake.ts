@@ -10,13 +10,12 @@ export class Wake {
 
   wait(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.waiters = self.waiters.filter((w) => w !== done);
+        this.waiters = this.waiters.filter((w) => w !== done);
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.waiters.push(done);
     });
   }
