@@ -25,6 +25,8 @@ export interface ExtractContext {
   /** Reads a file source as pages of records (Node only; the browser previews through the server). */
   readFilePages?: (dataDir: string, spec: FileSourceConfig) => AsyncIterable<readonly unknown[]>;
   onProgress?: (progress: ExtractProgress) => void;
+  /** Preview: stop reading after the page that brings the row count to this many. */
+  sampleRows?: number;
   signal?: AbortSignal;
   now?: () => number;
 }
@@ -99,6 +101,8 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, ctx: E
       pages++;
       rows += records.length;
       ctx.onProgress?.({ asset: cell.name, pages, rows, elapsedMs: now() - started });
+      // Leaving the loop closes the page source, so no further page is requested.
+      if (ctx.sampleRows !== undefined && rows >= ctx.sampleRows) break;
     }
     const load = await loader.commit(async (swaps) => {
       const root = swaps.find((swap) => swap.target === cell.name);

@@ -58,6 +58,8 @@ export class WarehouseError extends Error {
 export interface ErrorContext {
   /** The workspace data directory SQL may read, if any. */
   dataDir?: string;
+  /** Extensions built into this backend (default: json, parquet, icu; DuckDB-WASM offline has none). */
+  builtInExtensions?: readonly string[];
 }
 
 /** The choke point: turns anything a backend threw into a WarehouseError with a hint. */
@@ -101,6 +103,7 @@ function classify(message: string): WarehouseErrorKind {
   if (/configuration has been locked/i.test(message)) return "locked_configuration";
   // INSTALL fails on the extension directory, LOAD on the setting: both are about extensions.
   if (/extensions? is disabled|loading external extensions|extension .* not found|autoload|\/\.duckdb\/extensions/i.test(message)) return "extension";
+  if (/is not in the catalog, but it exists in the \w+ extension/i.test(message)) return "extension";
   if (/^Permission Error|file system operations are disabled|Cannot access (file|directory)/i.test(message)) return "permission";
   if (/^Catalog Error: Table (with name )?.* does not exist/i.test(message)) return "missing_table";
   if (/^Parser Error/i.test(message)) return "syntax";
@@ -121,8 +124,12 @@ function hintFor(kind: WarehouseErrorKind, table: string | undefined, context: E
         : "file and network access are disabled for this warehouse";
     case "locked_configuration":
       return "warehouse settings are locked and cannot be changed from SQL";
-    case "extension":
-      return "extensions cannot be installed or loaded here; only the built-in ones (json, parquet, icu) are available";
+    case "extension": {
+      const builtIn = context.builtInExtensions ?? ["json", "parquet", "icu"];
+      return builtIn.length > 0
+        ? `extensions cannot be installed or loaded here; only the built-in ones (${builtIn.join(", ")}) are available`
+        : "extensions cannot be installed or loaded here, and none are built into this warehouse";
+    }
     case "missing_table":
       return `no asset or table named ${table ?? "this"}; is it produced by a cell above, or declared external?`;
     case "file_in_use":

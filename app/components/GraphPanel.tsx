@@ -1,0 +1,226 @@
+"use client";
+// The notebook's DAG: laid out left to right by dagre, drawn in SVG with the cells' state
+// colours; wheel to zoom, drag to pan, click (or Enter) on a node to select its cell.
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type PointerEvent } from "react";
+import type { CellRunState } from "@/lib/engine/reactive";
+import type { CellKind } from "@/lib/notebook/types";
+import { edgePath, layoutGraph, type GraphLayout } from "@/lib/preview/graph-layout";
+import { stateColor, stateLabel } from "./state-colors";
+import styles from "./graph-panel.module.css";
+
+/** A node; `name` is accepted as well as `id` (an asset's name is its id). */
+export type GraphPanelNode = { kind: CellKind; state?: CellRunState } & ({ id: string; name?: string } | { name: string; id?: undefined });
+
+export interface GraphPanelProps {
+  nodes: GraphPanelNode[];
+  edges: { from: string; to: string }[];
+  selected?: string;
+  onSelect(id: string): void;
+}
+
+interface View {
+  x: number;
+  y: number;
+  k: number;
+}
+
+const MIN_ZOOM = 0.2;
+const MAX_ZOOM = 3;
+
+function nodeId(node: GraphPanelNode): string {
+  return node.id ?? node.name ?? "";
+}
+
+function kindLetter(kind: CellKind): string {
+  switch (kind) {
+    case "extract":
+      return "E";
+    case "sql":
+      return "S";
+    case "ml":
+      return "M";
+    case "chart":
+      return "C";
+  }
+}
+
+function fit(layout: GraphLayout, width: number, height: number): View {
+  if (layout.width === 0 || width === 0 || height === 0) return { x: 0, y: 0, k: 1 };
+  const k = Math.min(1, Math.max(MIN_ZOOM, Math.min(width / layout.width, height / layout.height)));
+  return { k, x: (width - layout.width * k) / 2, y: (height - layout.height * k) / 2 };
+}
+
+function clampZoom(k: number): number {
+  return Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, k));
+}
+
+export function GraphPanel({ nodes, edges, selected, onSelect }: GraphPanelProps) {
+  const markerId = `arrow-${useId().replace(/:/g, "")}`;
+  const layoutKey = JSON.stringify([nodes.map((n) => [nodeId(n), n.kind]), edges]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const layout = useMemo(() => layoutGraph(nodes.map((n) => ({ id: nodeId(n), label: nodeId(n) })), edges), [layoutKey]);
+  const byId = useMemo(() => new Map(nodes.map((n) => [nodeId(n), n])), [nodes]);
+
+  const frame = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  // The user's pan and zoom, for one shape of the graph; a new shape is fitted again.
+  const [userView, setUserView] = useState<{ key: string; view: View } | undefined>(undefined);
+  const drag = useRef<{ pointer: number; startX: number; startY: number; view: View; moved: boolean } | undefined>(undefined);
+  const suppressClick = useRef(false);
+
+  useLayoutEffect(() => {
+    const element = frame.current;
+    if (!element) return;
+    const measure = () => setSize({ width: element.clientWidth, height: element.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const current = userView?.key === layoutKey ? userView.view : fit(layout, size.width, size.height);
+  const setView = useCallback((view: View | undefined) => setUserView(view ? { key: layoutKey, view } : undefined), [layoutKey]);
+
+  // Wheel zoom around the cursor; a non-passive listener so the page does not scroll.
+  const viewRef = useRef(current);
+  useLayoutEffect(() => {
+    viewRef.current = current;
+  });
+  useEffect(() => {
+    const element = frame.current;
+    if (!element) return;
+    const onWheel = (event: WheelEvent) => {
+      event.preventDefault();
+      const rect = element.getBoundingClientRect();
+      const px = event.clientX - rect.left;
+      const py = event.clientY - rect.top;
+      const v = viewRef.current;
+      const k = clampZoom(v.k * Math.exp(-event.deltaY * 0.0015));
+      setView({ k, x: px - ((px - v.x) * k) / v.k, y: py - ((py - v.y) * k) / v.k });
+    };
+    element.addEventListener("wheel", onWheel, { passive: false });
+    return () => element.removeEventListener("wheel", onWheel);
+  }, [setView]);
+
+  const zoomBy = useCallback(
+    (factor: number) => {
+      const v = viewRef.current;
+      const k = clampZoom(v.k * factor);
+      const cx = size.width / 2;
+      const cy = size.height / 2;
+      setView({ k, x: cx - ((cx - v.x) * k) / v.k, y: cy - ((cy - v.y) * k) / v.k });
+    },
+    [size, setView],
+  );
+
+  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
+    if (event.button !== 0) return;
+    drag.current = { pointer: event.pointerId, startX: event.clientX, startY: event.clientY, view: current, moved: false };
+  };
+  const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
+    const d = drag.current;
+    if (!d || d.pointer !== event.pointerId) return;
+    const dx = event.clientX - d.startX;
+    const dy = event.clientY - d.startY;
+    if (!d.moved && Math.hypot(dx, dy) < 4) return;
+    if (!d.moved) event.currentTarget.setPointerCapture(event.pointerId);
+    d.moved = true;
+    setView({ ...d.view, x: d.view.x + dx, y: d.view.y + dy });
+  };
+  const onPointerUp = (event: PointerEvent<HTMLDivElement>) => {
+    const d = drag.current;
+    if (!d || d.pointer !== event.pointerId) return;
+    suppressClick.current = d.moved;
+    drag.current = undefined;
+  };
+
+  const select = (id: string) => {
+    if (suppressClick.current) {
+      suppressClick.current = false;
+      return;
+    }
+    onSelect(id);
+  };
+
+  return (
+    <div className={styles.panel} data-testid="graph-panel">
+      <div
+        ref={frame}
+        className={styles.frame}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={onPointerUp}
+      >
+        <svg className={styles.svg} width="100%" height="100%" role="group" aria-label="Asset graph">
+          <defs>
+            <marker id={markerId} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+              <path d="M0,1 L9,5 L0,9 z" className={styles.arrow} />
+            </marker>
+          </defs>
+          <g transform={`translate(${current.x},${current.y}) scale(${current.k})`}>
+            {layout.edges.map((edge) => (
+              <path
+                key={`${edge.from}->${edge.to}`}
+                d={edgePath(edge.points)}
+                className={`${styles.edge} ${selected === edge.from || selected === edge.to ? styles.edgeActive : ""}`}
+                markerEnd={`url(#${markerId})`}
+                data-testid={`graph-edge-${edge.from}-${edge.to}`}
+              />
+            ))}
+            {layout.nodes.map((box) => {
+              const node = byId.get(box.id);
+              if (!node) return null;
+              const state = node.state ?? "idle";
+              const color = stateColor(state);
+              const isSelected = selected === box.id;
+              const left = box.x - box.width / 2;
+              const top = box.y - box.height / 2;
+              return (
+                <g
+                  key={box.id}
+                  className={`${styles.node} ${isSelected ? styles.selected : ""}`}
+                  transform={`translate(${left},${top})`}
+                  role="button"
+                  tabIndex={0}
+                  aria-pressed={isSelected}
+                  aria-label={`${box.id}, ${node.kind} cell, ${stateLabel(state)}`}
+                  data-testid={`graph-node-${box.id}`}
+                  data-state={state}
+                  onClick={() => select(box.id)}
+                  onKeyDown={(event) => {
+                    if (event.key === "Enter" || event.key === " ") {
+                      event.preventDefault();
+                      onSelect(box.id);
+                    }
+                  }}
+                >
+                  <title>{`${box.id} (${node.kind}) — ${stateLabel(state)}`}</title>
+                  <rect className={styles.box} width={box.width} height={box.height} rx={9} style={{ stroke: isSelected ? undefined : color }} />
+                  <rect className={styles.badge} x={10} y={box.height / 2 - 10} width={20} height={20} rx={5} style={{ fill: color }} />
+                  <text className={styles.badgeText} x={20} y={box.height / 2} dominantBaseline="central" textAnchor="middle">
+                    {kindLetter(node.kind)}
+                  </text>
+                  <text className={styles.label} x={38} y={box.height / 2} dominantBaseline="central">
+                    {box.id}
+                  </text>
+                </g>
+              );
+            })}
+          </g>
+        </svg>
+      </div>
+      <div className={styles.controls}>
+        <button type="button" aria-label="Zoom in" onClick={() => zoomBy(1.25)}>
+          +
+        </button>
+        <button type="button" aria-label="Zoom out" onClick={() => zoomBy(0.8)}>
+          −
+        </button>
+        <button type="button" aria-label="Fit the graph" onClick={() => setView(undefined)}>
+          Fit
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+"use client";
+// The browser's warehouse: DuckDB-WASM in a Web Worker, loaded from the app's own files
+// (Turbopack emits the worker and the module as assets; nothing comes from a CDN).
+// One database per page: every caller shares the same promise.
+import { AsyncDuckDB, VoidLogger } from "@duckdb/duckdb-wasm";
+import { WasmSqlReferenceParser } from "@/lib/graph/sql-refs-wasm";
+import type { SqlReferenceParser } from "@/lib/graph/sql-refs";
+import { createWasmWarehouse, wasmConnectionFromAsync } from "@/lib/warehouse/duckdb-wasm";
+import type { Warehouse } from "@/lib/warehouse/types";
+
+export { loadPreviewIntoWarehouse } from "@/lib/extract/preview-load";
+
+export interface BrowserWarehouse {
+  warehouse: Warehouse;
+  /** Table references through DuckDB's parser, on a connection of its own. */
+  parser: SqlReferenceParser;
+  db: AsyncDuckDB;
+}
+
+let opening: Promise<BrowserWarehouse> | undefined;
+
+export function openBrowserWarehouse(): Promise<BrowserWarehouse> {
+  // A failed start is not cached: the next caller tries again.
+  opening ??= start().catch((error: unknown) => {
+    opening = undefined;
+    throw error;
+  });
+  return opening;
+}
+
+async function start(): Promise<BrowserWarehouse> {
+  // The exception-handling build: every browser Assetbook supports has Wasm exceptions.
+  const worker = new Worker(new URL("@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js", import.meta.url));
+  const db = new AsyncDuckDB(new VoidLogger(), worker);
+  try {
+    await db.instantiate(new URL("@duckdb/duckdb-wasm/dist/duckdb-eh.wasm", import.meta.url).href);
+    const connection = await db.connect();
+    const parserConnection = await db.connect();
+    const warehouse = createWasmWarehouse(wasmConnectionFromAsync(connection));
+    // The first call waits for the lockdown and metadata setup, so a broken start shows here.
+    await warehouse.query("SELECT 1");
+    return { warehouse, parser: new WasmSqlReferenceParser(parserConnection), db };
+  } catch (error) {
+    await db.terminate().catch(() => undefined);
+    throw error;
+  }
+}

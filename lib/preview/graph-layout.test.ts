@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { edgePath, layoutGraph, nodeWidth } from "./graph-layout";
+
+describe("layoutGraph", () => {
+  it("lays the graph out left to right", () => {
+    const layout = layoutGraph(
+      [
+        { id: "activities", label: "activities" },
+        { id: "daily_distance", label: "daily_distance" },
+        { id: "km_per_day", label: "km_per_day" },
+        { id: "model", label: "model" },
+      ],
+      [
+        { from: "activities", to: "daily_distance" },
+        { from: "daily_distance", to: "km_per_day" },
+        { from: "activities", to: "model" },
+        { from: "activities", to: "missing" },
+      ],
+    );
+    const x = Object.fromEntries(layout.nodes.map((n) => [n.id, n.x]));
+    expect(x.activities).toBeLessThan(x.daily_distance ?? 0);
+    expect(x.daily_distance).toBeLessThan(x.km_per_day ?? 0);
+    expect(layout.edges).toHaveLength(3);
+    for (const edge of layout.edges) expect(edge.points.length).toBeGreaterThanOrEqual(2);
+    expect(layout.width).toBeGreaterThan(0);
+    expect(layout.nodes.find((n) => n.id === "daily_distance")?.width).toBe(nodeWidth("daily_distance"));
+  });
+
+  it("draws edge paths", () => {
+    expect(edgePath([])).toBe("");
+    expect(edgePath([{ x: 0, y: 0 }, { x: 10, y: 0 }])).toBe("M0,0 L10,0");
+    expect(edgePath([{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 20, y: 10 }])).toBe("M0,0 Q10,0 20,10");
+  });
+});

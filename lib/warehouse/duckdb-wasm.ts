@@ -1,0 +1,259 @@
+// The Warehouse port on DuckDB-WASM: the browser's warehouse (AsyncDuckDB in a Web
+// Worker), and under Node the blocking bindings for tests. Everything goes through a
+// small structural `WasmConnection`, with one thin wrapper per host below.
+//
+// Differences from duckdb-node, all deliberate:
+// - No appender: loadRows builds an Arrow IPC stream and inserts it with
+//   insertArrowFromIPCStream into a staging table, then INSERT ... SELECT by name.
+// - No JSON type offline (no json extension): JSON columns are VARCHAR holding JSON text.
+// - Locked down on first use: no extension autoload/autoinstall (offline they hang or
+//   fail misleadingly), no file or network access from SQL, configuration locked.
+import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
+import type { DuckDBConnection as BlockingDuckDBConnection } from "@duckdb/duckdb-wasm/blocking";
+import { tableFromIPC, tableToIPC } from "apache-arrow";
+import { logicalTypeOf, readArrowColumns } from "./arrow-columns";
+import { arrowIpcFromColumns, rowsFromArrowIpc } from "./arrow-ipc";
+import { enrichWarehouseError, WarehouseError } from "./errors";
+import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements } from "./metadata-sql";
+import { createSerialQueue } from "./serial-queue";
+import { quoteIdent, quoteLiteral, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
+import { coerceValue, ValueCoercionError, type LoadValue } from "./values";
+
+/** What the adapter needs from a DuckDB-WASM connection, async whatever the host. */
+export interface WasmConnection {
+  /** Runs SQL (one or more statements); the last statement's result as Arrow IPC bytes. */
+  runQuery(sql: string): Promise<Uint8Array>;
+  /** Inserts an Arrow IPC stream into `schema.name`, creating the table when `create`. */
+  insertArrowFromIPCStream(ipc: Uint8Array, options: { name: string; schema?: string; create?: boolean }): Promise<void>;
+  /** Tables a statement reads (DuckDB's parser); for WasmSqlReferenceParser. */
+  getTableNames(sql: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The browser's AsyncDuckDBConnection as a WasmConnection. Results are taken as the IPC
+ * bytes the worker sends (not the Table built with duckdb-wasm's own apache-arrow copy),
+ * so they are decoded once, with the app's apache-arrow.
+ */
+export function wasmConnectionFromAsync(connection: AsyncDuckDBConnection): WasmConnection {
+  return {
+    runQuery: (sql) => connection.useUnsafe((db, id) => db.runQuery(id, sql)),
+    insertArrowFromIPCStream: (ipc, options) => connection.insertArrowFromIPCStream(ipc, options),
+    getTableNames: (sql) => connection.getTableNames(sql),
+    close: () => connection.close(),
+  };
+}
+
+/** The blocking (synchronous) connection of `@duckdb/duckdb-wasm/blocking` as a WasmConnection. */
+export function wasmConnectionFromBlocking(connection: BlockingDuckDBConnection): WasmConnection {
+  return {
+    runQuery: async (sql) => connection.useUnsafe((bindings, id) => bindings.runQuery(id, sql)),
+    insertArrowFromIPCStream: async (ipc, options) => connection.insertArrowFromIPCStream(ipc, options),
+    getTableNames: async (sql) => connection.getTableNames(sql),
+    close: async () => connection.close(),
+  };
+}
+
+const SCHEMA = "main";
+
+/** Settings applied once per database; the last one makes them stick. */
+export const WASM_LOCKDOWN_SQL = [
+  "SET autoinstall_known_extensions = false",
+  "SET autoload_known_extensions = false",
+  "SET enable_external_access = false",
+  "SET lock_configuration = true",
+];
+
+/** How a logical type is stored here: JSON has no type offline, so VARCHAR. */
+export function wasmStorageType(type: LogicalType): string {
+  return type === "JSON" ? "VARCHAR" : type;
+}
+
+const ERROR_CONTEXT = { builtInExtensions: [] };
+
+export function createWasmWarehouse(connection: WasmConnection): Warehouse {
+  const serial = createSerialQueue();
+  let closed = false;
+  let stagingCounter = 0;
+
+  /** Every statement goes through here, so every error is enriched at the one choke point. */
+  async function readRows(sql: string): Promise<Row[]> {
+    let ipc: Uint8Array;
+    try {
+      ipc = await connection.runQuery(sql);
+    } catch (error) {
+      throw enrichWarehouseError(error, sql, ERROR_CONTEXT);
+    }
+    try {
+      return rowsFromArrowIpc(ipc);
+    } catch (error) {
+      throw new WarehouseError({ kind: "conversion", backendMessage: `cannot read the result: ${messageOf(error)}`, sql, cause: error });
+    }
+  }
+
+  async function run(sql: string): Promise<void> {
+    try {
+      await connection.runQuery(sql);
+    } catch (error) {
+      throw enrichWarehouseError(error, sql, ERROR_CONTEXT);
+    }
+  }
+
+  async function inTransaction(work: () => Promise<void>): Promise<void> {
+    await run("BEGIN TRANSACTION");
+    try {
+      await work();
+      await run("COMMIT");
+    } catch (error) {
+      await connection.runQuery("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async function describeTable(table: string): Promise<Column[] | null> {
+    const rows = await readRows(
+      `SELECT column_name, data_type, is_nullable FROM information_schema.columns ` +
+        `WHERE table_schema = ${quoteLiteral(SCHEMA)} AND lower(table_name) = lower(${quoteLiteral(table)}) ORDER BY ordinal_position`,
+    );
+    if (rows.length === 0) return null;
+    return rows.map((row) => ({
+      name: String(row.column_name),
+      type: String(row.data_type).toUpperCase(),
+      nullable: row.is_nullable === "YES",
+    }));
+  }
+
+  /**
+   * Creates the table if missing, then inserts the stream through a staging table, by
+   * column name (table columns the data lacks get NULL), all in one transaction so a
+   * value that does not fit loads nothing.
+   */
+  async function load(table: string, specs: ColumnSpec[], ipc: Uint8Array, rowCount: number): Promise<void> {
+    await inTransaction(async () => {
+      const columnsSql = specs.map((spec) => `${quoteIdent(spec.name)} ${wasmStorageType(spec.type)}`).join(", ");
+      await run(`CREATE TABLE IF NOT EXISTS ${qualified(SCHEMA, table)} (${columnsSql})`);
+      assertColumnsFit(table, (await describeTable(table)) ?? [], specs);
+      if (rowCount === 0) return;
+      stagingCounter += 1;
+      const staging = `__assetbook_load_${stagingCounter}`;
+      try {
+        await connection.insertArrowFromIPCStream(ipc, { name: staging, schema: SCHEMA, create: true });
+      } catch (error) {
+        throw enrichWarehouseError(error, undefined, ERROR_CONTEXT);
+      }
+      const names = specs.map((spec) => quoteIdent(spec.name)).join(", ");
+      await run(`INSERT INTO ${qualified(SCHEMA, table)} (${names}) SELECT ${names} FROM ${qualified(SCHEMA, staging)}`);
+      await run(`DROP TABLE ${qualified(SCHEMA, staging)}`);
+    });
+  }
+
+  async function initialize(): Promise<void> {
+    const [lock] = await readRows("SELECT current_setting('lock_configuration') AS locked");
+    if (lock?.locked !== true) for (const sql of WASM_LOCKDOWN_SQL) await run(sql);
+    for (const sql of CREATE_METADATA_SQL) await run(sql);
+  }
+
+  const ready = serial(initialize);
+  // Callers see an initialization failure on their first call; nothing is left unhandled.
+  ready.catch(() => undefined);
+
+  /** Serializes a call, waits for initialization and refuses it after close. */
+  function call<T>(task: () => Promise<T>): Promise<T> {
+    return serial(async () => {
+      if (closed) throw new WarehouseError({ kind: "closed", backendMessage: "the warehouse is closed" });
+      await ready;
+      return task();
+    });
+  }
+
+  return {
+    backend: "duckdb-wasm",
+    query: (sql) => call(() => readRows(sql)),
+    exec: (sql) => call(() => run(sql)),
+    describe: (table) => call(() => describeTable(table)),
+    loadRows: (table, specs, rows) =>
+      call(async () => {
+        const columns = specs.map((spec) => rows.map((row) => coerceOrFail(row[spec.name], spec)));
+        await load(table, specs, arrowIpcFromColumns(specs, columns), rows.length);
+      }),
+    loadArrow: (table, ipc) =>
+      call(async () => {
+        const { specs, stream, rowCount } = prepareArrow(ipc);
+        await load(table, specs, stream, rowCount);
+      }),
+    swap: (swaps, state = []) =>
+      call(() =>
+        inTransaction(async () => {
+          for (const sql of swapStatements(SCHEMA, swaps, state, new Date())) await run(sql);
+        }),
+      ),
+    readState: (key) =>
+      call(async () => {
+        const [row] = await readRows(readStateSql(key));
+        return row === undefined ? undefined : JSON.parse(String(row.value));
+      }),
+    drop: (table) => call(() => run(`DROP TABLE IF EXISTS ${qualified(SCHEMA, table)}`)),
+    close: () =>
+      serial(async () => {
+        if (closed) return;
+        closed = true;
+        await connection.close().catch(() => undefined);
+      }),
+  };
+}
+
+/**
+ * Validates an Arrow IPC payload and readies it for insertion: the logical column types,
+ * and a stream DuckDB can insert. Nested columns (lists, structs, maps) become JSON text,
+ * as in duckdb-node, so those streams are re-encoded; others go in as they are.
+ */
+function prepareArrow(ipc: Uint8Array): { specs: ColumnSpec[]; stream: Uint8Array; rowCount: number } {
+  try {
+    const table = tableFromIPC(ipc);
+    // Arrow reads bytes that are not IPC as an empty schema rather than failing.
+    if (table.schema.fields.length === 0) throw new Error("not an Arrow IPC stream with columns");
+    const specs = table.schema.fields.map((field) => ({ name: field.name, type: logicalTypeOf(field) }));
+    if (specs.some((spec) => spec.type === "JSON")) {
+      const { batches } = readArrowColumns(ipc);
+      const columns = specs.map((_, index) => batches.flatMap((batch) => batch[index] ?? []));
+      return { specs, stream: arrowIpcFromColumns(specs, columns), rowCount: table.numRows };
+    }
+    // insertArrowFromIPCStream takes the stream format only (and silently ignores a file).
+    return { specs, stream: isArrowFile(ipc) ? tableToIPC(table, "stream") : ipc, rowCount: table.numRows };
+  } catch (error) {
+    throw new WarehouseError({ kind: "conversion", backendMessage: messageOf(error), cause: error });
+  }
+}
+
+const ARROW_FILE_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
+
+function isArrowFile(ipc: Uint8Array): boolean {
+  return ARROW_FILE_MAGIC.every((byte, index) => ipc[index] === byte);
+}
+
+/** A spec column the existing table lacks is an error: silently dropping data would be worse. */
+function assertColumnsFit(table: string, tableColumns: readonly Column[], specs: readonly ColumnSpec[]): void {
+  const present = new Set(tableColumns.map((column) => column.name.toLowerCase()));
+  const missing = specs.filter((spec) => !present.has(spec.name.toLowerCase())).map((spec) => spec.name);
+  if (missing.length === 0) return;
+  throw new WarehouseError({
+    kind: "column_mismatch",
+    backendMessage: `table ${table} has no column(s) ${missing.join(", ")}`,
+    hint: "the loaded data has columns the existing table lacks; add them first or replace the table",
+  });
+}
+
+function coerceOrFail(value: unknown, spec: ColumnSpec): LoadValue {
+  try {
+    return coerceValue(value, spec.type, spec.name);
+  } catch (error) {
+    if (error instanceof ValueCoercionError) {
+      throw new WarehouseError({ kind: "conversion", backendMessage: error.message, cause: error });
+    }
+    throw error;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
