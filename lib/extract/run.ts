@@ -60,7 +60,10 @@ async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehou
         });
         if (from !== undefined) extraParams[incremental.param] = from;
       }
-      for await (const page of fetchPages(parseRestRequestSpec(spec), { resolveSecret: ctx.resolveSecret, extraParams, signal: ctx.signal })) {
+      // A sampled preview stops early, so it must not fetch a page ahead.
+      const prefetch = ctx.sampleRows === undefined;
+      const pages = fetchPages(parseRestRequestSpec(spec), { resolveSecret: ctx.resolveSecret, extraParams, signal: ctx.signal, prefetch });
+      for await (const page of pages) {
         yield page.records;
       }
       return;

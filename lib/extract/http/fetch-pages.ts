@@ -39,6 +39,11 @@ export interface FetchPagesOptions {
   maxRetryAfterSeconds?: number;
   /** Pass one to redact your own messages with the secrets resolved here. */
   redactor?: Redactor;
+  /**
+   * Request the next page while the caller is still loading this one (one request in
+   * flight at most). Off by default: a caller that stops early then wastes one request.
+   */
+  prefetch?: boolean;
 }
 
 export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 60;
@@ -105,38 +110,72 @@ export async function* fetchPages(specInput: RestRequestSpecInput, options: Fetc
   const origin = url.origin;
   const visited = new Set<string>();
 
+  const fetchPage = (target: URL) => {
+    const pending = getPage(target, baseHeaders, authenticator, policy);
+    // Awaited below; until then a failure must not count as unhandled.
+    pending.catch(() => undefined);
+    return pending;
+  };
+  let pending = fetchPage(url);
   for (let pageNumber = 1; ; pageNumber++) {
     visited.add(url.href);
-    const { response, requestUrl } = await getPage(url, baseHeaders, authenticator, policy);
+    const { response, requestUrl } = await pending;
     // The URL as sent (an api_key in the query included), then redacted.
     const redactedUrl = redactor.redact(requestUrl);
     const body = parseJsonBody(response.text, redactedUrl, response.attempts);
     const records = recordsFromBody(body, spec.data_path, redactedUrl, response.attempts);
+    const after = nextStep(paginator.next({ url, headers: response.headers, body, records }), {
+      origin,
+      visited,
+      pageNumber,
+      pageLimit: spec.page_limit,
+      redactor,
+      warn,
+    });
+    if (after.kind === "fetch" && options.prefetch) pending = fetchPage(after.url);
     options.onPage?.({ page: pageNumber, url: redactedUrl, records: records.length });
     yield { records, url: redactedUrl, pageNumber };
 
-    const next = paginator.next({ url, headers: response.headers, body, records });
-    if (next === undefined) return;
-    const redactedNext = redactor.redact(next.href);
-    if (next.origin !== origin) {
-      // Credentials and secret headers are meant for base_url's server only.
-      throw new ExtractHttpError(`next page ${redactedNext} is not on ${origin} (base_url); refusing to follow it`, {
-        url: redactedNext,
-        attempts: 0,
-      });
+    switch (after.kind) {
+      case "stop":
+        return;
+      case "error":
+        throw after.error;
+      case "fetch":
+        if (!options.prefetch) pending = fetchPage(after.url);
+        url = after.url;
+        break;
+      default: {
+        const unreachable: never = after;
+        throw new Error(`unknown step ${JSON.stringify(unreachable)}`);
+      }
     }
-    if (visited.has(next.href)) {
-      warn(`next page ${next.href} was already fetched; stopping`);
-      return;
-    }
-    if (pageNumber >= spec.page_limit) {
-      throw new ExtractHttpError(`paginator did not stop after ${spec.page_limit} pages (page_limit); next was ${redactedNext}`, {
-        url: redactedNext,
-        attempts: 0,
-      });
-    }
-    url = next;
   }
+}
+
+type NextStep = { kind: "stop" } | { kind: "error"; error: ExtractHttpError } | { kind: "fetch"; url: URL };
+
+/** What follows a page: the next URL, a safe stop, or an error (raised after the page is yielded). */
+function nextStep(
+  next: URL | undefined,
+  ctx: { origin: string; visited: Set<string>; pageNumber: number; pageLimit: number; redactor: Redactor; warn: (m: string) => void },
+): NextStep {
+  if (next === undefined) return { kind: "stop" };
+  const redactedNext = ctx.redactor.redact(next.href);
+  if (next.origin !== ctx.origin) {
+    // Credentials and secret headers are meant for base_url's server only.
+    const message = `next page ${redactedNext} is not on ${ctx.origin} (base_url); refusing to follow it`;
+    return { kind: "error", error: new ExtractHttpError(message, { url: redactedNext, attempts: 0 }) };
+  }
+  if (ctx.visited.has(next.href)) {
+    ctx.warn(`next page ${next.href} was already fetched; stopping`);
+    return { kind: "stop" };
+  }
+  if (ctx.pageNumber >= ctx.pageLimit) {
+    const message = `paginator did not stop after ${ctx.pageLimit} pages (page_limit); next was ${redactedNext}`;
+    return { kind: "error", error: new ExtractHttpError(message, { url: redactedNext, attempts: 0 }) };
+  }
+  return { kind: "fetch", url: next };
 }
 
 /** GET one page; on a 401 with refreshable credentials, refresh once and try again. */
