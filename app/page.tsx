@@ -1,4 +1,6 @@
+import Link from "next/link";
 import { connection } from "next/server";
+import { NewNotebookForm } from "./notebooks/_home/NewNotebookForm";
 import { listNotebooks } from "./notebooks";
 
 const commands = [
@@ -32,18 +34,21 @@ export default async function HomePage() {
         </div>
         {notebooks.length === 0 ? (
           <p className="empty" data-testid="notebook-list">
-            No notebooks yet. Add a Markdown file to <code>notebooks/</code> to get started.
+            No notebooks yet. Create one below, or add a Markdown file to <code>notebooks/</code>.
           </p>
         ) : (
           <ul className="notebooks" data-testid="notebook-list">
             {notebooks.map((notebook) => (
               <li key={notebook.slug}>
-                <span className="notebooks__title">{notebook.title}</span>
+                <Link className="notebooks__title notebooks__link" href={`/notebooks/${notebook.slug}`}>
+                  {notebook.title}
+                </Link>
                 <code className="notebooks__file">{notebook.file}</code>
               </li>
             ))}
           </ul>
         )}
+        <NewNotebookForm />
       </section>
 
       <section className="card" aria-labelledby="cli-heading">

@@ -1,0 +1,253 @@
+"use client";
+// The notebook page: the file's cells as editors. The text is the source of truth: every
+// edit changes the draft, whose canonical text runs reactively (debounced) on DuckDB-WASM.
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { AssetCell } from "@/lib/notebook/types";
+import { cellProblems } from "@/lib/workspace/cell-markers";
+import {
+  changeKind,
+  deleteCell,
+  draftFromText,
+  draftToText,
+  insertCell,
+  moveCell,
+  templateBody,
+  uniqueName,
+  updateCell,
+  type AssetDraft,
+  type DraftCell,
+  type NotebookDraft,
+} from "@/lib/workspace/draft";
+import { AssetCellView } from "./AssetCellView";
+import { ConflictBanner } from "./ConflictBanner";
+import { AddCellBar } from "./AddCellBar";
+import { GraphSide } from "./GraphSide";
+import { ProseCellView } from "./ProseCellView";
+import { Toolbar } from "./Toolbar";
+import { previewMaterializer } from "./extract-preview";
+import { FocusRegistry, Latest } from "./focus-registry";
+import { useBrowserWarehouse } from "./use-browser-warehouse";
+import { useReactive } from "./use-reactive";
+import { useSave } from "./use-save";
+import "../notebook.css";
+
+let lastId = 0;
+const newId = () => `c${++lastId}`;
+
+interface Props {
+  slug: string;
+  initialText: string;
+  initialHash: string;
+  initialDraft: NotebookDraft;
+}
+
+function titleOf(draft: NotebookDraft, slug: string): string {
+  const line = draft.frontMatterText.split("\n").find((l) => l.startsWith("title:"));
+  const title = line?.slice("title:".length).trim().replace(/^(["'])(.*)\1$/, "$2");
+  return title || slug;
+}
+
+export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft }: Props) {
+  const file = `notebooks/${slug}.md`;
+  const [draft, setDraft] = useState(initialDraft);
+  const text = useMemo(() => draftToText(draft, file), [draft, file]);
+  const [latestText] = useState(() => new Latest(text));
+  useEffect(() => latestText.set(text), [latestText, text]);
+
+  const saver = useSave(slug, initialText, initialHash);
+  const dirty = text !== saver.savedText;
+  const engine = useBrowserWarehouse();
+  const ready = useMemo(() => (engine.status === "ready" ? { warehouse: engine.warehouse, parser: engine.parser } : undefined), [engine]);
+  const materializeOther = useMemo(() => previewMaterializer(slug, latestText.get), [slug, latestText]);
+  const { snapshot, run } = useReactive(ready, file, text, materializeOther);
+
+  const [focusedId, setFocusedId] = useState<string>();
+  const [registry] = useState(() => new FocusRegistry());
+
+  const focusCell = useCallback(
+    (id: string) => {
+      document.querySelector(`[data-cell-id="${id}"]`)?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+      registry.focus(id);
+    },
+    [registry],
+  );
+
+  const edit = useCallback((change: (d: NotebookDraft) => NotebookDraft) => setDraft(change), []);
+
+  const addBelow = useCallback(
+    (afterId: string | null, kind: "sql" | "chart" | "prose") => {
+      const id = newId();
+      setDraft((d) => {
+        const above = [...d.cells.slice(0, afterId === null ? d.cells.length : d.cells.findIndex((c) => c.id === afterId) + 1)]
+          .reverse()
+          .find((c): c is AssetDraft => c.type === "asset" && (c.kind === "sql" || c.kind === "extract"));
+        const cell: DraftCell =
+          kind === "prose"
+            ? { id, type: "prose", text: "" }
+            : { id, type: "asset", kind, name: uniqueName(d, kind === "chart" ? "chart" : "new_asset"), infoRest: "", body: templateBody(kind, above?.name) };
+        return insertCell(d, afterId ?? d.cells[d.cells.length - 1]?.id ?? null, cell);
+      });
+      setFocusedId(id);
+      registry.focusWhenReady(id);
+    },
+    [registry],
+  );
+
+  const save = useCallback(() => void saver.save(text), [saver, text]);
+  const saveRef = useRef(save);
+  useEffect(() => {
+    saveRef.current = save;
+  }, [save]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === "s") {
+        e.preventDefault();
+        saveRef.current();
+      }
+    };
+    window.addEventListener("keydown", onKey, { capture: true });
+    return () => window.removeEventListener("keydown", onKey, { capture: true });
+  }, []);
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
+  const parsedByName = useMemo(() => {
+    const map = new Map<string, AssetCell>();
+    for (const cell of snapshot?.notebook?.cells ?? []) if (cell.type === "asset") map.set(cell.name, cell);
+    return map;
+  }, [snapshot]);
+  const statusByName = useMemo(() => new Map(snapshot?.cells.map((c) => [c.name, c])), [snapshot]);
+  const problems = useMemo(
+    () =>
+      cellProblems({
+        draft,
+        text,
+        issues: snapshot?.issues ?? [],
+        statuses: snapshot?.cells ?? [],
+        sqlOf: (name) => {
+          const cell = parsedByName.get(name);
+          return cell?.kind === "sql" ? cell.config.sql : undefined;
+        },
+      }),
+    [draft, text, snapshot, parsedByName],
+  );
+  const notebookIssues = (snapshot?.issues ?? []).filter((issue) => issue.cell === undefined);
+
+  const neighbour = (id: string, delta: -1 | 1) => {
+    const index = draft.cells.findIndex((c) => c.id === id);
+    return draft.cells[index + delta]?.id;
+  };
+  const go = (id: string, delta: -1 | 1) => {
+    const target = neighbour(id, delta);
+    if (target) focusCell(target);
+  };
+
+  const focusedName = draft.cells.find((c): c is AssetDraft => c.type === "asset" && c.id === focusedId)?.name;
+  const assetCells = draft.cells.filter((c) => c.type === "asset");
+
+  return (
+    <div className="nb-workspace">
+      <Toolbar title={titleOf(draft, slug)} file={file} engine={engine} dirty={dirty} status={saver.status} onSave={save} />
+      {saver.conflict && (
+        <ConflictBanner
+          conflict={saver.conflict}
+          onReload={() => {
+            const theirs = saver.conflict?.currentText;
+            if (theirs === null || theirs === undefined) return;
+            const result = draftFromText(theirs, file, newId);
+            if (!result.ok) return;
+            setDraft(result.draft);
+            saver.accept(theirs, saver.conflict?.currentHash ?? null);
+          }}
+          onOverwrite={() => void saver.overwrite(text)}
+        />
+      )}
+      {notebookIssues.length > 0 && (
+        <div className="nb-problems" role="alert">
+          {notebookIssues.map((issue, i) => (
+            <p key={i}>
+              <span className="nb-problems__where">line {issue.line}</span>
+              <span className="nb-problems__message">{issue.field ? `${issue.field}: ${issue.message}` : issue.message}</span>
+            </p>
+          ))}
+        </div>
+      )}
+      <div className="nb-body">
+        <div className="nb-cells">
+          {draft.cells.map((cell, index) => {
+            if (cell.type === "prose") {
+              return (
+                <ProseCellView
+                  key={cell.id}
+                  id={cell.id}
+                  text={cell.text}
+                  onChange={(value) => edit((d) => updateCell(d, cell.id, { text: value }))}
+                  onRemove={() => edit((d) => deleteCell(d, cell.id))}
+                  onFocus={() => setFocusedId(cell.id)}
+                  registerFocus={registry.registrar(cell.id)}
+                  onNavigate={(delta) => go(cell.id, delta)}
+                />
+              );
+            }
+            const assetIndex = assetCells.indexOf(cell);
+            return (
+              <AssetCellView
+                key={cell.id}
+                cell={cell}
+                parsed={parsedByName.get(cell.name)}
+                status={statusByName.get(cell.name)}
+                problems={problems.get(cell.id) ?? []}
+                warehouse={ready?.warehouse}
+                first={index === 0}
+                last={index === draft.cells.length - 1}
+                focused={focusedId === cell.id}
+                onFocus={() => setFocusedId(cell.id)}
+                registerFocus={registry.registrar(cell.id)}
+                onBody={(body) => edit((d) => updateCell(d, cell.id, { body }))}
+                actions={{
+                  run: () => run(cell.name),
+                  moveUp: () => edit((d) => moveCell(d, cell.id, -1)),
+                  moveDown: () => edit((d) => moveCell(d, cell.id, 1)),
+                  remove: () => edit((d) => deleteCell(d, cell.id)),
+                  addBelow: () => addBelow(cell.id, "sql"),
+                  rename: (name) => edit((d) => updateCell(d, cell.id, { name })),
+                  changeKind: (kind) => edit((d) => changeKind(d, cell.id, kind, assetCells[assetIndex - 1]?.name)),
+                }}
+                keys={{
+                  run: () => run(cell.name),
+                  runAndNext: () => {
+                    run(cell.name);
+                    const next = neighbour(cell.id, 1);
+                    if (next) focusCell(next);
+                    else addBelow(cell.id, "sql");
+                  },
+                  addBelow: () => addBelow(cell.id, "sql"),
+                  previous: () => go(cell.id, -1),
+                  next: () => go(cell.id, 1),
+                }}
+              />
+            );
+          })}
+          <AddCellBar onAdd={(kind) => addBelow(null, kind)} />
+        </div>
+        <GraphSide
+          snapshot={snapshot}
+          selected={focusedName}
+          onSelect={(name) => {
+            const target = draft.cells.find((c) => c.type === "asset" && c.name === name);
+            if (target) {
+              setFocusedId(target.id);
+              focusCell(target.id);
+            }
+          }}
+        />
+      </div>
+    </div>
+  );
+}

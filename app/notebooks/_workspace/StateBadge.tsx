@@ -1,0 +1,31 @@
+// A cell's run state: fresh, queued, running, stale, error, blocked; duration, rows, runs.
+import type { CellStatus } from "@/lib/engine/reactive";
+import { stateColor, stateLabel } from "@/app/components/state-colors";
+
+function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function StateBadge({ name, status }: { name: string; status: CellStatus | undefined }) {
+  const state = status?.state ?? "idle";
+  const details = [
+    status?.durationMs === undefined ? undefined : duration(status.durationMs),
+    status?.rows === undefined ? undefined : `${status.rows.toLocaleString("en-US")} rows`,
+    status && status.runs > 0 ? `run ${status.runs}` : undefined,
+  ].filter((d) => d !== undefined);
+  return (
+    <span
+      className="nb-state"
+      data-testid={`cell-state-${name}`}
+      data-state={state}
+      data-runs={status?.runs ?? 0}
+      data-rows={status?.rows ?? ""}
+      style={{ "--state": stateColor(state) }}
+      title={status?.error}
+    >
+      <span className="nb-state__dot" aria-hidden="true" />
+      <span className="nb-state__label">{stateLabel(state)}</span>
+      {details.length > 0 && <span className="nb-state__details">{details.join(" · ")}</span>}
+    </span>
+  );
+}

@@ -1,0 +1,17 @@
+"use client";
+// True once Monaco is loaded from the app's bundle: an <Editor> must not mount before,
+// or @monaco-editor/react would fetch Monaco from a CDN.
+import { useEffect, useState } from "react";
+import { loadMonaco } from "./monaco";
+
+export function useMonacoLoaded(): boolean {
+  const [loaded, setLoaded] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void loadMonaco().then(() => live && setLoaded(true));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return loaded;
+}

@@ -1,0 +1,69 @@
+"use client";
+// Runs the notebook's text reactively on the browser warehouse: every edit (debounced)
+// reruns the changed cells and what is below them.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { ReactiveSession, type CellMaterializer, type ReactiveSnapshot } from "@/lib/engine/reactive";
+import type { SqlReferenceParser } from "@/lib/graph";
+import type { Warehouse } from "@/lib/warehouse/types";
+import { setCompletionSchema } from "./monaco";
+import { readSchema } from "./schema";
+
+export const DEBOUNCE_MS = 300;
+
+export interface Reactive {
+  snapshot: ReactiveSnapshot | undefined;
+  run: (name: string) => void;
+  /** Bumped after each run, when the tables may have changed. */
+  version: number;
+}
+
+export function useReactive(
+  engine: { warehouse: Warehouse; parser: SqlReferenceParser } | undefined,
+  file: string,
+  text: string,
+  materializeOther: CellMaterializer,
+): Reactive {
+  const [snapshot, setSnapshot] = useState<ReactiveSnapshot>();
+  const [version, setVersion] = useState(0);
+  const [session, setSession] = useState<ReactiveSession>();
+  const other = useRef(materializeOther);
+  const first = useRef(true);
+
+  useEffect(() => {
+    other.current = materializeOther;
+  }, [materializeOther]);
+
+  useEffect(() => {
+    if (!engine) return;
+    let lastRuns = -1;
+    const created = new ReactiveSession({
+      warehouse: engine.warehouse,
+      parser: engine.parser,
+      file,
+      materializeOther: (cell, warehouse) => other.current(cell, warehouse),
+      onChange: (next) => {
+        setSnapshot(next);
+        const busy = next.cells.some((c) => c.state === "running" || c.state === "queued");
+        const runs = next.cells.reduce((sum, c) => sum + c.runs, 0);
+        if (!busy && runs !== lastRuns) {
+          lastRuns = runs;
+          setVersion((v) => v + 1);
+          void readSchema(engine.warehouse).then(setCompletionSchema, () => undefined);
+        }
+      },
+    });
+    first.current = true;
+    setSession(created);
+  }, [engine, file]);
+
+  useEffect(() => {
+    if (!session) return;
+    const delay = first.current ? 0 : DEBOUNCE_MS;
+    first.current = false;
+    const timer = setTimeout(() => void session.update(text).catch(() => undefined), delay);
+    return () => clearTimeout(timer);
+  }, [session, text]);
+
+  const run = useCallback((name: string) => void session?.run(name).catch(() => undefined), [session]);
+  return { snapshot, run, version };
+}
