@@ -4,6 +4,8 @@
 // One database per page: every caller shares the same promise.
 import { AsyncDuckDB, VoidLogger } from "@duckdb/duckdb-wasm";
 import { WasmSqlReferenceParser } from "@/lib/graph/sql-refs-wasm";
+import { FallbackSqlReferenceParser } from "@/lib/graph/sql-refs-fallback";
+import { ServerSqlReferenceParser } from "./server-sql-parser";
 import type { SqlReferenceParser } from "@/lib/graph/sql-refs";
 import { createWasmWarehouse, wasmConnectionFromAsync } from "@/lib/warehouse/duckdb-wasm";
 import type { Warehouse } from "@/lib/warehouse/types";
@@ -39,7 +41,9 @@ async function start(): Promise<BrowserWarehouse> {
     const warehouse = createWasmWarehouse(wasmConnectionFromAsync(connection));
     // The first call waits for the lockdown and metadata setup, so a broken start shows here.
     await warehouse.query("SELECT 1");
-    return { warehouse, parser: new WasmSqlReferenceParser(parserConnection), db };
+    // The browser's parser binds as it parses; what it rejects the server's parser reads.
+    const parser = new FallbackSqlReferenceParser(new WasmSqlReferenceParser(parserConnection), new ServerSqlReferenceParser());
+    return { warehouse, parser, db };
   } catch (error) {
     await db.terminate().catch(() => undefined);
     throw error;
