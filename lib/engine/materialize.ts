@@ -20,8 +20,8 @@ async function countRows(warehouse: Warehouse, table: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-export async function materializeSql(warehouse: Warehouse, cell: SqlCell): Promise<MaterializeResult> {
-  const staging = stagingTableFor(cell.name);
+/** `staging` names the staging table when several builds of one asset may run at once (partitions). */
+export async function materializeSql(warehouse: Warehouse, cell: SqlCell, staging = stagingTableFor(cell.name)): Promise<MaterializeResult> {
   await warehouse.drop(staging);
   try {
     // The newline before `)` keeps a trailing `-- comment` in the cell from swallowing it.

@@ -1,6 +1,7 @@
 // Conformance cases for the atomic swap and the extract state written with it.
 import { describe, expect, it } from "vitest";
 import { rejection, type CurrentWarehouse } from "./conformance-helpers";
+import { FencedError } from "./fence";
 
 export function swapCases(current: CurrentWarehouse): void {
   describe("swap", () => {
@@ -75,6 +76,68 @@ export function swapCases(current: CurrentWarehouse): void {
       await current().swap([], [{ key: "k", value: 1 }]);
       await current().swap([], [{ key: "k", value: undefined }]);
       expect(await current().readState("k")).toBeUndefined();
+    });
+  });
+
+  describe("partition swap", () => {
+    it("replaces only the rows of one partition, creating the target when missing", async () => {
+      await current().exec("create table p__s as select 1 as v, 'a' as part");
+      await current().swap([{ staging: "p__s", target: "p", partition: { column: "part", key: "a" } }]);
+      await current().exec("create table p__s as select 2 as v, 'b' as part");
+      await current().swap([{ staging: "p__s", target: "p", partition: { column: "part", key: "b" } }]);
+      await current().exec("create table p__s as select 3 as v, 'a' as part union all select 4 as v, 'a' as part");
+      await current().swap([{ staging: "p__s", target: "p", partition: { column: "part", key: "a" } }]);
+      expect(await current().query("select v, part from p order by v")).toEqual([
+        { v: 2, part: "b" },
+        { v: 3, part: "a" },
+        { v: 4, part: "a" },
+      ]);
+      expect(await current().describe("p__s")).toBeNull();
+    });
+  });
+
+  describe("fenced swap", () => {
+    // The browser adapter never materializes production runs; it does not implement fences yet.
+    const fenced = () => current().backend !== "duckdb-wasm";
+
+    it("refuses a swap whose token is lower than the recorded one, changing nothing", async (ctx) => {
+      if (!fenced()) ctx.skip();
+      await current().exec("create table t as select 1 as v");
+      await current().swap([], [], { fence: { key: "fence:run-1", token: 2 } });
+      await current().exec("create table t__s as select 2 as v");
+      const refused = await current()
+        .swap([{ staging: "t__s", target: "t" }], [{ key: "cursor", value: "late" }], { fence: { key: "fence:run-1", token: 1 } })
+        .then(() => null, (error: unknown) => error);
+      expect(refused).toBeInstanceOf(FencedError);
+      expect(await current().query("select v from t")).toEqual([{ v: 1 }]);
+      expect(await current().query("select v from t__s")).toEqual([{ v: 2 }]);
+      expect(await current().readState("cursor")).toBeUndefined();
+      expect(await current().readState("fence:run-1")).toBe(2);
+    });
+
+    it("accepts the current and higher tokens, recording the highest", async (ctx) => {
+      if (!fenced()) ctx.skip();
+      await current().exec("create table t__s as select 1 as v");
+      await current().swap([{ staging: "t__s", target: "t" }], [], { fence: { key: "fence:run-2", token: 1 } });
+      await current().exec("create table t__s as select 2 as v");
+      await current().swap([{ staging: "t__s", target: "t" }], [], { fence: { key: "fence:run-2", token: 1 } });
+      await current().exec("create table t__s as select 3 as v");
+      await current().swap([{ staging: "t__s", target: "t" }], [], { fence: { key: "fence:run-2", token: 3 } });
+      expect(await current().query("select v from t")).toEqual([{ v: 3 }]);
+      expect(await current().readState("fence:run-2")).toBe(3);
+    });
+
+    it("rolls back when beforeCommit throws", async (ctx) => {
+      if (!fenced()) ctx.skip();
+      await current().exec("create table t as select 1 as v");
+      await current().exec("create table t__s as select 2 as v");
+      const boom = current().swap([{ staging: "t__s", target: "t" }], [], {
+        fence: { key: "fence:run-3", token: 1 },
+        beforeCommit: () => Promise.reject(new Error("boom")),
+      });
+      await expect(boom).rejects.toThrow("boom");
+      expect(await current().query("select v from t")).toEqual([{ v: 1 }]);
+      expect(await current().readState("fence:run-3")).toBeUndefined();
     });
   });
 

@@ -5,6 +5,7 @@ import { appendColumns } from "./duckdb-appender";
 import { openLockedDuckDb, type DuckDbOpenOptions } from "./duckdb-lockdown";
 import { enrichWarehouseError, WarehouseError } from "./errors";
 import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements } from "./metadata-sql";
+import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, quoteLiteral, type Column, type ColumnSpec, type Row, type Warehouse } from "./types";
 import { coerceValue, ValueCoercionError, toPlainValue, type LoadValue } from "./values";
@@ -118,10 +119,13 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
         })();
         await load(table, arrow.columns, arrow.batches);
       }),
-    swap: (swaps, state = []) =>
+    swap: (swaps, state = [], options = {}) =>
       call(() =>
         inTransaction(async () => {
-          for (const sql of swapStatements(SCHEMA, swaps, state, new Date())) await run(sql);
+          const now = new Date();
+          if (options.fence) await applyFence(options.fence, { readRows, run: run }, { lockRow: false, now });
+          for (const sql of swapStatements(SCHEMA, swaps, state, now)) await run(sql);
+          await options.beforeCommit?.();
         }),
       ),
     readState: (key) =>

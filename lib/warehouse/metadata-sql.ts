@@ -22,9 +22,17 @@ export function qualified(schema: string, table: string): string {
  */
 export function swapStatements(schema: string, swaps: Swap[], state: StateWrite[], now: Date): string[] {
   const statements: string[] = [];
-  for (const { staging, target } of swaps) {
-    statements.push(`DROP TABLE IF EXISTS ${qualified(schema, target)}`);
-    statements.push(`ALTER TABLE ${qualified(schema, staging)} RENAME TO ${quoteIdent(target)}`);
+  for (const { staging, target, partition } of swaps) {
+    if (partition === undefined) {
+      statements.push(`DROP TABLE IF EXISTS ${qualified(schema, target)}`);
+      statements.push(`ALTER TABLE ${qualified(schema, staging)} RENAME TO ${quoteIdent(target)}`);
+      continue;
+    }
+    const [t, s] = [qualified(schema, target), qualified(schema, staging)];
+    statements.push(`CREATE TABLE IF NOT EXISTS ${t} AS SELECT * FROM ${s} WHERE 1 = 0`);
+    statements.push(`DELETE FROM ${t} WHERE ${quoteIdent(partition.column)} = ${quoteLiteral(partition.key)}`);
+    statements.push(`INSERT INTO ${t} SELECT * FROM ${s}`);
+    statements.push(`DROP TABLE ${s}`);
   }
   const stamp = quoteLiteral(now.toISOString().replace("T", " ").replace("Z", ""));
   for (const { key, value } of state) {

@@ -4,6 +4,7 @@ import pg from "pg";
 import { readArrowColumns } from "./arrow-columns";
 import { enrichWarehouseError, WarehouseError } from "./errors";
 import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements } from "./metadata-sql";
+import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, quoteLiteral, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
 import { coerceValue, ValueCoercionError, type LoadValue } from "./values";
@@ -162,10 +163,13 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
         }
         await load(table, arrow.columns, arrow.batches);
       }),
-    swap: (swaps, state = []) =>
+    swap: (swaps, state = [], options = {}) =>
       call(() =>
         inTransaction(async () => {
-          for (const sql of swapStatements(schema, swaps, state, new Date())) await run(sql);
+          const now = new Date();
+          if (options.fence) await applyFence(options.fence, { readRows, run: async (sql) => void (await run(sql)) }, { lockRow: true, now });
+          for (const sql of swapStatements(schema, swaps, state, now)) await run(sql);
+          await options.beforeCommit?.();
         }),
       ),
     readState: (key) =>

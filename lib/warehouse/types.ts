@@ -23,12 +23,33 @@ export interface ColumnSpec {
 export interface Swap {
   staging: string;
   target: string;
+  /**
+   * Replace only the target's rows whose `column` equals `key` by the staging rows (the
+   * target is created from the staging table when missing); the staging table is dropped.
+   */
+  partition?: { column: string; key: string };
 }
 
 export interface StateWrite {
   key: string;
   /** JSON-serializable; `undefined` deletes the key. */
   value: unknown;
+}
+
+/**
+ * A fencing token checked inside the swap's transaction: the swap happens only when no
+ * higher token was recorded under `key`; it then records `token`. A refused swap throws
+ * FencedError (lib/warehouse/fence.ts) and changes nothing.
+ */
+export interface Fence {
+  key: string;
+  token: number;
+}
+
+export interface SwapOptions {
+  fence?: Fence;
+  /** Runs inside the transaction after the swap statements, before COMMIT (crash tests). */
+  beforeCommit?: () => Promise<void>;
 }
 
 export interface Warehouse {
@@ -47,7 +68,7 @@ export interface Warehouse {
    * In ONE transaction: replace each target by its staging table (targets that do not
    * exist are created), and write the extract state. Either all of it happens or none.
    */
-  swap(swaps: Swap[], state?: StateWrite[]): Promise<void>;
+  swap(swaps: Swap[], state?: StateWrite[], options?: SwapOptions): Promise<void>;
   /** Reads an extract-state value written by `swap` (undefined when absent). */
   readState(key: string): Promise<unknown>;
   /** Drops a table if it exists. */

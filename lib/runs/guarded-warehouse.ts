@@ -1,0 +1,95 @@
+// The warehouse an asset attempt sees: every call is refused once the attempt is aborted
+// (cancel, timeout, worker stop); its swap is fenced by the run's attempt, records a done
+// marker for the asset in the same transaction, and re-checks the abort signal just
+// before COMMIT. So an aborted or superseded attempt can never replace a table.
+import type { StateWrite, Swap, Warehouse } from "../warehouse/types";
+import { quoteIdent } from "../warehouse/types";
+import type { CrashHook } from "./crash";
+
+export class AttemptAbortedError extends Error {
+  constructor(readonly why: string) {
+    super(`aborted: ${why}`);
+    this.name = "AttemptAbortedError";
+  }
+}
+
+export function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (typeof reason === "string") return reason;
+  if (reason instanceof Error) return reason.message;
+  return "aborted";
+}
+
+/** What the done marker of an asset holds (written with its swap). */
+export interface DoneMarker {
+  attempt: number;
+  rows: number | null;
+}
+
+export interface GuardOptions {
+  signal: AbortSignal;
+  fence: { key: string; token: number };
+  doneKey: string;
+  attempt: number;
+  crash: CrashHook;
+  /** A partitioned run replaces only the rows of its partition. */
+  partition: { column: string; key: string } | null;
+}
+
+export interface GuardedWarehouse extends Warehouse {
+  /** Staging tables of swaps that were refused, to drop. */
+  readonly refusedStaging: string[];
+}
+
+export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWarehouse {
+  const refusedStaging: string[] = [];
+  const live = <T>(work: () => Promise<T>): Promise<T> => {
+    if (opts.signal.aborted) return Promise.reject(new AttemptAbortedError(abortReason(opts.signal)));
+    return work();
+  };
+  const swap = async (swaps: Swap[], state: StateWrite[] = []): Promise<void> => {
+    if (opts.signal.aborted) {
+      refusedStaging.push(...swaps.map((s) => s.staging));
+      throw new AttemptAbortedError(abortReason(opts.signal));
+    }
+    const first = swaps[0];
+    const rows = first === undefined ? null : await countRows(inner, first.staging);
+    const marker: DoneMarker = { attempt: opts.attempt, rows };
+    try {
+      const partition = opts.partition;
+      const targets = partition === null ? swaps : swaps.map((s) => ({ ...s, partition }));
+      await inner.swap(targets, [...state, { key: opts.doneKey, value: marker }], {
+        fence: opts.fence,
+        beforeCommit: async () => {
+          opts.crash("mid_swap");
+          if (opts.signal.aborted) throw new AttemptAbortedError(abortReason(opts.signal));
+        },
+      });
+    } catch (error) {
+      if (error instanceof AttemptAbortedError) refusedStaging.push(...swaps.map((s) => s.staging));
+      throw error;
+    }
+  };
+  return {
+    backend: inner.backend,
+    refusedStaging,
+    query: (sql) => live(() => inner.query(sql)),
+    exec: (sql) => live(() => inner.exec(sql)),
+    describe: (table) => live(() => inner.describe(table)),
+    loadRows: (table, columns, rows) => live(() => inner.loadRows(table, columns, rows)),
+    loadArrow: (table, ipc) => live(() => inner.loadArrow(table, ipc)),
+    swap,
+    readState: (key) => inner.readState(key),
+    drop: (table) => inner.drop(table),
+    close: () => Promise.resolve(),
+  };
+}
+
+async function countRows(warehouse: Warehouse, table: string): Promise<number | null> {
+  try {
+    const [row] = await warehouse.query(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
+    return row === undefined ? null : Number(row.n);
+  } catch {
+    return null;
+  }
+}

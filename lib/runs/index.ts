@@ -1,0 +1,9 @@
+// Production runs: trigger, execute (retries, timeouts, fencing, partitions), cancel, backfill.
+export { RunService, RunInputError, fenceKey, doneKey, type RunServiceDeps, type WarehouseLease, type TriggeredRun } from "./service";
+export { RUN_TASK, triggerInputSchema, runPayloadSchema, TRIGGERS, type Trigger, type TriggerInput, type RunPayload } from "./payload";
+export { startBackfill, backfillProgress, backfillKeys, type BackfillInput, type BackfillProgress } from "./backfill";
+export { partitionsSchema, partitionWindows, partitionWindow, substitutePartition, applyPartition, notebookPartitions, PARTITION_COLUMN, type PartitionsDef, type PartitionWindow } from "./partitions";
+export { assetPolicy, notebookPolicy, retryDelayMs, DEFAULT_RETRY, type AssetPolicy, type RetryPolicy } from "./policy";
+export { CRASH_POINTS, crashFromEnv, noCrash, type CrashPoint, type CrashHook } from "./crash";
+export { materializeWithEngine, type MaterializeFn, type AttemptContext, type ExtractSources } from "./materialize";
+export { prismaSqlClient } from "./prisma-sql";

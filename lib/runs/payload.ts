@@ -1,0 +1,31 @@
+// Inputs at the edges of the run service: trigger requests and job payloads.
+import { z } from "zod";
+
+export const RUN_TASK = "materialize_run";
+
+export const TRIGGERS = ["manual", "schedule", "upstream", "cli", "backfill"] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+export const triggerInputSchema = z.object({
+  workspaceId: z.string().min(1),
+  notebook: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, "a notebook slug is letters, digits, - and _"),
+  selection: z.array(z.string().min(1)).optional(),
+  partition: z.string().min(1).optional(),
+  trigger: z.enum(TRIGGERS),
+  environment: z.literal("production").default("production"),
+  /** Idempotency key (a schedule tick's tickKey); the same key gives one run. */
+  jobKey: z.string().min(1).optional(),
+  createdById: z.string().nullable().optional(),
+  /** Runs of one queue name run one at a time (backfill lanes). */
+  queueName: z.string().min(1).optional(),
+  /** Not run before this instant. */
+  runAt: z.date().optional(),
+});
+export type TriggerInput = z.input<typeof triggerInputSchema>;
+
+export const runPayloadSchema = z.object({
+  runId: z.string().min(1),
+  versionId: z.string().min(1),
+  partition: z.string().nullable().default(null),
+});
+export type RunPayload = z.infer<typeof runPayloadSchema>;

@@ -1,0 +1,412 @@
+// The run service: trigger, execute and cancel runs of a notebook's assets in production.
+// A run is a catalog row (queued → running → succeeded | failed | cancelled) plus one job
+// `materialize_run` on the queue; the job's attempt number fences every swap it makes.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import {
+  appendRunLog,
+  importNotebookVersion,
+  latestNotebookVersion,
+  recordMaterialization,
+  recordRun,
+  setRunStatus,
+  upsertAsset,
+  type CatalogDb,
+  type Run,
+  type RunTrigger,
+} from "../catalog";
+import { blockingFailures } from "../checks";
+import { planNotebook, prepareNotebook } from "../engine/prepare";
+import type { SqlReferenceParser } from "../graph";
+import { formatIssue, type AssetCell } from "../notebook/types";
+import { errorMessage, type JobHelpers, type JobQueue, type JsonValue, type TaskHandlers } from "../queue/types";
+import { isFencedError } from "../warehouse/fence";
+import type { Warehouse } from "../warehouse/types";
+import { noCrash, type CrashHook } from "./crash";
+import { AttemptAbortedError, abortReason, guardWarehouse, type DoneMarker } from "./guarded-warehouse";
+import { materializeWithEngine, stagingFor, type AttemptResult, type ExtractSources, type MaterializeFn } from "./materialize";
+import { RUN_TASK, runPayloadSchema, triggerInputSchema, type RunPayload, type Trigger, type TriggerInput } from "./payload";
+import { applyPartition, notebookPartitions, partitionWindow, substitutePartition, PARTITION_COLUMN, type PartitionWindow } from "./partitions";
+
+const NEUTRAL_WINDOW: PartitionWindow = { key: "", start: new Date(0), end: new Date(0) };
+import { assetPolicy, notebookPolicy, retryDelayMs, type AssetPolicy } from "./policy";
+
+export interface WarehouseLease {
+  warehouse: Warehouse;
+  release(): Promise<void>;
+}
+
+export interface RunServiceDeps {
+  db: CatalogDb;
+  queue: Pick<JobQueue, "enqueue" | "cancel" | "getJob">;
+  /** The production warehouse; DuckDB hands out one shared connection, PostgreSQL one per run. */
+  openWarehouse(): Promise<WarehouseLease>;
+  /** Where `<slug>.md` files live; a changed file becomes a new notebook version on trigger. */
+  notebooksDir: string;
+  parser(): Promise<SqlReferenceParser>;
+  /** How extract cells reach their sources for a workspace; absent: extracts are unsupported. */
+  extractSources?(workspaceId: string): Promise<ExtractSources>;
+  crash?: CrashHook;
+  random?: () => number;
+  /** How often a running run checks for cancellation in the catalog (default 250 ms). */
+  cancelPollMs?: number;
+  /** How long an aborted attempt may take to settle before its staging is dropped (default 10 s). */
+  settleMs?: number;
+  /** Attempts of the run's job: crash recoveries (default 5). */
+  jobMaxAttempts?: number;
+  /** Test seam: how an asset attempt runs (default: the engine). */
+  materialize?: MaterializeFn;
+}
+
+export class RunInputError extends Error {}
+
+export interface TriggeredRun {
+  runId: string;
+  jobId: string;
+  created: boolean;
+}
+
+const CATALOG_TRIGGER: Record<Trigger, RunTrigger> = {
+  manual: "manual",
+  schedule: "schedule",
+  backfill: "backfill",
+  // The catalog's RunTrigger enum has no `upstream` or `cli` yet; the run's first log says which.
+  upstream: "manual",
+  cli: "manual",
+};
+
+export const fenceKey = (runId: string) => `fence:run:${runId}`;
+export const doneKey = (runId: string, asset: string, partition: string | null) => `run:${runId}:done:${asset}${partition === null ? "" : `:${partition}`}`;
+
+type AssetState = { status: "succeeded"; rows: number | null } | { status: "failed"; reason: string } | { status: "skipped"; reason: string } | { status: "cancelled"; reason: string };
+
+export class RunService {
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly crash: CrashHook;
+  private readonly materialize: MaterializeFn;
+
+  constructor(private readonly deps: RunServiceDeps) {
+    this.crash = deps.crash ?? noCrash;
+    this.materialize = deps.materialize ?? materializeWithEngine;
+  }
+
+  handlers(): TaskHandlers {
+    return { [RUN_TASK]: (payload, helpers) => this.executeRun(payload, helpers) };
+  }
+
+  async triggerRun(raw: TriggerInput): Promise<TriggeredRun> {
+    const input = triggerInputSchema.parse(raw);
+    const { db } = this.deps;
+    const version = await this.currentVersion(input.workspaceId, input.notebook);
+    const notebook = await db.notebookVersion.findUniqueOrThrow({ where: { id: version.id }, select: { notebookId: true } });
+    const run = await recordRun(db, {
+      workspaceId: input.workspaceId,
+      environment: input.environment,
+      selection: input.selection ?? [],
+      notebookId: notebook.notebookId,
+      trigger: CATALOG_TRIGGER[input.trigger],
+      partitions: input.partition === undefined ? [] : [input.partition],
+      createdById: input.createdById ?? null,
+    });
+    const payload: RunPayload = { runId: run.id, versionId: version.id, partition: input.partition ?? null };
+    const job = await this.deps.queue.enqueue(RUN_TASK, payload, {
+      jobKey: input.jobKey ?? `run:${run.id}`,
+      maxAttempts: this.deps.jobMaxAttempts ?? 5,
+      ...(input.runAt ? { runAt: input.runAt } : {}),
+      ...(input.queueName ? { queueName: input.queueName } : {}),
+    });
+    if (!job.created) {
+      // The key already has its run: this one never existed.
+      await db.run.delete({ where: { id: run.id } });
+      const existing = await this.deps.queue.getJob(job.id);
+      const parsed = runPayloadSchema.safeParse(existing?.payload);
+      if (!parsed.success) throw new Error(`job ${job.id} for key ${input.jobKey ?? ""} has no run`);
+      return { runId: parsed.data.runId, jobId: job.id, created: false };
+    }
+    await appendRunLog(db, run.id, {
+      message: `triggered by ${input.trigger}`,
+      data: { event: "enqueued", trigger: input.trigger, jobId: job.id, versionId: version.id, partition: input.partition ?? null },
+    });
+    return { runId: run.id, jobId: job.id, created: true };
+  }
+
+  /** Cancels a queued or running run; false when it already finished or does not exist. */
+  async cancelRun(runId: string): Promise<boolean> {
+    const { db } = this.deps;
+    const cancelled = await setRunStatus(db, runId, "cancelled", "cancelled by request");
+    if (cancelled === null) return false;
+    this.controllers.get(runId)?.abort("cancelled");
+    const enqueued = await db.runEvent.findFirst({ where: { runId, type: "log", message: { startsWith: "triggered by" } } });
+    const jobId = jobIdOf(enqueued?.data ?? null);
+    if (jobId !== null) await this.deps.queue.cancel(jobId);
+    return true;
+  }
+
+  private async currentVersion(workspaceId: string, slug: string): Promise<{ id: string }> {
+    const file = path.join(this.deps.notebooksDir, `${slug}.md`);
+    const text = await readFile(file, "utf8").catch(() => null);
+    if (text !== null) return (await importNotebookVersion(this.deps.db, { workspaceId, slug, text, authorId: null })).version;
+    const latest = await latestNotebookVersion(this.deps.db, workspaceId, slug);
+    if (latest === null) throw new RunInputError(`notebook "${slug}" is neither in ${this.deps.notebooksDir} nor in the catalog`);
+    return latest;
+  }
+
+  /** The `materialize_run` handler. */
+  async executeRun(rawPayload: JsonValue, helpers: JobHelpers): Promise<void> {
+    this.crash("after_claim");
+    const payload = runPayloadSchema.parse(rawPayload);
+    const { db } = this.deps;
+    const run = await db.run.findUnique({ where: { id: payload.runId } });
+    if (run === null || (run.status !== "queued" && run.status !== "running")) return;
+    const lease = await this.deps.openWarehouse();
+    try {
+      const fence = { key: fenceKey(run.id), token: helpers.attempt };
+      try {
+        await lease.warehouse.swap([], [], { fence });
+      } catch (error) {
+        if (!isFencedError(error)) throw error;
+        await this.log(run.id, `attempt ${helpers.attempt} superseded by a newer attempt`, "warn", { event: "fenced", attempt: helpers.attempt });
+        return;
+      }
+      if (run.status === "queued") {
+        if ((await setRunStatus(db, run.id, "running")) === null) return;
+      } else {
+        await this.log(run.id, `resumed on attempt ${helpers.attempt}: the previous worker stopped`, "warn", { event: "resumed", attempt: helpers.attempt });
+      }
+      await this.runAssets(run, payload, helpers, lease.warehouse, fence);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  private async runAssets(run: Run, payload: RunPayload, helpers: JobHelpers, warehouse: Warehouse, fence: { key: string; token: number }): Promise<void> {
+    const { db } = this.deps;
+    const version = await db.notebookVersion.findUniqueOrThrow({ where: { id: payload.versionId }, include: { notebook: true } });
+    const file = `${version.notebook.slug}.md`;
+    // `{{ partition.* }}` is not SQL: plan with neutral values, then with the run's window.
+    let prepared = await prepareNotebook(substitutePartition(version.text, NEUTRAL_WINDOW), file, await this.deps.parser());
+    if (prepared.ok && payload.partition !== null) {
+      const def = notebookPartitions(prepared.notebook.frontMatter);
+      const found = def === null ? null : partitionWindow(def, payload.partition);
+      if (found !== null) prepared = await prepareNotebook(substitutePartition(version.text, found), file, await this.deps.parser());
+    }
+    if (!prepared.ok) {
+      await setRunStatus(db, run.id, "failed", prepared.issues.map(formatIssue).join("\n"));
+      return;
+    }
+    let policy: ReturnType<typeof notebookPolicy>;
+    let plan: ReturnType<typeof planNotebook>;
+    let window: PartitionWindow | null = null;
+    try {
+      policy = notebookPolicy(prepared.notebook.frontMatter);
+      plan = planNotebook(prepared.notebook, prepared.graph, run.selection.join(" ") || undefined);
+      if (payload.partition !== null) {
+        const def = notebookPartitions(prepared.notebook.frontMatter);
+        window = def === null ? null : partitionWindow(def, payload.partition);
+        if (window === null) throw new Error(`notebook has no partition "${payload.partition}"`);
+      }
+    } catch (error) {
+      await setRunStatus(db, run.id, "failed", errorMessage(error));
+      return;
+    }
+
+    const controller = new AbortController();
+    this.controllers.set(run.id, controller);
+    const stopOnWorkerStop = () => controller.abort("the worker is stopping");
+    helpers.signal.addEventListener("abort", stopOnWorkerStop);
+    const runTimer = policy.runTimeoutMs === null ? null : setTimeout(() => controller.abort(`run timed out after ${policy.runTimeoutMs} ms`), policy.runTimeoutMs);
+    const poll = setInterval(() => {
+      void db.run
+        .findUnique({ where: { id: run.id }, select: { status: true } })
+        .then((r) => {
+          if (r?.status === "cancelled") controller.abort("cancelled");
+        })
+        .catch(() => undefined);
+    }, this.deps.cancelPollMs ?? 250);
+
+    const states = new Map<string, AssetState>();
+    try {
+      for (const cell of plan.cells) {
+        const blocked = plan.upstream(cell.name).find((u) => states.has(u) && states.get(u)?.status !== "succeeded");
+        if (controller.signal.aborted) {
+          states.set(cell.name, { status: "cancelled", reason: abortReason(controller.signal) });
+          continue;
+        }
+        if (blocked !== undefined) {
+          const reason = `upstream "${blocked}" did not succeed`;
+          states.set(cell.name, { status: "skipped", reason });
+          await this.log(run.id, `skipped: ${reason}`, "warn", { event: "asset_skipped", reason }, cell.name);
+          continue;
+        }
+        states.set(cell.name, await this.runAsset(run, payload, helpers, warehouse, fence, cell, assetPolicy(cell, policy), controller.signal, window));
+      }
+    } finally {
+      clearInterval(poll);
+      if (runTimer !== null) clearTimeout(runTimer);
+      helpers.signal.removeEventListener("abort", stopOnWorkerStop);
+      this.controllers.delete(run.id);
+    }
+
+    if (helpers.signal.aborted) throw new Error("the worker stopped during the run; another attempt resumes it");
+    const all = [...states.entries()];
+    const failed = all.filter(([, s]) => s.status === "failed");
+    if (controller.signal.aborted && abortReason(controller.signal) === "cancelled") return; // already cancelled in the catalog
+    if (controller.signal.aborted) {
+      await setRunStatus(db, run.id, "failed", abortReason(controller.signal));
+    } else if (failed.length > 0) {
+      await setRunStatus(db, run.id, "failed", failed.map(([name, s]) => `${name}: ${s.status === "failed" ? s.reason : ""}`).join("\n"));
+    } else {
+      await setRunStatus(db, run.id, "succeeded");
+    }
+  }
+
+  private async runAsset(
+    run: Run,
+    payload: RunPayload,
+    helpers: JobHelpers,
+    warehouse: Warehouse,
+    fence: { key: string; token: number },
+    rawCell: AssetCell,
+    policy: AssetPolicy,
+    runSignal: AbortSignal,
+    window: PartitionWindow | null,
+  ): Promise<AssetState> {
+    const { db } = this.deps;
+    const partition = payload.partition;
+    const key = doneKey(run.id, rawCell.name, partition);
+    const asset = await upsertAsset(db, { workspaceId: run.workspaceId, name: rawCell.name, kind: rawCell.kind, notebookId: run.notebookId, cell: rawCell.name });
+    const done = await warehouse.readState(key);
+    if (isDoneMarker(done)) {
+      // A previous attempt swapped this asset in; make sure the catalog knows, once.
+      const recorded = await db.materialization.findFirst({ where: { runId: run.id, assetId: asset.id, partition, status: "succeeded" } });
+      if (recorded === null) {
+        await recordMaterialization(db, { assetId: asset.id, environment: run.environment, partition, status: "succeeded", rows: done.rows, durationMs: 0, notebookVersionId: payload.versionId, runId: run.id, reason: `recorded on recovery (swapped by attempt ${done.attempt})` });
+      }
+      await this.log(run.id, `already materialized by attempt ${done.attempt}`, "info", { event: "asset_recovered", attempt: done.attempt }, rawCell.name);
+      return { status: "succeeded", rows: done.rows };
+    }
+    const missing = await missingInput(warehouse, rawCell);
+    if (missing !== null) {
+      await this.log(run.id, `skipped: ${missing}`, "warn", { event: "asset_skipped", reason: missing }, rawCell.name);
+      return { status: "skipped", reason: missing };
+    }
+    const cell = window === null ? rawCell : applyPartition(rawCell, window);
+
+    let lastReason = "";
+    for (let attempt = 1; attempt <= policy.retry.maxAttempts; attempt++) {
+      const attemptAbort = new AbortController();
+      const signal = AbortSignal.any([runSignal, attemptAbort.signal]);
+      const timer = policy.timeoutMs === null ? null : setTimeout(() => attemptAbort.abort(`timed out after ${policy.timeoutMs} ms`), policy.timeoutMs);
+      await this.log(run.id, `attempt ${attempt} started`, "info", { event: "attempt_started", attempt, maxAttempts: policy.retry.maxAttempts }, cell.name);
+      const guarded = guardWarehouse(warehouse, { signal, fence, doneKey: key, attempt: helpers.attempt, crash: this.crash, partition: window === null ? null : { column: PARTITION_COLUMN, key: window.key } });
+      const started = performance.now();
+      const work = this.materialize(cell, {
+        warehouse: guarded,
+        signal,
+        attempt,
+        runId: run.id,
+        partition,
+        extract: this.deps.extractSources ? await this.deps.extractSources(run.workspaceId) : null,
+        onProgress: () => this.crash("mid_extract"),
+      }).catch((error: unknown): AttemptResult | { fenced: true } | { aborted: string } => {
+        if (isFencedError(error)) return { fenced: true };
+        if (error instanceof AttemptAbortedError) return { aborted: error.why };
+        return { ok: false, reason: errorMessage(error), checks: [] };
+      });
+      const aborted = new Promise<{ aborted: string }>((resolve) => {
+        if (signal.aborted) resolve({ aborted: abortReason(signal) });
+        signal.addEventListener("abort", () => resolve({ aborted: abortReason(signal) }), { once: true });
+      });
+      const result = await Promise.race([work, aborted]);
+      if (timer !== null) clearTimeout(timer);
+      const durationMs = performance.now() - started;
+
+      if (typeof result === "object" && "fenced" in result) {
+        await this.log(run.id, `swap refused: run attempt ${helpers.attempt} is no longer current`, "warn", { event: "fenced", attempt: helpers.attempt }, cell.name);
+        throw new Error(`run attempt ${helpers.attempt} was fenced out`);
+      }
+      if (typeof result === "object" && "aborted" in result) {
+        await settleWithin(work, this.deps.settleMs ?? 10_000);
+        for (const table of new Set([...guarded.refusedStaging, stagingFor(cell.name, partition)])) await warehouse.drop(table).catch(() => undefined);
+        const why = result.aborted;
+        const fatal = runSignal.aborted;
+        await this.log(run.id, `attempt ${attempt} ${fatal ? "stopped" : "failed"}: ${why}`, fatal ? "warn" : "error", { event: "attempt_failed", attempt, error: why, durationMs }, cell.name);
+        if (fatal) return { status: "cancelled", reason: why };
+        lastReason = why;
+      } else if (result === "unsupported") {
+        await this.log(run.id, `unsupported in this run`, "warn", { event: "asset_unsupported" }, cell.name);
+        return { status: "skipped", reason: "unsupported" };
+      } else if (result.ok) {
+        this.crash("after_swap_before_mark");
+        const checks = result.checks.map(({ check, severity, passed, failures, error }) => ({ check, severity, passed, failures, ...(error === undefined ? {} : { error }) }));
+        await recordMaterialization(db, {
+          assetId: asset.id,
+          environment: run.environment,
+          partition,
+          status: "succeeded",
+          rows: result.rows,
+          columns: result.columns,
+          durationMs,
+          checks,
+          notebookVersionId: payload.versionId,
+          runId: run.id,
+        });
+        await this.log(run.id, `attempt ${attempt} succeeded: ${result.rows} rows`, "info", { event: "attempt_succeeded", attempt, rows: result.rows, durationMs }, cell.name);
+        return { status: "succeeded", rows: result.rows };
+      } else {
+        lastReason = result.reason;
+        await this.log(run.id, `attempt ${attempt} failed: ${result.reason}`, "error", { event: "attempt_failed", attempt, error: result.reason, durationMs }, cell.name);
+        if (blockingFailures(result.checks).length > 0) break; // a failing check does not pass by retrying
+      }
+      if (attempt < policy.retry.maxAttempts) {
+        const delayMs = retryDelayMs(policy.retry, attempt + 1, this.deps.random);
+        await this.log(run.id, `retrying in ${delayMs} ms`, "info", { event: "retry_scheduled", attempt: attempt + 1, delayMs }, cell.name);
+        await sleep(delayMs, runSignal);
+        if (runSignal.aborted) return { status: "cancelled", reason: abortReason(runSignal) };
+      }
+    }
+    await recordMaterialization(db, { assetId: asset.id, environment: run.environment, partition, status: "failed", durationMs: 0, reason: lastReason, notebookVersionId: payload.versionId, runId: run.id });
+    return { status: "failed", reason: lastReason };
+  }
+
+  private async log(runId: string, message: string, level: "info" | "warn" | "error", data: Record<string, JsonValue>, asset?: string): Promise<void> {
+    await appendRunLog(this.deps.db, runId, { message, level, asset: asset ?? null, data });
+  }
+}
+
+function isDoneMarker(value: unknown): value is DoneMarker {
+  if (typeof value !== "object" || value === null) return false;
+  return "attempt" in value && typeof value.attempt === "number" && "rows" in value && (value.rows === null || typeof value.rows === "number");
+}
+
+function jobIdOf(data: unknown): string | null {
+  if (typeof data !== "object" || data === null || !("jobId" in data)) return null;
+  return typeof data.jobId === "string" ? data.jobId : null;
+}
+
+/** Inputs from outside this run must exist (an upstream in the same run is checked by state). */
+async function missingInput(warehouse: Warehouse, cell: AssetCell): Promise<string | null> {
+  if (cell.kind !== "chart" && cell.kind !== "ml") return null;
+  const from = cell.config.from;
+  return (await warehouse.describe(from)) === null ? `input "${from}" does not exist in the warehouse` : null;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([work.then(() => undefined, () => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
+
