@@ -29,7 +29,8 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   // Native DuckDB binding: loaded with Node's require, never bundled.
-  serverExternalPackages: ["@duckdb/node-api"],
+  // The catalog store (PGlite's WebAssembly, Prisma's runtime) is loaded by Node as is.
+  serverExternalPackages: ["@duckdb/node-api", "@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/client", "@prisma/adapter-pg", "pg", "better-auth"],
   poweredByHeader: false,
   reactStrictMode: true,
   turbopack: { root: import.meta.dirname },

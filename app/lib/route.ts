@@ -2,15 +2,17 @@
 // and body (400 naming the fields), an authorization hook, and errors turned into a JSON
 // 500 that never leaks internals (the details go to the server log with an id).
 import { z } from "zod";
+import { authorizeApiRequest, type Access, type Principal, type Role } from "@/lib/auth";
+import { principalOf } from "./session";
 
-export type Role = "viewer" | "editor" | "owner";
+export type { Access, Principal, Role };
 
 export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
   params?: P;
   query?: Q;
   body?: B;
-  /** The least role the caller needs (enforced by authorizeRequest once auth lands). */
-  role?: Role;
+  /** The least role the caller needs (default viewer); "public" for sign-in and setup only. */
+  role?: Access;
 }
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -20,6 +22,8 @@ export interface RouteInput<P, Q, B> {
   query: Q;
   body: B;
   request: Request;
+  /** The signed-in member; null only on public routes. */
+  principal: Principal | null;
 }
 
 /** A Response, or any JSON-serializable value answered as 200 JSON. */
@@ -43,13 +47,19 @@ export class RouteError extends Error {
 }
 
 /**
- * The authorization hook: null when the request may proceed, else the Response to send.
- * Everything is allowed until the catalog issue brings users and roles.
+ * The authorization hook: the caller when the request may proceed, else the Response
+ * to send (401 without a session, 403 for a lesser role, a cross-site write or a share token).
  */
-export async function authorizeRequest(request: Request, role: Role): Promise<Response | null> {
-  void request;
-  void role;
-  return null;
+export async function authorizeRequest(request: Request, access: Access): Promise<{ denied: Response } | { principal: Principal | null }> {
+  const decision = await authorizeApiRequest(request, access, principalOf);
+  if (!decision.ok) return { denied: Response.json({ error: decision.error }, { status: decision.status }) };
+  return { principal: decision.principal };
+}
+
+/** The signed-in member of a non-public route (route() guarantees one). */
+export function signedIn(principal: Principal | null): Principal {
+  if (!principal) throw new RouteError(401, "sign in first");
+  return principal;
 }
 
 export function route<
@@ -62,8 +72,8 @@ export function route<
 ): (request: Request, context: RouteContext) => Promise<Response> {
   return async (request, context) => {
     try {
-      const denied = await authorizeRequest(request, spec.role ?? "viewer");
-      if (denied) return denied;
+      const authorized = await authorizeRequest(request, spec.role ?? "viewer");
+      if ("denied" in authorized) return authorized.denied;
 
       const fields: Record<string, string[]> = {};
       const params = validate("params", spec.params, await context.params, fields);
@@ -81,7 +91,7 @@ export function route<
       if (!params.ok || !query.ok || !body.ok) {
         return Response.json({ error: `invalid request: ${Object.keys(fields).join(", ")}`, fields }, { status: 400 });
       }
-      const result = await handler({ params: params.value, query: query.value, body: body.value, request });
+      const result = await handler({ params: params.value, query: query.value, body: body.value, request, principal: authorized.principal });
       return result instanceof Response ? result : Response.json(result);
     } catch (error) {
       if (error instanceof RouteError) return Response.json({ error: error.message, ...error.details }, { status: error.status });

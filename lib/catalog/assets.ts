@@ -13,6 +13,8 @@ export interface AssetInput {
   group?: string | null;
   owners?: string[];
   tags?: string[];
+  /** Assets this one reads; left unchanged when absent. */
+  upstream?: string[];
   description?: string | null;
 }
 
@@ -26,6 +28,7 @@ export async function upsertAsset(db: CatalogDb, input: AssetInput): Promise<Ass
     owners: input.owners ?? [],
     tags: input.tags ?? [],
     description: input.description ?? null,
+    ...(input.upstream ? { upstream: input.upstream } : {}),
   };
   return retryOnUniqueViolation(() =>
     db.asset.upsert({

@@ -2,8 +2,14 @@ import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { route, RouteError } from "@/app/lib/route";
 
+// These tests are about validation and errors: the caller is a signed-in owner.
+// Authorization itself is tested in lib/auth and by the 401 sweep in test/app/auth-sweep.test.ts.
+vi.mock("@/app/lib/session", () => ({
+  principalOf: async () => ({ userId: "u1", email: "owner@example.com", name: "Owner", role: "owner", workspaceId: "w1" }),
+}));
+
 const context = (params: Record<string, string>) => ({ params: Promise.resolve(params) });
-const post = (body: string) => new Request("http://app.test/api/x?limit=5", { method: "POST", body, headers: { "content-type": "application/json" } });
+const post = (body: string) => new Request("http://app.test/api/x?limit=5", { method: "POST", body, headers: { "content-type": "application/json", origin: "http://app.test" } });
 
 describe("route()", () => {
   const handler = route(

@@ -1,0 +1,33 @@
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { roleAtLeast } from "@/lib/auth";
+import { loadAsset, loadSample } from "@/app/lib/catalog-data";
+import { requireMember } from "@/app/lib/page-session";
+import { AssetView } from "../_components/AssetView";
+import { CatalogNav } from "../_components/Nav";
+import { ShareButton } from "../_components/ShareButton";
+import "../catalog.css";
+
+const params = z.object({ asset: z.string().min(1).max(200) });
+
+export default async function AssetPage(props: { params: Promise<{ asset: string }> }) {
+  const { asset: name } = params.parse(await props.params);
+  const decoded = decodeURIComponent(name);
+  const { principal } = await requireMember("viewer", `/catalog/${name}`);
+  const asset = await loadAsset(decoded);
+  if (!asset) notFound();
+  const sample = await loadSample(asset.name);
+  return (
+    <>
+      <div className="wide">
+        <div className="page-head">
+          <h1>{asset.name}</h1>
+          <CatalogNav principal={principal} />
+        </div>
+        {asset.description ? <p className="lede">{asset.description}</p> : null}
+        {roleAtLeast(principal.role, "editor") ? <ShareButton target="asset" asset={asset.name} /> : null}
+      </div>
+      <AssetView asset={asset} samples={{ state: "shown", sample }} linkAssets />
+    </>
+  );
+}

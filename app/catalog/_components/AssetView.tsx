@@ -1,0 +1,199 @@
+// One asset: facts, schema, history, checks, partitions, lineage neighbours, code,
+// sample rows. Used by /catalog/[asset] and by shared links (no links out, samples
+// only when the link allows them).
+import Link from "next/link";
+import { cellSource } from "@/lib/catalog/cell-source";
+import type { AssetDetail } from "@/lib/catalog/views";
+import type { SampleRows } from "@/lib/warehouse/sample-rows";
+import { HistoryChart } from "./HistoryChart";
+import { FreshnessPill } from "./status";
+
+const number = new Intl.NumberFormat("en-US");
+const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
+
+export type Samples = { state: "shown"; sample: SampleRows | null } | { state: "hidden" };
+
+function Neighbours({ names, linkAssets }: { names: string[]; linkAssets: boolean }) {
+  if (names.length === 0) return <span className="muted">none</span>;
+  return (
+    <>
+      {names.map((n, i) => (
+        <span key={n}>
+          {i > 0 ? ", " : ""}
+          {linkAssets ? <Link href={`/catalog/${encodeURIComponent(n)}`}>{n}</Link> : n}
+        </span>
+      ))}
+    </>
+  );
+}
+
+export function AssetView({ asset, samples, linkAssets }: { asset: AssetDetail; samples: Samples; linkAssets: boolean }) {
+  const last = asset.last;
+  const source = asset.notebookText ? cellSource(asset.notebookText, asset.cell) : null;
+  const partitions = [...new Map(asset.history.filter((m) => m.partition !== null).map((m) => [m.partition, m])).values()];
+  return (
+    <div className="wide" data-testid="asset-view">
+      <div className="grid2">
+        <section className="card">
+          <h2>Overview</h2>
+          <dl className="facts">
+            <dt>Kind</dt>
+            <dd>{asset.kind}</dd>
+            <dt>Notebook</dt>
+            <dd>{asset.notebookSlug ? <code>notebooks/{asset.notebookSlug}.md</code> : "—"}</dd>
+            <dt>Owners</dt>
+            <dd>{asset.owners.join(", ") || "—"}</dd>
+            <dt>Freshness</dt>
+            <dd>
+              <FreshnessPill freshness={asset.freshness} />
+            </dd>
+            <dt>Row count</dt>
+            <dd data-testid="row-count">{last?.rows === null || last === null ? "—" : number.format(last.rows)}</dd>
+            <dt>Last materialized</dt>
+            <dd>{last ? `${when(last.createdAt)} · ${last.status} · ${Math.round(last.durationMs)} ms` : "never"}</dd>
+            <dt>Upstream</dt>
+            <dd data-testid="upstream">
+              <Neighbours names={asset.upstream} linkAssets={linkAssets} />
+            </dd>
+            <dt>Downstream</dt>
+            <dd data-testid="downstream">
+              <Neighbours names={asset.downstream} linkAssets={linkAssets} />
+            </dd>
+          </dl>
+        </section>
+        <section className="card">
+          <h2>Schema</h2>
+          {last?.columns?.length ? (
+            <table className="table" data-testid="schema">
+              <thead>
+                <tr>
+                  <th>Column</th>
+                  <th>Type</th>
+                </tr>
+              </thead>
+              <tbody>
+                {last.columns.map((c) => (
+                  <tr key={c.name}>
+                    <td>{c.name}</td>
+                    <td>
+                      <code>{c.type}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="empty">No schema yet: the asset has not been materialized in production.</p>
+          )}
+        </section>
+      </div>
+
+      <section className="card">
+        <h2>History</h2>
+        {asset.history.length === 0 ? <p className="empty">No materializations.</p> : <HistoryChart history={asset.history} />}
+        {asset.history.length > 0 ? (
+          <table className="table" style={{ marginTop: "0.75rem" }}>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Status</th>
+                <th>Partition</th>
+                <th className="num">Rows</th>
+                <th className="num">Duration</th>
+              </tr>
+            </thead>
+            <tbody>
+              {asset.history.slice(0, 10).map((m) => (
+                <tr key={m.id}>
+                  <td>{when(m.createdAt)}</td>
+                  <td>{m.status}</td>
+                  <td>{m.partition ?? "—"}</td>
+                  <td className="num">{m.rows === null ? "—" : number.format(m.rows)}</td>
+                  <td className="num">{Math.round(m.durationMs)} ms</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+
+      <div className="grid2">
+        <section className="card">
+          <h2>Checks</h2>
+          {last && last.checks.length > 0 ? (
+            <table className="table" data-testid="checks">
+              <tbody>
+                {last.checks.map((c) => (
+                  <tr key={c.check}>
+                    <td>
+                      <code>{c.check}</code>
+                    </td>
+                    <td>{c.passed ? "passed" : `failed (${c.failures})`}</td>
+                    <td className="muted">{c.severity}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="empty">{source?.declaredChecks ? `${source.declaredChecks} declared, not run yet.` : "No checks."}</p>
+          )}
+        </section>
+        <section className="card">
+          <h2>Partitions</h2>
+          {partitions.length === 0 ? (
+            <p className="empty">Not partitioned.</p>
+          ) : (
+            <ul>
+              {partitions.map((m) => (
+                <li key={m.partition}>
+                  {m.partition}: {m.status}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+
+      <section className="card">
+        <h2>Cell</h2>
+        {source ? (
+          <pre className="code" data-testid="cell-code">
+            {source.code}
+          </pre>
+        ) : (
+          <p className="empty">The cell is not in the notebook&apos;s latest version.</p>
+        )}
+      </section>
+
+      {samples.state === "shown" ? (
+        <section className="card" data-testid="samples">
+          <h2>Sample rows</h2>
+          {samples.sample && samples.sample.rows.length > 0 ? (
+            <div style={{ overflowX: "auto" }}>
+              <table className="table">
+                <thead>
+                  <tr>
+                    {samples.sample.columns.map((c) => (
+                      <th key={c}>{c}</th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {samples.sample.rows.map((row, i) => (
+                    <tr key={i}>
+                      {row.map((v, j) => (
+                        <td key={j}>{v}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : (
+            <p className="empty">No production table to sample.</p>
+          )}
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+// Binds the catalog views in lib/ to the server's store, with the query string parsed by zod.
+import path from "node:path";
+import { z } from "zod";
+import { FRESHNESS } from "@/lib/catalog/freshness";
+import { assetDetail, catalogPage, workspaceLineage, type CatalogFilters } from "@/lib/catalog/views";
+import { readSampleRows } from "@/lib/warehouse/sample-rows";
+import { appContext, syncNotebooks } from "./server-context";
+
+const optional = z.preprocess((v) => (v === "" || Array.isArray(v) ? undefined : v), z.string().max(200).optional());
+
+export const catalogQuerySchema = z.object({
+  q: optional,
+  kind: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["extract", "sql", "ml", "chart"]).optional()).catch(undefined),
+  group: optional,
+  owner: optional,
+  tag: optional,
+  freshness: z.preprocess((v) => (v === "" ? undefined : v), z.enum(FRESHNESS).optional()).catch(undefined),
+});
+export type CatalogQuery = z.infer<typeof catalogQuerySchema>;
+
+export function toFilters(query: CatalogQuery): CatalogFilters {
+  return {
+    ...(query.q ? { search: query.q } : {}),
+    ...(query.kind ? { kind: query.kind } : {}),
+    ...(query.group ? { group: query.group } : {}),
+    ...(query.owner ? { owner: query.owner } : {}),
+    ...(query.tag ? { tag: query.tag } : {}),
+    ...(query.freshness ? { freshness: query.freshness } : {}),
+  };
+}
+
+export async function loadCatalog(query: CatalogQuery) {
+  const context = await appContext();
+  await syncNotebooks(context);
+  return catalogPage(context.db, context.workspaceId, toFilters(query), new Date());
+}
+
+export async function loadLineage() {
+  const context = await appContext();
+  await syncNotebooks(context);
+  return workspaceLineage(context.db, context.workspaceId, new Date());
+}
+
+export async function loadAsset(name: string) {
+  const { db, workspaceId } = await appContext();
+  return assetDetail(db, workspaceId, name, new Date());
+}
+
+export function warehouseFile(): string {
+  return process.env.ASSETBOOK_WAREHOUSE ?? path.join(/* turbopackIgnore: true */ process.cwd(), "data", "warehouse.duckdb");
+}
+
+export function loadSample(name: string) {
+  return readSampleRows(warehouseFile(), name, 10);
+}

@@ -1,0 +1,64 @@
+// The server's one catalog store, auth instance and workspace, opened once per
+// process (kept on globalThis so dev reloads reuse it). On first open it syncs
+// notebooks/*.md into the catalog and, while there is no owner, prints the one-time
+// setup link to the server log.
+import path from "node:path";
+import { createAuth, keyFromEnvOrFile, startSetup, type Auth } from "@/lib/auth";
+import { openCatalogStore, parseSecretKey, type CatalogDb, type CatalogStore } from "@/lib/catalog";
+import { syncNotebookFiles } from "@/lib/catalog/sync-notebooks";
+import { ensureWorkspace } from "@/lib/catalog/workspaces";
+import { NodeSqlReferenceParser } from "@/lib/graph/sql-refs-node";
+
+export interface AppContext {
+  store: CatalogStore;
+  db: CatalogDb;
+  auth: Auth;
+  workspaceId: string;
+  /** AES key for workspace secrets. */
+  secretKey: Buffer;
+  notebooksDir: string;
+}
+
+const holder = globalThis as typeof globalThis & { __assetbookContext?: Promise<AppContext>; __assetbookSyncedAt?: number };
+
+const dataDir = () => path.join(/* turbopackIgnore: true */ process.cwd(), "data");
+export const notebooksDir = () => process.env.ASSETBOOK_NOTEBOOKS_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), "notebooks");
+
+async function open(): Promise<AppContext> {
+  const env = process.env;
+  const store = await openCatalogStore(env);
+  const workspace = await ensureWorkspace(store.db);
+  const authSecret = await keyFromEnvOrFile(env.ASSETBOOK_AUTH_SECRET, path.join(dataDir(), "auth-secret"));
+  const secretKey = parseSecretKey({ ASSETBOOK_SECRET_KEY: await keyFromEnvOrFile(env.ASSETBOOK_SECRET_KEY, path.join(dataDir(), "secret-key")) });
+  const baseURL = env.ASSETBOOK_BASE_URL;
+  const auth = createAuth(store.db, { secret: authSecret, ...(baseURL ? { baseURL } : {}) });
+  const context: AppContext = { store, db: store.db, auth, workspaceId: workspace.id, secretKey, notebooksDir: notebooksDir() };
+  await syncNotebooks(context, true);
+  const token = await startSetup(store.db, workspace.id);
+  if (token) console.log(`[assetbook] first run: create the owner account at ${baseURL ?? ""}/setup?token=${token} (one-time link, valid 24 h)`);
+  return context;
+}
+
+export function appContext(): Promise<AppContext> {
+  holder.__assetbookContext ??= open().catch((error: unknown) => {
+    holder.__assetbookContext = undefined;
+    throw error;
+  });
+  return holder.__assetbookContext;
+}
+
+const SYNC_INTERVAL_MS = 5_000;
+
+/** Imports changed notebook files into the catalog (at most every few seconds unless forced). */
+export async function syncNotebooks(context: AppContext, force = false): Promise<void> {
+  const now = Date.now();
+  if (!force && now - (holder.__assetbookSyncedAt ?? 0) < SYNC_INTERVAL_MS) return;
+  holder.__assetbookSyncedAt = now;
+  const parser = await NodeSqlReferenceParser.create();
+  try {
+    const result = await syncNotebookFiles(context.db, context.workspaceId, context.notebooksDir, parser);
+    for (const problem of result.problems) console.warn(`[assetbook] catalog sync: ${problem}`);
+  } finally {
+    parser.close();
+  }
+}

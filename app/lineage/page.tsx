@@ -1,0 +1,26 @@
+import { roleAtLeast } from "@/lib/auth";
+import { loadLineage } from "@/app/lib/catalog-data";
+import { requireMember } from "@/app/lib/page-session";
+import { CatalogNav } from "../catalog/_components/Nav";
+import { ShareButton } from "../catalog/_components/ShareButton";
+import { LineageBody } from "../catalog/_components/views";
+import "../catalog/catalog.css";
+
+export const metadata = { title: "Lineage · Assetbook" };
+
+export default async function LineagePage() {
+  const { principal } = await requireMember("viewer", "/lineage");
+  const lineage = await loadLineage();
+  return (
+    <>
+      <div className="wide">
+        <div className="page-head">
+          <h1>Lineage</h1>
+          <CatalogNav principal={principal} />
+        </div>
+        {roleAtLeast(principal.role, "editor") ? <ShareButton target="lineage" /> : null}
+      </div>
+      <LineageBody lineage={lineage} linkAssets />
+    </>
+  );
+}

@@ -1,0 +1,7 @@
+// Runs once when the server starts: opens the catalog (migrations, notebook sync) and,
+// on first run, prints the one-time setup link to the server log.
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { appContext } = await import("./app/lib/server-context");
+  await appContext();
+}

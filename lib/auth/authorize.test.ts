@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { authorizeApiRequest } from "./authorize";
+import { passesCsrfCheck } from "./csrf";
+import type { Principal } from "./session";
+
+const member = (role: Principal["role"]): Principal => ({ userId: "u", email: "a@b.c", name: "A", role, workspaceId: "w" });
+const as = (p: Principal | null) => async () => p;
+const req = (method: string, headers: Record<string, string> = {}, url = "http://app.test/api/x") => new Request(url, { method, headers: { host: "app.test", ...headers } });
+
+describe("authorizeApiRequest", () => {
+  it("answers 401 without a session, whatever the role asked", async () => {
+    for (const access of ["viewer", "editor", "owner"] as const) {
+      expect(await authorizeApiRequest(req("GET"), access, as(null))).toMatchObject({ ok: false, status: 401 });
+    }
+  });
+
+  it("answers 403 to a lesser role and passes an equal or greater one", async () => {
+    expect(await authorizeApiRequest(req("GET"), "owner", as(member("editor")))).toMatchObject({ ok: false, status: 403 });
+    expect(await authorizeApiRequest(req("GET"), "editor", as(member("viewer")))).toMatchObject({ ok: false, status: 403 });
+    expect(await authorizeApiRequest(req("GET"), "editor", as(member("owner")))).toMatchObject({ ok: true });
+  });
+
+  it("refuses a cross-site write even with a valid session", async () => {
+    const evil = req("POST", { origin: "http://evil.test" });
+    expect(await authorizeApiRequest(evil, "viewer", as(member("owner")))).toMatchObject({ ok: false, status: 403 });
+    expect(await authorizeApiRequest(req("POST"), "viewer", as(member("owner")))).toMatchObject({ ok: false, status: 403 });
+    expect(await authorizeApiRequest(req("POST", { origin: "http://app.test" }), "viewer", as(member("owner")))).toMatchObject({ ok: true });
+    expect(await authorizeApiRequest(req("POST", { "sec-fetch-site": "same-origin" }), "viewer", as(member("owner")))).toMatchObject({ ok: true });
+  });
+
+  it("refuses share tokens on every write or run endpoint, even alongside a session", async () => {
+    const shareHeaders: Record<string, string>[] = [{ authorization: "Share abc" }, { "x-share-token": "abc" }];
+    for (const headers of shareHeaders) {
+      const write = req("POST", { origin: "http://app.test", ...headers });
+      expect(await authorizeApiRequest(write, "editor", as(member("owner")))).toMatchObject({ ok: false, status: 403, error: "share links are read-only" });
+    }
+    const viaQuery = req("DELETE", { origin: "http://app.test" }, "http://app.test/api/x?share=abc");
+    expect(await authorizeApiRequest(viaQuery, "viewer", as(member("owner")))).toMatchObject({ ok: false, status: 403 });
+    // On a read endpoint a share token grants nothing: no session, 401.
+    expect(await authorizeApiRequest(req("GET", { authorization: "Share abc" }), "viewer", as(null))).toMatchObject({ ok: false, status: 401 });
+  });
+
+  it("lets public routes through without a session, CSRF-checked", async () => {
+    expect(await authorizeApiRequest(req("POST", { origin: "http://app.test" }), "public", as(null))).toEqual({ ok: true, principal: null });
+    expect(await authorizeApiRequest(req("POST", { origin: "http://evil.test" }), "public", as(null))).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it("csrf: safe methods always pass; malformed origins fail", () => {
+    expect(passesCsrfCheck(req("GET", { origin: "http://evil.test" }))).toBe(true);
+    expect(passesCsrfCheck(req("PUT", { origin: "null" }))).toBe(false);
+  });
+});

@@ -1,0 +1,37 @@
+// The decision every API request goes through: public routes pass (CSRF-checked
+// when they write), everything else needs a session of a member with at least the
+// route's role. Share tokens never open an API: they are refused outright on any
+// write or run endpoint, and carry no rights elsewhere.
+import type { Role } from "../catalog/generated/enums";
+import { isSafeMethod, passesCsrfCheck } from "./csrf";
+import { roleAtLeast } from "./roles";
+import type { Principal } from "./session";
+
+export type Access = Role | "public";
+
+export type Decision = { ok: true; principal: Principal | null } | { ok: false; status: 401 | 403; error: string };
+
+/** True when the request presents a share token (header, `Authorization: Share …`, or `?share=`). */
+export function presentsShareToken(request: Request): boolean {
+  if (request.headers.get("x-share-token") !== null) return true;
+  if (/^share\s/i.test(request.headers.get("authorization") ?? "")) return true;
+  return new URL(request.url).searchParams.has("share");
+}
+
+export async function authorizeApiRequest(
+  request: Request,
+  access: Access,
+  principalOf: (headers: Headers) => Promise<Principal | null>,
+): Promise<Decision> {
+  const writes = !isSafeMethod(request.method) || (access !== "public" && access !== "viewer");
+  if (writes && presentsShareToken(request)) return { ok: false, status: 403, error: "share links are read-only" };
+  if (access !== "public") {
+    const principal = await principalOf(request.headers);
+    if (!principal) return { ok: false, status: 401, error: "sign in first" };
+    if (!passesCsrfCheck(request)) return { ok: false, status: 403, error: "cross-site request refused" };
+    if (!roleAtLeast(principal.role, access)) return { ok: false, status: 403, error: `this needs the ${access} role` };
+    return { ok: true, principal };
+  }
+  if (!passesCsrfCheck(request)) return { ok: false, status: 403, error: "cross-site request refused" };
+  return { ok: true, principal: null };
+}

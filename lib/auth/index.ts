@@ -1,0 +1,10 @@
+// Sessions, roles, first-run setup and API authorization. Framework-free.
+export { ROLES, ACTIONS, can, requiredRole, roleAtLeast, isRole, type Action, type Role } from "./roles";
+export { createAuth, type Auth, type AuthOptions } from "./better-auth";
+export { authorizeApiRequest, presentsShareToken, type Access, type Decision } from "./authorize";
+export { passesCsrfCheck, isSafeMethod } from "./csrf";
+export { principalFromHeaders, type Principal } from "./session";
+export { startSetup, completeSetup, isSetupTokenValid, hasOwner, SetupError, type CompleteSetupInput } from "./setup";
+export { addMember, listMembers, MemberError, type AddMemberInput } from "./members";
+export { signInSchema, newUserSchema, emailSchema, passwordSchema, nameSchema } from "./credentials";
+export { keyFromEnvOrFile } from "./key-file";

@@ -1,0 +1,73 @@
+// Keeps the catalog in step with notebooks/*.md: each file's text becomes a notebook
+// version (only when it changed) and each asset cell an asset, with its upstream
+// assets from the notebook's graph. Files that do not parse are reported, not fatal.
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { buildGraph } from "../graph/build-graph";
+import type { SqlReferenceParser } from "../graph/sql-refs";
+import { parseNotebook } from "../notebook/parse";
+import type { AssetCell, Notebook } from "../notebook/types";
+import { upsertAsset } from "./assets";
+import { importNotebookVersion } from "./notebooks";
+import type { CatalogDb } from "./store";
+
+export interface SyncResult {
+  notebooks: number;
+  assets: number;
+  /** file: message, for files that did not parse. */
+  problems: string[];
+}
+
+const SLUG = /^[a-z0-9][a-z0-9-]*$/;
+
+function description(cell: AssetCell): string | null {
+  return cell.kind === "sql" ? (cell.config.description ?? null) : null;
+}
+
+async function upstreamByCell(nb: Notebook, parser: SqlReferenceParser): Promise<Map<string, string[]>> {
+  const { graph } = await buildGraph(nb, parser);
+  const upstream = new Map<string, string[]>();
+  for (const edge of graph.edges()) upstream.set(edge.to, [...(upstream.get(edge.to) ?? []), edge.from]);
+  return upstream;
+}
+
+export async function syncNotebookFiles(db: CatalogDb, workspaceId: string, dir: string, parser: SqlReferenceParser): Promise<SyncResult> {
+  const result: SyncResult = { notebooks: 0, assets: 0, problems: [] };
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith(".md") && SLUG.test(name.slice(0, -3))).sort();
+  } catch (error) {
+    if (error instanceof Error && "code" in error && error.code === "ENOENT") return result;
+    throw error;
+  }
+  for (const name of names) {
+    const slug = name.slice(0, -3);
+    const text = await readFile(path.join(dir, name), "utf8");
+    const parsed = parseNotebook(text, `notebooks/${name}`);
+    if (!parsed.ok) {
+      result.problems.push(`notebooks/${name}: ${parsed.issues[0]?.message ?? "does not parse"}`);
+      continue;
+    }
+    const nb = parsed.notebook;
+    const { version } = await importNotebookVersion(db, { workspaceId, slug, text, authorId: null });
+    const upstream = await upstreamByCell(nb, parser);
+    result.notebooks += 1;
+    for (const cell of nb.cells) {
+      if (cell.type !== "asset") continue;
+      await upsertAsset(db, {
+        workspaceId,
+        name: cell.name,
+        kind: cell.kind,
+        notebookId: version.notebookId,
+        cell: cell.name,
+        group: slug,
+        owners: nb.frontMatter.owners ?? [],
+        tags: [],
+        upstream: upstream.get(cell.name) ?? [],
+        description: description(cell),
+      });
+      result.assets += 1;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "assets" ADD COLUMN     "upstream" TEXT[] DEFAULT ARRAY[]::TEXT[];

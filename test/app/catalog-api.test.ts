@@ -1,0 +1,168 @@
+// The API end to end through the real route handlers on an embedded store: first-run
+// setup, sign-in, the role matrix over HTTP, share links (hash only, 404 after revoke
+// and expiry, refused on writes) and secrets that never come back out.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { hashShareToken, verifyShareLink } from "@/lib/catalog";
+import type { AppContext } from "@/app/lib/server-context";
+import { apiHandlers, key, PUBLIC_ROUTES, type ApiHandler } from "./api-routes";
+
+const SECRET_VALUE = "sk_live_7f3a9c1e-do-not-leak";
+const PASSWORD = "a long enough password";
+const seen: string[] = [];
+let context: AppContext;
+let handlers: ApiHandler[];
+let setupToken = "";
+const logs: string[] = [];
+
+function capture(...args: unknown[]) {
+  logs.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+}
+
+beforeAll(async () => {
+  delete process.env.DATABASE_URL;
+  process.env.ASSETBOOK_CATALOG_DIR = "memory://api";
+  process.env.ASSETBOOK_AUTH_SECRET = "api-secret-".padEnd(48, "y");
+  process.env.ASSETBOOK_SECRET_KEY = "b".repeat(64);
+  for (const level of ["log", "warn", "error", "info", "debug"] as const) vi.spyOn(console, level).mockImplementation(capture);
+  const { appContext } = await import("@/app/lib/server-context");
+  context = await appContext();
+  handlers = await apiHandlers();
+  const printed = logs.find((l) => l.includes("/setup?token="));
+  setupToken = /\/setup\?token=([A-Za-z0-9_-]+)/.exec(printed ?? "")?.[1] ?? "";
+});
+
+afterAll(async () => {
+  await context?.store.close();
+});
+
+function find(method: string, file: string): ApiHandler {
+  const h = handlers.find((x) => key(x) === `${method} app/api/${file}`);
+  if (!h) throw new Error(`no ${method} ${file}`);
+  return h;
+}
+
+async function call(method: string, file: string, options: { cookie?: string; body?: unknown; params?: Record<string, string>; headers?: Record<string, string> } = {}) {
+  const h = find(method, file);
+  const request = new Request(h.url, {
+    method,
+    headers: { host: "app.test", origin: "http://app.test", "content-type": "application/json", ...(options.cookie ? { cookie: options.cookie } : {}), ...options.headers },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const response = await h.handler(request, { params: Promise.resolve(options.params ?? h.params) });
+  const text = await response.text();
+  seen.push(text, JSON.stringify([...response.headers]));
+  return { status: response.status, text, json: (): unknown => JSON.parse(text), cookie: response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") };
+}
+
+const cookies: Record<"owner" | "editor" | "viewer", string> = { owner: "", editor: "", viewer: "" };
+
+describe("API flow", () => {
+  it("prints the setup link once and has no account before setup", async () => {
+    expect(setupToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await context.db.user.count()).toBe(0);
+  });
+
+  it("setup makes the owner and signs them in; the link then stops working", async () => {
+    const wrong = await call("POST", "setup/route.ts", { body: { token: "nope", email: "o@example.com", name: "O", password: PASSWORD } });
+    expect(wrong.status).toBe(403);
+    const ok = await call("POST", "setup/route.ts", { body: { token: setupToken, email: "o@example.com", name: "Owner", password: PASSWORD } });
+    expect(ok.status).toBe(200);
+    expect(ok.cookie).toMatch(/session_token=/);
+    expect(ok.text).not.toMatch(/token/i);
+    cookies.owner = ok.cookie;
+    const again = await call("POST", "setup/route.ts", { body: { token: setupToken, email: "x@example.com", name: "X", password: PASSWORD } });
+    expect(again.status).toBe(403);
+  });
+
+  it("sign-in: 401 on a wrong password, a session cookie otherwise", async () => {
+    expect((await call("POST", "session/route.ts", { body: { email: "o@example.com", password: "wrong password" } })).status).toBe(401);
+    const ok = await call("POST", "session/route.ts", { body: { email: "o@example.com", password: PASSWORD } });
+    expect(ok.status).toBe(200);
+    expect(ok.cookie).toMatch(/session_token=/);
+  });
+
+  it("owners add members; each signs in with their role", async () => {
+    for (const role of ["editor", "viewer"] as const) {
+      const added = await call("POST", "members/route.ts", { cookie: cookies.owner, body: { email: `${role}@example.com`, name: role, password: PASSWORD, role } });
+      expect(added.status).toBe(201);
+      cookies[role] = (await call("POST", "session/route.ts", { body: { email: `${role}@example.com`, password: PASSWORD } })).cookie;
+    }
+  });
+
+  it("role matrix over HTTP: every role on every role-gated endpoint", async () => {
+    const cells: [string, string, unknown, Record<"owner" | "editor" | "viewer", boolean>][] = [
+      ["GET", "catalog/assets/route.ts", undefined, { viewer: true, editor: true, owner: true }],
+      ["POST", "share-links/route.ts", { target: "catalog" }, { viewer: false, editor: true, owner: true }],
+      ["GET", "share-links/route.ts", undefined, { viewer: false, editor: true, owner: true }],
+      ["PUT", "secrets/route.ts", { name: "MATRIX", value: "v" }, { viewer: false, editor: false, owner: true }],
+      ["GET", "secrets/route.ts", undefined, { viewer: false, editor: false, owner: true }],
+      ["GET", "members/route.ts", undefined, { viewer: false, editor: false, owner: true }],
+      ["POST", "notebooks/route.ts", { title: "" }, { viewer: false, editor: true, owner: true }],
+    ];
+    for (const [method, file, body, allowed] of cells) {
+      for (const role of ["viewer", "editor", "owner"] as const) {
+        const { status } = await call(method, file, { cookie: cookies[role], body });
+        // Allowed: past authorization (2xx, or 400 for the deliberately invalid notebook title).
+        if (allowed[role]) expect([200, 201, 400], `${role} ${method} ${file}`).toContain(status);
+        else expect(status, `${role} ${method} ${file}`).toBe(403);
+      }
+    }
+  });
+
+  it("the catalog lists the notebooks' assets", async () => {
+    const answer = await call("GET", "catalog/assets/route.ts", { cookie: cookies.viewer });
+    const body = answer.json();
+    expect(JSON.stringify(body)).toContain("daily_distance");
+  });
+
+  it("share links: only the hash is stored; revoked and expired links are gone; writes refuse them", async () => {
+    const created = await call("POST", "share-links/route.ts", { cookie: cookies.editor, body: { target: "asset", asset: "daily_distance", allowSamples: false } });
+    expect(created.status).toBe(201);
+    const body = created.json();
+    if (!(typeof body === "object" && body !== null && "url" in body && typeof body.url === "string" && "id" in body && typeof body.id === "string")) throw new Error("bad answer");
+    const token = body.url.replace("/share/", "");
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const row = await context.db.shareLink.findUniqueOrThrow({ where: { id: body.id } });
+    expect(row.tokenHash).toBe(hashShareToken(token));
+    expect(JSON.stringify(await context.db.shareLink.findMany())).not.toContain(token);
+    expect(JSON.stringify(await context.db.auditEntry.findMany(), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).not.toContain(token);
+    expect(await verifyShareLink(context.db, token)).not.toBeNull();
+
+    // The token opens no write or run endpoint, even next to an owner's session.
+    for (const h of handlers) {
+      if (PUBLIC_ROUTES.has(key(h)) || h.method === "GET" || h.method === "HEAD") continue;
+      const refused = await call(h.method, h.file.replace("app/api/", ""), { cookie: cookies.owner, headers: { authorization: `Share ${token}` }, body: {} });
+      expect(refused.status, key(h)).toBe(403);
+    }
+    const listed = await call("GET", "share-links/route.ts", { cookie: cookies.editor });
+    expect(listed.text).not.toContain(token);
+    expect(listed.text).not.toContain(row.tokenHash);
+
+    // Expiry: 404 from the moment it passes.
+    const expiring = await call("POST", "share-links/route.ts", { cookie: cookies.owner, body: { target: "lineage", expiresInHours: 1 } });
+    const expiringBody = expiring.json();
+    if (!(typeof expiringBody === "object" && expiringBody !== null && "url" in expiringBody && typeof expiringBody.url === "string")) throw new Error("bad answer");
+    const expToken = expiringBody.url.replace("/share/", "");
+    expect(await verifyShareLink(context.db, expToken, new Date(Date.now() + 59 * 60_000))).not.toBeNull();
+    expect(await verifyShareLink(context.db, expToken, new Date(Date.now() + 61 * 60_000))).toBeNull();
+
+    // Revoke: gone on the very next request; a viewer cannot revoke.
+    expect((await call("DELETE", "share-links/[id]/route.ts", { cookie: cookies.viewer, params: { id: body.id } })).status).toBe(403);
+    expect((await call("DELETE", "share-links/[id]/route.ts", { cookie: cookies.editor, params: { id: body.id } })).status).toBe(200);
+    expect(await verifyShareLink(context.db, token)).toBeNull();
+    expect((await call("DELETE", "share-links/[id]/route.ts", { cookie: cookies.editor, params: { id: body.id } })).status).toBe(404);
+  });
+
+  it("a secret's value never appears in responses, logs, the audit log or the stored row", async () => {
+    expect((await call("PUT", "secrets/route.ts", { cookie: cookies.owner, body: { name: "FITNESS_TOKEN", value: SECRET_VALUE } })).status).toBe(200);
+    const listed = await call("GET", "secrets/route.ts", { cookie: cookies.owner });
+    expect(listed.text).toContain("FITNESS_TOKEN");
+    const { resolveSecret } = await import("@/lib/catalog");
+    expect(await resolveSecret(context.db, context.secretKey, context.workspaceId, "FITNESS_TOKEN")).toBe(SECRET_VALUE);
+    const stored = JSON.stringify(await context.db.secret.findMany(), (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString("latin1") : v));
+    const audit = JSON.stringify(await context.db.auditEntry.findMany(), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+    for (const [where, text] of [["responses", seen.join("\n")], ["logs", logs.join("\n")], ["audit", audit], ["stored row", stored]] as const) {
+      expect(text.includes(SECRET_VALUE), where).toBe(false);
+    }
+  });
+});
