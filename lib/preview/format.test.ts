@@ -44,3 +44,13 @@ describe("PageCache", () => {
     expect(cache.missing(3, 2)).toEqual([]);
   });
 });
+
+describe("formatNumber", () => {
+  it("drops binary floating-point noise and keeps what a person typed", () => {
+    expect(formatCell(6449.8099999999995, "DOUBLE")).toBe("6449.81");
+    expect(formatCell(0.1 + 0.2, "DOUBLE")).toBe("0.3");
+    expect(formatCell(1234567.125, "DOUBLE")).toBe("1234567.125");
+    expect(formatCell(42, "BIGINT")).toBe("42");
+    expect(formatCell(1e-9, "DOUBLE")).toBe("1e-9");
+  });
+});

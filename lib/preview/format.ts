@@ -19,6 +19,15 @@ function json(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ?? String(value);
 }
 
+/**
+ * A number without binary floating-point noise: 6449.8099999999995 reads 6449.81. Twelve
+ * significant digits keep every value a person would type and drop the artefacts.
+ */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(12)));
+}
+
 /** Text for one cell; `null` means SQL NULL (shown distinctly). */
 export function formatCell(value: unknown, type: string): string | null {
   if (value === null || value === undefined) return null;
@@ -29,7 +38,7 @@ export function formatCell(value: unknown, type: string): string | null {
       return value;
     case "number":
       if (columnKind(type) === "temporal" && Number.isFinite(value)) return formatDate(new Date(value), type);
-      return String(value);
+      return formatNumber(value);
     case "bigint":
     case "boolean":
       return String(value);

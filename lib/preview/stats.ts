@@ -1,4 +1,5 @@
 // Turns the rows of columnStatsQuery and histogramQuery into what a column header shows.
+import { formatNumber } from "./format";
 import type { Column, Row } from "../warehouse/types";
 import { columnKind, toNumber } from "./column-kind";
 import { statsAliases } from "./sql";
@@ -23,9 +24,14 @@ export type Histogram =
   | { shape: "top"; values: { value: string; count: number }[] }
   | { shape: "none" };
 
+/** Min and max arrive as text (any type); a numeric one is shown without float noise. */
 function text(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  return typeof value === "string" ? value : String(value);
+  const raw = typeof value === "string" ? value : String(value);
+  const number = Number(raw);
+  const digits = raw.trim().replace(/^-/, "").replace(".", "").replace(/^0+/, "").length;
+  const noisy = /^-?\d+\.\d+$/.test(raw.trim()) && digits > 12;
+  return noisy && Number.isFinite(number) ? formatNumber(number) : raw;
 }
 
 /** Reads the single row of `columnStatsQuery(table, columns)`. */
