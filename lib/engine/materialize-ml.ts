@@ -1,15 +1,29 @@
 // An ml cell `m` becomes four tables, swapped in together: `m` (the model as JSON),
 // `m__metrics`, `m__predictions` and `m__importance`. Training reads the `from` table
 // through the Warehouse, so it is the same code in the CLI, the workers and the browser.
-import { columnsFromRows, MlInputError, mlTrainConfigSchema, modelToJson, train, type MlColumns, type TrainControl } from "../ml";
-import type { PredictionTable } from "../ml";
+import {
+  columnsFromRows,
+  MlInputError,
+  mlTrainConfigSchema,
+  modelToJson,
+  train,
+  type ImportanceRow,
+  type MetricRow,
+  type MlColumns,
+  type MlModelJson,
+  type MlResult,
+  type MlTrainConfig,
+  type PredictionTable,
+  type TrainControl,
+} from "../ml";
 import type { MlCell } from "../notebook/types";
 import { quoteIdent, type ColumnSpec, type LogicalType, type Row, type Swap, type Warehouse } from "../warehouse/types";
 import { stagingTableFor, type MaterializeResult } from "./materialize";
 
 export const ML_OUTPUTS = ["metrics", "predictions", "importance"] as const;
 
-async function readTable(warehouse: Warehouse, table: string): Promise<MlColumns> {
+/** The table an ml cell reads, as columns. */
+export async function readMlTable(warehouse: Warehouse, table: string): Promise<MlColumns> {
   return columnsFromRows(await warehouse.query(`SELECT * FROM ${quoteIdent(table)}`));
 }
 
@@ -51,38 +65,55 @@ function predictionRows(table: PredictionTable): { specs: ColumnSpec[]; rows: Ro
   return { specs, rows };
 }
 
-export async function materializeMl(warehouse: Warehouse, cell: MlCell, control: TrainControl = {}): Promise<MaterializeResult> {
-  const fail = (reason: string): MaterializeResult => ({ ok: false, reason: `cell "${cell.name}": ${reason}`, checks: [] });
+/** What an ml cell writes, as plain data (a Web Worker posts it back to the page as is). */
+export interface MlOutputs {
+  model: MlModelJson;
+  metrics: MetricRow[];
+  predictions: PredictionTable;
+  importance: ImportanceRow[];
+}
+
+export function mlOutputsOf(result: MlResult): MlOutputs {
+  return { model: modelToJson(result.model), metrics: result.metrics, predictions: result.predictions, importance: result.importance };
+}
+
+/** An ml cell's config, checked; or the failure that names the cell and the field. */
+export function mlCellConfig(cell: MlCell): { ok: true; config: MlTrainConfig; predictOn: string | undefined } | { ok: false; failure: MaterializeResult } {
   const parsed = mlTrainConfigSchema.safeParse(cell.config);
-  if (!parsed.success) return fail(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-  const config = parsed.data;
-  const predictOnName = typeof cell.config.predict_on === "string" ? cell.config.predict_on : undefined;
-  let result: Awaited<ReturnType<typeof train>>;
-  try {
-    const table = await readTable(warehouse, cell.config.from);
-    const predictOn = predictOnName ? await readTable(warehouse, predictOnName) : undefined;
-    result = await train(config, table, { ...control, predictOn });
-  } catch (error) {
-    if (error instanceof MlInputError) return fail(`${error.field}: ${error.message}`);
-    throw error;
-  }
-  const outputs: { table: string; specs: ColumnSpec[]; rows: Row[] }[] = [
-    { table: cell.name, specs: [{ name: "model", type: "JSON" }], rows: [{ model: modelToJson(result.model) }] },
+  if (!parsed.success) return { ok: false, failure: mlFailure(cell.name, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")) };
+  const predictOn = typeof cell.config.predict_on === "string" ? cell.config.predict_on : undefined;
+  return { ok: true, config: parsed.data, predictOn };
+}
+
+export function mlFailure(cellName: string, reason: string): MaterializeResult {
+  return { ok: false, reason: `cell "${cellName}": ${reason}`, checks: [] };
+}
+
+/** The failure for an MlInputError (names the field); anything else is rethrown. */
+export function mlInputFailure(cellName: string, error: unknown): MaterializeResult {
+  if (error instanceof MlInputError) return mlFailure(cellName, `${error.field}: ${error.message}`);
+  throw error;
+}
+
+/** Writes `m`, `m__metrics`, `m__predictions` and `m__importance` in one swap: all four or none. */
+export async function writeMlOutputs(warehouse: Warehouse, cellName: string, outputs: MlOutputs): Promise<MaterializeResult> {
+  const tables: { table: string; specs: ColumnSpec[]; rows: Row[] }[] = [
+    { table: cellName, specs: [{ name: "model", type: "JSON" }], rows: [{ model: outputs.model }] },
     {
-      table: `${cell.name}__metrics`,
+      table: `${cellName}__metrics`,
       specs: [{ name: "metric", type: "VARCHAR" }, { name: "split", type: "VARCHAR" }, { name: "value", type: "DOUBLE" }],
-      rows: result.metrics.map((m) => ({ ...m })),
+      rows: outputs.metrics.map((m) => ({ ...m })),
     },
-    { table: `${cell.name}__predictions`, ...predictionRows(result.predictions) },
+    { table: `${cellName}__predictions`, ...predictionRows(outputs.predictions) },
     {
-      table: `${cell.name}__importance`,
+      table: `${cellName}__importance`,
       specs: [{ name: "feature", type: "VARCHAR" }, { name: "importance", type: "DOUBLE" }],
-      rows: result.importance.map((r) => ({ ...r })),
+      rows: outputs.importance.map((r) => ({ ...r })),
     },
   ];
   const swaps: Swap[] = [];
   try {
-    for (const output of outputs) {
+    for (const output of tables) {
       const staging = stagingTableFor(output.table);
       await warehouse.drop(staging);
       await warehouse.loadRows(staging, output.specs, output.rows);
@@ -93,6 +124,20 @@ export async function materializeMl(warehouse: Warehouse, cell: MlCell, control:
     for (const { staging } of swaps) await warehouse.drop(staging).catch(() => undefined);
     throw error;
   }
-  const columns = (await warehouse.describe(`${cell.name}__metrics`)) ?? [];
-  return { ok: true, rows: result.predictions.data[result.predictions.columns[0] ?? ""]?.length ?? 0, columns, checks: [] };
+  const columns = (await warehouse.describe(`${cellName}__metrics`)) ?? [];
+  return { ok: true, rows: outputs.predictions.data[outputs.predictions.columns[0] ?? ""]?.length ?? 0, columns, checks: [] };
+}
+
+export async function materializeMl(warehouse: Warehouse, cell: MlCell, control: TrainControl = {}): Promise<MaterializeResult> {
+  const checked = mlCellConfig(cell);
+  if (!checked.ok) return checked.failure;
+  let result: MlResult;
+  try {
+    const table = await readMlTable(warehouse, cell.config.from);
+    const predictOn = checked.predictOn ? await readMlTable(warehouse, checked.predictOn) : undefined;
+    result = await train(checked.config, table, { ...control, predictOn });
+  } catch (error) {
+    return mlInputFailure(cell.name, error);
+  }
+  return writeMlOutputs(warehouse, cell.name, mlOutputsOf(result));
 }

@@ -5,6 +5,7 @@
 import type { StateWrite, Swap, Warehouse } from "../warehouse/types";
 import { quoteIdent } from "../warehouse/types";
 import type { CrashHook } from "./crash";
+import { isFencedError } from "../warehouse/fence";
 
 export class AttemptAbortedError extends Error {
   constructor(readonly why: string) {
@@ -39,10 +40,13 @@ export interface GuardOptions {
 export interface GuardedWarehouse extends Warehouse {
   /** Staging tables of swaps that were refused, to drop. */
   readonly refusedStaging: string[];
+  /** True once a swap was refused by the fence: a materializer that swallows the error (an extract) cannot hide it. */
+  readonly fenced: boolean;
 }
 
 export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWarehouse {
   const refusedStaging: string[] = [];
+  let fenced = false;
   const live = <T>(work: () => Promise<T>): Promise<T> => {
     if (opts.signal.aborted) return Promise.reject(new AttemptAbortedError(abortReason(opts.signal)));
     return work();
@@ -67,12 +71,19 @@ export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWar
       });
     } catch (error) {
       if (error instanceof AttemptAbortedError) refusedStaging.push(...swaps.map((s) => s.staging));
+      if (isFencedError(error)) {
+        fenced = true;
+        refusedStaging.push(...swaps.map((s) => s.staging));
+      }
       throw error;
     }
   };
   return {
     backend: inner.backend,
     refusedStaging,
+    get fenced() {
+      return fenced;
+    },
     query: (sql) => live(() => inner.query(sql)),
     exec: (sql) => live(() => inner.exec(sql)),
     describe: (table) => live(() => inner.describe(table)),

@@ -321,8 +321,16 @@ export class RunService {
       if (timer !== null) clearTimeout(timer);
       const durationMs = performance.now() - started;
 
-      if (typeof result === "object" && "fenced" in result) {
-        await this.log(run.id, `swap refused: run attempt ${helpers.attempt} is no longer current`, "warn", { event: "fenced", attempt: helpers.attempt }, cell.name);
+      const succeeded = typeof result === "object" && "ok" in result && result.ok;
+      const superseded = succeeded || guarded.fenced || (typeof result === "object" && "fenced" in result) ? null : await this.supersededBy(helpers);
+      if (superseded !== null) {
+        // a newer attempt of the run holds it (this worker froze or lost its lease): record nothing
+        await this.log(run.id, `stopped: run attempt ${helpers.attempt} was superseded by attempt ${superseded}`, "warn", { event: "fenced", attempt: helpers.attempt, error: "superseded", current: superseded }, cell.name);
+        throw new Error(`run attempt ${helpers.attempt} was superseded`);
+      }
+      if (guarded.fenced || (typeof result === "object" && "fenced" in result)) {
+        for (const table of guarded.refusedStaging) await warehouse.drop(table).catch(() => undefined);
+        await this.log(run.id, `swap refused: run attempt ${helpers.attempt} is no longer current`, "warn", { event: "fenced", attempt: helpers.attempt, error: "FencedError" }, cell.name);
         throw new Error(`run attempt ${helpers.attempt} was fenced out`);
       }
       if (typeof result === "object" && "aborted" in result) {
@@ -367,6 +375,12 @@ export class RunService {
     }
     await recordMaterialization(db, { assetId: asset.id, environment: run.environment, partition, status: "failed", durationMs: 0, reason: lastReason, notebookVersionId: payload.versionId, runId: run.id });
     return { status: "failed", reason: lastReason };
+  }
+
+  /** The current attempt of the run's job when it is newer than this one, else null. */
+  private async supersededBy(helpers: JobHelpers): Promise<number | null> {
+    const job = await this.deps.queue.getJob(helpers.jobId).catch(() => null);
+    return job !== null && job.attempts > helpers.attempt ? job.attempts : null;
   }
 
   private async log(runId: string, message: string, level: "info" | "warn" | "error", data: Record<string, JsonValue>, asset?: string): Promise<void> {

@@ -8,6 +8,7 @@ import {
   Field,
   Float64,
   Int64,
+  makeBuilder,
   makeData,
   RecordBatch,
   Schema,
@@ -18,7 +19,6 @@ import {
   TimestampMillisecond,
   Utf8,
   Vector,
-  vectorFromArray,
   type Data,
 } from "apache-arrow";
 import { assertNever } from "./errors";
@@ -135,22 +135,34 @@ export function arrowIpcFromColumns(specs: readonly ColumnSpec[], columns: reado
   return tableToIPC(new Table(schema, [new RecordBatch(schema, data)]), "stream");
 }
 
-/** One vector per column; vectorFromArray builds a single chunk (its high-water mark is unbounded). */
+/**
+ * A single-chunk vector. Not vectorFromArray: its builders test values against their null
+ * list with a function made by `new Function`, which the page's CSP (no 'unsafe-eval')
+ * refuses. Here the null test is a plain function.
+ */
+function vectorFrom<T extends DataType>(type: T, values: readonly (T["TValue"] | null)[]): Vector<T> {
+  const builder = makeBuilder<T, null>({ type, nullValues: [] });
+  builder.isValid = (value) => value !== null && value !== undefined;
+  for (const value of values) builder.append(value);
+  return builder.finish().toVector();
+}
+
+/** One vector per column. */
 function vectorOf(type: LogicalType, values: readonly LoadValue[]): Vector {
   switch (type) {
     case "BIGINT":
-      return vectorFromArray(values.map((v) => (typeof v === "bigint" ? v : null)), new Int64());
+      return vectorFrom(new Int64(), values.map((v) => (typeof v === "bigint" ? v : null)));
     case "DOUBLE":
-      return vectorFromArray(values.map((v) => (typeof v === "number" ? v : null)), new Float64());
+      return vectorFrom(new Float64(), values.map((v) => (typeof v === "number" ? v : null)));
     case "BOOLEAN":
-      return vectorFromArray(values.map((v) => (typeof v === "boolean" ? v : null)), new Bool());
+      return vectorFrom(new Bool(), values.map((v) => (typeof v === "boolean" ? v : null)));
     case "VARCHAR":
     case "JSON":
-      return vectorFromArray(values.map((v) => (typeof v === "string" ? v : null)), new Utf8());
+      return vectorFrom(new Utf8(), values.map((v) => (typeof v === "string" ? v : null)));
     case "TIMESTAMP":
-      return vectorFromArray(values.map((v) => (v instanceof Date ? v : null)), new TimestampMillisecond());
+      return vectorFrom(new TimestampMillisecond(), values.map((v) => (v instanceof Date ? v.getTime() : null)));
     case "DATE":
-      return vectorFromArray(values.map((v) => (v instanceof Date ? v : null)), new DateDay());
+      return vectorFrom(new DateDay(), values.map((v) => (v instanceof Date ? v.getTime() : null)));
     default:
       return assertNever(type);
   }

@@ -8,6 +8,7 @@ import { quoteIdent, type Row, type Warehouse } from "@/lib/warehouse/types";
 import { ChartView } from "@/app/components/ChartView";
 import { PreviewTable } from "@/app/components/PreviewTable";
 import { chartSpecOf } from "./chart-spec";
+import { MlOutput } from "./ml/MlOutput";
 
 export const CHART_ROW_LIMIT = 5000;
 
@@ -67,7 +68,9 @@ function ChartOutput({ cell, status, warehouse }: { cell: AssetCell & { kind: "c
 export function CellOutput({ name, cell, status, problems, warehouse }: Props) {
   const fresh = status?.state === "fresh";
   let preview = null;
-  if (fresh && warehouse && cell) {
+  // An ml cell shows its training while it runs, and its last outputs after a failed run.
+  if (cell?.kind === "ml" && warehouse) preview = <MlOutput cell={cell} status={status} warehouse={warehouse} />;
+  else if (fresh && warehouse && cell) {
     switch (cell.kind) {
       case "chart":
         preview = <ChartOutput cell={cell} status={status} warehouse={warehouse} />;

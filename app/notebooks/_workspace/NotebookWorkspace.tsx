@@ -26,6 +26,9 @@ import { ProseCellView } from "./ProseCellView";
 import { Toolbar } from "./Toolbar";
 import { previewMaterializer } from "./extract-preview";
 import { FocusRegistry, Latest } from "./focus-registry";
+import { MlJobsContext } from "./ml/ml-context";
+import { MlJobs } from "./ml/ml-jobs";
+import { useWarehouseDebugHook } from "./ml/debug-hook";
 import { useBrowserWarehouse } from "./use-browser-warehouse";
 import { useReactive } from "./use-reactive";
 import { useSave } from "./use-save";
@@ -58,7 +61,9 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
   const dirty = text !== saver.savedText;
   const engine = useBrowserWarehouse();
   const ready = useMemo(() => (engine.status === "ready" ? { warehouse: engine.warehouse, parser: engine.parser } : undefined), [engine]);
-  const materializeOther = useMemo(() => previewMaterializer(slug, latestText.get), [slug, latestText]);
+  const [mlJobs] = useState(() => new MlJobs());
+  const materializeOther = useMemo(() => mlJobs.materializer(previewMaterializer(slug, latestText.get)), [mlJobs, slug, latestText]);
+  useWarehouseDebugHook(ready?.warehouse);
   const { snapshot, run } = useReactive(ready, file, text, materializeOther);
 
   const [focusedId, setFocusedId] = useState<string>();
@@ -152,102 +157,104 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
   const assetCells = draft.cells.filter((c) => c.type === "asset");
 
   return (
-    <div className="nb-workspace">
-      <Toolbar title={titleOf(draft, slug)} file={file} engine={engine} dirty={dirty} status={saver.status} onSave={save} />
-      {saver.conflict && (
-        <ConflictBanner
-          conflict={saver.conflict}
-          onReload={() => {
-            const theirs = saver.conflict?.currentText;
-            if (theirs === null || theirs === undefined) return;
-            const result = draftFromText(theirs, file, newId);
-            if (!result.ok) return;
-            setDraft(result.draft);
-            saver.accept(theirs, saver.conflict?.currentHash ?? null);
-          }}
-          onOverwrite={() => void saver.overwrite(text)}
-        />
-      )}
-      {notebookIssues.length > 0 && (
-        <div className="nb-problems" role="alert">
-          {notebookIssues.map((issue, i) => (
-            <p key={i}>
-              <span className="nb-problems__where">line {issue.line}</span>
-              <span className="nb-problems__message">{issue.field ? `${issue.field}: ${issue.message}` : issue.message}</span>
-            </p>
-          ))}
-        </div>
-      )}
-      <div className="nb-body">
-        <div className="nb-cells">
-          {draft.cells.map((cell, index) => {
-            if (cell.type === "prose") {
+    <MlJobsContext value={mlJobs}>
+      <div className="nb-workspace">
+        <Toolbar title={titleOf(draft, slug)} file={file} engine={engine} dirty={dirty} status={saver.status} onSave={save} />
+        {saver.conflict && (
+          <ConflictBanner
+            conflict={saver.conflict}
+            onReload={() => {
+              const theirs = saver.conflict?.currentText;
+              if (theirs === null || theirs === undefined) return;
+              const result = draftFromText(theirs, file, newId);
+              if (!result.ok) return;
+              setDraft(result.draft);
+              saver.accept(theirs, saver.conflict?.currentHash ?? null);
+            }}
+            onOverwrite={() => void saver.overwrite(text)}
+          />
+        )}
+        {notebookIssues.length > 0 && (
+          <div className="nb-problems" role="alert">
+            {notebookIssues.map((issue, i) => (
+              <p key={i}>
+                <span className="nb-problems__where">line {issue.line}</span>
+                <span className="nb-problems__message">{issue.field ? `${issue.field}: ${issue.message}` : issue.message}</span>
+              </p>
+            ))}
+          </div>
+        )}
+        <div className="nb-body">
+          <div className="nb-cells">
+            {draft.cells.map((cell, index) => {
+              if (cell.type === "prose") {
+                return (
+                  <ProseCellView
+                    key={cell.id}
+                    id={cell.id}
+                    text={cell.text}
+                    onChange={(value) => edit((d) => updateCell(d, cell.id, { text: value }))}
+                    onRemove={() => edit((d) => deleteCell(d, cell.id))}
+                    onFocus={() => setFocusedId(cell.id)}
+                    registerFocus={registry.registrar(cell.id)}
+                    onNavigate={(delta) => go(cell.id, delta)}
+                  />
+                );
+              }
+              const assetIndex = assetCells.indexOf(cell);
               return (
-                <ProseCellView
+                <AssetCellView
                   key={cell.id}
-                  id={cell.id}
-                  text={cell.text}
-                  onChange={(value) => edit((d) => updateCell(d, cell.id, { text: value }))}
-                  onRemove={() => edit((d) => deleteCell(d, cell.id))}
+                  cell={cell}
+                  parsed={parsedByName.get(cell.name)}
+                  status={statusByName.get(cell.name)}
+                  problems={problems.get(cell.id) ?? []}
+                  warehouse={ready?.warehouse}
+                  first={index === 0}
+                  last={index === draft.cells.length - 1}
+                  focused={focusedId === cell.id}
                   onFocus={() => setFocusedId(cell.id)}
                   registerFocus={registry.registrar(cell.id)}
-                  onNavigate={(delta) => go(cell.id, delta)}
+                  onBody={(body) => edit((d) => updateCell(d, cell.id, { body }))}
+                  actions={{
+                    run: () => run(cell.name),
+                    moveUp: () => edit((d) => moveCell(d, cell.id, -1)),
+                    moveDown: () => edit((d) => moveCell(d, cell.id, 1)),
+                    remove: () => edit((d) => deleteCell(d, cell.id)),
+                    addBelow: () => addBelow(cell.id, "sql"),
+                    rename: (name) => edit((d) => updateCell(d, cell.id, { name })),
+                    changeKind: (kind) => edit((d) => changeKind(d, cell.id, kind, assetCells[assetIndex - 1]?.name)),
+                  }}
+                  keys={{
+                    run: () => run(cell.name),
+                    runAndNext: () => {
+                      run(cell.name);
+                      const next = neighbour(cell.id, 1);
+                      if (next) focusCell(next);
+                      else addBelow(cell.id, "sql");
+                    },
+                    addBelow: () => addBelow(cell.id, "sql"),
+                    previous: () => go(cell.id, -1),
+                    next: () => go(cell.id, 1),
+                  }}
                 />
               );
-            }
-            const assetIndex = assetCells.indexOf(cell);
-            return (
-              <AssetCellView
-                key={cell.id}
-                cell={cell}
-                parsed={parsedByName.get(cell.name)}
-                status={statusByName.get(cell.name)}
-                problems={problems.get(cell.id) ?? []}
-                warehouse={ready?.warehouse}
-                first={index === 0}
-                last={index === draft.cells.length - 1}
-                focused={focusedId === cell.id}
-                onFocus={() => setFocusedId(cell.id)}
-                registerFocus={registry.registrar(cell.id)}
-                onBody={(body) => edit((d) => updateCell(d, cell.id, { body }))}
-                actions={{
-                  run: () => run(cell.name),
-                  moveUp: () => edit((d) => moveCell(d, cell.id, -1)),
-                  moveDown: () => edit((d) => moveCell(d, cell.id, 1)),
-                  remove: () => edit((d) => deleteCell(d, cell.id)),
-                  addBelow: () => addBelow(cell.id, "sql"),
-                  rename: (name) => edit((d) => updateCell(d, cell.id, { name })),
-                  changeKind: (kind) => edit((d) => changeKind(d, cell.id, kind, assetCells[assetIndex - 1]?.name)),
-                }}
-                keys={{
-                  run: () => run(cell.name),
-                  runAndNext: () => {
-                    run(cell.name);
-                    const next = neighbour(cell.id, 1);
-                    if (next) focusCell(next);
-                    else addBelow(cell.id, "sql");
-                  },
-                  addBelow: () => addBelow(cell.id, "sql"),
-                  previous: () => go(cell.id, -1),
-                  next: () => go(cell.id, 1),
-                }}
-              />
-            );
-          })}
-          <AddCellBar onAdd={(kind) => addBelow(null, kind)} />
+            })}
+            <AddCellBar onAdd={(kind) => addBelow(null, kind)} />
+          </div>
+          <GraphSide
+            snapshot={snapshot}
+            selected={focusedName}
+            onSelect={(name) => {
+              const target = draft.cells.find((c) => c.type === "asset" && c.name === name);
+              if (target) {
+                setFocusedId(target.id);
+                focusCell(target.id);
+              }
+            }}
+          />
         </div>
-        <GraphSide
-          snapshot={snapshot}
-          selected={focusedName}
-          onSelect={(name) => {
-            const target = draft.cells.find((c) => c.type === "asset" && c.name === name);
-            if (target) {
-              setFocusedId(target.id);
-              focusCell(target.id);
-            }
-          }}
-        />
       </div>
-    </div>
+    </MlJobsContext>
   );
 }

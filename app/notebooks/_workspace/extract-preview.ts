@@ -15,7 +15,7 @@ async function errorOf(response: Response): Promise<string> {
   return text || `preview failed (HTTP ${response.status})`;
 }
 
-/** The materializer of extract cells (ML cells cannot run in the browser yet). */
+/** The materializer of extract cells (ML cells train in a worker: ml/ml-jobs.ts). */
 export function previewMaterializer(slug: string, currentText: () => string): CellMaterializer {
   return async (cell, warehouse) => {
     switch (cell.kind) {

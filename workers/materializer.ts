@@ -1,0 +1,16 @@
+// The materializer: claims `materialize_run` jobs and runs them with the RunService. The
+// queue renews this worker's leases every lockTimeout/3 (its heartbeat); a worker that stops
+// beating loses its runs to another worker after lockTimeoutMs, and its late writes are
+// fenced off by the job's attempt number.
+import type { Worker } from "../lib/queue/types";
+import type { WorkerRuntime } from "./runtime";
+
+export interface Materializer {
+  stop(): Promise<void>;
+}
+
+export function startMaterializer(rt: WorkerRuntime): Materializer {
+  const { concurrency, pollMs, lockTimeoutMs } = rt.config;
+  const worker: Worker = rt.queue.work(rt.service.handlers(), { concurrency, pollIntervalMs: pollMs, lockTimeoutMs, stopGraceMs: 10_000 });
+  return { stop: () => worker.stop() };
+}

@@ -1,0 +1,52 @@
+// The scheduler: every scheduleIntervalMs it loads the notebooks' schedules and fires the
+// due ticks; each tick triggers one run keyed by its tickKey, so two schedulers (or one that
+// restarted) make one run per tick. Cursors live in the catalog store.
+import { notebookSchedules, prismaSqlClient, raceSafeCursors, scheduledRunQueue } from "../lib/runs";
+import { Scheduler, SqlCursorStore, type FiredTick } from "../lib/schedule/scheduler";
+import type { WorkerConfig } from "./config";
+import type { WorkerRuntime } from "./runtime";
+
+export interface RunningScheduler {
+  /** One evaluation now (what the timer does). */
+  tick(now?: Date): Promise<FiredTick[]>;
+  stop(): Promise<void>;
+}
+
+export type SchedulerRuntime = Pick<WorkerRuntime, "db" | "service" | "workspaceId"> & { config: Pick<WorkerConfig, "notebooksDir"> };
+
+export function createScheduler(rt: SchedulerRuntime, clock: () => Date = () => new Date()): Scheduler {
+  return new Scheduler({
+    queue: scheduledRunQueue(rt.service),
+    cursors: raceSafeCursors(() => new SqlCursorStore(prismaSqlClient(rt.db))),
+    clock,
+    schedules: () => notebookSchedules(rt.db, rt.workspaceId, rt.config.notebooksDir),
+  });
+}
+
+export function startScheduler(rt: WorkerRuntime, clock: () => Date = () => new Date()): RunningScheduler {
+  const scheduler = createScheduler(rt, clock);
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<unknown> = Promise.resolve();
+  const loop = () => {
+    if (stopped) return;
+    current = scheduler
+      .tick()
+      .then((fired) => {
+        for (const f of fired) if (f.created) console.log(`[scheduler] ${f.scheduleId} tick ${f.tick.toISOString()}: job ${f.jobId}`);
+      })
+      .catch((error: unknown) => console.error("[scheduler] tick failed:", error))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, rt.config.scheduleIntervalMs);
+      });
+  };
+  loop();
+  return {
+    tick: (now) => scheduler.tick(now),
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
+}
