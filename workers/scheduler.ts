@@ -1,7 +1,7 @@
 // The scheduler: every scheduleIntervalMs it loads the notebooks' schedules and fires the
 // due ticks; each tick triggers one run keyed by its tickKey, so two schedulers (or one that
 // restarted) make one run per tick. Cursors live in the catalog store.
-import { notebookSchedules, prismaSqlClient, raceSafeCursors, scheduledRunQueue } from "../lib/runs";
+import { notebookSchedules, prismaSqlClient, scheduledRunQueue } from "../lib/runs";
 import { Scheduler, SqlCursorStore, type FiredTick } from "../lib/schedule/scheduler";
 import type { WorkerConfig } from "./config";
 import type { WorkerRuntime } from "./runtime";
@@ -17,7 +17,7 @@ export type SchedulerRuntime = Pick<WorkerRuntime, "db" | "service" | "workspace
 export function createScheduler(rt: SchedulerRuntime, clock: () => Date = () => new Date()): Scheduler {
   return new Scheduler({
     queue: scheduledRunQueue(rt.service),
-    cursors: raceSafeCursors(() => new SqlCursorStore(prismaSqlClient(rt.db))),
+    cursors: new SqlCursorStore(prismaSqlClient(rt.db)),
     clock,
     schedules: () => notebookSchedules(rt.db, rt.workspaceId, rt.config.notebooksDir),
   });

@@ -7,4 +7,4 @@ export { assetPolicy, notebookPolicy, retryDelayMs, DEFAULT_RETRY, type AssetPol
 export { CRASH_POINTS, crashFromEnv, noCrash, type CrashPoint, type CrashHook } from "./crash";
 export { materializeWithEngine, type MaterializeFn, type AttemptContext, type ExtractSources } from "./materialize";
 export { prismaSqlClient } from "./prisma-sql";
-export { notebookSchedules, notebookScheduleId, scheduledRunQueue, raceSafeCursors } from "./schedules";
+export { notebookSchedules, notebookScheduleId, scheduledRunQueue } from "./schedules";

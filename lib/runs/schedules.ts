@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { CatalogDb } from "../catalog";
 import { parseNotebook } from "../notebook/parse";
 import type { EnqueueOptions, EnqueueResult, JobQueue, JsonValue } from "../queue/types";
-import type { CursorStore, ScheduleDef } from "../schedule/scheduler";
+import type { ScheduleDef } from "../schedule/scheduler";
 import { RUN_TASK } from "./payload";
 import type { RunService } from "./service";
 
@@ -76,19 +76,3 @@ export function scheduledRunQueue(service: Pick<RunService, "triggerRun">): Pick
   };
 }
 
-/** Two schedulers starting at once race on SqlCursorStore's `create table if not exists` in
- * PostgreSQL (23505 on pg_type, or 42P07), and the store keeps that failure. The table exists
- * by then: a fresh store and one more try succeed. */
-export function raceSafeCursors(make: () => CursorStore): CursorStore {
-  let inner = make();
-  const once = async <T>(op: (store: CursorStore) => Promise<T>): Promise<T> => {
-    try {
-      return await op(inner);
-    } catch (error) {
-      if (!(error instanceof Error) || !/\b(23505|42P07)\b/.test(error.message)) throw error;
-      inner = make();
-      return op(inner);
-    }
-  };
-  return { get: (id) => once((s) => s.get(id)), advance: (id, to) => once((s) => s.advance(id, to)) };
-}

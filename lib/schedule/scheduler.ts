@@ -81,9 +81,14 @@ export class SqlCursorStore implements CursorStore {
   constructor(private readonly sql: SqlClient) {}
 
   private init(): Promise<unknown> {
-    this.ready ??= this.sql.query(
-      `create table if not exists assetbook_schedule_cursors (schedule_id text primary key, evaluated_until timestamptz not null)`,
-    );
+    const create = () =>
+      this.sql.query(`create table if not exists assetbook_schedule_cursors (schedule_id text primary key, evaluated_until timestamptz not null)`);
+    // Two schedulers starting together race on `if not exists` (PostgreSQL answers a
+    // unique violation to the loser): the table then exists, so one retry settles it.
+    this.ready ??= create().catch(create).catch((error: unknown) => {
+      this.ready = null;
+      throw error;
+    });
     return this.ready;
   }
 

@@ -73,6 +73,12 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
   });
   const serial = createSerialQueue();
   let closed = false;
+  // A session the server ends (restart, idle timeout) must fail the next call, not crash
+  // the process with an unhandled 'error' event.
+  let lost: Error | undefined;
+  client.on("error", (error) => {
+    lost = error;
+  });
 
   async function run(sql: string, params?: unknown[]): Promise<pg.QueryResult[]> {
     try {
@@ -91,6 +97,7 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
   function call<T>(task: () => Promise<T>): Promise<T> {
     return serial(async () => {
       if (closed) throw new WarehouseError({ kind: "closed", backendMessage: "the warehouse is closed" });
+      if (lost) throw new WarehouseError({ kind: "closed", backendMessage: `the PostgreSQL session ended: ${lost.message}`, cause: lost });
       return task();
     });
   }
