@@ -21,6 +21,8 @@ export interface PreviewTableProps {
   columns: Column[];
   /** Rows in the table (unfiltered). */
   rowCount: number;
+  /** Hold off the column statistics (full scans) while the warehouse is busy elsewhere. */
+  statsPaused?: boolean;
 }
 
 const ROW_HEIGHT = 28;
@@ -50,12 +52,12 @@ function toFilters(drafts: Record<string, FilterDraft>, columns: readonly Column
   });
 }
 
-export function PreviewTable({ warehouse, table, columns, rowCount }: PreviewTableProps) {
+export function PreviewTable({ warehouse, table, columns, rowCount, statsPaused = false }: PreviewTableProps) {
   const [sort, setSort] = useState<SortKey[]>([]);
   const [drafts, setDrafts] = useState<Record<string, FilterDraft>>({});
   const filters = useMemo(() => toFilters(drafts, columns), [drafts, columns]);
   const rows = usePagedRows(warehouse, table, sort, filters, rowCount);
-  const summaries = useColumnStats(warehouse, table, columns);
+  const summaries = useColumnStats(warehouse, table, columns, statsPaused);
   const sql = previewQuery({ table, sort, filters });
 
   // While a new filter is being counted, keep the grid at its previous length.

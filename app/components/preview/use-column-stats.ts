@@ -14,11 +14,13 @@ export interface ColumnSummaries {
 
 const EMPTY: ColumnSummaries = { stats: new Map(), histograms: new Map() };
 
-export function useColumnStats(warehouse: Warehouse, table: string, columns: readonly Column[]): ColumnSummaries {
+/** `paused`: wait (e.g. while other cells still run on the same warehouse), then compute. */
+export function useColumnStats(warehouse: Warehouse, table: string, columns: readonly Column[], paused = false): ColumnSummaries {
   const [state, setState] = useState<{ key: string; value: ColumnSummaries }>({ key: "", value: EMPTY });
   const key = JSON.stringify([table, columns.map((c) => [c.name, c.type])]);
 
   useEffect(() => {
+    if (paused) return;
     let cancelled = false;
     const update = (patch: (value: ColumnSummaries) => ColumnSummaries) =>
       setState((prev) => ({ key, value: patch(prev.key === key ? prev.value : EMPTY) }));
@@ -44,7 +46,7 @@ export function useColumnStats(warehouse: Warehouse, table: string, columns: rea
     };
     // `key` stands for table and columns.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [warehouse, key]);
+  }, [warehouse, key, paused]);
 
   return state.key === key ? state.value : EMPTY;
 }

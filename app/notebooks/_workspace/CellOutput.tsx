@@ -1,12 +1,13 @@
 "use client";
 // What is under an asset cell: its problems, then its preview (a table, or a chart).
-import { useEffect, useState } from "react";
+import { use, useEffect, useState } from "react";
 import type { CellStatus } from "@/lib/engine/reactive";
 import type { AssetCell } from "@/lib/notebook/types";
 import type { CellProblem } from "@/lib/workspace/cell-markers";
 import { quoteIdent, type Row, type Warehouse } from "@/lib/warehouse/types";
 import { ChartView } from "@/app/components/ChartView";
 import { PreviewTable } from "@/app/components/PreviewTable";
+import { SessionBusyContext } from "./session-busy";
 import { chartSpecOf } from "./chart-spec";
 import { MlOutput } from "./ml/MlOutput";
 
@@ -67,6 +68,7 @@ function ChartOutput({ cell, status, warehouse }: { cell: AssetCell & { kind: "c
 
 export function CellOutput({ name, cell, status, problems, warehouse }: Props) {
   const fresh = status?.state === "fresh";
+  const busy = use(SessionBusyContext);
   let preview = null;
   // An ml cell shows its training while it runs, and its last outputs after a failed run.
   if (cell?.kind === "ml" && warehouse) preview = <MlOutput cell={cell} status={status} warehouse={warehouse} />;
@@ -79,7 +81,7 @@ export function CellOutput({ name, cell, status, problems, warehouse }: Props) {
       case "extract":
         preview = (
           <div className="nb-preview" data-testid={`preview-${name}`} style={{ height: previewHeight(status.rows ?? 0) }}>
-            <PreviewTable warehouse={warehouse} table={name} columns={status.columns ?? []} rowCount={status.rows ?? 0} key={status.runs} />
+            <PreviewTable warehouse={warehouse} table={name} columns={status.columns ?? []} rowCount={status.rows ?? 0} statsPaused={busy} key={status.runs} />
           </div>
         );
         break;

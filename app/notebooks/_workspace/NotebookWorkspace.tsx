@@ -27,6 +27,7 @@ import { Toolbar } from "./Toolbar";
 import { previewMaterializer } from "./extract-preview";
 import { FocusRegistry, Latest } from "./focus-registry";
 import { MlJobsContext } from "./ml/ml-context";
+import { SessionBusyContext } from "./session-busy";
 import { MlJobs } from "./ml/ml-jobs";
 import { useWarehouseDebugHook } from "./ml/debug-hook";
 import { useBrowserWarehouse } from "./use-browser-warehouse";
@@ -128,6 +129,7 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
     return map;
   }, [snapshot]);
   const statusByName = useMemo(() => new Map(snapshot?.cells.map((c) => [c.name, c])), [snapshot]);
+  const busy = snapshot?.cells.some((c) => c.state === "queued" || c.state === "running") ?? false;
   const problems = useMemo(
     () =>
       cellProblems({
@@ -158,6 +160,7 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
 
   return (
     <MlJobsContext value={mlJobs}>
+    <SessionBusyContext value={busy}>
       <div className="nb-workspace">
         <Toolbar title={titleOf(draft, slug)} file={file} engine={engine} dirty={dirty} status={saver.status} onSave={save} />
         {saver.conflict && (
@@ -255,6 +258,7 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
           />
         </div>
       </div>
+    </SessionBusyContext>
     </MlJobsContext>
   );
 }
