@@ -58,7 +58,7 @@ function canonicalAsset(cell: RenderedAsset): string {
 }
 
 /** ``` unless a body line would close it; then one backtick more than the longest such line. */
-function fenceFor(body: string): string {
+export function fenceFor(body: string): string {
   let longest = 0;
   for (const line of body.split("\n")) {
     const run = /^ {0,3}(`{3,})\s*$/.exec(line)?.[1];

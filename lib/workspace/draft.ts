@@ -1,6 +1,7 @@
 // The editing model of the notebook page: the file's blocks as written (front matter,
 // prose, fenced asset cells), so a cell whose config is invalid is still edited and
 // saved rather than dropped. Every edit yields a new draft; its text is canonical.
+import { fenceFor } from "../notebook/serialize";
 import { formatNotebook } from "../notebook";
 import { scanNotebook } from "../notebook/scan";
 import { CELL_KINDS, type CellKind, type NotebookIssue } from "../notebook/types";
@@ -43,15 +44,6 @@ export function draftFromText(text: string, file: string, newId: () => string): 
       : { id: newId(), type: "asset", kind: block.kind, name: block.name, infoRest: block.infoRest, body: block.body },
   );
   return { ok: true, draft: { frontMatterText: scan.frontMatter?.text ?? "", cells } };
-}
-
-function fenceFor(body: string): string {
-  let longest = 0;
-  for (const line of body.split("\n")) {
-    const run = /^ {0,3}(`{3,})\s*$/.exec(line)?.[1];
-    if (run) longest = Math.max(longest, run.length);
-  }
-  return "`".repeat(Math.max(3, longest + 1));
 }
 
 function renderRaw(draft: NotebookDraft): string {
