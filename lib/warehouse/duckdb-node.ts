@@ -4,10 +4,10 @@ import { readArrowColumns } from "./arrow-columns";
 import { appendColumns } from "./duckdb-appender";
 import { openLockedDuckDb, type DuckDbOpenOptions } from "./duckdb-lockdown";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements } from "./metadata-sql";
+import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements, columnsFromDescribe, describeSql, inTransaction as runInTransaction } from "./metadata-sql";
 import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
-import { quoteIdent, quoteLiteral, type Column, type ColumnSpec, type Row, type Warehouse } from "./types";
+import { quoteIdent, type Column, type ColumnSpec, type Row, type Warehouse } from "./types";
 import { coerceValue, ValueCoercionError, toPlainValue, type LoadValue } from "./values";
 
 export type { DuckDbOpenOptions } from "./duckdb-lockdown";
@@ -53,30 +53,11 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
     });
   }
 
-  async function inTransaction(work: () => Promise<void>): Promise<void> {
-    await run("BEGIN TRANSACTION");
-    try {
-      await work();
-      await run("COMMIT");
-    } catch (error) {
-      // A failed statement aborts DuckDB's transaction; ROLLBACK ends it and undoes the rest.
-      await connection.run("ROLLBACK").catch(() => undefined);
-      throw error;
-    }
-  }
+  const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work);
 
-  async function describeTable(table: string): Promise<Column[] | null> {
-    const rows = await readRows(
-      `SELECT column_name, data_type, is_nullable FROM information_schema.columns ` +
-        `WHERE table_schema = ${quoteLiteral(SCHEMA)} AND lower(table_name) = lower(${quoteLiteral(table)}) ORDER BY ordinal_position`,
-    );
-    if (rows.length === 0) return null;
-    return rows.map((row) => ({
-      name: String(row.column_name),
-      type: String(row.data_type).toUpperCase(),
-      nullable: row.is_nullable === "YES",
-    }));
-  }
+
+  const describeTable = async (table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(SCHEMA, table)));
+
 
   /** Creates the table if missing and appends, in one transaction so a bad value loads nothing. */
   async function load(table: string, specs: ColumnSpec[], batches: LoadValue[][][]): Promise<void> {

@@ -14,9 +14,9 @@ import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { logicalTypeOf, readArrowColumns } from "./arrow-columns";
 import { arrowIpcFromColumns, rowsFromArrowIpc } from "./arrow-ipc";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements } from "./metadata-sql";
+import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements, columnsFromDescribe, describeSql, inTransaction as runInTransaction } from "./metadata-sql";
 import { createSerialQueue } from "./serial-queue";
-import { quoteIdent, quoteLiteral, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
+import { quoteIdent, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
 import { coerceValue, ValueCoercionError, type LoadValue } from "./values";
 
 /** What the adapter needs from a DuckDB-WASM connection, async whatever the host. */
@@ -99,29 +99,11 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
     }
   }
 
-  async function inTransaction(work: () => Promise<void>): Promise<void> {
-    await run("BEGIN TRANSACTION");
-    try {
-      await work();
-      await run("COMMIT");
-    } catch (error) {
-      await connection.runQuery("ROLLBACK").catch(() => undefined);
-      throw error;
-    }
-  }
+  const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work);
 
-  async function describeTable(table: string): Promise<Column[] | null> {
-    const rows = await readRows(
-      `SELECT column_name, data_type, is_nullable FROM information_schema.columns ` +
-        `WHERE table_schema = ${quoteLiteral(SCHEMA)} AND lower(table_name) = lower(${quoteLiteral(table)}) ORDER BY ordinal_position`,
-    );
-    if (rows.length === 0) return null;
-    return rows.map((row) => ({
-      name: String(row.column_name),
-      type: String(row.data_type).toUpperCase(),
-      nullable: row.is_nullable === "YES",
-    }));
-  }
+
+  const describeTable = async (table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(SCHEMA, table)));
+
 
   /**
    * Creates the table if missing, then inserts the stream through a staging table, by

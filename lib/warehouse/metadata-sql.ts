@@ -1,6 +1,6 @@
 // SQL for Assetbook's own metadata in a warehouse (schema `_assetbook`) and for the
 // atomic swap. Plain SQL that DuckDB and PostgreSQL both accept.
-import { quoteIdent, quoteLiteral, type StateWrite, type Swap } from "./types";
+import { quoteIdent, quoteLiteral, type Column, type StateWrite, type Swap } from "./types";
 import { toJsonText } from "./values";
 
 export const METADATA_SCHEMA = "_assetbook";
@@ -50,4 +50,33 @@ export function swapStatements(schema: string, swaps: Swap[], state: StateWrite[
 
 export function readStateSql(key: string): string {
   return `SELECT value FROM ${STATE_TABLE} WHERE key = ${quoteLiteral(key)}`;
+}
+
+/** information_schema's columns of a table, matched case-insensitively (every backend has it). */
+export function describeSql(schema: string, table: string): string {
+  return (
+    `SELECT column_name, data_type, is_nullable FROM information_schema.columns ` +
+    `WHERE table_schema = ${quoteLiteral(schema)} AND lower(table_name) = lower(${quoteLiteral(table)}) ORDER BY ordinal_position`
+  );
+}
+
+/** The rows of describeSql as the port's Column list; null when the table does not exist. */
+export function columnsFromDescribe(rows: readonly Record<string, unknown>[]): Column[] | null {
+  if (rows.length === 0) return null;
+  return rows.map((row) => ({ name: String(row.column_name), type: String(row.data_type).toUpperCase(), nullable: row.is_nullable === "YES" }));
+}
+
+/**
+ * BEGIN, the work, COMMIT; on any error ROLLBACK (a failed statement aborts the
+ * transaction on every backend) and rethrow.
+ */
+export async function inTransaction(run: (sql: string) => Promise<unknown>, work: () => Promise<void>): Promise<void> {
+  await run("BEGIN TRANSACTION");
+  try {
+    await work();
+    await run("COMMIT");
+  } catch (error) {
+    await run("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
 }

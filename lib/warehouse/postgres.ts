@@ -3,10 +3,10 @@
 import pg from "pg";
 import { readArrowColumns } from "./arrow-columns";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements } from "./metadata-sql";
+import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements, columnsFromDescribe, describeSql, inTransaction as runInTransaction } from "./metadata-sql";
 import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
-import { quoteIdent, quoteLiteral, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
+import { quoteIdent, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
 import { coerceValue, ValueCoercionError, type LoadValue } from "./values";
 
 export interface PostgresWarehouseOptions {
@@ -102,25 +102,11 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
     });
   }
 
-  async function inTransaction(work: () => Promise<void>): Promise<void> {
-    await run("BEGIN");
-    try {
-      await work();
-      await run("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    }
-  }
+  const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work);
 
-  async function describeTable(table: string): Promise<Column[] | null> {
-    const rows = await readRows(
-      `SELECT column_name, data_type, is_nullable FROM information_schema.columns ` +
-        `WHERE table_schema = ${quoteLiteral(schema)} AND lower(table_name) = lower(${quoteLiteral(table)}) ORDER BY ordinal_position`,
-    );
-    if (rows.length === 0) return null;
-    return rows.map((row) => ({ name: String(row.column_name), type: String(row.data_type).toUpperCase(), nullable: row.is_nullable === "YES" }));
-  }
+
+  const describeTable = async (table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(schema, table)));
+
 
   /** Creates the table if missing, then inserts with one `unnest` of column arrays per batch. */
   async function load(table: string, specs: ColumnSpec[], batches: LoadValue[][][]): Promise<void> {

@@ -1,9 +1,10 @@
 // A few rows of a production table, for the asset page: the DuckDB file opened
 // read-only with no external access, and given up on (null) when it is absent,
-// locked by a writer, or has no such table.
+// locked by a writer, or has no such table. When this process owns the warehouse (the
+// embedded workers), the rows are read through that open warehouse instead.
 import { access } from "node:fs/promises";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { quoteIdent } from "./types";
+import { quoteIdent, type Warehouse } from "./types";
 
 export interface SampleRows {
   columns: string[];
@@ -33,7 +34,7 @@ export async function readSampleRows(file: string, table: string, limit = 10): P
     instance = await DuckDBInstance.create(file, { access_mode: "READ_ONLY", enable_external_access: "false", autoload_known_extensions: "false" });
     const connection = await instance.connect();
     try {
-      const reader = await connection.runAndReadAll(`select * from ${quoteIdent(table)} limit ${Math.max(1, Math.min(100, Math.trunc(limit)))}`);
+      const reader = await connection.runAndReadAll(`select * from ${quoteIdent(table)} limit ${clampLimit(limit)}`);
       return { columns: reader.columnNames(), rows: reader.getRowsJS().map((row) => row.map(cellText)) };
     } finally {
       connection.closeSync();
@@ -42,5 +43,20 @@ export async function readSampleRows(file: string, table: string, limit = 10): P
     return null;
   } finally {
     instance?.closeSync();
+  }
+}
+
+const clampLimit = (limit: number) => Math.max(1, Math.min(100, Math.trunc(limit)));
+
+/** The same sample through a warehouse this process already holds (never a second open). */
+export async function readSampleRowsFrom(warehouse: Warehouse, table: string, limit = 10): Promise<SampleRows | null> {
+  try {
+    const columns = await warehouse.describe(table);
+    if (columns === null) return null;
+    const rows = await warehouse.query(`select * from ${quoteIdent(table)} limit ${clampLimit(limit)}`);
+    const names = columns.map((c) => c.name);
+    return { columns: names, rows: rows.map((row) => names.map((name) => cellText(row[name]))) };
+  } catch {
+    return null;
   }
 }
