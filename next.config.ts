@@ -30,7 +30,7 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   // Native DuckDB binding: loaded with Node's require, never bundled.
   // The catalog store (PGlite's WebAssembly, Prisma's runtime) is loaded by Node as is.
-  serverExternalPackages: ["@duckdb/node-api", "@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/client", "@prisma/adapter-pg", "pg", "better-auth"],
+  serverExternalPackages: ["@duckdb/node-api", "@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/client", "@prisma/adapter-pg", "pg", "better-auth", "graphile-worker"],
   poweredByHeader: false,
   reactStrictMode: true,
   turbopack: { root: import.meta.dirname },

@@ -3,8 +3,8 @@ import path from "node:path";
 import { z } from "zod";
 import { FRESHNESS } from "@/lib/catalog/freshness";
 import { assetDetail, catalogPage, workspaceLineage, type CatalogFilters } from "@/lib/catalog/views";
-import { readSampleRows } from "@/lib/warehouse/sample-rows";
-import { appContext, syncNotebooks } from "./server-context";
+import { readSampleRows, readSampleRowsFrom } from "@/lib/warehouse/sample-rows";
+import { appContext, appWorkers, syncNotebooks } from "./server-context";
 
 const optional = z.preprocess((v) => (v === "" || Array.isArray(v) ? undefined : v), z.string().max(200).optional());
 
@@ -50,6 +50,9 @@ export function warehouseFile(): string {
   return process.env.ASSETBOOK_WAREHOUSE ?? path.join(/* turbopackIgnore: true */ process.cwd(), "data", "warehouse.duckdb");
 }
 
-export function loadSample(name: string) {
+/** Through the embedded workers' open warehouse when they run (DuckDB has one writer per file), else the file read-only. */
+export async function loadSample(name: string) {
+  const workers = await appWorkers();
+  if (workers?.warehouse) return readSampleRowsFrom(workers.warehouse, name, 10);
   return readSampleRows(warehouseFile(), name, 10);
 }

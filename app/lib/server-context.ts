@@ -8,6 +8,7 @@ import { openCatalogStore, parseSecretKey, type CatalogDb, type CatalogStore } f
 import { syncNotebookFiles } from "@/lib/catalog/sync-notebooks";
 import { ensureWorkspace } from "@/lib/catalog/workspaces";
 import { NodeSqlReferenceParser } from "@/lib/graph/sql-refs-node";
+import { startEmbeddedWorkers, type RunningWorkers } from "@/workers";
 
 export interface AppContext {
   store: CatalogStore;
@@ -19,7 +20,11 @@ export interface AppContext {
   notebooksDir: string;
 }
 
-const holder = globalThis as typeof globalThis & { __assetbookContext?: Promise<AppContext>; __assetbookSyncedAt?: number };
+const holder = globalThis as typeof globalThis & {
+  __assetbookContext?: Promise<AppContext>;
+  __assetbookSyncedAt?: number;
+  __assetbookWorkers?: Promise<RunningWorkers | null>;
+};
 
 const dataDir = () => path.join(/* turbopackIgnore: true */ process.cwd(), "data");
 export const notebooksDir = () => process.env.ASSETBOOK_NOTEBOOKS_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), "notebooks");
@@ -61,4 +66,28 @@ export async function syncNotebooks(context: AppContext, force = false): Promise
   } finally {
     parser.close();
   }
+}
+
+/**
+ * Embedded mode (no DATABASE_URL, ASSETBOOK_WORKERS not "off"): the scheduler and the
+ * materializer run in this process over its one catalog store (PGlite allows one
+ * process), and own the production DuckDB file (one writer). Started by instrumentation.
+ */
+export function startAppWorkers(): Promise<RunningWorkers | null> {
+  holder.__assetbookWorkers ??= (async () => {
+    if (process.env.DATABASE_URL || process.env.ASSETBOOK_WORKERS === "off") return null;
+    const { store } = await appContext();
+    const workers = await startEmbeddedWorkers({ store });
+    if (workers !== null) console.log("[assetbook] embedded workers started");
+    return workers;
+  })().catch((error: unknown) => {
+    console.error("[assetbook] embedded workers failed to start:", error);
+    return null;
+  });
+  return holder.__assetbookWorkers;
+}
+
+/** The workers running in this process, or null (team mode, turned off, or not started). */
+export function appWorkers(): Promise<RunningWorkers | null> {
+  return holder.__assetbookWorkers ?? Promise.resolve(null);
 }

@@ -8,3 +8,4 @@ export { CRASH_POINTS, crashFromEnv, noCrash, type CrashPoint, type CrashHook } 
 export { materializeWithEngine, type MaterializeFn, type AttemptContext, type ExtractSources } from "./materialize";
 export { prismaSqlClient } from "./prisma-sql";
 export { notebookSchedules, notebookScheduleId, scheduledRunQueue } from "./schedules";
+export { listRuns, runDetail, runEventsAfter, assetTimeline, isFinished, RUN_STATUSES, type RunFilters, type RunSummary, type RunDetail, type AssetTimeline, type AttemptView, type EventView } from "./views";

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { roleAtLeast } from "@/lib/auth";
 import { loadAsset, loadSample } from "@/app/lib/catalog-data";
 import { requireMember } from "@/app/lib/page-session";
+import { RunButton } from "@/app/runs/_components/RunButton";
 import { AssetView } from "../_components/AssetView";
 import { CatalogNav } from "../_components/Nav";
 import { ShareButton } from "../_components/ShareButton";
@@ -25,7 +26,12 @@ export default async function AssetPage(props: { params: Promise<{ asset: string
           <CatalogNav principal={principal} />
         </div>
         {asset.description ? <p className="lede">{asset.description}</p> : null}
-        {roleAtLeast(principal.role, "editor") ? <ShareButton target="asset" asset={asset.name} /> : null}
+        {roleAtLeast(principal.role, "editor") ? (
+          <div className="form-row">
+            <ShareButton target="asset" asset={asset.name} />
+            {asset.notebookSlug ? <RunButton notebook={asset.notebookSlug} /> : null}
+          </div>
+        ) : null}
       </div>
       <AssetView asset={asset} samples={{ state: "shown", sample }} linkAssets />
     </>

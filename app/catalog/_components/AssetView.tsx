@@ -100,6 +100,7 @@ export function AssetView({ asset, samples, linkAssets }: { asset: AssetDetail; 
                 <th>Partition</th>
                 <th className="num">Rows</th>
                 <th className="num">Duration</th>
+                <th>Run</th>
               </tr>
             </thead>
             <tbody>
@@ -110,6 +111,7 @@ export function AssetView({ asset, samples, linkAssets }: { asset: AssetDetail; 
                   <td>{m.partition ?? "—"}</td>
                   <td className="num">{m.rows === null ? "—" : number.format(m.rows)}</td>
                   <td className="num">{Math.round(m.durationMs)} ms</td>
+                  <td data-testid="history-run">{m.runId === null ? "—" : linkAssets ? <Link href={`/runs/${m.runId}`}>{m.runId.slice(0, 8)}</Link> : <code>{m.runId.slice(0, 8)}</code>}</td>
                 </tr>
               ))}
             </tbody>

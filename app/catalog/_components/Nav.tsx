@@ -8,6 +8,7 @@ export function CatalogNav({ principal }: { principal: Principal }) {
     <nav className="subnav" aria-label="Workspace">
       <Link href="/catalog">Catalog</Link>
       <Link href="/lineage">Lineage</Link>
+      <Link href="/runs">Runs</Link>
       {roleAtLeast(principal.role, "editor") ? <Link href="/settings/share-links">Share links</Link> : null}
       {roleAtLeast(principal.role, "owner") ? <Link href="/settings/secrets">Secrets</Link> : null}
       <span className="muted">

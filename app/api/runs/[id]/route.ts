@@ -1,0 +1,10 @@
+// GET: one run with its per-asset timeline (state, attempts, rows, duration) and events.
+import { z } from "zod";
+import { loadRun } from "@/app/lib/run-data";
+import { route, RouteError } from "@/app/lib/route";
+
+export const GET = route({ role: "viewer", params: z.object({ id: z.uuid() }) }, async ({ params }) => {
+  const run = await loadRun(params.id);
+  if (run === null) throw new RouteError(404, "no run with this id");
+  return { run };
+});

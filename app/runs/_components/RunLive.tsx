@@ -1,0 +1,126 @@
+"use client";
+// A run as it happens: the per-asset timeline and the log, polled every second until the
+// run finishes (new events since the last id; the timeline is refetched when any arrive).
+import { useEffect, useRef, useState } from "react";
+import { errorAnswer, eventsAnswer, runAnswer, type EventItem, type RunDetailView } from "./schemas";
+
+const POLL_MS = 1_000;
+const number = new Intl.NumberFormat("en-US");
+const time = (iso: string) => iso.slice(11, 23);
+const ms = (v: number | null) => (v === null ? "—" : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`);
+
+export function RunLive({ initial, canCancel }: { initial: RunDetailView; canCancel: boolean }) {
+  const [run, setRun] = useState(initial);
+  const [events, setEvents] = useState<EventItem[]>(initial.events);
+  const [error, setError] = useState<string | null>(null);
+  const lastId = useRef(initial.events.at(-1)?.id ?? null);
+  const finished = run.finished;
+
+  useEffect(() => {
+    if (finished) return;
+    let stopped = false;
+    const tick = async () => {
+      const after = lastId.current === null ? "" : `?after=${lastId.current}`;
+      const polled = eventsAnswer.safeParse(await fetch(`/api/runs/${initial.id}/events${after}`).then((r) => r.json()).catch(() => null));
+      if (stopped || !polled.success || polled.data.events.length === 0) return;
+      lastId.current = polled.data.events.at(-1)?.id ?? lastId.current;
+      setEvents((old) => [...old, ...polled.data.events]);
+      const detail = runAnswer.safeParse(await fetch(`/api/runs/${initial.id}`).then((r) => r.json()).catch(() => null));
+      if (!stopped && detail.success) setRun(detail.data.run);
+    };
+    const timer = setInterval(() => void tick(), POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [finished, initial.id]);
+
+  async function cancel() {
+    setError(null);
+    const response = await fetch(`/api/runs/${initial.id}/cancel`, { method: "POST" });
+    if (!response.ok) {
+      const body = errorAnswer.safeParse(await response.json().catch(() => null));
+      setError(body.success ? body.data.error : "could not cancel the run");
+    }
+  }
+
+  return (
+    <div className="wide" data-testid="run-live" data-status={run.status}>
+      <div className="run-status">
+        <span className="pill" data-run-status={run.status} data-testid="run-status">
+          {run.status}
+        </span>
+        <span className="muted">
+          {run.notebook ? `notebooks/${run.notebook}.md` : "—"} · {run.trigger}
+          {run.selection.length > 0 ? ` · ${run.selection.join(" ")}` : ""}
+          {run.partitions.length > 0 ? ` · partition ${run.partitions.join(", ")}` : ""} · created {run.createdAt.replace("T", " ").slice(0, 19)} UTC
+        </span>
+        {canCancel && !finished ? (
+          <button type="button" className="btn btn--danger" onClick={cancel} data-testid="run-cancel">
+            Cancel
+          </button>
+        ) : null}
+        {error ? <span role="alert">{error}</span> : null}
+      </div>
+      {run.error ? <pre className="run-error">{run.error}</pre> : null}
+      <div className="grid2">
+        <section className="card">
+          <h2>Assets</h2>
+          {run.assets.length === 0 ? (
+            <p className="empty">{finished ? "No asset ran." : "Waiting for a worker…"}</p>
+          ) : (
+            <table className="table" data-testid="run-assets">
+              <thead>
+                <tr>
+                  <th>Asset</th>
+                  <th>State</th>
+                  <th className="num">Rows</th>
+                  <th className="num">Duration</th>
+                  <th className="num">Attempts</th>
+                </tr>
+              </thead>
+              <tbody>
+                {run.assets.map((a) => (
+                  <tr key={a.name} data-asset={a.name} data-state={a.state}>
+                    <td>
+                      <a href={`/catalog/${encodeURIComponent(a.name)}`}>{a.name}</a>
+                      {a.reason ? <div className="muted">{a.reason}</div> : null}
+                      {a.attempts.length > 1 ? (
+                        <ol className="attempts" aria-label={`attempts of ${a.name}`}>
+                          {a.attempts.map((t) => (
+                            <li key={t.attempt}>
+                              attempt {t.attempt}: {t.status} {t.durationMs === null ? "" : `in ${ms(t.durationMs)}`}
+                              {t.error ? ` — ${t.error}` : ""}
+                            </li>
+                          ))}
+                        </ol>
+                      ) : null}
+                    </td>
+                    <td>
+                      <span className="pill" data-run-status={a.state}>
+                        {a.state}
+                      </span>
+                    </td>
+                    <td className="num">{a.rows === null ? "—" : number.format(a.rows)}</td>
+                    <td className="num">{ms(a.durationMs)}</td>
+                    <td className="num">{a.attempts.length}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <section className="card">
+          <h2>Log</h2>
+          <ol className="run-log" data-testid="run-log">
+            {events.map((e) => (
+              <li key={e.id} data-level={e.level}>
+                <span className="muted">{time(e.at)}</span> {e.asset ? <strong>{e.asset}</strong> : null} {e.message}
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import Link from "next/link";
+import { RUN_STATUSES } from "@/lib/runs";
+import { loadRuns, runsQuerySchema } from "@/app/lib/run-data";
+import { requireMember } from "@/app/lib/page-session";
+import { CatalogNav } from "@/app/catalog/_components/Nav";
+import "@/app/catalog/catalog.css";
+import "./runs.css";
+
+export const metadata = { title: "Runs · Assetbook" };
+
+const when = (iso: string) => iso.replace("T", " ").slice(0, 19) + " UTC";
+const took = (from: string | null, to: string | null) => (from === null || to === null ? "—" : `${((Date.parse(to) - Date.parse(from)) / 1000).toFixed(1)} s`);
+
+export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { principal } = await requireMember("viewer", "/runs");
+  const query = runsQuerySchema.parse(await searchParams);
+  const { runs, notebooks } = await loadRuns(query);
+  return (
+    <div className="wide">
+      <div className="page-head">
+        <h1>Runs</h1>
+        <CatalogNav principal={principal} />
+      </div>
+      <form className="filters" method="get" role="search">
+        <label>
+          Status
+          <select name="status" defaultValue={query.status ?? ""}>
+            <option value="">any</option>
+            {RUN_STATUSES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Notebook
+          <select name="notebook" defaultValue={query.notebook ?? ""}>
+            <option value="">any</option>
+            {notebooks.map((n) => (
+              <option key={n}>{n}</option>
+            ))}
+          </select>
+        </label>
+        <button className="btn" type="submit">
+          Filter
+        </button>
+      </form>
+      {runs.length === 0 ? (
+        <p className="empty">No runs{query.status || query.notebook ? " match these filters" : " yet"}.</p>
+      ) : (
+        <table className="table" data-testid="runs-table">
+          <thead>
+            <tr>
+              <th>Run</th>
+              <th>Status</th>
+              <th>Notebook</th>
+              <th>Trigger</th>
+              <th>Created</th>
+              <th className="num">Duration</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <tr key={r.id} data-run={r.id}>
+                <td>
+                  <Link href={`/runs/${r.id}`}>
+                    <code>{r.id.slice(0, 8)}</code>
+                  </Link>
+                </td>
+                <td>
+                  <span className="pill" data-run-status={r.status}>
+                    {r.status}
+                  </span>
+                </td>
+                <td>{r.notebook ?? "—"}</td>
+                <td>{r.trigger}</td>
+                <td>{when(r.createdAt)}</td>
+                <td className="num">{took(r.startedAt, r.finishedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+// Production runs in real Chromium against the embedded workers in the app process:
+// "Run in production" on an asset page triggers a run of notebooks/shop.md, the run page
+// goes green with log lines arriving by polling, and the catalog shows the new
+// materialization with the run's id.
+import { expect, test } from "./fixtures";
+
+test("run shop.md in production from the catalog, watch it go green, see it in the catalog", async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto("/catalog/orders");
+  await expect(page.getByRole("heading", { name: "orders" })).toBeVisible();
+  const before = await page.getByTestId("history-run").count();
+
+  await page.getByTestId("run-in-production").click();
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  const runId = new URL(page.url()).pathname.split("/").at(-1) ?? "";
+
+  // Log lines arrive while it runs; it ends green with every asset succeeded.
+  const log = page.getByTestId("run-log");
+  await expect(log.locator("li").first()).toContainText("queued");
+  await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 30_000 });
+  await expect(log).toContainText("attempt 1 succeeded");
+  const assets = page.getByTestId("run-assets");
+  await expect(assets.locator("tr[data-asset='orders']")).toHaveAttribute("data-state", "succeeded");
+  await expect(assets.locator("tr[data-asset]:not([data-state='succeeded'])")).toHaveCount(0);
+  expect(await assets.locator("tr[data-asset]").count()).toBeGreaterThan(1);
+  await expect(page.getByTestId("run-cancel")).toHaveCount(0);
+  await page.screenshot({ path: "docs/screenshots/run.png" });
+
+  // The API agrees, and the list filters by status and notebook.
+  const detail = await page.request.get(`/api/runs/${runId}`);
+  expect(detail.ok()).toBe(true);
+  const body: unknown = await detail.json();
+  expect(body).toMatchObject({ run: { id: runId, status: "succeeded", notebook: "shop" } });
+  await page.goto("/runs?status=succeeded&notebook=shop");
+  await expect(page.locator(`tr[data-run='${runId}']`)).toBeVisible();
+  await page.goto("/runs?status=failed");
+  await expect(page.locator(`tr[data-run='${runId}']`)).toHaveCount(0);
+
+  // The catalog has the new materialization, with this run's id; the sample rows still show
+  // (read through the workers' open warehouse, not a second open of the file).
+  await page.goto("/catalog/orders");
+  await expect(page.getByTestId("history-run")).toHaveCount(Math.min(before + 1, 10));
+  await expect(page.getByTestId("history-run").first()).toHaveText(runId.slice(0, 8));
+  await expect(page.getByTestId("samples").locator("tbody tr")).not.toHaveCount(0);
+});
