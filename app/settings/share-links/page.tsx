@@ -8,6 +8,11 @@ import "@/app/catalog/catalog.css";
 
 export const metadata = { title: "Share links · Assetbook" };
 
+/** Not revoked and not expired, as of this request (a server page renders once). */
+function isActive(link: { revokedAt: Date | null; expiresAt: Date | null }): boolean {
+  return link.revokedAt === null && (link.expiresAt === null || link.expiresAt.getTime() > Date.now());
+}
+
 export default async function ShareLinksPage() {
   const access = await requireMember("editor", "/settings/share-links");
   if (!access.allowed) return <Forbidden need="editor" />;
@@ -15,7 +20,6 @@ export default async function ShareLinksPage() {
   const links = await listShareLinks(db, workspaceId);
   const assets = await db.asset.findMany({ where: { workspaceId, shareLinks: { some: {} } }, select: { id: true, name: true } });
   const names = new Map(assets.map((a) => [a.id, a.name]));
-  const now = Date.now();
   return (
     <div className="wide">
       <div className="page-head">
@@ -41,7 +45,7 @@ export default async function ShareLinksPage() {
             <tbody>
               {links.map((link) => {
                 const view = shareLinkJson(link, names);
-                const active = link.revokedAt === null && (link.expiresAt === null || link.expiresAt.getTime() > now);
+                const active = isActive(link);
                 return (
                   <tr key={link.id} data-link={link.id}>
                     <td>{view.target}</td>
