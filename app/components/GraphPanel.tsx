@@ -1,7 +1,7 @@
 "use client";
 // The notebook's DAG: laid out left to right by dagre, drawn in SVG with the cells' state
 // colours; wheel to zoom, drag to pan, click (or Enter) on a node to select its cell.
-import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type PointerEvent } from "react";
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type PointerEvent } from "react";
 import type { CellRunState } from "@/lib/engine/reactive";
 import type { CellKind } from "@/lib/notebook/types";
 import { edgePath, layoutGraph, type GraphLayout } from "@/lib/preview/graph-layout";
@@ -54,11 +54,21 @@ function clampZoom(k: number): number {
   return Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, k));
 }
 
+const EMPTY_LAYOUT: GraphLayout = { nodes: [], edges: [], width: 0, height: 0 };
+const noSubscription = () => () => undefined;
+
 export function GraphPanel({ nodes, edges, selected, onSelect }: GraphPanelProps) {
   const markerId = `arrow-${useId().replace(/:/g, "")}`;
   const layoutKey = JSON.stringify([nodes.map((n) => [nodeId(n), n.kind]), edges]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const layout = useMemo(() => layoutGraph(nodes.map((n) => ({ id: nodeId(n), label: nodeId(n) })), edges), [layoutKey]);
+  // Laid out in the browser only, never during the server render: dagre grows much
+  // faster than the node count and would hold up the whole page.
+  const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
+  const layout = useMemo(
+    () => (inBrowser ? layoutGraph(nodes.map((n) => ({ id: nodeId(n), label: nodeId(n) })), edges) : EMPTY_LAYOUT),
+    // `layoutKey` stands for nodes and edges.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [layoutKey, inBrowser],
+  );
   const byId = useMemo(() => new Map(nodes.map((n) => [nodeId(n), n])), [nodes]);
 
   const frame = useRef<HTMLDivElement>(null);

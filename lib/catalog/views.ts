@@ -36,11 +36,13 @@ const PRODUCTION = "production";
 /** The last production materialization of each asset, in one query (DISTINCT ON). */
 async function lastMaterializations(db: CatalogDb, assetIds: string[]): Promise<Map<string, MaterializationView>> {
   if (assetIds.length === 0) return new Map();
-  const rows = await db.materialization.findMany({
-    where: { assetId: { in: assetIds }, environment: PRODUCTION },
-    orderBy: [{ assetId: "asc" }, { createdAt: "desc" }],
-    distinct: ["assetId"],
-  });
+  // DISTINCT ON in the database, served by the (assetId, environment, createdAt DESC)
+  // index: Prisma's `distinct` would fetch every materialization and dedupe in JS.
+  const latest = await db.$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT ON ("assetId") id FROM materializations
+    WHERE "assetId" = ANY(${assetIds}::text[]) AND environment = ${PRODUCTION}
+    ORDER BY "assetId", "createdAt" DESC`;
+  const rows = await db.materialization.findMany({ where: { id: { in: latest.map((r) => r.id) } } });
   return new Map(rows.map((m) => [m.assetId, toMaterializationView(m)]));
 }
 
