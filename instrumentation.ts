@@ -3,7 +3,7 @@
 // the workers in this process.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { appContext, startAppWorkers } = await import("./app/lib/server-context");
+  const { appContext, startAppWorkers } = await import("./app/_lib/server-context");
   await appContext();
   await startAppWorkers();
 }

@@ -3,7 +3,7 @@
 // (session -> principal, the process-wide store) are replaced by stubs that read the
 // bench's store from globalThis.__assetbookBench. Everything else is the real code.
 const STUBS = {
-  "/app/lib/server-context.ts": `
+  "/app/_lib/server-context.ts": `
     const bench = () => globalThis.__assetbookBench;
     export async function appContext() { const b = bench(); return { db: b.db, workspaceId: b.workspaceId }; }
     export async function syncNotebooks() {}
@@ -11,7 +11,7 @@ const STUBS = {
     export function startAppWorkers() { return Promise.resolve(null); }
     export const notebooksDir = () => "";
   `,
-  "/app/lib/page-session.ts": `
+  "/app/_lib/page-session.ts": `
     export async function requireMember() { return { principal: globalThis.__assetbookBench.principal, allowed: true }; }
   `,
 };

@@ -1,7 +1,7 @@
 import { roleAtLeast } from "@/lib/auth";
 import { FRESHNESS } from "@/lib/catalog/freshness";
-import { catalogQuerySchema, loadCatalog } from "@/app/lib/catalog-data";
-import { requireMember } from "@/app/lib/page-session";
+import { catalogQuerySchema, loadCatalog } from "@/app/_lib/catalog-data";
+import { requireMember } from "@/app/_lib/page-session";
 import { CatalogNav } from "./_components/Nav";
 import { ShareButton } from "./_components/ShareButton";
 import { CatalogBody } from "./_components/views";

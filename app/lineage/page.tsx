@@ -1,6 +1,6 @@
 import { roleAtLeast } from "@/lib/auth";
-import { loadLineage } from "@/app/lib/catalog-data";
-import { requireMember } from "@/app/lib/page-session";
+import { loadLineage } from "@/app/_lib/catalog-data";
+import { requireMember } from "@/app/_lib/page-session";
 import { CatalogNav } from "../catalog/_components/Nav";
 import { ShareButton } from "../catalog/_components/ShareButton";
 import { LineageBody } from "../catalog/_components/views";

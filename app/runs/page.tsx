@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { RUN_STATUSES } from "@/lib/runs";
-import { loadRuns, runsQuerySchema } from "@/app/lib/run-data";
-import { requireMember } from "@/app/lib/page-session";
+import { loadRuns, runsQuerySchema } from "@/app/_lib/run-data";
+import { requireMember } from "@/app/_lib/page-session";
 import { CatalogNav } from "@/app/catalog/_components/Nav";
 import "@/app/catalog/catalog.css";
 import "./runs.css";

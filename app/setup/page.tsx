@@ -2,7 +2,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { hasOwner, isSetupTokenValid } from "@/lib/auth";
 import { AuthForm } from "@/app/_auth/AuthForm";
-import { appContext } from "@/app/lib/server-context";
+import { appContext } from "@/app/_lib/server-context";
 import "@/app/catalog/catalog.css";
 
 export const metadata = { title: "Set up · Assetbook" };

@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const { appContext } = await import("@/app/lib/server-context");
+  const { appContext } = await import("@/app/_lib/server-context");
   await (await appContext()).store.close();
 });
 

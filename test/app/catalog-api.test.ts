@@ -3,7 +3,7 @@
 // and expiry, refused on writes) and secrets that never come back out.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hashShareToken, verifyShareLink } from "@/lib/catalog";
-import type { AppContext } from "@/app/lib/server-context";
+import type { AppContext } from "@/app/_lib/server-context";
 import { apiHandlers, key, PUBLIC_ROUTES, type ApiHandler } from "./api-routes";
 
 const SECRET_VALUE = "sk_live_7f3a9c1e-do-not-leak";
@@ -24,7 +24,7 @@ beforeAll(async () => {
   process.env.ASSETBOOK_AUTH_SECRET = "api-secret-".padEnd(48, "y");
   process.env.ASSETBOOK_SECRET_KEY = "b".repeat(64);
   for (const level of ["log", "warn", "error", "info", "debug"] as const) vi.spyOn(console, level).mockImplementation(capture);
-  const { appContext } = await import("@/app/lib/server-context");
+  const { appContext } = await import("@/app/_lib/server-context");
   context = await appContext();
   handlers = await apiHandlers();
   const printed = logs.find((l) => l.includes("/setup?token="));

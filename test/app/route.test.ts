@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { route, RouteError } from "@/app/lib/route";
+import { route, RouteError } from "@/app/_lib/route";
 
 // These tests are about validation and errors: the caller is a signed-in owner.
 // Authorization itself is tested in lib/auth and by the 401 sweep in test/app/auth-sweep.test.ts.
-vi.mock("@/app/lib/session", () => ({
+vi.mock("@/app/_lib/session", () => ({
   principalOf: async () => ({ userId: "u1", email: "owner@example.com", name: "Owner", role: "owner", workspaceId: "w1" }),
 }));
 

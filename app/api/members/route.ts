@@ -1,8 +1,8 @@
 // GET: members and roles. POST: add a member with a role and an initial password (owners).
 import { z } from "zod";
 import { addMember, listMembers, MemberError, newUserSchema } from "@/lib/auth";
-import { route, RouteError, signedIn } from "@/app/lib/route";
-import { appContext } from "@/app/lib/server-context";
+import { route, RouteError, signedIn } from "@/app/_lib/route";
+import { appContext } from "@/app/_lib/server-context";
 
 export const GET = route({ role: "owner" }, async () => {
   const { db, workspaceId } = await appContext();

@@ -1,7 +1,7 @@
 // POST: create a notebook from a title; answers with its slug.
 import { z } from "zod";
 import { NOTEBOOKS_DIR } from "@/app/notebooks";
-import { route } from "@/app/lib/route";
+import { route } from "@/app/_lib/route";
 import { createNotebook } from "@/lib/workspace/notebook-files";
 
 const createBody = z.object({ title: z.string().trim().min(1).max(120).regex(/^[^\r\n]*$/, "one line") });

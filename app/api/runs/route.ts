@@ -2,9 +2,9 @@
 // GET: the workspace's runs, newest first, filtered by status and notebook.
 import { z } from "zod";
 import { listRuns, RunInputError } from "@/lib/runs";
-import { notebookSlug, runService, runsQuerySchema, toRunFilters } from "@/app/lib/run-data";
-import { route, RouteError, signedIn } from "@/app/lib/route";
-import { appContext } from "@/app/lib/server-context";
+import { notebookSlug, runService, runsQuerySchema, toRunFilters } from "@/app/_lib/run-data";
+import { route, RouteError, signedIn } from "@/app/_lib/route";
+import { appContext } from "@/app/_lib/server-context";
 
 const body = z.object({ notebook: notebookSlug, selection: z.array(z.string().min(1).max(200)).max(50).optional() });
 

@@ -1,8 +1,8 @@
 // GET: secret names and when each was last set (never values). PUT: set one (owners).
 import { z } from "zod";
 import { listSecrets, secretNameSchema, setSecret } from "@/lib/catalog";
-import { route, signedIn } from "@/app/lib/route";
-import { appContext } from "@/app/lib/server-context";
+import { route, signedIn } from "@/app/_lib/route";
+import { appContext } from "@/app/_lib/server-context";
 
 export const GET = route({ role: "owner" }, async () => {
   const { db, workspaceId } = await appContext();

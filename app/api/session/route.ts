@@ -1,8 +1,8 @@
 // POST: sign in with email and password (401 when wrong). DELETE: sign out.
 import { signInSchema } from "@/lib/auth";
-import { route } from "@/app/lib/route";
-import { appContext } from "@/app/lib/server-context";
-import { signInResponse } from "@/app/lib/sign-in";
+import { route } from "@/app/_lib/route";
+import { appContext } from "@/app/_lib/server-context";
+import { signInResponse } from "@/app/_lib/sign-in";
 
 export const POST = route({ role: "public", body: signInSchema }, async ({ body, request }) => {
   const { auth } = await appContext();

@@ -1,9 +1,9 @@
 // POST: first-run setup with the one-time token from the server log; signs the owner in.
 import { z } from "zod";
 import { completeSetup, newUserSchema, SetupError } from "@/lib/auth";
-import { route, RouteError } from "@/app/lib/route";
-import { appContext } from "@/app/lib/server-context";
-import { signInResponse } from "@/app/lib/sign-in";
+import { route, RouteError } from "@/app/_lib/route";
+import { appContext } from "@/app/_lib/server-context";
+import { signInResponse } from "@/app/_lib/sign-in";
 
 const body = newUserSchema.extend({ token: z.string().min(1).max(200) });
 

@@ -2,9 +2,9 @@
 // catalog, the lineage page or one asset; the token is shown once, in the answer.
 import { z } from "zod";
 import { createShareLink, findAsset, listShareLinks, type ShareLinkTarget } from "@/lib/catalog";
-import { route, RouteError, signedIn } from "@/app/lib/route";
-import { appContext } from "@/app/lib/server-context";
-import { shareLinkJson } from "@/app/lib/share-view";
+import { route, RouteError, signedIn } from "@/app/_lib/route";
+import { appContext } from "@/app/_lib/server-context";
+import { shareLinkJson } from "@/app/_lib/share-view";
 
 export const GET = route({ role: "editor" }, async () => {
   const { db, workspaceId } = await appContext();

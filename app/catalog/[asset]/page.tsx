@@ -1,8 +1,8 @@
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { roleAtLeast } from "@/lib/auth";
-import { loadAsset, loadSample } from "@/app/lib/catalog-data";
-import { requireMember } from "@/app/lib/page-session";
+import { loadAsset, loadSample } from "@/app/_lib/catalog-data";
+import { requireMember } from "@/app/_lib/page-session";
 import { RunButton } from "@/app/runs/_components/RunButton";
 import { AssetView } from "../_components/AssetView";
 import { CatalogNav } from "../_components/Nav";

@@ -1,6 +1,6 @@
 "use client";
 // DEMO ONLY: a DuckDB-WASM warehouse with a generated 1M-row table, for exercising the
-// preview table. The notebook page opens its own (app/lib/browser-duckdb.ts).
+// preview table. The notebook page opens its own (app/_lib/browser-duckdb.ts).
 import * as duckdb from "@duckdb/duckdb-wasm";
 import { createWasmWarehouse, wasmConnectionFromAsync } from "@/lib/warehouse/duckdb-wasm";
 import type { Column, Warehouse } from "@/lib/warehouse/types";

@@ -2,7 +2,7 @@
 // Diagnostics: starts the browser's DuckDB-WASM warehouse and runs a query, showing how
 // long the start took. The e2e test checks that it loads from the app's own origin.
 import { useEffect, useState } from "react";
-import { openBrowserWarehouse } from "@/app/lib/browser-duckdb";
+import { openBrowserWarehouse } from "@/app/_lib/browser-duckdb";
 
 type Status =
   | { state: "loading" }

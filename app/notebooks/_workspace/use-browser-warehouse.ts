@@ -12,7 +12,7 @@ export type BrowserWarehouse =
 let opening: Promise<{ warehouse: Warehouse; parser: SqlReferenceParser }> | undefined;
 
 function open(): Promise<{ warehouse: Warehouse; parser: SqlReferenceParser }> {
-  opening ??= import("@/app/lib/browser-duckdb").then(async ({ openBrowserWarehouse }) => {
+  opening ??= import("@/app/_lib/browser-duckdb").then(async ({ openBrowserWarehouse }) => {
     const { warehouse, parser } = await openBrowserWarehouse();
     return { warehouse, parser };
   });

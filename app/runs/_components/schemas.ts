@@ -1,5 +1,5 @@
 // The run API's answers, checked where the browser receives them (see lib/runs/views.ts).
-import "@/app/lib/zod-jitless";
+import "@/app/_lib/zod-jitless";
 import { z } from "zod";
 
 const status = z.enum(["queued", "running", "succeeded", "failed", "cancelled"]);

@@ -1,6 +1,6 @@
 import { listSecrets } from "@/lib/catalog";
-import { requireMember } from "@/app/lib/page-session";
-import { appContext } from "@/app/lib/server-context";
+import { requireMember } from "@/app/_lib/page-session";
+import { appContext } from "@/app/_lib/server-context";
 import { CatalogNav, Forbidden } from "@/app/catalog/_components/Nav";
 import { SecretForm } from "./SecretForm";
 import "@/app/catalog/catalog.css";

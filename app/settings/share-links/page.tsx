@@ -1,7 +1,7 @@
 import { listShareLinks } from "@/lib/catalog";
-import { requireMember } from "@/app/lib/page-session";
-import { appContext } from "@/app/lib/server-context";
-import { shareLinkJson } from "@/app/lib/share-view";
+import { requireMember } from "@/app/_lib/page-session";
+import { appContext } from "@/app/_lib/server-context";
+import { shareLinkJson } from "@/app/_lib/share-view";
 import { CatalogNav, Forbidden } from "@/app/catalog/_components/Nav";
 import { RevokeButton } from "./RevokeButton";
 import "@/app/catalog/catalog.css";

@@ -1,7 +1,7 @@
 // GET: a notebook's text and hash. PUT: save it, only over the version it was read from.
 import { z } from "zod";
 import { NOTEBOOKS_DIR } from "@/app/notebooks";
-import { route } from "@/app/lib/route";
+import { route } from "@/app/_lib/route";
 import { readNotebook, saveNotebook } from "@/lib/workspace/notebook-files";
 import { isSlug } from "@/lib/workspace/slug";
 

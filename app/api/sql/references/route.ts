@@ -2,7 +2,7 @@
 // server: the browser asks here when DuckDB-WASM's binder rejects valid SQL. Only SQL
 // text comes here, never data.
 import { z } from "zod";
-import { route } from "@/app/lib/route";
+import { route } from "@/app/_lib/route";
 import { SqlParseError } from "@/lib/graph/sql-refs";
 import { NodeSqlReferenceParser } from "@/lib/graph/sql-refs-node";
 

@@ -2,7 +2,7 @@
 // runs one cell at a time, and this store tracks the job each ml cell has in flight.
 import type { CellMaterializer } from "@/lib/engine/reactive";
 import type { MlCell } from "@/lib/notebook/types";
-import { materializeMlInWorker, type MlTrainingHandle } from "@/app/lib/ml-worker";
+import { materializeMlInWorker, type MlTrainingHandle } from "@/app/_lib/ml-worker";
 
 export interface MlJobState {
   /** Trees built so far, of `total`; both undefined until the first report. */

@@ -1,7 +1,7 @@
 // POST: cancel a queued or running run (409 when it already finished).
 import { z } from "zod";
-import { loadRun, runService } from "@/app/lib/run-data";
-import { route, RouteError } from "@/app/lib/route";
+import { loadRun, runService } from "@/app/_lib/run-data";
+import { route, RouteError } from "@/app/_lib/route";
 
 export const POST = route({ role: "editor", params: z.object({ id: z.uuid() }) }, async ({ params }) => {
   const run = await loadRun(params.id);

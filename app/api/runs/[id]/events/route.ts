@@ -1,8 +1,8 @@
 // GET: a run's events after `after` (an event id), for polling the log; also the run's status.
 import { z } from "zod";
 import { runEventsAfter } from "@/lib/runs";
-import { route, RouteError } from "@/app/lib/route";
-import { appContext } from "@/app/lib/server-context";
+import { route, RouteError } from "@/app/_lib/route";
+import { appContext } from "@/app/_lib/server-context";
 
 const query = z.object({ after: z.string().regex(/^\d{1,19}$/, "an event id").optional() });
 

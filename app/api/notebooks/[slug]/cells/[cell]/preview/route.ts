@@ -4,7 +4,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { NOTEBOOKS_DIR } from "@/app/notebooks";
-import { route, RouteError } from "@/app/lib/route";
+import { route, RouteError } from "@/app/_lib/route";
 import { readFilePages } from "@/lib/extract/file";
 import { previewExtract } from "@/lib/extract/preview";
 import { ARROW_STREAM_CONTENT_TYPE } from "@/lib/extract/preview-load";

@@ -1,4 +1,4 @@
-// The messages between the page and the ML training worker (app/lib/ml.worker.ts).
+// The messages between the page and the ML training worker (app/_lib/ml.worker.ts).
 import type { MlOutputs } from "@/lib/engine/materialize-ml";
 import type { MlColumns, MlTrainConfig } from "@/lib/ml";
 
