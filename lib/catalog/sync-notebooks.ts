@@ -25,9 +25,11 @@ function description(cell: AssetCell): string | null {
 }
 
 async function upstreamByCell(nb: Notebook, parser: SqlReferenceParser): Promise<Map<string, string[]>> {
-  const { graph } = await buildGraph(nb, parser);
+  const { graph, externals } = await buildGraph(nb, parser);
   const upstream = new Map<string, string[]>();
   for (const edge of graph.edges()) upstream.set(edge.to, [...(upstream.get(edge.to) ?? []), edge.from]);
+  // A declared external that another notebook produces is an edge across notebooks.
+  for (const [cell, refs] of externals) upstream.set(cell, [...new Set([...(upstream.get(cell) ?? []), ...refs.map((r) => r.name)])]);
   return upstream;
 }
 

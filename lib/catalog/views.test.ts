@@ -82,6 +82,8 @@ describe.each(cases)("catalog views on the $name store", (storeCase) => {
   test("lineage spans the workspace; an asset knows its neighbours, history and cell", async () => {
     const lineage = await workspaceLineage(store.db, workspaceId, now);
     expect(lineage.edges).toContainEqual({ from: "orders", to: "daily_revenue" });
+    // Across notebooks: shop-segments.md declares shop.md's orders external and reads it.
+    expect(lineage.edges).toContainEqual({ from: "orders", to: "segment_revenue" });
     expect(lineage.nodes.find((n) => n.name === "daily_revenue")).toMatchObject({ freshness: "fresh", checks: "failed" });
     const detail = await assetDetail(store.db, workspaceId, "orders", now);
     expect(detail?.downstream).toEqual(expect.arrayContaining(["daily_revenue"]));

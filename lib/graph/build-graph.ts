@@ -11,6 +11,8 @@ import { graphFromEdges, type AssetGraph, type GraphEdge } from "./topology";
 export interface BuildGraphResult {
   graph: AssetGraph;
   issues: NotebookIssue[];
+  /** Per cell, the declared external tables it reads (assets of other notebooks, or sources). */
+  externals: Map<string, TableRef[]>;
 }
 
 /** A table a cell reads, and the field it was named in (none for SQL text). */
@@ -84,6 +86,7 @@ export async function buildGraph(nb: Notebook, parser: SqlReferenceParser): Prom
 
   const resolver = new TableResolver(cells, nb.frontMatter.external ?? []);
   const edges: GraphEdge[] = [];
+  const externals = new Map<string, TableRef[]>();
   for (const cell of cells) {
     const references = fieldReferences(cell);
     const localExternals = cell.kind === "sql" ? (cell.config.external ?? []) : [];
@@ -102,6 +105,7 @@ export async function buildGraph(nb: Notebook, parser: SqlReferenceParser): Prom
           edges.push({ from: resolution.cell, to: cell.name });
           break;
         case "external":
+          externals.set(cell.name, [...(externals.get(cell.name) ?? []), ref]);
           break;
         case "unknown": {
           const hint =
@@ -126,5 +130,5 @@ export async function buildGraph(nb: Notebook, parser: SqlReferenceParser): Prom
     const first = firstByName.get((cycle[0] ?? "").toLowerCase());
     if (first) issues.push(issueAt(nb, first, describeCycle(graph, cycle)));
   }
-  return { graph, issues };
+  return { graph, issues, externals };
 }
