@@ -8,7 +8,7 @@ import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements, columnsFr
 import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type Row, type Warehouse } from "./types";
-import { coerceValue, ValueCoercionError, toPlainValue, type LoadValue } from "./values";
+import { coerceOrFail, toPlainValue, type LoadValue } from "./values";
 
 export type { DuckDbOpenOptions } from "./duckdb-lockdown";
 
@@ -122,17 +122,6 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
         release();
       }),
   };
-}
-
-function coerceOrFail(value: unknown, spec: ColumnSpec): LoadValue {
-  try {
-    return coerceValue(value, spec.type, spec.name);
-  } catch (error) {
-    if (error instanceof ValueCoercionError) {
-      throw new WarehouseError({ kind: "conversion", backendMessage: error.message, cause: error });
-    }
-    throw error;
-  }
 }
 
 function messageOf(error: unknown): string {

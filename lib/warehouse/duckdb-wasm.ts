@@ -17,7 +17,7 @@ import { enrichWarehouseError, WarehouseError } from "./errors";
 import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements, columnsFromDescribe, describeSql, inTransaction as runInTransaction } from "./metadata-sql";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
-import { coerceValue, ValueCoercionError, type LoadValue } from "./values";
+import { coerceOrFail } from "./values";
 
 /** What the adapter needs from a DuckDB-WASM connection, async whatever the host. */
 export interface WasmConnection {
@@ -223,17 +223,6 @@ function assertColumnsFit(table: string, tableColumns: readonly Column[], specs:
     backendMessage: `table ${table} has no column(s) ${missing.join(", ")}`,
     hint: "the loaded data has columns the existing table lacks; add them first or replace the table",
   });
-}
-
-function coerceOrFail(value: unknown, spec: ColumnSpec): LoadValue {
-  try {
-    return coerceValue(value, spec.type, spec.name);
-  } catch (error) {
-    if (error instanceof ValueCoercionError) {
-      throw new WarehouseError({ kind: "conversion", backendMessage: error.message, cause: error });
-    }
-    throw error;
-  }
 }
 
 function messageOf(error: unknown): string {

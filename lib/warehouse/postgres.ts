@@ -7,7 +7,7 @@ import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements, columnsFr
 import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
-import { coerceValue, ValueCoercionError, type LoadValue } from "./values";
+import { coerceOrFail, type LoadValue } from "./values";
 
 export interface PostgresWarehouseOptions {
   connectionString: string;
@@ -180,11 +180,3 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
   };
 }
 
-function coerceOrFail(value: unknown, spec: ColumnSpec): LoadValue {
-  try {
-    return coerceValue(value, spec.type, spec.name);
-  } catch (error) {
-    if (error instanceof ValueCoercionError) throw new WarehouseError({ kind: "conversion", backendMessage: error.message, cause: error });
-    throw error;
-  }
-}

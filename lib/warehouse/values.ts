@@ -1,7 +1,7 @@
 // Backend-neutral value handling: what JS values `loadRows` accepts for each logical
 // type, and the plain JS shape `query` hands back. Adapters share these so that every
 // backend loads and returns the same values.
-import { assertNever } from "./errors";
+import { assertNever, WarehouseError } from "./errors";
 import type { LogicalType } from "./types";
 
 /** A value normalized for its logical type; `null` is SQL NULL. */
@@ -116,4 +116,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+/** coerceValue for loading: a value that does not fit is the port's `conversion` error. */
+export function coerceOrFail(value: unknown, spec: { name: string; type: LogicalType }): LoadValue {
+  try {
+    return coerceValue(value, spec.type, spec.name);
+  } catch (error) {
+    if (error instanceof ValueCoercionError) throw new WarehouseError({ kind: "conversion", backendMessage: error.message, cause: error });
+    throw error;
+  }
 }
