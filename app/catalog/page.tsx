@@ -1,11 +1,13 @@
 import { roleAtLeast } from "@/lib/auth";
 import { FRESHNESS } from "@/lib/catalog/freshness";
+import { CELL_KINDS } from "@/lib/notebook/types";
 import { catalogQuerySchema, loadCatalog } from "@/app/_lib/catalog-data";
 import { requireMember } from "@/app/_lib/page-session";
 import { CatalogNav } from "./_components/Nav";
 import { ShareButton } from "./_components/ShareButton";
 import { CatalogBody } from "./_components/views";
 import "./catalog.css";
+import { FilterSelect } from "@/app/components/FilterSelect";
 
 export const metadata = { title: "Catalog · Assetbook" };
 
@@ -25,51 +27,11 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
           Search
           <input name="q" defaultValue={query.q ?? ""} placeholder="name or description" />
         </label>
-        <label>
-          Kind
-          <select name="kind" defaultValue={query.kind ?? ""}>
-            <option value="">any</option>
-            {["extract", "sql", "ml", "chart"].map((k) => (
-              <option key={k}>{k}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Group
-          <select name="group" defaultValue={query.group ?? ""}>
-            <option value="">any</option>
-            {page.groups.map((g) => (
-              <option key={g}>{g}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Owner
-          <select name="owner" defaultValue={query.owner ?? ""}>
-            <option value="">any</option>
-            {page.owners.map((o) => (
-              <option key={o}>{o}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Tag
-          <select name="tag" defaultValue={query.tag ?? ""}>
-            <option value="">any</option>
-            {page.tags.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Freshness
-          <select name="freshness" defaultValue={query.freshness ?? ""}>
-            <option value="">any</option>
-            {FRESHNESS.map((f) => (
-              <option key={f}>{f}</option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Kind" name="kind" value={query.kind} options={CELL_KINDS} />
+        <FilterSelect label="Group" name="group" value={query.group} options={page.groups} />
+        <FilterSelect label="Owner" name="owner" value={query.owner} options={page.owners} />
+        <FilterSelect label="Tag" name="tag" value={query.tag} options={page.tags} />
+        <FilterSelect label="Freshness" name="freshness" value={query.freshness} options={FRESHNESS} />
         <button className="btn" type="submit">
           Filter
         </button>

@@ -5,6 +5,7 @@ import { requireMember } from "@/app/_lib/page-session";
 import { CatalogNav } from "@/app/catalog/_components/Nav";
 import "@/app/catalog/catalog.css";
 import "./runs.css";
+import { FilterSelect } from "@/app/components/FilterSelect";
 
 export const metadata = { title: "Runs · Assetbook" };
 
@@ -22,24 +23,8 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         <CatalogNav principal={principal} />
       </div>
       <form className="filters" method="get" role="search">
-        <label>
-          Status
-          <select name="status" defaultValue={query.status ?? ""}>
-            <option value="">any</option>
-            {RUN_STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Notebook
-          <select name="notebook" defaultValue={query.notebook ?? ""}>
-            <option value="">any</option>
-            {notebooks.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Status" name="status" value={query.status} options={RUN_STATUSES} />
+        <FilterSelect label="Notebook" name="notebook" value={query.notebook} options={notebooks} />
         <button className="btn" type="submit">
           Filter
         </button>
