@@ -10,6 +10,7 @@ export { mlConfigSchema, mlParamsSchema, ML_MODELS, type MlSpec } from "./schema
 export { chartConfigSchema, CHART_MARKS, type ChartSpec } from "./schemas/chart";
 export { frontMatterSchema } from "./schemas/front-matter";
 export { SQL_HEADER_KEYS } from "./sql-cell";
+export { runKeysOf, scheduleSchema, REFRESH_POLICIES, RUN_KEY_NAMES, type RunKeys, type RefreshPolicy } from "./schemas/run-keys";
 export { isAssetName, parseDuration, ASSET_NAME_PATTERN, SECRET_PATTERN } from "./values";
 export { closestName } from "./suggest";
 

@@ -68,6 +68,10 @@ function buildAssetCell(block: FenceBlock, issues: LocatedIssue[]): AssetCell | 
         sql: block.body,
         ...(header.description !== undefined ? { description: header.description } : {}),
         ...(header.external !== undefined ? { external: header.external } : {}),
+        ...(header.schedule !== undefined ? { schedule: header.schedule } : {}),
+        ...(header.refresh !== undefined ? { refresh: header.refresh } : {}),
+        ...(header.tags !== undefined ? { tags: header.tags } : {}),
+        ...(header.concurrency !== undefined ? { concurrency: header.concurrency } : {}),
       };
       return { ...base, kind: "sql", config, deps: header.deps, checks: header.checks };
     }

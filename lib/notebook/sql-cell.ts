@@ -4,11 +4,12 @@ import { parseCheckList } from "./check-list";
 import { didYouMean } from "./suggest";
 import type { LocatedIssue } from "./scan";
 import { splitTopLevel } from "./split";
+import { isTimeZone, REFRESH_POLICIES, RUN_KEY_NAMES, TAG_PATTERN, type RunKeys } from "./schemas/run-keys";
 import { ASSET_NAME_RULE, isAssetName, TABLE_NAME_PATTERN } from "./values";
 
-export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external"] as const;
+export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external", "retries", "timeout", ...RUN_KEY_NAMES] as const;
 
-export interface SqlHeader {
+export interface SqlHeader extends RunKeys {
   checks: Check[];
   deps: string[];
   description?: string;
@@ -70,6 +71,42 @@ export function parseSqlHeader(body: string, bodyLine: number, cell: string, iss
       case "description":
         header.description = header.description === undefined ? value.trim() : `${header.description} ${value.trim()}`;
         break;
+      case "schedule": {
+        // `-- schedule: <5 cron fields> [<IANA time zone>]`
+        const fields = value.trim().split(/\s+/).filter((f) => f !== "");
+        if (fields.length !== 5 && fields.length !== 6) {
+          issues.push({ ...at(0), message: "a schedule is 5 cron fields (minute hour day month weekday), optionally followed by a time zone" });
+          break;
+        }
+        const timezone = fields[5];
+        if (timezone !== undefined && !isTimeZone(timezone)) {
+          issues.push({ ...at(value.lastIndexOf(timezone)), message: `"${timezone}" is not an IANA time zone (e.g. UTC, Europe/Paris)` });
+          break;
+        }
+        header.schedule = { cron: fields.slice(0, 5).join(" "), ...(timezone === undefined ? {} : { timezone }) };
+        break;
+      }
+      case "refresh": {
+        const policy = REFRESH_POLICIES.find((p) => p === value.trim());
+        if (policy === undefined) issues.push({ ...at(0), message: `"${value.trim()}" is not one of ${REFRESH_POLICIES.join(", ")}` });
+        else header.refresh = policy;
+        break;
+      }
+      case "tags":
+        for (const piece of splitTopLevel(value).filter((p) => p.text !== "")) {
+          if (TAG_PATTERN.test(piece.text)) (header.tags ??= []).push(piece.text);
+          else issues.push({ ...at(piece.offset), message: `bad tag "${piece.text}": letters, digits, _ . : -` });
+        }
+        break;
+      case "concurrency": {
+        const n = Number(value.trim());
+        if (!Number.isInteger(n) || n < 1) issues.push({ ...at(0), message: `concurrency is a whole number ≥ 1, got "${value.trim()}"` });
+        else header.concurrency = n;
+        break;
+      }
+      case "retries":
+      case "timeout":
+        break; // run policy: read and validated by lib/runs/policy.ts
       default: {
         // Ordinary comments (`-- note: …`) are fine; a near-miss of a header key is a typo.
         const hint = didYouMean(key, SQL_HEADER_KEYS);

@@ -41,7 +41,15 @@ interface AssetCellBase<K extends CellKind, C> {
   checks: Check[];
 }
 
-export type SqlCell = AssetCellBase<"sql", { sql: string; description?: string; external?: string[] }>;
+/** Run keys (lib/notebook/schemas/run-keys.ts): in a SQL cell's header, in a YAML cell's body. */
+export interface CellRunKeys {
+  schedule?: { cron: string; timezone?: string };
+  refresh?: "on_upstream_update";
+  tags?: string[];
+  concurrency?: number;
+}
+
+export type SqlCell = AssetCellBase<"sql", { sql: string; description?: string; external?: string[] } & CellRunKeys>;
 export type ExtractCell = AssetCellBase<"extract", ExtractConfig>;
 export type MlCell = AssetCellBase<"ml", MlConfig>;
 export type ChartCell = AssetCellBase<"chart", ChartConfig>;
@@ -78,6 +86,9 @@ export interface FrontMatter {
   title?: string;
   owners?: string[];
   schedule?: { cron: string; timezone?: string };
+  refresh?: "on_upstream_update";
+  tags?: string[];
+  concurrency?: number;
   /** Tables read by SQL that no cell produces (sources loaded outside this notebook). */
   external?: string[];
   [key: string]: unknown;

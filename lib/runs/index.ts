@@ -1,5 +1,6 @@
 // Production runs: trigger, execute (retries, timeouts, fencing, partitions), cancel, backfill.
-export { RunService, RunInputError, fenceKey, doneKey, type RunServiceDeps, type WarehouseLease, type TriggeredRun } from "./service";
+export { RunService, fenceKey, doneKey, type RunServiceDeps, type WarehouseLease } from "./service";
+export { RunTriggers, RunInputError, type RunTriggerDeps, type TriggeredRun } from "./trigger";
 export { RUN_TASK, triggerInputSchema, runPayloadSchema, TRIGGERS, type Trigger, type TriggerInput, type RunPayload } from "./payload";
 export { startBackfill, backfillProgress, backfillKeys, type BackfillInput, type BackfillProgress } from "./backfill";
 export { partitionsSchema, partitionWindows, partitionWindow, substitutePartition, applyPartition, notebookPartitions, PARTITION_COLUMN, type PartitionsDef, type PartitionWindow } from "./partitions";

@@ -1,31 +1,19 @@
 // The run service: trigger, execute and cancel runs of a notebook's assets in production.
 // A run is a catalog row (queued → running → succeeded | failed | cancelled) plus one job
 // `materialize_run` on the queue; the job's attempt number fences every swap it makes.
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import {
-  appendRunLog,
-  importNotebookVersion,
-  latestNotebookVersion,
-  recordMaterialization,
-  recordRun,
-  setRunStatus,
-  upsertAsset,
-  type CatalogDb,
-  type Run,
-  type RunTrigger,
-} from "../catalog";
+import { appendRunLog, recordMaterialization, setRunStatus, upsertAsset, type Run } from "../catalog";
 import { blockingFailures } from "../checks";
 import { planNotebook, prepareNotebook } from "../engine/prepare";
 import type { SqlReferenceParser } from "../graph";
 import { formatIssue, type AssetCell } from "../notebook/types";
-import { errorMessage, type JobHelpers, type JobQueue, type JsonValue, type TaskHandlers } from "../queue/types";
+import { errorMessage, type JobHelpers, type JsonValue, type TaskHandlers } from "../queue/types";
 import { isFencedError } from "../warehouse/fence";
 import type { Warehouse } from "../warehouse/types";
 import { noCrash, type CrashHook } from "./crash";
 import { AttemptAbortedError, abortReason, guardWarehouse, type DoneMarker } from "./guarded-warehouse";
 import { materializeWithEngine, stagingFor, type AttemptResult, type ExtractSources, type MaterializeFn } from "./materialize";
-import { RUN_TASK, runPayloadSchema, triggerInputSchema, type RunPayload, type Trigger, type TriggerInput } from "./payload";
+import { RUN_TASK, runPayloadSchema, type RunPayload, type TriggerInput } from "./payload";
+import { RunTriggers, type RunTriggerDeps, type TriggeredRun } from "./trigger";
 import { applyPartition, notebookPartitions, partitionWindow, substitutePartition, PARTITION_COLUMN, type PartitionWindow } from "./partitions";
 
 const NEUTRAL_WINDOW: PartitionWindow = { key: "", start: new Date(0), end: new Date(0) };
@@ -36,13 +24,9 @@ export interface WarehouseLease {
   release(): Promise<void>;
 }
 
-export interface RunServiceDeps {
-  db: CatalogDb;
-  queue: Pick<JobQueue, "enqueue" | "cancel" | "getJob">;
+export interface RunServiceDeps extends RunTriggerDeps {
   /** The production warehouse; DuckDB hands out one shared connection, PostgreSQL one per run. */
   openWarehouse(): Promise<WarehouseLease>;
-  /** Where `<slug>.md` files live; a changed file becomes a new notebook version on trigger. */
-  notebooksDir: string;
   parser(): Promise<SqlReferenceParser>;
   /** How extract cells reach their sources for a workspace; absent: extracts are unsupported. */
   extractSources?(workspaceId: string): Promise<ExtractSources>;
@@ -52,28 +36,9 @@ export interface RunServiceDeps {
   cancelPollMs?: number;
   /** How long an aborted attempt may take to settle before its staging is dropped (default 10 s). */
   settleMs?: number;
-  /** Attempts of the run's job: crash recoveries (default 5). */
-  jobMaxAttempts?: number;
   /** Test seam: how an asset attempt runs (default: the engine). */
   materialize?: MaterializeFn;
 }
-
-export class RunInputError extends Error {}
-
-export interface TriggeredRun {
-  runId: string;
-  jobId: string;
-  created: boolean;
-}
-
-const CATALOG_TRIGGER: Record<Trigger, RunTrigger> = {
-  manual: "manual",
-  schedule: "schedule",
-  backfill: "backfill",
-  // The catalog's RunTrigger enum has no `upstream` or `cli` yet; the run's first log says which.
-  upstream: "manual",
-  cli: "manual",
-};
 
 export const fenceKey = (runId: string) => `fence:run:${runId}`;
 export const doneKey = (runId: string, asset: string, partition: string | null) => `run:${runId}:done:${asset}${partition === null ? "" : `:${partition}`}`;
@@ -85,7 +50,10 @@ export class RunService {
   private readonly crash: CrashHook;
   private readonly materialize: MaterializeFn;
 
+  readonly triggers: RunTriggers;
+
   constructor(private readonly deps: RunServiceDeps) {
+    this.triggers = new RunTriggers(deps);
     this.crash = deps.crash ?? noCrash;
     this.materialize = deps.materialize ?? materializeWithEngine;
   }
@@ -94,61 +62,15 @@ export class RunService {
     return { [RUN_TASK]: (payload, helpers) => this.executeRun(payload, helpers) };
   }
 
-  async triggerRun(raw: TriggerInput): Promise<TriggeredRun> {
-    const input = triggerInputSchema.parse(raw);
-    const { db } = this.deps;
-    const version = await this.currentVersion(input.workspaceId, input.notebook);
-    const notebook = await db.notebookVersion.findUniqueOrThrow({ where: { id: version.id }, select: { notebookId: true } });
-    const run = await recordRun(db, {
-      workspaceId: input.workspaceId,
-      environment: input.environment,
-      selection: input.selection ?? [],
-      notebookId: notebook.notebookId,
-      trigger: CATALOG_TRIGGER[input.trigger],
-      partitions: input.partition === undefined ? [] : [input.partition],
-      createdById: input.createdById ?? null,
-    });
-    const payload: RunPayload = { runId: run.id, versionId: version.id, partition: input.partition ?? null };
-    const job = await this.deps.queue.enqueue(RUN_TASK, payload, {
-      jobKey: input.jobKey ?? `run:${run.id}`,
-      maxAttempts: this.deps.jobMaxAttempts ?? 5,
-      ...(input.runAt ? { runAt: input.runAt } : {}),
-      ...(input.queueName ? { queueName: input.queueName } : {}),
-    });
-    if (!job.created) {
-      // The key already has its run: this one never existed.
-      await db.run.delete({ where: { id: run.id } });
-      const existing = await this.deps.queue.getJob(job.id);
-      const parsed = runPayloadSchema.safeParse(existing?.payload);
-      if (!parsed.success) throw new Error(`job ${job.id} for key ${input.jobKey ?? ""} has no run`);
-      return { runId: parsed.data.runId, jobId: job.id, created: false };
-    }
-    await appendRunLog(db, run.id, {
-      message: `triggered by ${input.trigger}`,
-      data: { event: "enqueued", trigger: input.trigger, jobId: job.id, versionId: version.id, partition: input.partition ?? null },
-    });
-    return { runId: run.id, jobId: job.id, created: true };
+  /** Trigger, cancel: see RunTriggers (an app that only enqueues uses that alone). */
+  triggerRun(input: TriggerInput): Promise<TriggeredRun> {
+    return this.triggers.triggerRun(input);
   }
 
-  /** Cancels a queued or running run; false when it already finished or does not exist. */
   async cancelRun(runId: string): Promise<boolean> {
-    const { db } = this.deps;
-    const cancelled = await setRunStatus(db, runId, "cancelled", "cancelled by request");
-    if (cancelled === null) return false;
-    this.controllers.get(runId)?.abort("cancelled");
-    const enqueued = await db.runEvent.findFirst({ where: { runId, type: "log", message: { startsWith: "triggered by" } } });
-    const jobId = jobIdOf(enqueued?.data ?? null);
-    if (jobId !== null) await this.deps.queue.cancel(jobId);
-    return true;
-  }
-
-  private async currentVersion(workspaceId: string, slug: string): Promise<{ id: string }> {
-    const file = path.join(this.deps.notebooksDir, `${slug}.md`);
-    const text = await readFile(file, "utf8").catch(() => null);
-    if (text !== null) return (await importNotebookVersion(this.deps.db, { workspaceId, slug, text, authorId: null })).version;
-    const latest = await latestNotebookVersion(this.deps.db, workspaceId, slug);
-    if (latest === null) throw new RunInputError(`notebook "${slug}" is neither in ${this.deps.notebooksDir} nor in the catalog`);
-    return latest;
+    const cancelled = await this.triggers.cancelRun(runId);
+    if (cancelled) this.controllers.get(runId)?.abort("cancelled");
+    return cancelled;
   }
 
   /** The `materialize_run` handler. */
@@ -391,11 +313,6 @@ export class RunService {
 function isDoneMarker(value: unknown): value is DoneMarker {
   if (typeof value !== "object" || value === null) return false;
   return "attempt" in value && typeof value.attempt === "number" && "rows" in value && (value.rows === null || typeof value.rows === "number");
-}
-
-function jobIdOf(data: unknown): string | null {
-  if (typeof data !== "object" || data === null || !("jobId" in data)) return null;
-  return typeof data.jobId === "string" ? data.jobId : null;
 }
 
 /** Inputs from outside this run must exist (an upstream in the same run is checked by state). */

@@ -1,5 +1,6 @@
 // Pieces shared by the cell schemas.
 import { z } from "zod";
+import { runKeys } from "./run-keys";
 import { isAssetName, parseDuration, SECRET_PATTERN, ASSET_NAME_RULE, TABLE_NAME_PATTERN } from "../values";
 
 export const assetNameSchema = z
@@ -38,6 +39,7 @@ export const commonCellKeys = {
   deps: oneOrMany(assetNameSchema).optional(),
   checks: oneOrMany(checkItemSchema).optional(),
   warn: oneOrMany(checkItemSchema).optional(),
+  ...runKeys,
 };
 
 export const COMMON_CELL_KEY_NAMES = Object.keys(commonCellKeys);

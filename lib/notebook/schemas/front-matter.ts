@@ -1,14 +1,16 @@
 import { z } from "zod";
 import { tableNameSchema } from "./common";
-
-/** Five cron fields: minute hour day-of-month month day-of-week. */
-const cronSchema = z
-  .string()
-  .refine((s) => s.trim().split(/\s+/).length === 5, { message: "a cron expression has 5 fields: minute hour day month weekday" });
+import { REFRESH_POLICIES, scheduleSchema, tagSchema } from "./run-keys";
 
 export const frontMatterSchema = z.looseObject({
   title: z.string().optional(),
   owners: z.array(z.string()).optional(),
-  schedule: z.strictObject({ cron: cronSchema, timezone: z.string().optional() }).optional(),
+  schedule: scheduleSchema.optional(),
+  /** Defaults for every asset cell of the notebook. */
+  refresh: z.enum(REFRESH_POLICIES).optional(),
+  /** Concurrency pools every run of the notebook draws from. */
+  tags: z.array(tagSchema).optional(),
+  /** At most this many runs of the notebook at once. */
+  concurrency: z.number().int().positive().optional(),
   external: z.array(tableNameSchema).optional(),
 });

@@ -1,0 +1,48 @@
+// Keys that shape production runs of an asset (or, in the front matter, of a notebook):
+// when it runs on its own (`schedule`), whether it follows its inputs (`refresh`), which
+// concurrency pools it draws from (`tags`) and how many of its materializations may run at
+// once (`concurrency`). The editor ignores them; the workers read them with runKeysOf().
+import { z } from "zod";
+
+/** Five cron fields: minute hour day-of-month month day-of-week. */
+export const cronSchema = z
+  .string()
+  .refine((s) => s.trim().split(/\s+/).length === 5, { message: "a cron expression has 5 fields: minute hour day month weekday" });
+
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const timeZoneSchema = z.string().refine(isTimeZone, { message: "not an IANA time zone (e.g. UTC, Europe/Paris)" });
+
+export const scheduleSchema = z.strictObject({ cron: cronSchema, timezone: timeZoneSchema.optional() });
+
+/** `on_upstream_update`: materialize after any input is materialized by another run. */
+export const REFRESH_POLICIES = ["on_upstream_update"] as const;
+export type RefreshPolicy = (typeof REFRESH_POLICIES)[number];
+
+export const TAG_PATTERN = /^[A-Za-z0-9_.:-]+$/;
+export const tagSchema = z.string().regex(TAG_PATTERN, { message: "a tag is letters, digits, _ . : -" });
+
+export const runKeys = {
+  schedule: scheduleSchema.optional(),
+  refresh: z.enum(REFRESH_POLICIES).optional(),
+  tags: z.array(tagSchema).optional(),
+  concurrency: z.number().int().positive().optional(),
+};
+
+export const RUN_KEY_NAMES = Object.keys(runKeys);
+
+const runKeysSchema = z.object(runKeys);
+export type RunKeys = z.infer<typeof runKeysSchema>;
+
+/** The run keys of a parsed cell config or front matter (already validated by the parser). */
+export function runKeysOf(config: object): RunKeys {
+  const parsed = runKeysSchema.safeParse(config);
+  return parsed.success ? parsed.data : {};
+}

@@ -1,0 +1,90 @@
+// Triggering and cancelling runs: a catalog row plus one `materialize_run` job. This is all a
+// process needs that only starts runs (the app in team mode, where workers execute them).
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { appendRunLog, importNotebookVersion, latestNotebookVersion, recordRun, setRunStatus, type CatalogDb } from "../catalog";
+import type { JobQueue } from "../queue/types";
+import { RUN_TASK, runPayloadSchema, triggerInputSchema, type RunPayload, type TriggerInput } from "./payload";
+
+export interface RunTriggerDeps {
+  db: CatalogDb;
+  queue: Pick<JobQueue, "enqueue" | "cancel" | "getJob">;
+  /** Where `<slug>.md` files live; a changed file becomes a new notebook version on trigger. */
+  notebooksDir: string;
+  /** Attempts of the run's job: crash recoveries (default 5). */
+  jobMaxAttempts?: number;
+}
+
+export class RunInputError extends Error {}
+
+export interface TriggeredRun {
+  runId: string;
+  jobId: string;
+  created: boolean;
+}
+
+export class RunTriggers {
+  constructor(private readonly deps: RunTriggerDeps) {}
+
+  async triggerRun(raw: TriggerInput): Promise<TriggeredRun> {
+    const input = triggerInputSchema.parse(raw);
+    const { db } = this.deps;
+    const version = await this.currentVersion(input.workspaceId, input.notebook);
+    const notebook = await db.notebookVersion.findUniqueOrThrow({ where: { id: version.id }, select: { notebookId: true } });
+    const run = await recordRun(db, {
+      workspaceId: input.workspaceId,
+      environment: input.environment,
+      selection: input.selection ?? [],
+      notebookId: notebook.notebookId,
+      trigger: input.trigger,
+      partitions: input.partition === undefined ? [] : [input.partition],
+      createdById: input.createdById ?? null,
+    });
+    const payload: RunPayload = { runId: run.id, versionId: version.id, partition: input.partition ?? null };
+    const job = await this.deps.queue.enqueue(RUN_TASK, payload, {
+      jobKey: input.jobKey ?? `run:${run.id}`,
+      maxAttempts: this.deps.jobMaxAttempts ?? 5,
+      ...(input.runAt ? { runAt: input.runAt } : {}),
+      ...(input.queueName ? { queueName: input.queueName } : {}),
+    });
+    if (!job.created) {
+      // The key already has its run: this one never existed.
+      await db.run.delete({ where: { id: run.id } });
+      const existing = await this.deps.queue.getJob(job.id);
+      const parsed = runPayloadSchema.safeParse(existing?.payload);
+      if (!parsed.success) throw new Error(`job ${job.id} for key ${input.jobKey ?? ""} has no run`);
+      return { runId: parsed.data.runId, jobId: job.id, created: false };
+    }
+    await appendRunLog(db, run.id, {
+      message: `triggered by ${input.trigger}`,
+      data: { event: "enqueued", trigger: input.trigger, jobId: job.id, versionId: version.id, partition: input.partition ?? null },
+    });
+    return { runId: run.id, jobId: job.id, created: true };
+  }
+
+  /** Cancels a queued or running run; false when it already finished or does not exist. A
+   * running run sees the status change and stops (whichever worker holds it). */
+  async cancelRun(runId: string): Promise<boolean> {
+    const { db } = this.deps;
+    const cancelled = await setRunStatus(db, runId, "cancelled", "cancelled by request");
+    if (cancelled === null) return false;
+    const enqueued = await db.runEvent.findFirst({ where: { runId, type: "log", message: { startsWith: "triggered by" } } });
+    const jobId = jobIdOf(enqueued?.data ?? null);
+    if (jobId !== null) await this.deps.queue.cancel(jobId);
+    return true;
+  }
+
+  private async currentVersion(workspaceId: string, slug: string): Promise<{ id: string }> {
+    const file = path.join(this.deps.notebooksDir, `${slug}.md`);
+    const text = await readFile(file, "utf8").catch(() => null);
+    if (text !== null) return (await importNotebookVersion(this.deps.db, { workspaceId, slug, text, authorId: null })).version;
+    const latest = await latestNotebookVersion(this.deps.db, workspaceId, slug);
+    if (latest === null) throw new RunInputError(`notebook "${slug}" is neither in ${this.deps.notebooksDir} nor in the catalog`);
+    return latest;
+  }
+}
+
+function jobIdOf(data: unknown): string | null {
+  if (typeof data !== "object" || data === null || !("jobId" in data)) return null;
+  return typeof data.jobId === "string" ? data.jobId : null;
+}
