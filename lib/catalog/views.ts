@@ -1,8 +1,9 @@
 // What the catalog, asset and lineage pages show, read from the store in a few queries.
-import type { AssetKind } from "./generated/enums";
+import { AssetKind as ASSET_KIND_ENUM, MaterializationStatus as MATERIALIZATION_STATUS_ENUM, type AssetKind } from "./generated/enums";
 import { assetWhere, type AssetFilters } from "./assets";
 import { checkStateOf, freshnessOf, type CheckState, type Freshness } from "./freshness";
-import { assetHistory, toMaterializationView, type MaterializationView } from "./materializations";
+import { z } from "zod";
+import { assetHistory, type MaterializationView } from "./materializations";
 import type { CatalogDb } from "./store";
 
 export interface CatalogRow {
@@ -33,53 +34,76 @@ export interface CatalogPage {
 
 const PRODUCTION = "production";
 
-/** The last production materialization of each asset, in one query (DISTINCT ON). */
-async function lastMaterializations(db: CatalogDb, assetIds: string[]): Promise<Map<string, MaterializationView>> {
-  if (assetIds.length === 0) return new Map();
-  // DISTINCT ON in the database, served by the (assetId, environment, createdAt DESC)
-  // index: Prisma's `distinct` would fetch every materialization and dedupe in JS.
-  const latest = await db.$queryRaw<{ id: string }[]>`
-    SELECT DISTINCT ON ("assetId") id FROM materializations
-    WHERE "assetId" = ANY(${assetIds}::text[]) AND environment = ${PRODUCTION}
-    ORDER BY "assetId", "createdAt" DESC`;
-  const rows = await db.materialization.findMany({ where: { id: { in: latest.map((r) => r.id) } } });
-  return new Map(rows.map((m) => [m.assetId, toMaterializationView(m)]));
+const ASSET_KINDS = Object.values(ASSET_KIND_ENUM);
+const MATERIALIZATION_STATUSES = Object.values(MATERIALIZATION_STATUS_ENUM);
+
+const assetSummaryRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(ASSET_KINDS),
+  group: z.string().nullable(),
+  owners: z.array(z.string()),
+  tags: z.array(z.string()),
+  description: z.string().nullable(),
+  upstream: z.array(z.string()),
+  status: z.enum(MATERIALIZATION_STATUSES).nullable(),
+  rows: z.union([z.bigint(), z.number()]).nullable(),
+  checks: z.array(z.object({ passed: z.boolean(), severity: z.enum(["error", "warn"]) }).loose()).nullable(),
+  createdAt: z.date().nullable(),
+});
+type AssetSummary = z.infer<typeof assetSummaryRow>;
+
+/** Every asset of the workspace with its last production materialization: one query, each
+ * asset's latest row found through the (assetId, environment, createdAt DESC) index. */
+async function assetSummaries(db: CatalogDb, workspaceId: string): Promise<AssetSummary[]> {
+  const rows = await db.$queryRaw`
+    SELECT a.id, a.name, a.kind::text AS kind, a."group", a.owners, a.tags, a.description, a.upstream,
+           m.status::text AS status, m.rows, m.checks, m."createdAt"
+    FROM assets a
+    LEFT JOIN LATERAL (
+      SELECT status, rows, checks, "createdAt" FROM materializations
+      WHERE "assetId" = a.id AND environment = ${PRODUCTION}
+      ORDER BY "createdAt" DESC LIMIT 1
+    ) m ON true
+    WHERE a."workspaceId" = ${workspaceId}
+    ORDER BY a.name`;
+  return z.array(assetSummaryRow).parse(rows);
 }
 
+const hasAssetFilters = (f: AssetFilters) => Boolean(f.kind || f.group || f.owner || f.tag || f.search?.trim());
+
 export async function catalogPage(db: CatalogDb, workspaceId: string, filters: CatalogFilters, now: Date, limit = 500): Promise<CatalogPage> {
-  const assets = await db.asset.findMany({
-    where: assetWhere(workspaceId, filters),
-    orderBy: { name: "asc" },
-    select: { id: true, name: true, kind: true, group: true, owners: true, tags: true, description: true },
-  });
-  const last = await lastMaterializations(
-    db,
-    assets.map((a) => a.id),
-  );
-  const all = assets.map((a): CatalogRow => {
-    const m = last.get(a.id) ?? null;
-    return {
+  const summaries = await assetSummaries(db, workspaceId);
+  // The filters' one definition is assetWhere(): ask the store which assets match only when there are filters.
+  const matchingIds = hasAssetFilters(filters)
+    ? new Set((await db.asset.findMany({ where: assetWhere(workspaceId, filters), select: { id: true } })).map((a) => a.id))
+    : null;
+  const matching: CatalogRow[] = [];
+  for (const a of summaries) {
+    if (matchingIds !== null && !matchingIds.has(a.id)) continue;
+    const last = a.status === null || a.createdAt === null ? null : { status: a.status, createdAt: a.createdAt };
+    const freshness = freshnessOf(last, now);
+    if (filters.freshness && freshness !== filters.freshness) continue;
+    matching.push({
       name: a.name,
       kind: a.kind,
       group: a.group,
       owners: a.owners,
       tags: a.tags,
       description: a.description,
-      freshness: freshnessOf(m, now),
-      checks: m ? checkStateOf(m.checks) : "none",
-      rows: m?.rows ?? null,
-      lastAt: m?.createdAt ?? null,
-    };
-  });
-  const matching = filters.freshness ? all.filter((r) => r.freshness === filters.freshness) : all;
-  const facets = await db.asset.findMany({ where: { workspaceId }, select: { group: true, owners: true, tags: true } });
+      freshness,
+      checks: last === null ? "none" : checkStateOf(a.checks ?? []),
+      rows: a.rows === null ? null : Number(a.rows),
+      lastAt: a.createdAt,
+    });
+  }
   const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
   return {
     rows: matching.slice(0, limit),
     total: matching.length,
-    groups: sorted(facets.flatMap((f) => (f.group ? [f.group] : []))),
-    owners: sorted(facets.flatMap((f) => f.owners)),
-    tags: sorted(facets.flatMap((f) => f.tags)),
+    groups: sorted(summaries.flatMap((f) => (f.group ? [f.group] : []))),
+    owners: sorted(summaries.flatMap((f) => f.owners)),
+    tags: sorted(summaries.flatMap((f) => f.tags)),
   };
 }
 
@@ -97,16 +121,12 @@ export interface WorkspaceLineage {
 
 /** The whole workspace graph: every asset, and an edge for each upstream that is an asset too. */
 export async function workspaceLineage(db: CatalogDb, workspaceId: string, now: Date): Promise<WorkspaceLineage> {
-  const assets = await db.asset.findMany({ where: { workspaceId }, orderBy: { name: "asc" }, select: { id: true, name: true, kind: true, upstream: true } });
-  const last = await lastMaterializations(
-    db,
-    assets.map((a) => a.id),
-  );
+  const assets = await assetSummaries(db, workspaceId);
   const names = new Set(assets.map((a) => a.name));
   return {
     nodes: assets.map((a) => {
-      const m = last.get(a.id) ?? null;
-      return { name: a.name, kind: a.kind, freshness: freshnessOf(m, now), checks: m ? checkStateOf(m.checks) : "none" };
+      const last = a.status === null || a.createdAt === null ? null : { status: a.status, createdAt: a.createdAt };
+      return { name: a.name, kind: a.kind, freshness: freshnessOf(last, now), checks: last === null ? "none" : checkStateOf(a.checks ?? []) };
     }),
     edges: assets.flatMap((a) => a.upstream.filter((u) => names.has(u)).map((from) => ({ from, to: a.name }))),
   };
