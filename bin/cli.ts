@@ -1,4 +1,4 @@
-// The `assetbook` command line: check, run and fmt notebooks from a terminal.
+// The `assetbook` command line: check, run and fmt notebooks from a terminal; trigger runs on a server.
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
@@ -11,18 +11,22 @@ import { formatNotebook, parseNotebook } from "../lib/notebook";
 import { formatIssue, type NotebookIssue } from "../lib/notebook/types";
 import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
 import { dim, formatSummary, green, progressPrinter, red } from "./format";
+import { trigger, TRIGGER_COMMAND, TRIGGER_OPTIONS } from "./trigger";
 
 const USAGE = `Usage:
   assetbook check [NOTEBOOK...]                     parse, validate and build the graph; runs nothing
   assetbook run NOTEBOOK [--db FILE] [--select SEL] [--data-dir DIR]
                                                     materialize the selected assets in graph order
   assetbook fmt [--check] [NOTEBOOK...]             rewrite notebooks in canonical form
+${TRIGGER_COMMAND}
 
   check and fmt take every notebooks/*.md when no notebook is named.
 
   --db FILE        DuckDB file to materialize into (default: data/dev.duckdb)
   --select SEL     name, name+ (and below), +name (and above), +name+; several separated by spaces or commas
-  --data-dir DIR   directory that SQL may read files from (default: data/)`;
+  --data-dir DIR   directory that SQL may read files from (default: data/)
+
+${TRIGGER_OPTIONS}`;
 
 type Out = (line: string) => void;
 
@@ -36,6 +40,8 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return await run(rest, out, err);
       case "fmt":
         return fmt(rest, out, err);
+      case "trigger":
+        return await trigger(rest, { env: process.env, out, err });
       case "help":
       case "--help":
       case "-h":

@@ -1,5 +1,5 @@
 // Test helpers for worker processes: spawn `node --import tsx workers/test-child.ts` with an
-// environment, wait for its exit, and a notebook whose extract reads the fitness API fixture.
+// environment, wait for its exit, and notebooks whose extract reads the fitness API fixture.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,4 +45,21 @@ write_disposition: append
 select count(*) as n, count(distinct id) as ids from activities
 \`\`\`
 `;
+}
+
+/**
+ * The same, partitioned by day in Europe/Paris: the extract asks for the activities after the
+ * partition's start (`{{ partition.start | epoch }}`) and appends them to its partition; the
+ * count reads that partition only.
+ */
+export function partitionedExtractNotebook(apiUrl: string): string {
+  let text = extractNotebook(apiUrl);
+  const edit = (from: string, to: string) => {
+    if (!text.includes(from)) throw new Error(`extractNotebook has no "${from}"`);
+    text = text.replace(from, to);
+  };
+  edit("title: Crash\n", `title: Crash\npartitions: { type: daily, start: "2024-01-01", timezone: Europe/Paris }\n`);
+  edit("path: athlete/activities\n", `path: athlete/activities\nparams: { after: "{{ partition.start | epoch }}" }\n`);
+  edit("from activities\n", "from activities where _partition = {{ partition.key }}\n");
+  return text;
 }

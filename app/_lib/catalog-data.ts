@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { FRESHNESS } from "@/lib/catalog/freshness";
 import { assetDetail, catalogPage, workspaceLineage, type CatalogFilters } from "@/lib/catalog/views";
+import { notebookPartitionKeys } from "@/lib/runs/backfill";
 import { readSampleRows, readSampleRowsFrom } from "@/lib/warehouse/sample-rows";
 import { appContext, appWorkers, syncNotebooks } from "./server-context";
 
@@ -55,4 +56,10 @@ export async function loadSample(name: string) {
   const workers = await appWorkers();
   if (workers?.warehouse) return readSampleRowsFrom(workers.warehouse, name, 10);
   return readSampleRows(warehouseFile(), name, 10);
+}
+
+/** The partition keys of a notebook's latest version, or null when it is not partitioned. */
+export async function loadPartitionKeys(notebook: string): Promise<string[] | null> {
+  const { db, workspaceId } = await appContext();
+  return (await notebookPartitionKeys(db, workspaceId, notebook, new Date()))?.keys ?? null;
 }

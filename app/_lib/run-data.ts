@@ -1,10 +1,10 @@
-// Binds the run views and the run service in lib/runs to the server's store and its
-// embedded workers, with the query strings parsed by zod.
+// Binds the run views and the run triggers in lib/runs to the server's store: its embedded
+// workers, or in team mode the shared queue; query strings parsed by zod.
 import { z } from "zod";
 import { RUN_STATUSES, listRuns, runDetail, type RunFilters } from "@/lib/runs";
-import type { RunService } from "@/lib/runs";
+import type { RunTriggers } from "@/lib/runs";
 import { RouteError } from "./route";
-import { appContext, appWorkers } from "./server-context";
+import { appContext, appTeamTriggers, appWorkers } from "./server-context";
 
 const blank = (v: unknown) => (v === "" || Array.isArray(v) ? undefined : v);
 export const notebookSlug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, "a notebook slug is letters, digits, - and _").max(200);
@@ -30,10 +30,18 @@ export async function loadRun(id: string) {
   return runDetail(db, workspaceId, id);
 }
 
-/** The run service of the workers in this process; 503 when none run here. */
-export async function runService(): Promise<{ service: RunService; workspaceId: string }> {
-  const workers = await appWorkers();
-  if (workers === null) throw new RouteError(503, "no workers run in this server (team mode runs `npm run worker`, or ASSETBOOK_WORKERS is off)");
+/** What the run routes need: trigger and cancel (the in-process RunService, or team mode's RunTriggers). */
+export type RunsPort = Pick<RunTriggers, "triggerRun" | "cancelRun">;
+
+/**
+ * The runs port of this server. Embedded: the workers in this process. Team (the catalog on
+ * PostgreSQL): triggers that enqueue for `npm run worker`. 503 when neither is available.
+ */
+export async function runsPort(): Promise<{ runs: RunsPort; workspaceId: string }> {
   const { workspaceId } = await appContext();
-  return { service: workers.service, workspaceId };
+  const team = await appTeamTriggers();
+  if (team !== null) return { runs: team.triggers, workspaceId };
+  const workers = await appWorkers();
+  if (workers === null) throw new RouteError(503, "no workers run in this server (ASSETBOOK_WORKERS is off, or they failed to start: see the server log)");
+  return { runs: workers.service, workspaceId };
 }

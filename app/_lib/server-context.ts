@@ -1,13 +1,15 @@
-// The server's one catalog store, auth instance and workspace, opened once per
-// process (kept on globalThis so dev reloads reuse it). On first open it syncs
-// notebooks/*.md into the catalog and, while there is no owner, prints the one-time
-// setup link to the server log.
+// The server's one catalog store, auth instance and workspace (and in team mode its run
+// triggers), opened once per process (kept on globalThis so dev reloads reuse it). On
+// first open it syncs notebooks/*.md into the catalog and, while there is no owner,
+// prints the one-time setup link to the server log.
 import path from "node:path";
 import { createAuth, keyFromEnvOrFile, startSetup, type Auth } from "@/lib/auth";
-import { openCatalogStore, parseSecretKey, type CatalogDb, type CatalogStore } from "@/lib/catalog";
+import { openCatalogStore, parseCatalogEnv, parseSecretKey, type CatalogDb, type CatalogStore } from "@/lib/catalog";
 import { syncNotebookFiles } from "@/lib/catalog/sync-notebooks";
 import { ensureWorkspace } from "@/lib/catalog/workspaces";
 import { NodeSqlReferenceParser } from "@/lib/graph/sql-refs-node";
+import { openGraphileQueue, type GraphileQueue } from "@/lib/queue/graphile";
+import { RunTriggers } from "@/lib/runs";
 import { startEmbeddedWorkers, type RunningWorkers } from "@/workers";
 
 export interface AppContext {
@@ -24,6 +26,7 @@ const holder = globalThis as typeof globalThis & {
   __assetbookContext?: Promise<AppContext>;
   __assetbookSyncedAt?: number;
   __assetbookWorkers?: Promise<RunningWorkers | null>;
+  __assetbookTeamTriggers?: Promise<TeamTriggers>;
 };
 
 const dataDir = () => path.join(/* turbopackIgnore: true */ process.cwd(), "data");
@@ -90,4 +93,30 @@ export function startAppWorkers(): Promise<RunningWorkers | null> {
 /** The workers running in this process, or null (team mode, turned off, or not started). */
 export function appWorkers(): Promise<RunningWorkers | null> {
   return holder.__assetbookWorkers ?? Promise.resolve(null);
+}
+
+/** Team mode's run triggers: the app enqueues on the shared queue; `npm run worker` executes. */
+export interface TeamTriggers {
+  triggers: RunTriggers;
+  queue: GraphileQueue;
+}
+
+/** Connections the app's queue pool may hold: it only enqueues, cancels and reads jobs. */
+const TEAM_QUEUE_POOL_SIZE = 2;
+
+async function openTeamTriggers(context: Pick<AppContext, "db" | "notebooksDir">, databaseUrl: string): Promise<TeamTriggers> {
+  const queue = await openGraphileQueue({ connectionString: databaseUrl, maxPoolSize: TEAM_QUEUE_POOL_SIZE });
+  return { queue, triggers: new RunTriggers({ db: context.db, queue, notebooksDir: context.notebooksDir }) };
+}
+
+/** Team mode (the catalog on PostgreSQL): the process's run triggers, opened once; null in embedded mode. */
+export async function appTeamTriggers(): Promise<TeamTriggers | null> {
+  const context = await appContext();
+  const databaseUrl = parseCatalogEnv(process.env).DATABASE_URL;
+  if (context.store.kind !== "postgres" || databaseUrl === undefined) return null;
+  holder.__assetbookTeamTriggers ??= openTeamTriggers(context, databaseUrl).catch((error: unknown) => {
+    holder.__assetbookTeamTriggers = undefined;
+    throw error;
+  });
+  return holder.__assetbookTeamTriggers;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authorizeApiRequest } from "./authorize";
+import { authorizeApiRequest, BAD_API_TOKEN } from "./authorize";
 import { passesCsrfCheck } from "./csrf";
 import type { Principal } from "./session";
 
@@ -38,6 +38,20 @@ describe("authorizeApiRequest", () => {
     expect(await authorizeApiRequest(viaQuery, "viewer", as(member("owner")))).toMatchObject({ ok: false, status: 403 });
     // On a read endpoint a share token grants nothing: no session, 401.
     expect(await authorizeApiRequest(req("GET", { authorization: "Share abc" }), "viewer", as(null))).toMatchObject({ ok: false, status: 401 });
+  });
+
+  it("API tokens: no CSRF check on bearer requests (no cookie to ride on), the role still counts, a bad token is a clear 401", async () => {
+    const tokenMember = (role: Principal["role"]): Principal => ({ ...member(role), apiTokenId: "t1" });
+    const bearer = { authorization: "Bearer ab_token" };
+    // A script sends no Origin: a session would be refused, a token passes.
+    expect(await authorizeApiRequest(req("POST", bearer), "editor", as(tokenMember("editor")))).toMatchObject({ ok: true });
+    expect(await authorizeApiRequest(req("POST"), "editor", as(member("editor")))).toMatchObject({ ok: false, status: 403 });
+    expect(await authorizeApiRequest(req("POST", bearer), "owner", as(tokenMember("editor")))).toMatchObject({ ok: false, status: 403, error: "this needs the owner role" });
+    expect(await authorizeApiRequest(req("GET", bearer), "viewer", as(null))).toEqual({ ok: false, status: 401, error: BAD_API_TOKEN });
+    expect(await authorizeApiRequest(req("GET"), "viewer", as(null))).toEqual({ ok: false, status: 401, error: "sign in first" });
+    // A share token beside a valid API token still opens no write.
+    const both = req("POST", { ...bearer, "x-share-token": "abc" });
+    expect(await authorizeApiRequest(both, "viewer", as(tokenMember("owner")))).toMatchObject({ ok: false, status: 403, error: "share links are read-only" });
   });
 
   it("lets public routes through without a session, CSRF-checked", async () => {

@@ -1,13 +1,16 @@
 // The decision every API request goes through: public routes pass (CSRF-checked
-// when they write), everything else needs a session of a member with at least the
-// route's role. Share tokens never open an API: they are refused outright on any
+// when they write), everything else needs a session (or an API token) of a member with at
+// least the route's role. Share tokens never open an API: they are refused outright on any
 // write or run endpoint, and carry no rights elsewhere.
 import type { Role } from "../catalog/generated/enums";
+import { bearerCredential } from "./api-tokens";
 import { isSafeMethod, passesCsrfCheck } from "./csrf";
 import { roleAtLeast } from "./roles";
 import type { Principal } from "./session";
 
 export type Access = Role | "public";
+
+export const BAD_API_TOKEN = "the API token is invalid, revoked or expired";
 
 export type Decision = { ok: true; principal: Principal | null } | { ok: false; status: 401 | 403; error: string };
 
@@ -27,8 +30,9 @@ export async function authorizeApiRequest(
   if (writes && presentsShareToken(request)) return { ok: false, status: 403, error: "share links are read-only" };
   if (access !== "public") {
     const principal = await principalOf(request.headers);
-    if (!principal) return { ok: false, status: 401, error: "sign in first" };
-    if (!passesCsrfCheck(request)) return { ok: false, status: 403, error: "cross-site request refused" };
+    if (!principal) return { ok: false, status: 401, error: bearerCredential(request.headers) === null ? "sign in first" : BAD_API_TOKEN };
+    // A bearer request carries no ambient credential (no cookie) a cross-site page could ride on.
+    if (principal.apiTokenId === undefined && !passesCsrfCheck(request)) return { ok: false, status: 403, error: "cross-site request refused" };
     if (!roleAtLeast(principal.role, access)) return { ok: false, status: 403, error: `this needs the ${access} role` };
     return { ok: true, principal };
   }

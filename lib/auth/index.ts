@@ -1,7 +1,19 @@
 // Sessions, roles, first-run setup and API authorization. Framework-free.
 export { ROLES, ACTIONS, can, requiredRole, roleAtLeast, isRole, type Action, type Role } from "./roles";
 export { createAuth, type Auth, type AuthOptions } from "./better-auth";
-export { authorizeApiRequest, presentsShareToken, type Access, type Decision } from "./authorize";
+export { authorizeApiRequest, presentsShareToken, BAD_API_TOKEN, type Access, type Decision } from "./authorize";
+export {
+  createApiToken,
+  listApiTokens,
+  revokeApiToken,
+  verifyApiToken,
+  bearerCredential,
+  apiTokenNameSchema,
+  API_TOKEN_PREFIX,
+  type ApiTokenView,
+  type ApiTokenListItem,
+  type CreateApiTokenInput,
+} from "./api-tokens";
 export { passesCsrfCheck, isSafeMethod } from "./csrf";
 export { principalFromHeaders, type Principal } from "./session";
 export { startSetup, completeSetup, isSetupTokenValid, hasOwner, SetupError, type CompleteSetupInput } from "./setup";

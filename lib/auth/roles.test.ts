@@ -3,9 +3,39 @@ import { ACTIONS, can, requiredRole, ROLES, type Action, type Role } from "./rol
 
 // Every cell of the role × action matrix, written out by hand.
 const MATRIX: Record<Role, Record<Action, boolean>> = {
-  viewer: { read: true, edit_notebook: false, run: false, create_share_link: false, revoke_share_link: false, manage_secrets: false, manage_members: false },
-  editor: { read: true, edit_notebook: true, run: true, create_share_link: true, revoke_share_link: true, manage_secrets: false, manage_members: false },
-  owner: { read: true, edit_notebook: true, run: true, create_share_link: true, revoke_share_link: true, manage_secrets: true, manage_members: true },
+  viewer: {
+    read: true,
+    edit_notebook: false,
+    run: false,
+    create_share_link: false,
+    revoke_share_link: false,
+    manage_secrets: false,
+    manage_members: false,
+    manage_own_api_tokens: true,
+    revoke_any_api_token: false,
+  },
+  editor: {
+    read: true,
+    edit_notebook: true,
+    run: true,
+    create_share_link: true,
+    revoke_share_link: true,
+    manage_secrets: false,
+    manage_members: false,
+    manage_own_api_tokens: true,
+    revoke_any_api_token: false,
+  },
+  owner: {
+    read: true,
+    edit_notebook: true,
+    run: true,
+    create_share_link: true,
+    revoke_share_link: true,
+    manage_secrets: true,
+    manage_members: true,
+    manage_own_api_tokens: true,
+    revoke_any_api_token: true,
+  },
 };
 
 describe("role × action matrix", () => {

@@ -6,7 +6,17 @@ export type { Role };
 
 export const ROLES = ["viewer", "editor", "owner"] as const satisfies readonly Role[];
 
-export const ACTIONS = ["read", "edit_notebook", "run", "create_share_link", "revoke_share_link", "manage_secrets", "manage_members"] as const;
+export const ACTIONS = [
+  "read",
+  "edit_notebook",
+  "run",
+  "create_share_link",
+  "revoke_share_link",
+  "manage_secrets",
+  "manage_members",
+  "manage_own_api_tokens",
+  "revoke_any_api_token",
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 function rank(role: Role): number {
@@ -28,6 +38,7 @@ function rank(role: Role): number {
 export function requiredRole(action: Action): Role {
   switch (action) {
     case "read":
+    case "manage_own_api_tokens":
       return "viewer";
     case "edit_notebook":
     case "run":
@@ -36,6 +47,7 @@ export function requiredRole(action: Action): Role {
       return "editor";
     case "manage_secrets":
     case "manage_members":
+    case "revoke_any_api_token":
       return "owner";
     default: {
       const unreachable: never = action;

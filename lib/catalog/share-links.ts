@@ -1,10 +1,10 @@
 // Read-only share links. The token (32 bytes from the CSPRNG, base64url) is
 // shown once, at creation; only its sha256 is stored.
-import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { recordAudit } from "./audit";
 import type { ShareLink } from "./generated/client";
 import type { CatalogDb } from "./store";
+import { TOKEN_BODY, hashToken, newToken } from "./tokens";
 
 export type ShareLinkTarget = { type: "catalog" } | { type: "lineage" } | { type: "asset"; assetId: string };
 
@@ -28,12 +28,10 @@ export interface ShareLinkView {
   createdAt: Date;
 }
 
-const TOKEN_BYTES = 32;
-/** base64url of 32 bytes, no padding. */
-const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+const tokenSchema = z.string().regex(TOKEN_BODY);
 
 export function hashShareToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  return hashToken(token);
 }
 
 function targetOf(link: ShareLink): ShareLinkTarget {
@@ -66,7 +64,7 @@ function toView(link: ShareLink): ShareLinkView {
 }
 
 export async function createShareLink(db: CatalogDb, input: CreateShareLinkInput): Promise<{ token: string; link: ShareLinkView }> {
-  const token = randomBytes(TOKEN_BYTES).toString("base64url");
+  const token = newToken();
   const link = await db.$transaction(async (tx) => {
     const row = await tx.shareLink.create({
       data: {

@@ -24,7 +24,8 @@ function description(cell: AssetCell): string | null {
   return cell.kind === "sql" ? (cell.config.description ?? null) : null;
 }
 
-async function upstreamByCell(nb: Notebook, parser: SqlReferenceParser): Promise<Map<string, string[]>> {
+/** Per cell, the assets it reads: in its notebook (the graph) and, through declared externals, in others. */
+export async function upstreamByCell(nb: Notebook, parser: SqlReferenceParser): Promise<Map<string, string[]>> {
   const { graph, externals } = await buildGraph(nb, parser);
   const upstream = new Map<string, string[]>();
   for (const edge of graph.edges()) upstream.set(edge.to, [...(upstream.get(edge.to) ?? []), edge.from]);

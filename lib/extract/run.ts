@@ -8,7 +8,7 @@ import type { Column, Warehouse } from "../warehouse/types";
 import { FileSourceError } from "./file/errors";
 import type { FileSourceConfig } from "./file/read-file-pages";
 import { fetchPages, parseRestRequestSpec, type SecretResolver } from "./http";
-import { ExtractLoader, readCursor, startingCursor, type ExtractLoadResult } from "./load";
+import { ExtractLoader, readCursor, startingCursor, type ExtractLoadResult, type StagingScope, type TablePartition } from "./load";
 
 export interface ExtractProgress {
   asset: string;
@@ -29,6 +29,10 @@ export interface ExtractContext {
   sampleRows?: number;
   signal?: AbortSignal;
   now?: () => number;
+  /** A partitioned run: its rows are tagged and replace only that partition's (see ExtractLoadOptions). */
+  partition?: TablePartition;
+  /** Staging names of one attempt of a production run. */
+  staging?: StagingScope;
 }
 
 export type ExtractOutcome =
@@ -53,7 +57,7 @@ async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehou
       const extraParams: Record<string, string | number> = {};
       const incremental = spec.incremental;
       if (incremental?.param !== undefined) {
-        const from = startingCursor(await readCursor(warehouse, cell.name), {
+        const from = startingCursor(await readCursor(warehouse, cell.name, ctx.partition?.key), {
           initial: incremental.initial,
           lag: incremental.lag,
           format: incremental.format,
@@ -96,6 +100,8 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, ctx: E
       contract: spec.contract,
       maxDepth: spec.max_depth,
       cursorField: spec.incremental?.cursor,
+      partition: ctx.partition,
+      staging: ctx.staging,
     });
     let pages = 0;
     let rows = 0;

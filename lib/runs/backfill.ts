@@ -1,9 +1,10 @@
 // Backfills: one run per partition over a range, at most `concurrency` at once (each run
 // goes to one of `concurrency` serial queue lanes). Progress and resume read the run table:
 // resuming triggers only the partitions with no succeeded run and none queued or running.
-import type { CatalogDb } from "../catalog";
-import { partitionWindows, type PartitionsDef } from "./partitions";
-import type { RunService } from "./service";
+import { latestNotebookVersion, type CatalogDb, type RunStatus } from "../catalog";
+import { parseNotebook } from "../notebook/parse";
+import { notebookPartitions, partitionWindows, type PartitionsDef } from "./partitions";
+import type { RunTriggers } from "./trigger";
 
 export interface BackfillInput {
   workspaceId: string;
@@ -14,6 +15,9 @@ export interface BackfillInput {
   until: Date;
   concurrency: number;
   backfillId: string;
+  /** Assets to materialize in each partition (selectors as in a run); default: the whole notebook. */
+  selection?: string[];
+  createdById?: string | null;
 }
 
 export interface BackfillProgress {
@@ -34,42 +38,68 @@ export function backfillKeys(def: PartitionsDef, input: Pick<BackfillInput, "fro
   return keys.slice(start, end + 1);
 }
 
-type Latest = Map<string, "queued" | "running" | "succeeded" | "failed" | "cancelled">;
+type Latest = Map<string, { status: RunStatus; runId: string }>;
 
 async function latestByPartition(db: CatalogDb, workspaceId: string, notebookSlug: string, keys: string[]): Promise<Latest> {
   const runs = await db.run.findMany({
     where: { workspaceId, notebook: { slug: notebookSlug }, partitions: { hasSome: keys } },
     orderBy: { createdAt: "asc" },
-    select: { partitions: true, status: true },
+    select: { id: true, partitions: true, status: true },
   });
   const latest: Latest = new Map();
   for (const run of runs) {
     for (const key of run.partitions) {
       // a success is final; otherwise the newest run speaks
-      if (latest.get(key) !== "succeeded") latest.set(key, run.status);
+      if (latest.get(key)?.status !== "succeeded") latest.set(key, { status: run.status, runId: run.id });
     }
   }
   return latest;
 }
 
-export async function backfillProgress(db: CatalogDb, workspaceId: string, notebook: string, keys: string[]): Promise<BackfillProgress> {
+export type PartitionStatus = RunStatus | "never";
+
+export interface PartitionState {
+  key: string;
+  status: PartitionStatus;
+  /** The run that decides the status (the success, else the newest); null when never run. */
+  runId: string | null;
+}
+
+/** Each key's state from the notebook's runs, in the keys' order. */
+export async function partitionStates(db: CatalogDb, workspaceId: string, notebook: string, keys: string[]): Promise<PartitionState[]> {
   const latest = await latestByPartition(db, workspaceId, notebook, keys);
+  return keys.map((key) => {
+    const found = latest.get(key);
+    return { key, status: found?.status ?? "never", runId: found?.runId ?? null };
+  });
+}
+
+/** The partitions of a notebook's latest catalog version (windows starting before `until`); null when unpartitioned. */
+export async function notebookPartitionKeys(db: CatalogDb, workspaceId: string, notebook: string, until: Date): Promise<{ def: PartitionsDef; keys: string[] } | null> {
+  const version = await latestNotebookVersion(db, workspaceId, notebook);
+  if (version === null) return null;
+  const parsed = parseNotebook(version.text, `${notebook}.md`);
+  if (!parsed.ok) return null;
+  const def = notebookPartitions(parsed.notebook.frontMatter);
+  return def === null ? null : { def, keys: partitionWindows(def, until).map((w) => w.key) };
+}
+
+export async function backfillProgress(db: CatalogDb, workspaceId: string, notebook: string, keys: string[]): Promise<BackfillProgress> {
   const progress: BackfillProgress = { total: keys.length, succeeded: 0, failed: 0, running: 0, queued: 0, cancelled: 0, neverRun: 0 };
-  for (const key of keys) {
-    const status = latest.get(key);
-    if (status === undefined) progress.neverRun++;
+  for (const { status } of await partitionStates(db, workspaceId, notebook, keys)) {
+    if (status === "never") progress.neverRun++;
     else progress[status]++;
   }
   return progress;
 }
 
 /** Starts (or resumes) a backfill: triggers the partitions that have not succeeded and are not in flight. */
-export async function startBackfill(service: RunService, db: CatalogDb, def: PartitionsDef, input: BackfillInput): Promise<{ triggered: string[] }> {
+export async function startBackfill(service: Pick<RunTriggers, "triggerRun">, db: CatalogDb, def: PartitionsDef, input: BackfillInput): Promise<{ triggered: string[] }> {
   if (!Number.isInteger(input.concurrency) || input.concurrency < 1) throw new Error("concurrency must be a positive integer");
   const keys = backfillKeys(def, input);
   const latest = await latestByPartition(db, input.workspaceId, input.notebook, keys);
   const todo = keys.filter((k) => {
-    const s = latest.get(k);
+    const s = latest.get(k)?.status;
     return s === undefined || s === "failed" || s === "cancelled";
   });
   const lanes = input.concurrency;
@@ -79,6 +109,8 @@ export async function startBackfill(service: RunService, db: CatalogDb, def: Par
       notebook: input.notebook,
       partition: key,
       trigger: "backfill",
+      ...(input.selection && input.selection.length > 0 ? { selection: input.selection } : {}),
+      ...(input.createdById ? { createdById: input.createdById } : {}),
       queueName: `backfill:${input.backfillId}:${i % lanes}`,
     });
   }

@@ -1,11 +1,13 @@
 // Partitions: time windows (hourly, daily, weekly, monthly from a start date, in a time
-// zone) or a static list of keys, declared in the front matter (`partitions:`). A run of one
-// partition sees `{{ partition.key }}`, `{{ partition.start }}` and `{{ partition.end }}` in
-// its SQL as typed literals (VARCHAR, and TIMESTAMP in UTC), and replaces exactly its rows:
-// the table carries a `_partition` column and the swap deletes and inserts that key only.
+// zone) or a static list of keys, declared in the front matter (`partitions:`), or several
+// named dimensions of those (keys `2024-01-17|eu`). A run of one partition sees
+// `{{ partition.key }}`, `{{ partition.start }}`, `{{ partition.end }}` (and each dimension's
+// key by its name) typed for each cell kind (partition-values.ts), and replaces exactly its
+// rows: the table carries a `_partition` column and the swap deletes and inserts that key only.
 import { z } from "zod";
 import type { AssetCell, FrontMatter } from "../notebook/types";
 import { quoteLiteral } from "../warehouse/types";
+import { substituteExtract, substituteNotebookText, substituteValues } from "./partition-values";
 
 export const PARTITION_COLUMN = "_partition";
 
@@ -15,7 +17,23 @@ const timeSchema = z.strictObject({
   timezone: z.string().default("UTC"),
 });
 const staticSchema = z.strictObject({ type: z.literal("static"), keys: z.array(z.string().regex(/^[A-Za-z0-9_.:-]+$/)).min(1) });
-export const partitionsSchema = z.discriminatedUnion("type", [timeSchema, staticSchema]);
+const dimensionSchema = z.discriminatedUnion("type", [timeSchema, staticSchema]);
+type DimensionDef = z.infer<typeof dimensionSchema>;
+
+/** Between the dimensions' keys in a partition key (no key contains it). */
+export const KEY_SEPARATOR = "|";
+const RESERVED = ["key", "start", "end", "type"];
+const dimensionName = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]*$/, "a dimension's name is lowercase letters, digits and underscores")
+  .refine((name) => !RESERVED.includes(name), { message: `a dimension cannot be named ${RESERVED.join(", ")}` });
+const dimensionsSchema = z
+  .record(dimensionName, dimensionSchema)
+  .refine((dims) => Object.keys(dims).length >= 2, { message: "partitions are one definition with a type, or two or more named dimensions" })
+  .refine((dims) => Object.values(dims).filter((d) => d.type !== "static").length <= 1, { message: "at most one dimension is a time window" })
+  .transform((dims) => ({ type: "dimensions" as const, dimensions: Object.entries(dims).map(([name, def]) => ({ name, def })) }));
+
+export const partitionsSchema = z.union([dimensionSchema, dimensionsSchema]);
 export type PartitionsDef = z.infer<typeof partitionsSchema>;
 
 export interface PartitionWindow {
@@ -23,11 +41,26 @@ export interface PartitionWindow {
   /** UTC instants; null for static partitions. */
   start: Date | null;
   end: Date | null;
+  /** The definition's time zone (`{{ partition.start | date }}` is a date there); default UTC. */
+  timezone?: string;
+  /** With named dimensions: each one's key (`{ date: "2024-01-17", region: "eu" }`). */
+  dimensions?: Record<string, string>;
+}
+
+/** What a run plans with: `{{ partition.* }}` is not SQL, so planning sees neutral values. */
+export const NEUTRAL_WINDOW: PartitionWindow = { key: "", start: new Date(0), end: new Date(0), timezone: "UTC" };
+
+/** The neutral window of a definition: with its dimensions' names, so `{{ partition.region }}` plans. */
+export function neutralWindow(def: PartitionsDef | null): PartitionWindow {
+  if (def?.type !== "dimensions") return NEUTRAL_WINDOW;
+  return { ...NEUTRAL_WINDOW, dimensions: Object.fromEntries(def.dimensions.map((d) => [d.name, ""])) };
 }
 
 export function notebookPartitions(front: FrontMatter): PartitionsDef | null {
   const value = front.partitions;
-  return value === undefined ? null : partitionsSchema.parse(value);
+  if (value === undefined) return null;
+  // one definition has a type; named dimensions do not (parsed apart, for clear errors)
+  return typeof value === "object" && value !== null && "type" in value ? dimensionSchema.parse(value) : dimensionsSchema.parse(value);
 }
 
 /** Wall-clock fields of `instant` in `timeZone`. */
@@ -93,6 +126,28 @@ function step(def: z.infer<typeof timeSchema>, y: number, m: number, d: number, 
 
 /** Partitions whose window starts before `until` (all of them for static lists), in order. */
 export function partitionWindows(def: PartitionsDef, until: Date, limit = 100_000): PartitionWindow[] {
+  if (def.type !== "dimensions") return dimensionWindows(def, until, limit);
+  // every combination, the first dimension outermost
+  let combos: PartitionWindow[][] = [[]];
+  for (const { def: dimension } of def.dimensions) {
+    const windows = dimensionWindows(dimension, until, limit);
+    combos = combos.flatMap((combo) => windows.map((w) => [...combo, w])).slice(0, limit);
+  }
+  return combos.map((combo) => combine(def, combo));
+}
+
+function combine(def: Extract<PartitionsDef, { type: "dimensions" }>, parts: PartitionWindow[]): PartitionWindow {
+  const time = parts.find((w) => w.start !== null);
+  return {
+    key: parts.map((w) => w.key).join(KEY_SEPARATOR),
+    start: time?.start ?? null,
+    end: time?.end ?? null,
+    ...(time?.timezone === undefined ? {} : { timezone: time.timezone }),
+    dimensions: Object.fromEntries(def.dimensions.map((d, i) => [d.name, parts[i]?.key ?? ""])),
+  };
+}
+
+function dimensionWindows(def: DimensionDef, until: Date, limit: number): PartitionWindow[] {
   if (def.type === "static") return def.keys.map((key) => ({ key, start: null, end: null }));
   const [datePart, timePart] = def.start.split("T");
   const [y0, m0, d0] = (datePart ?? "").split("-").map(Number);
@@ -102,7 +157,7 @@ export function partitionWindows(def: PartitionsDef, until: Date, limit = 100_00
     const start = zoned(...cur, def.timezone);
     if (start.getTime() >= until.getTime()) break;
     const next = step(def, ...cur);
-    out.push({ key: keyOf(def, ...cur), start, end: zoned(...next, def.timezone) });
+    out.push({ key: keyOf(def, ...cur), start, end: zoned(...next, def.timezone), timezone: def.timezone });
     cur = next;
   }
   return out;
@@ -110,10 +165,23 @@ export function partitionWindows(def: PartitionsDef, until: Date, limit = 100_00
 
 /** The window of `key`, or null when the definition has no such partition. */
 export function partitionWindow(def: PartitionsDef, key: string): PartitionWindow | null {
+  if (def.type !== "dimensions") return dimensionWindow(def, key);
+  const keys = key.split(KEY_SEPARATOR);
+  if (keys.length !== def.dimensions.length) return null;
+  const parts: PartitionWindow[] = [];
+  for (const [i, { def: dimension }] of def.dimensions.entries()) {
+    const found = dimensionWindow(dimension, keys[i] ?? "");
+    if (found === null) return null;
+    parts.push(found);
+  }
+  return combine(def, parts);
+}
+
+function dimensionWindow(def: DimensionDef, key: string): PartitionWindow | null {
   if (def.type === "static") return def.keys.includes(key) ? { key, start: null, end: null } : null;
   const probe = keyToWall(def, key);
   if (probe === null) return null;
-  const found = partitionWindows(def, new Date(zoned(...probe, def.timezone).getTime() + 1)).at(-1);
+  const found = dimensionWindows(def, new Date(zoned(...probe, def.timezone).getTime() + 1), 100_000).at(-1);
   return found?.key === key ? found : null;
 }
 
@@ -123,22 +191,33 @@ function keyToWall(def: z.infer<typeof timeSchema>, key: string): [number, numbe
   return [Number(m[1]), Number(m[2]), Number(m[3] ?? "1"), Number(m[4] ?? "0")];
 }
 
-function timestampLiteral(d: Date): string {
-  return `TIMESTAMP ${quoteLiteral(d.toISOString().replace("T", " ").replace("Z", ""))}`;
-}
-
-/** `{{ partition.key|start|end }}` as SQL literals. */
+/** The notebook's text with its SQL cells' placeholders as SQL literals (problems left as they are). */
 export function substitutePartition(text: string, window: PartitionWindow): string {
-  return text.replace(/\{\{\s*partition\.(key|start|end)\s*\}\}/g, (_m, field: string) => {
-    if (field === "key") return quoteLiteral(window.key);
-    const value = field === "start" ? window.start : window.end;
-    return value === null ? "NULL" : timestampLiteral(value);
-  });
+  return substituteNotebookText(text, "", window).text;
 }
 
-/** The cell as it runs for one partition: values substituted, rows tagged with `_partition`. */
-export function applyPartition(cell: AssetCell, window: PartitionWindow): AssetCell {
-  if (cell.kind !== "sql") return cell;
-  const sql = substitutePartition(cell.config.sql, window).replace(/;\s*$/, "");
-  return { ...cell, config: { ...cell.config, sql: `SELECT *, ${quoteLiteral(window.key)} AS ${PARTITION_COLUMN} FROM (\n${sql}\n) AS _partition_rows` } };
+/**
+ * The cell as it runs for one partition (or none): SQL gets its literals and its rows are
+ * tagged with `_partition`; an extract's string values get theirs as plain text. Throws an
+ * error naming the cell (and the field) when a value cannot be given.
+ */
+export function applyPartition(cell: AssetCell, window: PartitionWindow | null): AssetCell {
+  switch (cell.kind) {
+    case "sql": {
+      if (window === null) return cell;
+      const done = substituteValues(cell.config.sql, window, "sql");
+      if (done.problems.length > 0) throw new Error(done.problems.map((p) => `cell "${cell.name}": ${p.message}`).join("\n"));
+      const sql = done.text.replace(/;\s*$/, "");
+      return { ...cell, config: { ...cell.config, sql: `SELECT *, ${quoteLiteral(window.key)} AS ${PARTITION_COLUMN} FROM (\n${sql}\n) AS _partition_rows` } };
+    }
+    case "extract":
+      return substituteExtract(cell, window);
+    case "ml":
+    case "chart":
+      return cell;
+    default: {
+      const unreachable: never = cell;
+      throw new Error(`unknown cell kind ${JSON.stringify(unreachable)}`);
+    }
+  }
 }

@@ -20,6 +20,8 @@ export const triggerInputSchema = z.object({
   queueName: z.string().min(1).optional(),
   /** Not run before this instant. */
   runAt: z.date().optional(),
+  /** Upstream refreshes: the assets each earlier run of the chain materialized (a loop guard). */
+  chain: z.array(z.array(z.string().min(1))).optional(),
 });
 export type TriggerInput = z.input<typeof triggerInputSchema>;
 
@@ -27,5 +29,6 @@ export const runPayloadSchema = z.object({
   runId: z.string().min(1),
   versionId: z.string().min(1),
   partition: z.string().nullable().default(null),
+  chain: z.array(z.array(z.string())).default([]),
 });
 export type RunPayload = z.infer<typeof runPayloadSchema>;

@@ -11,7 +11,10 @@ import { importNotebookVersion, type CatalogDb } from "../catalog";
 import { storeCases, type OpenedStore } from "../catalog/test-stores";
 import { openLocalQueue } from "../queue/local";
 import { tickKey } from "../schedule/cron";
-import { notebookScheduleId, prismaSqlClient, RunService } from ".";
+import { NodeSqlReferenceParser } from "../graph/sql-refs-node";
+import { waitFor } from "../queue/conformance";
+import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
+import { assetScheduleId, notebookScheduleId, prismaSqlClient, RunService } from ".";
 
 const { cases, postgresMissingInCi } = storeCases();
 if (postgresMissingInCi) throw new Error(postgresMissingInCi);
@@ -25,6 +28,24 @@ schedule: { cron: "${cron}", timezone: Europe/Paris }
 select 1 as id
 \`\`\`
 `;
+
+/** The notebook runs at 03:00; `two` alone also runs every 30 minutes. */
+const ASSET_SCHEDULE = `---
+title: A
+schedule: { cron: "0 3 * * *", timezone: UTC }
+---
+
+\`\`\`sql one
+select 1 as id
+\`\`\`
+
+\`\`\`sql two
+-- schedule: */30 * * * * Europe/Paris
+select 2 as id
+\`\`\`
+`;
+
+const jobKeys = z.array(z.object({ job_key: z.string(), n: z.number() }));
 
 describe.each(cases)("schedules on the $name store", (storeCase) => {
   let opened: OpenedStore;
@@ -78,5 +99,46 @@ describe.each(cases)("schedules on the $name store", (storeCase) => {
         .sort()
         .map((job_key) => ({ job_key, n: 1 })),
     );
+  });
+
+  it("an asset's own schedule fires once per tick with two schedulers and runs only that asset", async () => {
+    const workspaceId = (await db.workspace.create({ data: { slug: "default", name: "W" } })).id;
+    await writeFile(path.join(dir, "assets.md"), ASSET_SCHEDULE);
+    const parser = await NodeSqlReferenceParser.create();
+    const warehouse = await openDuckDbWarehouse({ path: ":memory:" });
+    const queue = await openLocalQueue(prismaSqlClient(db));
+    try {
+      let now = new Date("2026-03-01T00:05:00Z");
+      const service = () => new RunService({ db, queue, notebooksDir: dir, openWarehouse: async () => ({ warehouse, release: async () => undefined }), parser: async () => parser });
+      const scheduler = () => createScheduler({ db, service: service(), workspaceId, config: { notebooksDir: dir } }, () => now);
+      const [a, b] = [scheduler(), scheduler()];
+      const both = async () => (await Promise.all([a.tick(), b.tick()])).flat();
+      expect(await both()).toEqual([]);
+      now = new Date("2026-03-01T00:31:00Z");
+      const fired = await both();
+      const assetId = assetScheduleId(workspaceId, "assets", "two");
+      expect(fired.map((f) => f.scheduleId)).toEqual([assetId, assetId]); // the notebook's 03:00 is not due
+      expect(fired.filter((f) => f.created)).toHaveLength(1);
+      expect(await scheduler().tick()).toEqual([]); // a restarted one fires nothing
+
+      const { rows } = await prismaSqlClient(db).query(`select job_key, count(*)::int as n from assetbook_jobs group by job_key`);
+      expect(jobKeys.parse(rows)).toEqual([{ job_key: tickKey(assetId, new Date("2026-03-01T00:30:00Z")), n: 1 }]);
+      const [run] = await db.run.findMany();
+      expect(run).toMatchObject({ trigger: "schedule", selection: ["two"] });
+
+      const worker = queue.work(service().handlers(), { concurrency: 1, pollIntervalMs: 20, lockTimeoutMs: 30_000, stopGraceMs: 2_000 });
+      try {
+        await waitFor("the scheduled run", async () => (await db.run.findUniqueOrThrow({ where: { id: run?.id ?? "" } })).status === "succeeded");
+      } finally {
+        await worker.stop();
+      }
+      const mats = await db.materialization.findMany({ include: { asset: true } });
+      expect(mats.map((m) => [m.asset.name, m.status])).toEqual([["two", "succeeded"]]);
+      expect(await warehouse.describe("one")).toBeNull();
+    } finally {
+      await queue.close();
+      await warehouse.close();
+      parser.close();
+    }
   });
 });

@@ -1,66 +1,47 @@
 // Schedules of production runs: a notebook's front matter `schedule: { cron, timezone }`
-// (the file in the notebooks directory wins over the catalog's latest version), and the
-// bridge that lets the Scheduler trigger runs: its `enqueue(task, payload, { jobKey })`
-// becomes RunService.triggerRun with jobKey = tickKey, so a tick makes one run however
-// many schedulers see it.
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
+// runs the notebook, an asset cell's `schedule` runs that asset alone (the file in the
+// notebooks directory wins over the catalog's latest version). The bridge lets the
+// Scheduler trigger runs: its `enqueue(task, payload, { jobKey })` becomes
+// RunService.triggerRun with jobKey = tickKey, so a tick makes one run however many
+// schedulers see it.
 import { z } from "zod";
 import type { CatalogDb } from "../catalog";
-import { parseNotebook } from "../notebook/parse";
+import { runKeysOf, type RunKeys } from "../notebook/schemas/run-keys";
+import type { Notebook } from "../notebook/types";
 import type { EnqueueOptions, EnqueueResult, JobQueue, JsonValue } from "../queue/types";
 import type { ScheduleDef } from "../schedule/scheduler";
 import { RUN_TASK } from "./payload";
 import type { RunService } from "./service";
-
-const SLUG = /^[a-z0-9][a-z0-9_-]*$/i;
+import { workspaceNotebooks } from "./workspace-notebooks";
 
 export const notebookScheduleId = (workspaceId: string, slug: string) => `notebook:${workspaceId}:${slug}`;
+export const assetScheduleId = (workspaceId: string, slug: string, asset: string) => `asset:${workspaceId}:${slug}:${asset}`;
 
-const target = z.object({ workspaceId: z.string().min(1), notebook: z.string().min(1) });
+const target = z.object({ workspaceId: z.string().min(1), notebook: z.string().min(1), selection: z.array(z.string().min(1)).optional() });
 const tickPayload = z.object({ scheduleId: z.string(), tick: z.string(), payload: target });
 
-function scheduleOf(workspaceId: string, slug: string, text: string): ScheduleDef | null {
-  const parsed = parseNotebook(text, `${slug}.md`);
-  const schedule = parsed.ok ? parsed.notebook.frontMatter.schedule : undefined;
-  if (schedule === undefined) return null;
-  const payload: JsonValue = { workspaceId, notebook: slug };
-  return { id: notebookScheduleId(workspaceId, slug), cron: schedule.cron, timezone: schedule.timezone ?? "UTC", task: RUN_TASK, catchUp: false, payload };
+function scheduleDef(id: string, schedule: NonNullable<RunKeys["schedule"]>, { workspaceId, notebook, selection }: z.infer<typeof target>): ScheduleDef {
+  const payload: JsonValue = { workspaceId, notebook, ...(selection === undefined ? {} : { selection }) };
+  return { id, cron: schedule.cron, timezone: schedule.timezone ?? "UTC", task: RUN_TASK, catchUp: false, payload };
 }
 
-async function notebookFiles(dir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    if (error instanceof Error && "code" in error && error.code === "ENOENT") return files;
-    throw error;
-  }
-  for (const name of names.sort()) {
-    if (!name.endsWith(".md") || !SLUG.test(name.slice(0, -3))) continue;
-    files.set(name.slice(0, -3), await readFile(path.join(dir, name), "utf8"));
-  }
-  return files;
-}
-
-/** The schedules of a workspace's notebooks; notebooks that do not parse have none. */
-export async function notebookSchedules(db: CatalogDb, workspaceId: string, notebooksDir: string): Promise<ScheduleDef[]> {
-  const texts = new Map<string, string>();
-  const notebooks = await db.notebook.findMany({
-    where: { workspaceId },
-    select: { slug: true, versions: { orderBy: { number: "desc" }, take: 1, select: { text: true } } },
-  });
-  for (const nb of notebooks) {
-    const latest = nb.versions[0];
-    if (latest !== undefined) texts.set(nb.slug, latest.text);
-  }
-  for (const [slug, text] of await notebookFiles(notebooksDir)) texts.set(slug, text);
+/** The notebook's schedule, then one per asset cell that has its own. */
+function schedulesOf(workspaceId: string, slug: string, nb: Notebook): ScheduleDef[] {
   const defs: ScheduleDef[] = [];
-  for (const [slug, text] of [...texts.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const def = scheduleOf(workspaceId, slug, text);
-    if (def !== null) defs.push(def);
+  const notebookSchedule = nb.frontMatter.schedule;
+  if (notebookSchedule !== undefined) defs.push(scheduleDef(notebookScheduleId(workspaceId, slug), notebookSchedule, { workspaceId, notebook: slug }));
+  for (const cell of nb.cells) {
+    if (cell.type !== "asset") continue;
+    const schedule = runKeysOf(cell.config).schedule;
+    if (schedule !== undefined) defs.push(scheduleDef(assetScheduleId(workspaceId, slug, cell.name), schedule, { workspaceId, notebook: slug, selection: [cell.name] }));
   }
+  return defs;
+}
+
+/** The schedules of a workspace's notebooks and assets; notebooks that do not parse have none. */
+export async function notebookSchedules(db: CatalogDb, workspaceId: string, notebooksDir: string): Promise<ScheduleDef[]> {
+  const defs: ScheduleDef[] = [];
+  for (const [slug, nb] of await workspaceNotebooks(db, workspaceId, notebooksDir)) defs.push(...schedulesOf(workspaceId, slug, nb));
   return defs;
 }
 
@@ -70,9 +51,9 @@ export function scheduledRunQueue(service: Pick<RunService, "triggerRun">): Pick
     async enqueue(_task: string, payload: JsonValue, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
       const tick = tickPayload.parse(payload);
       if (opts.jobKey === undefined) throw new Error(`schedule ${tick.scheduleId}: a tick needs its key`);
-      const run = await service.triggerRun({ workspaceId: tick.payload.workspaceId, notebook: tick.payload.notebook, trigger: "schedule", jobKey: opts.jobKey });
+      const { workspaceId, notebook, selection } = tick.payload;
+      const run = await service.triggerRun({ workspaceId, notebook, trigger: "schedule", jobKey: opts.jobKey, ...(selection === undefined ? {} : { selection }) });
       return { id: run.jobId, created: run.created };
     },
   };
 }
-

@@ -3,7 +3,8 @@
 // `materialize_run` on the queue; the job's attempt number fences every swap it makes.
 import { appendRunLog, recordMaterialization, setRunStatus, upsertAsset, type Run } from "../catalog";
 import { blockingFailures } from "../checks";
-import { planNotebook, prepareNotebook } from "../engine/prepare";
+import { planNotebook } from "../engine/prepare";
+import { dropLeftoverStaging } from "../extract/load/staging";
 import type { SqlReferenceParser } from "../graph";
 import { formatIssue, type AssetCell } from "../notebook/types";
 import { errorMessage, type JobHelpers, type JsonValue, type TaskHandlers } from "../queue/types";
@@ -14,10 +15,12 @@ import { AttemptAbortedError, abortReason, guardWarehouse, type DoneMarker } fro
 import { materializeWithEngine, stagingFor, type AttemptResult, type ExtractSources, type MaterializeFn } from "./materialize";
 import { RUN_TASK, runPayloadSchema, type RunPayload, type TriggerInput } from "./payload";
 import { RunTriggers, type RunTriggerDeps, type TriggeredRun } from "./trigger";
-import { applyPartition, notebookPartitions, partitionWindow, substitutePartition, PARTITION_COLUMN, type PartitionWindow } from "./partitions";
-
-const NEUTRAL_WINDOW: PartitionWindow = { key: "", start: new Date(0), end: new Date(0) };
+import type { SlotPolling } from "./concurrency";
+import { RunSlots } from "./run-slots";
+import { applyPartition, notebookPartitions, partitionWindow, PARTITION_COLUMN, type PartitionWindow } from "./partitions";
+import { preparePartitioned } from "./partition-run";
 import { assetPolicy, notebookPolicy, retryDelayMs, type AssetPolicy } from "./policy";
+import { refreshAfterRun } from "./upstream";
 
 export interface WarehouseLease {
   warehouse: Warehouse;
@@ -38,6 +41,8 @@ export interface RunServiceDeps extends RunTriggerDeps {
   settleMs?: number;
   /** Test seam: how an asset attempt runs (default: the engine). */
   materialize?: MaterializeFn;
+  /** How a run or an asset waiting for a concurrency slot polls (default 50 ms growing to 1 s). */
+  slotPolling?: SlotPolling;
 }
 
 export const fenceKey = (runId: string) => `fence:run:${runId}`;
@@ -49,6 +54,7 @@ export class RunService {
   private readonly controllers = new Map<string, AbortController>();
   private readonly crash: CrashHook;
   private readonly materialize: MaterializeFn;
+  private readonly slots: RunSlots;
 
   readonly triggers: RunTriggers;
 
@@ -56,6 +62,7 @@ export class RunService {
     this.triggers = new RunTriggers(deps);
     this.crash = deps.crash ?? noCrash;
     this.materialize = deps.materialize ?? materializeWithEngine;
+    this.slots = new RunSlots({ db: deps.db, polling: deps.slotPolling, random: deps.random, log: (runId, message, data, asset) => this.log(runId, message, "info", data, asset) });
   }
 
   handlers(): TaskHandlers {
@@ -90,6 +97,10 @@ export class RunService {
         await this.log(run.id, `attempt ${helpers.attempt} superseded by a newer attempt`, "warn", { event: "fenced", attempt: helpers.attempt });
         return;
       }
+      // Concurrency limits: the run stays queued until it holds its pools (a resumed run still holds them).
+      const slots = await this.slots.forRun(run, payload.versionId, helpers.signal);
+      if (slots === "finished") return;
+      if (slots === "aborted") throw new Error("the worker stopped while the run waited for a concurrency slot; another attempt runs it");
       if (run.status === "queued") {
         if ((await setRunStatus(db, run.id, "running")) === null) return;
       } else {
@@ -98,6 +109,7 @@ export class RunService {
       await this.runAssets(run, payload, helpers, lease.warehouse, fence);
     } finally {
       await lease.release();
+      await this.slots.releaseEndedRun(run.id);
     }
   }
 
@@ -106,12 +118,7 @@ export class RunService {
     const version = await db.notebookVersion.findUniqueOrThrow({ where: { id: payload.versionId }, include: { notebook: true } });
     const file = `${version.notebook.slug}.md`;
     // `{{ partition.* }}` is not SQL: plan with neutral values, then with the run's window.
-    let prepared = await prepareNotebook(substitutePartition(version.text, NEUTRAL_WINDOW), file, await this.deps.parser());
-    if (prepared.ok && payload.partition !== null) {
-      const def = notebookPartitions(prepared.notebook.frontMatter);
-      const found = def === null ? null : partitionWindow(def, payload.partition);
-      if (found !== null) prepared = await prepareNotebook(substitutePartition(version.text, found), file, await this.deps.parser());
-    }
+    const prepared = await preparePartitioned(version.text, file, await this.deps.parser(), payload.partition);
     if (!prepared.ok) {
       await setRunStatus(db, run.id, "failed", prepared.issues.map(formatIssue).join("\n"));
       return;
@@ -127,6 +134,8 @@ export class RunService {
         window = def === null ? null : partitionWindow(def, payload.partition);
         if (window === null) throw new Error(`notebook has no partition "${payload.partition}"`);
       }
+      const values = window;
+      plan = { ...plan, cells: plan.cells.map((cell) => applyPartition(cell, values)) };
     } catch (error) {
       await setRunStatus(db, run.id, "failed", errorMessage(error));
       return;
@@ -170,6 +179,8 @@ export class RunService {
     }
 
     if (helpers.signal.aborted) throw new Error("the worker stopped during the run; another attempt resumes it");
+    // Before the final status: a crash here retries the run, which recovers its assets and triggers again (keyed).
+    await refreshAfterRun({ ...this.deps, triggers: this.triggers }, { run, planned: plan.cells.map((c) => c.name), partition: payload.partition, chain: payload.chain });
     const all = [...states.entries()];
     const failed = all.filter(([, s]) => s.status === "failed");
     if (controller.signal.aborted && abortReason(controller.signal) === "cancelled") return; // already cancelled in the catalog
@@ -212,10 +223,14 @@ export class RunService {
       await this.log(run.id, `skipped: ${missing}`, "warn", { event: "asset_skipped", reason: missing }, rawCell.name);
       return { status: "skipped", reason: missing };
     }
-    const cell = window === null ? rawCell : applyPartition(rawCell, window);
+    const cell = rawCell; // partition values were applied when the run was planned
+    // A crashed or frozen attempt of this run may have left staging tables of this asset behind.
+    await dropLeftoverStaging(warehouse, cell.name, { partition, attempt: helpers.attempt });
 
     let lastReason = "";
     for (let attempt = 1; attempt <= policy.retry.maxAttempts; attempt++) {
+      const slot = await this.slots.forAsset(run, rawCell, partition, runSignal);
+      if ("stopped" in slot) return { status: "cancelled", reason: slot.stopped };
       const attemptAbort = new AbortController();
       const signal = AbortSignal.any([runSignal, attemptAbort.signal]);
       const timer = policy.timeoutMs === null ? null : setTimeout(() => attemptAbort.abort(`timed out after ${policy.timeoutMs} ms`), policy.timeoutMs);
@@ -226,6 +241,7 @@ export class RunService {
         warehouse: guarded,
         signal,
         attempt,
+        runAttempt: helpers.attempt,
         runId: run.id,
         partition,
         extract: this.deps.extractSources ? await this.deps.extractSources(run.workspaceId) : null,
@@ -234,7 +250,7 @@ export class RunService {
         if (isFencedError(error)) return { fenced: true };
         if (error instanceof AttemptAbortedError) return { aborted: error.why };
         return { ok: false, reason: errorMessage(error), checks: [] };
-      });
+      }).finally(() => slot.release());
       const aborted = new Promise<{ aborted: string }>((resolve) => {
         if (signal.aborted) resolve({ aborted: abortReason(signal) });
         signal.addEventListener("abort", () => resolve({ aborted: abortReason(signal) }), { once: true });
@@ -257,7 +273,7 @@ export class RunService {
       }
       if (typeof result === "object" && "aborted" in result) {
         await settleWithin(work, this.deps.settleMs ?? 10_000);
-        for (const table of new Set([...guarded.refusedStaging, stagingFor(cell.name, partition)])) await warehouse.drop(table).catch(() => undefined);
+        for (const table of new Set([...guarded.refusedStaging, stagingFor(cell.name, partition, helpers.attempt)])) await warehouse.drop(table).catch(() => undefined);
         const why = result.aborted;
         const fatal = runSignal.aborted;
         await this.log(run.id, `attempt ${attempt} ${fatal ? "stopped" : "failed"}: ${why}`, fatal ? "warn" : "error", { event: "attempt_failed", attempt, error: why, durationMs }, cell.name);

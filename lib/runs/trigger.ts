@@ -40,7 +40,7 @@ export class RunTriggers {
       partitions: input.partition === undefined ? [] : [input.partition],
       createdById: input.createdById ?? null,
     });
-    const payload: RunPayload = { runId: run.id, versionId: version.id, partition: input.partition ?? null };
+    const payload: RunPayload = { runId: run.id, versionId: version.id, partition: input.partition ?? null, chain: input.chain ?? [] };
     const job = await this.deps.queue.enqueue(RUN_TASK, payload, {
       jobKey: input.jobKey ?? `run:${run.id}`,
       maxAttempts: this.deps.jobMaxAttempts ?? 5,

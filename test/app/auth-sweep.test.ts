@@ -2,6 +2,7 @@
 // on disk now, including routes added later), called without a session, answers 401.
 // The only exceptions are sign-in and first-run setup, which refuse without credentials.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BAD_API_TOKEN } from "@/lib/auth";
 import { apiHandlers, key, PUBLIC_ROUTES, type ApiHandler } from "./api-routes";
 
 let handlers: ApiHandler[] = [];
@@ -32,6 +33,8 @@ describe("every API route without a session", () => {
   it("finds the route handlers on disk", () => {
     expect(handlers.length).toBeGreaterThanOrEqual(10);
     expect(handlers.map(key)).toContain("PUT app/api/secrets/route.ts");
+    expect(handlers.map(key)).toEqual(expect.arrayContaining(["GET app/api/tokens/route.ts", "POST app/api/tokens/route.ts", "DELETE app/api/tokens/[id]/route.ts"]));
+    expect(handlers.map(key)).toEqual(expect.arrayContaining(["GET app/api/concurrency-limits/route.ts", "PUT app/api/concurrency-limits/route.ts", "DELETE app/api/concurrency-limits/route.ts"]));
   });
 
   it("answers 401 on every non-public route (and public ones refuse empty credentials)", async () => {
@@ -42,6 +45,17 @@ describe("every API route without a session", () => {
     }
     const expected = Object.fromEntries(handlers.map((h) => [key(h), PUBLIC_ROUTES.has(key(h)) ? 400 : 401]));
     expect(answers).toEqual(expected);
+  });
+
+  it("answers 401 naming the token to an unknown, malformed or empty API token", async () => {
+    for (const authorization of [`Bearer ab_${"A".repeat(43)}`, "Bearer not-a-token", "Bearer"]) {
+      for (const h of handlers) {
+        if (PUBLIC_ROUTES.has(key(h))) continue;
+        const response = await h.handler(anonymous(h, { authorization }), { params: Promise.resolve(h.params) });
+        expect(response.status, `${authorization} ${key(h)}`).toBe(401);
+        expect(await response.json(), key(h)).toEqual({ error: BAD_API_TOKEN });
+      }
+    }
   });
 
   it("answers 401, or 403 on writes, to a share token instead of a session", async () => {

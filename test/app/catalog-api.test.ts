@@ -2,6 +2,7 @@
 // setup, sign-in, the role matrix over HTTP, share links (hash only, 404 after revoke
 // and expiry, refused on writes) and secrets that never come back out.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { BAD_API_TOKEN } from "@/lib/auth";
 import { hashShareToken, verifyShareLink } from "@/lib/catalog";
 import type { AppContext } from "@/app/_lib/server-context";
 import { apiHandlers, key, PUBLIC_ROUTES, type ApiHandler } from "./api-routes";
@@ -41,11 +42,15 @@ function find(method: string, file: string): ApiHandler {
   return h;
 }
 
-async function call(method: string, file: string, options: { cookie?: string; body?: unknown; params?: Record<string, string>; headers?: Record<string, string> } = {}) {
+type CallOptions = { cookie?: string; body?: unknown; params?: Record<string, string>; headers?: Record<string, string>; query?: string; bearer?: string };
+
+async function call(method: string, file: string, options: CallOptions = {}) {
   const h = find(method, file);
-  const request = new Request(h.url, {
+  // A bearer request is what a script sends: no Origin, no cookie.
+  const credentials: Record<string, string> = options.bearer === undefined ? { origin: "http://app.test", ...(options.cookie ? { cookie: options.cookie } : {}) } : { authorization: `Bearer ${options.bearer}` };
+  const request = new Request(`${h.url}${options.query ?? ""}`, {
     method,
-    headers: { host: "app.test", origin: "http://app.test", "content-type": "application/json", ...(options.cookie ? { cookie: options.cookie } : {}), ...options.headers },
+    headers: { host: "app.test", "content-type": "application/json", ...credentials, ...options.headers },
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
   const response = await h.handler(request, { params: Promise.resolve(options.params ?? h.params) });
@@ -98,6 +103,11 @@ describe("API flow", () => {
       ["GET", "secrets/route.ts", undefined, { viewer: false, editor: false, owner: true }],
       ["GET", "members/route.ts", undefined, { viewer: false, editor: false, owner: true }],
       ["POST", "notebooks/route.ts", { title: "" }, { viewer: false, editor: true, owner: true }],
+      ["POST", "tokens/route.ts", { name: "matrix" }, { viewer: true, editor: true, owner: true }],
+      ["GET", "tokens/route.ts", undefined, { viewer: true, editor: true, owner: true }],
+      ["GET", "concurrency-limits/route.ts", undefined, { viewer: true, editor: true, owner: true }],
+      ["PUT", "concurrency-limits/route.ts", { scope: "tag", tag: "matrix", limit: 2 }, { viewer: false, editor: false, owner: true }],
+      ["DELETE", "concurrency-limits/route.ts", { scope: "tag", tag: "matrix" }, { viewer: false, editor: false, owner: true }],
     ];
     for (const [method, file, body, allowed] of cells) {
       for (const role of ["viewer", "editor", "owner"] as const) {
@@ -151,6 +161,76 @@ describe("API flow", () => {
     expect((await call("DELETE", "share-links/[id]/route.ts", { cookie: cookies.editor, params: { id: body.id } })).status).toBe(200);
     expect(await verifyShareLink(context.db, token)).toBeNull();
     expect((await call("DELETE", "share-links/[id]/route.ts", { cookie: cookies.editor, params: { id: body.id } })).status).toBe(404);
+  });
+
+  it("API tokens: the member's current role, no CSRF Origin needed, cannot mint tokens, 401 once revoked, never logged", async () => {
+    const created = await call("POST", "tokens/route.ts", { cookie: cookies.editor, body: { name: "deploy", expiresInDays: 30 } });
+    expect(created.status).toBe(201);
+    const answer = created.json();
+    if (!(typeof answer === "object" && answer !== null && "token" in answer && typeof answer.token === "string" && "id" in answer && typeof answer.id === "string")) throw new Error("bad answer");
+    const { token, id } = answer;
+    expect(token).toMatch(/^ab_[A-Za-z0-9_-]{43}$/);
+
+    expect((await call("GET", "catalog/assets/route.ts", { bearer: token })).status).toBe(200);
+    // Past authorization without an Origin header (this test runs no workers: 503).
+    const triggered = await call("POST", "runs/route.ts", { bearer: token, body: { notebook: "shop", trigger: "cli" } });
+    expect(triggered.status, triggered.text).toBe(503);
+    const notCli = await call("POST", "runs/route.ts", { cookie: cookies.editor, body: { notebook: "shop", trigger: "cli" } });
+    expect(notCli.status).toBe(400);
+    expect(notCli.json()).toMatchObject({ fields: { "body.trigger": [expect.stringContaining("API token")] } });
+    expect((await call("PUT", "secrets/route.ts", { bearer: token, body: { name: "NOPE", value: "v" } })).status).toBe(403);
+    expect((await call("POST", "tokens/route.ts", { bearer: token, body: { name: "minted" } })).status).toBe(403);
+
+    // The role is read on every request: demoted, the token loses the run endpoint.
+    const editorId = (await context.db.user.findUniqueOrThrow({ where: { email: "editor@example.com" } })).id;
+    const setRole = (role: "viewer" | "editor") => context.db.member.update({ where: { workspaceId_userId: { workspaceId: context.workspaceId, userId: editorId } }, data: { role } });
+    await setRole("viewer");
+    expect((await call("POST", "runs/route.ts", { bearer: token, body: { notebook: "shop", trigger: "cli" } })).status).toBe(403);
+    await setRole("editor");
+
+    const mine = await call("GET", "tokens/route.ts", { cookie: cookies.editor });
+    expect(mine.text).toContain("deploy");
+    const hash = (await context.db.apiToken.findUniqueOrThrow({ where: { id } })).tokenHash;
+    expect(mine.text).not.toContain(hash);
+    expect((await call("GET", "tokens/route.ts", { cookie: cookies.viewer })).text).not.toContain("deploy");
+    expect((await call("GET", "tokens/route.ts", { cookie: cookies.editor, query: "?scope=workspace" })).status).toBe(403);
+    const all = await call("GET", "tokens/route.ts", { cookie: cookies.owner, query: "?scope=workspace" });
+    expect(all.status).toBe(200);
+    expect(all.text).toContain("deploy");
+
+    // Someone else's token looks like none; the owner may revoke anyone's.
+    expect((await call("DELETE", "tokens/[id]/route.ts", { cookie: cookies.viewer, params: { id } })).status).toBe(404);
+    expect((await call("DELETE", "tokens/[id]/route.ts", { cookie: cookies.owner, params: { id } })).status).toBe(200);
+    expect(await call("GET", "catalog/assets/route.ts", { bearer: token })).toMatchObject({ status: 401, text: JSON.stringify({ error: BAD_API_TOKEN }) });
+
+    const audit = JSON.stringify(await context.db.auditEntry.findMany(), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+    expect(audit).toContain("api_token.revoke");
+    for (const [where, text] of [["logs", logs.join("\n")], ["audit", audit], ["responses after creation", seen.filter((t) => t !== created.text).join("\n")]] as const) {
+      expect(text.includes(token), where).toBe(false);
+    }
+  });
+
+  it("concurrency limits: owners set and remove them (audited), bad input is a 400 naming the field, members see the use", async () => {
+    const bad = await call("PUT", "concurrency-limits/route.ts", { cookie: cookies.owner, body: { scope: "tag", tag: "not ok", limit: 0 } });
+    expect(bad.status).toBe(400);
+    expect(bad.json()).toMatchObject({ fields: { "body.tag": ["a tag is letters, digits, _ . : -"], "body.limit": ["a limit is at least 1"] } });
+    expect((await call("PUT", "concurrency-limits/route.ts", { cookie: cookies.owner, body: { scope: "workspace", limit: 3 } })).status).toBe(200);
+    expect((await call("PUT", "concurrency-limits/route.ts", { cookie: cookies.owner, body: { scope: "tag", tag: "heavy", limit: 2 } })).status).toBe(200);
+    const listed = await call("GET", "concurrency-limits/route.ts", { cookie: cookies.viewer });
+    expect(listed.json()).toEqual({
+      limits: [
+        { scope: "workspace", name: "", pool: "workspace", limit: 3, inUse: 0 },
+        { scope: "tag", name: "heavy", pool: "tag:heavy", limit: 2, inUse: 0 },
+      ],
+    });
+    expect((await call("DELETE", "concurrency-limits/route.ts", { cookie: cookies.owner, body: { scope: "tag", tag: "heavy" } })).status).toBe(200);
+    expect((await call("DELETE", "concurrency-limits/route.ts", { cookie: cookies.owner, body: { scope: "tag", tag: "heavy" } })).status).toBe(404);
+    const audit = await context.db.auditEntry.findMany({ where: { targetType: "concurrency_limit" }, orderBy: { id: "asc" }, select: { action: true, targetId: true } });
+    expect(audit.slice(-3)).toEqual([
+      { action: "concurrency_limit.set", targetId: "workspace" },
+      { action: "concurrency_limit.set", targetId: "tag:heavy" },
+      { action: "concurrency_limit.delete", targetId: "tag:heavy" },
+    ]);
   });
 
   it("a secret's value never appears in responses, logs, the audit log or the stored row", async () => {

@@ -1,17 +1,35 @@
-// POST: trigger a production run of a notebook (optionally a selection of its assets).
+// POST: trigger a production run of a notebook (optionally a selection of its assets, one
+// partition). `trigger: "cli"` is for callers holding an API token (`assetbook trigger`).
 // GET: the workspace's runs, newest first, filtered by status and notebook.
 import { z } from "zod";
 import { listRuns, RunInputError } from "@/lib/runs";
-import { notebookSlug, runService, runsQuerySchema, toRunFilters } from "@/app/_lib/run-data";
+import { notebookSlug, runsPort, runsQuerySchema, toRunFilters } from "@/app/_lib/run-data";
 import { route, RouteError, signedIn } from "@/app/_lib/route";
 import { appContext } from "@/app/_lib/server-context";
 
-const body = z.object({ notebook: notebookSlug, selection: z.array(z.string().min(1).max(200)).max(50).optional() });
+const body = z.object({
+  notebook: notebookSlug,
+  /** Selectors: `name`, `name+` (and below), `+name` (and above), `+name+`. */
+  selection: z.array(z.string().min(1).max(200)).max(50).optional(),
+  partition: z.string().min(1).max(200).optional(),
+  trigger: z.enum(["manual", "cli"]).default("manual"),
+});
 
 export const POST = route({ role: "editor", body }, async ({ body, principal }) => {
-  const { service, workspaceId } = await runService();
+  const caller = signedIn(principal);
+  if (body.trigger === "cli" && caller.apiTokenId === undefined) {
+    throw new RouteError(400, "invalid request: body.trigger", { fields: { "body.trigger": ['"cli" is for requests authenticated with an API token'] } });
+  }
+  const { runs, workspaceId } = await runsPort();
   try {
-    const run = await service.triggerRun({ workspaceId, notebook: body.notebook, trigger: "manual", createdById: signedIn(principal).userId, ...(body.selection ? { selection: body.selection } : {}) });
+    const run = await runs.triggerRun({
+      workspaceId,
+      notebook: body.notebook,
+      trigger: body.trigger,
+      createdById: caller.userId,
+      ...(body.selection ? { selection: body.selection } : {}),
+      ...(body.partition === undefined ? {} : { partition: body.partition }),
+    });
     return { id: run.runId };
   } catch (error) {
     if (error instanceof RunInputError) throw new RouteError(404, error.message);

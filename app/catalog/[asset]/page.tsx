@@ -1,11 +1,12 @@
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { roleAtLeast } from "@/lib/auth";
-import { loadAsset, loadSample } from "@/app/_lib/catalog-data";
+import { loadAsset, loadPartitionKeys, loadSample } from "@/app/_lib/catalog-data";
 import { requireMember } from "@/app/_lib/page-session";
 import { RunButton } from "@/app/runs/_components/RunButton";
 import { AssetView } from "../_components/AssetView";
 import { CatalogNav } from "../_components/Nav";
+import { PartitionsPanel } from "../_components/PartitionsPanel";
 import { ShareButton } from "../_components/ShareButton";
 import "../catalog.css";
 
@@ -18,6 +19,8 @@ export default async function AssetPage(props: { params: Promise<{ asset: string
   const asset = await loadAsset(decoded);
   if (!asset) notFound();
   const sample = await loadSample(asset.name);
+  const partitionKeys = asset.notebookSlug ? await loadPartitionKeys(asset.notebookSlug) : null;
+  const canRun = roleAtLeast(principal.role, "editor");
   return (
     <>
       <div className="wide">
@@ -26,14 +29,19 @@ export default async function AssetPage(props: { params: Promise<{ asset: string
           <CatalogNav principal={principal} />
         </div>
         {asset.description ? <p className="lede">{asset.description}</p> : null}
-        {roleAtLeast(principal.role, "editor") ? (
+        {canRun ? (
           <div className="form-row">
             <ShareButton target="asset" asset={asset.name} />
-            {asset.notebookSlug ? <RunButton notebook={asset.notebookSlug} /> : null}
+            {asset.notebookSlug ? <RunButton notebook={asset.notebookSlug} asset={asset.name} {...(partitionKeys ? { partitionKeys: partitionKeys.slice(-400) } : {})} /> : null}
           </div>
         ) : null}
       </div>
-      <AssetView asset={asset} samples={{ state: "shown", sample }} linkAssets />
+      <AssetView
+        asset={asset}
+        samples={{ state: "shown", sample }}
+        linkAssets
+        {...(partitionKeys && asset.notebookSlug ? { partitionsPanel: <PartitionsPanel notebook={asset.notebookSlug} asset={asset.name} canRun={canRun} /> } : {})}
+      />
     </>
   );
 }

@@ -2,6 +2,7 @@
 // sample rows. Used by /catalog/[asset] and by shared links (no links out, samples
 // only when the link allows them).
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { cellSource } from "@/lib/catalog/cell-source";
 import type { AssetDetail } from "@/lib/catalog/views";
 import type { SampleRows } from "@/lib/warehouse/sample-rows";
@@ -27,7 +28,8 @@ function Neighbours({ names, linkAssets }: { names: string[]; linkAssets: boolea
   );
 }
 
-export function AssetView({ asset, samples, linkAssets }: { asset: AssetDetail; samples: Samples; linkAssets: boolean }) {
+/** `partitionsPanel`: the live partitions grid (app pages); shared views list the history's partitions. */
+export function AssetView({ asset, samples, linkAssets, partitionsPanel }: { asset: AssetDetail; samples: Samples; linkAssets: boolean; partitionsPanel?: ReactNode }) {
   const last = asset.last;
   const source = asset.notebookText ? cellSource(asset.notebookText, asset.cell) : null;
   const partitions = [...new Map(asset.history.filter((m) => m.partition !== null).map((m) => [m.partition, m])).values()];
@@ -142,7 +144,8 @@ export function AssetView({ asset, samples, linkAssets }: { asset: AssetDetail; 
         </section>
         <section className="card">
           <h2>Partitions</h2>
-          {partitions.length === 0 ? (
+          {partitionsPanel ?? null}
+          {partitionsPanel !== undefined ? null : partitions.length === 0 ? (
             <p className="empty">Not partitioned.</p>
           ) : (
             <ul>

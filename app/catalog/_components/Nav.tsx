@@ -11,6 +11,7 @@ export function CatalogNav({ principal }: { principal: Principal }) {
       <Link href="/runs">Runs</Link>
       {roleAtLeast(principal.role, "editor") ? <Link href="/settings/share-links">Share links</Link> : null}
       {roleAtLeast(principal.role, "owner") ? <Link href="/settings/secrets">Secrets</Link> : null}
+      <Link href="/settings">Settings</Link>
       <span className="muted">
         {principal.email} ({principal.role})
       </span>

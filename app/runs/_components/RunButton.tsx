@@ -1,18 +1,57 @@
 "use client";
-// "Run in production": triggers a run of the notebook and opens its run page.
+// "Run in production": triggers a run of the notebook — on an asset page, of the asset alone,
+// with its upstream, with its downstream, or the whole notebook; in one partition when the
+// notebook is partitioned — and opens its run page.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { createdAnswer, errorAnswer } from "./schemas";
 
-export function RunButton({ notebook, selection }: { notebook: string; selection?: string[] }) {
+const SCOPES = ["asset", "upstream", "downstream", "notebook"] as const;
+type Scope = (typeof SCOPES)[number];
+
+const SCOPE_LABELS: Record<Scope, string> = {
+  asset: "this asset",
+  upstream: "with upstream",
+  downstream: "with downstream",
+  notebook: "whole notebook",
+};
+
+function isScope(value: string): value is Scope {
+  return SCOPES.some((s) => s === value);
+}
+
+/** The run's selection: selectors as the planner reads them (`+name`, `name+`). */
+function selectionOf(scope: Scope, asset: string | undefined): string[] | undefined {
+  if (asset === undefined) return undefined;
+  switch (scope) {
+    case "asset":
+      return [asset];
+    case "upstream":
+      return [`+${asset}`];
+    case "downstream":
+      return [`${asset}+`];
+    case "notebook":
+      return undefined;
+    default: {
+      const unreachable: never = scope;
+      throw new Error(`unknown scope ${String(unreachable)}`);
+    }
+  }
+}
+
+export function RunButton({ notebook, asset, partitionKeys }: { notebook: string; asset?: string; partitionKeys?: string[] }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [scope, setScope] = useState<Scope>(asset === undefined ? "notebook" : "downstream");
+  const [partition, setPartition] = useState(partitionKeys?.at(-1) ?? "");
 
   async function run() {
     setBusy(true);
     setError(null);
-    const response = await fetch("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ notebook, ...(selection ? { selection } : {}) }) });
+    const selection = selectionOf(scope, asset);
+    const request = { notebook, ...(selection ? { selection } : {}), ...(partitionKeys && partition ? { partition } : {}) };
+    const response = await fetch("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
     const body: unknown = await response.json().catch(() => null);
     const created = createdAnswer.safeParse(body);
     if (response.ok && created.success) {
@@ -26,6 +65,24 @@ export function RunButton({ notebook, selection }: { notebook: string; selection
 
   return (
     <span className="run-button">
+      {asset !== undefined ? (
+        <select aria-label="What to materialize" value={scope} onChange={(e) => isScope(e.target.value) && setScope(e.target.value)} data-testid="run-scope">
+          {SCOPES.map((s) => (
+            <option key={s} value={s}>
+              {SCOPE_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      ) : null}
+      {partitionKeys && partitionKeys.length > 0 ? (
+        <select aria-label="Partition" value={partition} onChange={(e) => setPartition(e.target.value)} data-testid="run-partition">
+          {partitionKeys.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+      ) : null}
       <button type="button" className="btn btn--primary" onClick={run} disabled={busy} data-testid="run-in-production">
         {busy ? "Starting…" : "Run in production"}
       </button>

@@ -37,12 +37,14 @@ export async function describeLoadedTables(
   tables: readonly string[],
   loadedRows: (table: string) => number,
   mapping: NameMapping,
+  /** Count only these rows (a partition's); null: the whole table. */
+  rowCondition: string | null = null,
 ): Promise<{ tables: LoadedTable[]; names: NameMapping }> {
   const loaded: LoadedTable[] = [];
   const names: NameMapping = {};
   for (const name of tables) {
     const columns = (await warehouse.describe(name)) ?? [];
-    const [count] = await warehouse.query(`SELECT count(*) AS n FROM ${quoteIdent(name)}`);
+    const [count] = await warehouse.query(`SELECT count(*) AS n FROM ${quoteIdent(name)}${rowCondition === null ? "" : ` WHERE ${rowCondition}`}`);
     loaded.push({ name, rows: Number(count?.n ?? 0), loadedRows: loadedRows(name), columns });
     // Only real columns: the namer also holds the names of list fields (child tables).
     const sources = mapping[name] ?? {};

@@ -6,17 +6,18 @@ import { inferType } from "../normalize/logical-types";
 export type CursorValue = string | number;
 export type CursorFormat = "iso" | "epoch";
 
-export function cursorStateKey(asset: string): string {
-  return `extract:${asset}:cursor`;
+/** A partitioned extract keeps one cursor per partition. */
+export function cursorStateKey(asset: string, partition?: string): string {
+  return `extract:${asset}:cursor${partition === undefined ? "" : `:${partition}`}`;
 }
 
 export function isCursorValue(value: unknown): value is CursorValue {
   return typeof value === "string" || (typeof value === "number" && Number.isFinite(value));
 }
 
-/** The cursor stored by the last successful run of `asset`, if any. */
-export async function readCursor(warehouse: Warehouse, asset: string): Promise<CursorValue | undefined> {
-  const stored = await warehouse.readState(cursorStateKey(asset));
+/** The cursor stored by the last successful run of `asset` (at `partition`), if any. */
+export async function readCursor(warehouse: Warehouse, asset: string, partition?: string): Promise<CursorValue | undefined> {
+  const stored = await warehouse.readState(cursorStateKey(asset, partition));
   return isCursorValue(stored) ? stored : undefined;
 }
 

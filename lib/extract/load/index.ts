@@ -4,6 +4,7 @@ export {
   ExtractLoadError,
   type ExtractLoadOptions,
   type ExtractLoadResult,
+  type TablePartition,
   type WriteDisposition,
 } from "./loader";
 export { schemaStateKey, readAssetState, type AssetState, type LoadedTable } from "./asset-state";
@@ -19,4 +20,4 @@ export {
   type CursorFormat,
   type StartingCursorOptions,
 } from "./incremental";
-export { STAGE_PREFIX, NEW_ROWS_PREFIX, dropLeftoverStaging } from "./staging";
+export { STAGE_PREFIX, NEW_ROWS_PREFIX, dropLeftoverStaging, stageTableFor, stagingSuffix, type StagingScope } from "./staging";

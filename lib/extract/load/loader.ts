@@ -2,7 +2,7 @@
 // and bulk-loaded into staging tables as they arrive (the run is never held in memory);
 // then ONE swap puts the root table, its child tables and the cursor in place together.
 import { assertNever } from "../../warehouse/errors";
-import { quoteIdent, type LogicalType, type Row, type StateWrite, type Swap, type Warehouse } from "../../warehouse/types";
+import { quoteIdent, quoteLiteral, type LogicalType, type Row, type StateWrite, type Swap, type Warehouse } from "../../warehouse/types";
 import { applyContract, contractSchema, type Contract, type ContractBaseline } from "../normalize/contract";
 import { DEFAULT_MAX_DEPTH, MissingPrimaryKeyError, RecordFlattener, type FlatRecord } from "../normalize/flatten";
 import { ColumnNamer, type NameMapping } from "../normalize/names";
@@ -10,7 +10,7 @@ import { INTERNAL_COLUMN_TYPES, schemaFromColumns, type TableSchema } from "../n
 import { describeLoadedTables, readAssetState, schemaStateKey, type AssetState, type LoadedTable } from "./asset-state";
 import { cursorStateKey, cursorValueAt, laterCursor, readCursor, type CursorValue } from "./incremental";
 import { mergeChildSql, mergedSchema, mergeRootSql, ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
-import { dropLeftoverStaging, newRowsTableFor, StagingTable, stageTableFor } from "./staging";
+import { dropLeftoverStaging, newRowsTableFor, StagingTable, stageTableFor, widenTarget, type StagingScope } from "./staging";
 
 export type WriteDisposition = "append" | "replace" | "merge";
 
@@ -24,6 +24,19 @@ export interface ExtractLoadOptions {
   maxDepth?: number;
   /** Source field whose largest loaded value is stored as the incremental cursor. */
   cursorField?: string;
+  /**
+   * A partitioned run: every row is tagged with `column = key`, and the run reads and
+   * replaces only that partition's rows (replace: the partition's rows; append: added to
+   * them; merge: upserted among them). Its cursor is the partition's own.
+   */
+  partition?: TablePartition;
+  /** Staging names of one attempt of a production run; absent: the plain names (CLI, preview). */
+  staging?: StagingScope;
+}
+
+export interface TablePartition {
+  column: string;
+  key: string;
 }
 
 export interface ExtractLoadResult {
@@ -70,6 +83,9 @@ export class ExtractLoader {
   private pendingRows = 0;
   private pagesSeen = 0;
 
+  /** Column types that do not follow the values (keys, the partition). */
+  private readonly fixedTypes: ReadonlyMap<string, LogicalType>;
+
   private constructor(
     private readonly warehouse: Warehouse,
     private readonly asset: string,
@@ -78,16 +94,20 @@ export class ExtractLoader {
     private readonly cursorField: string | undefined,
     private readonly previous: AssetState,
     private readonly namer: ColumnNamer,
+    private readonly partition: TablePartition | undefined,
+    private readonly scope: StagingScope | undefined,
     primaryKey: readonly string[],
     maxDepth: number,
   ) {
     this.flattener = new RecordFlattener({ table: asset, primaryKey, maxDepth }, namer);
     // Claimed first, so the key keeps its plain name whatever the records bring.
     this.keyColumns = this.flattener.primaryKeyColumns();
+    const fixed = disposition === "merge" ? MERGE_COLUMN_TYPES : INTERNAL_COLUMN_TYPES;
+    this.fixedTypes = partition === undefined ? fixed : new Map([...fixed, [partition.column, "VARCHAR"]]);
   }
 
   static async open(warehouse: Warehouse, options: ExtractLoadOptions): Promise<ExtractLoader> {
-    await dropLeftoverStaging(warehouse, options.asset);
+    await dropLeftoverStaging(warehouse, options.asset, options.staging);
     const previous = await readAssetState(warehouse, options.asset);
     const primaryKey = options.primaryKey === undefined ? [] : typeof options.primaryKey === "string" ? [options.primaryKey] : options.primaryKey;
     const loader = new ExtractLoader(
@@ -98,10 +118,12 @@ export class ExtractLoader {
       options.cursorField,
       previous,
       new ColumnNamer(previous.names),
+      options.partition,
+      options.staging,
       primaryKey,
       options.maxDepth ?? DEFAULT_MAX_DEPTH,
     );
-    if (options.cursorField !== undefined) loader.cursor = await readCursor(warehouse, options.asset);
+    if (options.cursorField !== undefined) loader.cursor = await readCursor(warehouse, options.asset, options.partition?.key);
     await loader.targetSchema(options.asset);
     return loader;
   }
@@ -123,6 +145,7 @@ export class ExtractLoader {
       if (this.cursorField !== undefined) this.cursor = laterCursor(this.cursor, cursorValueAt(record, this.cursorField));
       for (const [table, rows] of kept.tables) {
         if (this.disposition === "merge") this.tagForMerge(table, rows, seq, kept.rootKey);
+        if (this.partition !== undefined) for (const row of rows) row[this.partition.column] = this.partition.key;
         const pending = rowsByTable.get(table);
         if (pending) for (const row of rows) pending.push(row);
         else rowsByTable.set(table, [...rows]);
@@ -157,9 +180,11 @@ export class ExtractLoader {
       { key: schemaStateKey(this.asset), value: { tables: [...touched].sort(), names: this.namer.mapping() } },
     ];
     if (this.cursorField !== undefined && this.cursor !== undefined) {
-      state.push({ key: cursorStateKey(this.asset), value: this.cursor });
+      state.push({ key: cursorStateKey(this.asset, this.partition?.key), value: this.cursor });
     }
-    await this.warehouse.swap(swaps, state);
+    const partition = this.partition;
+    if (partition !== undefined) for (const swap of swaps) await widenTarget(this.warehouse, swap);
+    await this.warehouse.swap(partition === undefined ? swaps : swaps.map((swap) => ({ ...swap, partition })), state);
     this.finished = true;
     // The swap renamed the final staging tables; the merge's new-rows tables are spent.
     if (this.disposition === "merge") for (const staged of this.staging.values()) await this.warehouse.drop(staged.name);
@@ -199,6 +224,17 @@ export class ExtractLoader {
     }
   }
 
+  /** `<column> = '<key>'` in a partitioned run (the rows this run reads and replaces), else null. */
+  private partitionCondition(alias?: string): string | null {
+    if (this.partition === undefined) return null;
+    return `${alias === undefined ? "" : `${alias}.`}${quoteIdent(this.partition.column)} = ${quoteLiteral(this.partition.key)}`;
+  }
+
+  private partitionFilter(): string {
+    const condition = this.partitionCondition();
+    return condition === null ? "" : ` WHERE ${condition}`;
+  }
+
   private async targetSchema(table: string): Promise<TableSchema | null> {
     if (!this.targets.has(table)) {
       const columns = await this.warehouse.describe(table);
@@ -222,17 +258,20 @@ export class ExtractLoader {
     switch (this.disposition) {
       case "append": {
         const target = await this.targetSchema(table);
-        const name = stageTableFor(table);
+        const name = stageTableFor(table, this.scope);
         this.created.add(name);
-        if (target) await this.warehouse.exec(`CREATE TABLE ${quoteIdent(name)} AS SELECT * FROM ${quoteIdent(table)}`);
-        staged = new StagingTable(this.warehouse, name, new Map(target ?? []), target !== null, INTERNAL_COLUMN_TYPES);
+        if (target) await this.warehouse.exec(`CREATE TABLE ${quoteIdent(name)} AS SELECT * FROM ${quoteIdent(table)}${this.partitionFilter()}`);
+        staged = new StagingTable(this.warehouse, name, new Map(target ?? []), target !== null, this.fixedTypes);
         break;
       }
-      case "replace":
-        staged = new StagingTable(this.warehouse, stageTableFor(table), new Map(), false, INTERNAL_COLUMN_TYPES);
+      case "replace": {
+        // A partition's rows go back into the table by position: its columns come first, in order.
+        const seed = this.partition === undefined ? null : await this.targetSchema(table);
+        staged = new StagingTable(this.warehouse, stageTableFor(table, this.scope), new Map(seed ?? []), false, this.fixedTypes);
         break;
+      }
       case "merge":
-        staged = new StagingTable(this.warehouse, newRowsTableFor(table), new Map(), false, MERGE_COLUMN_TYPES);
+        staged = new StagingTable(this.warehouse, newRowsTableFor(table, this.scope), new Map(), false, this.fixedTypes);
         break;
       default:
         return assertNever(this.disposition);
@@ -269,7 +308,7 @@ export class ExtractLoader {
     const tables = new Set([...this.staging.keys(), ...(await this.existingTables())]);
     for (const table of tables) {
       const staged = this.staging.get(table);
-      const name = stageTableFor(table);
+      const name = stageTableFor(table, this.scope);
       if (!staged?.exists) {
         this.created.add(name);
         await this.warehouse.exec(`CREATE TABLE ${quoteIdent(name)} AS SELECT * FROM ${quoteIdent(table)} LIMIT 0`);
@@ -290,7 +329,15 @@ export class ExtractLoader {
       const staged = this.staging.get(table);
       const newRows = staged?.exists ? { table: staged.name, schema: staged.schema } : null;
       const targetSchema = await this.targetSchema(table);
-      const input = { stage: stageTableFor(table), target: table, targetSchema, newRows, final: mergedSchema(targetSchema, newRows?.schema ?? null), backend };
+      const input = {
+        stage: stageTableFor(table, this.scope),
+        target: table,
+        targetCondition: this.partitionCondition("t"),
+        targetSchema,
+        newRows,
+        final: mergedSchema(targetSchema, newRows?.schema ?? null),
+        backend,
+      };
       this.created.add(input.stage);
       const sql = table === this.asset ? mergeRootSql({ ...input, keyColumns }) : mergeChildSql({ ...input, newRoot: root.name });
       await this.warehouse.exec(sql);
@@ -302,7 +349,7 @@ export class ExtractLoader {
   private async result(swaps: Swap[]): Promise<ExtractLoadResult> {
     const targets = swaps.map((swap) => swap.target);
     const written = (table: string) => this.staging.get(table)?.written ?? 0;
-    const { tables, names } = await describeLoadedTables(this.warehouse, targets, written, this.namer.mapping());
+    const { tables, names } = await describeLoadedTables(this.warehouse, targets, written, this.namer.mapping(), this.partitionCondition());
     const { loaded, discarded } = this.records;
     return { tables, names, records: { loaded, discarded }, cursor: this.cursor };
   }

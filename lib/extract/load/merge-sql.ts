@@ -56,6 +56,8 @@ export interface MergeTableInput {
   target: string;
   /** The target's columns; null when it does not exist yet. */
   targetSchema: TableSchema | null;
+  /** Which of the target's rows (alias `t`) the merge reads and replaces; null: all of them. */
+  targetCondition?: string | null;
   /** The new-rows table of this run and its columns; null when the run brought none. */
   newRows: { table: string; schema: TableSchema } | null;
   final: TableSchema;
@@ -68,6 +70,7 @@ export interface MergeTableInput {
  */
 export function mergeRootSql(input: MergeTableInput & { keyColumns: readonly string[] }): string {
   const { stage, target, targetSchema, newRows, final, backend, keyColumns } = input;
+  const scoped = input.targetCondition ? `${input.targetCondition} AND ` : "";
   if (!newRows) throw new Error("a merge of the root table needs new rows");
   const parts: string[] = [];
   if (targetSchema) {
@@ -79,7 +82,7 @@ export function mergeRootSql(input: MergeTableInput & { keyColumns: readonly str
       .join(" AND ");
     parts.push(
       `SELECT ${selectList(final, targetSchema, "t", backend)} FROM ${quoteIdent(target)} t ` +
-        `WHERE NOT EXISTS (SELECT 1 FROM ${quoteIdent(newRows.table)} n WHERE ${matches})`,
+        `WHERE ${scoped}NOT EXISTS (SELECT 1 FROM ${quoteIdent(newRows.table)} n WHERE ${matches})`,
     );
   }
   parts.push(`SELECT ${selectList(final, newRows.schema, "w", backend)} FROM ${winnersSql(newRows.table)} w`);
@@ -92,11 +95,12 @@ export function mergeRootSql(input: MergeTableInput & { keyColumns: readonly str
  */
 export function mergeChildSql(input: MergeTableInput & { newRoot: string }): string {
   const { stage, target, targetSchema, newRows, final, backend, newRoot } = input;
+  const scoped = input.targetCondition ? `${input.targetCondition} AND ` : "";
   const parts: string[] = [];
   if (targetSchema) {
     parts.push(
       `SELECT ${selectList(final, targetSchema, "t", backend)} FROM ${quoteIdent(target)} t ` +
-        `WHERE NOT EXISTS (SELECT 1 FROM ${quoteIdent(newRoot)} n WHERE n.${quoteIdent(ROOT_KEY_COLUMN)} = t.${quoteIdent("_root_key")})`,
+        `WHERE ${scoped}NOT EXISTS (SELECT 1 FROM ${quoteIdent(newRoot)} n WHERE n.${quoteIdent(ROOT_KEY_COLUMN)} = t.${quoteIdent("_root_key")})`,
     );
   }
   if (newRows) {
