@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { startFitnessApi } from "../fixtures/fitness-api/api";
+import { latestPartitions } from "../lib/runs/partition-plan";
 
 const root = path.resolve(import.meta.dirname, "..");
 const bin = path.join(root, "bin", "assetbook.mjs");
@@ -59,6 +60,75 @@ describe("assetbook check", () => {
     const r = assetbook("check", "cycle.md");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cycle.md:3:1 cell "a": cycle: a (line 3) -> b (line 7) -> a');
+  });
+});
+
+describe("assetbook check, partitioned", () => {
+  it("checks a partitioned notebook with neutral values", () => {
+    const r = assetbook("check", "notebooks/shop-monthly.md");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("notebooks/shop-monthly.md: 1 asset, partitioned (monthly)");
+  });
+
+  it("reports a placeholder that is not a partition value at its file:line:col", () => {
+    fs.writeFileSync(path.join(dir, "typo.md"), '---\npartitions: { type: daily, start: "2024-01-01" }\n---\n\n```sql x\nselect {{ partition.strat }} as a,\n  {{ partition.key | date }} as b\n```\n');
+    const r = assetbook("check", "typo.md");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('typo.md:6:8 cell "x": unknown partition value {{ partition.strat }} (did you mean start?)');
+    expect(r.stderr).toContain('typo.md:7:3 cell "x": {{ partition.key | date }}: partition.key takes no format');
+  });
+});
+
+describe("assetbook run --partition", () => {
+  const db = () => path.join(dir, "data", "monthly.duckdb");
+  /** Orders of each month (UTC, the notebook's time zone), and what each partition of daily_sales counted. */
+  const counted = () =>
+    tableRows(
+      db(),
+      `select _partition as p, sum(orders) as counted, (select count(*) from orders o where o.ordered_at >= s.lo and o.ordered_at < s.hi) as expected
+       from daily_sales d join (values ('2024-03', timestamp '2024-03-01 00:00', timestamp '2024-04-01 00:00'), ('2024-04', timestamp '2024-04-01 00:00', timestamp '2024-05-01 00:00')) s(k, lo, hi) on s.k = d._partition
+       group by all order by p`,
+    );
+
+  it("materializes one partition at a time: rows tagged, a rerun replaces only its own", async () => {
+    expect(assetbook("run", "notebooks/shop.md", "--db", "data/monthly.duckdb").code).toBe(0);
+    const march = assetbook("run", "notebooks/shop-monthly.md", "--db", "data/monthly.duckdb", "--partition", "2024-03");
+    expect(march.code, march.stdout + march.stderr).toBe(0);
+    expect(march.stdout).toContain("notebooks/shop-monthly.md partition 2024-03 -> data/monthly.duckdb");
+    expect(assetbook("run", "notebooks/shop-monthly.md", "--db", "data/monthly.duckdb", "--partition", "2024-04").code).toBe(0);
+    const both = await counted();
+    expect(both.map((r) => r.p)).toEqual(["2024-03", "2024-04"]);
+    for (const row of both) expect(row.counted).toBe(row.expected);
+    const april = both[1]?.counted;
+
+    // Fewer orders in March: rerunning March replaces its rows, April's stay as they were.
+    const instance = await DuckDBInstance.create(db());
+    const connection = await instance.connect();
+    await connection.run("delete from orders where ordered_at < timestamp '2024-03-15'");
+    connection.closeSync();
+    instance.closeSync();
+    expect(assetbook("run", "notebooks/shop-monthly.md", "--db", "data/monthly.duckdb", "--partition", "2024-03").code).toBe(0);
+    const after = await counted();
+    expect(after.map((r) => r.p)).toEqual(["2024-03", "2024-04"]);
+    expect(after[0]?.counted).toBe(after[0]?.expected);
+    expect(Number(after[0]?.counted)).toBeLessThan(Number(both[0]?.counted));
+    expect(after[1]?.counted).toBe(april);
+    expect(await tableRows(db(), "select min(day) as first from daily_sales where _partition = '2024-03'")).toEqual([{ first: "2024-03-15" }]);
+  });
+
+  it("needs --partition on a partitioned notebook, a real partition, and a partitioned notebook for it", () => {
+    const latest = latestPartitions({ type: "monthly", start: "2024-01-01", timezone: "Europe/Paris" }, new Date(), 3).map((w) => w.key);
+    const hint = `pass --partition KEY, e.g. ${latest[0]}, ${latest[1]} or ${latest[2]}`;
+    const none = assetbook("run", "notebooks/shop-monthly.md", "--db", "data/monthly.duckdb");
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim()).toBe(`assetbook run: notebooks/shop-monthly.md is partitioned (monthly): ${hint}`);
+    const wrong = assetbook("run", "notebooks/shop-monthly.md", "--db", "data/monthly.duckdb", "--partition", "2023-12");
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr.trim()).toBe(`assetbook run: notebooks/shop-monthly.md has no partition "2023-12" (monthly): ${hint}`);
+    const unpartitioned = assetbook("run", "notebooks/shop.md", "--db", "data/monthly.duckdb", "--partition", "2024-03");
+    expect(unpartitioned.code).toBe(2);
+    expect(unpartitioned.stderr.trim()).toBe("assetbook run: notebooks/shop.md is not partitioned: --partition KEY needs partitions: in the notebook's front matter");
   });
 });
 

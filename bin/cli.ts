@@ -4,18 +4,21 @@ import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SelectionError } from "../lib/graph";
 import { NodeSqlReferenceParser } from "../lib/graph/sql-refs-node";
-import { prepareNotebook, planNotebook } from "../lib/engine/prepare";
+import { planNotebook } from "../lib/engine/prepare";
 import { runPlan } from "../lib/engine/run";
 import { readFilePages } from "../lib/extract/file";
 import { formatNotebook, parseNotebook } from "../lib/notebook";
-import { formatIssue, type NotebookIssue } from "../lib/notebook/types";
+import { formatIssue, type FrontMatter, type NotebookIssue } from "../lib/notebook/types";
+import { describePartitions, latestPartitions, partitionedWarehouse, partitionPlan } from "../lib/runs/partition-plan";
+import { preparePartitioned } from "../lib/runs/partition-run";
+import { notebookPartitions, partitionWindow, PARTITION_COLUMN, type PartitionWindow } from "../lib/runs/partitions";
 import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
 import { dim, formatSummary, green, progressPrinter, red } from "./format";
 import { trigger, TRIGGER_COMMAND, TRIGGER_OPTIONS } from "./trigger";
 
 const USAGE = `Usage:
   assetbook check [NOTEBOOK...]                     parse, validate and build the graph; runs nothing
-  assetbook run NOTEBOOK [--db FILE] [--select SEL] [--data-dir DIR]
+  assetbook run NOTEBOOK [--db FILE] [--select SEL] [--data-dir DIR] [--partition KEY]
                                                     materialize the selected assets in graph order
   assetbook fmt [--check] [NOTEBOOK...]             rewrite notebooks in canonical form
 ${TRIGGER_COMMAND}
@@ -25,6 +28,8 @@ ${TRIGGER_COMMAND}
   --db FILE        DuckDB file to materialize into (default: data/dev.duckdb)
   --select SEL     name, name+ (and below), +name (and above), +name+; several separated by spaces or commas
   --data-dir DIR   directory that SQL may read files from (default: data/)
+  --partition KEY  run: one partition of a partitioned notebook (required there); its SQL and
+                   extract rows replace only that partition's, tagged in the _partition column
 
 ${TRIGGER_OPTIONS}`;
 
@@ -106,14 +111,17 @@ async function check(args: string[], out: Out, err: Out): Promise<number> {
   return withParser(async (parser) => {
     let failed = 0;
     for (const file of positionals) {
-      const prepared = await prepareNotebook(readNotebook(file), file, parser);
+      // `{{ partition.* }}` is not SQL: a partitioned notebook is checked with neutral values
+      const prepared = await preparePartitioned(readNotebook(file), file, parser, null);
       if (!prepared.ok) {
         printIssues(prepared.issues, err);
         failed++;
         continue;
       }
       const order = prepared.graph.topoOrder();
-      out(`${green("ok")} ${file}: ${order.length} asset${order.length === 1 ? "" : "s"} ${dim(order.join(" -> "))}`);
+      const def = notebookPartitions(prepared.notebook.frontMatter);
+      const partitioned = def === null ? "" : `, partitioned (${describePartitions(def)})`;
+      out(`${green("ok")} ${file}: ${order.length} asset${order.length === 1 ? "" : "s"}${partitioned} ${dim(order.join(" -> "))}`);
     }
     return failed > 0 ? 1 : 0;
   });
@@ -124,35 +132,67 @@ async function run(args: string[], out: Out, err: Out): Promise<number> {
     db: { type: "string", default: path.join("data", "dev.duckdb") },
     select: { type: "string" },
     "data-dir": { type: "string", default: "data" },
+    partition: { type: "string" },
   });
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError("name exactly one notebook");
   const db = String(values.db);
   const dataDir = path.resolve(String(values["data-dir"]));
   const selection = typeof values.select === "string" ? values.select : undefined;
-  const prepared = await withParser((parser) => prepareNotebook(readNotebook(file), file, parser));
+  const key = typeof values.partition === "string" ? values.partition : null;
+  const text = readNotebook(file);
+  const prepared = await withParser((parser) => preparePartitioned(text, file, parser, key));
   if (!prepared.ok) {
     printIssues(prepared.issues, err);
     return 1;
   }
-  const plan = planNotebook(prepared.notebook, prepared.graph, selection);
+  const window = runPartition(file, prepared.notebook.frontMatter, key);
+  const selected = planNotebook(prepared.notebook, prepared.graph, selection);
+  let plan: typeof selected;
+  try {
+    plan = partitionPlan(selected, window);
+  } catch (e) {
+    err(red(`${file}: ${e instanceof Error ? e.message : String(e)}`));
+    return 1;
+  }
   fs.mkdirSync(dataDir, { recursive: true });
   fs.mkdirSync(path.dirname(path.resolve(db)), { recursive: true });
   const warehouse = await openDuckDbWarehouse({ path: db, dataDir });
   try {
-    out(dim(`${file} -> ${db}`));
+    out(dim(`${file}${window === null ? "" : ` partition ${window.key}`} -> ${db}`));
     const summary = await runPlan({
-      warehouse,
+      // as in production runs: a partition's SQL and extract rows replace only its own
+      warehouse: partitionedWarehouse(warehouse, plan.cells, window),
       plan,
       onEvent: progressPrinter(out),
       // The CLI reads secrets from the environment: `secret:FITNESS_TOKEN` is $FITNESS_TOKEN.
-      extract: { resolveSecret: (name) => process.env[name], dataDir, readFilePages },
+      extract: {
+        resolveSecret: (name) => process.env[name],
+        dataDir,
+        readFilePages,
+        ...(window === null ? {} : { partition: { column: PARTITION_COLUMN, key: window.key } }),
+      },
     });
     out(formatSummary(summary));
     return summary.ok ? 0 : 1;
   } finally {
     await warehouse.close();
   }
+}
+
+/** The window `--partition KEY` names: required on a partitioned notebook, refused on another. */
+function runPartition(file: string, frontMatter: FrontMatter, key: string | null): PartitionWindow | null {
+  const def = notebookPartitions(frontMatter);
+  if (def === null) {
+    if (key === null) return null;
+    throw new UsageError(`${file} is not partitioned: --partition KEY needs partitions: in the notebook's front matter`);
+  }
+  const window = key === null ? null : partitionWindow(def, key);
+  if (window !== null) return window;
+  const latest = latestPartitions(def, new Date(), 3).map((w) => w.key);
+  const hint = latest.length === 0 ? "no partition has started yet" : `pass --partition KEY, e.g. ${latest.slice(0, -1).join(", ")}${latest.length > 1 ? " or " : ""}${latest.at(-1) ?? ""}`;
+  if (key === null) throw new UsageError(`${file} is partitioned (${describePartitions(def)}): ${hint}`);
+  throw new UsageError(`${file} has no partition "${key}" (${describePartitions(def)}): ${hint}`);
 }
 
 function fmt(args: string[], out: Out, err: Out): number {

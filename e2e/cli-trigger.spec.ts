@@ -51,6 +51,8 @@ test("create an API token on /settings, trigger shop.md from the CLI with it, se
   await page.goto("/settings");
   await row.getByTestId("revoke-token").click();
   await expect(row).toContainText("revoked");
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: "docs/screenshots/settings.png", fullPage: true });
   const refused = await assetbook(["trigger", "shop", "--server", baseURL, "--no-wait"], { ASSETBOOK_TOKEN: token });
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain("ASSETBOOK_TOKEN is missing, revoked or expired");

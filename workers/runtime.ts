@@ -4,7 +4,7 @@
 // only writer). Team: PostgreSQL, graphile-worker, and the warehouse DATABASE_URL names.
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { listSecrets, openCatalogStore, parseSecretKey, resolveSecret, type CatalogDb, type CatalogStore } from "../lib/catalog";
+import { openCatalogStore, parseSecretKey, workspaceSecretResolver, type CatalogDb, type CatalogStore } from "../lib/catalog";
 import { ensureWorkspace } from "../lib/catalog/workspaces";
 import { readFilePages } from "../lib/extract/file";
 import { NodeSqlReferenceParser } from "../lib/graph/sql-refs-node";
@@ -81,18 +81,9 @@ async function secretKeyOf(config: WorkerConfig): Promise<Buffer | null> {
   return text === null ? null : parseSecretKey({ ASSETBOOK_SECRET_KEY: text.trim() });
 }
 
-/** Extract secrets: the workspace's (when the key is known), else the environment. */
+/** Extract secrets: the workspace's (when the key is known, bound to their allowed hosts), else the environment. */
 function extractSources(db: CatalogDb, key: Buffer | null, env: Env, dataDir: string): (workspaceId: string) => Promise<ExtractSources> {
-  return async (workspaceId) => {
-    const secrets = new Map<string, string>();
-    if (key !== null) {
-      for (const { name } of await listSecrets(db, workspaceId)) {
-        const value = await resolveSecret(db, key, workspaceId, name);
-        if (value !== null) secrets.set(name, value);
-      }
-    }
-    return { resolveSecret: (name) => secrets.get(name) ?? env[name], dataDir, readFilePages };
-  };
+  return async (workspaceId) => ({ resolveSecret: await workspaceSecretResolver(db, key, workspaceId, env), dataDir, readFilePages });
 }
 
 export async function openRuntime(config: WorkerConfig, env: Env, options: RuntimeOptions = {}): Promise<WorkerRuntime> {

@@ -18,7 +18,19 @@ export {
   type CheckRecord,
 } from "./materializations";
 export { recordRun, setRunStatus, nextStatuses, appendRunLog, listRunEvents, type RunInput, type LogInput } from "./runs";
-export { setSecret, listSecrets, resolveSecret, deleteSecret, secretNameSchema, type SetSecretInput, type SecretListItem } from "./secrets";
+export {
+  setSecret,
+  setSecretAllowedHosts,
+  listSecrets,
+  resolveSecret,
+  workspaceSecrets,
+  workspaceSecretResolver,
+  deleteSecret,
+  secretNameSchema,
+  type SetSecretInput,
+  type SetAllowedHostsInput,
+  type SecretListItem,
+} from "./secrets";
 export { parseSecretKey, secretKeySchema, SecretDecryptionError } from "./secret-box";
 export {
   createShareLink,

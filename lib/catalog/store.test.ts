@@ -252,7 +252,7 @@ describe.each(cases)("$name store", (storeCase) => {
       const listed = await listSecrets(db(), ws.id);
       expect(listed.map((s) => s.name)).toEqual(["API_KEY", "FITNESS_TOKEN"]);
       for (const s of listed) {
-        expect(Object.keys(s).sort()).toEqual(["name", "updatedAt"]);
+        expect(Object.keys(s).sort()).toEqual(["allowedHosts", "name", "updatedAt"]);
         expect(s.updatedAt).toBeInstanceOf(Date);
       }
       expect(await resolveSecret(db(), key, ws.id, "FITNESS_TOKEN")).toBe("tok-123-sekret");

@@ -7,6 +7,7 @@ import { buildGraph } from "../graph/build-graph";
 import type { SqlReferenceParser } from "../graph/sql-refs";
 import { parseNotebook } from "../notebook/parse";
 import type { AssetCell, Notebook } from "../notebook/types";
+import { neutralNotebookText } from "../runs/neutral-text";
 import { upsertAsset } from "./assets";
 import { importNotebookVersion } from "./notebooks";
 import type { CatalogDb } from "./store";
@@ -36,6 +37,8 @@ export async function upstreamByCell(nb: Notebook, parser: SqlReferenceParser): 
 
 export async function syncNotebookFiles(db: CatalogDb, workspaceId: string, dir: string, parser: SqlReferenceParser): Promise<SyncResult> {
   const result: SyncResult = { notebooks: 0, assets: 0, problems: [] };
+  /** asset → the file that produces it: a second notebook declaring it is a problem, not a takeover. */
+  const producedBy = new Map<string, string>();
   let names: string[];
   try {
     names = (await readdir(dir)).filter((name) => name.endsWith(".md") && SLUG.test(name.slice(0, -3))).sort();
@@ -46,7 +49,8 @@ export async function syncNotebookFiles(db: CatalogDb, workspaceId: string, dir:
   for (const name of names) {
     const slug = name.slice(0, -3);
     const text = await readFile(path.join(dir, name), "utf8");
-    const parsed = parseNotebook(text, `notebooks/${name}`);
+    // The lineage is read with neutral partition values (`{{ partition.* }}` is not SQL).
+    const parsed = parseNotebook(neutralNotebookText(text, `notebooks/${name}`), `notebooks/${name}`);
     if (!parsed.ok) {
       result.problems.push(`notebooks/${name}: ${parsed.issues[0]?.message ?? "does not parse"}`);
       continue;
@@ -57,6 +61,12 @@ export async function syncNotebookFiles(db: CatalogDb, workspaceId: string, dir:
     result.notebooks += 1;
     for (const cell of nb.cells) {
       if (cell.type !== "asset") continue;
+      const owner = producedBy.get(cell.name);
+      if (owner !== undefined) {
+        result.problems.push(`notebooks/${name}:${cell.line}: asset "${cell.name}" is already produced by ${owner}; rename one of them`);
+        continue;
+      }
+      producedBy.set(cell.name, `notebooks/${name}`);
       await upsertAsset(db, {
         workspaceId,
         name: cell.name,

@@ -1,4 +1,6 @@
 // Notebook sync and the catalog/lineage/asset views, on every store.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { NodeSqlReferenceParser } from "../graph/sql-refs-node";
@@ -47,6 +49,25 @@ describe.each(cases)("catalog views on the $name store", (storeCase) => {
     expect(await store.db.notebookVersion.count()).toBe(await store.db.notebook.count());
     const daily = await store.db.asset.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId, name: "daily_revenue" } } });
     expect(daily).toMatchObject({ kind: "sql", group: "shop", upstream: ["orders"] });
+    // A partitioned notebook's lineage is read through its `{{ partition.* }}` placeholders.
+    const monthly = await store.db.asset.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId, name: "daily_sales" } } });
+    expect(monthly).toMatchObject({ kind: "sql", group: "shop-monthly", upstream: ["orders"] });
+  });
+
+  test("a second notebook declaring an asset is a problem, and the first keeps it", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "sync-dup-"));
+    const parser = await NodeSqlReferenceParser.create();
+    try {
+      await writeFile(path.join(dir, "a.md"), "```sql dup_asset\nselect 1 as x\n```\n");
+      await writeFile(path.join(dir, "b.md"), "Prose.\n\n```sql dup_asset\nselect 2 as x\n```\n");
+      const result = await syncNotebookFiles(store.db, workspaceId, dir, parser);
+      expect(result.problems).toEqual(['notebooks/b.md:3: asset "dup_asset" is already produced by notebooks/a.md; rename one of them']);
+      const asset = await store.db.asset.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId, name: "dup_asset" } }, include: { notebook: true } });
+      expect(asset.notebook?.slug).toBe("a");
+    } finally {
+      parser.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test("catalog rows carry freshness and checks; filters narrow them", async () => {

@@ -2,12 +2,18 @@
 // and everything below them, in graph order, reusing every upstream result. One loop runs
 // one cell at a time and re-plans before each cell, so a newer edit supersedes what is
 // still queued; a result computed from text that has since changed is never shown.
+// A partitioned notebook runs with one partition's values (session-partitions.ts); choosing
+// another reruns the cells that hold a placeholder and everything below them.
 import { buildGraph, type AssetGraph, type SqlReferenceParser } from "../graph";
 import { parseNotebook } from "../notebook";
 import type { AssetCell, CellKind, Notebook, NotebookIssue } from "../notebook/types";
 import type { CheckResult } from "../checks";
+import { hasPlaceholder } from "../runs/partition-values";
 import type { Column, Warehouse } from "../warehouse/types";
 import { materializeChart, materializeSql, type MaterializeResult } from "./materialize";
+import { DevPartitions, type SessionPartitions } from "./session-partitions";
+
+export type { SessionPartitions } from "./session-partitions";
 
 export type CellRunState = "idle" | "queued" | "running" | "fresh" | "stale" | "error" | "blocked";
 
@@ -29,10 +35,15 @@ export interface ReactiveSnapshot {
   graph?: AssetGraph;
   issues: NotebookIssue[];
   cells: CellStatus[];
+  /** A partitioned notebook's partitions and the one its cells run with. */
+  partitions?: SessionPartitions;
 }
 
-/** How cells other than SQL and charts are materialized in this host (extract via the server, ML in a worker). */
-export type CellMaterializer = (cell: AssetCell, warehouse: Warehouse) => Promise<MaterializeResult | "unsupported">;
+/**
+ * How cells other than SQL and charts are materialized in this host (extract via the server,
+ * ML in a worker); `partition` is the key the session runs with (an extract's values).
+ */
+export type CellMaterializer = (cell: AssetCell, warehouse: Warehouse, run: { partition: string | null }) => Promise<MaterializeResult | "unsupported">;
 
 export interface ReactiveOptions {
   warehouse: Warehouse;
@@ -41,11 +52,15 @@ export interface ReactiveOptions {
   onChange?: (snapshot: ReactiveSnapshot) => void;
   materializeOther?: CellMaterializer;
   now?: () => number;
+  /** The partition a partitioned notebook runs with; null (the default): the newest one that has started. */
+  partition?: string | null;
+  /** The wall clock that says which partitions have started (default: the system's). */
+  clock?: () => Date;
 }
 
-/** What a cell's result depends on in its own text: a change here means a rerun. */
-function signature(cell: AssetCell): string {
-  return JSON.stringify([cell.kind, cell.body, cell.infoRest]);
+/** What a cell's result depends on: its text (SQL with the partition's literals), and the partition when it still holds placeholders (an extract). */
+function signature(cell: AssetCell, partition: string | null): string {
+  return JSON.stringify([cell.kind, cell.body, cell.infoRest, hasPlaceholder(cell.body) ? partition : null]);
 }
 
 export class ReactiveSession {
@@ -61,8 +76,19 @@ export class ReactiveSession {
   private lazy = false;
   private latestText: string | undefined;
   private updates: Promise<void> = Promise.resolve();
+  private readonly partitioner: DevPartitions;
+  private chosen: string | null;
+  private partitions: SessionPartitions | undefined;
 
-  constructor(private readonly options: ReactiveOptions) {}
+  constructor(private readonly options: ReactiveOptions) {
+    this.partitioner = new DevPartitions(options.clock);
+    this.chosen = options.partition ?? null;
+  }
+
+  /** The key the cells run with (null: unpartitioned, or no partition has started). */
+  private get partition(): string | null {
+    return this.partitions?.active ?? null;
+  }
 
   snapshot(): ReactiveSnapshot {
     const order = this.graph?.topoOrder() ?? [];
@@ -72,7 +98,14 @@ export class ReactiveSession {
       graph: this.graph,
       issues: this.issues,
       cells: byOrder.flatMap((name) => this.statuses.get(name) ?? []),
+      ...(this.partitions === undefined ? {} : { partitions: this.partitions }),
     };
+  }
+
+  /** Runs the notebook with another partition (null: the newest that has started); returns when its cells have run. */
+  async setPartition(key: string | null): Promise<void> {
+    this.chosen = key;
+    if (this.latestText !== undefined) await this.update(this.latestText);
   }
 
   /** Takes the notebook's new text; returns when every cell it made dirty has run (or was superseded). */
@@ -85,31 +118,34 @@ export class ReactiveSession {
     return this.idle();
   }
 
-  private async apply(text: string): Promise<void> {
-    const parsed = parseNotebook(text, this.options.file);
+  private async apply(rawText: string): Promise<void> {
+    // `{{ partition.* }}` is not SQL: the cells read the partition's literals, as in its production run.
+    const partitioned = this.partitioner.substitute(rawText, this.options.file, this.chosen);
+    this.partitions = partitioned.partitions;
+    const parsed = parseNotebook(partitioned.text, this.options.file);
     const notebook = parsed.notebook;
     if (!notebook) {
-      this.issues = parsed.ok ? [] : parsed.issues;
+      this.issues = [...partitioned.issues, ...(parsed.ok ? [] : parsed.issues)];
       this.publish();
       return;
     }
     const { graph, issues } = await buildGraph(notebook, this.options.parser);
     this.notebook = notebook;
     this.graph = graph;
-    this.issues = [...(parsed.ok ? [] : parsed.issues), ...issues];
+    this.issues = [...partitioned.issues, ...(parsed.ok ? [] : parsed.issues), ...issues];
     this.lazy = notebook.frontMatter.lazy === true;
 
     const next = new Map<string, AssetCell>();
     for (const cell of notebook.cells) if (cell.type === "asset" && graph.has(cell.name)) next.set(cell.name, cell);
     const changed: string[] = [];
     for (const [name, cell] of next) {
-      if (this.signatures.get(name) !== signature(cell)) changed.push(name);
+      if (this.signatures.get(name) !== signature(cell, this.partition)) changed.push(name);
       if (!this.statuses.has(name)) this.statuses.set(name, { name, kind: cell.kind, state: "idle", runs: 0, checks: [] });
     }
     for (const name of this.statuses.keys()) if (!next.has(name)) this.statuses.delete(name);
     for (const name of [...this.dirty]) if (!next.has(name)) this.dirty.delete(name);
     this.cells = next;
-    for (const [name, cell] of next) this.signatures.set(name, signature(cell));
+    for (const [name, cell] of next) this.signatures.set(name, signature(cell, this.partition));
 
     const withIssues = new Set(this.issues.flatMap((issue) => (issue.cell ? [issue.cell] : [])));
     for (const name of changed) {
@@ -166,7 +202,7 @@ export class ReactiveSession {
 
   private async drain(): Promise<void> {
     for (let cell = this.nextCell(); cell; cell = this.nextCell()) {
-      const startedFrom = signature(cell);
+      const startedFrom = signature(cell, this.partition);
       this.setStatus(cell.name, { state: "running" });
       this.publish();
       const now = this.options.now ?? (() => performance.now());
@@ -204,7 +240,7 @@ export class ReactiveSession {
         return materializeChart(warehouse, cell);
       case "extract":
       case "ml":
-        return this.options.materializeOther ? this.options.materializeOther(cell, warehouse) : Promise.resolve("unsupported");
+        return this.options.materializeOther ? this.options.materializeOther(cell, warehouse, { partition: this.partition }) : Promise.resolve("unsupported");
       default: {
         const unreachable: never = cell;
         throw new Error(`unknown cell ${JSON.stringify(unreachable)}`);

@@ -5,7 +5,7 @@ import { parseNotebook } from "../notebook";
 import type { ExtractCell } from "../notebook/types";
 import { arrowIpcFromRows } from "../warehouse/arrow-ipc";
 import { quoteIdent, type Column, type Warehouse } from "../warehouse/types";
-import { Redactor, type SecretResolver } from "./http";
+import { Redactor, secretValueOf, type SecretResolver } from "./http";
 import { runExtract, type ExtractContext } from "./run";
 
 export const DEFAULT_SAMPLE_ROWS = 1_000;
@@ -23,6 +23,8 @@ export interface PreviewRequest {
   dataDir?: string;
   readFilePages?: ExtractContext["readFilePages"];
   signal?: AbortSignal;
+  /** The cell as it runs (a partition's values filled in); throws an error naming the cell and the field. */
+  prepare?: (cell: ExtractCell) => ExtractCell;
 }
 
 export type PreviewFailure = {
@@ -41,9 +43,10 @@ export async function previewExtract(request: PreviewRequest): Promise<PreviewRe
   const cell = found.cell;
   const redactor = new Redactor();
   const resolveSecret: SecretResolver = (name) => {
-    const value = request.resolveSecret(name);
+    const found = request.resolveSecret(name);
+    const value = secretValueOf(found);
     if (value !== undefined) redactor.add(value);
-    return value;
+    return found;
   };
   const fail = (error: unknown): PreviewFailure => {
     const text = error instanceof Error ? error.message : String(error);
@@ -53,8 +56,9 @@ export async function previewExtract(request: PreviewRequest): Promise<PreviewRe
 
   let warehouse: Warehouse | undefined;
   try {
+    const prepared = request.prepare ? request.prepare(cell) : cell;
     warehouse = await request.openWarehouse();
-    const outcome = await runExtract(warehouse, cell, {
+    const outcome = await runExtract(warehouse, prepared, {
       resolveSecret,
       sampleRows: request.sampleRows ?? DEFAULT_SAMPLE_ROWS,
       dataDir: request.dataDir,

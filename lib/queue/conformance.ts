@@ -179,6 +179,23 @@ export function queueConformance(name: string, open: () => Promise<QueueFixture>
       expect(seen).toEqual([1, 2]);
     });
 
+    it("a job cancelled after a stopped attempt keeps its attempt count", async () => {
+      const [a] = await setup();
+      let started = 0;
+      const job = await a.enqueue("slow", { n: 1 });
+      start(a, {
+        slow: (_p, h) =>
+          new Promise<void>((_resolve, reject) => {
+            started++;
+            h.signal.addEventListener("abort", () => reject(new Error("aborted")));
+          }),
+      });
+      await waitFor("first attempt", () => started === 1);
+      await workers[0]?.stop();
+      expect(await a.cancel(job.id)).toBe(true);
+      expect(await a.getJob(job.id)).toMatchObject({ status: "cancelled", attempts: 1 });
+    });
+
     it("a crashed worker's job is picked up again after the lock timeout", async () => {
       const [a, b] = await setup();
       const seen: string[] = [];

@@ -52,12 +52,10 @@ export const GW_SCHEMA = [
 
 export const ENQUEUE = `select job_id::text as id, created from assetbook_gw_enqueue($1, $2::json, $3, $4, $5::timestamptz, $6, $7)`;
 
-/** $1 job id, $2 attempt, $3 pool id. */
-export const MARK_STARTED = `
-with beat as (
-  insert into assetbook_gw_workers (pool_id, beat_at) values ($3, now())
-  on conflict (pool_id) do update set beat_at = now())
-update assetbook_gw_jobs set attempts = $2 where id = $1::bigint`;
+/** A pool's first heartbeat, before its first job; BEAT keeps it fresh from then on. $1 pool id. */
+export const REGISTER_POOL = `
+insert into assetbook_gw_workers (pool_id, beat_at) values ($1, now())
+on conflict (pool_id) do update set beat_at = now()`;
 
 /** $1 pool ids. */
 export const BEAT = `update assetbook_gw_workers set beat_at = now() where pool_id = any($1::text[])`;
@@ -116,12 +114,13 @@ q as (
   from stale where qq.locked_by = stale.pool)
 select count(*)::integer as n from j`;
 
+/** The shadow record keeps the attempts of the job it replaces (a running job's live in graphile's row). */
 export const CANCEL = `
 with d as (
   delete from ${GW}._private_jobs
   where id = $1::bigint and (locked_at is null or locked_by = '${RETRY_MARK}') and attempts < max_attempts
-  returning id)
-update assetbook_gw_jobs s set status = 'cancelled', finished_at = now() from d where s.id = d.id
+  returning id, attempts)
+update assetbook_gw_jobs s set status = 'cancelled', attempts = d.attempts, finished_at = now() from d where s.id = d.id
 returning s.id`;
 
 export const GET_JOB = `

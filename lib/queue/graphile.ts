@@ -170,8 +170,11 @@ class GraphileWorker implements Worker {
     const id = String(h.job.id);
     const attempt = h.job.attempts;
     if (this.abandoned) return this.hang();
-    this.pools.add(poolId);
-    await this.pool.query(q.MARK_STARTED, [id, attempt, poolId]);
+    // A pool beats from its first job on; the attempt is graphile's own (the shadow copies it when the job ends).
+    if (!this.pools.has(poolId)) {
+      await this.pool.query(q.REGISTER_POOL, [poolId]);
+      this.pools.add(poolId);
+    }
     const abort = new AbortController();
     this.inflight.add(abort);
     let error: unknown = null;

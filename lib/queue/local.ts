@@ -86,6 +86,7 @@ class LocalWorker implements Worker {
   private readonly heartbeatTimer: NodeJS.Timeout;
   private stopped = false;
   private abandoned = false;
+  private lastReap = -Infinity;
   private readonly loop: Promise<void>;
 
   constructor(
@@ -112,7 +113,12 @@ class LocalWorker implements Worker {
     const tasks = Object.keys(this.handlers);
     while (!this.stopped) {
       try {
-        await this.sql.query(q.REAP_EXPIRED);
+        // The loop wakes at every enqueue and every finished job; expired leases need a look about
+        // once per poll (half a poll: a timer that fires a little early still reaps).
+        if (performance.now() - this.lastReap >= this.pollMs / 2) {
+          await this.sql.query(q.REAP_EXPIRED);
+          this.lastReap = performance.now();
+        }
         while (!this.stopped && this.inflight.size < this.opts.concurrency) {
           const { rows } = await this.sql.query(q.CLAIM_JOB, [this.id, this.lockTimeoutMs, tasks]);
           if (rows[0] === undefined) break;

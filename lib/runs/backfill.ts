@@ -3,6 +3,7 @@
 // resuming triggers only the partitions with no succeeded run and none queued or running.
 import { latestNotebookVersion, type CatalogDb, type RunStatus } from "../catalog";
 import { parseNotebook } from "../notebook/parse";
+import { latestPartitions } from "./partition-plan";
 import { notebookPartitions, partitionWindows, type PartitionsDef } from "./partitions";
 import type { RunTriggers } from "./trigger";
 
@@ -74,14 +75,18 @@ export async function partitionStates(db: CatalogDb, workspaceId: string, notebo
   });
 }
 
-/** The partitions of a notebook's latest catalog version (windows starting before `until`); null when unpartitioned. */
-export async function notebookPartitionKeys(db: CatalogDb, workspaceId: string, notebook: string, until: Date): Promise<{ def: PartitionsDef; keys: string[] } | null> {
+/**
+ * A notebook's partitions from its latest catalog version: the definition and the newest
+ * `newest` keys whose window started before `until`, oldest first (years of hourly
+ * partitions are too many to list); null when unpartitioned.
+ */
+export async function notebookPartitionKeys(db: CatalogDb, workspaceId: string, notebook: string, until: Date, newest = 400): Promise<{ def: PartitionsDef; keys: string[] } | null> {
   const version = await latestNotebookVersion(db, workspaceId, notebook);
   if (version === null) return null;
   const parsed = parseNotebook(version.text, `${notebook}.md`);
   if (!parsed.ok) return null;
   const def = notebookPartitions(parsed.notebook.frontMatter);
-  return def === null ? null : { def, keys: partitionWindows(def, until).map((w) => w.key) };
+  return def === null ? null : { def, keys: latestPartitions(def, until, newest).map((w) => w.key).reverse() };
 }
 
 export async function backfillProgress(db: CatalogDb, workspaceId: string, notebook: string, keys: string[]): Promise<BackfillProgress> {

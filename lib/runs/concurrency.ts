@@ -4,8 +4,10 @@
 // A slot is a catalog row, taken only in a pool that has a limit; it counts while its run is
 // queued or running, so a crashed worker's run keeps its slots until it is resumed or ends.
 // A run counts once in a pool, whichever of its holders (the run, an asset) holds the slot.
+import { z } from "zod";
 import { LIVE_RUN_STATUSES, WORKSPACE_POOL, limitPool, tagPool } from "../catalog/concurrency-limits";
 import { Prisma } from "../catalog/generated/client";
+import { ConcurrencyScope as CONCURRENCY_SCOPE_ENUM, type ConcurrencyScope } from "../catalog/generated/enums";
 import type { CatalogDb } from "../catalog/store";
 import { runKeysOf } from "../notebook/schemas/run-keys";
 import type { AssetCell } from "../notebook/types";
@@ -54,19 +56,26 @@ export type AcquireResult =
  * counted. Idempotent: a slot this run already holds in a pool (any holder) leaves room.
  */
 export async function tryAcquireSlots(db: CatalogDb, request: SlotRequest): Promise<AcquireResult> {
+  const result = await acquireSlots(db, request);
+  return result.status === "unlimited" ? { status: "acquired" } : result;
+}
+
+/** As tryAcquireSlots; "unlimited": no pool of the request has a limit, so no slot was taken. */
+async function acquireSlots(db: CatalogDb, request: SlotRequest): Promise<AcquireResult | { status: "unlimited" }> {
   const { workspaceId, runId, holder } = request;
-  if (request.pools.length === 0) return { status: "acquired" };
+  if (request.pools.length === 0) return { status: "unlimited" };
+  // Most workspaces limit nothing: one statement decides that, without a transaction. The
+  // limits are read without a lock inside the transaction as well, so this sees no less.
+  const first = await liveRunAndLimits(db, workspaceId, runId);
+  if (first === "finished") return { status: "finished" };
+  if (limitedPools(request.pools, first).length === 0) return { status: "unlimited" };
   return db.$transaction(
     async (tx) => {
       const run = await tx.run.findUnique({ where: { id: runId }, select: { status: true } });
       if (run === null || !isLive(run.status)) return { status: "finished" };
       const settings = await tx.concurrencyLimit.findMany({ where: { workspaceId } });
-      const setting = new Map(settings.map((s) => [limitPool(s.scope, s.name), s.limit]));
-      const limited = request.pools
-        .map((p) => ({ name: p.name, limit: p.limit ?? setting.get(p.name) }))
-        .flatMap((p) => (p.limit === undefined ? [] : [{ name: p.name, limit: p.limit }]))
-        .sort((a, b) => a.name.localeCompare(b.name));
-      if (limited.length === 0) return { status: "acquired" };
+      const limited = limitedPools(request.pools, settings);
+      if (limited.length === 0) return { status: "unlimited" };
       const names = limited.map((p) => p.name);
       const keys = names.map((name) => `${workspaceId}:${name}`);
       // OFFSET 0 keeps the sorted subquery as is, so the locks are taken in hash order.
@@ -84,6 +93,35 @@ export async function tryAcquireSlots(db: CatalogDb, request: SlotRequest): Prom
     // Many workers may queue for the embedded store's one connection.
     { maxWait: 30_000, timeout: 30_000 },
   );
+}
+
+interface LimitSetting {
+  scope: ConcurrencyScope;
+  name: string;
+  limit: number;
+}
+
+/** The pools of `pools` that have a limit (their own, or the workspace's setting), in lock order. */
+function limitedPools(pools: Pool[], settings: LimitSetting[]): { name: string; limit: number }[] {
+  const setting = new Map(settings.map((s) => [limitPool(s.scope, s.name), s.limit]));
+  return pools
+    .map((p) => ({ name: p.name, limit: p.limit ?? setting.get(p.name) }))
+    .flatMap((p) => (p.limit === undefined ? [] : [{ name: p.name, limit: p.limit }]))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const liveRunRow = z.object({ status: z.string(), scope: z.enum(Object.values(CONCURRENCY_SCOPE_ENUM)).nullable(), name: z.string().nullable(), limit: z.number().nullable() });
+
+/** The workspace's limit settings while the run is live, in one statement; "finished" when it is not. */
+async function liveRunAndLimits(db: CatalogDb, workspaceId: string, runId: string): Promise<LimitSetting[] | "finished"> {
+  const rows = z.array(liveRunRow).parse(
+    await db.$queryRaw`
+      SELECT r.status::text AS status, l.scope::text AS scope, l.name, l."limit"
+      FROM runs r LEFT JOIN concurrency_limits l ON l."workspaceId" = ${workspaceId}
+      WHERE r.id = ${runId}`,
+  );
+  if (rows[0] === undefined || !isLive(rows[0].status)) return "finished";
+  return rows.flatMap((r) => (r.scope === null || r.name === null || r.limit === null ? [] : [{ scope: r.scope, name: r.name, limit: r.limit }]));
 }
 
 /** After an attempt of an asset. */
@@ -118,20 +156,23 @@ export interface WaitOptions {
   onAcquired?: () => Promise<void>;
 }
 
+/** How waiting ended; "unlimited": no pool of the request has a limit, nothing was taken (nor is to be released). */
+export type WaitOutcome = "acquired" | "unlimited" | "finished" | "aborted";
+
 /** Tries until the slots are taken, the run is no longer live, or the signal aborts. */
-export async function waitForSlots(db: CatalogDb, request: SlotRequest, options: WaitOptions): Promise<"acquired" | "finished" | "aborted"> {
+export async function waitForSlots(db: CatalogDb, request: SlotRequest, options: WaitOptions): Promise<WaitOutcome> {
   const { minMs, maxMs } = options.polling ?? DEFAULT_SLOT_POLLING;
   const random = options.random ?? Math.random;
   let delayMs = minMs;
   let waiting = false;
   while (!options.signal.aborted) {
-    const result = await tryAcquireSlots(db, request).catch((error: unknown) => {
+    const result = await acquireSlots(db, request).catch((error: unknown) => {
       if (isTransactionConflict(error)) return null; // a deadlock or conflict with a release: try again
       throw error;
     });
-    if (result?.status === "acquired") {
+    if (result?.status === "acquired" || result?.status === "unlimited") {
       if (waiting) await options.onAcquired?.();
-      return "acquired";
+      return result.status;
     }
     if (result?.status === "finished") return "finished";
     if (result?.status === "full" && !waiting) {

@@ -144,6 +144,7 @@ describe.each(modes)("worker processes killed at each crash point ($name)", (mod
         ASSETBOOK_POLL_MS: "50",
         ASSETBOOK_CHILD_RUN_ID: runId,
         FITNESS_TOKEN: TOKEN,
+        ASSETBOOK_ENV_SECRETS: "FITNESS_TOKEN",
       };
 
       const crashed = spawnWorker({ ...env, ASSETBOOK_CRASH_AT: point });

@@ -75,6 +75,7 @@ describe.skipIf(!adminUrl)("a SIGSTOP'd worker process (team mode)", () => {
         ASSETBOOK_LOCK_TIMEOUT_MS: "1500",
         ASSETBOOK_POLL_MS: "50",
         FITNESS_TOKEN: TOKEN,
+        ASSETBOOK_ENV_SECRETS: "FITNESS_TOKEN",
       };
       const frozen = spawnWorker(env);
       children.push(frozen);

@@ -33,7 +33,7 @@ export interface GuardOptions {
   doneKey: string;
   attempt: number;
   crash: CrashHook;
-  /** A partitioned run replaces only the rows of its partition. */
+  /** A partitioned run's SQL or extract replaces only the rows of its partition; null: whole tables (see swapPartition). */
   partition: { column: string; key: string } | null;
 }
 

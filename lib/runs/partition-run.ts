@@ -33,7 +33,7 @@ export async function preparePartitioned(text: string, file: string, parser: Sql
 }
 
 /** A wrong `partitions:` in the front matter, at its line. */
-function partitionsIssues(text: string, file: string, error: unknown): NotebookIssue[] {
+export function partitionsIssues(text: string, file: string, error: unknown): NotebookIssue[] {
   const line = text.split("\n").findIndex((l) => l.startsWith("partitions:")) + 1 || 1;
   if (!(error instanceof ZodError)) return [{ file, line, column: 1, field: "partitions", message: String(error) }];
   return error.issues.map((i) => ({ file, line, column: 1, field: ["partitions", ...i.path.map(String)].join("."), message: i.message }));

@@ -149,9 +149,7 @@ function combine(def: Extract<PartitionsDef, { type: "dimensions" }>, parts: Par
 
 function dimensionWindows(def: DimensionDef, until: Date, limit: number): PartitionWindow[] {
   if (def.type === "static") return def.keys.map((key) => ({ key, start: null, end: null }));
-  const [datePart, timePart] = def.start.split("T");
-  const [y0, m0, d0] = (datePart ?? "").split("-").map(Number);
-  let cur: [number, number, number, number] = [y0 ?? 1970, m0 ?? 1, d0 ?? 1, Number((timePart ?? "00").slice(0, 2))];
+  let cur = startWall(def);
   const out: PartitionWindow[] = [];
   while (out.length < limit) {
     const start = zoned(...cur, def.timezone);
@@ -179,10 +177,24 @@ export function partitionWindow(def: PartitionsDef, key: string): PartitionWindo
 
 function dimensionWindow(def: DimensionDef, key: string): PartitionWindow | null {
   if (def.type === "static") return def.keys.includes(key) ? { key, start: null, end: null } : null;
+  // Straight from the key (hourly partitions over years are tens of thousands of windows):
+  // the key's wall-clock start, aligned on the definition's own start, round-tripped.
   const probe = keyToWall(def, key);
+  const first = startWall(def);
   if (probe === null) return null;
-  const found = dimensionWindows(def, new Date(zoned(...probe, def.timezone).getTime() + 1), 100_000).at(-1);
-  return found?.key === key ? found : null;
+  const at = Date.UTC(probe[0], probe[1] - 1, def.type === "monthly" ? first[2] : probe[2], def.type === "hourly" ? probe[3] : first[3]);
+  const normal = new Date(at); // 2024-03-32 normalizes to April 1st, and then its key differs
+  const cur: [number, number, number, number] = [normal.getUTCFullYear(), normal.getUTCMonth() + 1, normal.getUTCDate(), normal.getUTCHours()];
+  const from = Date.UTC(first[0], first[1] - 1, first[2], first[3]);
+  if (at < from || keyOf(def, ...cur) !== key) return null;
+  if (def.type === "weekly" && (at - from) % (7 * 86_400_000) !== 0) return null;
+  return { key, start: zoned(...cur, def.timezone), end: zoned(...step(def, ...cur), def.timezone), timezone: def.timezone };
+}
+
+function startWall(def: z.infer<typeof timeSchema>): [number, number, number, number] {
+  const [datePart, timePart] = def.start.split("T");
+  const [y0, m0, d0] = (datePart ?? "").split("-").map(Number);
+  return [y0 ?? 1970, m0 ?? 1, d0 ?? 1, Number((timePart ?? "00").slice(0, 2))];
 }
 
 function keyToWall(def: z.infer<typeof timeSchema>, key: string): [number, number, number, number] | null {

@@ -1,7 +1,7 @@
 // The run service: trigger, execute and cancel runs of a notebook's assets in production.
 // A run is a catalog row (queued → running → succeeded | failed | cancelled) plus one job
 // `materialize_run` on the queue; the job's attempt number fences every swap it makes.
-import { appendRunLog, recordMaterialization, setRunStatus, upsertAsset, type Run } from "../catalog";
+import { appendRunLog, recordMaterialization, setRunStatus, type Run } from "../catalog";
 import { blockingFailures } from "../checks";
 import { planNotebook } from "../engine/prepare";
 import { dropLeftoverStaging } from "../extract/load/staging";
@@ -17,10 +17,12 @@ import { RUN_TASK, runPayloadSchema, type RunPayload, type TriggerInput } from "
 import { RunTriggers, type RunTriggerDeps, type TriggeredRun } from "./trigger";
 import type { SlotPolling } from "./concurrency";
 import { RunSlots } from "./run-slots";
-import { applyPartition, notebookPartitions, partitionWindow, PARTITION_COLUMN, type PartitionWindow } from "./partitions";
-import { preparePartitioned } from "./partition-run";
+import type { PartitionWindow } from "./partitions";
+import { partitionPlan, runWindow, swapPartition } from "./partition-plan";
 import { assetPolicy, notebookPolicy, retryDelayMs, type AssetPolicy } from "./policy";
 import { refreshAfterRun } from "./upstream";
+import { claimAsset } from "./asset-owner";
+import { RunNotebooks, type RunVersion } from "./run-notebooks";
 
 export interface WarehouseLease {
   warehouse: Warehouse;
@@ -55,6 +57,7 @@ export class RunService {
   private readonly crash: CrashHook;
   private readonly materialize: MaterializeFn;
   private readonly slots: RunSlots;
+  private readonly notebooks: RunNotebooks;
 
   readonly triggers: RunTriggers;
 
@@ -62,6 +65,7 @@ export class RunService {
     this.triggers = new RunTriggers(deps);
     this.crash = deps.crash ?? noCrash;
     this.materialize = deps.materialize ?? materializeWithEngine;
+    this.notebooks = new RunNotebooks(deps.db);
     this.slots = new RunSlots({ db: deps.db, polling: deps.slotPolling, random: deps.random, log: (runId, message, data, asset) => this.log(runId, message, "info", data, asset) });
   }
 
@@ -97,8 +101,9 @@ export class RunService {
         await this.log(run.id, `attempt ${helpers.attempt} superseded by a newer attempt`, "warn", { event: "fenced", attempt: helpers.attempt });
         return;
       }
+      const version = await this.notebooks.version(payload.versionId);
       // Concurrency limits: the run stays queued until it holds its pools (a resumed run still holds them).
-      const slots = await this.slots.forRun(run, payload.versionId, helpers.signal);
+      const slots = await this.slots.forRun(run, version, helpers.signal);
       if (slots === "finished") return;
       if (slots === "aborted") throw new Error("the worker stopped while the run waited for a concurrency slot; another attempt runs it");
       if (run.status === "queued") {
@@ -106,19 +111,17 @@ export class RunService {
       } else {
         await this.log(run.id, `resumed on attempt ${helpers.attempt}: the previous worker stopped`, "warn", { event: "resumed", attempt: helpers.attempt });
       }
-      await this.runAssets(run, payload, helpers, lease.warehouse, fence);
+      await this.runAssets(run, version, payload, helpers, lease.warehouse, fence);
     } finally {
       await lease.release();
-      await this.slots.releaseEndedRun(run.id);
+      await this.slots.releaseEndedRun(run.id, helpers.attempt > 1);
     }
   }
 
-  private async runAssets(run: Run, payload: RunPayload, helpers: JobHelpers, warehouse: Warehouse, fence: { key: string; token: number }): Promise<void> {
+  private async runAssets(run: Run, version: RunVersion, payload: RunPayload, helpers: JobHelpers, warehouse: Warehouse, fence: { key: string; token: number }): Promise<void> {
     const { db } = this.deps;
-    const version = await db.notebookVersion.findUniqueOrThrow({ where: { id: payload.versionId }, include: { notebook: true } });
-    const file = `${version.notebook.slug}.md`;
     // `{{ partition.* }}` is not SQL: plan with neutral values, then with the run's window.
-    const prepared = await preparePartitioned(version.text, file, await this.deps.parser(), payload.partition);
+    const prepared = await this.notebooks.prepare(version, payload.partition, this.deps.parser);
     if (!prepared.ok) {
       await setRunStatus(db, run.id, "failed", prepared.issues.map(formatIssue).join("\n"));
       return;
@@ -129,13 +132,8 @@ export class RunService {
     try {
       policy = notebookPolicy(prepared.notebook.frontMatter);
       plan = planNotebook(prepared.notebook, prepared.graph, run.selection.join(" ") || undefined);
-      if (payload.partition !== null) {
-        const def = notebookPartitions(prepared.notebook.frontMatter);
-        window = def === null ? null : partitionWindow(def, payload.partition);
-        if (window === null) throw new Error(`notebook has no partition "${payload.partition}"`);
-      }
-      const values = window;
-      plan = { ...plan, cells: plan.cells.map((cell) => applyPartition(cell, values)) };
+      window = runWindow(prepared.notebook.frontMatter, payload.partition);
+      plan = partitionPlan(plan, window);
     } catch (error) {
       await setRunStatus(db, run.id, "failed", errorMessage(error));
       return;
@@ -207,7 +205,13 @@ export class RunService {
     const { db } = this.deps;
     const partition = payload.partition;
     const key = doneKey(run.id, rawCell.name, partition);
-    const asset = await upsertAsset(db, { workspaceId: run.workspaceId, name: rawCell.name, kind: rawCell.kind, notebookId: run.notebookId, cell: rawCell.name });
+    const claimed = await claimAsset(db, { workspaceId: run.workspaceId, name: rawCell.name, kind: rawCell.kind, notebookId: run.notebookId, cell: rawCell.name });
+    if ("conflict" in claimed) {
+      const { conflict } = claimed;
+      await this.log(run.id, `failed: ${conflict}`, "error", { event: "asset_conflict", reason: conflict }, rawCell.name);
+      return { status: "failed", reason: conflict };
+    }
+    const { asset } = claimed;
     const done = await warehouse.readState(key);
     if (isDoneMarker(done)) {
       // A previous attempt swapped this asset in; make sure the catalog knows, once.
@@ -235,7 +239,7 @@ export class RunService {
       const signal = AbortSignal.any([runSignal, attemptAbort.signal]);
       const timer = policy.timeoutMs === null ? null : setTimeout(() => attemptAbort.abort(`timed out after ${policy.timeoutMs} ms`), policy.timeoutMs);
       await this.log(run.id, `attempt ${attempt} started`, "info", { event: "attempt_started", attempt, maxAttempts: policy.retry.maxAttempts }, cell.name);
-      const guarded = guardWarehouse(warehouse, { signal, fence, doneKey: key, attempt: helpers.attempt, crash: this.crash, partition: window === null ? null : { column: PARTITION_COLUMN, key: window.key } });
+      const guarded = guardWarehouse(warehouse, { signal, fence, doneKey: key, attempt: helpers.attempt, crash: this.crash, partition: swapPartition(cell, window) });
       const started = performance.now();
       const work = this.materialize(cell, {
         warehouse: guarded,

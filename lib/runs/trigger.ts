@@ -30,12 +30,11 @@ export class RunTriggers {
     const input = triggerInputSchema.parse(raw);
     const { db } = this.deps;
     const version = await this.currentVersion(input.workspaceId, input.notebook);
-    const notebook = await db.notebookVersion.findUniqueOrThrow({ where: { id: version.id }, select: { notebookId: true } });
     const run = await recordRun(db, {
       workspaceId: input.workspaceId,
       environment: input.environment,
       selection: input.selection ?? [],
-      notebookId: notebook.notebookId,
+      notebookId: version.notebookId,
       trigger: input.trigger,
       partitions: input.partition === undefined ? [] : [input.partition],
       createdById: input.createdById ?? null,
@@ -74,11 +73,12 @@ export class RunTriggers {
     return true;
   }
 
-  private async currentVersion(workspaceId: string, slug: string): Promise<{ id: string }> {
+  private async currentVersion(workspaceId: string, slug: string): Promise<{ id: string; notebookId: string }> {
     const file = path.join(this.deps.notebooksDir, `${slug}.md`);
     const text = await readFile(file, "utf8").catch(() => null);
-    if (text !== null) return (await importNotebookVersion(this.deps.db, { workspaceId, slug, text, authorId: null })).version;
     const latest = await latestNotebookVersion(this.deps.db, workspaceId, slug);
+    // An unchanged file is the latest version already: importing it would only read it again, locked.
+    if (text !== null && latest?.text !== text) return (await importNotebookVersion(this.deps.db, { workspaceId, slug, text, authorId: null })).version;
     if (latest === null) throw new RunInputError(`notebook "${slug}" is neither in ${this.deps.notebooksDir} nor in the catalog`);
     return latest;
   }

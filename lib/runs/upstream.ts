@@ -52,9 +52,12 @@ interface Consumers {
 export async function triggerUpstreamRefresh(deps: UpstreamRefreshDeps, ended: EndedRun): Promise<UpstreamRefresh[]> {
   const { db } = deps;
   const { run } = ended;
+  // Most workspaces refresh nothing on upstream update: then the run's materializations do not matter.
+  const refreshing = await refreshingNotebooks(deps, run.workspaceId);
+  if (refreshing.length === 0) return [];
   const materialized = await materializedBy(db, run.id);
   if (materialized.length === 0) return [];
-  const consumers = await consumersOf(deps, run.workspaceId, new Set(materialized), ended.partition);
+  const consumers = await consumersOf(await deps.parser(), refreshing, new Set(materialized), ended.partition);
   const planned = new Set(ended.planned);
   const hops = [...ended.chain.map((hop) => [...hop]), materialized];
   const seen = new Set(hops.flat());
@@ -119,13 +122,27 @@ async function materializedBy(db: CatalogDb, runId: string): Promise<string[]> {
   return [...new Set(rows.map((row) => row.asset.name))].sort();
 }
 
-/** Per notebook (by slug), its assets that refresh on upstream update and read one of `updated`. */
-async function consumersOf(deps: UpstreamRefreshDeps, workspaceId: string, updated: Set<string>, partition: string | null): Promise<Map<string, Consumers>> {
-  const found = new Map<string, Consumers>();
-  const parser = await deps.parser();
+interface RefreshingNotebook {
+  slug: string;
+  nb: Notebook;
+  /** Its asset cells that refresh on upstream update. */
+  refreshing: string[];
+}
+
+/** The workspace's notebooks with a cell that refreshes on upstream update, by slug. */
+async function refreshingNotebooks(deps: UpstreamRefreshDeps, workspaceId: string): Promise<RefreshingNotebook[]> {
+  const found: RefreshingNotebook[] = [];
   for (const [slug, nb] of await workspaceNotebooks(deps.db, workspaceId, deps.notebooksDir)) {
     const refreshing = refreshingCells(nb);
-    if (refreshing.length === 0) continue;
+    if (refreshing.length > 0) found.push({ slug, nb, refreshing });
+  }
+  return found;
+}
+
+/** Per notebook (by slug), its assets that refresh on upstream update and read one of `updated`. */
+async function consumersOf(parser: SqlReferenceParser, notebooks: RefreshingNotebook[], updated: Set<string>, partition: string | null): Promise<Map<string, Consumers>> {
+  const found = new Map<string, Consumers>();
+  for (const { slug, nb, refreshing } of notebooks) {
     const upstream = await upstreamByCell(nb, parser);
     const assets = refreshing.filter((name) => (upstream.get(name) ?? []).some((input) => updated.has(input.toLowerCase())));
     if (assets.length > 0) found.set(slug, { assets, hasPartition: partition !== null && hasPartitionKey(nb, partition) });

@@ -233,6 +233,26 @@ describe("API flow", () => {
     ]);
   });
 
+  it("secrets: owners set allowed hosts with or without a value (audited, no value); a bad host is a 400 naming the field", async () => {
+    const put = (body: unknown) => call("PUT", "secrets/route.ts", { cookie: cookies.owner, body });
+    const bad = await put({ name: "HOSTED", value: SECRET_VALUE, allowedHosts: ["api.example.com", "https://attacker.example/"] });
+    expect(bad.status).toBe(400);
+    expect(bad.json()).toMatchObject({ fields: { "body.allowedHosts.1": [expect.stringContaining('"https://attacker.example/" is not a host')] } });
+    expect(await context.db.secret.count({ where: { name: "HOSTED" } })).toBe(0);
+    expect((await put({ name: "HOSTED" })).status).toBe(400);
+    expect((await put({ name: "UNKNOWN", allowedHosts: ["a.example.com"] })).status).toBe(404);
+
+    expect((await put({ name: "HOSTED", value: SECRET_VALUE, allowedHosts: ["API.example.com", "127.0.0.1:4010"] })).status).toBe(200);
+    expect((await put({ name: "HOSTED", allowedHosts: ["*.example.com"] })).status).toBe(200);
+    const listed = await call("GET", "secrets/route.ts", { cookie: cookies.owner });
+    expect(listed.json()).toMatchObject({ secrets: expect.arrayContaining([expect.objectContaining({ name: "HOSTED", allowedHosts: ["*.example.com"] })]) });
+    const audit = await context.db.auditEntry.findMany({ where: { targetType: "secret", targetId: "HOSTED" }, orderBy: { id: "asc" }, select: { action: true, data: true } });
+    expect(audit).toEqual([
+      { action: "secret.set", data: { allowedHosts: ["api.example.com", "127.0.0.1:4010"] } },
+      { action: "secret.allowed_hosts", data: { allowedHosts: ["*.example.com"], previous: ["api.example.com", "127.0.0.1:4010"] } },
+    ]);
+  });
+
   it("a secret's value never appears in responses, logs, the audit log or the stored row", async () => {
     expect((await call("PUT", "secrets/route.ts", { cookie: cookies.owner, body: { name: "FITNESS_TOKEN", value: SECRET_VALUE } })).status).toBe(200);
     const listed = await call("GET", "secrets/route.ts", { cookie: cookies.owner });

@@ -2,7 +2,7 @@
 // has not succeeded and is not in flight, at most `concurrency` at once.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { notebookPartitionKeys, RunInputError, startBackfill } from "@/lib/runs";
+import { backfillKeys, notebookPartitionKeys, partitionWindow, RunInputError, startBackfill } from "@/lib/runs";
 import { notebookSlug, runsPort } from "@/app/_lib/run-data";
 import { route, RouteError, signedIn } from "@/app/_lib/route";
 import { appContext } from "@/app/_lib/server-context";
@@ -21,10 +21,11 @@ export const POST = route({ role: "editor", body }, async ({ body, principal }) 
   const found = await notebookPartitionKeys(db, workspaceId, body.notebook, new Date());
   if (found === null) throw new RouteError(404, `notebook "${body.notebook}" is not partitioned (or not in the catalog)`);
   for (const [field, key] of [["from", body.from], ["to", body.to]] as const) {
-    if (key !== undefined && !found.keys.includes(key)) throw new RouteError(400, `${field}: "${key}" is not a partition of ${body.notebook}`, { field });
+    if (key !== undefined && partitionWindow(found.def, key) === null) throw new RouteError(400, `${field}: "${key}" is not a partition of ${body.notebook}`, { field });
   }
-  if (body.from !== undefined && body.to !== undefined && found.keys.indexOf(body.from) > found.keys.indexOf(body.to)) {
-    throw new RouteError(400, `to: "${body.to}" comes before from: "${body.from}"`, { field: "to" });
+  const until = new Date();
+  if (backfillKeys(found.def, { ...(body.from ? { from: body.from } : {}), ...(body.to ? { to: body.to } : {}), until }).length === 0) {
+    throw new RouteError(400, `to: "${body.to ?? ""}" comes before from: "${body.from ?? ""}"`, { field: "to" });
   }
   const { runs } = await runsPort();
   try {
@@ -34,7 +35,7 @@ export const POST = route({ role: "editor", body }, async ({ body, principal }) 
       notebook: body.notebook,
       ...(body.from ? { from: body.from } : {}),
       ...(body.to ? { to: body.to } : {}),
-      until: new Date(),
+      until,
       concurrency: body.concurrency,
       backfillId,
       ...(body.selection ? { selection: body.selection } : {}),

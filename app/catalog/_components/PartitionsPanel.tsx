@@ -3,7 +3,8 @@
 // backfill form: a range, a concurrency; "Backfill" runs every partition of the range that
 // has not succeeded and is not in flight, so pressing it again after a failure resumes.
 import "@/app/_lib/zod-jitless";
-import { useEffect, useState } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { errorAnswer } from "@/app/runs/_components/schemas";
 
@@ -14,6 +15,7 @@ const statusSchema = z.enum(STATUSES);
 const partitionsAnswer = z.object({
   type: z.string(),
   total: z.number(),
+  newestOnly: z.boolean(),
   counts: z.record(z.string(), z.number()),
   partitions: z.array(z.object({ key: z.string(), status: statusSchema, runId: z.string().nullable() })),
 });
@@ -51,6 +53,9 @@ export function PartitionsPanel({ notebook, asset, canRun }: { notebook: string;
   const [message, setMessage] = useState<string | null>(null);
 
   const [reload, setReload] = useState(0);
+  const router = useRouter();
+  /** Whether the last poll saw runs in flight: when they settle, the page's history and schema are refreshed. */
+  const wasInFlight = useRef(false);
 
   // Load now, then poll while any partition is queued or running.
   useEffect(() => {
@@ -66,7 +71,10 @@ export function PartitionsPanel({ notebook, asset, canRun }: { notebook: string;
         const keys = parsed.data.partitions.map((p) => p.key);
         setFrom((f) => f || (keys[0] ?? ""));
         setTo((t) => t || (keys.at(-1) ?? ""));
-        if ((parsed.data.counts.running ?? 0) > 0 || (parsed.data.counts.queued ?? 0) > 0) timer = setTimeout(() => void tick(), 1500);
+        const inFlight = (parsed.data.counts.running ?? 0) > 0 || (parsed.data.counts.queued ?? 0) > 0;
+        if (inFlight) timer = setTimeout(() => void tick(), 1500);
+        else if (wasInFlight.current) router.refresh();
+        wasInFlight.current = inFlight;
       } else {
         const failed = errorAnswer.safeParse(body);
         setError(failed.success ? failed.data.error : "could not load the partitions");
@@ -77,7 +85,7 @@ export function PartitionsPanel({ notebook, asset, canRun }: { notebook: string;
       stopped = true;
       clearTimeout(timer);
     };
-  }, [notebook, reload]);
+  }, [notebook, reload, router]);
 
   async function backfill() {
     setMessage(null);
@@ -89,6 +97,7 @@ export function PartitionsPanel({ notebook, asset, canRun }: { notebook: string;
     if (response.ok && started.success) {
       const n = started.data.triggered.length;
       setMessage(n === 0 ? "Nothing to do: every partition in the range succeeded or is in flight." : `Started ${n} run${n === 1 ? "" : "s"}.`);
+      if (n > 0) wasInFlight.current = true;
       setReload((r) => r + 1);
       return;
     }
@@ -109,7 +118,7 @@ export function PartitionsPanel({ notebook, asset, canRun }: { notebook: string;
           </span>
         ))}
       </p>
-      {data.total > data.partitions.length ? <p className="muted">The grid shows the newest {data.partitions.length}.</p> : null}
+      {data.newestOnly ? <p className="muted">The newest {data.total} partitions; older ones can be backfilled from the API or the CLI.</p> : null}
       <div className="partition-grid" role="list" aria-label="Partitions">
         {data.partitions.map((p) => (
           <a

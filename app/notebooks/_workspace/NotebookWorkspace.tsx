@@ -22,6 +22,7 @@ import { AssetCellView } from "./AssetCellView";
 import { ConflictBanner } from "./ConflictBanner";
 import { AddCellBar } from "./AddCellBar";
 import { GraphSide } from "./GraphSide";
+import { PartitionSelect } from "./PartitionSelect";
 import { ProseCellView } from "./ProseCellView";
 import { Toolbar } from "./Toolbar";
 import { previewMaterializer } from "./extract-preview";
@@ -65,7 +66,7 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
   const [mlJobs] = useState(() => new MlJobs());
   const materializeOther = useMemo(() => mlJobs.materializer(previewMaterializer(slug, latestText.get)), [mlJobs, slug, latestText]);
   useWarehouseDebugHook(ready?.warehouse);
-  const { snapshot, run } = useReactive(ready, file, text, materializeOther);
+  const { snapshot, run, setPartition } = useReactive(ready, file, text, materializeOther);
 
   const [focusedId, setFocusedId] = useState<string>();
   const [registry] = useState(() => new FocusRegistry());
@@ -162,7 +163,9 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
     <MlJobsContext value={mlJobs}>
     <SessionBusyContext value={busy}>
       <div className="nb-workspace">
-        <Toolbar title={titleOf(draft, slug)} file={file} engine={engine} dirty={dirty} status={saver.status} onSave={save} />
+        <Toolbar title={titleOf(draft, slug)} file={file} engine={engine} dirty={dirty} status={saver.status} onSave={save}>
+          {snapshot?.partitions && <PartitionSelect partitions={snapshot.partitions} onChange={setPartition} />}
+        </Toolbar>
         {saver.conflict && (
           <ConflictBanner
             conflict={saver.conflict}

@@ -1,5 +1,6 @@
 "use client";
-// The notebook's top bar: title, file, engine status, unsaved marker, save.
+// The notebook's top bar: title, file, the notebook's own controls (the partition), engine status, unsaved marker, save.
+import type { ReactNode } from "react";
 import type { BrowserWarehouse } from "./use-browser-warehouse";
 import type { SaveStatus } from "./use-save";
 
@@ -10,6 +11,8 @@ interface Props {
   dirty: boolean;
   status: SaveStatus;
   onSave: () => void;
+  /** Controls of this notebook, before the engine status. */
+  children?: ReactNode;
 }
 
 function engineLabel(engine: BrowserWarehouse): string {
@@ -27,7 +30,7 @@ function engineLabel(engine: BrowserWarehouse): string {
   }
 }
 
-export function Toolbar({ title, file, engine, dirty, status, onSave }: Props) {
+export function Toolbar({ title, file, engine, dirty, status, onSave, children }: Props) {
   return (
     <header className="nb-toolbar">
       <div className="nb-toolbar__title">
@@ -35,6 +38,7 @@ export function Toolbar({ title, file, engine, dirty, status, onSave }: Props) {
         <code className="nb-toolbar__file">{file}</code>
       </div>
       <div className="nb-toolbar__actions">
+        {children}
         <span className="nb-engine" data-status={engine.status} data-testid="engine-status">
           {engineLabel(engine)}
         </span>

@@ -15,9 +15,9 @@ async function errorOf(response: Response): Promise<string> {
   return text || `preview failed (HTTP ${response.status})`;
 }
 
-/** The materializer of extract cells (ML cells train in a worker: ml/ml-jobs.ts). */
+/** The materializer of extract cells (ML cells train in a worker: ml/ml-jobs.ts); the server fills in the partition's values. */
 export function previewMaterializer(slug: string, currentText: () => string): CellMaterializer {
-  return async (cell, warehouse) => {
+  return async (cell, warehouse, run) => {
     switch (cell.kind) {
       case "ml":
       case "sql":
@@ -27,7 +27,7 @@ export function previewMaterializer(slug: string, currentText: () => string): Ce
         const response = await fetch(`/api/notebooks/${slug}/cells/${cell.name}/preview`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ text: currentText() }),
+          body: JSON.stringify({ text: currentText(), partition: run.partition }),
         });
         if (!response.ok) return { ok: false, reason: await errorOf(response), checks: [] };
         await loadPreviewIntoWarehouse(warehouse, cell.name, new Uint8Array(await response.arrayBuffer()));

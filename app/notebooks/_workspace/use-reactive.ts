@@ -13,6 +13,8 @@ export const DEBOUNCE_MS = 300;
 export interface Reactive {
   snapshot: ReactiveSnapshot | undefined;
   run: (name: string) => void;
+  /** Runs a partitioned notebook with another partition (null: the newest that has started). */
+  setPartition: (key: string | null) => void;
   /** Bumped after each run, when the tables may have changed. */
   version: number;
 }
@@ -40,7 +42,7 @@ export function useReactive(
       warehouse: engine.warehouse,
       parser: engine.parser,
       file,
-      materializeOther: (cell, warehouse) => other.current(cell, warehouse),
+      materializeOther: (cell, warehouse, run) => other.current(cell, warehouse, run),
       onChange: (next) => {
         setSnapshot(next);
         const busy = next.cells.some((c) => c.state === "running" || c.state === "queued");
@@ -65,5 +67,6 @@ export function useReactive(
   }, [session, text]);
 
   const run = useCallback((name: string) => void session?.run(name).catch(() => undefined), [session]);
-  return { snapshot, run, version };
+  const setPartition = useCallback((key: string | null) => void session?.setPartition(key).catch(() => undefined), [session]);
+  return { snapshot, run, setPartition, version };
 }

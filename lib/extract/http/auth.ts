@@ -11,29 +11,49 @@ export interface Authenticator {
   invalidate(): boolean;
 }
 
-/** The same auth spec with every `secret:NAME` replaced by its value (and registered for redaction). */
-export function resolveAuthSecrets(auth: AuthSpec, resolveSecret: SecretResolver, redactor: Redactor): AuthSpec {
-  const resolve = (value: string, key: string) => resolveSecretValue(value, `auth.${key}`, resolveSecret, redactor);
+/** The token URL, or an error naming the field (no request can be made without it). */
+function tokenUrlOf(tokenUrl: string): URL {
+  if (!URL.canParse(tokenUrl)) throw new Error(`auth.token_url: "${tokenUrl}" is not a URL`);
+  return new URL(tokenUrl);
+}
+
+/**
+ * The same auth spec with every `secret:NAME` replaced by its value (and registered for
+ * redaction). Each secret is checked against where it goes: `apiUrl` (the request), or
+ * `token_url` for what an OAuth2 grant sends to the token endpoint.
+ */
+export function resolveAuthSecrets(auth: AuthSpec, apiUrl: URL, resolveSecret: SecretResolver, redactor: Redactor): AuthSpec {
+  const to = (destination: URL) => (value: string, key: string) => resolveSecretValue(value, `auth.${key}`, destination, resolveSecret, redactor);
   switch (auth.type) {
-    case "bearer":
+    case "bearer": {
+      const resolve = to(apiUrl);
       return { ...auth, token: resolve(auth.token, "token") };
-    case "api_key":
+    }
+    case "api_key": {
+      const resolve = to(apiUrl);
       return { ...auth, value: resolve(auth.value, "value") };
-    case "basic":
+    }
+    case "basic": {
+      const resolve = to(apiUrl);
       return { ...auth, username: resolve(auth.username, "username"), password: resolve(auth.password, "password") };
-    case "oauth2_client_credentials":
+    }
+    case "oauth2_client_credentials": {
+      const resolve = to(tokenUrlOf(auth.token_url));
       return {
         ...auth,
         client_id: resolve(auth.client_id, "client_id"),
         client_secret: resolve(auth.client_secret, "client_secret"),
       };
-    case "oauth2_refresh_token":
+    }
+    case "oauth2_refresh_token": {
+      const resolve = to(tokenUrlOf(auth.token_url));
       return {
         ...auth,
         client_id: resolve(auth.client_id, "client_id"),
         client_secret: auth.client_secret === undefined ? undefined : resolve(auth.client_secret, "client_secret"),
         refresh_token: resolve(auth.refresh_token, "refresh_token"),
       };
+    }
     default: {
       const unreachable: never = auth;
       throw new Error(`unknown auth type ${String(unreachable)}`);

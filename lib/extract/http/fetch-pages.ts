@@ -61,12 +61,13 @@ export function joinUrl(baseUrl: string, path: string | undefined): URL {
 function resolveParams(
   values: Record<string, ParamValue>,
   field: string,
+  destination: URL,
   resolveSecret: SecretResolver,
   redactor: Redactor,
 ): [string, string][] {
   return Object.entries(values).map(([name, value]) => [
     name,
-    typeof value === "string" ? resolveSecretValue(value, `${field}.${name}`, resolveSecret, redactor) : String(value),
+    typeof value === "string" ? resolveSecretValue(value, `${field}.${name}`, destination, resolveSecret, redactor) : String(value),
   ]);
 }
 
@@ -81,10 +82,12 @@ function defaultSleep(signal: AbortSignal | undefined): Sleep {
 export async function* fetchPages(specInput: RestRequestSpecInput, options: FetchPagesOptions): AsyncGenerator<Page> {
   const spec = parseRestRequestSpec(specInput);
   const redactor = options.redactor ?? new Redactor();
-  // Every secret is resolved before the first request, so a missing one fails fast.
-  const params = resolveParams(spec.params, "params", options.resolveSecret, redactor);
-  const headerEntries = resolveParams(spec.headers, "headers", options.resolveSecret, redactor);
-  const auth = spec.auth === undefined ? undefined : resolveAuthSecrets(spec.auth, options.resolveSecret, redactor);
+  let url = joinUrl(spec.base_url, spec.path);
+  // Every secret is resolved (and checked against its allowed hosts) before the first
+  // request, so a missing or misdirected one fails fast. Later pages stay on this origin.
+  const params = resolveParams(spec.params, "params", url, options.resolveSecret, redactor);
+  const headerEntries = resolveParams(spec.headers, "headers", url, options.resolveSecret, redactor);
+  const auth = spec.auth === undefined ? undefined : resolveAuthSecrets(spec.auth, url, options.resolveSecret, redactor);
 
   const policy: RequestPolicy = {
     fetchImpl: options.fetchImpl ?? fetch,
@@ -103,7 +106,6 @@ export async function* fetchPages(specInput: RestRequestSpecInput, options: Fetc
   const baseHeaders = new Headers({ accept: "application/json" });
   for (const [name, value] of headerEntries) baseHeaders.set(name, value);
 
-  let url = joinUrl(spec.base_url, spec.path);
   for (const [name, value] of params) url.searchParams.set(name, value);
   for (const [name, value] of Object.entries(options.extraParams ?? {})) url.searchParams.set(name, String(value));
   paginator.start(url);

@@ -1,9 +1,24 @@
 // `secret:NAME` resolution, and the Redactor that keeps resolved values out of every
 // URL, header and message we print or throw.
 import { SECRET_PATTERN } from "../../notebook/values";
+import { isHostAllowed } from "./allowed-hosts";
 
-/** Looks a secret up by name; the CLI passes `(name) => process.env[name]`. */
-export type SecretResolver = (name: string) => string | undefined;
+/** A workspace secret: its value and the hosts it may be sent to (empty: any host). */
+export interface BoundSecret {
+  value: string;
+  allowedHosts: readonly string[];
+}
+
+/**
+ * Looks a secret up by name. A plain string may go to any host: the CLI passes
+ * `(name) => process.env[name]`; the server answers workspace secrets as BoundSecret.
+ */
+export type SecretResolver = (name: string) => string | BoundSecret | undefined;
+
+/** The value of what a resolver answered. */
+export function secretValueOf(found: string | BoundSecret | undefined): string | undefined {
+  return typeof found === "object" ? found.value : found;
+}
 
 export const REDACTED = "***";
 
@@ -14,6 +29,19 @@ export class MissingSecretError extends Error {
   ) {
     super(`${field}: secret "${secretName}" is not set`);
     this.name = "MissingSecretError";
+  }
+}
+
+/** A secret named for a request to a host outside its allowed hosts; raised before any request. */
+export class SecretHostNotAllowedError extends Error {
+  constructor(
+    readonly field: string,
+    readonly secretName: string,
+    readonly host: string,
+    readonly allowedHosts: readonly string[],
+  ) {
+    super(`${field}: secret ${secretName} may not be sent to ${host} (allowed: ${allowedHosts.join(", ")})`);
+    this.name = "SecretHostNotAllowedError";
   }
 }
 
@@ -43,19 +71,25 @@ export function isSecretReference(value: string): boolean {
 }
 
 /**
- * A plain value is returned as is; `secret:NAME` is looked up, remembered by the
- * redactor, and returned. `field` names the place for the error (`auth.token`).
+ * A plain value is returned as is; `secret:NAME` is looked up, checked against the host
+ * it is about to be sent to (`destination`), remembered by the redactor, and returned.
+ * `field` names the place for the error (`auth.token`).
  */
 export function resolveSecretValue(
   value: string,
   field: string,
+  destination: URL,
   resolveSecret: SecretResolver,
   redactor: Redactor,
 ): string {
   if (!isSecretReference(value)) return value;
   const secretName = value.slice("secret:".length);
-  const resolved = resolveSecret(secretName);
-  if (resolved === undefined) throw new MissingSecretError(field, secretName);
+  const found = resolveSecret(secretName);
+  if (found === undefined) throw new MissingSecretError(field, secretName);
+  if (typeof found === "object" && !isHostAllowed(found.allowedHosts, destination)) {
+    throw new SecretHostNotAllowedError(field, secretName, destination.host, found.allowedHosts);
+  }
+  const resolved = typeof found === "object" ? found.value : found;
   redactor.add(resolved);
   return resolved;
 }

@@ -53,8 +53,8 @@ export class MlJobs {
 
   /** Wraps a host's materializer: ml cells train in a worker, other kinds go to `other`. */
   materializer(other: CellMaterializer): CellMaterializer {
-    return async (cell, warehouse) => {
-      if (cell.kind !== "ml") return other(cell, warehouse);
+    return async (cell, warehouse, run) => {
+      if (cell.kind !== "ml") return other(cell, warehouse, run);
       const job: Job = { state: { cancelling: false }, configKey: configKeyOf(cell), cancelRequested: false };
       this.jobs.set(cell.name, job);
       this.emit();

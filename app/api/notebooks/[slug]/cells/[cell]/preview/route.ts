@@ -5,9 +5,12 @@ import path from "node:path";
 import { z } from "zod";
 import { NOTEBOOKS_DIR } from "@/app/notebooks";
 import { route, RouteError } from "@/app/_lib/route";
+import { appContext } from "@/app/_lib/server-context";
+import { workspaceSecretResolver } from "@/lib/catalog";
 import { readFilePages } from "@/lib/extract/file";
 import { previewExtract } from "@/lib/extract/preview";
 import { ARROW_STREAM_CONTENT_TYPE } from "@/lib/extract/preview-load";
+import { extractForPartition } from "@/lib/runs/partition-plan";
 import { isAssetName } from "@/lib/notebook";
 import { openDuckDbWarehouse } from "@/lib/warehouse/duckdb-node";
 import { readNotebook } from "@/lib/workspace/notebook-files";
@@ -27,23 +30,27 @@ const body = z
     /** The editor's current (possibly unsaved) text; without it, the saved file. */
     text: z.string().max(2_000_000).optional(),
     sampleRows: z.number().int().min(1).max(100_000).optional(),
+    /** The partition the editor runs a partitioned notebook with: the extract gets its values. */
+    partition: z.string().max(200).nullable().optional(),
   })
   .optional();
 
 export const POST = route({ params, body, role: "editor" }, async ({ params: { slug, cell }, body, request }) => {
   const text = body?.text ?? (await readNotebook(NOTEBOOKS_DIR, slug))?.text;
   if (text === undefined) throw new RouteError(404, `notebook "${slug}" not found`);
+  const { db, secretKey, workspaceId } = await appContext();
   const result = await previewExtract({
     text,
     file: `${slug}.md`,
     cell,
     openWarehouse: () => openDuckDbWarehouse({ path: ":memory:", dataDir: DATA_DIR }),
-    // The secret store comes later; until then the server's environment.
-    resolveSecret: (name) => process.env[name],
+    // As in production runs: the workspace's secrets (bound to their hosts), else the environment.
+    resolveSecret: await workspaceSecretResolver(db, secretKey, workspaceId, process.env),
     sampleRows: body?.sampleRows,
     dataDir: DATA_DIR,
     readFilePages,
     signal: request.signal,
+    prepare: extractForPartition(text, `${slug}.md`, body?.partition ?? null),
   });
   if (!result.ok) {
     const status = result.reason === "not_found" ? 404 : 422;

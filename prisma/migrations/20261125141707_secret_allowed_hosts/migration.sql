@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "secrets" ADD COLUMN     "allowedHosts" TEXT[] DEFAULT ARRAY[]::TEXT[];

@@ -1,0 +1,73 @@
+// The extract preview route resolves the workspace's secrets, bound to their allowed hosts:
+// an editor who points a cell at another server gets a 422 naming the cell, field, secret
+// and host, and that server never sees a request. Real route handler, real HTTP servers.
+// (The catalog side runs on both stores in lib/extract/secret-hosts.test.ts.)
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setSecret } from "@/lib/catalog";
+import { sendJson, startTestServer, type TestServer } from "@/lib/extract/http/test-server";
+import type { AppContext } from "@/app/_lib/server-context";
+import { editorToken } from "./runs-flow";
+
+const TOKEN = "preview-route-token-41c2";
+let dir: string;
+let context: AppContext;
+let token: string;
+let a: TestServer;
+let b: TestServer;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "assetbook-preview-hosts-"));
+  delete process.env.DATABASE_URL;
+  Object.assign(process.env, {
+    ASSETBOOK_CATALOG_DIR: "memory://secret-hosts-preview",
+    ASSETBOOK_NOTEBOOKS_DIR: dir,
+    ASSETBOOK_AUTH_SECRET: "preview-hosts-secret-".padEnd(48, "p"),
+    ASSETBOOK_SECRET_KEY: "e".repeat(64),
+  });
+  const { appContext } = await import("@/app/_lib/server-context");
+  context = await appContext();
+  token = await editorToken(context);
+  const answer = (_request: unknown, response: Parameters<typeof sendJson>[0]) => sendJson(response, 200, [{ id: 1 }, { id: 2 }]);
+  [a, b] = await Promise.all([startTestServer(answer), startTestServer(answer)]);
+});
+
+afterAll(async () => {
+  await Promise.all([a?.close(), b?.close()]);
+  await context?.store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function preview(baseUrl: string): Promise<{ status: number; text: string }> {
+  const { POST } = await import("@/app/api/notebooks/[slug]/cells/[cell]/preview/route");
+  const text = `\`\`\`extract activities\nsource: rest\nbase_url: ${baseUrl}\nauth: { type: bearer, token: secret:FITNESS_TOKEN }\n\`\`\`\n`;
+  const request = new Request("http://app.test/api/notebooks/rides/cells/activities/preview", {
+    method: "POST",
+    headers: { host: "app.test", authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ text }),
+  });
+  const response = await POST(request, { params: Promise.resolve({ slug: "rides", cell: "activities" }) });
+  return { status: response.status, text: await response.text() };
+}
+
+describe("extract preview route with a workspace secret bound to a host", () => {
+  it("previews against the allowed host, refuses another before any request to it", async () => {
+    const hostA = new URL(a.url).host;
+    await setSecret(context.db, context.secretKey, { workspaceId: context.workspaceId, name: "FITNESS_TOKEN", value: TOKEN, allowedHosts: [hostA], actorId: null });
+
+    const allowed = await preview(a.url);
+    expect(allowed.status, allowed.text).toBe(200);
+    expect(a.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${TOKEN}`]);
+
+    const refused = await preview(b.url);
+    expect(refused.status).toBe(422);
+    expect(JSON.parse(refused.text)).toEqual({
+      error: `cell "activities": auth.token: secret FITNESS_TOKEN may not be sent to ${new URL(b.url).host} (allowed: ${hostA})`,
+      cell: "activities",
+    });
+    expect(refused.text).not.toContain(TOKEN);
+    expect(b.requests).toHaveLength(0);
+  });
+});
