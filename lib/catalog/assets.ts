@@ -20,16 +20,16 @@ export interface AssetInput {
 
 /** Creates the asset or updates it in place (the name is the identity within a workspace). */
 export async function upsertAsset(db: CatalogDb, input: AssetInput): Promise<Asset> {
-  const fields = {
-    kind: input.kind,
-    notebookId: input.notebookId ?? null,
-    cell: input.cell,
-    group: input.group ?? null,
-    owners: input.owners ?? [],
-    tags: input.tags ?? [],
-    description: input.description ?? null,
+  // What the caller does not give is left as it is (a production run knows the asset's
+  // kind and cell; the notebook sync also knows its group, owners and description).
+  const given = {
+    ...(input.group !== undefined ? { group: input.group } : {}),
+    ...(input.owners !== undefined ? { owners: input.owners } : {}),
+    ...(input.tags !== undefined ? { tags: input.tags } : {}),
+    ...(input.description !== undefined ? { description: input.description } : {}),
     ...(input.upstream ? { upstream: input.upstream } : {}),
   };
+  const fields = { kind: input.kind, notebookId: input.notebookId ?? null, cell: input.cell, ...given };
   return retryOnUniqueViolation(() =>
     db.asset.upsert({
       where: { workspaceId_name: { workspaceId: input.workspaceId, name: input.name } },

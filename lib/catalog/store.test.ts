@@ -190,11 +190,13 @@ describe.each(cases)("$name store", (storeCase) => {
       expect(await db().asset.count({ where: { workspaceId: ws.id } })).toBe(1);
     });
 
-    test("upsertAsset updates in place", async () => {
+    test("upsertAsset updates in place what it is given and keeps the rest", async () => {
       const { ws, orders } = await catalog();
       const again = await upsertAsset(db(), { workspaceId: ws.id, name: "orders", kind: "sql", cell: "orders", tags: ["gold"] });
       expect(again.id).toBe(orders.id);
-      expect(again).toMatchObject({ tags: ["gold"], owners: [], group: null });
+      expect(again).toMatchObject({ tags: ["gold"], owners: ["shop@example.com"], group: "shop" });
+      const cleared = await upsertAsset(db(), { workspaceId: ws.id, name: "orders", kind: "sql", cell: "orders", group: null, owners: [] });
+      expect(cleared).toMatchObject({ tags: ["gold"], owners: [], group: null });
     });
 
     test("materializations round-trip and history is newest first, per environment", async () => {

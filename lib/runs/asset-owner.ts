@@ -16,22 +16,14 @@ export type RunAssetInput = Pick<AssetInput, "workspaceId" | "name" | "kind" | "
 export async function claimAsset(db: CatalogDb, input: RunAssetInput): Promise<{ asset: { id: string } } | { conflict: string }> {
   const existing = await db.asset.findUnique({
     where: { workspaceId_name: { workspaceId: input.workspaceId, name: input.name } },
-    select: { id: true, kind: true, notebookId: true, cell: true, group: true, owners: true, tags: true, description: true },
+    select: { id: true, kind: true, notebookId: true, cell: true },
   });
   if (existing !== null && input.notebookId !== null && existing.notebookId !== null && existing.notebookId !== input.notebookId) {
     const producer = await declaringNotebook(db, existing.notebookId, input.name);
     if (producer !== null) return { conflict: `asset "${input.name}" is produced by notebook "${producer}"; rename one of the two cells` };
   }
-  // upsertAsset would write these values (group, owners, tags and description back to empty).
-  const unchanged =
-    existing !== null &&
-    existing.kind === input.kind &&
-    existing.notebookId === input.notebookId &&
-    existing.cell === input.cell &&
-    existing.group === null &&
-    existing.owners.length === 0 &&
-    existing.tags.length === 0 &&
-    existing.description === null;
+  // upsertAsset writes only these; the sync's group, owners, tags and description stay.
+  const unchanged = existing !== null && existing.kind === input.kind && existing.notebookId === input.notebookId && existing.cell === input.cell;
   if (unchanged) return { asset: { id: existing.id } };
   return { asset: await upsertAsset(db, { workspaceId: input.workspaceId, name: input.name, kind: input.kind, notebookId: input.notebookId, cell: input.cell }) };
 }

@@ -96,9 +96,13 @@ describe.each(cases)("reads a worker keeps between runs, on the $name store", (s
     expect(await claimAsset(db, input)).toEqual({ asset: { id: first.asset.id } });
     expect((await db.asset.findUniqueOrThrow({ where: { id: first.asset.id } })).updatedAt).toEqual(written.updatedAt);
 
-    // What the catalog sync adds is written back to what a run writes, as upsertAsset always did.
+    // What the catalog sync adds (group, owners, description) a run leaves alone: it is read, not
+    // written; a difference in what a run knows (the kind) is written, keeping the sync's fields.
     await upsertAsset(db, { ...input, group: "nb", owners: ["data@example.com"], description: "d" });
+    const synced = await db.asset.findUniqueOrThrow({ where: { id: first.asset.id } });
+    expect(await claimAsset(db, input)).toEqual({ asset: { id: first.asset.id } });
+    expect((await db.asset.findUniqueOrThrow({ where: { id: first.asset.id } })).updatedAt).toEqual(synced.updatedAt);
     await claimAsset(db, { ...input, kind: "chart" });
-    expect(await db.asset.findUniqueOrThrow({ where: { id: first.asset.id } })).toMatchObject({ kind: "chart", group: null, owners: [], description: null });
+    expect(await db.asset.findUniqueOrThrow({ where: { id: first.asset.id } })).toMatchObject({ kind: "chart", group: "nb", owners: ["data@example.com"], description: "d" });
   });
 });
