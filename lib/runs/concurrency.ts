@@ -4,6 +4,7 @@
 // A slot is a catalog row, taken only in a pool that has a limit; it counts while its run is
 // queued or running, so a crashed worker's run keeps its slots until it is resumed or ends.
 // A run counts once in a pool, whichever of its holders (the run, an asset) holds the slot.
+import { sleep } from "./abortable-sleep";
 import { z } from "zod";
 import { LIVE_RUN_STATUSES, WORKSPACE_POOL, limitPool, tagPool } from "../catalog/concurrency-limits";
 import { Prisma } from "../catalog/generated/client";
@@ -189,14 +190,3 @@ function isTransactionConflict(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2034";
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}

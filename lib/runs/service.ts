@@ -1,6 +1,7 @@
 // The run service: trigger, execute and cancel runs of a notebook's assets in production.
 // A run is a catalog row (queued → running → succeeded | failed | cancelled) plus one job
 // `materialize_run` on the queue; the job's attempt number fences every swap it makes.
+import { sleep } from "./abortable-sleep";
 import { appendRunLog, recordMaterialization, setRunStatus, type Run } from "../catalog";
 import { blockingFailures } from "../checks";
 import { planNotebook } from "../engine/prepare";
@@ -342,18 +343,6 @@ async function missingInput(warehouse: Warehouse, cell: AssetCell): Promise<stri
   return (await warehouse.describe(from)) === null ? `input "${from}" does not exist in the warehouse` : null;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
 
 async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
