@@ -16,12 +16,42 @@ const frameworkImports = {
   ],
 };
 
+// The dependency rule (docs/architecture.md): a module of lib/ imports only from modules in
+// lower layers (and lib/ never from app/, workers/ or bin/). Tests are exempt.
+export const LAYERS = [
+  ["config", "queue"],
+  ["warehouse", "notebook"],
+  ["secrets", "workspace", "graph", "partitions", "schedule", "checks", "ml", "preview"],
+  ["extract", "catalog"],
+  ["auth", "engine"],
+  ["runs"],
+];
+
+const layerZones = LAYERS.flatMap((layer, level) =>
+  layer.map((module) => ({
+    target: `./lib/${module}`,
+    from: [...LAYERS.slice(level).flat().filter((other) => other !== module).map((other) => `./lib/${other}`), "./app", "./workers", "./bin"],
+    message: `lib/${module} is in layer ${level + 1} of the dependency rule: it imports only from lower layers (${LAYERS.slice(0, level).flat().join(", ") || "none"}). See docs/architecture.md.`,
+  })),
+);
+
+const productionLib = ["lib/**/*.{ts,tsx}"];
+const testFiles = ["**/*.test.ts", "**/test-*.ts", "**/test-helpers.ts", "**/__fixtures__/**", "lib/**/conformance*.ts"];
+
 export default defineConfig([
   ...nextVitals,
   ...nextTypescript,
   {
     files: ["lib/**/*.{ts,tsx,js,mjs,cjs}"],
     rules: { "no-restricted-imports": ["error", frameworkImports] },
+  },
+  {
+    files: productionLib,
+    ignores: testFiles,
+    rules: {
+      "import/no-restricted-paths": ["error", { zones: layerZones }],
+      "import/no-cycle": ["error", { ignoreExternal: true }],
+    },
   },
   globalIgnores([
     ".next/**",

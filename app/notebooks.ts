@@ -1,12 +1,14 @@
-import path from "node:path";
 import { listNotebooks as listNotebookFiles, type NotebookSummary } from "@/lib/workspace/notebook-files";
+import { appConfig } from "./_lib/config";
 
 export type { NotebookSummary };
 
-// The notebooks are read at request time, not traced into the build output.
-export const NOTEBOOKS_DIR = path.join(/* turbopackIgnore: true */ process.cwd(), "notebooks");
+/** The notebooks directory the configuration names (ASSETBOOK_NOTEBOOKS_DIR, default `notebooks`). */
+export function notebooksDir(): string {
+  return appConfig().notebooksDir;
+}
 
-/** Lists `notebooks/*.md` (those whose name is a valid slug), sorted by title. */
-export function listNotebooks(dir: string = NOTEBOOKS_DIR): Promise<NotebookSummary[]> {
+/** Lists the notebooks in the notebooks directory, sorted by title. */
+export function listNotebooks(dir: string = notebooksDir()): Promise<NotebookSummary[]> {
   return listNotebookFiles(dir);
 }

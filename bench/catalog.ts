@@ -18,6 +18,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { openCatalogStore, type CatalogDb } from "../lib/catalog";
+import { parseConfig } from "../lib/config";
 import { PrismaClient, type Prisma } from "../lib/catalog/generated/client";
 import { catalogPage, workspaceLineage } from "../lib/catalog/views";
 import { ensureWorkspace } from "../lib/catalog/workspaces";
@@ -193,7 +194,7 @@ async function diagnose(db: PrismaClient, workspaceId: string, explain: (sql: st
 
 // ---------- one store ----------
 async function runOn(label: string, env: Record<string, string>, reopen: () => Promise<{ db: PrismaClient; explain: (sql: string, p: unknown[]) => Promise<string[]>; close(): Promise<void> }>) {
-  const store = await openCatalogStore(env, { onWarning: () => {} });
+  const store = await openCatalogStore(parseConfig(env), { onWarning: () => {} });
   const db = store.db;
   const workspace = await ensureWorkspace(db);
   const t0 = performance.now();

@@ -13,7 +13,7 @@ import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
 const [url, notebooksDir, concurrencyArg] = process.argv.slice(2);
 if (!url || !notebooksDir || !concurrencyArg) throw new Error("usage: runs-worker.ts DATABASE_URL NOTEBOOKS_DIR CONCURRENCY");
 
-const store = await openCatalogStore({ DATABASE_URL: url }, { onWarning: () => undefined });
+const store = await openCatalogStore({ databaseUrl: url }, { onWarning: () => undefined });
 const queue = await openGraphileQueue({ connectionString: url });
 const warehouse = await openDuckDbWarehouse({ path: ":memory:" });
 const parser = await NodeSqlReferenceParser.create();

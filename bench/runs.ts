@@ -167,7 +167,7 @@ const base = await baseline();
 console.log(`runs=${runs} concurrency=${concurrency}/worker; baseline (the plan in-process, no catalog, no queue): p50 ${base.p50.toFixed(2)} ms per plan, ${base.rate.toFixed(0)} plans/s`);
 
 {
-  const store = await openCatalogStore({}, { dataDir: "memory://", onWarning: () => undefined });
+  const store = await openCatalogStore({ catalogDir: "memory://" }, { onWarning: () => undefined });
   const db = store.db;
   const queues = [await openLocalQueue(prismaSqlClient(db)), await openLocalQueue(prismaSqlClient(db))];
   const workspaceId = (await ensureWorkspace(db)).id;
@@ -185,7 +185,7 @@ if (adminUrl) {
   try {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
-    const store = await openCatalogStore({ DATABASE_URL: url.toString() }, { onWarning: () => undefined });
+    const store = await openCatalogStore({ databaseUrl: url.toString() }, { onWarning: () => undefined });
     const queues = [await openGraphileQueue({ connectionString: url.toString() }), await openGraphileQueue({ connectionString: url.toString() })];
     const workspaceId = (await ensureWorkspace(store.db)).id;
     await measure("team (PostgreSQL)", { store, queues, workspaceId, databaseUrl: url.toString() }, base);

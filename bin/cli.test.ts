@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { startFitnessApi } from "../fixtures/fitness-api/api";
-import { latestPartitions } from "../lib/runs/partition-plan";
+import { latestPartitions } from "../lib/engine/partition-plan";
 
 const root = path.resolve(import.meta.dirname, "..");
 const bin = path.join(root, "bin", "assetbook.mjs");
@@ -60,6 +60,63 @@ describe("assetbook check", () => {
     const r = assetbook("check", "cycle.md");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cycle.md:3:1 cell "a": cycle: a (line 3) -> b (line 7) -> a');
+  });
+});
+
+describe("assetbook check reports before running what a run would reject", () => {
+  const write = (name: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  };
+
+  it("run policy keys, extract specs, custom check SQL and partition values, each at its file:line:col", () => {
+    write(
+      "strict/policy.md",
+      [
+        "---",
+        "partitions: { type: static, keys: [eu, us] }",
+        "---",
+        "",
+        "```extract raw",
+        "source: rest",
+        "base_url: secret:API_URL",
+        "data_path: \"\"",
+        'path: "items/{{ partition.start | date }}"',
+        "```",
+        "",
+        "```sql orders",
+        "-- retries: x",
+        "-- timeout: soon",
+        "-- check broken: select * from this where",
+        "select * from raw",
+        "```",
+        "",
+      ].join("\n"),
+    );
+    const r = assetbook("check", "strict/policy.md");
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split("\n");
+    expect(lines).toContainEqual(expect.stringMatching(/^strict\/policy\.md:7:\d+ cell "raw": base_url: expected an http:\/\/ or https:\/\/ URL/));
+    expect(lines).toContainEqual(expect.stringMatching(/^strict\/policy\.md:8:\d+ cell "raw": data_path: must not be empty/));
+    expect(lines).toContainEqual(expect.stringMatching(/^strict\/policy\.md:9:\d+ cell "raw": .*a static partition has no start/));
+    expect(lines).toContainEqual(expect.stringMatching(/^strict\/policy\.md:13:13 cell "orders": retries: /));
+    expect(lines).toContainEqual(expect.stringMatching(/^strict\/policy\.md:14:13 cell "orders": timeout: /));
+    expect(lines).toContainEqual(expect.stringMatching(/^strict\/policy\.md:15:1 cell "orders": checks: check broken: SQL: /));
+  });
+
+  it("takes a directory, and reports an asset two notebooks produce on both sides", () => {
+    write("team/a_first.md", "```sql shared_asset\nselect 1 as x\n```\n");
+    write("team/b_second.md", "Prose.\n\n```sql shared_asset\nselect 2 as x\n```\n\n```sql only_here\nselect 3 as y\n```\n");
+    write("team/Not A Notebook.md", "prose\n");
+    const r = assetbook("check", "team");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('team/a_first.md:1:1 cell "shared_asset": asset "shared_asset" is also produced by team/b_second.md:3');
+    expect(r.stderr).toContain('team/b_second.md:3:1 cell "shared_asset": asset "shared_asset" is also produced by team/a_first.md:1');
+    expect(r.stderr).toMatch(/skipped team\/Not A Notebook\.md: not a notebook name/);
+    fs.rmSync(path.join(dir, "team/b_second.md"));
+    const fixed = assetbook("check", "team");
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.stdout).toContain("team/a_first.md: 1 asset");
   });
 });
 

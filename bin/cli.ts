@@ -2,28 +2,32 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { SelectionError } from "../lib/graph";
+import { parseConfig } from "../lib/config";
+import { duplicateProducerIssues, SelectionError } from "../lib/graph";
 import { NodeSqlReferenceParser } from "../lib/graph/sql-refs-node";
 import { planNotebook } from "../lib/engine/prepare";
 import { runPlan } from "../lib/engine/run";
 import { readFilePages } from "../lib/extract/file";
 import { formatNotebook, parseNotebook } from "../lib/notebook";
 import { formatIssue, type FrontMatter, type NotebookIssue } from "../lib/notebook/types";
-import { describePartitions, latestPartitions, partitionedWarehouse, partitionPlan } from "../lib/runs/partition-plan";
-import { preparePartitioned } from "../lib/runs/partition-run";
-import { notebookPartitions, partitionWindow, PARTITION_COLUMN, type PartitionWindow } from "../lib/runs/partitions";
+import { describePartitions, latestPartitions, partitionedWarehouse, partitionPlan } from "../lib/engine/partition-plan";
+import { preparePartitioned } from "../lib/engine/prepare-partitioned";
+import { notebookPartitions, partitionWindow, PARTITION_COLUMN, type PartitionWindow } from "../lib/partitions/windows";
 import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
+import { readNotebookDir } from "../lib/workspace/notebook-files";
 import { dim, formatSummary, green, progressPrinter, red } from "./format";
 import { trigger, TRIGGER_COMMAND, TRIGGER_OPTIONS } from "./trigger";
 
 const USAGE = `Usage:
-  assetbook check [NOTEBOOK...]                     parse, validate and build the graph; runs nothing
+  assetbook check [NOTEBOOK|DIR...]                 parse, validate and build the graph; runs nothing
   assetbook run NOTEBOOK [--db FILE] [--select SEL] [--data-dir DIR] [--partition KEY]
                                                     materialize the selected assets in graph order
-  assetbook fmt [--check] [NOTEBOOK...]             rewrite notebooks in canonical form
+  assetbook fmt [--check] [NOTEBOOK|DIR...]         rewrite notebooks in canonical form
 ${TRIGGER_COMMAND}
 
-  check and fmt take every notebooks/*.md when no notebook is named.
+  check and fmt take every notebook in a directory named, and in the notebooks directory
+  (ASSETBOOK_NOTEBOOKS_DIR, default notebooks/) when nothing is named; check reports an
+  asset that two of them produce.
 
   --db FILE        DuckDB file to materialize into (default: data/dev.duckdb)
   --select SEL     name, name+ (and below), +name (and above), +name+; several separated by spaces or commas
@@ -44,7 +48,7 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
       case "run":
         return await run(rest, out, err);
       case "fmt":
-        return fmt(rest, out, err);
+        return await fmt(rest, out, err);
       case "trigger":
         return await trigger(rest, { env: process.env, out, err });
       case "help":
@@ -83,13 +87,21 @@ function readNotebook(file: string): string {
   }
 }
 
-/** With no notebook named, `check` and `fmt` take every `notebooks/*.md`. */
-function notebooksOrDefault(named: string[]): string[] {
-  if (named.length > 0) return named;
-  const dir = "notebooks";
-  const found = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".md")).sort() : [];
-  if (found.length === 0) throw new UsageError("name at least one notebook (no notebooks/*.md here)");
-  return found.map((f) => path.join(dir, f));
+/** The notebook files named (a directory stands for its notebooks); none named: the notebooks directory (ASSETBOOK_NOTEBOOKS_DIR, default notebooks/). */
+async function notebookFiles(named: string[], err: Out): Promise<string[]> {
+  const args = named.length > 0 ? named : [path.relative(process.cwd(), parseConfig(process.env).notebooksDir) || "."];
+  const files: string[] = [];
+  for (const arg of args) {
+    if (!fs.existsSync(arg) || !fs.statSync(arg).isDirectory()) {
+      files.push(arg);
+      continue;
+    }
+    const { notebooks, ignored } = await readNotebookDir(arg);
+    for (const { file, reason } of ignored) err(dim(`skipped ${path.join(arg, path.basename(file))}: ${reason}`));
+    files.push(...notebooks.map((nb) => path.join(arg, `${nb.slug}.md`)));
+  }
+  if (files.length === 0) throw new UsageError(`name at least one notebook (no notebooks in ${args.join(", ")})`);
+  return files;
 }
 
 function printIssues(issues: NotebookIssue[], err: Out): void {
@@ -107,14 +119,19 @@ async function withParser<T>(fn: (parser: NodeSqlReferenceParser) => Promise<T>)
 }
 
 async function check(args: string[], out: Out, err: Out): Promise<number> {
-  const positionals = notebooksOrDefault(parse(args, {}).positionals);
+  const positionals = await notebookFiles(parse(args, {}).positionals, err);
   return withParser(async (parser) => {
     let failed = 0;
-    for (const file of positionals) {
+    // Checked together: one asset has one producer across the notebooks named.
+    const texts = new Map(positionals.map((file) => [file, readNotebook(file)]));
+    const parsed = [...texts].flatMap(([file, text]) => parseNotebook(text, file).notebook ?? []);
+    const elsewhere = duplicateProducerIssues(parsed);
+    for (const [file, text] of texts) {
       // `{{ partition.* }}` is not SQL: a partitioned notebook is checked with neutral values
-      const prepared = await preparePartitioned(readNotebook(file), file, parser, null);
-      if (!prepared.ok) {
-        printIssues(prepared.issues, err);
+      const prepared = await preparePartitioned(text, file, parser, null);
+      const duplicates = elsewhere.filter((issue) => issue.file === file);
+      if (!prepared.ok || duplicates.length > 0) {
+        printIssues([...(prepared.ok ? [] : prepared.issues), ...duplicates].sort((a, b) => a.line - b.line || a.column - b.column), err);
         failed++;
         continue;
       }
@@ -195,9 +212,9 @@ function runPartition(file: string, frontMatter: FrontMatter, key: string | null
   throw new UsageError(`${file} has no partition "${key}" (${describePartitions(def)}): ${hint}`);
 }
 
-function fmt(args: string[], out: Out, err: Out): number {
+async function fmt(args: string[], out: Out, err: Out): Promise<number> {
   const { positionals: named, values } = parse(args, { check: { type: "boolean", default: false } });
-  const positionals = notebooksOrDefault(named);
+  const positionals = await notebookFiles(named, err);
   let status = 0;
   for (const file of positionals) {
     const text = readNotebook(file);

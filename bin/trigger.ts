@@ -5,6 +5,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { isSlug, SLUG_RULE } from "../lib/workspace/slug";
 import { dim, green, red } from "./format";
 
 export const TRIGGER_COMMAND = `  assetbook trigger NOTEBOOK [--select SEL] [--partition KEY] [--server URL] [--no-wait]
@@ -28,7 +29,6 @@ export interface TriggerArgs {
   token: string;
 }
 
-const SLUG = /^[a-z0-9][a-z0-9_-]*$/i;
 const envSchema = z.object({
   ASSETBOOK_SERVER: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
   ASSETBOOK_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
@@ -49,7 +49,7 @@ function serverUrl(raw: string, from: string): URL {
 
 function notebookSlug(arg: string): string {
   const slug = arg.endsWith(".md") ? path.basename(arg, ".md") : arg;
-  if (!SLUG.test(slug)) throw new TriggerUsageError(`"${arg}" is neither a notebook slug (letters, digits, - and _) nor a .md file`);
+  if (!isSlug(slug)) throw new TriggerUsageError(`"${arg}" is neither a notebook slug (${SLUG_RULE}) nor a .md file`);
   return slug;
 }
 

@@ -4,6 +4,7 @@
 // one a day, so the history chart has something to draw).
 import { DuckDBInstance } from "@duckdb/node-api";
 import { openCatalogStore, recordMaterialization } from "../lib/catalog";
+import { parseConfig } from "../lib/config";
 import { syncNotebookFiles } from "../lib/catalog/sync-notebooks";
 import { ensureWorkspace } from "../lib/catalog/workspaces";
 import { NodeSqlReferenceParser } from "../lib/graph/sql-refs-node";
@@ -12,7 +13,7 @@ import { quoteIdent } from "../lib/warehouse/types";
 const warehouse = process.env.ASSETBOOK_WAREHOUSE;
 if (!warehouse) throw new Error("ASSETBOOK_WAREHOUSE is not set");
 
-const store = await openCatalogStore(process.env, { onWarning: () => {} });
+const store = await openCatalogStore(parseConfig(process.env), { onWarning: () => {} });
 const { id: workspaceId } = await ensureWorkspace(store.db);
 const parser = await NodeSqlReferenceParser.create();
 await syncNotebookFiles(store.db, workspaceId, "notebooks", parser);

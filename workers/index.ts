@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { CatalogDb, CatalogStore } from "../lib/catalog";
 import type { CrashHook, RunService } from "../lib/runs";
 import type { Warehouse } from "../lib/warehouse/types";
-import { parseWorkerConfig } from "./config";
+import { parseConfig } from "../lib/config";
 import { startMaterializer } from "./materializer";
 import { openRuntime, type Env } from "./runtime";
 import { startScheduler } from "./scheduler";
@@ -26,10 +26,10 @@ export interface RunningWorkers {
 }
 
 export async function startWorkers(env: Env, options: StartOptions = {}): Promise<RunningWorkers> {
-  const config = parseWorkerConfig(env);
+  const config = parseConfig(env);
   const rt = await openRuntime(config, env, options);
   const materializer = startMaterializer(rt);
-  const scheduler = config.scheduler ? startScheduler(rt) : null;
+  const scheduler = config.workers.scheduler ? startScheduler(rt) : null;
   let stopping: Promise<void> | null = null;
   return {
     db: rt.db,
@@ -53,7 +53,7 @@ export async function startWorkers(env: Env, options: StartOptions = {}): Promis
  */
 export async function startEmbeddedWorkers(options: StartOptions & { env?: Env } = {}): Promise<RunningWorkers | null> {
   const env = options.env ?? process.env;
-  if (parseWorkerConfig(env).databaseUrl !== null) return null;
+  if (!parseConfig(env).embeddedWorkers) return null;
   return startWorkers(env, options);
 }
 

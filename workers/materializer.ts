@@ -10,7 +10,7 @@ export interface Materializer {
 }
 
 export function startMaterializer(rt: WorkerRuntime): Materializer {
-  const { concurrency, pollMs, lockTimeoutMs } = rt.config;
+  const { concurrency, pollMs, lockTimeoutMs } = rt.config.workers;
   const worker: Worker = rt.queue.work(rt.service.handlers(), { concurrency, pollIntervalMs: pollMs, lockTimeoutMs, stopGraceMs: 10_000 });
   return { stop: () => worker.stop() };
 }

@@ -3,7 +3,7 @@
 // restarted) make one run per tick. Cursors live in the catalog store.
 import { notebookSchedules, prismaSqlClient, scheduledRunQueue } from "../lib/runs";
 import { Scheduler, SqlCursorStore, type FiredTick } from "../lib/schedule/scheduler";
-import type { WorkerConfig } from "./config";
+import type { AssetbookConfig } from "../lib/config";
 import type { WorkerRuntime } from "./runtime";
 
 export interface RunningScheduler {
@@ -12,7 +12,7 @@ export interface RunningScheduler {
   stop(): Promise<void>;
 }
 
-export type SchedulerRuntime = Pick<WorkerRuntime, "db" | "service" | "workspaceId"> & { config: Pick<WorkerConfig, "notebooksDir"> };
+export type SchedulerRuntime = Pick<WorkerRuntime, "db" | "service" | "workspaceId"> & { config: Pick<AssetbookConfig, "notebooksDir"> };
 
 export function createScheduler(rt: SchedulerRuntime, clock: () => Date = () => new Date()): Scheduler {
   return new Scheduler({
@@ -37,7 +37,7 @@ export function startScheduler(rt: WorkerRuntime, clock: () => Date = () => new 
       })
       .catch((error: unknown) => console.error("[scheduler] tick failed:", error))
       .finally(() => {
-        if (!stopped) timer = setTimeout(loop, rt.config.scheduleIntervalMs);
+        if (!stopped) timer = setTimeout(loop, rt.config.workers.scheduleIntervalMs);
       });
   };
   loop();

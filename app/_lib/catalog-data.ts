@@ -1,10 +1,10 @@
 // Binds the catalog views in lib/ to the server's store, with the query string parsed by zod.
-import path from "node:path";
 import { z } from "zod";
 import { FRESHNESS } from "@/lib/catalog/freshness";
 import { assetDetail, catalogPage, workspaceLineage, type CatalogFilters } from "@/lib/catalog/views";
 import { notebookPartitionKeys } from "@/lib/runs/backfill";
-import { readSampleRows, readSampleRowsFrom } from "@/lib/warehouse/sample-rows";
+import { readProductionSample, readSampleRowsFrom } from "@/lib/warehouse/sample-rows";
+import { appConfig } from "./config";
 import { appContext, appWorkers, syncNotebooks } from "./server-context";
 
 const optional = z.preprocess((v) => (v === "" || Array.isArray(v) ? undefined : v), z.string().max(200).optional());
@@ -47,15 +47,11 @@ export async function loadAsset(name: string) {
   return assetDetail(db, workspaceId, name, new Date());
 }
 
-export function warehouseFile(): string {
-  return process.env.ASSETBOOK_WAREHOUSE ?? path.join(/* turbopackIgnore: true */ process.cwd(), "data", "warehouse.duckdb");
-}
-
-/** Through the embedded workers' open warehouse when they run (DuckDB has one writer per file), else the file read-only. */
+/** Through the embedded workers' open warehouse when they run (DuckDB has one writer per file), else the configured warehouse, read-only. */
 export async function loadSample(name: string) {
   const workers = await appWorkers();
   if (workers?.warehouse) return readSampleRowsFrom(workers.warehouse, name, 10);
-  return readSampleRows(warehouseFile(), name, 10);
+  return readProductionSample(appConfig().warehouse, name, 10);
 }
 
 /** The partition keys of a notebook's latest version, or null when it is not partitioned. */

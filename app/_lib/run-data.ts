@@ -3,11 +3,12 @@
 import { z } from "zod";
 import { RUN_STATUSES, listRuns, runDetail, type RunFilters } from "@/lib/runs";
 import type { RunTriggers } from "@/lib/runs";
+import { notebookSlugSchema } from "@/lib/workspace/slug";
 import { RouteError } from "./route";
 import { appContext, appTeamTriggers, appWorkers } from "./server-context";
 
 const blank = (v: unknown) => (v === "" || Array.isArray(v) ? undefined : v);
-export const notebookSlug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, "a notebook slug is letters, digits, - and _").max(200);
+export const notebookSlug = notebookSlugSchema;
 
 export const runsQuerySchema = z.object({
   status: z.preprocess(blank, z.enum(RUN_STATUSES).optional()).catch(undefined),

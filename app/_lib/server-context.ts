@@ -2,15 +2,15 @@
 // triggers), opened once per process (kept on globalThis so dev reloads reuse it). On
 // first open it syncs notebooks/*.md into the catalog and, while there is no owner,
 // prints the one-time setup link to the server log.
-import path from "node:path";
 import { createAuth, keyFromEnvOrFile, startSetup, type Auth } from "@/lib/auth";
-import { openCatalogStore, parseCatalogEnv, parseSecretKey, type CatalogDb, type CatalogStore } from "@/lib/catalog";
+import { openCatalogStore, parseSecretKey, type CatalogDb, type CatalogStore } from "@/lib/catalog";
 import { syncNotebookFiles } from "@/lib/catalog/sync-notebooks";
 import { ensureWorkspace } from "@/lib/catalog/workspaces";
 import { NodeSqlReferenceParser } from "@/lib/graph/sql-refs-node";
 import { openGraphileQueue, type GraphileQueue } from "@/lib/queue/graphile";
 import { RunTriggers } from "@/lib/runs";
 import { startEmbeddedWorkers, type RunningWorkers } from "@/workers";
+import { appConfig } from "./config";
 
 export interface AppContext {
   store: CatalogStore;
@@ -29,18 +29,15 @@ const holder = globalThis as typeof globalThis & {
   __assetbookTeamTriggers?: Promise<TeamTriggers>;
 };
 
-const dataDir = () => path.join(/* turbopackIgnore: true */ process.cwd(), "data");
-export const notebooksDir = () => process.env.ASSETBOOK_NOTEBOOKS_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), "notebooks");
-
 async function open(): Promise<AppContext> {
-  const env = process.env;
-  const store = await openCatalogStore(env);
-  const workspace = await ensureWorkspace(store.db);
-  const authSecret = await keyFromEnvOrFile(env.ASSETBOOK_AUTH_SECRET, path.join(dataDir(), "auth-secret"));
-  const secretKey = parseSecretKey({ ASSETBOOK_SECRET_KEY: await keyFromEnvOrFile(env.ASSETBOOK_SECRET_KEY, path.join(dataDir(), "secret-key")) });
-  const baseURL = env.ASSETBOOK_BASE_URL;
+  const config = appConfig();
+  const store = await openCatalogStore(config);
+  const workspace = await ensureWorkspace(store.db, config.workspaceSlug);
+  const authSecret = await keyFromEnvOrFile(config.authSecret);
+  const secretKey = parseSecretKey({ ASSETBOOK_SECRET_KEY: await keyFromEnvOrFile(config.secretKey) });
+  const baseURL = config.baseUrl ?? undefined;
   const auth = createAuth(store.db, { secret: authSecret, ...(baseURL ? { baseURL } : {}) });
-  const context: AppContext = { store, db: store.db, auth, workspaceId: workspace.id, secretKey, notebooksDir: notebooksDir() };
+  const context: AppContext = { store, db: store.db, auth, workspaceId: workspace.id, secretKey, notebooksDir: config.notebooksDir };
   await syncNotebooks(context, true);
   const token = await startSetup(store.db, workspace.id);
   if (token) console.log(`[assetbook] first run: create the owner account at ${baseURL ?? ""}/setup?token=${token} (one-time link, valid 24 h)`);
@@ -78,7 +75,7 @@ export async function syncNotebooks(context: AppContext, force = false): Promise
  */
 export function startAppWorkers(): Promise<RunningWorkers | null> {
   holder.__assetbookWorkers ??= (async () => {
-    if (process.env.DATABASE_URL || process.env.ASSETBOOK_WORKERS === "off") return null;
+    if (!appConfig().embeddedWorkers) return null;
     const { store } = await appContext();
     const workers = await startEmbeddedWorkers({ store });
     if (workers !== null) console.log("[assetbook] embedded workers started");
@@ -112,8 +109,8 @@ async function openTeamTriggers(context: Pick<AppContext, "db" | "notebooksDir">
 /** Team mode (the catalog on PostgreSQL): the process's run triggers, opened once; null in embedded mode. */
 export async function appTeamTriggers(): Promise<TeamTriggers | null> {
   const context = await appContext();
-  const databaseUrl = parseCatalogEnv(process.env).DATABASE_URL;
-  if (context.store.kind !== "postgres" || databaseUrl === undefined) return null;
+  const databaseUrl = appConfig().databaseUrl;
+  if (context.store.kind !== "postgres" || databaseUrl === null) return null;
   holder.__assetbookTeamTriggers ??= openTeamTriggers(context, databaseUrl).catch((error: unknown) => {
     holder.__assetbookTeamTriggers = undefined;
     throw error;

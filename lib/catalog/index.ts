@@ -1,7 +1,6 @@
 // The metadata store (workspaces, notebooks, assets, runs, secrets, share links)
 // through Prisma, on embedded PGlite or PostgreSQL. See prisma/schema.prisma.
-export { openCatalogStore, type CatalogDb, type CatalogStore, type CatalogStoreKind, type OpenCatalogOptions } from "./store";
-export { parseCatalogEnv, catalogEnvSchema, type CatalogEnv } from "./env";
+export { openCatalogStore, type CatalogDb, type CatalogStore, type CatalogStoreKind, type CatalogTarget, type OpenCatalogOptions } from "./store";
 export { MigrationError, type MigrateResult } from "./migrator";
 export { importNotebookVersion, latestNotebookVersion, textHash, type ImportNotebookInput, type ImportedVersion } from "./notebooks";
 export { upsertAsset, listAssets, findAsset, assetWhere, type AssetInput, type AssetFilters, type AssetListItem } from "./assets";

@@ -61,7 +61,8 @@ export async function recordRun(db: CatalogDb, input: RunInput): Promise<Run> {
 export function nextStatuses(status: RunStatus): RunStatus[] {
   switch (status) {
     case "queued":
-      return ["running", "cancelled"];
+      // failed: its job failed for good before the run could start (a broken notebook version, say)
+      return ["running", "failed", "cancelled"];
     case "running":
       return ["succeeded", "failed", "cancelled"];
     case "succeeded":

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { open, parseSecretKey, seal, SecretDecryptionError } from "./secret-box";
-import { parseCatalogEnv } from "./env";
 import { storeCases } from "./test-stores";
 
 describe("ASSETBOOK_SECRET_KEY", () => {
@@ -38,11 +37,6 @@ describe("seal / open", () => {
 });
 
 describe("catalog environment", () => {
-  test("DATABASE_URL selects PostgreSQL; empty means embedded; other schemes are refused", () => {
-    expect(parseCatalogEnv({ DATABASE_URL: "postgresql://u:p@127.0.0.1/db" }).DATABASE_URL).toBe("postgresql://u:p@127.0.0.1/db");
-    expect(parseCatalogEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
-    expect(() => parseCatalogEnv({ DATABASE_URL: "mysql://x" })).toThrow(/postgres/);
-  });
   test("the store suite requires PostgreSQL in CI and only warns elsewhere", () => {
     expect(storeCases({ CI: "true" }).postgresMissingInCi).toMatch(/TEST_DATABASE_URL/);
     expect(storeCases({}).postgresSkipped).toMatch(/TEST_DATABASE_URL/);

@@ -57,7 +57,7 @@ describe.each(cases)("secret allowed hosts on the $name store", (storeCase) => {
     expect(await setSecretAllowedHosts(db, { workspaceId, name: "TOKEN", allowedHosts: ["*.example.com"], actorId: owner.id })).toBe(true);
     expect(await setSecretAllowedHosts(db, { workspaceId, name: "NOPE", allowedHosts: ["a.example.com"], actorId: owner.id })).toBe(false);
     expect(await hostsOf(workspaceId)).toEqual({ TOKEN: ["*.example.com"] });
-    const resolve = await workspaceSecretResolver(db, key, workspaceId, {});
+    const resolve = await workspaceSecretResolver(db, key, workspaceId, [], {});
     expect(resolve("TOKEN")).toEqual({ value: VALUE, allowedHosts: ["*.example.com"] });
 
     const audit = await listAudit(db, workspaceId);

@@ -1,7 +1,7 @@
 // Workspace secrets: set, list (names, allowed hosts and dates, never values), resolve on the server.
 import { z } from "zod";
-import { parseAllowedHosts } from "../extract/http/allowed-hosts";
-import type { BoundSecret, SecretResolver } from "../extract/http/secrets";
+import { parseAllowedHosts } from "../secrets/allowed-hosts";
+import type { BoundSecret, SecretResolver } from "../secrets/secrets";
 import { recordAudit } from "./audit";
 import { open, seal } from "./secret-box";
 import type { CatalogDb } from "./store";
@@ -102,23 +102,19 @@ export async function workspaceSecrets(db: CatalogDb, key: Buffer, workspaceId: 
 /**
  * What the server resolves `secret:NAME` with (production runs and previews alike): the
  * workspace's secret, bound to its allowed hosts, else an environment variable, but only one
- * the operator listed in ASSETBOOK_ENV_SECRETS (comma separated): the server's own variables
- * (DATABASE_URL, ASSETBOOK_SECRET_KEY, …) must not be reachable by whoever writes a cell.
+ * the operator listed in ASSETBOOK_ENV_SECRETS (`envSecrets`, from lib/config): the server's
+ * own variables (DATABASE_URL, ASSETBOOK_SECRET_KEY, …) must not be reachable by whoever writes a cell.
  */
 export async function workspaceSecretResolver(
   db: CatalogDb,
   key: Buffer | null,
   workspaceId: string,
+  envSecrets: readonly string[],
   env: Record<string, string | undefined>,
 ): Promise<SecretResolver> {
   const secrets = key === null ? new Map<string, BoundSecret>() : await workspaceSecrets(db, key, workspaceId);
-  const exposed = envSecretNames(env);
+  const exposed = new Set(envSecrets);
   return (name) => secrets.get(name) ?? (exposed.has(name) ? env[name] : undefined);
-}
-
-/** The environment variables the operator exposes as secrets (ASSETBOOK_ENV_SECRETS). */
-export function envSecretNames(env: Record<string, string | undefined>): Set<string> {
-  return new Set((env.ASSETBOOK_ENV_SECRETS ?? "").split(/[\s,]+/).filter((n) => n !== ""));
 }
 
 export async function deleteSecret(db: CatalogDb, input: { workspaceId: string; name: string; actorId: string | null }): Promise<boolean> {

@@ -8,7 +8,6 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { pgConnection, pgliteConnection } from "./connections";
-import { parseCatalogEnv, type EnvSource } from "./env";
 import { PrismaClient } from "./generated/client";
 import { defaultMigrationsDir, readMigrations } from "./migrations";
 import { migrate, type MigrateResult } from "./migrator";
@@ -24,9 +23,14 @@ export interface CatalogStore {
   close(): Promise<void>;
 }
 
+/** Which store to open (lib/config's `databaseUrl` and `catalogDir`): PostgreSQL when a URL is given, else PGlite. */
+export interface CatalogTarget {
+  databaseUrl?: string | null;
+  /** Embedded store directory (`memory://` keeps nothing). Default: data/catalog under the working directory. */
+  catalogDir?: string;
+}
+
 export interface OpenCatalogOptions {
-  /** Embedded store directory; overrides ASSETBOOK_CATALOG_DIR. Default: data/catalog under the working directory. */
-  dataDir?: string;
   /** Default: prisma/migrations under the working directory. */
   migrationsDir?: string;
   /** Told about applied migrations whose file has changed since. */
@@ -72,12 +76,11 @@ async function openPostgres(connectionString: string, migrationsDir: string): Pr
   return { kind: "postgres", db, migrations, close: () => db.$disconnect() };
 }
 
-export async function openCatalogStore(env: EnvSource, options: OpenCatalogOptions = {}): Promise<CatalogStore> {
-  const config = parseCatalogEnv(env);
+export async function openCatalogStore(target: CatalogTarget, options: OpenCatalogOptions = {}): Promise<CatalogStore> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
-  const store = config.DATABASE_URL
-    ? await openPostgres(config.DATABASE_URL, migrationsDir)
-    : await openEmbedded(options.dataDir ?? config.ASSETBOOK_CATALOG_DIR ?? path.join("data", "catalog"), migrationsDir);
+  const store = target.databaseUrl
+    ? await openPostgres(target.databaseUrl, migrationsDir)
+    : await openEmbedded(target.catalogDir ?? path.join("data", "catalog"), migrationsDir);
   warnEdited(store.migrations, options.onWarning ?? ((message) => console.warn(message)));
   return store;
 }

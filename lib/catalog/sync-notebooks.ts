@@ -1,16 +1,15 @@
 // Keeps the catalog in step with notebooks/*.md: each file's text becomes a notebook
 // version (only when it changed) and each asset cell an asset, with its upstream
 // assets from the notebook's graph. Files that do not parse are reported, not fatal.
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import { buildGraph } from "../graph/build-graph";
 import type { SqlReferenceParser } from "../graph/sql-refs";
 import { parseNotebook } from "../notebook/parse";
 import type { AssetCell, Notebook } from "../notebook/types";
-import { neutralNotebookText } from "../runs/neutral-text";
+import { neutralNotebookText } from "../partitions/neutral-text";
 import { upsertAsset } from "./assets";
 import { importNotebookVersion } from "./notebooks";
 import type { CatalogDb } from "./store";
+import { readNotebookDir } from "../workspace/notebook-files";
 
 export interface SyncResult {
   notebooks: number;
@@ -18,8 +17,6 @@ export interface SyncResult {
   /** file: message, for files that did not parse. */
   problems: string[];
 }
-
-const SLUG = /^[a-z0-9][a-z0-9-]*$/;
 
 function description(cell: AssetCell): string | null {
   return cell.kind === "sql" ? (cell.config.description ?? null) : null;
@@ -39,20 +36,13 @@ export async function syncNotebookFiles(db: CatalogDb, workspaceId: string, dir:
   const result: SyncResult = { notebooks: 0, assets: 0, problems: [] };
   /** asset → the file that produces it: a second notebook declaring it is a problem, not a takeover. */
   const producedBy = new Map<string, string>();
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith(".md") && SLUG.test(name.slice(0, -3))).sort();
-  } catch (error) {
-    if (error instanceof Error && "code" in error && error.code === "ENOENT") return result;
-    throw error;
-  }
-  for (const name of names) {
-    const slug = name.slice(0, -3);
-    const text = await readFile(path.join(dir, name), "utf8");
+  const { notebooks, ignored } = await readNotebookDir(dir);
+  for (const { file, reason } of ignored) result.problems.push(`${file}: ${reason}`);
+  for (const { slug, file, text } of notebooks) {
     // The lineage is read with neutral partition values (`{{ partition.* }}` is not SQL).
-    const parsed = parseNotebook(neutralNotebookText(text, `notebooks/${name}`), `notebooks/${name}`);
+    const parsed = parseNotebook(neutralNotebookText(text, file), file);
     if (!parsed.ok) {
-      result.problems.push(`notebooks/${name}: ${parsed.issues[0]?.message ?? "does not parse"}`);
+      result.problems.push(`${file}: ${parsed.issues[0]?.message ?? "does not parse"}`);
       continue;
     }
     const nb = parsed.notebook;
@@ -63,10 +53,10 @@ export async function syncNotebookFiles(db: CatalogDb, workspaceId: string, dir:
       if (cell.type !== "asset") continue;
       const owner = producedBy.get(cell.name);
       if (owner !== undefined) {
-        result.problems.push(`notebooks/${name}:${cell.line}: asset "${cell.name}" is already produced by ${owner}; rename one of them`);
+        result.problems.push(`${file}:${cell.line}: asset "${cell.name}" is already produced by ${owner}; rename one of them`);
         continue;
       }
-      producedBy.set(cell.name, `notebooks/${name}`);
+      producedBy.set(cell.name, `${file}:${cell.line}`);
       await upsertAsset(db, {
         workspaceId,
         name: cell.name,

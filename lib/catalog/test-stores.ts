@@ -34,7 +34,7 @@ const embedded: StoreCase = {
   async open() {
     const dir = await mkdtemp(path.join(os.tmpdir(), "assetbook-catalog-"));
     const dataDir = path.join(dir, "catalog");
-    const openIt = () => openCatalogStore({}, { dataDir, ...quiet });
+    const openIt = () => openCatalogStore({ catalogDir: dataDir }, quiet);
     return { store: await openIt(), reopen: openIt, cleanup: () => rm(dir, { recursive: true, force: true }) };
   },
 };
@@ -50,7 +50,7 @@ function postgres(baseUrl: string): StoreCase {
       await admin.end();
       const url = new URL(baseUrl);
       url.pathname = `/${database}`;
-      const openIt = () => openCatalogStore({ DATABASE_URL: url.toString() }, quiet);
+      const openIt = () => openCatalogStore({ databaseUrl: url.toString() }, quiet);
       return {
         store: await openIt(),
         reopen: openIt,

@@ -61,9 +61,26 @@ describe.each(cases)("catalog views on the $name store", (storeCase) => {
       await writeFile(path.join(dir, "a.md"), "```sql dup_asset\nselect 1 as x\n```\n");
       await writeFile(path.join(dir, "b.md"), "Prose.\n\n```sql dup_asset\nselect 2 as x\n```\n");
       const result = await syncNotebookFiles(store.db, workspaceId, dir, parser);
-      expect(result.problems).toEqual(['notebooks/b.md:3: asset "dup_asset" is already produced by notebooks/a.md; rename one of them']);
+      expect(result.problems).toEqual(['notebooks/b.md:3: asset "dup_asset" is already produced by notebooks/a.md:1; rename one of them']);
       const asset = await store.db.asset.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId, name: "dup_asset" } }, include: { notebook: true } });
       expect(asset.notebook?.slug).toBe("a");
+    } finally {
+      parser.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a notebook whose slug has an underscore is synced like any other (the editor opens it too); a file that is no notebook is reported", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "sync-slug-"));
+    const parser = await NodeSqlReferenceParser.create();
+    try {
+      await writeFile(path.join(dir, "daily_sales.md"), "```sql underscore_slug_asset\nselect 1 as x\n```\n");
+      await writeFile(path.join(dir, "Team Notes.md"), "Just prose.\n");
+      const result = await syncNotebookFiles(store.db, workspaceId, dir, parser);
+      expect(result.problems).toEqual([expect.stringMatching(/^notebooks\/Team Notes\.md: not a notebook name: lowercase letters/)]);
+      const asset = await store.db.asset.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId, name: "underscore_slug_asset" } }, include: { notebook: true } });
+      expect(asset.notebook?.slug).toBe("daily_sales");
+      expect(await store.db.notebookVersion.count({ where: { notebook: { slug: "daily_sales" } } })).toBe(1);
     } finally {
       parser.close();
       await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,9 @@
 // Each check becomes one query that returns the failing rows of a table; a check
 // passes when that query returns none. Backend-neutral SQL (DuckDB and PostgreSQL).
+import { customCheckQuery } from "../notebook/custom-check";
 import type { Check } from "../notebook/types";
+
+export { stripTrailingSemicolon } from "../notebook/custom-check";
 import { quoteIdent, quoteLiteral } from "../warehouse/types";
 
 function literal(value: string | number | boolean): string {
@@ -46,8 +49,7 @@ export function failingRowsSql(check: Check, table: string): string {
       );
     }
     case "sql":
-      // `this` names the table under test; the user's SQL may have its own WITH clause.
-      return `WITH this AS (SELECT * FROM ${t}) SELECT * FROM (\n${stripTrailingSemicolon(check.sql)}\n) AS failing`;
+      return customCheckQuery(check.sql, t);
     default: {
       const unreachable: never = check;
       throw new Error(`unknown check ${JSON.stringify(unreachable)}`);
@@ -77,8 +79,4 @@ export function checkLabel(check: Check): string {
       throw new Error(`unknown check ${JSON.stringify(unreachable)}`);
     }
   }
-}
-
-export function stripTrailingSemicolon(sql: string): string {
-  return sql.replace(/[\s;]+$/u, "");
 }

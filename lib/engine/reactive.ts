@@ -8,7 +8,7 @@ import { buildGraph, type AssetGraph, type SqlReferenceParser } from "../graph";
 import { parseNotebook } from "../notebook";
 import type { AssetCell, CellKind, Notebook, NotebookIssue } from "../notebook/types";
 import type { CheckResult } from "../checks";
-import { hasPlaceholder } from "../runs/partition-values";
+import { hasPlaceholder } from "../partitions/values";
 import type { Column, Warehouse } from "../warehouse/types";
 import { materializeChart, materializeSql, type MaterializeResult } from "./materialize";
 import { DevPartitions, type SessionPartitions } from "./session-partitions";

@@ -4,10 +4,9 @@
 // fills them in when it previews the extract for the partition).
 import { parseNotebook } from "../notebook";
 import type { NotebookIssue } from "../notebook/types";
-import { describePartitions, latestPartitions } from "../runs/partition-plan";
-import { partitionsIssues } from "../runs/partition-run";
-import { hasPlaceholder, substituteNotebookText } from "../runs/partition-values";
-import { neutralWindow, notebookPartitions, partitionWindow, type PartitionsDef, type PartitionWindow } from "../runs/partitions";
+import { describePartitions, latestPartitions } from "./partition-plan";
+import { hasPlaceholder, substituteNotebookText } from "../partitions/values";
+import { neutralWindow, notebookPartitions, partitionWindow, type PartitionsDef, type PartitionWindow } from "../partitions/windows";
 
 /** How many of the newest partitions the editor offers. */
 export const PARTITION_CHOICES = 400;
@@ -39,19 +38,13 @@ export class DevPartitions {
   /** The text as the cells run it with `chosen` (null, or not a partition: the newest one that has started). */
   substitute(text: string, file: string, chosen: string | null): PartitionedText {
     if (!hasPlaceholder(text) && !text.includes("partitions")) return { text, issues: [], partitions: undefined };
-    let def: PartitionsDef | null;
-    let issues: NotebookIssue[] = [];
-    try {
-      def = notebookPartitions(parseNotebook(text, file).notebook?.frontMatter ?? {});
-    } catch (error) {
-      def = null;
-      issues = partitionsIssues(text, file, error);
-    }
+    // A wrong `partitions:` is an issue of the notebook's own parse, reported with the others.
+    const def = notebookPartitions(parseNotebook(text, file).notebook?.frontMatter ?? {});
     const windows = def === null ? [] : this.newest(def);
     const window = def === null ? null : pick(def, windows, chosen);
     const done = substituteNotebookText(text, file, window ?? neutralWindow(def));
     const partitions = def === null ? undefined : { description: describePartitions(def), keys: windows.map((w) => w.key), active: window?.key ?? null };
-    return { text: done.text, issues: [...issues, ...done.issues], partitions };
+    return { text: done.text, issues: done.issues, partitions };
   }
 
   private newest(def: PartitionsDef): PartitionWindow[] {

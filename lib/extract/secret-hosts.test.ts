@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setSecret, workspaceSecretResolver } from "../catalog/secrets";
+import { parseConfig } from "../config";
 import type { CatalogDb } from "../catalog/store";
 import { storeCases, type OpenedStore } from "../catalog/test-stores";
 import { parseNotebook } from "../notebook";
@@ -88,7 +89,7 @@ describe.each(cases)("secrets bound to hosts on the $name store", (storeCase) =>
     await Promise.all([a.close(), b.close()]);
   });
 
-  const resolver = () => workspaceSecretResolver(db, key, workspaceId, {});
+  const resolver = () => workspaceSecretResolver(db, key, workspaceId, [], {});
 
   describe.each(Object.entries(paths))("the %s path", (_name, extract) => {
     it("sends a secret allowed for A to A, and refuses B before B gets any request", async () => {
@@ -142,14 +143,14 @@ describe.each(cases)("secrets bound to hosts on the $name store", (storeCase) =>
     it("a secret with no allowed hosts, and an environment variable (the CLI), go to any host as before", async () => {
       await setSecret(db, key, { workspaceId, name: "FITNESS_TOKEN", value: TOKEN, actorId: null });
       expect(await extract(bearerTo(b), await resolver())).toEqual({ ok: true });
-      const fromEnv = await workspaceSecretResolver(db, key, workspaceId, { ENV_TOKEN: "from-env", ASSETBOOK_ENV_SECRETS: "OTHER, ENV_TOKEN" });
+      const fromEnv = await workspaceSecretResolver(db, key, workspaceId, parseConfig({ ASSETBOOK_ENV_SECRETS: "OTHER, ENV_TOKEN" }).envSecrets, { ENV_TOKEN: "from-env" });
       expect(await extract(notebook(`base_url: ${b.url}\nauth: { type: bearer, token: secret:ENV_TOKEN }`), fromEnv)).toEqual({ ok: true });
       expect(authorizations(b.requests)).toEqual([`Bearer ${TOKEN}`, "Bearer from-env"]);
     });
 
     it("never resolves a server environment variable the operator did not list in ASSETBOOK_ENV_SECRETS", async () => {
       const env = { DATABASE_URL: "postgres://user:pw@db/x", ASSETBOOK_SECRET_KEY: "k".repeat(64), ENV_TOKEN: "from-env", ASSETBOOK_ENV_SECRETS: "ENV_TOKEN" };
-      const resolve = await workspaceSecretResolver(db, key, workspaceId, env);
+      const resolve = await workspaceSecretResolver(db, key, workspaceId, parseConfig(env).envSecrets, env);
       expect([resolve("DATABASE_URL"), resolve("ASSETBOOK_SECRET_KEY"), resolve("ASSETBOOK_ENV_SECRETS"), resolve("ENV_TOKEN")]).toEqual([undefined, undefined, undefined, "from-env"]);
       const result = await extract(notebook(`base_url: ${b.url}\nauth: { type: bearer, token: secret:DATABASE_URL }`), resolve);
       expect(JSON.stringify(result)).toContain("DATABASE_URL");

@@ -1,7 +1,8 @@
 // Builds the asset graph of a notebook: edges from SQL table references (found by
 // DuckDB's parser through the SqlReferenceParser port), `from:` / `predict_on:` fields
 // and explicit `deps`; reports unknown tables, SQL that does not parse, and cycles.
-import type { AssetCell, Notebook, NotebookIssue } from "../notebook/types";
+import { customCheckQuery } from "../notebook/custom-check";
+import type { AssetCell, Check, Notebook, NotebookIssue } from "../notebook/types";
 import { describeCycle, findCycles } from "./cycles";
 import { TableResolver, tableRefFromText } from "./resolve";
 import { lineAndColumnAt, SqlParseError, type SqlReferenceParser, type TableRef } from "./sql-refs";
@@ -21,12 +22,25 @@ interface Reference {
   field?: string;
 }
 
+type SqlCheck = Extract<Check, { type: "sql" }>;
+
 function isAssetCell(cell: Notebook["cells"][number]): cell is AssetCell {
   return cell.type === "asset";
 }
 
 function issueAt(nb: Notebook, cell: AssetCell, message: string, field?: string): NotebookIssue {
   return { file: nb.file, line: cell.line, column: 1, cell: cell.name, ...(field ? { field } : {}), message };
+}
+
+/** A custom check's query as it runs, with a placeholder for `this`: parsed for the tables it reads. */
+const CHECK_THIS = "(SELECT 1)";
+const CHECK_PREFIX = customCheckQuery("", CHECK_THIS).split("\n")[0] ?? "";
+
+/** Maps a parser error in a custom check's query to the check's line in the file. */
+function checkErrorIssue(nb: Notebook, cell: AssetCell, check: SqlCheck, error: SqlParseError): NotebookIssue {
+  const offset = error.position === undefined ? 0 : Math.max(0, error.position - CHECK_PREFIX.length - 1);
+  const row = lineAndColumnAt(check.sql, offset).line;
+  return { file: nb.file, line: (check.line ?? cell.line) + row - 1, column: 1, cell: cell.name, field: "checks", message: `check ${check.name}: SQL: ${error.message}` };
 }
 
 /** Maps a parser error offset inside the cell's SQL to a file line and column. */
@@ -98,11 +112,22 @@ export async function buildGraph(nb: Notebook, parser: SqlReferenceParser): Prom
         issues.push(sqlErrorIssue(nb, cell, error));
       }
     }
+    // A custom check reads its tables when the cell is built: they are inputs of the cell.
+    for (const check of cell.checks) {
+      if (check.type !== "sql") continue;
+      try {
+        references.push(...(await parser.tableReferences(customCheckQuery(check.sql, CHECK_THIS))).map((ref) => ({ ref, field: "checks" })));
+      } catch (error) {
+        if (!(error instanceof SqlParseError)) throw error;
+        issues.push(checkErrorIssue(nb, cell, check, error));
+      }
+    }
     for (const { ref, field } of references) {
       const resolution = resolver.resolve(ref, localExternals);
       switch (resolution.kind) {
         case "cell":
-          edges.push({ from: resolution.cell, to: cell.name });
+          // A check may read its own asset by name (as well as through `this`): not an edge.
+          if (field !== "checks" || resolution.cell.toLowerCase() !== cell.name.toLowerCase()) edges.push({ from: resolution.cell, to: cell.name });
           break;
         case "external":
           externals.set(cell.name, [...(externals.get(cell.name) ?? []), ref]);

@@ -40,9 +40,12 @@ export class NodeSqlReferenceParser implements SqlReferenceParser {
     if (typeof text !== "string") throw new SqlParseError("json_serialize_sql returned no result");
     const result = serializeResult.parse(JSON.parse(text));
     if (result.error) {
-      const message = result.error_message ?? `${result.error_type ?? "unknown"} error`;
+      const raw = result.error_message ?? `${result.error_type ?? "unknown"} error`;
+      const message = /^Only SELECT statements/i.test(raw) ? "expected one SELECT statement; found another kind of statement" : raw;
       throw new SqlParseError(message, parsePosition(result.position));
     }
+    // A cell (or a check) is one SELECT: wrapped into CREATE TABLE AS, a second statement would run on its own.
+    if (result.statements.length !== 1) throw new SqlParseError(`expected one SELECT statement, found ${result.statements.length}`);
     return tableRefsFromSerializedSql(result);
   }
 

@@ -61,7 +61,7 @@ describe("parseNotebook", () => {
     expect(cell?.checks).toEqual([
       { type: "not_null", column: "x", severity: "error" },
       { type: "unique", columns: ["x"], severity: "error" },
-      { type: "sql", name: "few_rows", sql: "select 1 from this having count(*) < 3", severity: "warn" },
+      { type: "sql", name: "few_rows", sql: "select 1 from this having count(*) < 3", severity: "warn", line: 7 },
     ]);
     expect(cell?.config).toEqual({ from: "t", mark: "bar" });
   });

@@ -72,6 +72,8 @@ function buildAssetCell(block: FenceBlock, issues: LocatedIssue[]): AssetCell | 
         ...(header.refresh !== undefined ? { refresh: header.refresh } : {}),
         ...(header.tags !== undefined ? { tags: header.tags } : {}),
         ...(header.concurrency !== undefined ? { concurrency: header.concurrency } : {}),
+        ...(header.retries !== undefined ? { retries: header.retries } : {}),
+        ...(header.timeout !== undefined ? { timeout: header.timeout } : {}),
       };
       return { ...base, kind: "sql", config, deps: header.deps, checks: header.checks };
     }

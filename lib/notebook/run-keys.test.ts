@@ -74,3 +74,62 @@ describe("run keys", () => {
     ]);
   });
 });
+
+// `assetbook check` used to pass what production then rejected: every run key is parsed here, once.
+describe("run policy keys are parsed by the notebook parser, with their place", () => {
+  const issuesOf = (lines: string[]) => {
+    const result = parse(lines);
+    return result.ok ? [] : result.issues.map(formatIssue);
+  };
+
+  it("types front matter retries, timeout, run_timeout, lazy and partitions", () => {
+    const result = parse([
+      "---",
+      "retries: { max_attempts: 3, backoff: 10s }",
+      "timeout: 15m",
+      "run_timeout: 2h",
+      "lazy: true",
+      "partitions: { type: daily, start: 2024-01-01, timezone: Europe/Paris }",
+      "---",
+      "",
+      `${fence}sql a`,
+      "-- retries: 2",
+      "-- timeout: 30s",
+      "select 1 as x",
+      fence,
+      "",
+    ]);
+    if (!result.ok) throw new Error(result.issues.map(formatIssue).join("\n"));
+    expect(result.notebook.frontMatter).toMatchObject({
+      retries: { max_attempts: 3, backoff: 10 },
+      timeout: 900,
+      run_timeout: 7200,
+      lazy: true,
+      partitions: { type: "daily", start: "2024-01-01", timezone: "Europe/Paris" },
+    });
+    const a = findAssetCell(result.notebook, "a");
+    if (a?.kind !== "sql") throw new Error("no sql cell");
+    expect([a.config.retries, a.config.timeout]).toEqual([{ max_attempts: 3 }, 30]);
+    expect(parse(["---", "retries: 2", "---", ""]).notebook?.frontMatter.retries).toEqual({ max_attempts: 3 });
+  });
+
+  it("a malformed SQL header retries or timeout is an error at its line and column", () => {
+    expect(issuesOf([`${fence}sql a`, "-- retries: x", "-- timeout: soon", "select 1 as x", fence, ""])).toEqual([
+      'nb.md:2:13 cell "a": retries: retries is a whole number of retries from 0 to 100, got "x"',
+      'nb.md:3:13 cell "a": timeout: timeout is a duration like 30s, 15m or 2h (at most 2000000 s), got "soon"',
+    ]);
+  });
+
+  it("malformed front matter timeouts and partitions are errors at their key", () => {
+    expect(issuesOf(["---", "timeout: soon", "run_timeout: 5000000000", "retries: -1", "---", ""])).toEqual([
+      expect.stringMatching(/^nb\.md:2:\d+: timeout: expected seconds or a duration/),
+      expect.stringMatching(/^nb\.md:3:\d+: run_timeout: must be at most 2000000/),
+      expect.stringMatching(/^nb\.md:4:\d+: retries: /),
+    ]);
+    expect(issuesOf(["---", "partitions:", "  type: daily", "  start: yesterday", "  timezone: Mars/Olympus", "---", ""])).toEqual([
+      "nb.md:4:3: partitions.start: start is YYYY-MM-DD or YYYY-MM-DDTHH:MM",
+      "nb.md:5:3: partitions.timezone: not an IANA time zone (e.g. UTC, Europe/Paris)",
+    ]);
+    expect(issuesOf(["---", "partitions: { type: static, keys: [eu], extra: 1 }", "---", ""])).toEqual([expect.stringMatching(/^nb\.md:2:\d+: partitions\.extra: unknown key "extra"/)]);
+  });
+});

@@ -1,15 +1,16 @@
 // SQL cells: the body is SQL; its leading `-- key: value` comments are the cell's header.
-import type { Check, Severity } from "./types";
+import type { Check, Severity, SqlRunPolicy } from "./types";
+import { MAX_TIMEOUT_SECONDS } from "./schemas/common";
 import { parseCheckList } from "./check-list";
 import { didYouMean } from "./suggest";
 import type { LocatedIssue } from "./scan";
 import { splitTopLevel } from "./split";
 import { isTimeZone, REFRESH_POLICIES, RUN_KEY_NAMES, TAG_PATTERN, type RunKeys } from "./schemas/run-keys";
-import { ASSET_NAME_RULE, isAssetName, TABLE_NAME_PATTERN } from "./values";
+import { ASSET_NAME_RULE, isAssetName, parseDuration, TABLE_NAME_PATTERN } from "./values";
 
 export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external", "retries", "timeout", ...RUN_KEY_NAMES] as const;
 
-export interface SqlHeader extends RunKeys {
+export interface SqlHeader extends RunKeys, SqlRunPolicy {
   checks: Check[];
   deps: string[];
   description?: string;
@@ -21,6 +22,8 @@ interface HeaderLine {
   line: number;
   /** 1-based column of `text[0]` in the file line. */
   column: number;
+  /** Spaces between `--` and the text: two or more continue the custom check above. */
+  indent: number;
 }
 
 /** `-- check <name>: <sql>` or `-- warn check <name>: <sql>`: a custom check returning failing rows. */
@@ -30,7 +33,14 @@ const HEADER_ENTRY = /^([a-z_]+)\s*:\s*([\s\S]*)$/;
 export function parseSqlHeader(body: string, bodyLine: number, cell: string, issues: LocatedIssue[]): SqlHeader {
   const header: SqlHeader = { checks: [], deps: [] };
   const customNames = new Set<string>();
+  // A custom check continues on the comment lines below it that are indented after `--`.
+  let continued: Extract<Check, { type: "sql" }> | undefined;
   for (const entry of headerLines(body, bodyLine)) {
+    if (continued && entry.indent >= 2 && entry.text !== "") {
+      continued.sql = `${continued.sql}\n${entry.text}`;
+      continue;
+    }
+    continued = undefined;
     const custom = CUSTOM_CHECK.exec(entry.text);
     if (custom) {
       const name = custom[2] ?? "";
@@ -39,7 +49,8 @@ export function parseSqlHeader(body: string, bodyLine: number, cell: string, iss
         issues.push({ line: entry.line, column: entry.column, cell, field: "checks", message: `check "${name}" is defined twice` });
       }
       customNames.add(name);
-      header.checks.push({ type: "sql", name, sql: (custom[3] ?? "").trim(), severity });
+      continued = { type: "sql", name, sql: (custom[3] ?? "").trim(), severity, line: entry.line };
+      header.checks.push(continued);
       continue;
     }
     const keyed = HEADER_ENTRY.exec(entry.text);
@@ -104,9 +115,19 @@ export function parseSqlHeader(body: string, bodyLine: number, cell: string, iss
         else header.concurrency = n;
         break;
       }
-      case "retries":
-      case "timeout":
-        break; // run policy: read and validated by lib/runs/policy.ts
+      case "retries": {
+        const n = Number(value.trim());
+        if (!/^\d+$/.test(value.trim()) || n > 100) issues.push({ ...at(0), message: `retries is a whole number of retries from 0 to 100, got "${value.trim()}"` });
+        else header.retries = { max_attempts: n + 1 };
+        break;
+      }
+      case "timeout": {
+        const seconds = parseDuration(value);
+        if (seconds === undefined || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+          issues.push({ ...at(0), message: `timeout is a duration like 30s, 15m or 2h (at most ${MAX_TIMEOUT_SECONDS} s), got "${value.trim()}"` });
+        } else header.timeout = seconds;
+        break;
+      }
       default: {
         // Ordinary comments (`-- note: …`) are fine; a near-miss of a header key is a typo.
         const hint = didYouMean(key, SQL_HEADER_KEYS);
@@ -124,9 +145,10 @@ function headerLines(body: string, bodyLine: number): HeaderLine[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
     if (line.trim() === "") continue;
-    const comment = /^(\s*--\s*)(.*?)\s*$/.exec(line);
+    const comment = /^(\s*--)(\s*)(.*?)\s*$/.exec(line);
     if (!comment) break;
-    result.push({ text: comment[2] ?? "", line: bodyLine + i, column: (comment[1] ?? "").length + 1 });
+    const prefix = `${comment[1] ?? ""}${comment[2] ?? ""}`;
+    result.push({ text: comment[3] ?? "", line: bodyLine + i, column: prefix.length + 1, indent: (comment[2] ?? "").length });
   }
   return result;
 }

@@ -1,4 +1,9 @@
 // The parsed form of a notebook file. Pure data: no framework, no I/O.
+import type { RunRetries } from "./schemas/common";
+import type { PartitionsDef } from "./schemas/partitions";
+
+export type { RunRetries } from "./schemas/common";
+export type { PartitionsDef, DimensionDef, TimePartitionsDef } from "./schemas/partitions";
 
 export const CELL_KINDS = ["extract", "sql", "ml", "chart"] as const;
 export type CellKind = (typeof CELL_KINDS)[number];
@@ -13,7 +18,7 @@ export type Check =
   | { type: "relationships"; column: string; to: string; toColumn: string; severity: Severity }
   | { type: "row_count"; min?: number; max?: number; severity: Severity }
   | { type: "freshness"; column: string; maxAgeSeconds: number; severity: Severity }
-  | { type: "sql"; name: string; sql: string; severity: Severity };
+  | { type: "sql"; name: string; sql: string; severity: Severity; /** 1-based line of the check in the file. */ line?: number };
 
 export interface ProseCell {
   type: "prose";
@@ -49,7 +54,14 @@ export interface CellRunKeys {
   concurrency?: number;
 }
 
-export type SqlCell = AssetCellBase<"sql", { sql: string; description?: string; external?: string[] } & CellRunKeys>;
+/** Run policy of a SQL cell (`-- retries: 3`, `-- timeout: 30s`), over the notebook's defaults. */
+export interface SqlRunPolicy {
+  retries?: RunRetries;
+  /** Seconds per attempt. */
+  timeout?: number;
+}
+
+export type SqlCell = AssetCellBase<"sql", { sql: string; description?: string; external?: string[] } & CellRunKeys & SqlRunPolicy>;
 export type ExtractCell = AssetCellBase<"extract", ExtractConfig>;
 export type MlCell = AssetCellBase<"ml", MlConfig>;
 export type ChartCell = AssetCellBase<"chart", ChartConfig>;
@@ -91,6 +103,13 @@ export interface FrontMatter {
   concurrency?: number;
   /** Tables read by SQL that no cell produces (sources loaded outside this notebook). */
   external?: string[];
+  partitions?: PartitionsDef;
+  retries?: RunRetries;
+  /** Seconds per asset attempt. */
+  timeout?: number;
+  /** Seconds for a whole run. */
+  run_timeout?: number;
+  lazy?: boolean;
   [key: string]: unknown;
 }
 

@@ -88,7 +88,7 @@ function cellChecks(source: YamlSource, value: Record<string, unknown>, cell: st
       } else if (isRecord(item)) {
         for (const [label, sql] of Object.entries(item)) {
           const named = /^check\s+([A-Za-z_][A-Za-z0-9_]*)$/.exec(label);
-          if (named && typeof sql === "string") checks.push({ type: "sql", name: named[1] ?? "", sql: sql.trim(), severity });
+          if (named && typeof sql === "string") checks.push({ type: "sql", name: named[1] ?? "", sql: sql.trim(), severity, line: source.locate(path).line });
           else issues.push({ ...source.locate(path), cell, field: key, message: `expected a check like not_null(col) or "check <name>: <sql>", got "${label}"` });
         }
       }

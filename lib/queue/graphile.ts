@@ -181,6 +181,7 @@ class GraphileWorker implements Worker {
     try {
       const running = handler(parseJson(payload), {
         attempt,
+        maxAttempts: h.job.max_attempts,
         jobId: id,
         signal: abort.signal,
         heartbeat: async () => {

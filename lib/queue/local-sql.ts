@@ -46,7 +46,7 @@ where id = (
   order by j.priority, j.run_at, j.id
   limit 1
   for update skip locked)
-returning id::text as id, task, payload, attempts`;
+returning id::text as id, task, payload, attempts, max_attempts`;
 
 /** Releases jobs whose lease ran out: their worker died or froze. */
 export const REAP_EXPIRED = `

@@ -132,12 +132,13 @@ class LocalWorker implements Worker {
     }
   }
 
-  private start(job: { id: string; task: string; payload: unknown; attempts: number }): void {
+  private start(job: { id: string; task: string; payload: unknown; attempts: number; max_attempts: number }): void {
     const abort = new AbortController();
     const handler = this.handlers[job.task];
     const attempt = job.attempts;
     const helpers = {
       attempt,
+      maxAttempts: job.max_attempts,
       jobId: job.id,
       signal: abort.signal,
       heartbeat: async () => {

@@ -44,7 +44,7 @@ export function toJobInfo(row: unknown): JobInfo {
 
 export const idRow = z.object({ id: z.coerce.string() });
 
-export const claimedRow = z.object({ id: z.coerce.string(), task: z.string(), payload: z.unknown(), attempts: int });
+export const claimedRow = z.object({ id: z.coerce.string(), task: z.string(), payload: z.unknown(), attempts: int, max_attempts: int });
 
 export function validateEnqueue(task: string, maxAttempts: number | undefined): void {
   if (task.trim() === "") throw new Error("queue: task name is empty");

@@ -56,6 +56,8 @@ export interface JobInfo {
 export interface JobHelpers {
   /** 1 for the first attempt. Also the fencing token of this attempt. */
   attempt: number;
+  /** The job's last attempt: when it fails too, the job fails for good. */
+  maxAttempts: number;
   jobId: string;
   /** Aborted when the worker stops; a handler should give up promptly. */
   signal: AbortSignal;

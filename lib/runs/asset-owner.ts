@@ -4,7 +4,7 @@
 import { upsertAsset, type AssetInput, type CatalogDb } from "../catalog";
 import { findAssetCell } from "../notebook";
 import { parseNotebook } from "../notebook/parse";
-import { neutralNotebookText } from "./neutral-text";
+import { neutralNotebookText } from "../partitions/neutral-text";
 
 /** What a run writes to the asset's catalog row (the rest is the catalog sync's). */
 export type RunAssetInput = Pick<AssetInput, "workspaceId" | "name" | "kind" | "cell"> & { notebookId: string | null };

@@ -3,8 +3,8 @@
 // resuming triggers only the partitions with no succeeded run and none queued or running.
 import { latestNotebookVersion, type CatalogDb, type RunStatus } from "../catalog";
 import { parseNotebook } from "../notebook/parse";
-import { latestPartitions } from "./partition-plan";
-import { notebookPartitions, partitionWindows, type PartitionsDef } from "./partitions";
+import { latestPartitions } from "../engine/partition-plan";
+import { notebookPartitions, partitionWindows, type PartitionsDef } from "../partitions/windows";
 import type { RunTriggers } from "./trigger";
 
 export interface BackfillInput {

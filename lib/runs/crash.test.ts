@@ -57,7 +57,7 @@ const embedded: Mode = {
     const warehouseFile = path.join(dir, "warehouse.duckdb");
     return {
       env: { ASSETBOOK_CATALOG_DIR: catalogDir, ASSETBOOK_WAREHOUSE: `duckdb:${warehouseFile}` },
-      catalog: () => openCatalogStore({}, { dataDir: catalogDir, ...quiet }),
+      catalog: () => openCatalogStore({ catalogDir }, quiet),
       queue: (db) => openLocalQueue(prismaSqlClient(db)),
       warehouse: () => openDuckDbWarehouse({ path: warehouseFile }),
     };
@@ -75,7 +75,7 @@ const team: Mode = {
     const warehouseUrl = await dbs.fresh();
     return {
       env: { DATABASE_URL: catalogUrl, ASSETBOOK_WAREHOUSE: `postgres:${warehouseUrl}` },
-      catalog: () => openCatalogStore({ DATABASE_URL: catalogUrl }, quiet),
+      catalog: () => openCatalogStore({ databaseUrl: catalogUrl }, quiet),
       queue: () => openGraphileQueue({ connectionString: catalogUrl, maxPoolSize: 2 }),
       warehouse: () => openPostgresWarehouse({ connectionString: warehouseUrl }),
     };

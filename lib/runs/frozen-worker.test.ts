@@ -54,7 +54,7 @@ describe.skipIf(!adminUrl)("a SIGSTOP'd worker process (team mode)", () => {
     const notebooksDir = path.join(dir, "notebooks");
     await mkdir(notebooksDir);
     await writeFile(path.join(notebooksDir, "crash.md"), extractNotebook(api.url));
-    const store = await openCatalogStore({ DATABASE_URL: catalogUrl }, { onWarning: () => undefined });
+    const store = await openCatalogStore({ databaseUrl: catalogUrl }, { onWarning: () => undefined });
     const queue = await openGraphileQueue({ connectionString: catalogUrl, maxPoolSize: 2 });
     const warehouse = await openPostgresWarehouse({ connectionString: warehouseUrl });
     try {

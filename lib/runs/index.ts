@@ -1,9 +1,9 @@
 // Production runs: trigger, execute (retries, timeouts, fencing, partitions), cancel, backfill.
-export { RunService, fenceKey, doneKey, type RunServiceDeps, type WarehouseLease } from "./service";
+export { RunService, fenceKey, doneKey, type RunServiceDeps } from "./service";
 export { RunTriggers, RunInputError, type RunTriggerDeps, type TriggeredRun } from "./trigger";
 export { RUN_TASK, triggerInputSchema, runPayloadSchema, TRIGGERS, type Trigger, type TriggerInput, type RunPayload } from "./payload";
 export { startBackfill, backfillProgress, backfillKeys, partitionStates, notebookPartitionKeys, type BackfillInput, type BackfillProgress, type PartitionState, type PartitionStatus } from "./backfill";
-export { partitionsSchema, partitionWindows, partitionWindow, substitutePartition, applyPartition, notebookPartitions, PARTITION_COLUMN, type PartitionsDef, type PartitionWindow } from "./partitions";
+export { partitionWindows, partitionWindow, substitutePartition, applyPartition, notebookPartitions, PARTITION_COLUMN, type PartitionsDef, type PartitionWindow } from "../partitions/windows";
 export { assetPolicy, notebookPolicy, retryDelayMs, DEFAULT_RETRY, type AssetPolicy, type RetryPolicy } from "./policy";
 export { CRASH_POINTS, crashFromEnv, noCrash, type CrashPoint, type CrashHook } from "./crash";
 export { materializeWithEngine, type MaterializeFn, type AttemptContext, type ExtractSources } from "./materialize";

@@ -5,7 +5,7 @@ import { materializeChart, materializeSql, type MaterializeResult } from "../eng
 import { materializeMl } from "../engine/materialize-ml";
 import type { AssetCell } from "../notebook/types";
 import type { Warehouse } from "../warehouse/types";
-import { PARTITION_COLUMN } from "./partitions";
+import { PARTITION_COLUMN } from "../partitions/windows";
 
 export type ExtractSources = Omit<ExtractContext, "onProgress" | "now" | "signal" | "sampleRows" | "partition" | "staging">;
 

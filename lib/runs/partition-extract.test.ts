@@ -200,8 +200,9 @@ describe.each(cases)("partitioned extracts on the $name store", (storeCase) => {
     await writeFile(path.join(dir, "events.md"), eventsNotebook(server.url, "partitions: { type: static, keys: [eu, us] }"));
     const failed = await run("eu");
     expect(failed.status).toBe("failed");
-    expect(failed.error).toContain('cell "events": params.from: {{ partition.start }}: a static partition has no start, only a key ({{ partition.key }})');
-    expect(failed.error).toContain('cell "events": params.day: {{ partition.start | date }}: a static partition has no start');
+    // Known before running: reported at its file:line:col, as `assetbook check` reports it.
+    expect(failed.error).toContain('events.md:10:18 cell "events": {{ partition.start }}: a static partition has no start, only a key ({{ partition.key }})');
+    expect(failed.error).toContain('events.md:10:81 cell "events": {{ partition.start | date }}: a static partition has no start');
     expect(server.requests).toEqual([]);
     expect(await warehouse.describe("events")).toBeNull();
   });

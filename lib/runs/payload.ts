@@ -1,5 +1,6 @@
 // Inputs at the edges of the run service: trigger requests and job payloads.
 import { z } from "zod";
+import { notebookSlugSchema } from "../workspace/slug";
 
 export const RUN_TASK = "materialize_run";
 
@@ -8,7 +9,7 @@ export type Trigger = (typeof TRIGGERS)[number];
 
 export const triggerInputSchema = z.object({
   workspaceId: z.string().min(1),
-  notebook: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, "a notebook slug is letters, digits, - and _"),
+  notebook: notebookSlugSchema,
   selection: z.array(z.string().min(1)).optional(),
   partition: z.string().min(1).optional(),
   trigger: z.enum(TRIGGERS),

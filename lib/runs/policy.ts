@@ -1,9 +1,8 @@
 // Retry and timeout policy of a run's assets. Notebook defaults come from the front matter
 // (`retries:`, `timeout:`, `run_timeout:`); a SQL cell overrides them in its header
-// (`-- retries: 3`, `-- timeout: 30s`). Delays grow exponentially with jitter.
-import { z } from "zod";
-import { durationSchema } from "../notebook/schemas/common";
-import type { AssetCell, FrontMatter } from "../notebook/types";
+// (`-- retries: 3`, `-- timeout: 30s`). Both are parsed and validated by lib/notebook: this
+// module reads typed values only. Delays grow exponentially with jitter.
+import type { AssetCell, FrontMatter, RunRetries } from "../notebook/types";
 
 export interface RetryPolicy {
   /** Total attempts, including the first. */
@@ -23,25 +22,7 @@ export interface AssetPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 1, backoffMs: 1_000, maxBackoffMs: 60_000, jitter: 0.2 };
 
-const retriesSchema = z.union([
-  z.number().int().min(0).transform((n) => ({ max_attempts: n + 1 })),
-  z.strictObject({
-    max_attempts: z.number().int().min(1),
-    backoff: durationSchema.optional(),
-    max_backoff: durationSchema.optional(),
-    jitter: z.number().min(0).max(1).optional(),
-  }),
-]);
-
-const notebookRunKeys = z.looseObject({
-  retries: retriesSchema.optional(),
-  timeout: durationSchema.optional(),
-  run_timeout: durationSchema.optional(),
-});
-
-type RetriesInput = z.infer<typeof retriesSchema>;
-
-function toRetry(base: RetryPolicy, input: RetriesInput | undefined): RetryPolicy {
+function toRetry(base: RetryPolicy, input: RunRetries | undefined): RetryPolicy {
   if (input === undefined) return base;
   return {
     maxAttempts: input.max_attempts,
@@ -56,41 +37,20 @@ export interface NotebookPolicy {
   runTimeoutMs: number | null;
 }
 
-/** Throws a ZodError naming the key when the front matter's run keys are malformed. */
+/** The notebook's run defaults (its front matter, validated by the notebook parser). */
 export function notebookPolicy(front: FrontMatter): NotebookPolicy {
-  const parsed = notebookRunKeys.parse(front);
   return {
-    defaults: { retry: toRetry(DEFAULT_RETRY, parsed.retries), timeoutMs: parsed.timeout === undefined ? null : parsed.timeout * 1000 },
-    runTimeoutMs: parsed.run_timeout === undefined ? null : parsed.run_timeout * 1000,
+    defaults: { retry: toRetry(DEFAULT_RETRY, front.retries), timeoutMs: front.timeout === undefined ? null : front.timeout * 1000 },
+    runTimeoutMs: front.run_timeout === undefined ? null : front.run_timeout * 1000,
   };
 }
 
-/** `-- key: value` lines at the top of a SQL cell, for the keys the notebook parser leaves to us. */
-function sqlHeaderValue(body: string, key: string): string | undefined {
-  for (const line of body.split("\n")) {
-    if (line.trim() === "") continue;
-    const comment = /^\s*--\s*([a-z_]+)\s*:\s*(.*?)\s*$/.exec(line);
-    if (!comment) {
-      if (line.trim().startsWith("--")) continue;
-      return undefined;
-    }
-    if (comment[1] === key) return comment[2];
-  }
-  return undefined;
-}
-
-function headerNumberOrDuration(text: string | undefined, schema: z.ZodType<number>): number | undefined {
-  if (text === undefined) return undefined;
-  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : text;
-  return schema.parse(value);
-}
-
+/** A SQL cell's own `-- retries:` and `-- timeout:` over the notebook's defaults. */
 export function assetPolicy(cell: AssetCell, notebook: NotebookPolicy): AssetPolicy {
   if (cell.kind !== "sql") return notebook.defaults;
-  const retries = headerNumberOrDuration(sqlHeaderValue(cell.body, "retries"), z.number().int().min(0));
-  const timeout = headerNumberOrDuration(sqlHeaderValue(cell.body, "timeout"), durationSchema);
+  const { retries, timeout } = cell.config;
   return {
-    retry: retries === undefined ? notebook.defaults.retry : { ...notebook.defaults.retry, maxAttempts: retries + 1 },
+    retry: retries === undefined ? notebook.defaults.retry : { ...notebook.defaults.retry, maxAttempts: retries.max_attempts },
     timeoutMs: timeout === undefined ? notebook.defaults.timeoutMs : timeout * 1000,
   };
 }

@@ -5,7 +5,7 @@ import type { CatalogDb } from "../catalog";
 import type { PreparedNotebook } from "../engine/prepare";
 import type { SqlReferenceParser } from "../graph";
 import { Lru } from "./lru";
-import { preparePartitioned } from "./partition-run";
+import { preparePartitioned } from "../engine/prepare-partitioned";
 
 export interface RunVersion {
   id: string;

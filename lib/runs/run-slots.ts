@@ -7,7 +7,7 @@ import type { AssetCell } from "../notebook/types";
 import type { JsonValue } from "../queue/types";
 import { RUN_HOLDER, assetHolder, assetPools, releaseEndedRun, releaseSlots, runPools, waitForSlots, type SlotPolling, type SlotRequest, type WaitOutcome } from "./concurrency";
 import { abortReason } from "./guarded-warehouse";
-import { substitutePartition } from "./partitions";
+import { substitutePartition } from "../partitions/windows";
 import type { RunVersion } from "./run-notebooks";
 
 export interface RunSlotsDeps {

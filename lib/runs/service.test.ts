@@ -15,7 +15,7 @@ import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
 import type { Warehouse } from "../warehouse/types";
 import { backfillProgress, startBackfill } from "./backfill";
 import { materializeWithEngine, type MaterializeFn } from "./materialize";
-import { notebookPartitions } from "./partitions";
+import { notebookPartitions } from "../partitions/windows";
 import { prismaSqlClient } from "./prisma-sql";
 import { RunService } from "./service";
 
@@ -113,6 +113,29 @@ describe.each(cases)("runs on the $name store", (storeCase) => {
     ]);
     expect(mats.every((m) => m.notebookVersionId !== null && m.columns !== null)).toBe(true);
     expect(await warehouse.query("select v from doubled order by v")).toEqual([{ v: 2 }, { v: 4 }]);
+  });
+
+  it("a run whose job fails for good (any error, on its last attempt) ends failed with the reason and frees its slots", async () => {
+    await writeFile(path.join(dir, "nb.md"), TWO_ASSETS("concurrency: 1\n"));
+    const broken = new RunService({
+      db,
+      queue,
+      jobMaxAttempts: 2,
+      openWarehouse: async () => ({ warehouse, release: async () => undefined }),
+      notebooksDir: dir,
+      parser: () => Promise.reject(new Error("the SQL parser is unavailable")),
+    });
+    const worker = work(broken);
+    const { runId } = await broken.triggerRun({ workspaceId, notebook: "nb", trigger: "manual" });
+    expect(await finished(runId)).toBe("failed");
+    const run = await db.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(run.error).toMatch(/last attempt \(2\): the SQL parser is unavailable/);
+    await worker.stop();
+    // The notebook's one slot is free again: the next run of it gets it and succeeds.
+    const svc = service();
+    work(svc);
+    const next = await svc.triggerRun({ workspaceId, notebook: "nb", trigger: "manual" });
+    expect(await finished(next.runId)).toBe("succeeded");
   });
 
   it("retries an asset: N transient failures then success, N+1 attempts recorded", async () => {

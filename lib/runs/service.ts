@@ -11,6 +11,7 @@ import { formatIssue, type AssetCell } from "../notebook/types";
 import { errorMessage, type JobHelpers, type JsonValue, type TaskHandlers } from "../queue/types";
 import { isFencedError } from "../warehouse/fence";
 import type { Warehouse } from "../warehouse/types";
+import type { WarehouseLease } from "../warehouse/open";
 import { noCrash, type CrashHook } from "./crash";
 import { AttemptAbortedError, abortReason, guardWarehouse, type DoneMarker } from "./guarded-warehouse";
 import { materializeWithEngine, stagingFor, type AttemptResult, type ExtractSources, type MaterializeFn } from "./materialize";
@@ -18,17 +19,13 @@ import { RUN_TASK, runPayloadSchema, type RunPayload, type TriggerInput } from "
 import { RunTriggers, type RunTriggerDeps, type TriggeredRun } from "./trigger";
 import type { SlotPolling } from "./concurrency";
 import { RunSlots } from "./run-slots";
-import type { PartitionWindow } from "./partitions";
-import { partitionPlan, runWindow, swapPartition } from "./partition-plan";
+import type { PartitionWindow } from "../partitions/windows";
+import { partitionPlan, runWindow, swapPartition } from "../engine/partition-plan";
 import { assetPolicy, notebookPolicy, retryDelayMs, type AssetPolicy } from "./policy";
 import { refreshAfterRun } from "./upstream";
 import { claimAsset } from "./asset-owner";
 import { RunNotebooks, type RunVersion } from "./run-notebooks";
 
-export interface WarehouseLease {
-  warehouse: Warehouse;
-  release(): Promise<void>;
-}
 
 export interface RunServiceDeps extends RunTriggerDeps {
   /** The production warehouse; DuckDB hands out one shared connection, PostgreSQL one per run. */
@@ -85,8 +82,20 @@ export class RunService {
     return cancelled;
   }
 
-  /** The `materialize_run` handler. */
+  /** The `materialize_run` handler. When its job fails for good, the run ends `failed` with the reason (its slots go with it). */
   async executeRun(rawPayload: JsonValue, helpers: JobHelpers): Promise<void> {
+    try {
+      await this.attemptRun(rawPayload, helpers);
+    } catch (error) {
+      const parsed = runPayloadSchema.safeParse(rawPayload);
+      if (parsed.success && helpers.attempt >= helpers.maxAttempts) {
+        await setRunStatus(this.deps.db, parsed.data.runId, "failed", `the run's job failed on its last attempt (${helpers.attempt}): ${errorMessage(error)}`).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  private async attemptRun(rawPayload: JsonValue, helpers: JobHelpers): Promise<void> {
     this.crash("after_claim");
     const payload = runPayloadSchema.parse(rawPayload);
     const { db } = this.deps;

@@ -1,9 +1,8 @@
 // Triggering and cancelling runs: a catalog row plus one `materialize_run` job. This is all a
 // process needs that only starts runs (the app in team mode, where workers execute them).
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { appendRunLog, importNotebookVersion, latestNotebookVersion, recordRun, setRunStatus, type CatalogDb } from "../catalog";
 import type { JobQueue } from "../queue/types";
+import { readNotebook } from "../workspace/notebook-files";
 import { RUN_TASK, runPayloadSchema, triggerInputSchema, type RunPayload, type TriggerInput } from "./payload";
 
 export interface RunTriggerDeps {
@@ -74,8 +73,7 @@ export class RunTriggers {
   }
 
   private async currentVersion(workspaceId: string, slug: string): Promise<{ id: string; notebookId: string }> {
-    const file = path.join(this.deps.notebooksDir, `${slug}.md`);
-    const text = await readFile(file, "utf8").catch(() => null);
+    const text = (await readNotebook(this.deps.notebooksDir, slug))?.text ?? null;
     const latest = await latestNotebookVersion(this.deps.db, workspaceId, slug);
     // An unchanged file is the latest version already: importing it would only read it again, locked.
     if (text !== null && latest?.text !== text) return (await importNotebookVersion(this.deps.db, { workspaceId, slug, text, authorId: null })).version;

@@ -10,7 +10,7 @@ import type { SqlReferenceParser } from "../graph";
 import { runKeysOf } from "../notebook/schemas/run-keys";
 import type { Notebook } from "../notebook/types";
 import { errorMessage, type JsonValue } from "../queue/types";
-import { notebookPartitions, partitionWindow } from "./partitions";
+import { notebookPartitions, partitionWindow } from "../partitions/windows";
 import type { RunTriggers } from "./trigger";
 import { workspaceNotebooks } from "./workspace-notebooks";
 

@@ -1,31 +1,16 @@
 // The notebooks of a workspace as production runs see them: the catalog's latest version
 // of each, overridden by `<slug>.md` in the notebooks directory (the file wins, as it does
 // when a run is triggered). Schedules and upstream refreshes both read them from here.
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
 import type { CatalogDb } from "../catalog";
 import { parseNotebook } from "../notebook/parse";
 import type { Notebook } from "../notebook/types";
 import { Lru } from "./lru";
-import { neutralNotebookText } from "./neutral-text";
-
-const SLUG = /^[a-z0-9][a-z0-9_-]*$/i;
+import { neutralNotebookText } from "../partitions/neutral-text";
+import { readNotebookDir } from "../workspace/notebook-files";
 
 async function notebookFiles(dir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    if (error instanceof Error && "code" in error && error.code === "ENOENT") return files;
-    throw error;
-  }
-  for (const name of names.sort()) {
-    if (!name.endsWith(".md") || !SLUG.test(name.slice(0, -3))) continue;
-    files.set(name.slice(0, -3), await readFile(path.join(dir, name), "utf8"));
-  }
-  return files;
+  return new Map((await readNotebookDir(dir)).notebooks.map(({ slug, text }) => [slug, text]));
 }
 
 // Parsing is pure and a version never changes: each version (by id) and each file text is

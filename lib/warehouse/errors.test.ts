@@ -21,7 +21,7 @@ const CASES = [
   {
     message: 'Catalog Error: Table with name rides does not exist!\nDid you mean "pg_enum"?\n\nLINE 1: select * from rides\n                      ^',
     kind: "missing_table",
-    hint: "no asset or table named rides; is it produced by a cell above, or declared external?",
+    hint: "no asset or table named rides in this warehouse; is it produced by a cell that has not run (or failed), or a source that was never loaded?",
   },
   { message: 'Parser Error: syntax error at or near "selec"\n\nLINE 1: selec 1\n        ^', kind: "syntax" },
   { message: 'Binder Error: Referenced column "nope" not found in FROM clause!', kind: "binder" },

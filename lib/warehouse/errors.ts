@@ -131,7 +131,7 @@ function hintFor(kind: WarehouseErrorKind, table: string | undefined, context: E
         : "extensions cannot be installed or loaded here, and none are built into this warehouse";
     }
     case "missing_table":
-      return `no asset or table named ${table ?? "this"}; is it produced by a cell above, or declared external?`;
+      return `no asset or table named ${table ?? "this"} in this warehouse; is it produced by a cell that has not run (or failed), or a source that was never loaded?`;
     case "file_in_use":
       return "DuckDB allows one writer per database file: close the other process or warehouse that holds it";
     case "syntax":

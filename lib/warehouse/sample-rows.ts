@@ -4,6 +4,8 @@
 // embedded workers), the rows are read through that open warehouse instead.
 import { access } from "node:fs/promises";
 import { DuckDBInstance } from "@duckdb/node-api";
+import type { WarehouseConfig } from "../config";
+import { openPostgresWarehouse } from "./postgres";
 import { quoteIdent, type Warehouse } from "./types";
 
 export interface SampleRows {
@@ -58,5 +60,26 @@ export async function readSampleRowsFrom(warehouse: Warehouse, table: string, li
     return { columns: names, rows: rows.map((row) => names.map((name) => cellText(row[name]))) };
   } catch {
     return null;
+  }
+}
+
+/** The sample from the production warehouse a configuration names, when this process does not hold it open. */
+export async function readProductionSample(config: WarehouseConfig, table: string, limit = 10): Promise<SampleRows | null> {
+  switch (config.kind) {
+    case "duckdb":
+      return readSampleRows(config.path, table, limit);
+    case "postgres": {
+      const warehouse = await openPostgresWarehouse({ connectionString: config.url }).catch(() => null);
+      if (warehouse === null) return null;
+      try {
+        return await readSampleRowsFrom(warehouse, table, limit);
+      } finally {
+        await warehouse.close();
+      }
+    }
+    default: {
+      const unreachable: never = config;
+      throw new Error(`unknown warehouse ${JSON.stringify(unreachable)}`);
+    }
   }
 }

@@ -1,11 +1,13 @@
-// Notebook files on disk (`<dir>/<slug>.md`): list, read with a content hash, save
-// atomically in canonical form with conflict detection, create. Framework-free.
+// The one notebook source: which files in the notebooks directory are notebooks (one slug
+// rule, slug.ts), and listing, reading (with a content hash), saving atomically in canonical
+// form with conflict detection, creating and deleting them. Every host goes through here:
+// the editor, the catalog sync, schedules, run triggers and the command line.
 import { createHash, randomBytes } from "node:crypto";
 import { link, open, readdir, readFile, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { stringify } from "yaml";
 import { formatNotebook, parseNotebook, type NotebookIssue } from "../notebook";
-import { assertSlug, isSlug, slugify } from "./slug";
+import { assertSlug, isSlug, slugify, SLUG_RULE } from "./slug";
 
 export interface NotebookSummary {
   slug: string;
@@ -53,27 +55,60 @@ async function readIfExists(file: string): Promise<string | null> {
   }
 }
 
-/** The notebooks in `dir` whose file name is a valid slug, sorted by title. A missing folder is an empty list. */
-export async function listNotebooks(dir: string): Promise<NotebookSummary[]> {
-  let names: string[];
+/** The slug of a file name in the notebooks directory, or null when the file is not a notebook. */
+export function slugOfFileName(name: string): string | null {
+  if (!name.endsWith(".md")) return null;
+  const slug = name.slice(0, -".md".length);
+  return isSlug(slug) ? slug : null;
+}
+
+export interface NotebookText {
+  slug: string;
+  /** As shown to users: `notebooks/<slug>.md`. */
+  file: string;
+  text: string;
+}
+
+export interface NotebookDir {
+  /** Sorted by slug. */
+  notebooks: NotebookText[];
+  /** `.md` files that are not notebooks because of their name, with the reason. */
+  ignored: { file: string; reason: string }[];
+}
+
+async function fileNames(dir: string): Promise<string[]> {
   try {
-    names = await readdir(/* turbopackIgnore: true */ dir);
+    return (await readdir(/* turbopackIgnore: true */ dir)).sort();
   } catch (error) {
     if (isErrno(error, "ENOENT")) return [];
     throw error;
   }
-  const slugs = names.filter((name) => name.endsWith(".md")).map((name) => name.slice(0, -3)).filter(isSlug);
-  const summaries = await Promise.all(
-    slugs.map(async (slug): Promise<NotebookSummary | null> => {
-      const text = await readIfExists(fileOf(dir, slug));
-      if (text === null) return null;
-      const title = parseNotebook(text, displayFile(slug)).notebook?.frontMatter.title;
-      return { slug, file: displayFile(slug), title: typeof title === "string" && title.trim() !== "" ? title : slug };
-    }),
-  );
-  return summaries
-    .filter((s): s is NotebookSummary => s !== null)
-    .sort((a, b) => a.title.localeCompare(b.title) || a.slug.localeCompare(b.slug));
+}
+
+/** Every notebook in `dir` with its text; a missing folder has none. */
+export async function readNotebookDir(dir: string): Promise<NotebookDir> {
+  const result: NotebookDir = { notebooks: [], ignored: [] };
+  for (const name of await fileNames(dir)) {
+    if (!name.endsWith(".md") || name.startsWith(".")) continue;
+    const slug = slugOfFileName(name);
+    if (slug === null) {
+      result.ignored.push({ file: `notebooks/${name}`, reason: `not a notebook name: ${SLUG_RULE}, at most 64, then .md` });
+      continue;
+    }
+    const text = await readIfExists(fileOf(dir, slug));
+    if (text !== null) result.notebooks.push({ slug, file: displayFile(slug), text });
+  }
+  return result;
+}
+
+/** The notebooks in `dir`, sorted by title. A missing folder is an empty list. */
+export async function listNotebooks(dir: string): Promise<NotebookSummary[]> {
+  const { notebooks } = await readNotebookDir(dir);
+  const summaries = notebooks.map(({ slug, file, text }): NotebookSummary => {
+    const title = parseNotebook(text, file).notebook?.frontMatter.title;
+    return { slug, file, title: typeof title === "string" && title.trim() !== "" ? title : slug };
+  });
+  return summaries.sort((a, b) => a.title.localeCompare(b.title) || a.slug.localeCompare(b.slug));
 }
 
 /** The file's text and hash, or null when there is no such notebook. Throws InvalidSlugError. */
@@ -185,4 +220,16 @@ export async function createNotebook(dir: string, title: string): Promise<string
     }
   }
   throw new Error(`no free slug for "${clean}"`);
+}
+
+/** Deletes `<dir>/<slug>.md` only if it still has `expectedHash`; false when it changed or is gone. */
+export async function deleteNotebook(dir: string, slug: string, expectedHash: string): Promise<boolean> {
+  const file = fileOf(dir, slug);
+  return withLock(file, async () => {
+    const current = await readIfExists(file);
+    if (current === null || hashText(current) !== expectedHash) return false;
+    await unlink(file);
+    await syncDir(dir);
+    return true;
+  });
 }

@@ -1,6 +1,9 @@
 // Notebook slugs: the file name of `notebooks/<slug>.md` without the extension.
+import { z } from "zod";
 
+// One rule for every host (editor, catalog, runs, CLI): `daily_sales` is a notebook everywhere.
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+export const SLUG_RULE = 'lowercase letters, digits, "-" and "_", starting with a letter or digit';
 export const SLUG_MAX_LENGTH = 64;
 
 export function isSlug(value: string): boolean {
@@ -9,7 +12,7 @@ export function isSlug(value: string): boolean {
 
 export class InvalidSlugError extends Error {
   constructor(readonly slug: string) {
-    super(`invalid notebook slug "${slug}": lowercase letters, digits, "-" and "_", starting with a letter or digit`);
+    super(`invalid notebook slug "${slug}": ${SLUG_RULE}`);
     this.name = "InvalidSlugError";
   }
 }
@@ -30,3 +33,6 @@ export function slugify(title: string): string {
     .replace(/-+$/, "");
   return slug === "" ? "notebook" : slug;
 }
+
+/** A notebook slug at an edge (an HTTP body, a job payload, a command-line argument). */
+export const notebookSlugSchema = z.string().refine(isSlug, { message: `a notebook slug is ${SLUG_RULE}` });

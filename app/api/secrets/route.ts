@@ -2,7 +2,7 @@
 // PUT: set one (owners): a value, its allowed hosts, or both.
 import { z } from "zod";
 import { listSecrets, secretNameSchema, setSecret, setSecretAllowedHosts } from "@/lib/catalog";
-import { allowedHostsSchema } from "@/lib/extract/http/allowed-hosts";
+import { allowedHostsSchema } from "@/lib/secrets/allowed-hosts";
 import { route, RouteError, signedIn } from "@/app/_lib/route";
 import { appContext } from "@/app/_lib/server-context";
 

@@ -4,9 +4,11 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { formatIssue } from "@/lib/notebook/types";
 import { draftFromText } from "@/lib/workspace/draft";
-import { readNotebook } from "@/lib/workspace/notebook-files";
+import { assetProducers, type AssetProducer } from "@/lib/graph/producers";
+import { parseNotebook } from "@/lib/notebook/parse";
+import { readNotebook, readNotebookDir } from "@/lib/workspace/notebook-files";
 import { isSlug } from "@/lib/workspace/slug";
-import { NOTEBOOKS_DIR } from "../../notebooks";
+import { notebooksDir } from "@/app/notebooks";
 import { NotebookWorkspace } from "../_workspace/NotebookWorkspace";
 
 interface Params {
@@ -22,7 +24,7 @@ export default async function NotebookPage({ params }: Params) {
   await connection();
   const { slug } = await params;
   if (!isSlug(slug)) notFound();
-  const file = await readNotebook(NOTEBOOKS_DIR, slug);
+  const file = await readNotebook(notebooksDir(), slug);
   if (!file) notFound();
   let n = 0;
   const draft = draftFromText(file.text, `notebooks/${slug}.md`, () => `f${++n}`);
@@ -34,5 +36,14 @@ export default async function NotebookPage({ params }: Params) {
       </section>
     );
   }
-  return <NotebookWorkspace slug={slug} initialText={file.text} initialHash={file.hash} initialDraft={draft.draft} />;
+  return <NotebookWorkspace slug={slug} initialText={file.text} initialHash={file.hash} initialDraft={draft.draft} otherProducers={await otherProducers(slug)} />;
+}
+
+/** The assets the workspace's other notebooks produce: the editor reports a cell that declares one of them. */
+async function otherProducers(slug: string): Promise<AssetProducer[]> {
+  const { notebooks } = await readNotebookDir(notebooksDir());
+  return notebooks.filter((nb) => nb.slug !== slug).flatMap((nb) => {
+    const parsed = parseNotebook(nb.text, nb.file).notebook;
+    return parsed === undefined ? [] : assetProducers(parsed);
+  });
 }

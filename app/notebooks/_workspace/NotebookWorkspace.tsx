@@ -2,6 +2,7 @@
 // The notebook page: the file's cells as editors. The text is the source of truth: every
 // edit changes the draft, whose canonical text runs reactively (debounced) on DuckDB-WASM.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { producedElsewhereIssues, type AssetProducer } from "@/lib/graph/producers";
 import type { AssetCell } from "@/lib/notebook/types";
 import { cellProblems } from "@/lib/workspace/cell-markers";
 import {
@@ -44,6 +45,8 @@ interface Props {
   initialText: string;
   initialHash: string;
   initialDraft: NotebookDraft;
+  /** Assets the workspace's other notebooks produce (an asset has one producer). */
+  otherProducers: AssetProducer[];
 }
 
 function titleOf(draft: NotebookDraft, slug: string): string {
@@ -52,7 +55,7 @@ function titleOf(draft: NotebookDraft, slug: string): string {
   return title || slug;
 }
 
-export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft }: Props) {
+export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft, otherProducers }: Props) {
   const file = `notebooks/${slug}.md`;
   const [draft, setDraft] = useState(initialDraft);
   const text = useMemo(() => draftToText(draft, file), [draft, file]);
@@ -131,19 +134,20 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
   }, [snapshot]);
   const statusByName = useMemo(() => new Map(snapshot?.cells.map((c) => [c.name, c])), [snapshot]);
   const busy = snapshot?.cells.some((c) => c.state === "queued" || c.state === "running") ?? false;
+  const issues = useMemo(() => [...(snapshot?.issues ?? []), ...(snapshot?.notebook ? producedElsewhereIssues(snapshot.notebook, otherProducers) : [])], [snapshot, otherProducers]);
   const problems = useMemo(
     () =>
       cellProblems({
         draft,
         text,
-        issues: snapshot?.issues ?? [],
+        issues,
         statuses: snapshot?.cells ?? [],
         sqlOf: (name) => {
           const cell = parsedByName.get(name);
           return cell?.kind === "sql" ? cell.config.sql : undefined;
         },
       }),
-    [draft, text, snapshot, parsedByName],
+    [draft, text, issues, snapshot, parsedByName],
   );
   const notebookIssues = (snapshot?.issues ?? []).filter((issue) => issue.cell === undefined);
 

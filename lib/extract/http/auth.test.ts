@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ExtractHttpError } from "./errors";
-import { MissingSecretError } from "./secrets";
+import { MissingSecretError } from "../../secrets/secrets";
 import { collectPages, rejectionOf } from "./test-helpers";
 import { queryOf, sendJson, startTestServer, type RecordedRequest, type TestHandler, type TestServer } from "./test-server";
 

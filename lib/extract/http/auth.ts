@@ -1,7 +1,7 @@
 // Applying a cell's `auth` to each request.
 import { OAuth2TokenSource } from "./oauth2";
 import type { RequestPolicy } from "./request";
-import { resolveSecretValue, type Redactor, type SecretResolver } from "./secrets";
+import { resolveSecretValue, type Redactor, type SecretResolver } from "../../secrets/secrets";
 import type { AuthSpec } from "./spec";
 
 export interface Authenticator {

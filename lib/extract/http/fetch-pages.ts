@@ -5,7 +5,7 @@ import { ExtractHttpError } from "./errors";
 import { parseJsonBody, recordsFromBody } from "./json-body";
 import { createPaginator } from "./paginators";
 import { requestWithRetries, statusError, type HttpRequest, type HttpResponse, type RequestPolicy, type Sleep } from "./request";
-import { Redactor, resolveSecretValue, type SecretResolver } from "./secrets";
+import { Redactor, resolveSecretValue, type SecretResolver } from "../../secrets/secrets";
 import { parseRestRequestSpec, type ParamValue, type RestRequestSpecInput } from "./spec";
 
 export interface Page {

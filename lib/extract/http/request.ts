@@ -1,6 +1,6 @@
 // One HTTP request with a timeout, retried on 429, 5xx and network errors.
 import { bodySnippet, ExtractHttpError } from "./errors";
-import type { Redactor } from "./secrets";
+import type { Redactor } from "../../secrets/secrets";
 
 export interface HttpRequest {
   method: "GET" | "POST";

@@ -2,7 +2,7 @@
 // Paginator and auth shapes are shared with the notebook parser so one schema rules both.
 import { z } from "zod";
 import { authSchema, paginatorSchema } from "../../notebook/schemas/extract";
-import { durationSchema, secretOrStringSchema } from "../../notebook/schemas/common";
+import { durationSchema, httpUrlSchema, secretOrStringSchema } from "../../notebook/schemas/common";
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_BACKOFF_SECONDS = 1;
@@ -11,10 +11,6 @@ export const DEFAULT_PAGE_LIMIT = 10_000;
 
 const positiveInt = z.number().int().min(1);
 
-const httpUrlSchema = z.string().refine(
-  (text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol),
-  { message: "expected an http:// or https:// URL" },
-);
 
 export const paramValueSchema = z.union([secretOrStringSchema, z.number(), z.boolean()]);
 

@@ -3,7 +3,7 @@ import { joinUrl } from "./fetch-pages";
 import { jsonErrorPosition, readPath } from "./json-body";
 import { findLink, parseLinkHeader } from "./link-header";
 import { backoffDelayMs, retryAfterMs } from "./request";
-import { Redactor } from "./secrets";
+import { Redactor } from "../../secrets/secrets";
 import { InvalidRestSpecError, parseRestRequestSpec } from "./spec";
 
 describe("Link header (RFC 8288)", () => {

@@ -17,6 +17,9 @@ export const secretOrStringSchema = z
     message: "a secret reference is secret:NAME (letters, digits, underscores)",
   });
 
+/** An absolute http:// or https:// URL (a secret reference is not one: secrets go in auth, headers or params). */
+export const httpUrlSchema = z.string().refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), { message: "expected an http:// or https:// URL" });
+
 /** Seconds as a number, or a duration string (`30s`, `15m`, `24h`, `7d`); parsed to seconds. */
 export const durationSchema = z.union([z.number().nonnegative(), z.string()]).transform((value, ctx) => {
   if (typeof value === "number") return value;
@@ -27,6 +30,22 @@ export const durationSchema = z.union([z.number().nonnegative(), z.string()]).tr
   }
   return seconds;
 });
+
+/** Timers cannot wait longer than 2^31 - 1 ms: a timeout is at most ~23 days. */
+export const MAX_TIMEOUT_SECONDS = 2_000_000;
+export const timeoutSchema = durationSchema.pipe(z.number().positive({ message: "a timeout is more than 0 seconds" }).max(MAX_TIMEOUT_SECONDS, { message: `a timeout is at most ${MAX_TIMEOUT_SECONDS} seconds (about 23 days)` }));
+
+/** Run retries: a count of retries (`3`), or `{ max_attempts, backoff, max_backoff, jitter }`; parsed to the object form. */
+export const runRetriesSchema = z.union([
+  z.number().int().min(0).max(100).transform((n) => ({ max_attempts: n + 1 })),
+  z.strictObject({
+    max_attempts: z.number().int().min(1).max(101),
+    backoff: durationSchema.optional(),
+    max_backoff: durationSchema.optional(),
+    jitter: z.number().min(0).max(1).optional(),
+  }),
+]);
+export type RunRetries = z.output<typeof runRetriesSchema>;
 
 const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)]);
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commonCellKeys, durationSchema, secretOrStringSchema } from "./common";
+import { commonCellKeys, durationSchema, httpUrlSchema, secretOrStringSchema } from "./common";
 
 const positiveInt = z.number().int().min(1);
 
@@ -36,14 +36,14 @@ export const authSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("basic"), username: secretOrStringSchema, password: secretOrStringSchema }),
   z.strictObject({
     type: z.literal("oauth2_client_credentials"),
-    token_url: z.string(),
+    token_url: httpUrlSchema,
     client_id: secretOrStringSchema,
     client_secret: secretOrStringSchema,
     scope: z.string().optional(),
   }),
   z.strictObject({
     type: z.literal("oauth2_refresh_token"),
-    token_url: z.string(),
+    token_url: httpUrlSchema,
     client_id: secretOrStringSchema,
     client_secret: secretOrStringSchema.optional(),
     refresh_token: secretOrStringSchema,
@@ -66,12 +66,12 @@ const REST_ONLY_KEYS = ["base_url", "params", "headers", "paginator", "auth", "p
 export const extractConfigSchema = z
   .strictObject({
     source: z.enum(["rest", "file"]),
-    base_url: z.string().optional(),
+    base_url: httpUrlSchema.optional(),
     path: z.string().optional(),
     format: z.enum(["csv", "json", "ndjson", "parquet"]).optional(),
     params: z.record(z.string(), z.union([secretOrStringSchema, z.number(), z.boolean()])).optional(),
     headers: z.record(z.string(), secretOrStringSchema).optional(),
-    data_path: z.string().optional(),
+    data_path: z.string().min(1).optional(),
     paginator: paginatorSchema.optional(),
     auth: authSchema.optional(),
     primary_key: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),

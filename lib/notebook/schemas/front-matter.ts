@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { tableNameSchema } from "./common";
+import { runRetriesSchema, tableNameSchema, timeoutSchema } from "./common";
+import { partitionsSchema } from "./partitions";
 import { REFRESH_POLICIES, scheduleSchema, tagSchema } from "./run-keys";
 
 export const frontMatterSchema = z.looseObject({
@@ -13,4 +14,12 @@ export const frontMatterSchema = z.looseObject({
   /** At most this many runs of the notebook at once. */
   concurrency: z.number().int().positive().optional(),
   external: z.array(tableNameSchema).optional(),
+  /** The notebook's partitions: every run materializes one of them. */
+  partitions: partitionsSchema.optional(),
+  /** Run defaults for every asset: retries, a per-attempt timeout, and a timeout for the whole run. */
+  retries: runRetriesSchema.optional(),
+  timeout: timeoutSchema.optional(),
+  run_timeout: timeoutSchema.optional(),
+  /** The editor marks cells below an edit stale instead of rerunning them. */
+  lazy: z.boolean().optional(),
 });

@@ -1,6 +1,6 @@
 // GET: a notebook's text and hash. PUT: save it, only over the version it was read from.
 import { z } from "zod";
-import { NOTEBOOKS_DIR } from "@/app/notebooks";
+import { notebooksDir } from "@/app/notebooks";
 import { route } from "@/app/_lib/route";
 import { readNotebook, saveNotebook } from "@/lib/workspace/notebook-files";
 import { isSlug } from "@/lib/workspace/slug";
@@ -8,7 +8,7 @@ import { isSlug } from "@/lib/workspace/slug";
 const params = z.object({ slug: z.string().refine(isSlug, "not a notebook slug") });
 
 export const GET = route({ params }, async ({ params: { slug } }) => {
-  const file = await readNotebook(NOTEBOOKS_DIR, slug);
+  const file = await readNotebook(notebooksDir(), slug);
   if (!file) return Response.json({ error: `notebook "${slug}" not found` }, { status: 404 });
   return Response.json(file);
 });
@@ -20,7 +20,7 @@ const saveBody = z.object({
 });
 
 export const PUT = route({ params, body: saveBody, role: "editor" }, async ({ params: { slug }, body }) => {
-  const result = await saveNotebook(NOTEBOOKS_DIR, slug, body.text, body.expectedHash);
+  const result = await saveNotebook(notebooksDir(), slug, body.text, body.expectedHash);
   if (result.ok) return Response.json({ hash: result.hash, text: result.text });
   if ("conflict" in result) return Response.json({ error: "the notebook changed on disk since it was opened", conflict: result.conflict }, { status: 409 });
   return Response.json({ error: "the notebook cannot be read", issues: result.issues }, { status: 422 });

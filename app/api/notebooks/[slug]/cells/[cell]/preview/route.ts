@@ -1,24 +1,22 @@
 // POST: run one extract cell on the server with a sample limit (the server holds the
 // secrets; CORS blocks most APIs from the browser) and answer its root table as Arrow
 // IPC, which the browser loads into DuckDB-WASM. Secret values never leave the server.
-import path from "node:path";
 import { z } from "zod";
-import { NOTEBOOKS_DIR } from "@/app/notebooks";
+import { notebooksDir } from "@/app/notebooks";
+import { appConfig } from "@/app/_lib/config";
 import { route, RouteError } from "@/app/_lib/route";
 import { appContext } from "@/app/_lib/server-context";
 import { workspaceSecretResolver } from "@/lib/catalog";
 import { readFilePages } from "@/lib/extract/file";
 import { previewExtract } from "@/lib/extract/preview";
 import { ARROW_STREAM_CONTENT_TYPE } from "@/lib/extract/preview-load";
-import { extractForPartition } from "@/lib/runs/partition-plan";
+import { extractForPartition } from "@/lib/engine/partition-plan";
 import { isAssetName } from "@/lib/notebook";
 import { openDuckDbWarehouse } from "@/lib/warehouse/duckdb-node";
 import { readNotebook } from "@/lib/workspace/notebook-files";
 import { isSlug } from "@/lib/workspace/slug";
 
 export const runtime = "nodejs";
-
-const DATA_DIR = path.join(/* turbopackIgnore: true */ process.cwd(), "data");
 
 const params = z.object({
   slug: z.string().refine(isSlug, "not a notebook slug"),
@@ -36,18 +34,19 @@ const body = z
   .optional();
 
 export const POST = route({ params, body, role: "editor" }, async ({ params: { slug, cell }, body, request }) => {
-  const text = body?.text ?? (await readNotebook(NOTEBOOKS_DIR, slug))?.text;
+  const text = body?.text ?? (await readNotebook(notebooksDir(), slug))?.text;
   if (text === undefined) throw new RouteError(404, `notebook "${slug}" not found`);
   const { db, secretKey, workspaceId } = await appContext();
+  const { dataDir } = appConfig();
   const result = await previewExtract({
     text,
     file: `${slug}.md`,
     cell,
-    openWarehouse: () => openDuckDbWarehouse({ path: ":memory:", dataDir: DATA_DIR }),
+    openWarehouse: () => openDuckDbWarehouse({ path: ":memory:", dataDir }),
     // As in production runs: the workspace's secrets (bound to their hosts), else the environment.
-    resolveSecret: await workspaceSecretResolver(db, secretKey, workspaceId, process.env),
+    resolveSecret: await workspaceSecretResolver(db, secretKey, workspaceId, appConfig().envSecrets, process.env),
     sampleRows: body?.sampleRows,
-    dataDir: DATA_DIR,
+    dataDir,
     readFilePages,
     signal: request.signal,
     prepare: extractForPartition(text, `${slug}.md`, body?.partition ?? null),

@@ -6,7 +6,7 @@ import { scanNotebook, splitLines } from "../notebook/scan";
 import { didYouMean } from "../notebook/suggest";
 import type { ExtractCell, NotebookIssue } from "../notebook/types";
 import { quoteLiteral } from "../warehouse/types";
-import type { PartitionWindow } from "./partitions";
+import type { PartitionWindow } from "./windows";
 
 export const PARTITION_FIELDS = ["key", "start", "end"] as const;
 export const PARTITION_FORMATS = ["iso", "date", "epoch"] as const;
@@ -128,6 +128,8 @@ export function substituteNotebookText(text: string, file: string, window: Parti
         }
         case "extract":
           for (const offset of unquotedValueStarts(line)) at(offset, `quote a YAML value that starts with {{, as in "{{ partition.start }}"`);
+          // Left in place (a run substitutes them into the parsed values), but checked now, as a run would.
+          for (const p of substituteValues(line, window, "text").problems) at(p.offset, p.message);
           break;
         case "ml":
         case "chart":

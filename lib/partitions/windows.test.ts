@@ -3,8 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { parseNotebook } from "../notebook";
 import type { AssetCell, ExtractCell } from "../notebook/types";
-import { applyPartition, NEUTRAL_WINDOW, neutralWindow, notebookPartitions, partitionWindow, partitionWindows, substitutePartition, type PartitionsDef, type PartitionWindow } from "./partitions";
-import { substituteNotebookText, substituteValues } from "./partition-values";
+import { partitionsSchema } from "../notebook/schemas/partitions";
+import { applyPartition, NEUTRAL_WINDOW, neutralWindow, partitionWindow, partitionWindows, substitutePartition, type PartitionsDef, type PartitionWindow } from "./windows";
+import { substituteNotebookText, substituteValues } from "./values";
 
 const paris: PartitionsDef = { type: "daily", start: "2024-01-15", timezone: "Europe/Paris" };
 const statics: PartitionsDef = { type: "static", keys: ["eu", "us"] };
@@ -150,9 +151,7 @@ describe("a partitioned SQL cell", () => {
 });
 
 describe("partitions with two dimensions", () => {
-  const front = { partitions: { date: { type: "daily", start: "2024-01-15", timezone: "Europe/Paris" }, region: { type: "static", keys: ["eu", "us"] } } };
-  const def = notebookPartitions(front);
-  if (def === null) throw new Error("no partitions");
+  const def = partitionsSchema.parse({ date: { type: "daily", start: "2024-01-15", timezone: "Europe/Paris" }, region: { type: "static", keys: ["eu", "us"] } });
 
   it("have a key per combination, the first dimension outermost, and the time dimension's window", () => {
     expect(partitionWindows(def, new Date("2024-01-16T22:00:00Z")).map((w) => w.key)).toEqual(["2024-01-15|eu", "2024-01-15|us", "2024-01-16|eu", "2024-01-16|us"]);
@@ -181,9 +180,9 @@ describe("partitions with two dimensions", () => {
   it("are two or more named dimensions, at most one of them a time window, none named like a value", () => {
     const daily = { type: "daily", start: "2024-01-15" };
     const region = { type: "static", keys: ["eu"] };
-    expect(() => notebookPartitions({ partitions: { date: daily } })).toThrow("two or more named dimensions");
-    expect(() => notebookPartitions({ partitions: { date: daily, hour: { ...daily, type: "hourly" } } })).toThrow("at most one dimension is a time window");
-    expect(() => notebookPartitions({ partitions: { start: daily, region } })).toThrow("a dimension cannot be named key, start, end, type");
-    expect(notebookPartitions({ partitions: { region, tier: { type: "static", keys: ["gold", "free"] } } })).toMatchObject({ type: "dimensions" });
+    expect(() => partitionsSchema.parse({ date: daily })).toThrow("two or more named dimensions");
+    expect(() => partitionsSchema.parse({ date: daily, hour: { ...daily, type: "hourly" } })).toThrow("at most one dimension is a time window");
+    expect(() => partitionsSchema.parse({ start: daily, region })).toThrow("a dimension cannot be named key, start, end, type");
+    expect(partitionsSchema.parse({ region, tier: { type: "static", keys: ["gold", "free"] } })).toMatchObject({ type: "dimensions" });
   });
 });

@@ -1,6 +1,6 @@
 // `secret:NAME` resolution, and the Redactor that keeps resolved values out of every
 // URL, header and message we print or throw.
-import { SECRET_PATTERN } from "../../notebook/values";
+import { SECRET_PATTERN } from "../notebook/values";
 import { isHostAllowed } from "./allowed-hosts";
 
 /** A workspace secret: its value and the hosts it may be sent to (empty: any host). */

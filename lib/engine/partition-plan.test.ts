@@ -5,15 +5,16 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { planNotebook } from "../engine/prepare";
+import { planNotebook } from "./prepare";
 import { readFilePages } from "../extract/file";
 import { previewExtract } from "../extract/preview";
-import { runPlan } from "../engine/run";
+import { runPlan } from "./run";
 import { NodeSqlReferenceParser } from "../graph/sql-refs-node";
 import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
 import { extractForPartition, latestPartitions, partitionedWarehouse, partitionPlan, runWindow } from "./partition-plan";
-import { preparePartitioned } from "./partition-run";
-import { partitionWindows, partitionsSchema } from "./partitions";
+import { preparePartitioned } from "./prepare-partitioned";
+import { partitionsSchema } from "../notebook/schemas/partitions";
+import { partitionWindows } from "../partitions/windows";
 
 describe("latestPartitions", () => {
   const now = new Date("2024-11-03T01:30:00Z");

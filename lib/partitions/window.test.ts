@@ -2,7 +2,8 @@
 // enumeration (partitionWindows) for every key of every kind, and refuse keys that are not
 // partitions (misaligned weeks, before the start, impossible dates).
 import { describe, expect, it } from "vitest";
-import { partitionWindow, partitionWindows, partitionsSchema } from "./partitions";
+import { partitionsSchema } from "../notebook/schemas/partitions";
+import { partitionWindow, partitionWindows } from "./windows";
 
 const until = new Date("2024-04-10T00:00:00Z");
 const defs = [

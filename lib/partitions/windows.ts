@@ -2,39 +2,18 @@
 // zone) or a static list of keys, declared in the front matter (`partitions:`), or several
 // named dimensions of those (keys `2024-01-17|eu`). A run of one partition sees
 // `{{ partition.key }}`, `{{ partition.start }}`, `{{ partition.end }}` (and each dimension's
-// key by its name) typed for each cell kind (partition-values.ts), and replaces exactly its
+// key by its name) typed for each cell kind (values.ts), and replaces exactly its
 // rows: the table carries a `_partition` column and the swap deletes and inserts that key only.
-import { z } from "zod";
-import type { AssetCell, FrontMatter } from "../notebook/types";
+import type { AssetCell, DimensionDef, FrontMatter, PartitionsDef, TimePartitionsDef } from "../notebook/types";
 import { quoteLiteral } from "../warehouse/types";
-import { substituteExtract, substituteNotebookText, substituteValues } from "./partition-values";
+import { substituteExtract, substituteNotebookText, substituteValues } from "./values";
+
+export type { PartitionsDef } from "../notebook/types";
 
 export const PARTITION_COLUMN = "_partition";
 
-const timeSchema = z.strictObject({
-  type: z.enum(["hourly", "daily", "weekly", "monthly"]),
-  start: z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/, "start is YYYY-MM-DD or YYYY-MM-DDTHH:MM"),
-  timezone: z.string().default("UTC"),
-});
-const staticSchema = z.strictObject({ type: z.literal("static"), keys: z.array(z.string().regex(/^[A-Za-z0-9_.:-]+$/)).min(1) });
-const dimensionSchema = z.discriminatedUnion("type", [timeSchema, staticSchema]);
-type DimensionDef = z.infer<typeof dimensionSchema>;
-
 /** Between the dimensions' keys in a partition key (no key contains it). */
 export const KEY_SEPARATOR = "|";
-const RESERVED = ["key", "start", "end", "type"];
-const dimensionName = z
-  .string()
-  .regex(/^[a-z_][a-z0-9_]*$/, "a dimension's name is lowercase letters, digits and underscores")
-  .refine((name) => !RESERVED.includes(name), { message: `a dimension cannot be named ${RESERVED.join(", ")}` });
-const dimensionsSchema = z
-  .record(dimensionName, dimensionSchema)
-  .refine((dims) => Object.keys(dims).length >= 2, { message: "partitions are one definition with a type, or two or more named dimensions" })
-  .refine((dims) => Object.values(dims).filter((d) => d.type !== "static").length <= 1, { message: "at most one dimension is a time window" })
-  .transform((dims) => ({ type: "dimensions" as const, dimensions: Object.entries(dims).map(([name, def]) => ({ name, def })) }));
-
-export const partitionsSchema = z.union([dimensionSchema, dimensionsSchema]);
-export type PartitionsDef = z.infer<typeof partitionsSchema>;
 
 export interface PartitionWindow {
   key: string;
@@ -50,17 +29,32 @@ export interface PartitionWindow {
 /** What a run plans with: `{{ partition.* }}` is not SQL, so planning sees neutral values. */
 export const NEUTRAL_WINDOW: PartitionWindow = { key: "", start: new Date(0), end: new Date(0), timezone: "UTC" };
 
-/** The neutral window of a definition: with its dimensions' names, so `{{ partition.region }}` plans. */
+/** The neutral window of a definition: with its dimensions' names, so `{{ partition.region }}` plans,
+ * and without a start or end when no dimension is a time window (a static partition has none). */
 export function neutralWindow(def: PartitionsDef | null): PartitionWindow {
-  if (def?.type !== "dimensions") return NEUTRAL_WINDOW;
-  return { ...NEUTRAL_WINDOW, dimensions: Object.fromEntries(def.dimensions.map((d) => [d.name, ""])) };
+  if (def === null) return NEUTRAL_WINDOW;
+  switch (def.type) {
+    case "static":
+      return { ...NEUTRAL_WINDOW, start: null, end: null };
+    case "dimensions": {
+      const timed = def.dimensions.some((d) => d.def.type !== "static");
+      return { ...NEUTRAL_WINDOW, ...(timed ? {} : { start: null, end: null }), dimensions: Object.fromEntries(def.dimensions.map((d) => [d.name, ""])) };
+    }
+    case "hourly":
+    case "daily":
+    case "weekly":
+    case "monthly":
+      return NEUTRAL_WINDOW;
+    default: {
+      const unreachable: never = def;
+      throw new Error(`unknown partitions ${JSON.stringify(unreachable)}`);
+    }
+  }
 }
 
+/** The notebook's partitions (parsed and validated with the rest of its front matter), or null. */
 export function notebookPartitions(front: FrontMatter): PartitionsDef | null {
-  const value = front.partitions;
-  if (value === undefined) return null;
-  // one definition has a type; named dimensions do not (parsed apart, for clear errors)
-  return typeof value === "object" && value !== null && "type" in value ? dimensionSchema.parse(value) : dimensionsSchema.parse(value);
+  return front.partitions ?? null;
 }
 
 /** Wall-clock fields of `instant` in `timeZone`. */
@@ -85,7 +79,7 @@ function zoned(y: number, m: number, d: number, h: number, timeZone: string): Da
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-function keyOf(def: z.infer<typeof timeSchema>, y: number, m: number, d: number, h: number): string {
+function keyOf(def: TimePartitionsDef, y: number, m: number, d: number, h: number): string {
   switch (def.type) {
     case "hourly":
       return `${y}-${pad(m)}-${pad(d)}T${pad(h)}:00`;
@@ -101,7 +95,7 @@ function keyOf(def: z.infer<typeof timeSchema>, y: number, m: number, d: number,
   }
 }
 
-function step(def: z.infer<typeof timeSchema>, y: number, m: number, d: number, h: number): [number, number, number, number] {
+function step(def: TimePartitionsDef, y: number, m: number, d: number, h: number): [number, number, number, number] {
   const next = new Date(Date.UTC(y, m - 1, d, h));
   switch (def.type) {
     case "hourly":
@@ -191,13 +185,13 @@ function dimensionWindow(def: DimensionDef, key: string): PartitionWindow | null
   return { key, start: zoned(...cur, def.timezone), end: zoned(...step(def, ...cur), def.timezone), timezone: def.timezone };
 }
 
-function startWall(def: z.infer<typeof timeSchema>): [number, number, number, number] {
+function startWall(def: TimePartitionsDef): [number, number, number, number] {
   const [datePart, timePart] = def.start.split("T");
   const [y0, m0, d0] = (datePart ?? "").split("-").map(Number);
   return [y0 ?? 1970, m0 ?? 1, d0 ?? 1, Number((timePart ?? "00").slice(0, 2))];
 }
 
-function keyToWall(def: z.infer<typeof timeSchema>, key: string): [number, number, number, number] | null {
+function keyToWall(def: TimePartitionsDef, key: string): [number, number, number, number] | null {
   const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?(?:T(\d{2}):00)?$/.exec(key);
   if (!m) return null;
   return [Number(m[1]), Number(m[2]), Number(m[3] ?? "1"), Number(m[4] ?? "0")];

@@ -1,12 +1,10 @@
 // How a run reads its notebook when partitions may be in it: `{{ partition.* }}` is not SQL,
 // so the graph is planned with neutral values; a partition's run then gets its own values.
-import { ZodError } from "zod";
-import { prepareNotebook, type PreparedNotebook } from "../engine/prepare";
+import { prepareNotebook, type PreparedNotebook } from "./prepare";
 import type { SqlReferenceParser } from "../graph";
 import { parseNotebook } from "../notebook/parse";
-import type { NotebookIssue } from "../notebook/types";
-import { substituteNotebookText } from "./partition-values";
-import { neutralWindow, notebookPartitions, partitionWindow, type PartitionsDef } from "./partitions";
+import { substituteNotebookText } from "../partitions/values";
+import { neutralWindow, notebookPartitions, partitionWindow } from "../partitions/windows";
 
 /**
  * Parses and plans a run's notebook: first with neutral values (what the graph is built
@@ -15,12 +13,8 @@ import { neutralWindow, notebookPartitions, partitionWindow, type PartitionsDef 
  * caller reports it).
  */
 export async function preparePartitioned(text: string, file: string, parser: SqlReferenceParser, partition: string | null): Promise<PreparedNotebook> {
-  let def: PartitionsDef | null;
-  try {
-    def = notebookPartitions(parseNotebook(text, file).notebook?.frontMatter ?? {});
-  } catch (error) {
-    return { ok: false, issues: partitionsIssues(text, file, error) };
-  }
+  // A wrong `partitions:` leaves no definition here; the plan below reports it at its line.
+  const def = notebookPartitions(parseNotebook(text, file).notebook?.frontMatter ?? {});
   const neutral = substituteNotebookText(text, file, neutralWindow(def));
   const planned = await prepareNotebook(neutral.text, file, parser);
   if (neutral.issues.length > 0) return { ok: false, issues: [...neutral.issues, ...(planned.ok ? [] : planned.issues)] };
@@ -30,11 +24,4 @@ export async function preparePartitioned(text: string, file: string, parser: Sql
   const real = substituteNotebookText(text, file, window);
   if (real.issues.length > 0) return { ok: false, issues: real.issues };
   return prepareNotebook(real.text, file, parser);
-}
-
-/** A wrong `partitions:` in the front matter, at its line. */
-export function partitionsIssues(text: string, file: string, error: unknown): NotebookIssue[] {
-  const line = text.split("\n").findIndex((l) => l.startsWith("partitions:")) + 1 || 1;
-  if (!(error instanceof ZodError)) return [{ file, line, column: 1, field: "partitions", message: String(error) }];
-  return error.issues.map((i) => ({ file, line, column: 1, field: ["partitions", ...i.path.map(String)].join("."), message: i.message }));
 }

@@ -2,15 +2,11 @@
 // get neutral values of the notebook's own partition dimensions (what a run plans with).
 // For readers that only need the structure (lineage, schedules, refresh triggers).
 import { parseNotebook } from "../notebook/parse";
-import { substituteNotebookText } from "./partition-values";
-import { neutralWindow, notebookPartitions, type PartitionsDef } from "./partitions";
+import { substituteNotebookText } from "./values";
+import { neutralWindow, notebookPartitions } from "./windows";
 
 export function neutralNotebookText(text: string, file: string): string {
-  let def: PartitionsDef | null = null;
-  try {
-    def = notebookPartitions(parseNotebook(text, file).notebook?.frontMatter ?? {});
-  } catch {
-    def = null; // a wrong `partitions:` is reported where the notebook is checked or run
-  }
+  // A wrong `partitions:` is reported where the notebook is checked or run.
+  const def = notebookPartitions(parseNotebook(text, file).notebook?.frontMatter ?? {});
   return substituteNotebookText(text, file, neutralWindow(def)).text;
 }

@@ -5,9 +5,9 @@
 import { parseNotebook } from "../notebook/parse";
 import type { AssetCell, ExtractCell, FrontMatter } from "../notebook/types";
 import type { Swap, Warehouse } from "../warehouse/types";
-import type { ExecutionPlan } from "../engine/run";
-import { substituteExtract } from "./partition-values";
-import { applyPartition, notebookPartitions, partitionWindow, partitionWindows, PARTITION_COLUMN, type PartitionsDef, type PartitionWindow } from "./partitions";
+import type { ExecutionPlan } from "./run";
+import { substituteExtract } from "../partitions/values";
+import { applyPartition, notebookPartitions, partitionWindow, partitionWindows, PARTITION_COLUMN, type PartitionsDef, type PartitionWindow } from "../partitions/windows";
 
 /** The window of a run of `key` (null: a run without a partition); throws when the notebook has no such partition. */
 export function runWindow(frontMatter: FrontMatter, key: string | null): PartitionWindow | null {

@@ -1,0 +1,127 @@
+// The one configuration of a host (the app, the workers, the command line): every
+// ASSETBOOK_* variable and DATABASE_URL is parsed here, once, with zod. A bad value fails
+// at start with a ConfigError that names the variable. Relative paths resolve against the
+// working directory, so every process that shares a directory sees the same files.
+//
+//   DATABASE_URL              team mode: PostgreSQL for the catalog and the job queue
+//   ASSETBOOK_DATA_DIR        the data directory (default `data`)
+//   ASSETBOOK_CATALOG_DIR     embedded catalog files (default `<data dir>/catalog`; `memory://` keeps nothing)
+//   ASSETBOOK_WAREHOUSE       `duckdb:<file>`, a plain DuckDB file, or `postgres:<postgres://url>`
+//                             (default `duckdb:<data dir>/warehouse.duckdb`)
+//   ASSETBOOK_NOTEBOOKS_DIR   where `<slug>.md` live (default `notebooks`; NOTEBOOKS_DIR is an older name)
+//   ASSETBOOK_SECRET_KEY, ASSETBOOK_AUTH_SECRET
+//                             the keys; absent: read from (or, for the app, created in) `<data dir>/…`
+//   ASSETBOOK_ENV_SECRETS     environment variables the server may resolve as `secret:NAME`
+//   ASSETBOOK_BASE_URL, ASSETBOOK_WORKSPACE, ASSETBOOK_WORKERS (off: no embedded workers),
+//   ASSETBOOK_WORKER_CONCURRENCY, ASSETBOOK_SCHEDULE_INTERVAL_S, ASSETBOOK_LOCK_TIMEOUT_MS,
+//   ASSETBOOK_POLL_MS, ASSETBOOK_SCHEDULER (off: no scheduler)
+import path from "node:path";
+import { z } from "zod";
+
+export type EnvSource = Record<string, string | undefined>;
+
+export type WarehouseConfig = { kind: "duckdb"; path: string } | { kind: "postgres"; url: string };
+
+export interface AssetbookConfig {
+  /** null: embedded (PGlite catalog, in-process queue). */
+  databaseUrl: string | null;
+  /** Where the embedded catalog keeps its files (absolute, or `memory://`). */
+  catalogDir: string;
+  /** The data directory: file extracts and `read_csv(...)` read only inside it. */
+  dataDir: string;
+  warehouse: WarehouseConfig;
+  notebooksDir: string;
+  /** A key given in the environment, else the file that holds it. */
+  secretKey: { value: string } | { file: string };
+  authSecret: { value: string } | { file: string };
+  envSecrets: string[];
+  baseUrl: string | null;
+  workspaceSlug: string;
+  /** Embedded workers in the app process (never in team mode). */
+  embeddedWorkers: boolean;
+  workers: { concurrency: number; scheduleIntervalMs: number; lockTimeoutMs: number; pollMs: number; scheduler: boolean };
+}
+
+/** A variable with a bad value; the message names it. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+const blank = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const text = z.preprocess(blank, z.string().optional());
+const positiveInt = (fallback: number) => z.preprocess(blank, z.coerce.number().int().positive().default(fallback));
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
+const envSchema = z.object({
+  DATABASE_URL: z.preprocess(blank, z.string().regex(POSTGRES_URL, "must be a postgres:// or postgresql:// URL").optional()),
+  ASSETBOOK_DATA_DIR: text,
+  ASSETBOOK_CATALOG_DIR: text,
+  ASSETBOOK_WAREHOUSE: text,
+  ASSETBOOK_NOTEBOOKS_DIR: text,
+  NOTEBOOKS_DIR: text,
+  ASSETBOOK_SECRET_KEY: text,
+  ASSETBOOK_AUTH_SECRET: text,
+  ASSETBOOK_ENV_SECRETS: text,
+  ASSETBOOK_BASE_URL: z.preprocess(blank, z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional()),
+  ASSETBOOK_WORKSPACE: z.preprocess(blank, z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "must be a lowercase slug").default("default")),
+  ASSETBOOK_WORKERS: z.preprocess(blank, z.enum(["on", "off"]).default("on")),
+  ASSETBOOK_WORKER_CONCURRENCY: positiveInt(4),
+  ASSETBOOK_SCHEDULE_INTERVAL_S: positiveInt(15),
+  ASSETBOOK_LOCK_TIMEOUT_MS: positiveInt(60_000),
+  ASSETBOOK_POLL_MS: positiveInt(1_000),
+  ASSETBOOK_SCHEDULER: z.preprocess(blank, z.enum(["on", "off"]).default("on")),
+});
+
+/** `duckdb:<file>`, `postgres:<postgres://url>`, or a plain DuckDB file path. Throws ConfigError. */
+export function parseWarehouse(spec: string, cwd: string): WarehouseConfig {
+  const variable = "ASSETBOOK_WAREHOUSE";
+  if (spec.startsWith("postgres:")) {
+    const url = spec.slice("postgres:".length);
+    if (!POSTGRES_URL.test(url)) throw new ConfigError(variable, "`postgres:` needs a postgres:// URL, e.g. postgres:postgres://host/db");
+    return { kind: "postgres", url };
+  }
+  const file = spec.startsWith("duckdb:") ? spec.slice("duckdb:".length) : spec;
+  if (file === "") throw new ConfigError(variable, "`duckdb:` needs a file path");
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) throw new ConfigError(variable, `must be a DuckDB file, duckdb:<file> or postgres:<url>, got "${spec}"`);
+  return { kind: "duckdb", path: path.resolve(/* turbopackIgnore: true */ cwd, file) };
+}
+
+/** The configuration of this process. Throws ConfigError naming the first bad variable. */
+export function parseConfig(env: EnvSource, cwd: string = process.cwd()): AssetbookConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue?.path[0] ?? "environment"), issue?.message ?? "invalid");
+  }
+  const e = parsed.data;
+  const resolve = (p: string) => path.resolve(/* turbopackIgnore: true */ cwd, p);
+  const dataDir = resolve(e.ASSETBOOK_DATA_DIR ?? "data");
+  const catalogDir = e.ASSETBOOK_CATALOG_DIR === undefined ? path.join(dataDir, "catalog") : e.ASSETBOOK_CATALOG_DIR.startsWith("memory://") ? e.ASSETBOOK_CATALOG_DIR : resolve(e.ASSETBOOK_CATALOG_DIR);
+  const key = (value: string | undefined, file: string) => (value === undefined ? { file: path.join(dataDir, file) } : { value: value.trim() });
+  return {
+    databaseUrl: e.DATABASE_URL ?? null,
+    catalogDir,
+    dataDir,
+    warehouse: parseWarehouse(e.ASSETBOOK_WAREHOUSE ?? `duckdb:${path.join(dataDir, "warehouse.duckdb")}`, cwd),
+    notebooksDir: resolve(e.ASSETBOOK_NOTEBOOKS_DIR ?? e.NOTEBOOKS_DIR ?? "notebooks"),
+    secretKey: key(e.ASSETBOOK_SECRET_KEY, "secret-key"),
+    authSecret: key(e.ASSETBOOK_AUTH_SECRET, "auth-secret"),
+    envSecrets: (e.ASSETBOOK_ENV_SECRETS ?? "").split(/[\s,]+/).filter((name) => name !== ""),
+    baseUrl: e.ASSETBOOK_BASE_URL ?? null,
+    workspaceSlug: e.ASSETBOOK_WORKSPACE,
+    embeddedWorkers: e.DATABASE_URL === undefined && e.ASSETBOOK_WORKERS === "on",
+    workers: {
+      concurrency: e.ASSETBOOK_WORKER_CONCURRENCY,
+      scheduleIntervalMs: e.ASSETBOOK_SCHEDULE_INTERVAL_S * 1000,
+      lockTimeoutMs: e.ASSETBOOK_LOCK_TIMEOUT_MS,
+      pollMs: e.ASSETBOOK_POLL_MS,
+      scheduler: e.ASSETBOOK_SCHEDULER === "on",
+    },
+  };
+}

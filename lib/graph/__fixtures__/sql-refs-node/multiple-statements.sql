@@ -1,2 +1,0 @@
-select * from a;
-select * from b join main.c on true;

@@ -1,0 +1,56 @@
+// The dependency rule is enforced by the lint step of `npm test` (eslint.config.mjs): an
+// import that goes the wrong way, or an import cycle, is an error. This shows the rule bites,
+// on probe files written beside real modules for the time of one lint (the import resolver
+// needs them on disk), then removed.
+import { rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { ESLint } from "eslint";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "..");
+let eslint: ESLint;
+
+beforeAll(() => {
+  eslint = new ESLint({ cwd: root });
+});
+
+/** Lints `file` (written with `code`, beside `others`, all removed after) and lists its messages. */
+async function ruleIds(file: string, code: string, others: Record<string, string> = {}): Promise<string[]> {
+  const files = { [file]: code, ...others };
+  const written: string[] = [];
+  try {
+    for (const [name, text] of Object.entries(files)) {
+      await writeFile(path.join(root, name), text, { flag: "wx" });
+      written.push(path.join(root, name));
+    }
+    const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+    return (result?.messages ?? []).map((m) => `${m.ruleId ?? "?"}: ${m.message}`);
+  } finally {
+    for (const name of written) await rm(name, { force: true });
+  }
+}
+
+describe("the dependency rule", () => {
+  it("refuses a wrong-way import: the catalog may not import the run service", async () => {
+    const messages = await ruleIds("lib/catalog/layering-probe.ts", 'export { RunService } from "../runs/service";\n');
+    expect(messages).toEqual([expect.stringMatching(/^import\/no-restricted-paths: .*lib\/catalog is in layer 4/)]);
+  });
+
+  it("refuses lib/ importing the app or the workers, and the engine importing the run service", async () => {
+    expect(await ruleIds("lib/engine/layering-probe.ts", 'export { RunService } from "../runs/service";\n')).toEqual([expect.stringMatching(/^import\/no-restricted-paths: /)]);
+    expect(await ruleIds("lib/runs/layering-probe.ts", 'export { startWorkers } from "../../workers";\n')).toEqual([expect.stringMatching(/^import\/no-restricted-paths: /)]);
+    expect(await ruleIds("lib/notebook/layering-probe.ts", 'export { buildGraph } from "../graph/build-graph";\n')).toEqual([expect.stringMatching(/^import\/no-restricted-paths: /)]);
+  });
+
+  it("allows an import from a lower layer, and exempts tests", async () => {
+    expect(await ruleIds("lib/runs/layering-probe.ts", 'export { runPlan } from "../engine/run";\n')).toEqual([]);
+    expect(await ruleIds("lib/catalog/layering-probe.test.ts", 'export { RunService } from "../runs/service";\n')).toEqual([]);
+  });
+
+  it("refuses an import cycle inside lib/", async () => {
+    const messages = await ruleIds("lib/graph/cycle-probe-a.ts", 'import { b } from "./cycle-probe-b";\nexport const a = () => b;\n', {
+      "lib/graph/cycle-probe-b.ts": 'import { a } from "./cycle-probe-a";\nexport const b = () => a;\n',
+    });
+    expect(messages).toContainEqual(expect.stringMatching(/^import\/no-cycle: /));
+  });
+});
