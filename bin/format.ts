@@ -28,6 +28,8 @@ export function formatOutcome(o: AssetOutcome): string {
       return `${red("FAIL")} ${o.asset} ${dim(`(${o.kind})`)} after ${seconds(o.durationMs)}: ${o.reason ?? "unknown error"}${checksSummary(o)}`;
     case "skipped":
       return `${yellow("SKIP")} ${o.asset} ${dim(`(${o.kind})`)}: ${o.reason ?? ""}`;
+    case "cancelled":
+      return `${yellow("STOP")} ${o.asset} ${dim(`(${o.kind})`)}: ${o.reason ?? "cancelled"}`;
     case "unsupported":
       return `${yellow("TODO")} ${o.asset} ${dim(`(${o.kind})`)}: cell "${o.asset}": ${o.reason ?? "not supported"}`;
     default: {

@@ -2,7 +2,7 @@ import type { CheckResult } from "../checks";
 import type { CellKind } from "../notebook/types";
 import type { Column } from "../warehouse/types";
 
-export type AssetStatus = "succeeded" | "failed" | "skipped" | "unsupported";
+export type AssetStatus = "succeeded" | "failed" | "skipped" | "cancelled" | "unsupported";
 
 export interface AssetOutcome {
   asset: string;

@@ -18,7 +18,8 @@ import {
 } from "../ml";
 import type { MlCell } from "../notebook/types";
 import { quoteIdent, type ColumnSpec, type LogicalType, type Row, type Swap, type Warehouse } from "../warehouse/types";
-import { stagingTableFor, type MaterializeResult } from "./materialize";
+import { stageTableFor } from "../extract/load/staging";
+import type { MaterializeResult } from "./materialize";
 
 export const ML_OUTPUTS = ["metrics", "predictions", "importance"] as const;
 
@@ -114,7 +115,7 @@ export async function writeMlOutputs(warehouse: Warehouse, cellName: string, out
   const swaps: Swap[] = [];
   try {
     for (const output of tables) {
-      const staging = stagingTableFor(output.table);
+      const staging = stageTableFor(output.table);
       await warehouse.drop(staging);
       await warehouse.loadRows(staging, output.specs, output.rows);
       swaps.push({ staging, target: output.table });

@@ -4,12 +4,9 @@ import { blockingFailures, describeFailure, runChecks, stripTrailingSemicolon, t
 import type { ChartCell, SqlCell } from "../notebook/types";
 import type { Column, Warehouse } from "../warehouse/types";
 import { quoteIdent } from "../warehouse/types";
+import { stageTableFor } from "../extract/load/staging";
 
-export const STAGING_PREFIX = "_ab_stage__";
-
-export function stagingTableFor(asset: string): string {
-  return `${STAGING_PREFIX}${asset}`;
-}
+export { STAGE_PREFIX as STAGING_PREFIX } from "../extract/load/staging";
 
 export type MaterializeResult =
   | { ok: true; rows: number; columns: Column[]; checks: CheckResult[] }
@@ -21,7 +18,7 @@ async function countRows(warehouse: Warehouse, table: string): Promise<number> {
 }
 
 /** `staging` names the staging table when several builds of one asset may run at once (partitions). */
-export async function materializeSql(warehouse: Warehouse, cell: SqlCell, staging = stagingTableFor(cell.name)): Promise<MaterializeResult> {
+export async function materializeSql(warehouse: Warehouse, cell: SqlCell, staging = stageTableFor(cell.name)): Promise<MaterializeResult> {
   await warehouse.drop(staging);
   try {
     // The newline before `)` keeps a trailing `-- comment` in the cell from swallowing it.

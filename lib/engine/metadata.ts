@@ -6,7 +6,7 @@ import type { AssetOutcome } from "./events";
 
 export const MATERIALIZATIONS_TABLE = "_assetbook.materializations";
 
-const CREATE = `CREATE SCHEMA IF NOT EXISTS _assetbook;
+const create = (warehouse: Warehouse) => `CREATE SCHEMA IF NOT EXISTS _assetbook;
 CREATE TABLE IF NOT EXISTS ${MATERIALIZATIONS_TABLE} (
   run_id VARCHAR NOT NULL,
   asset VARCHAR NOT NULL,
@@ -14,14 +14,14 @@ CREATE TABLE IF NOT EXISTS ${MATERIALIZATIONS_TABLE} (
   status VARCHAR NOT NULL,
   row_count BIGINT,
   columns VARCHAR,
-  duration_ms DOUBLE NOT NULL,
+  duration_ms ${warehouse.dialect.typeName("DOUBLE")} NOT NULL,
   checks VARCHAR NOT NULL,
   reason VARCHAR,
   finished_at TIMESTAMP NOT NULL
 )`;
 
 export async function ensureMetadataTables(warehouse: Warehouse): Promise<void> {
-  await warehouse.exec(CREATE);
+  await warehouse.exec(create(warehouse));
 }
 
 function nullable(value: string | number | undefined): string {

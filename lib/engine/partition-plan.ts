@@ -58,6 +58,8 @@ export function partitionedWarehouse(inner: Warehouse, cells: AssetCell[], windo
   if (byTable.size === 0) return inner;
   return {
     backend: inner.backend,
+    dialect: inner.dialect,
+    fences: inner.fences,
     query: (sql) => inner.query(sql),
     exec: (sql) => inner.exec(sql),
     describe: (table) => inner.describe(table),

@@ -10,7 +10,9 @@ import type { AssetCell, CellKind, Notebook, NotebookIssue } from "../notebook/t
 import type { CheckResult } from "../checks";
 import { hasPlaceholder } from "../partitions/values";
 import type { Column, Warehouse } from "../warehouse/types";
-import { materializeChart, materializeSql, type MaterializeResult } from "./materialize";
+import type { AssetOutcome } from "./events";
+import { execute, type AttemptResult, type CellSequence } from "./executor";
+import { materializeCell } from "./materialize-cell";
 import { DevPartitions, type SessionPartitions } from "./session-partitions";
 
 export type { SessionPartitions } from "./session-partitions";
@@ -43,7 +45,7 @@ export interface ReactiveSnapshot {
  * How cells other than SQL and charts are materialized in this host (extract via the server,
  * ML in a worker); `partition` is the key the session runs with (an extract's values).
  */
-export type CellMaterializer = (cell: AssetCell, warehouse: Warehouse, run: { partition: string | null }) => Promise<MaterializeResult | "unsupported">;
+export type CellMaterializer = (cell: AssetCell, warehouse: Warehouse, run: { partition: string | null }) => Promise<AttemptResult>;
 
 export interface ReactiveOptions {
   warehouse: Warehouse;
@@ -200,52 +202,67 @@ export class ReactiveSession {
     return undefined;
   }
 
+  /** The dirty cells through the executor, re-planned before each one: a newer edit changes what comes next. */
   private async drain(): Promise<void> {
-    for (let cell = this.nextCell(); cell; cell = this.nextCell()) {
-      const startedFrom = signature(cell, this.partition);
+    const graph = this.graph;
+    if (!graph) return;
+    const started = new Map<string, string>();
+    const next = (): AssetCell | undefined => {
+      const cell = this.nextCell();
+      if (cell === undefined) return undefined;
+      started.set(cell.name, signature(cell, this.partition));
       this.setStatus(cell.name, { state: "running" });
       this.publish();
-      const now = this.options.now ?? (() => performance.now());
-      const t0 = now();
-      let result: MaterializeResult | "unsupported";
-      try {
-        result = await this.materialize(cell);
-      } catch (e) {
-        result = { ok: false, reason: e instanceof Error ? e.message : String(e), checks: [] };
-      }
-      const durationMs = now() - t0;
-      // Edited while it ran: this result belongs to old text, so the cell stays dirty.
-      if (this.signatures.get(cell.name) !== startedFrom) continue;
-      this.dirty.delete(cell.name);
-      const status = this.statuses.get(cell.name);
-      const runs = (status?.runs ?? 0) + 1;
-      if (result === "unsupported") {
-        this.setStatus(cell.name, { state: "idle", runs, durationMs, error: `${cell.kind} cells cannot run here yet` });
-      } else if (result.ok) {
-        this.setStatus(cell.name, { state: "fresh", runs, durationMs, rows: result.rows, columns: result.columns, checks: result.checks, error: undefined });
-      } else {
-        this.setStatus(cell.name, { state: "error", runs, durationMs, checks: result.checks, error: result.reason });
-        this.block(cell.name);
-      }
-      this.publish();
-    }
+      return cell;
+    };
+    const plan: CellSequence = { cells: pulled(next), upstream: (name) => graph.upstream(name) };
+    await execute({
+      plan,
+      warehouse: this.options.warehouse,
+      now: this.options.now,
+      hooks: {
+        attempt: (cell) => this.materialize(cell),
+        onEvent: (event) => {
+          if (event.type === "asset_finished") this.finished(event.cell, event.outcome, started.get(event.cell.name));
+        },
+      },
+    });
   }
 
-  private materialize(cell: AssetCell): Promise<MaterializeResult | "unsupported"> {
-    const { warehouse } = this.options;
-    switch (cell.kind) {
-      case "sql":
-        return materializeSql(warehouse, cell);
-      case "chart":
-        return materializeChart(warehouse, cell);
-      case "extract":
-      case "ml":
-        return this.options.materializeOther ? this.options.materializeOther(cell, warehouse, { partition: this.partition }) : Promise.resolve("unsupported");
+  private finished(cell: AssetCell, outcome: AssetOutcome, startedFrom: string | undefined): void {
+    // Edited while it ran: this result belongs to old text, so the cell stays dirty.
+    if (this.signatures.get(cell.name) !== startedFrom) return;
+    this.dirty.delete(cell.name);
+    const runs = (this.statuses.get(cell.name)?.runs ?? 0) + 1;
+    const { durationMs, checks } = outcome;
+    switch (outcome.status) {
+      case "succeeded":
+        this.setStatus(cell.name, { state: "fresh", runs, durationMs, rows: outcome.rows, columns: outcome.columns, checks, error: undefined });
+        break;
+      case "unsupported":
+        this.setStatus(cell.name, { state: "idle", runs, durationMs, error: `${cell.kind} cells cannot run here yet` });
+        break;
+      case "failed":
+      case "skipped":
+      case "cancelled":
+        this.setStatus(cell.name, { state: "error", runs, durationMs, checks, error: outcome.reason });
+        this.block(cell.name);
+        break;
       default: {
-        const unreachable: never = cell;
-        throw new Error(`unknown cell ${JSON.stringify(unreachable)}`);
+        const unreachable: never = outcome.status;
+        throw new Error(`unknown status ${String(unreachable)}`);
       }
     }
+    this.publish();
+  }
+
+  /** SQL and charts run here; extract and ML cells as the host says (the server previews extracts, a worker trains). */
+  private materialize(cell: AssetCell): Promise<AttemptResult> {
+    const { warehouse } = this.options;
+    if (cell.kind === "extract" || cell.kind === "ml") {
+      return this.options.materializeOther ? this.options.materializeOther(cell, warehouse, { partition: this.partition }) : Promise.resolve("unsupported");
+    }
+    return materializeCell(cell, warehouse, { extract: null });
   }
 
   /** Cells below a failed one cannot run until it is fixed; its next edit makes them dirty again. */
@@ -264,4 +281,13 @@ export class ReactiveSession {
   private publish(): void {
     this.options.onChange?.(this.snapshot());
   }
+}
+
+/** An iterable that asks for each next item only when the executor is ready for it. */
+function pulled<T>(next: () => T | undefined): Iterable<T> {
+  return {
+    *[Symbol.iterator]() {
+      for (let item = next(); item !== undefined; item = next()) yield item;
+    },
+  };
 }

@@ -3,7 +3,7 @@
 export { buildGraph, type BuildGraphResult } from "./build-graph";
 export { describeCycle, findCycles, type Cycle } from "./cycles";
 export { lineage, type LineageJson } from "./lineage";
-export { assetProducers, duplicateProducerIssues, producedElsewhereIssues, type AssetProducer } from "./producers";
+export { assetProducers, duplicateProducerIssues, producedElsewhere, producedElsewhereIssues, type AssetProducer } from "./producers";
 export { downstreamOf, parseSelection, planRun, selectCells, SelectionError, skipAfterFailure, type Selector } from "./plan";
 export { ML_OUTPUT_SUFFIXES, TableResolver, tableRefFromText, type Resolution } from "./resolve";
 export {

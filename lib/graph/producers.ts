@@ -14,8 +14,8 @@ export function assetProducers(nb: Notebook): AssetProducer[] {
   return nb.cells.flatMap((cell) => (cell.type === "asset" ? [{ asset: cell.name, file: nb.file, line: cell.line }] : []));
 }
 
-/** The issues of `nb` for assets that `others` (other notebooks' producers) also produce. */
-export function producedElsewhereIssues(nb: Notebook, others: readonly AssetProducer[]): NotebookIssue[] {
+/** The assets of `nb` that `others` (other notebooks' producers) also produce, each with those producers. */
+export function producedElsewhere(nb: Notebook, others: readonly AssetProducer[]): { own: AssetProducer; elsewhere: AssetProducer[] }[] {
   const byName = new Map<string, AssetProducer[]>();
   for (const other of others) {
     if (other.file === nb.file) continue;
@@ -24,10 +24,18 @@ export function producedElsewhereIssues(nb: Notebook, others: readonly AssetProd
   }
   return assetProducers(nb).flatMap((own) => {
     const elsewhere = byName.get(own.asset.toLowerCase());
-    if (elsewhere === undefined) return [];
-    const where = elsewhere.map((p) => `${p.file}:${p.line}`).join(", ");
-    return [{ file: nb.file, line: own.line, column: 1, cell: own.asset, message: `asset "${own.asset}" is also produced by ${where}; an asset has one producer: rename one of them` }];
+    return elsewhere === undefined ? [] : [{ own, elsewhere }];
   });
+}
+
+export function producedElsewhereIssues(nb: Notebook, others: readonly AssetProducer[]): NotebookIssue[] {
+  return producedElsewhere(nb, others).map(({ own, elsewhere }) => ({
+    file: nb.file,
+    line: own.line,
+    column: 1,
+    cell: own.asset,
+    message: `asset "${own.asset}" is also produced by ${elsewhere.map((p) => `${p.file}:${p.line}`).join(", ")}; an asset has one producer: rename one of them`,
+  }));
 }
 
 /** Across a set of notebooks (a workspace's), every asset declared by more than one, on each side. */

@@ -120,6 +120,13 @@ describe("run policy keys are parsed by the notebook parser, with their place", 
     ]);
   });
 
+  it("a cron expression the scheduler would refuse is an error where it is written", () => {
+    expect(issuesOf(["---", 'schedule: { cron: "0 25 * * *" }', "---", "", `${fence}sql a`, "-- schedule: 61 * * * *", "select 1 as x", fence, ""])).toEqual([
+      expect.stringMatching(/^nb\.md:2:\d+: schedule\.cron: invalid cron "0 25 \* \* \*": /),
+      expect.stringMatching(/^nb\.md:6:\d+ cell "a": schedule: invalid cron "61 \* \* \* \*": /),
+    ]);
+  });
+
   it("malformed front matter timeouts and partitions are errors at their key", () => {
     expect(issuesOf(["---", "timeout: soon", "run_timeout: 5000000000", "retries: -1", "---", ""])).toEqual([
       expect.stringMatching(/^nb\.md:2:\d+: timeout: expected seconds or a duration/),

@@ -5,7 +5,7 @@ import { parseCheckList } from "./check-list";
 import { didYouMean } from "./suggest";
 import type { LocatedIssue } from "./scan";
 import { splitTopLevel } from "./split";
-import { isTimeZone, REFRESH_POLICIES, RUN_KEY_NAMES, TAG_PATTERN, type RunKeys } from "./schemas/run-keys";
+import { cronError, isTimeZone, REFRESH_POLICIES, RUN_KEY_NAMES, TAG_PATTERN, type RunKeys } from "./schemas/run-keys";
 import { ASSET_NAME_RULE, isAssetName, parseDuration, TABLE_NAME_PATTERN } from "./values";
 
 export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external", "retries", "timeout", ...RUN_KEY_NAMES] as const;
@@ -90,6 +90,11 @@ export function parseSqlHeader(body: string, bodyLine: number, cell: string, iss
           break;
         }
         const timezone = fields[5];
+        const cronProblem = cronError(fields.slice(0, 5).join(" "));
+        if (cronProblem !== null) {
+          issues.push({ ...at(0), message: `invalid cron "${fields.slice(0, 5).join(" ")}": ${cronProblem}` });
+          break;
+        }
         if (timezone !== undefined && !isTimeZone(timezone)) {
           issues.push({ ...at(value.lastIndexOf(timezone)), message: `"${timezone}" is not an IANA time zone (e.g. UTC, Europe/Paris)` });
           break;

@@ -4,7 +4,7 @@
 // A slot is a catalog row, taken only in a pool that has a limit; it counts while its run is
 // queued or running, so a crashed worker's run keeps its slots until it is resumed or ends.
 // A run counts once in a pool, whichever of its holders (the run, an asset) holds the slot.
-import { sleep } from "./abortable-sleep";
+import { sleep } from "../engine/executor";
 import { z } from "zod";
 import { LIVE_RUN_STATUSES, WORKSPACE_POOL, limitPool, tagPool } from "../catalog/concurrency-limits";
 import { Prisma } from "../catalog/generated/client";

@@ -4,6 +4,7 @@
 // before COMMIT. So an aborted or superseded attempt can never replace a table.
 import type { StateWrite, Swap, Warehouse } from "../warehouse/types";
 import { quoteIdent } from "../warehouse/types";
+import { abortReason } from "../engine/executor";
 import type { CrashHook } from "./crash";
 import { isFencedError } from "../warehouse/fence";
 
@@ -14,12 +15,6 @@ export class AttemptAbortedError extends Error {
   }
 }
 
-export function abortReason(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  if (typeof reason === "string") return reason;
-  if (reason instanceof Error) return reason.message;
-  return "aborted";
-}
 
 /** What the done marker of an asset holds (written with its swap). */
 export interface DoneMarker {
@@ -80,6 +75,8 @@ export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWar
   };
   return {
     backend: inner.backend,
+    dialect: inner.dialect,
+    fences: inner.fences,
     refusedStaging,
     get fenced() {
       return fenced;

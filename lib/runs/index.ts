@@ -4,7 +4,7 @@ export { RunTriggers, RunInputError, type RunTriggerDeps, type TriggeredRun } fr
 export { RUN_TASK, triggerInputSchema, runPayloadSchema, TRIGGERS, type Trigger, type TriggerInput, type RunPayload } from "./payload";
 export { startBackfill, backfillProgress, backfillKeys, partitionStates, notebookPartitionKeys, type BackfillInput, type BackfillProgress, type PartitionState, type PartitionStatus } from "./backfill";
 export { partitionWindows, partitionWindow, substitutePartition, applyPartition, notebookPartitions, PARTITION_COLUMN, type PartitionsDef, type PartitionWindow } from "../partitions/windows";
-export { assetPolicy, notebookPolicy, retryDelayMs, DEFAULT_RETRY, type AssetPolicy, type RetryPolicy } from "./policy";
+export { assetPolicy, notebookPolicy, retryDelayMs, DEFAULT_RETRY, type AssetPolicy, type RetryPolicy } from "../engine/policy";
 export { CRASH_POINTS, crashFromEnv, noCrash, type CrashPoint, type CrashHook } from "./crash";
 export { materializeWithEngine, type MaterializeFn, type AttemptContext, type ExtractSources } from "./materialize";
 export { prismaSqlClient } from "./prisma-sql";

@@ -1,11 +1,14 @@
-// How one attempt of one asset runs: the engine's materializers over the guarded warehouse.
-import { runExtract, type ExtractContext } from "../extract/run";
+// How one attempt of one asset runs in production: the engine's cell materializer over the
+// guarded warehouse, with staging named by partition and run attempt, and extract rows
+// tagged with the partition. MaterializeFn is the run service's test seam.
+import type { ExtractContext } from "../extract/run";
 import { stageTableFor } from "../extract/load/staging";
-import { materializeChart, materializeSql, type MaterializeResult } from "../engine/materialize";
-import { materializeMl } from "../engine/materialize-ml";
+import type { AttemptResult } from "../engine/executor";
+import { extractRunner } from "../engine/extract-runner";
+import { materializeCell } from "../engine/materialize-cell";
 import type { AssetCell } from "../notebook/types";
-import type { Warehouse } from "../warehouse/types";
 import { PARTITION_COLUMN } from "../partitions/windows";
+import type { Warehouse } from "../warehouse/types";
 
 export type ExtractSources = Omit<ExtractContext, "onProgress" | "now" | "signal" | "sampleRows" | "partition" | "staging">;
 
@@ -22,8 +25,6 @@ export interface AttemptContext {
   onProgress: (progress: { pages: number; rows: number }) => void;
 }
 
-export type AttemptResult = MaterializeResult | "unsupported";
-
 /** Partitions of one asset may build at once, and a late attempt must not touch its successor's
  * tables: each partition and run attempt gets its own staging table. */
 export function stagingFor(asset: string, partition: string | null, runAttempt: number): string {
@@ -32,26 +33,11 @@ export function stagingFor(asset: string, partition: string | null, runAttempt: 
 
 export type MaterializeFn = (cell: AssetCell, ctx: AttemptContext) => Promise<AttemptResult>;
 
-export const materializeWithEngine: MaterializeFn = async (cell, ctx) => {
-  switch (cell.kind) {
-    case "sql":
-      return materializeSql(ctx.warehouse, cell, stagingFor(cell.name, ctx.partition, ctx.runAttempt));
-    case "chart":
-      return materializeChart(ctx.warehouse, cell);
-    case "ml":
-      return materializeMl(ctx.warehouse, cell);
-    case "extract":
-      if (ctx.extract === null) return "unsupported";
-      return runExtract(ctx.warehouse, cell, {
-        ...ctx.extract,
-        signal: ctx.signal,
-        onProgress: ctx.onProgress,
-        partition: ctx.partition === null ? undefined : { column: PARTITION_COLUMN, key: ctx.partition },
-        staging: { partition: ctx.partition, attempt: ctx.runAttempt },
-      });
-    default: {
-      const unreachable: never = cell;
-      throw new Error(`unknown cell kind ${JSON.stringify(unreachable)}`);
-    }
-  }
-};
+export const materializeWithEngine: MaterializeFn = (cell, ctx) =>
+  materializeCell(cell, ctx.warehouse, {
+    staging: { partition: ctx.partition, attempt: ctx.runAttempt },
+    extract:
+      ctx.extract === null
+        ? null
+        : extractRunner({ ...ctx.extract, signal: ctx.signal, onProgress: ctx.onProgress, ...(ctx.partition === null ? {} : { partition: { column: PARTITION_COLUMN, key: ctx.partition } }) }),
+  });

@@ -6,7 +6,7 @@ import { parseNotebook } from "../notebook/parse";
 import type { AssetCell } from "../notebook/types";
 import type { JsonValue } from "../queue/types";
 import { RUN_HOLDER, assetHolder, assetPools, releaseEndedRun, releaseSlots, runPools, waitForSlots, type SlotPolling, type SlotRequest, type WaitOutcome } from "./concurrency";
-import { abortReason } from "./guarded-warehouse";
+import { abortReason } from "../engine/executor";
 import { substitutePartition } from "../partitions/windows";
 import type { RunVersion } from "./run-notebooks";
 

@@ -8,47 +8,16 @@
 // - schedules finer than the shift (every 15 minutes) fire at every real instant that matches.
 // Ticks are instants (Date, UTC); a tick's identity is its ISO string.
 import { Cron } from "croner";
-import { z } from "zod";
+import { cronError, isTimeZone } from "../notebook/schemas/run-keys";
+
+export { cronError, isTimeZone };
 
 export interface ScheduleSpec {
   cron: string;
   timezone: string;
 }
 
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return tz.trim() !== "";
-  } catch {
-    return false;
-  }
-}
-
-/** Why a cron expression is invalid, or null. Five fields (minute precision) or six (seconds). */
-export function cronError(cron: string): string | null {
-  try {
-    new Cron(cron, { timezone: "UTC", paused: true });
-    return null;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
-
-/** The zod schema for a schedule at an edge (front matter, API): errors name the value. */
-export const scheduleSpecSchema = z.object({
-  cron: z.string().superRefine((cron, ctx) => {
-    const why = cronError(cron);
-    if (why !== null) ctx.addIssue({ code: "custom", message: `schedule: invalid cron "${cron}": ${why}` });
-  }),
-  timezone: z
-    .string()
-    .default("UTC")
-    .superRefine((tz, ctx) => {
-      if (!isTimeZone(tz)) ctx.addIssue({ code: "custom", message: `schedule: unknown time zone "${tz}"` });
-    }),
-});
-
-/** Throws the same messages as the schema, for callers outside a zod edge. */
+/** Throws naming the bad cron or time zone (the notebook parser reports them first, at their line). */
 export function assertSchedule(spec: ScheduleSpec): void {
   const why = cronError(spec.cron);
   if (why !== null) throw new Error(`schedule: invalid cron "${spec.cron}": ${why}`);

@@ -1,7 +1,7 @@
 // Conformance cases for the atomic swap and the extract state written with it.
 import { describe, expect, it } from "vitest";
 import { rejection, type CurrentWarehouse } from "./conformance-helpers";
-import { FencedError } from "./fence";
+import { FencedError, FenceUnsupportedError } from "./fence";
 
 export function swapCases(current: CurrentWarehouse): void {
   describe("swap", () => {
@@ -97,8 +97,21 @@ export function swapCases(current: CurrentWarehouse): void {
   });
 
   describe("fenced swap", () => {
-    // The browser adapter never materializes production runs; it does not implement fences yet.
-    const fenced = () => current().backend !== "duckdb-wasm";
+    // The browser adapter never materializes production runs: it refuses fences instead of ignoring them.
+    const fenced = () => current().fences;
+
+    it("an adapter that cannot fence refuses a fenced swap and changes nothing", async (ctx) => {
+      if (fenced()) ctx.skip();
+      await current().exec("create table t as select 1 as v");
+      await current().exec("create table t__s as select 2 as v");
+      const refused = await current()
+        .swap([{ staging: "t__s", target: "t" }], [{ key: "cursor", value: "x" }], { fence: { key: "fence:run-0", token: 1 } })
+        .then(() => null, (error: unknown) => error);
+      expect(refused).toBeInstanceOf(FenceUnsupportedError);
+      expect(await current().query("select v from t")).toEqual([{ v: 1 }]);
+      expect(await current().query("select v from t__s")).toEqual([{ v: 2 }]);
+      expect(await current().readState("cursor")).toBeUndefined();
+    });
 
     it("refuses a swap whose token is lower than the recorded one, changing nothing", async (ctx) => {
       if (!fenced()) ctx.skip();
@@ -127,12 +140,11 @@ export function swapCases(current: CurrentWarehouse): void {
       expect(await current().readState("fence:run-2")).toBe(3);
     });
 
-    it("rolls back when beforeCommit throws", async (ctx) => {
-      if (!fenced()) ctx.skip();
+    it("rolls back when beforeCommit throws", async () => {
       await current().exec("create table t as select 1 as v");
       await current().exec("create table t__s as select 2 as v");
       const boom = current().swap([{ staging: "t__s", target: "t" }], [], {
-        fence: { key: "fence:run-3", token: 1 },
+        ...(fenced() ? { fence: { key: "fence:run-3", token: 1 } } : {}),
         beforeCommit: () => Promise.reject(new Error("boom")),
       });
       await expect(boom).rejects.toThrow("boom");

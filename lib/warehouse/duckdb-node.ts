@@ -1,5 +1,6 @@
 // The Warehouse port on DuckDB for Node (@duckdb/node-api): used by the CLI and workers.
 // One connection, calls serialized, locked down to the workspace data directory on open.
+import { duckdbDialect } from "./dialect";
 import { readArrowColumns } from "./arrow-columns";
 import { appendColumns } from "./duckdb-appender";
 import { openLockedDuckDb, type DuckDbOpenOptions } from "./duckdb-lockdown";
@@ -81,6 +82,8 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
 
   return {
     backend: "duckdb-node",
+    dialect: duckdbDialect,
+    fences: true,
     query: (sql) => call(() => readRows(sql)),
     exec: (sql) => call(() => run(sql)),
     describe: (table) => call(() => describeTable(table)),

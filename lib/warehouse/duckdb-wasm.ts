@@ -8,6 +8,8 @@
 // - No JSON type offline (no json extension): JSON columns are VARCHAR holding JSON text.
 // - Locked down on first use: no extension autoload/autoinstall (offline they hang or
 //   fail misleadingly), no file or network access from SQL, configuration locked.
+import { duckdbDialect } from "./dialect";
+import { FenceUnsupportedError } from "./fence";
 import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import type { DuckDBConnection as BlockingDuckDBConnection } from "@duckdb/duckdb-wasm/blocking";
 import { tableFromIPC, tableToIPC } from "apache-arrow";
@@ -150,6 +152,9 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
 
   return {
     backend: "duckdb-wasm",
+    dialect: duckdbDialect,
+    // One page, one session: no other writer to fence off, and no shared state table to keep tokens in.
+    fences: false,
     query: (sql) => call(() => readRows(sql)),
     exec: (sql) => call(() => run(sql)),
     describe: (table) => call(() => describeTable(table)),
@@ -163,12 +168,14 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
         const { specs, stream, rowCount } = prepareArrow(ipc);
         await load(table, specs, stream, rowCount);
       }),
-    swap: (swaps, state = []) =>
-      call(() =>
-        inTransaction(async () => {
+    swap: (swaps, state = [], options = {}) =>
+      call(() => {
+        if (options.fence !== undefined) throw new FenceUnsupportedError(options.fence, "duckdb-wasm");
+        return inTransaction(async () => {
           for (const sql of swapStatements(SCHEMA, swaps, state, new Date())) await run(sql);
-        }),
-      ),
+          await options.beforeCommit?.();
+        });
+      }),
     readState: (key) =>
       call(async () => {
         const [row] = await readRows(readStateSql(key));

@@ -17,6 +17,17 @@ export class FencedError extends Error {
   }
 }
 
+/** A fenced swap asked of a warehouse that cannot honour fences (the browser's): refused, nothing changed. */
+export class FenceUnsupportedError extends Error {
+  constructor(
+    readonly fence: Fence,
+    backend: string,
+  ) {
+    super(`swap refused: the ${backend} warehouse cannot fence a swap (key "${fence.key}"); production runs use a server warehouse`);
+    this.name = "FenceUnsupportedError";
+  }
+}
+
 export function isFencedError(error: unknown): error is FencedError {
   return error instanceof FencedError;
 }

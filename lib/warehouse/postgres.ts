@@ -1,5 +1,6 @@
 // The Warehouse port on PostgreSQL (the team option for production assets). One client,
 // calls serialized, value conventions identical to the DuckDB adapters.
+import { postgresDialect } from "./dialect";
 import pg from "pg";
 import { readArrowColumns } from "./arrow-columns";
 import { enrichWarehouseError, WarehouseError } from "./errors";
@@ -141,6 +142,8 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
 
   return {
     backend: "postgres",
+    dialect: postgresDialect,
+    fences: true,
     query: (sql) => call(() => readRows(sql)),
     exec: (sql) => call(async () => void (await run(sql))),
     describe: (table) => call(() => describeTable(table)),

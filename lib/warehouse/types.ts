@@ -1,3 +1,5 @@
+import type { Dialect } from "./dialect";
+
 // The Warehouse port: the only way lib/ code touches data. One adapter per backend
 // (duckdb-node here; duckdb-wasm and postgres later), all passing one conformance suite.
 
@@ -54,6 +56,10 @@ export interface SwapOptions {
 
 export interface Warehouse {
   readonly backend: "duckdb-node" | "duckdb-wasm" | "postgres";
+  /** How this backend spells what differs (code outside lib/warehouse asks this, never `backend`). */
+  readonly dialect: Dialect;
+  /** Whether `swap` honours a fence; one that cannot refuses a fenced swap (FenceUnsupportedError) rather than ignore it. */
+  readonly fences: boolean;
   /** Runs SQL (one or more statements) and returns the rows of the last one as plain JS objects. */
   query(sql: string): Promise<Row[]>;
   /** Runs SQL for its effect. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatNotebook, parseNotebook } from "../notebook";
-import { createNotebook, hashText, listNotebooks, readNotebook, saveNotebook } from "./notebook-files";
+import { createNotebook, deleteNotebook, hashText, listNotebooks, readNotebook, readNotebookDir, saveNotebook, slugOfFileName } from "./notebook-files";
 import { InvalidSlugError, isSlug, slugify } from "./slug";
 
 let dir: string;
@@ -106,5 +106,29 @@ describe("notebook files", () => {
     expect(format.ok && format.changed).toBe(false);
     await expect(createNotebook(dir, "  ")).rejects.toThrow(/title/);
     expect((await readdir(dir)).sort()).toEqual(["title-with-colons.md", "weekly-revenue-2.md", "weekly-revenue.md"]);
+  });
+});
+
+describe("the notebook source", () => {
+  it("one slug rule: daily_sales.md is a notebook; other .md files are named as ignored, dot files are not", async () => {
+    await writeFile(path.join(dir, "daily_sales.md"), canonical);
+    await writeFile(path.join(dir, "README.md"), "# not a notebook\n");
+    await writeFile(path.join(dir, ".shop.md.abc.tmp"), "temp");
+    await writeFile(path.join(dir, "notes.txt"), "text");
+    const { notebooks, ignored } = await readNotebookDir(dir);
+    expect(notebooks).toEqual([{ slug: "daily_sales", file: "notebooks/daily_sales.md", text: canonical }]);
+    expect(ignored).toEqual([{ file: "notebooks/README.md", reason: expect.stringMatching(/^not a notebook name: lowercase letters/) }]);
+    expect([slugOfFileName("daily_sales.md"), slugOfFileName("README.md"), slugOfFileName("x.txt")]).toEqual(["daily_sales", null, null]);
+    expect(await readNotebookDir(path.join(dir, "missing"))).toEqual({ notebooks: [], ignored: [] });
+  });
+
+  it("deletes a notebook only over the version it was read from", async () => {
+    await writeFile(path.join(dir, "shop.md"), canonical);
+    expect(await deleteNotebook(dir, "shop", hashText("something else"))).toBe(false);
+    expect(await readNotebook(dir, "shop")).not.toBeNull();
+    expect(await deleteNotebook(dir, "shop", hashText(canonical))).toBe(true);
+    expect(await readNotebook(dir, "shop")).toBeNull();
+    expect(await deleteNotebook(dir, "shop", hashText(canonical))).toBe(false);
+    await expect(deleteNotebook(dir, "../shop", hashText(canonical))).rejects.toBeInstanceOf(InvalidSlugError);
   });
 });

@@ -2,7 +2,7 @@
 // The notebook page: the file's cells as editors. The text is the source of truth: every
 // edit changes the draft, whose canonical text runs reactively (debounced) on DuckDB-WASM.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { producedElsewhereIssues, type AssetProducer } from "@/lib/graph/producers";
+import { producedElsewhere, type AssetProducer } from "@/lib/graph/producers";
 import type { AssetCell } from "@/lib/notebook/types";
 import { cellProblems } from "@/lib/workspace/cell-markers";
 import {
@@ -47,6 +47,20 @@ interface Props {
   initialDraft: NotebookDraft;
   /** Assets the workspace's other notebooks produce (an asset has one producer). */
   otherProducers: AssetProducer[];
+}
+
+/** Per other notebook: the assets this one shares with it, and their lines here. */
+function sharedWithOthers(shared: ReturnType<typeof producedElsewhere>): { file: string; assets: string[]; lines: number[] }[] {
+  const byFile = new Map<string, { file: string; assets: string[]; lines: number[] }>();
+  for (const { own, elsewhere } of shared) {
+    for (const other of elsewhere) {
+      const entry = byFile.get(other.file) ?? { file: other.file, assets: [], lines: [] };
+      entry.assets.push(own.asset);
+      entry.lines.push(own.line);
+      byFile.set(other.file, entry);
+    }
+  }
+  return [...byFile.values()];
 }
 
 function titleOf(draft: NotebookDraft, slug: string): string {
@@ -134,21 +148,22 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
   }, [snapshot]);
   const statusByName = useMemo(() => new Map(snapshot?.cells.map((c) => [c.name, c])), [snapshot]);
   const busy = snapshot?.cells.some((c) => c.state === "queued" || c.state === "running") ?? false;
-  const issues = useMemo(() => [...(snapshot?.issues ?? []), ...(snapshot?.notebook ? producedElsewhereIssues(snapshot.notebook, otherProducers) : [])], [snapshot, otherProducers]);
   const problems = useMemo(
     () =>
       cellProblems({
         draft,
         text,
-        issues,
+        issues: snapshot?.issues ?? [],
         statuses: snapshot?.cells ?? [],
         sqlOf: (name) => {
           const cell = parsedByName.get(name);
           return cell?.kind === "sql" ? cell.config.sql : undefined;
         },
       }),
-    [draft, text, issues, snapshot, parsedByName],
+    [draft, text, snapshot, parsedByName],
   );
+  // An asset another notebook also produces is the workspace's problem, not this cell's run: one line per other file, above the cells.
+  const elsewhere = useMemo(() => sharedWithOthers(snapshot?.notebook ? producedElsewhere(snapshot.notebook, otherProducers) : []), [snapshot, otherProducers]);
   const notebookIssues = (snapshot?.issues ?? []).filter((issue) => issue.cell === undefined);
 
   const neighbour = (id: string, delta: -1 | 1) => {
@@ -183,6 +198,18 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
             }}
             onOverwrite={() => void saver.overwrite(text)}
           />
+        )}
+        {elsewhere.length > 0 && (
+          <div className="nb-problems nb-problems--shared" role="alert" data-testid="produced-elsewhere">
+            {elsewhere.map(({ file: other, assets, lines }) => (
+              <p key={other}>
+                <span className="nb-problems__where">{lines.length === 1 ? "line" : "lines"} {lines.join(", ")}</span>
+                <span className="nb-problems__message">
+                  {assets.length === 1 ? "asset" : "assets"} {assets.join(", ")} {assets.length === 1 ? "is" : "are"} also produced by {other}; an asset has one producer: rename {assets.length === 1 ? "it" : "them"} here or there
+                </span>
+              </p>
+            ))}
+          </div>
         )}
         {notebookIssues.length > 0 && (
           <div className="nb-problems" role="alert">

@@ -321,7 +321,7 @@ export class ExtractLoader {
   private async finalMerge(): Promise<Swap[]> {
     const root = this.staging.get(this.asset);
     if (!root?.exists) return [];
-    const backend = this.warehouse.backend;
+    const typeName = (type: LogicalType) => this.warehouse.dialect.typeName(type);
     const keyColumns = this.keyColumns.length > 0 ? this.keyColumns : ["_row_key"];
     const swaps: Swap[] = [];
     const tables = new Set([this.asset, ...this.staging.keys(), ...(await this.existingTables())]);
@@ -336,7 +336,7 @@ export class ExtractLoader {
         targetSchema,
         newRows,
         final: mergedSchema(targetSchema, newRows?.schema ?? null),
-        backend,
+        typeName,
       };
       this.created.add(input.stage);
       const sql = table === this.asset ? mergeRootSql({ ...input, keyColumns }) : mergeChildSql({ ...input, newRoot: root.name });

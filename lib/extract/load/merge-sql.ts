@@ -1,15 +1,16 @@
 // SQL that folds a merge run's new rows into the existing tables. The result goes into a
 // staging table; the swap then puts it in place. Plain SQL DuckDB and PostgreSQL accept.
-import type { LogicalType, Warehouse } from "../../warehouse/types";
+import type { Dialect } from "../../warehouse/dialect";
+import type { LogicalType } from "../../warehouse/types";
 import { quoteIdent } from "../../warehouse/types";
-import { sqlTypeName, widenType } from "../normalize/logical-types";
+import { widenType } from "../normalize/logical-types";
 import type { TableSchema } from "../normalize/schema";
 
 /** Internal columns of the new-rows tables; they never reach the target tables. */
 export const SEQ_COLUMN = "_ab_seq";
 export const ROOT_KEY_COLUMN = "_ab_root_key";
 
-type Backend = Warehouse["backend"];
+type TypeName = Dialect["typeName"];
 
 /** Target columns first (in their order), then the new ones; types widened to hold both. */
 export function mergedSchema(target: TableSchema | null, incoming: TableSchema | null): TableSchema {
@@ -22,20 +23,20 @@ export function mergedSchema(target: TableSchema | null, incoming: TableSchema |
   return merged;
 }
 
-function selectList(final: TableSchema, source: TableSchema, alias: string, backend: Backend): string {
+function selectList(final: TableSchema, source: TableSchema, alias: string, typeName: TypeName): string {
   return [...final]
     .map(([name, type]) => {
       const column = quoteIdent(name);
       const sourceType = source.get(name);
-      if (sourceType === undefined) return `CAST(NULL AS ${sqlTypeName(type, backend)}) AS ${column}`;
+      if (sourceType === undefined) return `CAST(NULL AS ${typeName(type)}) AS ${column}`;
       if (sourceType === type) return `${alias}.${column}`;
-      return `CAST(${alias}.${column} AS ${sqlTypeName(type, backend)}) AS ${column}`;
+      return `CAST(${alias}.${column} AS ${typeName(type)}) AS ${column}`;
     })
     .join(", ");
 }
 
-function castColumn(alias: string, name: string, type: LogicalType, backend: Backend): string {
-  return `CAST(${alias}.${quoteIdent(name)} AS ${sqlTypeName(type, backend)})`;
+function castColumn(alias: string, name: string, type: LogicalType, typeName: TypeName): string {
+  return `CAST(${alias}.${quoteIdent(name)} AS ${typeName(type)})`;
 }
 
 /**
@@ -61,7 +62,7 @@ export interface MergeTableInput {
   /** The new-rows table of this run and its columns; null when the run brought none. */
   newRows: { table: string; schema: TableSchema } | null;
   final: TableSchema;
-  backend: Backend;
+  typeName: TypeName;
 }
 
 /**
@@ -69,7 +70,7 @@ export interface MergeTableInput {
  * key. `keyColumns` is the primary key (or `_row_key` when there is none).
  */
 export function mergeRootSql(input: MergeTableInput & { keyColumns: readonly string[] }): string {
-  const { stage, target, targetSchema, newRows, final, backend, keyColumns } = input;
+  const { stage, target, targetSchema, newRows, final, typeName, keyColumns } = input;
   const scoped = input.targetCondition ? `${input.targetCondition} AND ` : "";
   if (!newRows) throw new Error("a merge of the root table needs new rows");
   const parts: string[] = [];
@@ -77,15 +78,15 @@ export function mergeRootSql(input: MergeTableInput & { keyColumns: readonly str
     const matches = keyColumns
       .map((key) => {
         const type = final.get(key) ?? "VARCHAR";
-        return `${castColumn("n", key, type, backend)} IS NOT DISTINCT FROM ${castColumn("t", key, type, backend)}`;
+        return `${castColumn("n", key, type, typeName)} IS NOT DISTINCT FROM ${castColumn("t", key, type, typeName)}`;
       })
       .join(" AND ");
     parts.push(
-      `SELECT ${selectList(final, targetSchema, "t", backend)} FROM ${quoteIdent(target)} t ` +
+      `SELECT ${selectList(final, targetSchema, "t", typeName)} FROM ${quoteIdent(target)} t ` +
         `WHERE ${scoped}NOT EXISTS (SELECT 1 FROM ${quoteIdent(newRows.table)} n WHERE ${matches})`,
     );
   }
-  parts.push(`SELECT ${selectList(final, newRows.schema, "w", backend)} FROM ${winnersSql(newRows.table)} w`);
+  parts.push(`SELECT ${selectList(final, newRows.schema, "w", typeName)} FROM ${winnersSql(newRows.table)} w`);
   return `CREATE TABLE ${quoteIdent(stage)} AS ${parts.join(" UNION ALL ")}`;
 }
 
@@ -94,18 +95,18 @@ export function mergeRootSql(input: MergeTableInput & { keyColumns: readonly str
  * replaced as a whole, so removed list items go away), plus the new rows of winning records.
  */
 export function mergeChildSql(input: MergeTableInput & { newRoot: string }): string {
-  const { stage, target, targetSchema, newRows, final, backend, newRoot } = input;
+  const { stage, target, targetSchema, newRows, final, typeName, newRoot } = input;
   const scoped = input.targetCondition ? `${input.targetCondition} AND ` : "";
   const parts: string[] = [];
   if (targetSchema) {
     parts.push(
-      `SELECT ${selectList(final, targetSchema, "t", backend)} FROM ${quoteIdent(target)} t ` +
+      `SELECT ${selectList(final, targetSchema, "t", typeName)} FROM ${quoteIdent(target)} t ` +
         `WHERE ${scoped}NOT EXISTS (SELECT 1 FROM ${quoteIdent(newRoot)} n WHERE n.${quoteIdent(ROOT_KEY_COLUMN)} = t.${quoteIdent("_root_key")})`,
     );
   }
   if (newRows) {
     parts.push(
-      `SELECT ${selectList(final, newRows.schema, "c", backend)} FROM ${quoteIdent(newRows.table)} c ` +
+      `SELECT ${selectList(final, newRows.schema, "c", typeName)} FROM ${quoteIdent(newRows.table)} c ` +
         `WHERE c.${quoteIdent(SEQ_COLUMN)} IN ${winningSeqsSql(newRoot)}`,
     );
   }

@@ -3,7 +3,7 @@
 // evolves (ADD COLUMN, ALTER COLUMN ... TYPE) as later pages bring new columns or wider
 // values, and every page goes in with one bulk load.
 import { inferSchema, isEmptyPlan, planEvolution, applyPlan, schemaFromColumns, schemaToSpecs, type TableSchema } from "../normalize/schema";
-import { sqlTypeName, widenType } from "../normalize/logical-types";
+import { widenType } from "../normalize/logical-types";
 import { quoteIdent, quoteLiteral, type LogicalType, type Row, type Swap, type Warehouse } from "../../warehouse/types";
 
 /** The engine's prefix for tables built before a swap. */
@@ -87,8 +87,8 @@ export async function widenTarget(warehouse: Warehouse, swap: Swap): Promise<voi
   for (const [name, type] of schemaFromColumns(stagedColumns)) {
     const existing = target.get(name);
     const wider = existing === undefined ? type : widenType(existing, type);
-    if (existing === undefined) await warehouse.exec(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdent(name)} ${sqlTypeName(type, warehouse.backend)}`);
-    else if (wider !== existing) await warehouse.exec(`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(name)} TYPE ${sqlTypeName(wider, warehouse.backend)}`);
+    if (existing === undefined) await warehouse.exec(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdent(name)} ${warehouse.dialect.typeName(type)}`);
+    else if (wider !== existing) await warehouse.exec(`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(name)} TYPE ${warehouse.dialect.typeName(wider)}`);
   }
 }
 
@@ -127,7 +127,7 @@ export class StagingTable {
     const plan = planEvolution(this.currentSchema, inferSchema(rows, this.fixedTypes));
     if (this.created && !isEmptyPlan(plan)) {
       const table = quoteIdent(this.name);
-      const type = (logical: Parameters<typeof sqlTypeName>[0]) => sqlTypeName(logical, this.warehouse.backend);
+      const type = (logical: LogicalType) => this.warehouse.dialect.typeName(logical);
       for (const { name, to } of plan.promote) {
         // Casts the rows already staged, e.g. BIGINT -> DOUBLE when page 3 brings 1.5.
         await this.warehouse.exec(`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(name)} TYPE ${type(to)}`);

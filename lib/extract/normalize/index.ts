@@ -1,6 +1,6 @@
 export { snakeCase, ColumnNamer, INTERNAL_COLUMNS, isInternalColumn, NESTING_SEPARATOR, type NameMapping } from "./names";
 export { canonicalJson, stableHash } from "./hash";
-export { inferType, widenType, fitsType, logicalTypeOfBackend, sqlTypeName } from "./logical-types";
+export { inferType, widenType, fitsType, logicalTypeOfBackend } from "./logical-types";
 export { RecordFlattener, DEFAULT_MAX_DEPTH, MissingPrimaryKeyError, keyString, type FlatRecord, type FlattenOptions } from "./flatten";
 export {
   inferSchema,

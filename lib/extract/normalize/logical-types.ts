@@ -1,5 +1,4 @@
 // Schema inference from JSON values and the promotion lattice between logical types.
-import { assertNever } from "../../warehouse/errors";
 import type { LogicalType } from "../../warehouse/types";
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/i;
@@ -67,19 +66,3 @@ export function logicalTypeOfBackend(type: string): LogicalType {
   return "VARCHAR";
 }
 
-/** The SQL spelling of a logical type for a backend (PostgreSQL has no plain DOUBLE). */
-export function sqlTypeName(type: LogicalType, backend: "duckdb-node" | "duckdb-wasm" | "postgres"): string {
-  switch (type) {
-    case "DOUBLE":
-      return backend === "postgres" ? "DOUBLE PRECISION" : "DOUBLE";
-    case "BIGINT":
-    case "BOOLEAN":
-    case "VARCHAR":
-    case "TIMESTAMP":
-    case "DATE":
-    case "JSON":
-      return type;
-    default:
-      return assertNever(type);
-  }
-}

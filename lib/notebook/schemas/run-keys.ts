@@ -2,17 +2,29 @@
 // when it runs on its own (`schedule`), whether it follows its inputs (`refresh`), which
 // concurrency pools it draws from (`tags`) and how many of its materializations may run at
 // once (`concurrency`). The editor ignores them; the workers read them with runKeysOf().
+import { Cron } from "croner";
 import { z } from "zod";
 
-/** Five cron fields: minute hour day-of-month month day-of-week. */
-export const cronSchema = z
-  .string()
-  .refine((s) => s.trim().split(/\s+/).length === 5, { message: "a cron expression has 5 fields: minute hour day month weekday" });
+/** Why a cron expression of five fields (minute hour day month weekday) is invalid, or null. */
+export function cronError(cron: string): string | null {
+  if (cron.trim().split(/\s+/).length !== 5) return "a cron expression has 5 fields: minute hour day month weekday";
+  try {
+    new Cron(cron, { timezone: "UTC", paused: true });
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+export const cronSchema = z.string().superRefine((cron, ctx) => {
+  const why = cronError(cron);
+  if (why !== null) ctx.addIssue({ code: "custom", message: `invalid cron "${cron}": ${why}` });
+});
 
 export function isTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: name });
-    return true;
+    return name.trim() !== "";
   } catch {
     return false;
   }

@@ -22,6 +22,9 @@ export interface AssetPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 1, backoffMs: 1_000, maxBackoffMs: 60_000, jitter: 0.2 };
 
+/** One attempt, no timeout: what a cell gets where no policy is set (the CLI, the editor). */
+export const DEFAULT_POLICY: AssetPolicy = { retry: DEFAULT_RETRY, timeoutMs: null };
+
 function toRetry(base: RetryPolicy, input: RunRetries | undefined): RetryPolicy {
   if (input === undefined) return base;
   return {
