@@ -35,6 +35,9 @@ export class NodeSqlReferenceParser implements SqlReferenceParser {
   }
 
   async tableReferences(sql: string): Promise<TableRef[]> {
+    // DuckDB's C API ends a string at NUL: the rest would be silently dropped, or the call fail.
+    const nul = sql.indexOf("\u0000");
+    if (nul >= 0) throw new SqlParseError("SQL cannot contain a NUL character", nul);
     const reader = await this.connection.runAndReadAll(serializeSqlQuery(sql));
     const text = reader.getRows()[0]?.[0];
     if (typeof text !== "string") throw new SqlParseError("json_serialize_sql returned no result");

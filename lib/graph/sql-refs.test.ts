@@ -84,6 +84,10 @@ describe("node route", () => {
     expect(sql.slice(13, 19)).toBe("orders");
   });
 
+  it("refuses a NUL character with its offset (not a server error)", async () => {
+    await expect(nodeParser.tableReferences("select 1 as x\u0000; drop table t")).rejects.toMatchObject({ name: "SqlParseError", position: 13 });
+  });
+
   it("rejects statements that are not SELECT, and more than one statement (a cell or a check is one SELECT)", async () => {
     await expect(nodeParser.tableReferences("create table t as select 1")).rejects.toThrow("expected one SELECT statement; found another kind of statement");
     await expect(nodeParser.tableReferences("select * from a;\nselect * from b join main.c on true;")).rejects.toThrow("expected one SELECT statement, found 2");

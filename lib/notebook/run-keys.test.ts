@@ -120,6 +120,13 @@ describe("run policy keys are parsed by the notebook parser, with their place", 
     ]);
   });
 
+  it("an extract's request timeout and backoff cannot overflow a timer (2^31 ms)", () => {
+    expect(issuesOf([`${fence}extract raw`, "source: rest", "base_url: http://127.0.0.1:9/x", "timeout: 4294967296", "retries: { backoff: 30d }", fence, ""])).toEqual([
+      expect.stringMatching(/^nb\.md:4:\d+ cell "raw": timeout: must be at most 2000000/),
+      expect.stringMatching(/^nb\.md:5:\d+ cell "raw": retries\.backoff: must be at most 2000000/),
+    ]);
+  });
+
   it("a cron expression the scheduler would refuse is an error where it is written", () => {
     expect(issuesOf(["---", 'schedule: { cron: "0 25 * * *" }', "---", "", `${fence}sql a`, "-- schedule: 61 * * * *", "select 1 as x", fence, ""])).toEqual([
       expect.stringMatching(/^nb\.md:2:\d+: schedule\.cron: invalid cron "0 25 \* \* \*": /),

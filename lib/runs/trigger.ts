@@ -77,7 +77,7 @@ export class RunTriggers {
     const latest = await latestNotebookVersion(this.deps.db, workspaceId, slug);
     // An unchanged file is the latest version already: importing it would only read it again, locked.
     if (text !== null && latest?.text !== text) return (await importNotebookVersion(this.deps.db, { workspaceId, slug, text, authorId: null })).version;
-    if (latest === null) throw new RunInputError(`notebook "${slug}" is neither in ${this.deps.notebooksDir} nor in the catalog`);
+    if (latest === null) throw new RunInputError(`notebook "${slug}" is neither in the notebooks directory nor in the catalog`);
     return latest;
   }
 }

@@ -40,9 +40,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function preview(baseUrl: string): Promise<{ status: number; text: string }> {
+async function preview(baseUrl: string, extra = ""): Promise<{ status: number; text: string }> {
   const { POST } = await import("@/app/api/notebooks/[slug]/cells/[cell]/preview/route");
-  const text = `\`\`\`extract activities\nsource: rest\nbase_url: ${baseUrl}\nauth: { type: bearer, token: secret:FITNESS_TOKEN }\n\`\`\`\n`;
+  const text = `\`\`\`extract activities\nsource: rest\nbase_url: ${baseUrl}\nauth: { type: bearer, token: secret:FITNESS_TOKEN }\n${extra}\`\`\`\n`;
   const request = new Request("http://app.test/api/notebooks/rides/cells/activities/preview", {
     method: "POST",
     headers: { host: "app.test", authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -69,5 +69,15 @@ describe("extract preview route with a workspace secret bound to a host", () => 
     });
     expect(refused.text).not.toContain(TOKEN);
     expect(b.requests).toHaveLength(0);
+  });
+});
+
+describe("extract preview route and custom checks", () => {
+  it("refuses a check that is not one SELECT before any request, naming the cell and the check's line", async () => {
+    const before = a.requests.length;
+    const injected = await preview(a.url, 'checks:\n  - check sneaky: "select 1) as x; copy (select 1) to \'/tmp/x.csv\'; select * from (select 1"\n');
+    expect(injected.status).toBe(422);
+    expect(JSON.parse(injected.text)).toMatchObject({ cell: "activities", error: expect.stringMatching(/^rides\.md:6:1 cell "activities": checks: check sneaky: SQL: expected one SELECT statement/) });
+    expect(a.requests.length).toBe(before);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commonCellKeys, durationSchema, httpUrlSchema, secretOrStringSchema } from "./common";
+import { commonCellKeys, durationSchema, httpUrlSchema, MAX_TIMEOUT_SECONDS, secretOrStringSchema, timeoutSchema } from "./common";
 
 const positiveInt = z.number().int().min(1);
 
@@ -78,10 +78,10 @@ export const extractConfigSchema = z
     write_disposition: z.enum(["append", "replace", "merge"]).optional(),
     incremental: incrementalSchema.optional(),
     contract: z.strictObject({ columns: z.enum(CONTRACT_MODES).optional(), data_type: z.enum(CONTRACT_MODES).optional() }).optional(),
-    retries: z.strictObject({ max_attempts: positiveInt.optional(), backoff: durationSchema.optional() }).optional(),
+    retries: z.strictObject({ max_attempts: positiveInt.max(100).optional(), backoff: durationSchema.pipe(z.number().max(MAX_TIMEOUT_SECONDS)).optional() }).optional(),
     max_depth: z.number().int().min(0).optional(),
     page_limit: positiveInt.optional(),
-    timeout: durationSchema.optional(),
+    timeout: timeoutSchema.optional(),
     ...commonCellKeys,
   })
   .superRefine((config, ctx) => {

@@ -11,7 +11,10 @@ import { readFilePages } from "@/lib/extract/file";
 import { previewExtract } from "@/lib/extract/preview";
 import { ARROW_STREAM_CONTENT_TYPE } from "@/lib/extract/preview-load";
 import { extractForPartition } from "@/lib/engine/partition-plan";
+import { preparePartitioned } from "@/lib/engine/prepare-partitioned";
+import { NodeSqlReferenceParser } from "@/lib/graph/sql-refs-node";
 import { isAssetName } from "@/lib/notebook";
+import { formatIssue } from "@/lib/notebook/types";
 import { openDuckDbWarehouse } from "@/lib/warehouse/duckdb-node";
 import { readNotebook } from "@/lib/workspace/notebook-files";
 import { isSlug } from "@/lib/workspace/slug";
@@ -33,9 +36,16 @@ const body = z
   })
   .optional();
 
+let parser: Promise<NodeSqlReferenceParser> | undefined;
+
 export const POST = route({ params, body, role: "editor" }, async ({ params: { slug, cell }, body, request }) => {
   const text = body?.text ?? (await readNotebook(notebooksDir(), slug))?.text;
   if (text === undefined) throw new RouteError(404, `notebook "${slug}" not found`);
+  // The cell is checked as a run would check it first: a custom check is one SELECT, never pasted unread.
+  parser ??= NodeSqlReferenceParser.create();
+  const checked = await preparePartitioned(text, `${slug}.md`, await parser, body?.partition ?? null);
+  const problems = checked.ok ? [] : checked.issues.filter((issue) => issue.cell === cell);
+  if (problems.length > 0) return Response.json({ error: problems.map(formatIssue).join("\n"), cell }, { status: 422 });
   const { db, secretKey, workspaceId } = await appContext();
   const { dataDir } = appConfig();
   const result = await previewExtract({
