@@ -53,7 +53,7 @@ export default defineConfig({
     // warehouse live in data/e2e; the server log is kept there for the setup link and
     // for the test that secrets and share tokens never reach the log.
     command: [
-      "rm -rf data/e2e && mkdir -p data/e2e",
+      "rm -rf data/e2e .tmp/e2e && mkdir -p data/e2e .tmp/e2e",
       "node bin/assetbook.mjs run notebooks/shop.md --db data/e2e/warehouse.duckdb > data/e2e/seed.log",
       "npx tsx e2e/seed-catalog.ts >> data/e2e/seed.log",
       "npm run build",
@@ -66,7 +66,8 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       NEXT_TELEMETRY_DISABLED: "1",
-      ASSETBOOK_CATALOG_DIR: "data/e2e/catalog",
+      // The catalog lies outside the data directory (cells read data/): lib/config refuses it there.
+      ASSETBOOK_CATALOG_DIR: ".tmp/e2e/catalog",
       ASSETBOOK_WAREHOUSE: "data/e2e/warehouse.duckdb",
       ASSETBOOK_BASE_URL: baseURL,
       ASSETBOOK_AUTH_SECRET: "e2e-only-auth-secret-not-for-production-use",

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { parseConfig } from "../lib/config";
+import { ConfigError, parseConfig } from "../lib/config";
 import { duplicateProducerIssues, SelectionError } from "../lib/graph";
 import { NodeSqlReferenceParser } from "../lib/graph/sql-refs-node";
 import { planNotebook } from "../lib/engine/prepare";
@@ -31,7 +31,7 @@ ${TRIGGER_COMMAND}
 
   --db FILE        DuckDB file to materialize into (default: data/dev.duckdb)
   --select SEL     name, name+ (and below), +name (and above), +name+; several separated by spaces or commas
-  --data-dir DIR   directory that SQL may read files from (default: data/)
+  --data-dir DIR   directory that SQL may read files from (default: ASSETBOOK_DATA_DIR, else data/)
   --partition KEY  run: one partition of a partitioned notebook (required there); its SQL and
                    extract rows replace only that partition's, tagged in the _partition column
 
@@ -61,7 +61,7 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return 2;
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof SelectionError) {
+    if (e instanceof UsageError || e instanceof SelectionError || e instanceof ConfigError) {
       err(`assetbook ${command}: ${e.message}`);
       return 2;
     }
@@ -148,13 +148,13 @@ async function run(args: string[], out: Out, err: Out): Promise<number> {
   const { positionals, values } = parse(args, {
     db: { type: "string", default: path.join("data", "dev.duckdb") },
     select: { type: "string" },
-    "data-dir": { type: "string", default: "data" },
+    "data-dir": { type: "string" },
     partition: { type: "string" },
   });
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError("name exactly one notebook");
   const db = String(values.db);
-  const dataDir = path.resolve(String(values["data-dir"]));
+  const dataDir = typeof values["data-dir"] === "string" ? path.resolve(values["data-dir"]) : parseConfig(process.env).dataDir;
   const selection = typeof values.select === "string" ? values.select : undefined;
   const key = typeof values.partition === "string" ? values.partition : null;
   const text = readNotebook(file);

@@ -93,6 +93,7 @@ test("an asset another notebook also produces is reported, naming that file", as
   const shared = page.getByTestId("produced-elsewhere");
   await expect(shared).toContainText("customers, orders, daily_revenue, top_customers, revenue_per_day are also produced by notebooks/shop.md");
   await expect(shared).toContainText("rename them here or there");
+  await page.screenshot({ path: "test-results/produced-elsewhere.png" });
 });
 
 test("a SQL error is shown under its cell, at its line, with a Monaco marker", async ({ page }) => {

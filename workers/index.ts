@@ -6,6 +6,7 @@ import type { CatalogDb, CatalogStore } from "../lib/catalog";
 import type { CrashHook, RunService } from "../lib/runs";
 import type { Warehouse } from "../lib/warehouse/types";
 import { parseConfig } from "../lib/config";
+import { moveLegacyState } from "../lib/config/legacy-layout";
 import { startMaterializer } from "./materializer";
 import { openRuntime, type Env } from "./runtime";
 import { startScheduler } from "./scheduler";
@@ -27,6 +28,7 @@ export interface RunningWorkers {
 
 export async function startWorkers(env: Env, options: StartOptions = {}): Promise<RunningWorkers> {
   const config = parseConfig(env);
+  if (options.store === undefined) for (const move of await moveLegacyState(config)) console.log(`[worker] moved out of the data directory (cells can read it): ${move}`);
   const rt = await openRuntime(config, env, options);
   const materializer = startMaterializer(rt);
   const scheduler = config.workers.scheduler ? startScheduler(rt) : null;

@@ -10,6 +10,7 @@ import { NodeSqlReferenceParser } from "@/lib/graph/sql-refs-node";
 import { openGraphileQueue, type GraphileQueue } from "@/lib/queue/graphile";
 import { RunTriggers } from "@/lib/runs";
 import { startEmbeddedWorkers, type RunningWorkers } from "@/workers";
+import { moveLegacyState } from "@/lib/config/legacy-layout";
 import { appConfig } from "./config";
 
 export interface AppContext {
@@ -31,6 +32,7 @@ const holder = globalThis as typeof globalThis & {
 
 async function open(): Promise<AppContext> {
   const config = appConfig();
+  for (const move of await moveLegacyState(config)) console.log(`[assetbook] moved out of the data directory (cells can read it): ${move}`);
   const store = await openCatalogStore(config);
   const workspace = await ensureWorkspace(store.db, config.workspaceSlug);
   const authSecret = await keyFromEnvOrFile(config.authSecret);

@@ -1,5 +1,6 @@
-// Keys from the environment, or (embedded mode, nothing configured) generated once
-// into a file under data/ readable only by the owner. Never logged.
+// Keys from the environment, or (embedded mode, nothing configured) generated once into a
+// file in the state directory (outside the data directory cells read), readable only by the
+// owner. Never logged.
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -13,7 +14,7 @@ export async function keyFromEnvOrFile(key: { value: string } | { file: string }
   } catch (error) {
     if (!(error instanceof Error && "code" in error && error.code === "ENOENT")) throw error;
   }
-  await mkdir(path.dirname(file), { recursive: true });
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const generated = randomBytes(32).toString("base64");
   try {
     await writeFile(file, `${generated}\n`, { mode: 0o600, flag: "wx" });

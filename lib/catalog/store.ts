@@ -1,4 +1,4 @@
-// Opens the metadata store: embedded PGlite under data/catalog, or PostgreSQL
+// Opens the metadata store: embedded PGlite under .assetbook/catalog (lib/config), or PostgreSQL
 // when DATABASE_URL is set. Pending migrations are applied before the client is
 // handed out.
 import { mkdir } from "node:fs/promises";
@@ -26,7 +26,7 @@ export interface CatalogStore {
 /** Which store to open (lib/config's `databaseUrl` and `catalogDir`): PostgreSQL when a URL is given, else PGlite. */
 export interface CatalogTarget {
   databaseUrl?: string | null;
-  /** Embedded store directory (`memory://` keeps nothing). Default: data/catalog under the working directory. */
+  /** Embedded store directory (`memory://` keeps nothing). Default: .assetbook/catalog under the working directory. */
   catalogDir?: string;
 }
 
@@ -80,7 +80,7 @@ export async function openCatalogStore(target: CatalogTarget, options: OpenCatal
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
   const store = target.databaseUrl
     ? await openPostgres(target.databaseUrl, migrationsDir)
-    : await openEmbedded(target.catalogDir ?? path.join("data", "catalog"), migrationsDir);
+    : await openEmbedded(target.catalogDir ?? path.join(".assetbook", "catalog"), migrationsDir);
   warnEdited(store.migrations, options.onWarning ?? ((message) => console.warn(message)));
   return store;
 }

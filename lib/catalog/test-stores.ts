@@ -57,8 +57,20 @@ function postgres(baseUrl: string): StoreCase {
         cleanup: async () => {
           const client = new pg.Client({ connectionString: baseUrl });
           await client.connect();
-          await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-          await client.end();
+          try {
+            // FORCE cannot end a superuser's backend (autovacuum may be in the new database for a moment): try again.
+            for (let attempt = 1; ; attempt++) {
+              try {
+                await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+                return;
+              } catch (error) {
+                if (attempt >= 20) throw error;
+                await new Promise((resolve) => setTimeout(resolve, 250));
+              }
+            }
+          } finally {
+            await client.end();
+          }
         },
       };
     },

@@ -15,29 +15,42 @@ function configError(env: Record<string, string>): ConfigError {
 }
 
 describe("parseConfig", () => {
-  it("embedded defaults live under the working directory's data/ and notebooks/", () => {
+  it("embedded defaults: data in data/, the server's own files in .assetbook/, notebooks in notebooks/", () => {
     const config = parseConfig({}, cwd);
     expect(config).toMatchObject({
       databaseUrl: null,
       dataDir: "/srv/app/data",
-      catalogDir: "/srv/app/data/catalog",
-      warehouse: { kind: "duckdb", path: "/srv/app/data/warehouse.duckdb" },
+      stateDir: "/srv/app/.assetbook",
+      catalogDir: "/srv/app/.assetbook/catalog",
+      warehouse: { kind: "duckdb", path: "/srv/app/.assetbook/warehouse.duckdb" },
       notebooksDir: "/srv/app/notebooks",
-      secretKey: { file: "/srv/app/data/secret-key" },
-      authSecret: { file: "/srv/app/data/auth-secret" },
+      secretKey: { file: "/srv/app/.assetbook/secret-key" },
+      authSecret: { file: "/srv/app/.assetbook/auth-secret" },
       envSecrets: [],
       embeddedWorkers: true,
       workspaceSlug: "default",
     });
   });
 
-  it("the data directory moves the catalog, the warehouse and the key files with it", () => {
-    const config = parseConfig({ ASSETBOOK_DATA_DIR: "state" }, cwd);
-    expect([config.catalogDir, config.warehouse, config.secretKey]).toEqual([
-      "/srv/app/state/catalog",
-      { kind: "duckdb", path: "/srv/app/state/warehouse.duckdb" },
-      { file: "/srv/app/state/secret-key" },
+  it("the state directory moves the catalog, the warehouse and the key files with it", () => {
+    const config = parseConfig({ ASSETBOOK_STATE_DIR: "/var/lib/assetbook", ASSETBOOK_DATA_DIR: "/srv/data" }, cwd);
+    expect([config.dataDir, config.catalogDir, config.warehouse, config.secretKey]).toEqual([
+      "/srv/data",
+      "/var/lib/assetbook/catalog",
+      { kind: "duckdb", path: "/var/lib/assetbook/warehouse.duckdb" },
+      { file: "/var/lib/assetbook/secret-key" },
     ]);
+  });
+
+  // Cells read the data directory: the keys (which sign sessions and decrypt secrets) and the
+  // catalog (whose files hold session tokens) may never be in it.
+  it("refuses keys or a catalog inside the data directory, naming the variable", () => {
+    expect(configError({ ASSETBOOK_STATE_DIR: "data/.state" }).variable).toBe("ASSETBOOK_STATE_DIR");
+    expect(configError({ ASSETBOOK_STATE_DIR: "data" }).message).toMatch(/must lie outside the data directory/);
+    expect(configError({ ASSETBOOK_DATA_DIR: "." }).variable).toBe("ASSETBOOK_DATA_DIR");
+    expect(configError({ ASSETBOOK_CATALOG_DIR: "data/catalog" }).variable).toBe("ASSETBOOK_CATALOG_DIR");
+    expect(parseConfig({ ASSETBOOK_CATALOG_DIR: "memory://x", ASSETBOOK_DATA_DIR: "data" }, cwd).catalogDir).toBe("memory://x");
+    expect(parseConfig({ ASSETBOOK_STATE_DIR: "data-state" }, cwd).stateDir).toBe("/srv/app/data-state");
   });
 
   it("reads ASSETBOOK_WAREHOUSE as duckdb:<file>, a plain file, or postgres:<url> (as the README documents team mode)", () => {

@@ -4,13 +4,17 @@
 // working directory, so every process that shares a directory sees the same files.
 //
 //   DATABASE_URL              team mode: PostgreSQL for the catalog and the job queue
-//   ASSETBOOK_DATA_DIR        the data directory (default `data`)
-//   ASSETBOOK_CATALOG_DIR     embedded catalog files (default `<data dir>/catalog`; `memory://` keeps nothing)
+//   ASSETBOOK_DATA_DIR        the data directory, which cells read (default `data`): data only
+//   ASSETBOOK_STATE_DIR       the server's own files, never readable by cells (default `.assetbook`):
+//                             the embedded catalog, the key files, the default warehouse file
+//   ASSETBOOK_CATALOG_DIR     embedded catalog files (default `<state dir>/catalog`; `memory://` keeps nothing)
 //   ASSETBOOK_WAREHOUSE       `duckdb:<file>`, a plain DuckDB file, or `postgres:<postgres://url>`
-//                             (default `duckdb:<data dir>/warehouse.duckdb`)
+//                             (default `duckdb:<state dir>/warehouse.duckdb`)
 //   ASSETBOOK_NOTEBOOKS_DIR   where `<slug>.md` live (default `notebooks`; NOTEBOOKS_DIR is an older name)
 //   ASSETBOOK_SECRET_KEY, ASSETBOOK_AUTH_SECRET
-//                             the keys; absent: read from (or, for the app, created in) `<data dir>/…`
+//                             the keys; absent: read from (or, for the app, created in) `<state dir>/…`
+// The state directory and the catalog must lie outside the data directory: cells read files
+// there, and the keys sign sessions and decrypt secrets.
 //   ASSETBOOK_ENV_SECRETS     environment variables the server may resolve as `secret:NAME`
 //   ASSETBOOK_BASE_URL, ASSETBOOK_WORKSPACE, ASSETBOOK_WORKERS (off: no embedded workers),
 //   ASSETBOOK_WORKER_CONCURRENCY, ASSETBOOK_SCHEDULE_INTERVAL_S, ASSETBOOK_LOCK_TIMEOUT_MS,
@@ -27,8 +31,10 @@ export interface AssetbookConfig {
   databaseUrl: string | null;
   /** Where the embedded catalog keeps its files (absolute, or `memory://`). */
   catalogDir: string;
-  /** The data directory: file extracts and `read_csv(...)` read only inside it. */
+  /** The data directory: file extracts and `read_csv(...)` read only inside it. It holds data only. */
   dataDir: string;
+  /** The server's own files (catalog, keys, default warehouse), outside the data directory. */
+  stateDir: string;
   warehouse: WarehouseConfig;
   notebooksDir: string;
   /** A key given in the environment, else the file that holds it. */
@@ -61,6 +67,7 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//;
 const envSchema = z.object({
   DATABASE_URL: z.preprocess(blank, z.string().regex(POSTGRES_URL, "must be a postgres:// or postgresql:// URL").optional()),
   ASSETBOOK_DATA_DIR: text,
+  ASSETBOOK_STATE_DIR: text,
   ASSETBOOK_CATALOG_DIR: text,
   ASSETBOOK_WAREHOUSE: text,
   ASSETBOOK_NOTEBOOKS_DIR: text,
@@ -102,13 +109,17 @@ export function parseConfig(env: EnvSource, cwd: string = process.cwd()): Assetb
   const e = parsed.data;
   const resolve = (p: string) => path.resolve(/* turbopackIgnore: true */ cwd, p);
   const dataDir = resolve(e.ASSETBOOK_DATA_DIR ?? "data");
-  const catalogDir = e.ASSETBOOK_CATALOG_DIR === undefined ? path.join(dataDir, "catalog") : e.ASSETBOOK_CATALOG_DIR.startsWith("memory://") ? e.ASSETBOOK_CATALOG_DIR : resolve(e.ASSETBOOK_CATALOG_DIR);
-  const key = (value: string | undefined, file: string) => (value === undefined ? { file: path.join(dataDir, file) } : { value: value.trim() });
+  const stateDir = resolve(e.ASSETBOOK_STATE_DIR ?? ".assetbook");
+  const catalogDir = e.ASSETBOOK_CATALOG_DIR === undefined ? path.join(stateDir, "catalog") : e.ASSETBOOK_CATALOG_DIR.startsWith("memory://") ? e.ASSETBOOK_CATALOG_DIR : resolve(e.ASSETBOOK_CATALOG_DIR);
+  if (within(stateDir, dataDir)) throw new ConfigError(e.ASSETBOOK_STATE_DIR === undefined ? "ASSETBOOK_DATA_DIR" : "ASSETBOOK_STATE_DIR", `the state directory (${stateDir}) holds the keys and the catalog: it must lie outside the data directory (${dataDir}), which cells can read`);
+  if (!catalogDir.startsWith("memory://") && within(catalogDir, dataDir)) throw new ConfigError("ASSETBOOK_CATALOG_DIR", `the catalog (${catalogDir}) must lie outside the data directory (${dataDir}), which cells can read`);
+  const key = (value: string | undefined, file: string) => (value === undefined ? { file: path.join(stateDir, file) } : { value: value.trim() });
   return {
     databaseUrl: e.DATABASE_URL ?? null,
     catalogDir,
     dataDir,
-    warehouse: parseWarehouse(e.ASSETBOOK_WAREHOUSE ?? `duckdb:${path.join(dataDir, "warehouse.duckdb")}`, cwd),
+    stateDir,
+    warehouse: parseWarehouse(e.ASSETBOOK_WAREHOUSE ?? `duckdb:${path.join(stateDir, "warehouse.duckdb")}`, cwd),
     notebooksDir: resolve(e.ASSETBOOK_NOTEBOOKS_DIR ?? e.NOTEBOOKS_DIR ?? "notebooks"),
     secretKey: key(e.ASSETBOOK_SECRET_KEY, "secret-key"),
     authSecret: key(e.ASSETBOOK_AUTH_SECRET, "auth-secret"),
@@ -124,4 +135,10 @@ export function parseConfig(env: EnvSource, cwd: string = process.cwd()): Assetb
       scheduler: e.ASSETBOOK_SCHEDULER === "on",
     },
   };
+}
+
+/** True when `inner` is `outer` or lies below it. */
+function within(inner: string, outer: string): boolean {
+  const relative = path.relative(outer, inner);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }

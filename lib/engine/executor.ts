@@ -157,6 +157,11 @@ async function runCell(cell: AssetCell, options: ExecuteOptions, outcomes: Reado
     if (typeof result === "object" && "aborted" in result) {
       const late = await settleWithin(work, options.settleMs ?? 10_000);
       if (late instanceof StopExecution) throw late;
+      // It committed just as it was aborted: the table is in place, so it succeeded.
+      if (typeof late === "object" && late !== null && "ok" in late && late.ok) {
+        await hooks.onEvent?.({ type: "attempt_succeeded", cell, attempt, result: late, durationMs });
+        return { asset: cell.name, kind: cell.kind, status: "succeeded", rows: late.rows, columns: late.columns, checks: late.checks, durationMs };
+      }
       await hooks.afterAbort?.(cell, attempt);
       await stopIfSuperseded(hooks, cell);
       const stopped = runSignal.aborted;

@@ -92,3 +92,63 @@ describe("ReactiveSession", () => {
     expect(runsOf(session)).toEqual({ a: 1, b: 1, c: 0, other: 1 });
   });
 });
+
+describe("ReactiveSession while a cell runs", () => {
+  const mlText = (rows: number, extra = "") =>
+    `\`\`\`sql a\nselect range as x, range * 2 as y from range(${rows})\n\`\`\`\n\n\`\`\`ml m\nfrom: a\ntarget: y\nfeatures: [x]\nmodel: linear\n\`\`\`\n${extra}`;
+
+  it("a result computed from an input that changed meanwhile is dropped, and the cell reruns on the new input", async () => {
+    let release: () => void = () => undefined;
+    const gates: Promise<void>[] = [new Promise((r) => (release = r))];
+    const seen: number[] = [];
+    const session = new ReactiveSession({
+      warehouse,
+      parser,
+      file: "nb.md",
+      // Stands in for training: waits on the first gate, then writes what it read.
+      materializeOther: async (cell, wh) => {
+        const [row] = await wh.query("select count(*)::integer as n from a");
+        const n = Number(row?.n);
+        await gates.shift();
+        seen.push(n);
+        await wh.exec(`create or replace table ${cell.name} as select ${n} as n`);
+        return { ok: true, rows: 1, columns: [], checks: [] };
+      },
+    });
+    const first = session.update(mlText(10));
+    await expect.poll(() => session.snapshot().cells.find((c) => c.name === "m")?.state).toBe("running");
+    const second = session.update(mlText(100));
+    // The edit is applied (a is queued again) while m still trains on the old a.
+    await expect.poll(() => session.snapshot().cells.find((c) => c.name === "a")?.state).not.toBe("fresh");
+    release();
+    await Promise.all([first, second]);
+    expect(seen).toEqual([10, 100]);
+    expect(await warehouse.query("select n from m")).toEqual([{ n: 100 }]);
+    expect(session.snapshot().cells.find((c) => c.name === "m")).toMatchObject({ state: "fresh", runs: 1 });
+  });
+
+  it("a cell added while others run is planned with the new graph", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const session = new ReactiveSession({
+      warehouse,
+      parser,
+      file: "nb.md",
+      materializeOther: async (cell, wh) => {
+        await gate;
+        await wh.exec(`create or replace table ${cell.name} as select 1 as n`);
+        return { ok: true, rows: 1, columns: [], checks: [] };
+      },
+    });
+    const first = session.update(mlText(10));
+    await expect.poll(() => session.snapshot().cells.find((c) => c.name === "m")?.state).toBe("running");
+    const second = session.update(mlText(10, "\n```sql b2\nselect count(*) as n from a\n```\n"));
+    release();
+    await Promise.all([first, second]);
+    expect(session.snapshot().cells.map((c) => [c.name, c.state])).toEqual([
+      ["a", "fresh"],
+      ["m", "fresh"],
+      ["b2", "fresh"],
+    ]);
+  });
+});

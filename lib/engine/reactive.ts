@@ -71,6 +71,8 @@ export class ReactiveSession {
   private issues: NotebookIssue[] = [];
   private cells = new Map<string, AssetCell>();
   private signatures = new Map<string, string>();
+  /** Bumped each time a cell is made dirty: a result started before the bump belongs to old inputs. */
+  private readonly generations = new Map<string, number>();
   private statuses = new Map<string, CellStatus>();
   /** Cells that must run before the notebook is up to date. */
   private readonly dirty = new Set<string>();
@@ -151,10 +153,10 @@ export class ReactiveSession {
 
     const withIssues = new Set(this.issues.flatMap((issue) => (issue.cell ? [issue.cell] : [])));
     for (const name of changed) {
-      this.dirty.add(name);
+      this.markDirty(name);
       for (const below of graph.descendants(name)) {
         if (this.lazy) this.setStatus(below, { state: "stale" });
-        else this.dirty.add(below);
+        else this.markDirty(below);
       }
     }
     for (const name of withIssues) {
@@ -171,8 +173,8 @@ export class ReactiveSession {
   /** Runs a cell and what is below it, whether or not it changed (the "run" action, or stale cells in lazy mode). */
   async run(name: string): Promise<void> {
     if (!this.graph?.has(name)) return;
-    this.dirty.add(name);
-    for (const below of this.graph.descendants(name)) this.dirty.add(below);
+    this.markDirty(name);
+    for (const below of this.graph.descendants(name)) this.markDirty(below);
     for (const queued of this.dirty) this.setStatus(queued, { state: "queued" });
     this.publish();
     return this.kick();
@@ -206,16 +208,17 @@ export class ReactiveSession {
   private async drain(): Promise<void> {
     const graph = this.graph;
     if (!graph) return;
-    const started = new Map<string, string>();
+    const started = new Map<string, number>();
     const next = (): AssetCell | undefined => {
       const cell = this.nextCell();
       if (cell === undefined) return undefined;
-      started.set(cell.name, signature(cell, this.partition));
+      started.set(cell.name, this.generations.get(cell.name) ?? 0);
       this.setStatus(cell.name, { state: "running" });
       this.publish();
       return cell;
     };
-    const plan: CellSequence = { cells: pulled(next), upstream: (name) => graph.upstream(name) };
+    // The graph of the latest edit: a cell added or renamed while this loop runs is known to it.
+    const plan: CellSequence = { cells: pulled(next), upstream: (name) => (this.graph?.has(name) ? this.graph.upstream(name) : []) };
     await execute({
       plan,
       warehouse: this.options.warehouse,
@@ -229,9 +232,9 @@ export class ReactiveSession {
     });
   }
 
-  private finished(cell: AssetCell, outcome: AssetOutcome, startedFrom: string | undefined): void {
-    // Edited while it ran: this result belongs to old text, so the cell stays dirty.
-    if (this.signatures.get(cell.name) !== startedFrom) return;
+  private finished(cell: AssetCell, outcome: AssetOutcome, startedAt: number | undefined): void {
+    // Made dirty while it ran (its text, or an input above it, changed): this result belongs to old inputs, so it stays dirty.
+    if ((this.generations.get(cell.name) ?? 0) !== startedAt) return;
     this.dirty.delete(cell.name);
     const runs = (this.statuses.get(cell.name)?.runs ?? 0) + 1;
     const { durationMs, checks } = outcome;
@@ -263,6 +266,11 @@ export class ReactiveSession {
       return this.options.materializeOther ? this.options.materializeOther(cell, warehouse, { partition: this.partition }) : Promise.resolve("unsupported");
     }
     return materializeCell(cell, warehouse, { extract: null });
+  }
+
+  private markDirty(name: string): void {
+    this.dirty.add(name);
+    this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
   }
 
   /** Cells below a failed one cannot run until it is fixed; its next edit makes them dirty again. */

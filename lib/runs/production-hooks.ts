@@ -123,7 +123,8 @@ export function productionHooks(p: ProductionRun): ExecutorHooks {
       const result = await p
         .materialize(cell, { warehouse: guarded, signal: ctx.signal, attempt: ctx.attempt, runAttempt: helpers.attempt, runId: run.id, partition, extract: p.extract, onProgress: () => p.crash("mid_extract") })
         .catch((error: unknown) => {
-          if (isFencedError(error)) return null;
+          // Once the fence refused a swap, whatever the materializer threw after it, the fence wins.
+          if (isFencedError(error) || guarded.fenced) return null;
           throw error;
         });
       // An extract reports a refused swap as a failure: the fence still wins.

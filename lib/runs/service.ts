@@ -86,6 +86,7 @@ export class RunService {
       const parsed = runPayloadSchema.safeParse(rawPayload);
       if (parsed.success && helpers.attempt >= helpers.maxAttempts) {
         await setRunStatus(this.deps.db, parsed.data.runId, "failed", `the run's job failed on its last attempt (${helpers.attempt}): ${errorMessage(error)}`).catch(() => undefined);
+        await this.slots.releaseEndedRun(parsed.data.runId, true);
       }
       throw error;
     }
