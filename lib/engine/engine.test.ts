@@ -5,7 +5,8 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Warehouse } from "../warehouse/types";
 import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
-import { materializeSql, STAGING_PREFIX } from "./materialize";
+import { STAGE_PREFIX } from "../extract/load/staging";
+import { materializeSql } from "./materialize";
 import { runPlan, type ExecutionPlan } from "./run";
 import { chartCell, sqlCell } from "./test-cells";
 import type { AssetCell, ExtractCell } from "../notebook/types";
@@ -27,12 +28,7 @@ async function snapshot(wh: Warehouse, table: string) {
 }
 
 function planOf(cells: AssetCell[], edges: [string, string][]): ExecutionPlan {
-  const down = (n: string): string[] => edges.filter(([a]) => a === n).flatMap(([, b]) => [b, ...down(b)]);
-  return {
-    cells,
-    upstream: (n) => edges.filter(([, b]) => b === n).map(([a]) => a),
-    descendants: (n) => [...new Set(down(n))],
-  };
+  return { cells, upstream: (n) => edges.filter(([, b]) => b === n).map(([a]) => a) };
 }
 
 describe("materializeSql", () => {
@@ -42,7 +38,7 @@ describe("materializeSql", () => {
     const second = await materializeSql(warehouse, sqlCell("t", "select 'x' as b -- trailing comment"));
     expect(second).toMatchObject({ ok: true, rows: 1 });
     expect(await warehouse.query("select * from t")).toEqual([{ b: "x" }]);
-    const leftovers = await warehouse.query(`select table_name from information_schema.tables where table_name like '${STAGING_PREFIX}%'`);
+    const leftovers = await warehouse.query(`select table_name from information_schema.tables where table_name like '${STAGE_PREFIX}%'`);
     expect(leftovers).toEqual([]);
   });
 

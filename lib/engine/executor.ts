@@ -22,8 +22,6 @@ export interface CellSequence {
 /** A plan: the cells of a selection, fixed in topological order. */
 export interface ExecutionPlan extends CellSequence {
   cells: AssetCell[];
-  /** Every asset downstream of a cell (transitively). */
-  descendants(name: string): string[];
 }
 
 export interface AttemptContext {

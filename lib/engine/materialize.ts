@@ -6,7 +6,6 @@ import type { Column, Warehouse } from "../warehouse/types";
 import { quoteIdent } from "../warehouse/types";
 import { stageTableFor } from "../extract/load/staging";
 
-export { STAGE_PREFIX as STAGING_PREFIX } from "../extract/load/staging";
 
 export type MaterializeResult =
   | { ok: true; rows: number; columns: Column[]; checks: CheckResult[] }

@@ -30,7 +30,6 @@ export function planNotebook(notebook: Notebook, graph: AssetGraph, selection?: 
   return {
     cells,
     upstream: (name) => graph.upstream(name),
-    descendants: (name) => graph.descendants(name),
   };
 }
 

@@ -8,7 +8,7 @@ import { abortReason } from "../engine/executor";
 import type { CrashHook } from "./crash";
 import { isFencedError } from "../warehouse/fence";
 
-export class AttemptAbortedError extends Error {
+class AttemptAbortedError extends Error {
   constructor(readonly why: string) {
     super(`aborted: ${why}`);
     this.name = "AttemptAbortedError";

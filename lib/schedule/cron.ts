@@ -10,8 +10,6 @@
 import { Cron } from "croner";
 import { cronError, isTimeZone } from "../notebook/schemas/run-keys";
 
-export { cronError, isTimeZone };
-
 export interface ScheduleSpec {
   cron: string;
   timezone: string;
