@@ -21,9 +21,10 @@ const frameworkImports = {
 export const LAYERS = [
   ["config", "queue"],
   ["warehouse", "notebook"],
-  ["secrets", "workspace", "graph", "partitions", "schedule", "checks", "ml", "preview"],
+  ["secrets", "workspace", "graph", "partitions", "schedule", "checks", "ml", "preview", "diff"],
   ["extract", "catalog"],
   ["auth", "engine"],
+  ["lifecycle"],
   ["runs"],
 ];
 

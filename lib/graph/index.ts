@@ -5,7 +5,7 @@ export { describeCycle, findCycles, type Cycle } from "./cycles";
 export { lineage, type LineageJson } from "./lineage";
 export { assetProducers, duplicateProducerIssues, producedElsewhere, producedElsewhereIssues, type AssetProducer } from "./producers";
 export { downstreamOf, parseSelection, planRun, selectCells, SelectionError, skipAfterFailure, type Selector } from "./plan";
-export { ML_OUTPUT_SUFFIXES, TableResolver, tableRefFromText, type Resolution } from "./resolve";
+export { ML_OUTPUT_SUFFIXES, producerOfTable, TableResolver, tableRefFromText, type Resolution } from "./resolve";
 export {
   lineAndColumnAt,
   qualifiedName,

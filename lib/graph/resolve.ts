@@ -2,7 +2,7 @@
 // table of an ML cell (`m__metrics`, `m__predictions`, `m__importance`) or of an extract
 // cell (`e__<field>`, a list normalized into its own table). Tables no cell produces
 // must be declared external.
-import type { AssetCell } from "../notebook/types";
+import type { AssetCell, CellKind } from "../notebook/types";
 import { qualifiedName, type TableRef } from "./sql-refs";
 
 export const ML_OUTPUT_SUFFIXES = ["metrics", "predictions", "importance"] as const;
@@ -65,16 +65,24 @@ export class TableResolver {
   }
 
   private producerOf(name: string): AssetCell | undefined {
-    const direct = this.cellsByName.get(name);
-    if (direct) return direct;
-    // Longest prefix first: `a__b__c` belongs to cell `a__b` before cell `a`.
-    for (let at = name.lastIndexOf("__"); at > 0; at = name.lastIndexOf("__", at - 1)) {
-      const parent = this.cellsByName.get(name.slice(0, at));
-      const suffix = name.slice(at + 2);
-      if (!parent || suffix === "") continue;
-      if (parent.kind === "extract") return parent;
-      if (parent.kind === "ml" && ML_OUTPUT_SUFFIXES.some((s) => s === suffix)) return parent;
-    }
-    return undefined;
+    return producerOfTable(name, (cell) => this.cellsByName.get(cell));
   }
+}
+
+/**
+ * The asset that produces a table (lower-case name): the asset of that name, else an
+ * extract's child table `asset__child` or an ML cell's `asset__predictions` and the like.
+ */
+export function producerOfTable<A extends { kind: CellKind }>(name: string, assetNamed: (name: string) => A | undefined): A | undefined {
+  const direct = assetNamed(name);
+  if (direct) return direct;
+  // Longest prefix first: `a__b__c` belongs to cell `a__b` before cell `a`.
+  for (let at = name.lastIndexOf("__"); at > 0; at = name.lastIndexOf("__", at - 1)) {
+    const parent = assetNamed(name.slice(0, at));
+    const suffix = name.slice(at + 2);
+    if (!parent || suffix === "") continue;
+    if (parent.kind === "extract") return parent;
+    if (parent.kind === "ml" && ML_OUTPUT_SUFFIXES.some((s) => s === suffix)) return parent;
+  }
+  return undefined;
 }

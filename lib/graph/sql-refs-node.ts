@@ -35,6 +35,16 @@ export class NodeSqlReferenceParser implements SqlReferenceParser {
   }
 
   async tableReferences(sql: string): Promise<TableRef[]> {
+    return tableRefsFromSerializedSql(await this.serializeOne(sql));
+  }
+
+  /** The one SELECT statement's syntax tree as DuckDB serializes it (positions included). */
+  async statementAst(sql: string): Promise<unknown> {
+    const result = await this.serializeOne(sql);
+    return result.statements[0];
+  }
+
+  private async serializeOne(sql: string): Promise<{ statements: unknown[] }> {
     // DuckDB's C API ends a string at NUL: the rest would be silently dropped, or the call fail.
     const nul = sql.indexOf("\u0000");
     if (nul >= 0) throw new SqlParseError("SQL cannot contain a NUL character", nul);
@@ -49,7 +59,7 @@ export class NodeSqlReferenceParser implements SqlReferenceParser {
     }
     // A cell (or a check) is one SELECT: wrapped into CREATE TABLE AS, a second statement would run on its own.
     if (result.statements.length !== 1) throw new SqlParseError(`expected one SELECT statement, found ${result.statements.length}`);
-    return tableRefsFromSerializedSql(result);
+    return result;
   }
 
   close(): void {

@@ -1,0 +1,65 @@
+// Runs a data diff inside the warehouse: only counts and a few sample rows reach Node.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { commonColumns, schemaDiff } from "./schema";
+import { keyedDiffSql, multisetDiffSql, quoteIdent, rowCountsSql } from "./sql";
+import type { DataDiff, DiffOptions, DiffSide, SampleRow } from "./types";
+
+/** What a diff needs of a warehouse: queries, and a schema it may create a scratch table in. */
+export interface DiffWarehouse {
+  query(sql: string): Promise<Record<string, unknown>[]>;
+  exec(sql: string): Promise<void>;
+}
+
+const count = z.union([z.number(), z.bigint(), z.string()]).transform((value) => Number(value));
+const countsRow = z.object({ production: count, env: count });
+const multisetRow = z.object({ removed: count, added: count });
+const text = z.union([z.string(), z.null()]);
+
+export async function dataDiff(warehouse: DiffWarehouse, production: DiffSide, env: DiffSide, options: DiffOptions & { scratchSchema: string }): Promise<DataDiff> {
+  const schema = schemaDiff(production.columns, env.columns);
+  const rows = countsRow.parse((await warehouse.query(rowCountsSql(production, env)))[0]);
+  const key = options.key ?? [];
+  if (key.length === 0) {
+    const both = commonColumns(production.columns, env.columns).length > 0;
+    const { removed, added } = both ? multisetRow.parse((await warehouse.query(multisetDiffSql(production, env)))[0]) : { removed: rows.production, added: rows.env };
+    return { schema, rows, added, removed, changed: null, columns: [], sample: [], warnings: ["no key: rows are compared as multisets (give --key to match rows and see changed values)"] };
+  }
+  const target = `${quoteIdent(options.scratchSchema)}.${quoteIdent(`diff_${randomUUID().replaceAll("-", "")}`)}`;
+  const sql = keyedDiffSql(production, env, key, options.tolerance ?? 0, target);
+  await warehouse.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.scratchSchema)}`);
+  try {
+    await warehouse.exec(sql.differences);
+    const summaryRow = z.record(z.string(), count).parse((await warehouse.query(sql.summary))[0]);
+    const at = (name: string) => summaryRow[name] ?? 0;
+    const [added, removed, changed] = [at("added"), at("removed"), at("changed")];
+    const matchedFromProduction = rows.production - removed;
+    const matchedFromEnv = rows.env - added;
+    const warnings: string[] = [];
+    if (at("null_keys") > 0) warnings.push(`${at("null_keys")} rows have a null key (${sql.keys.join(", ")}); they never match`);
+    if (matchedFromProduction !== matchedFromEnv) warnings.push(`the key (${sql.keys.join(", ")}) is not unique: matched rows repeat, so counts are approximate`);
+    const matched = Math.min(matchedFromProduction, matchedFromEnv);
+    const columns = sql.compared.map((name, i) => {
+      const changedRows = at(`c${i}`);
+      return { name, changed: changedRows, match: matched <= 0 ? 1 : (matched - changedRows) / matched };
+    });
+    const sample = (await warehouse.query(sql.sample(options.sampleSize ?? 5))).map((row) => sampleRow(row, sql.keys, sql.compared));
+    return { schema, rows, added, removed, changed, columns, sample, warnings };
+  } finally {
+    await warehouse.exec(`DROP TABLE IF EXISTS ${target}`);
+  }
+}
+
+const kindSchema = z.enum(["added", "removed", "changed"]);
+
+function sampleRow(row: Record<string, unknown>, keys: readonly string[], compared: readonly string[]): SampleRow {
+  const kind = kindSchema.parse(row.kind);
+  const key = Object.fromEntries(keys.map((name, i) => [name, text.parse(row[`k${i}`] ?? null)]));
+  const values: SampleRow["values"] = {};
+  compared.forEach((name, i) => {
+    const production = text.parse(row[`p${i}`] ?? null);
+    const env = text.parse(row[`e${i}`] ?? null);
+    if (kind !== "changed" || row[`f${i}`] === true) values[name] = { production, env };
+  });
+  return { kind, key, values };
+}

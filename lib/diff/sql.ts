@@ -1,0 +1,97 @@
+// The SQL of a data diff. Plain SQL that DuckDB and PostgreSQL both accept (FULL OUTER
+// JOIN, IS DISTINCT FROM, FILTER, EXCEPT ALL), built by pure functions and tested as
+// golden files. The keyed diff joins the two sides ONCE and keeps only the rows that
+// differ, so the cost stays near a bare join; counts and samples come from that small table.
+import { commonColumns } from "./schema";
+import type { DiffSide } from "./types";
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** SQL of a finite number literal (a tolerance). */
+function numberLiteral(value: number): string {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`a tolerance is a finite number of at least 0, got ${value}`);
+  return String(value);
+}
+
+const IN = quoteIdent("__in");
+
+export interface KeyedDiffSql {
+  /** Creates `target` with one row per differing row: its kind, key text, and per column a flag and both values as text. */
+  differences: string;
+  /** One row: added, removed, changed, null-key counts and per-column changed counts (`c0`, `c1`, ...). */
+  summary: string;
+  /** Up to `n` rows of each kind, ordered by key. */
+  sample: (n: number) => string;
+  /** Compared (non-key) columns in order: the index is the `c<i>` / `f<i>` suffix. */
+  compared: string[];
+  keys: string[];
+}
+
+function findColumn(side: DiffSide, name: string): string {
+  const column = side.columns.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+  if (!column) throw new RangeError(`key column "${name}" is not a column of ${side.relation}`);
+  return column.name;
+}
+
+/** The SQL of a diff by key, writing differing rows to `target` (a quoted relation the caller drops). */
+export function keyedDiffSql(production: DiffSide, env: DiffSide, key: readonly string[], tolerance: number, target: string): KeyedDiffSql {
+  if (key.length === 0) throw new RangeError("a keyed diff needs at least one key column");
+  const keys = key.map((name) => ({ p: findColumn(production, name), e: findColumn(env, name) }));
+  const keyNames = new Set(keys.map((k) => k.p.toLowerCase()));
+  const compared = commonColumns(production.columns, env.columns).filter((column) => !keyNames.has(column.name.toLowerCase()));
+  const tol = numberLiteral(tolerance);
+  const p = (name: string) => `p.${quoteIdent(name)}`;
+  const e = (name: string) => `e.${quoteIdent(name)}`;
+  const text = (expression: string) => `CAST(${expression} AS VARCHAR)`;
+  const differs = compared.map((column) => {
+    const [before, after] = column.asText ? [text(p(column.name)), text(e(column.envName))] : [p(column.name), e(column.envName)];
+    const distinct = `${before} IS DISTINCT FROM ${after}`;
+    return column.float && tolerance > 0 ? `(${distinct} AND NOT coalesce(abs(${before} - ${after}) <= ${tol}, false))` : `(${distinct})`;
+  });
+  const both = `p.${IN} IS NOT NULL AND e.${IN} IS NOT NULL`;
+  const kind = `CASE WHEN p.${IN} IS NULL THEN 'added' WHEN e.${IN} IS NULL THEN 'removed' ELSE 'changed' END`;
+  const select = [
+    `${kind} AS kind`,
+    ...keys.map((k, i) => `${text(`coalesce(${p(k.p)}, ${e(k.e)})`)} AS k${i}`),
+    ...differs.map((flag, i) => `${both} AND ${flag} AS f${i}`),
+    ...compared.flatMap((column, i) => [`${text(p(column.name))} AS p${i}`, `${text(e(column.envName))} AS e${i}`]),
+  ];
+  const on = keys.map((k) => `${p(k.p)} = ${e(k.e)}`).join(" AND ");
+  const anyDiffers = differs.length === 0 ? "false" : differs.join(" OR ");
+  const differences =
+    `CREATE TABLE ${target} AS SELECT ${select.join(", ")} ` +
+    `FROM (SELECT 1 AS ${IN}, t.* FROM ${production.relation} t) p FULL OUTER JOIN (SELECT 1 AS ${IN}, t.* FROM ${env.relation} t) e ON ${on} ` +
+    `WHERE p.${IN} IS NULL OR e.${IN} IS NULL OR ${anyDiffers}`;
+  const keyIsNull = keys.map((_, i) => `k${i} IS NULL`).join(" OR ");
+  const summary =
+    `SELECT count(*) FILTER (WHERE kind = 'added') AS added, count(*) FILTER (WHERE kind = 'removed') AS removed, ` +
+    `count(*) FILTER (WHERE kind = 'changed') AS changed, count(*) FILTER (WHERE kind <> 'changed' AND (${keyIsNull})) AS null_keys` +
+    compared.map((_, i) => `, count(*) FILTER (WHERE f${i}) AS c${i}`).join("") +
+    ` FROM ${target}`;
+  const order = keys.map((_, i) => `k${i}`).join(", ");
+  const sample = (n: number) =>
+    ["added", "removed", "changed"].map((k) => `(SELECT * FROM ${target} WHERE kind = '${k}' ORDER BY ${order} LIMIT ${Math.max(0, Math.floor(n))})`).join(" UNION ALL ");
+  return { differences, summary, sample, compared: compared.map((column) => column.name), keys: keys.map((k) => k.p) };
+}
+
+/** Row counts of both sides. */
+export function rowCountsSql(production: DiffSide, env: DiffSide): string {
+  return `SELECT (SELECT count(*) FROM ${production.relation}) AS production, (SELECT count(*) FROM ${env.relation}) AS env`;
+}
+
+/** Without a key: rows as multisets over the common columns; `removed` are production's rows env lacks. */
+export function multisetDiffSql(production: DiffSide, env: DiffSide): string {
+  const columns = commonColumns(production.columns, env.columns);
+  const list = (side: "p" | "e") => columns.map((column) => (column.asText ? `CAST(${quoteIdent(side === "p" ? column.name : column.envName)} AS VARCHAR)` : quoteIdent(side === "p" ? column.name : column.envName))).join(", ");
+  if (columns.length === 0) throw new RangeError("a multiset diff needs a column both sides have");
+  return (
+    `SELECT (SELECT count(*) FROM (SELECT ${list("p")} FROM ${production.relation} EXCEPT ALL SELECT ${list("e")} FROM ${env.relation}) d) AS removed, ` +
+    `(SELECT count(*) FROM (SELECT ${list("e")} FROM ${env.relation} EXCEPT ALL SELECT ${list("p")} FROM ${production.relation}) d) AS added`
+  );
+}

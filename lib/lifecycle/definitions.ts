@@ -1,0 +1,105 @@
+// What determines each asset's data, per notebook text: the input of the planner. A SQL
+// cell is its statement as DuckDB parses it, an extract cell its spec, an ML cell its
+// config; the notebook's partitions count for each. Checks and run keys (schedule, retries,
+// tags...) are metadata: they change how an asset is run and judged, never its data.
+import { buildGraph, type SqlReferenceParser } from "../graph";
+import { qualifiedName } from "../graph/sql-refs";
+import { RUN_KEY_NAMES, parseNotebook } from "../notebook";
+import type { AssetCell, CellKind, Notebook, NotebookIssue } from "../notebook/types";
+import { canonicalJson } from "./fingerprint";
+import { projectionOf, withoutPositions, type Projection, type SqlSyntax } from "./syntax";
+
+export interface NotebookText {
+  slug: string;
+  text: string;
+}
+
+export interface AssetDefinition {
+  /** The asset's name, lower case (table names are case-insensitive). */
+  asset: string;
+  notebook: string;
+  kind: CellKind;
+  /** Canonical JSON of what determines the data. */
+  definition: string;
+  /** Canonical JSON of checks and run keys. */
+  metadata: string;
+  /** For a plain SELECT: its output columns apart from the rest of the query. */
+  projection: Projection | null;
+  /** Tables it reads, lower case and sorted: cells of its notebook and declared externals. */
+  inputs: string[];
+}
+
+export type DefinitionsResult = { ok: true; assets: AssetDefinition[] } | { ok: false; issues: NotebookIssue[] };
+
+/** Keys of a cell's config that are not data: how it runs, and what describes it. */
+const NOT_DATA = new Set<string>([...RUN_KEY_NAMES, "retries", "timeout", "description", "external"]);
+
+function dataConfig(config: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([key]) => !NOT_DATA.has(key)));
+}
+
+function runConfig(config: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([key]) => NOT_DATA.has(key) && key !== "description"));
+}
+
+async function definitionOf(cell: AssetCell, notebook: Notebook, syntax: SqlSyntax): Promise<{ definition: string; projection: Projection | null }> {
+  const partitions = notebook.frontMatter.partitions ?? null;
+  switch (cell.kind) {
+    case "sql": {
+      const statement = withoutPositions(await syntax.statementAst(cell.config.sql));
+      return { definition: canonicalJson({ kind: "sql", statement, partitions }), projection: projectionOf(statement) };
+    }
+    case "extract":
+    case "ml":
+    case "chart":
+      return { definition: canonicalJson({ kind: cell.kind, config: dataConfig(cell.config), partitions }), projection: null };
+    default: {
+      const unreachable: never = cell;
+      return unreachable;
+    }
+  }
+}
+
+/** The definitions of every asset of one notebook text, or the issues that keep it from being planned. */
+export async function notebookDefinitions(source: NotebookText, parser: SqlReferenceParser & SqlSyntax): Promise<DefinitionsResult> {
+  const file = `${source.slug}.md`;
+  const parsed = parseNotebook(source.text, file);
+  if (!parsed.ok) return { ok: false, issues: parsed.issues };
+  const notebook = parsed.notebook;
+  const { graph, issues, externals } = await buildGraph(notebook, parser);
+  if (issues.length > 0) return { ok: false, issues };
+  const assets: AssetDefinition[] = [];
+  for (const cell of notebook.cells) {
+    if (cell.type !== "asset") continue;
+    const { definition, projection } = await definitionOf(cell, notebook, parser);
+    const inputs = [...graph.upstream(cell.name), ...(externals.get(cell.name) ?? []).map(qualifiedName)].map((name) => name.toLowerCase());
+    assets.push({
+      asset: cell.name.toLowerCase(),
+      notebook: source.slug,
+      kind: cell.kind,
+      definition,
+      metadata: canonicalJson({ checks: cell.checks.map((check) => ({ ...check, line: undefined })), run: runConfig(cell.config), notebook: runConfig(notebook.frontMatter) }),
+      projection,
+      inputs: [...new Set(inputs)].sort(),
+    });
+  }
+  return { ok: true, assets };
+}
+
+/** The definitions of a whole project (several notebook texts); every notebook's issues are reported. */
+export async function projectDefinitions(sources: readonly NotebookText[], parser: SqlReferenceParser & SqlSyntax): Promise<DefinitionsResult> {
+  const assets: AssetDefinition[] = [];
+  const issues: NotebookIssue[] = [];
+  for (const source of sources) {
+    const result = await notebookDefinitions(source, parser);
+    if (result.ok) assets.push(...result.assets);
+    else issues.push(...result.issues);
+  }
+  const seen = new Map<string, string>();
+  for (const asset of assets) {
+    const other = seen.get(asset.asset);
+    if (other !== undefined) issues.push({ file: `${asset.notebook}.md`, line: 1, column: 1, cell: asset.asset, message: `asset "${asset.asset}" is also produced by notebook "${other}"` });
+    seen.set(asset.asset, asset.notebook);
+  }
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, assets };
+}
