@@ -21,7 +21,7 @@ const frameworkImports = {
 export const LAYERS = [
   ["config", "queue"],
   ["warehouse", "notebook"],
-  ["secrets", "workspace", "graph", "partitions", "schedule", "checks", "ml", "preview", "diff"],
+  ["secrets", "outbound", "workspace", "graph", "partitions", "schedule", "checks", "ml", "preview", "diff"],
   ["extract", "catalog"],
   ["auth", "engine"],
   ["lifecycle"],

@@ -6,7 +6,7 @@ const STUBS = {
   "/app/_lib/server-context.ts": `
     const bench = () => globalThis.__assetbookBench;
     export async function appContext() { const b = bench(); return { db: b.db, workspaceId: b.workspaceId }; }
-    export async function syncNotebooks() {}
+    export async function syncNotebooks() { return { problems: [] }; }
     export function appWorkers() { return Promise.resolve(null); }
     export function startAppWorkers() { return Promise.resolve(null); }
     export const notebooksDir = () => "";

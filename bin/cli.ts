@@ -155,6 +155,8 @@ async function run(args: string[], out: Out, err: Out): Promise<number> {
   if (!file || extra.length > 0) throw new UsageError("name exactly one notebook");
   const db = String(values.db);
   const dataDir = typeof values["data-dir"] === "string" ? path.resolve(values["data-dir"]) : parseConfig(process.env).dataDir;
+  // Which addresses extracts may reach, as on the server (ASSETBOOK_OUTBOUND_ALLOW).
+  const { outbound } = parseConfig(process.env);
   const selection = typeof values.select === "string" ? values.select : undefined;
   const key = typeof values.partition === "string" ? values.partition : null;
   const text = readNotebook(file);
@@ -187,6 +189,7 @@ async function run(args: string[], out: Out, err: Out): Promise<number> {
         resolveSecret: (name) => process.env[name],
         dataDir,
         readFilePages,
+        outbound,
         ...(window === null ? {} : { partition: { column: PARTITION_COLUMN, key: window.key } }),
       },
     });

@@ -47,6 +47,12 @@ describe("the dependency rule", () => {
     expect(await ruleIds("lib/catalog/layering-probe.test.ts", 'export { RunService } from "../runs/service";\n')).toEqual([]);
   });
 
+  it("places the outbound policy beside secrets: below extract, above config", async () => {
+    expect(await ruleIds("lib/outbound/layering-probe.ts", 'export { runExtract } from "../extract/run";\n')).toEqual([expect.stringMatching(/^import\/no-restricted-paths: .*lib\/outbound is in layer 3/)]);
+    expect(await ruleIds("lib/config/layering-probe.ts", 'export { outboundFetch } from "../outbound";\n')).toEqual([expect.stringMatching(/^import\/no-restricted-paths: /)]);
+    expect(await ruleIds("lib/extract/layering-probe.ts", 'export { outboundFetch } from "../outbound";\n')).toEqual([]);
+  });
+
   it("refuses an import cycle inside lib/", async () => {
     const messages = await ruleIds("lib/graph/cycle-probe-a.ts", 'import { b } from "./cycle-probe-b";\nexport const a = () => b;\n', {
       "lib/graph/cycle-probe-b.ts": 'import { a } from "./cycle-probe-a";\nexport const b = () => a;\n',

@@ -40,9 +40,9 @@ async function secretKeyOf(config: AssetbookConfig): Promise<Buffer | null> {
   return text === null ? null : parseSecretKey({ ASSETBOOK_SECRET_KEY: text.trim() });
 }
 
-/** Extract secrets: the workspace's (when the key is known, bound to their allowed hosts), else the environment. */
+/** Extract secrets: the workspace's (when the key is known, bound to their allowed hosts), else the environment; and the operator's outbound policy. */
 function extractSources(db: CatalogDb, key: Buffer | null, config: AssetbookConfig, env: Env): (workspaceId: string) => Promise<ExtractSources> {
-  return async (workspaceId) => ({ resolveSecret: await workspaceSecretResolver(db, key, workspaceId, config.envSecrets, env), dataDir: config.dataDir, readFilePages });
+  return async (workspaceId) => ({ resolveSecret: await workspaceSecretResolver(db, key, workspaceId, config.envSecrets, env), dataDir: config.dataDir, readFilePages, outbound: config.outbound });
 }
 
 export async function openRuntime(config: AssetbookConfig, env: Env, options: RuntimeOptions = {}): Promise<WorkerRuntime> {

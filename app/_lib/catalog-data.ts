@@ -30,10 +30,11 @@ export function toFilters(query: CatalogQuery): CatalogFilters {
   };
 }
 
+/** The catalog page, and the notebooks that are not in it as they are on disk (name and reason). */
 export async function loadCatalog(query: CatalogQuery) {
   const context = await appContext();
-  await syncNotebooks(context);
-  return catalogPage(context.db, context.workspaceId, toFilters(query), new Date());
+  const { problems } = await syncNotebooks(context);
+  return { ...(await catalogPage(context.db, context.workspaceId, toFilters(query), new Date())), notebookProblems: problems };
 }
 
 export async function loadLineage() {

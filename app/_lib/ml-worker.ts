@@ -1,18 +1,11 @@
 // Trains an ml cell in a Web Worker, so the page never freezes: the page reads the `from`
 // (and `predict_on`) table from its warehouse, the worker runs lib/ml `train` and posts back
 // the outputs, which the page writes with the same one-swap layout as the CLI and workers.
-import {
-  mlCellConfig,
-  mlFailure,
-  mlInputFailure,
-  readMlTable,
-  writeMlOutputs,
-  type MlOutputs,
-} from "@/lib/engine/materialize-ml";
+import { mlCellConfig, mlFailure, mlInputFailure, readMlTable, writeMlOutputs } from "@/lib/engine/materialize-ml";
 import type { MaterializeResult } from "@/lib/engine/materialize";
+import type { MlOutputs, MlWorkerFailure, MlWorkerRequest, MlWorkerResponse } from "@/lib/ml";
 import type { MlCell } from "@/lib/notebook/types";
 import type { Warehouse } from "@/lib/warehouse/types";
-import type { MlWorkerFailure, MlWorkerRequest, MlWorkerResponse } from "./ml-messages";
 
 export const CANCELLED_REASON = "training cancelled; the previous outputs are kept";
 

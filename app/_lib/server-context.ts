@@ -4,11 +4,12 @@
 // prints the one-time setup link to the server log.
 import { createAuth, keyFromEnvOrFile, startSetup, type Auth } from "@/lib/auth";
 import { openCatalogStore, parseSecretKey, type CatalogDb, type CatalogStore } from "@/lib/catalog";
-import { syncNotebookFiles } from "@/lib/catalog/sync-notebooks";
+import { newSyncMemory, syncNotebookFiles, type SyncMemory } from "@/lib/catalog/sync-notebooks";
 import { ensureWorkspace } from "@/lib/catalog/workspaces";
 import { NodeSqlReferenceParser } from "@/lib/graph/sql-refs-node";
 import { openGraphileQueue, type GraphileQueue } from "@/lib/queue/graphile";
 import { RunTriggers } from "@/lib/runs";
+import { notebookDirStamp } from "@/lib/workspace/notebook-files";
 import { startEmbeddedWorkers, type RunningWorkers } from "@/workers";
 import { moveLegacyState } from "@/lib/config/legacy-layout";
 import { appConfig } from "./config";
@@ -25,7 +26,7 @@ export interface AppContext {
 
 const holder = globalThis as typeof globalThis & {
   __assetbookContext?: Promise<AppContext>;
-  __assetbookSyncedAt?: number;
+  __assetbookNotebookSync?: WeakMap<AppContext, NotebookSyncState>;
   __assetbookWorkers?: Promise<RunningWorkers | null>;
   __assetbookTeamTriggers?: Promise<TeamTriggers>;
 };
@@ -54,17 +55,56 @@ export function appContext(): Promise<AppContext> {
   return holder.__assetbookContext;
 }
 
-const SYNC_INTERVAL_MS = 5_000;
+/** What the notebook-file sync of one context remembers between page loads. */
+interface NotebookSyncState {
+  memory: SyncMemory;
+  /** The notebooks directory's stamp when the last complete sync started; null: sync on the next call. */
+  stamp: string | null;
+  problems: string[];
+  /** Syncs run one at a time, in call order. */
+  queue: Promise<unknown>;
+}
 
-/** Imports changed notebook files into the catalog (at most every few seconds unless forced). */
-export async function syncNotebooks(context: AppContext, force = false): Promise<void> {
-  const now = Date.now();
-  if (!force && now - (holder.__assetbookSyncedAt ?? 0) < SYNC_INTERVAL_MS) return;
-  holder.__assetbookSyncedAt = now;
+export interface NotebookSyncReport {
+  /** `file[:line:column]: reason` for each notebook not in the catalog as it is on disk. */
+  problems: string[];
+}
+
+function syncStateOf(context: AppContext): NotebookSyncState {
+  const states = (holder.__assetbookNotebookSync ??= new WeakMap());
+  let state = states.get(context);
+  if (state === undefined) {
+    state = { memory: newSyncMemory(), stamp: null, problems: [], queue: Promise.resolve() };
+    states.set(context, state);
+  }
+  return state;
+}
+
+/**
+ * Imports changed notebook files into the catalog. A page load costs a stat of each
+ * notebook file when none changed (no read, no parse); when some did, only those are
+ * parsed. Concurrent callers wait for one sync rather than run several.
+ */
+export function syncNotebooks(context: AppContext, force = false): Promise<NotebookSyncReport> {
+  const state = syncStateOf(context);
+  const run = state.queue.then(() => syncIfChanged(context, state, force));
+  state.queue = run.catch(() => undefined);
+  return run;
+}
+
+async function syncIfChanged(context: AppContext, state: NotebookSyncState, force: boolean): Promise<NotebookSyncReport> {
+  // Taken before reading: a file written during the sync changes the stamp, and the next call syncs again.
+  const stamp = await notebookDirStamp(context.notebooksDir);
+  if (!force && stamp === state.stamp) return { problems: state.problems };
   const parser = await NodeSqlReferenceParser.create();
   try {
-    const result = await syncNotebookFiles(context.db, context.workspaceId, context.notebooksDir, parser);
-    for (const problem of result.problems) console.warn(`[assetbook] catalog sync: ${problem}`);
+    const result = await syncNotebookFiles(context.db, context.workspaceId, context.notebooksDir, parser, state.memory);
+    // Logged when they appear, not on every sync.
+    for (const problem of result.problems) if (!state.problems.includes(problem)) console.warn(`[assetbook] catalog sync: ${problem}`);
+    state.problems = result.problems;
+    // A notebook whose sync threw (the catalog, say) is tried again on the next call.
+    state.stamp = result.failed === 0 ? stamp : null;
+    return { problems: result.problems };
   } finally {
     parser.close();
   }

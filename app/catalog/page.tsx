@@ -4,6 +4,7 @@ import { CELL_KINDS } from "@/lib/notebook/types";
 import { catalogQuerySchema, loadCatalog } from "@/app/_lib/catalog-data";
 import { requireMember } from "@/app/_lib/page-session";
 import { CatalogNav } from "./_components/Nav";
+import { NotebookProblems } from "./_components/NotebookProblems";
 import { ShareButton } from "./_components/ShareButton";
 import { CatalogBody } from "./_components/views";
 import "./catalog.css";
@@ -36,6 +37,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
           Filter
         </button>
       </form>
+      <NotebookProblems problems={page.notebookProblems} />
       <CatalogBody page={page} linkAssets />
     </div>
   );

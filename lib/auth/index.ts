@@ -20,3 +20,6 @@ export { startSetup, completeSetup, isSetupTokenValid, hasOwner, SetupError, typ
 export { addMember, listMembers, MemberError, type AddMemberInput } from "./members";
 export { signInSchema, newUserSchema, emailSchema, passwordSchema, nameSchema } from "./credentials";
 export { keyFromEnvOrFile } from "./key-file";
+export { SignInThrottle, ACCOUNT_POLICY, ADDRESS_POLICY, type ThrottlePolicy, type Admission, type SignInAttempt, type SignInThrottleOptions } from "./sign-in-throttle";
+export { clientAddress, withoutUntrustedForwarding } from "./client-address";
+export { pageAccess, signInPath, type PathAccess } from "./page-access";

@@ -53,6 +53,34 @@ describe("parseConfig", () => {
     expect(parseConfig({ ASSETBOOK_STATE_DIR: "data-state" }, cwd).stateDir).toBe("/srv/app/data-state");
   });
 
+  it("reads ASSETBOOK_OUTBOUND_ALLOW: loopback by default (the examples serve on 127.0.0.1), none, private, or both", () => {
+    const outbound = (value?: string) => parseConfig(value === undefined ? {} : { ASSETBOOK_OUTBOUND_ALLOW: value }, cwd).outbound;
+    expect(outbound()).toEqual({ allowLoopback: true, allowPrivate: false });
+    expect(outbound("")).toEqual({ allowLoopback: true, allowPrivate: false });
+    expect(outbound("none")).toEqual({ allowLoopback: false, allowPrivate: false });
+    expect(outbound("private")).toEqual({ allowLoopback: false, allowPrivate: true });
+    expect(outbound("loopback,private")).toEqual({ allowLoopback: true, allowPrivate: true });
+    expect(outbound(" Private loopback ")).toEqual({ allowLoopback: true, allowPrivate: true });
+  });
+
+  it("reads ASSETBOOK_TRUSTED_PROXIES: 0 by default, a whole number up to 10, else an error naming it", () => {
+    expect(parseConfig({}, cwd).trustedProxies).toBe(0);
+    expect(parseConfig({ ASSETBOOK_TRUSTED_PROXIES: " " }, cwd).trustedProxies).toBe(0);
+    expect(parseConfig({ ASSETBOOK_TRUSTED_PROXIES: "2" }, cwd).trustedProxies).toBe(2);
+    for (const bad of ["-1", "1.5", "yes", "11"]) expect(configError({ ASSETBOOK_TRUSTED_PROXIES: bad }).variable, bad).toBe("ASSETBOOK_TRUSTED_PROXIES");
+  });
+
+  it("refuses a bad ASSETBOOK_OUTBOUND_ALLOW, naming the variable and the word", () => {
+    for (const value of ["metadata", "loopback,link-local", "none,private", ",,"]) {
+      const error = configError({ ASSETBOOK_OUTBOUND_ALLOW: value });
+      expect(error.variable).toBe("ASSETBOOK_OUTBOUND_ALLOW");
+    }
+    expect(configError({ ASSETBOOK_OUTBOUND_ALLOW: "loopback,link-local" }).message).toBe(
+      'ASSETBOOK_OUTBOUND_ALLOW: unknown "link-local": use loopback, private, loopback,private, or none (link-local and cloud metadata addresses are never allowed)',
+    );
+    expect(configError({ ASSETBOOK_OUTBOUND_ALLOW: "none,private" }).message).toMatch(/"none" cannot be combined/);
+  });
+
   it("reads ASSETBOOK_WAREHOUSE as duckdb:<file>, a plain file, or postgres:<url> (as the README documents team mode)", () => {
     expect(parseConfig({ ASSETBOOK_WAREHOUSE: "postgres:postgres://u:p@db:5432/wh" }, cwd).warehouse).toEqual({ kind: "postgres", url: "postgres://u:p@db:5432/wh" });
     expect(parseConfig({ ASSETBOOK_WAREHOUSE: "duckdb:prod.duckdb" }, cwd).warehouse).toEqual({ kind: "duckdb", path: path.join(cwd, "prod.duckdb") });

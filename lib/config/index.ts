@@ -16,6 +16,11 @@
 // The state directory and the catalog must lie outside the data directory: cells read files
 // there, and the keys sign sessions and decrypt secrets.
 //   ASSETBOOK_ENV_SECRETS     environment variables the server may resolve as `secret:NAME`
+//   ASSETBOOK_OUTBOUND_ALLOW  what extracts may reach besides the internet: `loopback`, `private`,
+//                             both (`loopback,private`) or `none` (default `loopback`, for the
+//                             examples); link-local and cloud metadata addresses never (lib/outbound)
+//   ASSETBOOK_TRUSTED_PROXIES how many reverse proxies in front of the app append to
+//                             X-Forwarded-For (default 0: the socket's address is the client's)
 //   ASSETBOOK_BASE_URL, ASSETBOOK_WORKSPACE, ASSETBOOK_WORKERS (off: no embedded workers),
 //   ASSETBOOK_WORKER_CONCURRENCY, ASSETBOOK_SCHEDULE_INTERVAL_S, ASSETBOOK_LOCK_TIMEOUT_MS,
 //   ASSETBOOK_POLL_MS, ASSETBOOK_SCHEDULER (off: no scheduler)
@@ -23,6 +28,12 @@ import path from "node:path";
 import { z } from "zod";
 
 export type EnvSource = Record<string, string | undefined>;
+
+/** Which non-public addresses outbound requests (extracts) may reach; lib/outbound's OutboundPolicy. */
+export interface OutboundConfig {
+  allowLoopback: boolean;
+  allowPrivate: boolean;
+}
 
 export type WarehouseConfig = { kind: "duckdb"; path: string } | { kind: "postgres"; url: string };
 
@@ -41,6 +52,10 @@ export interface AssetbookConfig {
   secretKey: { value: string } | { file: string };
   authSecret: { value: string } | { file: string };
   envSecrets: string[];
+  /** ASSETBOOK_OUTBOUND_ALLOW. */
+  outbound: OutboundConfig;
+  /** ASSETBOOK_TRUSTED_PROXIES: reverse proxies in front of the app (lib/auth/client-address.ts). */
+  trustedProxies: number;
   baseUrl: string | null;
   workspaceSlug: string;
   /** Embedded workers in the app process (never in team mode). */
@@ -75,6 +90,8 @@ const envSchema = z.object({
   ASSETBOOK_SECRET_KEY: text,
   ASSETBOOK_AUTH_SECRET: text,
   ASSETBOOK_ENV_SECRETS: text,
+  ASSETBOOK_OUTBOUND_ALLOW: text,
+  ASSETBOOK_TRUSTED_PROXIES: z.preprocess(blank, z.coerce.number({ error: "the number of reverse proxies in front of the app, a whole number from 0 to 10" }).int().min(0).max(10).default(0)),
   ASSETBOOK_BASE_URL: z.preprocess(blank, z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional()),
   ASSETBOOK_WORKSPACE: z.preprocess(blank, z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "must be a lowercase slug").default("default")),
   ASSETBOOK_WORKERS: z.preprocess(blank, z.enum(["on", "off"]).default("on")),
@@ -97,6 +114,28 @@ export function parseWarehouse(spec: string, cwd: string): WarehouseConfig {
   if (file === "") throw new ConfigError(variable, "`duckdb:` needs a file path");
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) throw new ConfigError(variable, `must be a DuckDB file, duckdb:<file> or postgres:<url>, got "${spec}"`);
   return { kind: "duckdb", path: path.resolve(/* turbopackIgnore: true */ cwd, file) };
+}
+
+const OUTBOUND_RANGES = ["loopback", "private"] as const;
+
+/**
+ * `loopback`, `private`, both (comma or space separated) or `none`; absent: `loopback`,
+ * so the examples' local APIs work out of the box. Throws ConfigError.
+ */
+export function parseOutboundAllow(spec: string | undefined): OutboundConfig {
+  const variable = "ASSETBOOK_OUTBOUND_ALLOW";
+  if (spec === undefined) return { allowLoopback: true, allowPrivate: false };
+  const words = spec.toLowerCase().split(/[\s,]+/).filter((word) => word !== "");
+  if (words.includes("none")) {
+    if (words.length > 1) throw new ConfigError(variable, `"none" cannot be combined with other values (got "${spec}")`);
+    return { allowLoopback: false, allowPrivate: false };
+  }
+  const unknown = words.filter((word) => !OUTBOUND_RANGES.some((range) => range === word));
+  if (unknown.length > 0 || words.length === 0) {
+    const shown = unknown.length > 0 ? unknown.map((word) => `"${word}"`).join(", ") : `"${spec}"`;
+    throw new ConfigError(variable, `unknown ${shown}: use loopback, private, loopback,private, or none (link-local and cloud metadata addresses are never allowed)`);
+  }
+  return { allowLoopback: words.includes("loopback"), allowPrivate: words.includes("private") };
 }
 
 /** The configuration of this process. Throws ConfigError naming the first bad variable. */
@@ -124,6 +163,8 @@ export function parseConfig(env: EnvSource, cwd: string = process.cwd()): Assetb
     secretKey: key(e.ASSETBOOK_SECRET_KEY, "secret-key"),
     authSecret: key(e.ASSETBOOK_AUTH_SECRET, "auth-secret"),
     envSecrets: (e.ASSETBOOK_ENV_SECRETS ?? "").split(/[\s,]+/).filter((name) => name !== ""),
+    outbound: parseOutboundAllow(e.ASSETBOOK_OUTBOUND_ALLOW),
+    trustedProxies: e.ASSETBOOK_TRUSTED_PROXIES,
     baseUrl: e.ASSETBOOK_BASE_URL ?? null,
     workspaceSlug: e.ASSETBOOK_WORKSPACE,
     embeddedWorkers: e.DATABASE_URL === undefined && e.ASSETBOOK_WORKERS === "on",

@@ -1,9 +1,12 @@
 // How each kind of cell runs over a Warehouse, the same on every host: SQL and charts by the
 // engine, ML by training through the warehouse, extracts through the host's extract runner
 // (a host without one, such as the browser, reports them as unsupported or plugs in its own).
-// The runner is injected so the browser bundle never loads the HTTP extract code.
+// The runner and the ML trainer are injected so the browser bundle never loads the HTTP
+// extract code or the server's worker threads.
 import { stageTableFor, type StagingScope } from "../extract/load/staging";
+import type { MlTrainer } from "../ml";
 import type { AssetCell, ExtractCell } from "../notebook/types";
+import { abortable } from "../warehouse/abortable";
 import type { Warehouse } from "../warehouse/types";
 import type { AttemptResult } from "./executor";
 import { materializeChart, materializeSql, type MaterializeResult } from "./materialize";
@@ -16,18 +19,27 @@ export interface CellContext {
   extract: ExtractRunner | null;
   /** Staging names of one attempt when several may build one asset at once (partitions, run attempts). */
   staging?: StagingScope;
+  /**
+   * The attempt's signal (the executor's AttemptContext): when it aborts (cancel, timeout),
+   * the warehouse statement in flight is interrupted and ML training stops.
+   */
+  signal?: AbortSignal;
+  /** Where ML training runs (default: on this thread; a server passes lib/ml/thread's trainInThread). */
+  train?: MlTrainer;
 }
 
 export function materializeCell(cell: AssetCell, warehouse: Warehouse, ctx: CellContext): Promise<AttemptResult> {
+  const { signal } = ctx;
+  const attemptWarehouse = signal === undefined ? warehouse : abortable(warehouse, signal);
   switch (cell.kind) {
     case "sql":
-      return materializeSql(warehouse, cell, stageTableFor(cell.name, ctx.staging));
+      return materializeSql(attemptWarehouse, cell, stageTableFor(cell.name, ctx.staging));
     case "chart":
-      return materializeChart(warehouse, cell);
+      return materializeChart(attemptWarehouse, cell);
     case "ml":
-      return materializeMl(warehouse, cell);
+      return materializeMl(attemptWarehouse, cell, { signal }, ctx.train);
     case "extract":
-      return ctx.extract === null ? Promise.resolve("unsupported") : ctx.extract(cell, warehouse, ctx.staging);
+      return ctx.extract === null ? Promise.resolve("unsupported") : ctx.extract(cell, attemptWarehouse, ctx.staging);
     default: {
       const unreachable: never = cell;
       throw new Error(`unknown cell kind ${JSON.stringify(unreachable)}`);

@@ -1,18 +1,16 @@
 // An ml cell `m` becomes four tables, swapped in together: `m` (the model as JSON),
 // `m__metrics`, `m__predictions` and `m__importance`. Training reads the `from` table
-// through the Warehouse, so it is the same code in the CLI, the workers and the browser.
+// through the Warehouse, so it is the same code in the CLI, the workers and the browser;
+// where the training itself runs is the host's trainer (the server's: a worker thread).
 import {
   columnsFromRows,
   MlInputError,
   mlTrainConfigSchema,
-  modelToJson,
-  train,
-  type ImportanceRow,
-  type MetricRow,
+  trainInProcess,
   type MlColumns,
-  type MlModelJson,
-  type MlResult,
+  type MlOutputs,
   type MlTrainConfig,
+  type MlTrainer,
   type PredictionTable,
   type TrainControl,
 } from "../ml";
@@ -66,18 +64,6 @@ function predictionRows(table: PredictionTable): { specs: ColumnSpec[]; rows: Ro
   return { specs, rows };
 }
 
-/** What an ml cell writes, as plain data (a Web Worker posts it back to the page as is). */
-export interface MlOutputs {
-  model: MlModelJson;
-  metrics: MetricRow[];
-  predictions: PredictionTable;
-  importance: ImportanceRow[];
-}
-
-export function mlOutputsOf(result: MlResult): MlOutputs {
-  return { model: modelToJson(result.model), metrics: result.metrics, predictions: result.predictions, importance: result.importance };
-}
-
 /** An ml cell's config, checked; or the failure that names the cell and the field. */
 export function mlCellConfig(cell: MlCell): { ok: true; config: MlTrainConfig; predictOn: string | undefined } | { ok: false; failure: MaterializeResult } {
   const parsed = mlTrainConfigSchema.safeParse(cell.config);
@@ -129,16 +115,17 @@ export async function writeMlOutputs(warehouse: Warehouse, cellName: string, out
   return { ok: true, rows: outputs.predictions.data[outputs.predictions.columns[0] ?? ""]?.length ?? 0, columns, checks: [] };
 }
 
-export async function materializeMl(warehouse: Warehouse, cell: MlCell, control: TrainControl = {}): Promise<MaterializeResult> {
+/** `trainer`: where the training runs (default here, on the caller's thread). */
+export async function materializeMl(warehouse: Warehouse, cell: MlCell, control: TrainControl = {}, trainer: MlTrainer = trainInProcess): Promise<MaterializeResult> {
   const checked = mlCellConfig(cell);
   if (!checked.ok) return checked.failure;
-  let result: MlResult;
+  let outputs: MlOutputs;
   try {
     const table = await readMlTable(warehouse, cell.config.from);
     const predictOn = checked.predictOn ? await readMlTable(warehouse, checked.predictOn) : undefined;
-    result = await train(checked.config, table, { ...control, predictOn });
+    outputs = await trainer({ config: checked.config, table, predictOn }, control);
   } catch (error) {
     return mlInputFailure(cell.name, error);
   }
-  return writeMlOutputs(warehouse, cell.name, mlOutputsOf(result));
+  return writeMlOutputs(warehouse, cell.name, outputs);
 }

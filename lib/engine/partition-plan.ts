@@ -4,6 +4,7 @@
 // read the whole table and replace their outputs whole (an ml table has no `_partition`).
 import { parseNotebook } from "../notebook/parse";
 import type { AssetCell, ExtractCell, FrontMatter } from "../notebook/types";
+import { abortable } from "../warehouse/abortable";
 import type { Swap, Warehouse } from "../warehouse/types";
 import type { ExecutionPlan } from "./run";
 import { substituteExtract } from "../partitions/values";
@@ -75,6 +76,7 @@ export function partitionedWarehouse(inner: Warehouse, cells: AssetCell[], windo
     readState: (key) => inner.readState(key),
     drop: (table) => inner.drop(table),
     close: () => inner.close(),
+    withSignal: (signal) => partitionedWarehouse(abortable(inner, signal), cells, window),
   };
 }
 

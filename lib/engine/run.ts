@@ -3,6 +3,7 @@
 // and events for the terminal. Extract cells run when given a source context; without one
 // they are reported as unsupported, and cells below them still run on tables that exist.
 import type { ExtractContext } from "../extract/run";
+import { trainInThread } from "../ml/thread";
 import type { Warehouse } from "../warehouse/types";
 import type { RunEvent, RunSummary } from "./events";
 import { execute, type ExecutionPlan } from "./executor";
@@ -36,7 +37,8 @@ export async function runPlan(options: RunOptions): Promise<RunSummary> {
     warehouse,
     now,
     hooks: {
-      attempt: (cell) => materializeCell(cell, warehouse, { extract }),
+      // Trained on a worker thread, like the workers do: a long forest never stalls the process.
+      attempt: (cell, ctx) => materializeCell(cell, warehouse, { extract, signal: ctx.signal, train: trainInThread }),
       async onEvent(event) {
         if (event.type === "asset_started") emit({ type: "asset_started", asset: event.cell.name, kind: event.cell.kind });
         if (event.type !== "asset_finished") return;

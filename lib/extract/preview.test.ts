@@ -42,15 +42,15 @@ function request(text: string, overrides: Partial<PreviewRequest> = {}): Preview
 }
 
 describe("previewExtract", () => {
-  it("stops after the page that reaches the sample limit and answers the root table as Arrow", async () => {
+  it("stops at the sample limit, inside a page, and answers the root table as Arrow", async () => {
     api = await startFitnessApi({ token: TOKEN, activities: 450 });
     const result = await previewExtract(request(notebook(api.url), { sampleRows: 150 }));
     if (!result.ok) throw new Error(result.error);
-    // Two pages of 100 reach 150; the third page is never requested.
+    // Two pages of 100 reach 150, and only 150 rows of them are kept; the third page is never requested.
     expect(api.requests).toHaveLength(2);
-    expect(result).toMatchObject({ table: "activities", rows: 200 });
+    expect(result).toMatchObject({ table: "activities", rows: 150 });
     const table = tableFromIPC(result.ipc);
-    expect(table.numRows).toBe(200);
+    expect(table.numRows).toBe(150);
     expect(table.schema.fields.map((field) => field.name)).toEqual(result.columns.map((column) => column.name));
 
     // The browser side: load it into a warehouse, replacing what was there.
@@ -61,7 +61,7 @@ describe("previewExtract", () => {
       const [first] = await browser.query("select id, name, distance, start_date from activities order by id limit 1");
       expect(first).toEqual({ id: activity(0).id, name: "Ride 0", distance: activity(0).distance, start_date: new Date(activity(0).start_date) });
       const [stats] = await browser.query("select count(*) as n, count(distinct id) as ids from activities");
-      expect(stats).toEqual({ n: 200, ids: 200 });
+      expect(stats).toEqual({ n: 150, ids: 150 });
     } finally {
       await browser.close();
     }

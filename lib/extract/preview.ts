@@ -1,14 +1,25 @@
 // An extract cell in preview: run on the server (which holds the secrets) into a
 // throwaway warehouse with a sample limit, and hand back the root table as Arrow IPC.
 // The browser loads it with loadPreviewIntoWarehouse (preview-load.ts).
+import { abortable } from "../warehouse/abortable";
 import { parseNotebook } from "../notebook";
 import type { ExtractCell } from "../notebook/types";
 import { arrowIpcFromRows } from "../warehouse/arrow-ipc";
 import { quoteIdent, type Column, type Warehouse } from "../warehouse/types";
-import { Redactor, secretValueOf, type SecretResolver } from "./http";
+import type { ByteBudget } from "./budget";
+import { Redactor, type SecretResolver } from "./http";
 import { runExtract, type ExtractContext } from "./run";
+import type { OutboundPolicy } from "../outbound";
 
 export const DEFAULT_SAMPLE_ROWS = 1_000;
+/** A preview reads at most this much of one response: enough for a sample, far from a server's memory. */
+export const PREVIEW_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/**
+ * Response bytes all previews of one server may hold at once (the route's ByteBudget). A
+ * preview holds what it read until it ends; parsed and loaded, that is roughly ten times
+ * as much memory, so this keeps concurrent previews well under a gigabyte.
+ */
+export const PREVIEW_MEMORY_BUDGET_BYTES = 64 * 1024 * 1024;
 
 export interface PreviewRequest {
   /** The notebook's text (the file, or the editor's unsaved text) and its file name for messages. */
@@ -25,12 +36,19 @@ export interface PreviewRequest {
   signal?: AbortSignal;
   /** The cell as it runs (a partition's values filled in); throws an error naming the cell and the field. */
   prepare?: (cell: ExtractCell) => ExtractCell;
+  /** Which addresses the extract may reach (the operator's ASSETBOOK_OUTBOUND_ALLOW). */
+  outbound?: OutboundPolicy;
+  /** The server-wide budget of response bytes across concurrent previews; past it, `busy`. */
+  budget?: ByteBudget;
 }
 
 export type PreviewFailure = {
   ok: false;
-  /** not_found: no such cell; invalid: the cell is not an extract or does not parse; failed: the extract failed. */
-  reason: "not_found" | "invalid" | "failed";
+  /**
+   * not_found: no such cell; invalid: the cell is not an extract or does not parse; failed:
+   * the extract failed; busy: the server's preview budget was spent by other previews.
+   */
+  reason: "not_found" | "invalid" | "failed" | "busy";
   /** Prefixed with the cell name; secret values are redacted. */
   error: string;
 };
@@ -41,38 +59,41 @@ export async function previewExtract(request: PreviewRequest): Promise<PreviewRe
   const found = findExtractCell(request.text, request.file, request.cell);
   if (!found.ok) return found;
   const cell = found.cell;
+  // One redactor for the whole preview: runExtract feeds it every value it resolves.
   const redactor = new Redactor();
-  const resolveSecret: SecretResolver = (name) => {
-    const found = request.resolveSecret(name);
-    const value = secretValueOf(found);
-    if (value !== undefined) redactor.add(value);
-    return found;
-  };
+  const lease = request.budget?.lease();
   const fail = (error: unknown): PreviewFailure => {
     const text = error instanceof Error ? error.message : String(error);
     const prefixed = text.startsWith(`cell "${cell.name}"`) ? text : `cell "${cell.name}": ${text}`;
-    return { ok: false, reason: "failed", error: redactor.redact(prefixed) };
+    return { ok: false, reason: lease?.refused ? "busy" : "failed", error: redactor.redact(prefixed) };
   };
 
   let warehouse: Warehouse | undefined;
   try {
     const prepared = request.prepare ? request.prepare(cell) : cell;
     warehouse = await request.openWarehouse();
-    const outcome = await runExtract(warehouse, prepared, {
-      resolveSecret,
+    // A client that goes away interrupts the query in flight.
+    const live = request.signal === undefined ? warehouse : abortable(warehouse, request.signal);
+    const outcome = await runExtract(live, prepared, {
+      resolveSecret: request.resolveSecret,
       sampleRows: request.sampleRows ?? DEFAULT_SAMPLE_ROWS,
       dataDir: request.dataDir,
       readFilePages: request.readFilePages,
       signal: request.signal,
+      redactor,
+      outbound: request.outbound,
+      maxResponseBytes: PREVIEW_MAX_RESPONSE_BYTES,
+      budget: lease,
     });
     if (!outcome.ok) return fail(outcome.reason);
-    const columns = (await warehouse.describe(cell.name)) ?? [];
-    const rows = await warehouse.query(`SELECT * FROM ${quoteIdent(cell.name)}`);
+    const columns = (await live.describe(cell.name)) ?? [];
+    const rows = await live.query(`SELECT * FROM ${quoteIdent(cell.name)}`);
     return { ok: true, table: cell.name, rows: rows.length, columns, ipc: arrowIpcFromRows(columns, rows) };
   } catch (error) {
     return fail(error);
   } finally {
     await warehouse?.close().catch(() => undefined);
+    lease?.release();
   }
 }
 

@@ -7,7 +7,9 @@ import type { ExtractCell } from "../notebook/types";
 import type { Column, Warehouse } from "../warehouse/types";
 import { FileSourceError } from "./file/errors";
 import type { FileSourceConfig } from "./file/read-file-pages";
-import { fetchPages, parseRestRequestSpec, type SecretResolver } from "./http";
+import type { BudgetLease } from "./budget";
+import { fetchPages, parseRestRequestSpec, Redactor, secretValueOf, type SecretResolver } from "./http";
+import type { OutboundPolicy } from "../outbound";
 import { ExtractLoader, readCursor, startingCursor, type ExtractLoadResult, type StagingScope, type TablePartition } from "./load";
 
 export interface ExtractProgress {
@@ -33,6 +35,17 @@ export interface ExtractContext {
   partition?: TablePartition;
   /** Staging names of one attempt of a production run. */
   staging?: StagingScope;
+  /** Which addresses REST sources may reach: the operator's ASSETBOOK_OUTBOUND_ALLOW (default: loopback allowed). */
+  outbound?: OutboundPolicy;
+  /** Cap on one REST response's body (default 64 MB). */
+  maxResponseBytes?: number;
+  /** The server's preview budget, when this is a preview. */
+  budget?: BudgetLease;
+  /**
+   * Redacts every secret value this run resolves from its failure reason and its records.
+   * A preview passes its own, so one redactor covers everything it answers; default: a new one.
+   */
+  redactor?: Redactor;
 }
 
 export type ExtractOutcome =
@@ -51,7 +64,7 @@ function withCell(cell: string, error: unknown): string {
   return `cell "${cell}": ${field}${text}`;
 }
 
-async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext) {
+async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext, redactor: Redactor): AsyncGenerator<readonly unknown[]> {
   switch (spec.source) {
     case "rest": {
       const extraParams: Record<string, string | number> = {};
@@ -66,7 +79,16 @@ async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehou
       }
       // A sampled preview stops early, so it must not fetch a page ahead.
       const prefetch = ctx.sampleRows === undefined;
-      const pages = fetchPages(parseRestRequestSpec(spec), { resolveSecret: ctx.resolveSecret, extraParams, signal: ctx.signal, prefetch });
+      const pages = fetchPages(parseRestRequestSpec(spec), {
+        resolveSecret: ctx.resolveSecret,
+        extraParams,
+        signal: ctx.signal,
+        prefetch,
+        redactor,
+        outbound: ctx.outbound,
+        maxResponseBytes: ctx.maxResponseBytes,
+        budget: ctx.budget,
+      });
       for await (const page of pages) {
         yield page.records;
       }
@@ -84,7 +106,17 @@ async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehou
   }
 }
 
-export async function runExtract(warehouse: Warehouse, cell: ExtractCell, ctx: ExtractContext): Promise<ExtractOutcome> {
+export async function runExtract(warehouse: Warehouse, cell: ExtractCell, context: ExtractContext): Promise<ExtractOutcome> {
+  // Every value resolved is known to the redactor before it can reach an error (Headers
+  // once threw with a PEM key in its message), a log line or a record.
+  const redactor = context.redactor ?? new Redactor();
+  const resolveSecret: SecretResolver = (name) => {
+    const found = context.resolveSecret(name);
+    const value = secretValueOf(found);
+    if (value !== undefined) redactor.add(value);
+    return found;
+  };
+  const ctx: ExtractContext = { ...context, resolveSecret };
   const parsed = extractConfigSchema.safeParse(cell.config);
   if (!parsed.success) return { ok: false, reason: withCell(cell.name, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")), checks: [] };
   const spec = parsed.data;
@@ -105,7 +137,11 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, ctx: E
     });
     let pages = 0;
     let rows = 0;
-    for await (const records of pagesOf(cell, spec, warehouse, ctx)) {
+    for await (const page of pagesOf(cell, spec, warehouse, ctx, redactor)) {
+      // A sample stops inside a page too: a 200,000-row page previews as its first rows.
+      const wanted = ctx.sampleRows === undefined ? page : page.slice(0, Math.max(0, ctx.sampleRows - rows));
+      // An API that echoes a key back (a `self` link with ?api_key=) must not store or show it.
+      const records = redactor.redactRecords(wanted);
       await loader.loadPage(records);
       pages++;
       rows += records.length;
@@ -125,6 +161,6 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, ctx: E
     return { ok: true, rows: rootRows, columns, checks, load };
   } catch (error) {
     await loader?.abort().catch(() => undefined);
-    return { ok: false, reason: withCell(cell.name, error), checks };
+    return { ok: false, reason: redactor.redact(withCell(cell.name, error)), checks };
   }
 }

@@ -140,6 +140,31 @@ describe.each(cases)("secrets bound to hosts on the $name store", (storeCase) =>
       expect(a.requests).toHaveLength(0);
     });
 
+    // Issue 12, finding 6: a token minted with host-bound client credentials was sent to any base_url.
+    it("OAuth2: the access token inherits the credentials' allowed hosts, refused before the token is even requested", async () => {
+      await setSecret(db, key, { workspaceId, name: "CLIENT_SECRET", value: CLIENT_SECRET, allowedHosts: [hostOf(a)], actorId: null });
+      const oauthTo = (api: TestServer) =>
+        notebook(`base_url: ${api.url}\nauth: { type: oauth2_client_credentials, token_url: "${a.url}/token", client_id: app, client_secret: secret:CLIENT_SECRET }`);
+
+      const refused = await extract(oauthTo(b), await resolver());
+      expect(refused.ok ? "" : refused.error).toBe(
+        `cell "activities": auth.client_secret: an access token minted with secret CLIENT_SECRET may not be sent to ${hostOf(b)} (allowed: ${hostOf(a)})`,
+      );
+      expect(a.requests).toHaveLength(0);
+      expect(b.requests).toHaveLength(0);
+
+      expect(await extract(oauthTo(a), await resolver())).toEqual({ ok: true });
+      expect(authorizations(a.requests)).toEqual([undefined, "Bearer access-from-token-endpoint"]);
+    });
+
+    // Issue 12, finding 13: allowed hosts ignored the scheme.
+    it("an allowed host written with https:// refuses plain http to the same host and port", async () => {
+      await setSecret(db, key, { workspaceId, name: "FITNESS_TOKEN", value: TOKEN, allowedHosts: [`https://${hostOf(a)}`], actorId: null });
+      const refused = await extract(bearerTo(a), await resolver());
+      expect(refused.ok ? "" : refused.error).toBe(`cell "activities": auth.token: secret FITNESS_TOKEN may not be sent to ${hostOf(a)} (allowed: https://${hostOf(a)})`);
+      expect(a.requests).toHaveLength(0);
+    });
+
     it("a secret with no allowed hosts, and an environment variable (the CLI), go to any host as before", async () => {
       await setSecret(db, key, { workspaceId, name: "FITNESS_TOKEN", value: TOKEN, actorId: null });
       expect(await extract(bearerTo(b), await resolver())).toEqual({ ok: true });

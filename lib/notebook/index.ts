@@ -13,6 +13,7 @@ export { SQL_HEADER_KEYS } from "./sql-cell";
 export { runKeysOf, scheduleSchema, REFRESH_POLICIES, RUN_KEY_NAMES, type RunKeys, type RefreshPolicy } from "./schemas/run-keys";
 export { isAssetName, parseDuration, ASSET_NAME_PATTERN, SECRET_PATTERN } from "./values";
 export { closestName } from "./suggest";
+export { MAX_NOTEBOOK_BYTES, MAX_YAML_BYTES, MAX_YAML_ALIASES, formatSize } from "./limits";
 
 /** The asset cells of a notebook, in file order. */
 export function assetCells(nb: Notebook): AssetCell[] {

@@ -1,6 +1,7 @@
 // parseNotebook: text -> Notebook, collecting every problem with its place.
 import type { AssetCell, Cell, FrontMatter, Notebook, NotebookIssue, ParseResult } from "./types";
 import { scanNotebook, type FenceBlock, type LocatedIssue } from "./scan";
+import { nulIssues, sizeIssue } from "./limits";
 import { hasSqlStatement, parseSqlHeader } from "./sql-cell";
 import { fieldName, parseYamlCell } from "./yaml-cell";
 import { parseYamlAt } from "./yaml-source";
@@ -15,8 +16,11 @@ import { mlConfigSchema } from "./schemas/ml";
  * `notebook` holds what could be read (asset cells whose fence or config is invalid are left out).
  */
 export function parseNotebook(text: string, file: string): ParseResult {
+  // Too large to parse quickly: nothing else is read (a reader must not stall on one file).
+  const tooLarge = sizeIssue(text);
+  if (tooLarge) return { ok: false, issues: [{ file, ...tooLarge }] };
   const scan = scanNotebook(text);
-  const issues: LocatedIssue[] = [...scan.issues];
+  const issues: LocatedIssue[] = [...nulIssues(text), ...scan.issues];
   const frontMatterText = scan.frontMatter?.text ?? "";
   const frontMatter = parseFrontMatter(frontMatterText, scan.frontMatter?.line ?? 1, issues);
 

@@ -7,6 +7,7 @@
 // when the body holds a ``` line); the file ends with one newline.
 import { stringify } from "yaml";
 import type { Notebook, NotebookIssue } from "./types";
+import { nulIssues, sizeIssue } from "./limits";
 import { scanNotebook } from "./scan";
 
 interface RenderedAsset {
@@ -28,9 +29,15 @@ export type FormatResult = { ok: true; text: string; changed: boolean } | { ok: 
 /**
  * The canonical text of a notebook file (`assetbook fmt`). Only the layout matters here,
  * so a notebook whose cells have config errors can still be formatted; a file whose
- * front matter or a fence is never closed cannot.
+ * front matter or a fence is never closed, that holds a NUL character, or that is larger
+ * than MAX_NOTEBOOK_BYTES cannot.
  */
 export function formatNotebook(text: string, file: string): FormatResult {
+  // What can never be a notebook (too large, NUL characters) is not written either.
+  const tooLarge = sizeIssue(text);
+  if (tooLarge) return { ok: false, issues: [{ file, ...tooLarge }] };
+  const nul = nulIssues(text);
+  if (nul.length > 0) return { ok: false, issues: nul.map((issue) => ({ file, ...issue })) };
   const scan = scanNotebook(text);
   if (scan.unclosed) return { ok: false, issues: scan.issues.map((issue) => ({ file, ...issue })) };
   const formatted = render(scan.frontMatter?.text ?? "", scan.blocks.map((block) => (block.type === "fence" ? { ...block, type: "asset" } : block)));

@@ -1,5 +1,6 @@
 // Turn zod issues into short messages at a path, the way a user reads them.
 import { z } from "zod";
+import { MAX_ISSUES_PER_TEXT } from "./limits";
 import { didYouMean } from "./suggest";
 
 export interface PathMessage {
@@ -9,8 +10,27 @@ export interface PathMessage {
 
 type Issue = z.core.$ZodIssue;
 
-export function describeIssues(schema: z.ZodType, input: unknown, issues: readonly Issue[]): PathMessage[] {
-  return issues.flatMap((issue) => describeIssue(schema, input, issue));
+/**
+ * At most `max` messages, then one saying how many more there are: a config with thousands
+ * of wrong keys is read as fast as a right one (each message is located in the YAML later).
+ */
+export function describeIssues(schema: z.ZodType, input: unknown, issues: readonly Issue[], max = MAX_ISSUES_PER_TEXT): PathMessage[] {
+  const described: PathMessage[] = [];
+  let more = 0;
+  for (const issue of issues) {
+    const room = max - described.length;
+    // unrecognized_keys lists every unknown key: describe (and suggest for) only those shown.
+    const total = issue.code === "unrecognized_keys" ? issue.keys.length : 1;
+    if (room <= 0) {
+      more += total;
+      continue;
+    }
+    const shown = issue.code === "unrecognized_keys" ? { ...issue, keys: issue.keys.slice(0, room) } : issue;
+    described.push(...describeIssue(schema, input, shown));
+    more += Math.max(0, total - room);
+  }
+  if (more > 0) described.push({ path: [], message: `${more} more problem${more === 1 ? "" : "s"} not shown` });
+  return described;
 }
 
 function describeIssue(schema: z.ZodType, input: unknown, issue: Issue): PathMessage[] {
@@ -54,6 +74,8 @@ function tooSmall(issue: z.core.$ZodIssueTooSmall): string {
 }
 
 function oneOf(options: string[], value: unknown): string {
+  // A missing discriminator (`source`, `type`) arrives as an invalid value of undefined.
+  if (value === undefined) return `required: one of ${options.join(", ")}`;
   const got = typeof value === "string" ? `"${value}"` : describeValue(value);
   const hint = typeof value === "string" ? didYouMean(value, options) : "";
   return `${got} is not one of ${options.join(", ")}${hint}`;

@@ -1,6 +1,6 @@
 // Production runs: trigger, execute (retries, timeouts, fencing, partitions), cancel, backfill.
 export { RunService, fenceKey, doneKey, type RunServiceDeps } from "./service";
-export { RunTriggers, RunInputError, type RunTriggerDeps, type TriggeredRun } from "./trigger";
+export { RunTriggers, RunInputError, isRunInputError, type RunTriggerDeps, type TriggeredRun } from "./trigger";
 export { RUN_TASK, triggerInputSchema, runPayloadSchema, TRIGGERS, type Trigger, type TriggerInput, type RunPayload } from "./payload";
 export { startBackfill, backfillProgress, backfillKeys, partitionStates, notebookPartitionKeys, type BackfillInput, type BackfillProgress, type PartitionState, type PartitionStatus } from "./backfill";
 export { partitionWindows, partitionWindow, substitutePartition, applyPartition, notebookPartitions, PARTITION_COLUMN, type PartitionsDef, type PartitionWindow } from "../partitions/windows";

@@ -6,6 +6,7 @@ import { stageTableFor } from "../extract/load/staging";
 import type { AttemptResult } from "../engine/executor";
 import { extractRunner } from "../engine/extract-runner";
 import { materializeCell } from "../engine/materialize-cell";
+import { trainInThread } from "../ml/thread";
 import type { AssetCell } from "../notebook/types";
 import { PARTITION_COLUMN } from "../partitions/windows";
 import type { Warehouse } from "../warehouse/types";
@@ -36,6 +37,9 @@ export type MaterializeFn = (cell: AssetCell, ctx: AttemptContext) => Promise<At
 export const materializeWithEngine: MaterializeFn = (cell, ctx) =>
   materializeCell(cell, ctx.warehouse, {
     staging: { partition: ctx.partition, attempt: ctx.runAttempt },
+    // Cancel and timeouts interrupt the query in flight; ML trains off the event loop.
+    signal: ctx.signal,
+    train: trainInThread,
     extract:
       ctx.extract === null
         ? null

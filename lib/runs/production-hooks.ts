@@ -11,6 +11,7 @@ import { dropLeftoverStaging } from "../extract/load/staging";
 import type { AssetCell } from "../notebook/types";
 import type { PartitionWindow } from "../partitions/windows";
 import type { JobHelpers, JsonValue } from "../queue/types";
+import { abortable } from "../warehouse/abortable";
 import { isFencedError } from "../warehouse/fence";
 import type { Warehouse } from "../warehouse/types";
 import { claimAsset } from "./asset-owner";
@@ -118,7 +119,8 @@ export function productionHooks(p: ProductionRun): ExecutorHooks {
     },
 
     async attempt(cell, ctx) {
-      const guarded = guardWarehouse(warehouse, { signal: ctx.signal, fence: p.fence, doneKey: doneKey(run.id, cell.name, partition), attempt: helpers.attempt, crash: p.crash, partition: swapPartition(cell, p.window) });
+      // Under the attempt's signal: a cancel or timeout interrupts the statement in flight, so the connection is free again at once.
+      const guarded = guardWarehouse(abortable(warehouse, ctx.signal), { signal: ctx.signal, fence: p.fence, doneKey: doneKey(run.id, cell.name, partition), attempt: helpers.attempt, crash: p.crash, partition: swapPartition(cell, p.window) });
       guards.set(cell.name, guarded);
       const result = await p
         .materialize(cell, { warehouse: guarded, signal: ctx.signal, attempt: ctx.attempt, runAttempt: helpers.attempt, runId: run.id, partition, extract: p.extract, onProgress: () => p.crash("mid_extract") })

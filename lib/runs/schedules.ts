@@ -9,10 +9,10 @@ import type { CatalogDb } from "../catalog";
 import { runKeysOf, type RunKeys } from "../notebook/schemas/run-keys";
 import type { Notebook } from "../notebook/types";
 import type { EnqueueOptions, EnqueueResult, JobQueue, JsonValue } from "../queue/types";
-import type { ScheduleDef } from "../schedule/scheduler";
+import type { ScheduleDef, ScheduleSet } from "../schedule/scheduler";
 import { RUN_TASK } from "./payload";
 import type { RunService } from "./service";
-import { workspaceNotebooks } from "./workspace-notebooks";
+import { readWorkspaceNotebooks } from "./workspace-notebooks";
 
 export const notebookScheduleId = (workspaceId: string, slug: string) => `notebook:${workspaceId}:${slug}`;
 export const assetScheduleId = (workspaceId: string, slug: string, asset: string) => `asset:${workspaceId}:${slug}:${asset}`;
@@ -38,11 +38,12 @@ function schedulesOf(workspaceId: string, slug: string, nb: Notebook): ScheduleD
   return defs;
 }
 
-/** The schedules of a workspace's notebooks and assets; notebooks that do not parse have none. */
-export async function notebookSchedules(db: CatalogDb, workspaceId: string, notebooksDir: string): Promise<ScheduleDef[]> {
+/** The schedules of a workspace's notebooks and assets; notebooks that do not parse have none, and are named in `problems`. */
+export async function notebookSchedules(db: CatalogDb, workspaceId: string, notebooksDir: string): Promise<ScheduleSet> {
   const defs: ScheduleDef[] = [];
-  for (const [slug, nb] of await workspaceNotebooks(db, workspaceId, notebooksDir)) defs.push(...schedulesOf(workspaceId, slug, nb));
-  return defs;
+  const { notebooks, problems } = await readWorkspaceNotebooks(db, workspaceId, notebooksDir);
+  for (const [slug, nb] of notebooks) defs.push(...schedulesOf(workspaceId, slug, nb));
+  return { defs, problems: problems.map((problem) => `not scheduled: ${problem}`) };
 }
 
 /** The Scheduler's queue: each due tick triggers a run keyed by its tickKey. */

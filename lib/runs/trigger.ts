@@ -14,7 +14,21 @@ export interface RunTriggerDeps {
   jobMaxAttempts?: number;
 }
 
-export class RunInputError extends Error {}
+export class RunInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RunInputError";
+  }
+}
+
+/**
+ * A RunInputError, told by name: in embedded mode the run service is loaded by
+ * instrumentation.ts, a bundle apart from the routes' with its own copy of the class, so
+ * `instanceof` misses it there.
+ */
+export function isRunInputError(error: unknown): error is RunInputError {
+  return error instanceof Error && error.name === "RunInputError";
+}
 
 export interface TriggeredRun {
   runId: string;

@@ -12,7 +12,7 @@ import type { Notebook } from "../notebook/types";
 import { errorMessage, type JsonValue } from "../queue/types";
 import { notebookPartitions, partitionWindow } from "../partitions/windows";
 import type { RunTriggers } from "./trigger";
-import { workspaceNotebooks } from "./workspace-notebooks";
+import { readWorkspaceNotebooks } from "./workspace-notebooks";
 
 /** Runs triggered one after the other by upstream updates, at most. */
 export const MAX_UPSTREAM_DEPTH = 10;
@@ -48,16 +48,20 @@ interface Consumers {
   hasPartition: boolean;
 }
 
-/** Triggers the refresh runs of an ended run (idempotent); throws when the catalog or the parser does. */
+/** Triggers the refresh runs of an ended run (idempotent); throws when the catalog does (a notebook that cannot be read or whose graph throws is logged and left out). */
 export async function triggerUpstreamRefresh(deps: UpstreamRefreshDeps, ended: EndedRun): Promise<UpstreamRefresh[]> {
   const { db } = deps;
   const { run } = ended;
   // Most workspaces refresh nothing on upstream update: then the run's materializations do not matter.
-  const refreshing = await refreshingNotebooks(deps, run.workspaceId);
-  if (refreshing.length === 0) return [];
+  const { refreshing, problems } = await refreshingNotebooks(deps, run.workspaceId);
+  if (refreshing.length === 0 && problems.length === 0) return [];
   const materialized = await materializedBy(db, run.id);
   if (materialized.length === 0) return [];
-  const consumers = await consumersOf(await deps.parser(), refreshing, new Set(materialized), ended.partition);
+  const { consumers, failed } = await consumersOf(await deps.parser(), refreshing, new Set(materialized), ended.partition);
+  // A notebook that cannot be read is named in the run's log; the others are refreshed.
+  for (const problem of [...problems, ...failed]) {
+    await logOnce(db, run.id, `upstream refresh left out ${problem}`, "warn", { event: "upstream_skipped", problem });
+  }
   const planned = new Set(ended.planned);
   const hops = [...ended.chain.map((hop) => [...hop]), materialized];
   const seen = new Set(hops.flat());
@@ -129,25 +133,33 @@ interface RefreshingNotebook {
   refreshing: string[];
 }
 
-/** The workspace's notebooks with a cell that refreshes on upstream update, by slug. */
-async function refreshingNotebooks(deps: UpstreamRefreshDeps, workspaceId: string): Promise<RefreshingNotebook[]> {
+/** The workspace's notebooks with a cell that refreshes on upstream update, by slug; and the problems of those that cannot be read. */
+async function refreshingNotebooks(deps: UpstreamRefreshDeps, workspaceId: string): Promise<{ refreshing: RefreshingNotebook[]; problems: string[] }> {
   const found: RefreshingNotebook[] = [];
-  for (const [slug, nb] of await workspaceNotebooks(deps.db, workspaceId, deps.notebooksDir)) {
+  const { notebooks, problems } = await readWorkspaceNotebooks(deps.db, workspaceId, deps.notebooksDir);
+  for (const [slug, nb] of notebooks) {
     const refreshing = refreshingCells(nb);
     if (refreshing.length > 0) found.push({ slug, nb, refreshing });
   }
-  return found;
+  return { refreshing: found, problems };
 }
 
-/** Per notebook (by slug), its assets that refresh on upstream update and read one of `updated`. */
-async function consumersOf(parser: SqlReferenceParser, notebooks: RefreshingNotebook[], updated: Set<string>, partition: string | null): Promise<Map<string, Consumers>> {
+/** Per notebook (by slug), its assets that refresh on upstream update and read one of `updated`; `failed` names those whose graph threw. */
+async function consumersOf(parser: SqlReferenceParser, notebooks: RefreshingNotebook[], updated: Set<string>, partition: string | null): Promise<{ consumers: Map<string, Consumers>; failed: string[] }> {
   const found = new Map<string, Consumers>();
+  const failed: string[] = [];
   for (const { slug, nb, refreshing } of notebooks) {
-    const upstream = await upstreamByCell(nb, parser);
+    let upstream: Map<string, string[]>;
+    try {
+      upstream = await upstreamByCell(nb, parser);
+    } catch (error) {
+      failed.push(`${nb.file}: its graph cannot be built (${errorMessage(error)})`);
+      continue;
+    }
     const assets = refreshing.filter((name) => (upstream.get(name) ?? []).some((input) => updated.has(input.toLowerCase())));
     if (assets.length > 0) found.set(slug, { assets, hasPartition: partition !== null && hasPartitionKey(nb, partition) });
   }
-  return found;
+  return { consumers: found, failed };
 }
 
 /** The asset cells whose own `refresh`, or else the front matter's, is on_upstream_update. */

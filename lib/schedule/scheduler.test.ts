@@ -63,14 +63,46 @@ describe("Scheduler", () => {
     expect(fired).toEqual(["schedule:rides:2026-03-08T08:15:00.000Z"]);
   });
 
-  it("rejects an invalid schedule by name", async () => {
+  it("reports an invalid schedule by name, once while it lasts, and fires the others", async () => {
+    const fired: string[] = [];
+    const reported: string[] = [];
+    const clock = fakeClock("2026-03-08T05:00:00Z");
     const s = new Scheduler({
-      queue: { enqueue: async () => ({ id: "1", created: true }) },
+      queue: { enqueue: async (_task, _payload, opts) => (fired.push(opts?.jobKey ?? ""), { id: String(fired.length), created: true }) },
       cursors: new MemoryCursorStore(),
-      clock: () => new Date(),
-      schedules: () => [{ ...every15(false), timezone: "Moon/Base" }],
+      clock: clock.now,
+      schedules: () => ({ defs: [{ ...every15(false), id: "moon", timezone: "Moon/Base" }, every15(false)], problems: ["not scheduled: bad.md:2:1: YAML: broken"] }),
+      report: (problem) => reported.push(problem),
     });
-    await expect(s.tick()).rejects.toThrow('schedule: unknown time zone "Moon/Base"');
+    await s.tick();
+    clock.set("2026-03-08T05:20:00Z");
+    await s.tick();
+    expect(fired).toEqual(["schedule:rides:2026-03-08T05:15:00.000Z"]);
+    expect(s.problems).toEqual(["not scheduled: bad.md:2:1: YAML: broken", 'schedule moon: schedule: unknown time zone "Moon/Base"']);
+    expect(reported).toEqual(s.problems);
+  });
+
+  it("a schedule whose enqueue fails is reported; the next one still fires", async () => {
+    const fired: string[] = [];
+    const clock = fakeClock("2026-03-08T05:00:00Z");
+    const s = new Scheduler({
+      queue: {
+        enqueue: async (_task, payload, opts) => {
+          if (JSON.stringify(payload).includes('"first"')) throw new Error("the queue refused it");
+          fired.push(opts?.jobKey ?? "");
+          return { id: String(fired.length), created: true };
+        },
+      },
+      cursors: new MemoryCursorStore(),
+      clock: clock.now,
+      schedules: () => [{ ...every15(false), id: "first" }, { ...every15(false), id: "second" }],
+      report: () => undefined,
+    });
+    await s.tick();
+    clock.set("2026-03-08T05:20:00Z");
+    await s.tick();
+    expect(fired).toEqual(["schedule:second:2026-03-08T05:15:00.000Z"]);
+    expect(s.problems).toEqual(["schedule first: the queue refused it"]);
   });
 
   it("two schedulers, one clock: one job per tick (local queue on PGlite, separate and shared cursors)", async () => {

@@ -1,6 +1,7 @@
 // The scheduler: on each tick(now) it enqueues the due ticks of every schedule, keyed by
 // tickKey, so two schedulers (or one that restarted) enqueue each tick once. The clock, the
-// queue and where cursors live are injected.
+// queue and where cursors live are injected. One schedule that cannot be read or fired is
+// reported, and the others fire.
 import type { JobQueue, JsonValue, SqlClient } from "../queue/types";
 import { z } from "zod";
 import { assertSchedule, dueTicks, tickKey, type ScheduleSpec } from "./cron";
@@ -28,34 +29,70 @@ export interface FiredTick {
   created: boolean;
 }
 
+/** Schedules, and the problems of the sources that could not give theirs (a notebook that does not parse). */
+export interface ScheduleSet {
+  defs: ScheduleDef[];
+  problems: string[];
+}
+
 export interface SchedulerDeps {
   queue: Pick<JobQueue, "enqueue">;
   cursors: CursorStore;
   clock: () => Date;
-  schedules: () => ScheduleDef[] | Promise<ScheduleDef[]>;
+  schedules: () => ScheduleDef[] | ScheduleSet | Promise<ScheduleDef[] | ScheduleSet>;
   maxCatchUp?: number;
+  /** Where problems go when they appear (not on every tick while they last); default the server log. */
+  report?: (problem: string) => void;
 }
 
+const scheduleSet = (schedules: ScheduleDef[] | ScheduleSet): ScheduleSet => (Array.isArray(schedules) ? { defs: schedules, problems: [] } : schedules);
+
 export class Scheduler {
+  private current: string[] = [];
+
   constructor(private readonly deps: SchedulerDeps) {}
+
+  /** The last tick's problems: schedules it could not read or fire. Each schedule's failure is its own; the others fire. */
+  get problems(): readonly string[] {
+    return this.current;
+  }
 
   async tick(now: Date = this.deps.clock()): Promise<FiredTick[]> {
     const fired: FiredTick[] = [];
-    for (const def of await this.deps.schedules()) {
-      assertSchedule(def);
-      const last = await this.deps.cursors.get(def.id);
-      const maxCatchUp = this.deps.maxCatchUp ?? 1_000;
-      const ticks = dueTicks(def, last, now, { catchUp: def.catchUp, maxCatchUp });
-      for (const tick of ticks) {
-        const payload = { scheduleId: def.id, tick: tick.toISOString(), payload: def.payload ?? null };
-        const { id, created } = await this.deps.queue.enqueue(def.task, payload, { jobKey: tickKey(def.id, tick) });
-        fired.push({ scheduleId: def.id, tick, jobId: id, created });
+    const { defs, problems } = scheduleSet(await this.deps.schedules());
+    const found = [...problems];
+    for (const def of defs) {
+      try {
+        fired.push(...(await this.fire(def, now)));
+      } catch (error) {
+        found.push(`schedule ${def.id}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      // a bounded catch-up resumes after its last tick on the next call
-      const capped = def.catchUp && ticks.length >= maxCatchUp;
-      await this.deps.cursors.advance(def.id, capped ? (ticks.at(-1) ?? now) : now);
     }
+    this.reportNew(found);
     return fired;
+  }
+
+  private async fire(def: ScheduleDef, now: Date): Promise<FiredTick[]> {
+    const fired: FiredTick[] = [];
+    assertSchedule(def);
+    const last = await this.deps.cursors.get(def.id);
+    const maxCatchUp = this.deps.maxCatchUp ?? 1_000;
+    const ticks = dueTicks(def, last, now, { catchUp: def.catchUp, maxCatchUp });
+    for (const tick of ticks) {
+      const payload = { scheduleId: def.id, tick: tick.toISOString(), payload: def.payload ?? null };
+      const { id, created } = await this.deps.queue.enqueue(def.task, payload, { jobKey: tickKey(def.id, tick) });
+      fired.push({ scheduleId: def.id, tick, jobId: id, created });
+    }
+    // a bounded catch-up resumes after its last tick on the next call
+    const capped = def.catchUp && ticks.length >= maxCatchUp;
+    await this.deps.cursors.advance(def.id, capped ? (ticks.at(-1) ?? now) : now);
+    return fired;
+  }
+
+  private reportNew(found: string[]): void {
+    const report = this.deps.report ?? ((problem: string) => console.warn(`[scheduler] ${problem}`));
+    for (const problem of found) if (!this.current.includes(problem)) report(problem);
+    this.current = found;
   }
 }
 

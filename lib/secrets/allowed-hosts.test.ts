@@ -15,9 +15,18 @@ describe("parseHostPattern", () => {
     expect(parseHostPattern("*.example.com:8443")).toEqual({ hostname: "example.com", subdomains: true, port: 8443 });
   });
 
+  it("reads an explicit http:// or https:// in front", () => {
+    expect(parseHostPattern("http://intranet.example.com")).toEqual({ hostname: "intranet.example.com", subdomains: false, scheme: "http" });
+    expect(parseHostPattern("https://api.example.com:8443")).toEqual({ hostname: "api.example.com", subdomains: false, port: 8443, scheme: "https" });
+    expect(parseHostPattern("http://*.example.com")).toEqual({ hostname: "example.com", subdomains: true, scheme: "http" });
+  });
+
   it.each([
     ["", /not a host/],
-    ["https://api.example.com", /not a host/],
+    ["https://api.example.com/", /not a host/],
+    ["https://api.example.com/v1", /not a host/],
+    ["ftp://api.example.com", /not a host/],
+    ["HTTP://api.example.com", /not a host/],
     ["api.example.com/v1", /not a host/],
     ["user@api.example.com", /not a host/],
     ["API.example.com", /not a host/],
@@ -45,6 +54,10 @@ describe("allowedHostsSchema", () => {
     expect(allowedHostsSchema.parse([" API.Example.com ", "api.example.com", "127.0.0.1:4010"])).toEqual(["api.example.com", "127.0.0.1:4010"]);
   });
 
+  it("keeps an explicit scheme as written", () => {
+    expect(allowedHostsSchema.parse([" HTTP://Intranet.example.com ", "https://api.example.com"])).toEqual(["http://intranet.example.com", "https://api.example.com"]);
+  });
+
   it("names the bad entry", () => {
     const result = allowedHostsSchema.safeParse(["api.example.com", "https://evil.example/x"]);
     expect(result.success).toBe(false);
@@ -66,9 +79,9 @@ describe("isHostAllowed", () => {
 
   it("without a port: the scheme's default port only", () => {
     expect(allowed(["api.example.com"], "https://api.example.com:443/")).toBe(true);
-    expect(allowed(["api.example.com"], "http://api.example.com/")).toBe(true);
     expect(allowed(["api.example.com"], "https://api.example.com:8443/")).toBe(false);
-    expect(allowed(["api.example.com"], "http://api.example.com:443/")).toBe(false);
+    expect(allowed(["http://api.example.com"], "http://api.example.com/")).toBe(true);
+    expect(allowed(["http://api.example.com"], "http://api.example.com:443/")).toBe(false);
   });
 
   it("with a port: that port, written or implied by the scheme", () => {
@@ -76,7 +89,31 @@ describe("isHostAllowed", () => {
     expect(allowed(["127.0.0.1:4010"], "http://127.0.0.1:4011/api")).toBe(false);
     expect(allowed(["127.0.0.1:4010"], "http://127.0.0.1/api")).toBe(false);
     expect(allowed(["api.example.com:443"], "https://api.example.com/")).toBe(true);
-    expect(allowed(["api.example.com:443"], "http://api.example.com/")).toBe(false);
+    expect(allowed(["api.example.com:8443"], "https://api.example.com:8443/")).toBe(true);
+  });
+
+  // Issue 12, finding 13: a secret allowed for api.example.com:443 went over plain http to port 443.
+  it("binds the scheme: a bare entry means https, plain http needs an http:// entry", () => {
+    expect(allowed(["api.example.com:443"], "http://api.example.com:443/")).toBe(false);
+    expect(allowed(["api.example.com"], "http://api.example.com/")).toBe(false);
+    expect(allowed(["api.example.com:8080"], "http://api.example.com:8080/")).toBe(false);
+    expect(allowed(["*.example.com"], "http://api.example.com/")).toBe(false);
+    expect(allowed(["http://api.example.com:8080"], "http://api.example.com:8080/")).toBe(true);
+    expect(allowed(["http://api.example.com:8080"], "https://api.example.com:8080/")).toBe(false);
+    expect(allowed(["http://*.example.com"], "http://eu.api.example.com/")).toBe(true);
+    expect(allowed(["https://api.example.com"], "https://api.example.com/")).toBe(true);
+    expect(allowed(["https://127.0.0.1:4010"], "http://127.0.0.1:4010/")).toBe(false);
+  });
+
+  it("a bare loopback entry keeps taking http: that traffic never leaves the machine", () => {
+    expect(allowed(["127.0.0.1:4010"], "http://127.0.0.1:4010/")).toBe(true);
+    expect(allowed(["127.0.0.1:4010"], "https://127.0.0.1:4010/")).toBe(true);
+    expect(allowed(["localhost:4010"], "http://localhost:4010/")).toBe(true);
+    expect(allowed(["[::1]:8080"], "http://[::1]:8080/")).toBe(true);
+    expect(allowed(["127.0.0.2"], "http://127.0.0.2/")).toBe(true);
+    // Not loopback, whatever the name suggests.
+    expect(allowed(["localhost.example.com"], "http://localhost.example.com/")).toBe(false);
+    expect(allowed(["127.0.0.1.nip.io"], "http://127.0.0.1.nip.io/")).toBe(false);
   });
 
   it("a wildcard covers subdomains at any depth, not the domain itself", () => {

@@ -2,6 +2,7 @@
 // postgres). Backend-neutral SQL only. Call it from the adapter's test file:
 //   warehouseConformance("duckdb-node :memory:", () => openDuckDbWarehouse({ path: ":memory:" }));
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { abortCases } from "./conformance-abort";
 import { count, rejection, TYPE_SPELLINGS } from "./conformance-helpers";
 import { loadingCases } from "./conformance-load";
 import { swapCases } from "./conformance-swap";
@@ -72,6 +73,7 @@ export function warehouseConformance(name: string, open: () => Promise<Warehouse
     });
     loadingCases(() => warehouse);
     swapCases(() => warehouse);
+    abortCases(() => warehouse);
 
     describe("drop", () => {
       it("drops a table and ignores a missing one", async () => {

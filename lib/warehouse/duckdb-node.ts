@@ -1,5 +1,7 @@
 // The Warehouse port on DuckDB for Node (@duckdb/node-api): used by the CLI and workers.
-// One connection, calls serialized, locked down to the workspace data directory on open.
+// One connection, calls serialized, locked down to the workspace data directory on open;
+// a call under an AbortSignal interrupts the connection when it aborts.
+import { createCallGate, withSignals } from "./abortable";
 import { duckdbDialect } from "./dialect";
 import { readArrowColumns } from "./arrow-columns";
 import { appendColumns } from "./duckdb-appender";
@@ -24,8 +26,17 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
   const serial = createSerialQueue();
   let closed = false;
 
+  /** Serializes calls and refuses them after close; interrupt() stops the statement on the connection. */
+  const gate = createCallGate({
+    serial,
+    check: () => {
+      if (closed) throw new WarehouseError({ kind: "closed", backendMessage: "the warehouse is closed" });
+    },
+    interrupt: () => connection.interrupt(),
+  });
+
   /** Every statement goes through here, so every error is enriched at the one choke point. */
-  async function run(sql: string): Promise<void> {
+  async function execute(sql: string): Promise<void> {
     try {
       await connection.run(sql);
     } catch (error) {
@@ -33,28 +44,23 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
     }
   }
 
-  async function readRows(sql: string): Promise<Row[]> {
-    try {
-      const reader = await connection.runAndReadAll(sql);
-      return reader.getRowObjectsJS().map((row) => {
-        const plain: Row = {};
-        for (const [key, value] of Object.entries(row)) plain[key] = toPlainValue(value);
-        return plain;
-      });
-    } catch (error) {
-      throw enrichWarehouseError(error, sql, errorContext);
-    }
-  }
+  const run = (sql: string): Promise<void> => gate.statement(() => execute(sql));
 
-  /** Serializes a call and refuses it after close. */
-  function call<T>(task: () => Promise<T>): Promise<T> {
-    return serial(async () => {
-      if (closed) throw new WarehouseError({ kind: "closed", backendMessage: "the warehouse is closed" });
-      return task();
+  const readRows = (sql: string): Promise<Row[]> =>
+    gate.statement(async () => {
+      try {
+        const reader = await connection.runAndReadAll(sql);
+        return reader.getRowObjectsJS().map((row) => {
+          const plain: Row = {};
+          for (const [key, value] of Object.entries(row)) plain[key] = toPlainValue(value);
+          return plain;
+        });
+      } catch (error) {
+        throw enrichWarehouseError(error, sql, errorContext);
+      }
     });
-  }
 
-  const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work);
+  const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work, (sql) => gate.statement(() => execute(sql), { cleanup: true }));
 
 
   const describeTable = async (table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(SCHEMA, table)));
@@ -76,11 +82,11 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
     });
   }
 
-  await call(async () => {
+  await gate.call(async () => {
     for (const sql of CREATE_METADATA_SQL) await run(sql);
   });
 
-  return {
+  return withSignals(gate, (call) => ({
     backend: "duckdb-node",
     dialect: duckdbDialect,
     fences: true,
@@ -124,7 +130,7 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
         closed = true;
         release();
       }),
-  };
+  }));
 }
 
 function messageOf(error: unknown): string {

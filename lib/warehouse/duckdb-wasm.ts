@@ -8,6 +8,9 @@
 // - No JSON type offline (no json extension): JSON columns are VARCHAR holding JSON text.
 // - Locked down on first use: no extension autoload/autoinstall (offline they hang or
 //   fail misleadingly), no file or network access from SQL, configuration locked.
+// - Queries run through the pending-query API (wasm-pending.ts), in slices, so a call under
+//   an AbortSignal can cancel its query between two slices (runQuery cannot be stopped).
+import { createCallGate, withSignals } from "./abortable";
 import { duckdbDialect } from "./dialect";
 import { FenceUnsupportedError } from "./fence";
 import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
@@ -20,11 +23,14 @@ import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements, columnsFr
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
 import { coerceOrFail } from "./values";
+import { runPendingQuery } from "./wasm-pending";
 
 /** What the adapter needs from a DuckDB-WASM connection, async whatever the host. */
 export interface WasmConnection {
   /** Runs SQL (one or more statements); the last statement's result as Arrow IPC bytes. */
   runQuery(sql: string): Promise<Uint8Array>;
+  /** Cancels the query runQuery is running, if any. */
+  interrupt(): Promise<void>;
   /** Inserts an Arrow IPC stream into `schema.name`, creating the table when `create`. */
   insertArrowFromIPCStream(ipc: Uint8Array, options: { name: string; schema?: string; create?: boolean }): Promise<void>;
   /** Tables a statement reads (DuckDB's parser); for WasmSqlReferenceParser. */
@@ -39,7 +45,8 @@ export interface WasmConnection {
  */
 export function wasmConnectionFromAsync(connection: AsyncDuckDBConnection): WasmConnection {
   return {
-    runQuery: (sql) => connection.useUnsafe((db, id) => db.runQuery(id, sql)),
+    runQuery: (sql) => connection.useUnsafe((db, id) => runPendingQuery(db, id, sql)),
+    interrupt: async () => void (await connection.cancelSent()),
     insertArrowFromIPCStream: (ipc, options) => connection.insertArrowFromIPCStream(ipc, options),
     getTableNames: (sql) => connection.getTableNames(sql),
     close: () => connection.close(),
@@ -49,7 +56,8 @@ export function wasmConnectionFromAsync(connection: AsyncDuckDBConnection): Wasm
 /** The blocking (synchronous) connection of `@duckdb/duckdb-wasm/blocking` as a WasmConnection. */
 export function wasmConnectionFromBlocking(connection: BlockingDuckDBConnection): WasmConnection {
   return {
-    runQuery: async (sql) => connection.useUnsafe((bindings, id) => bindings.runQuery(id, sql)),
+    runQuery: (sql) => connection.useUnsafe((bindings, id) => runPendingQuery(bindings, id, sql)),
+    interrupt: async () => void connection.useUnsafe((bindings, id) => bindings.cancelPendingQuery(id)),
     insertArrowFromIPCStream: async (ipc, options) => connection.insertArrowFromIPCStream(ipc, options),
     getTableNames: async (sql) => connection.getTableNames(sql),
     close: async () => connection.close(),
@@ -78,14 +86,26 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
   let closed = false;
   let stagingCounter = 0;
 
+  /** Serializes calls and refuses them after close; interrupt() cancels the pending query. */
+  const gate = createCallGate({
+    serial,
+    check: () => {
+      if (closed) throw new WarehouseError({ kind: "closed", backendMessage: "the warehouse is closed" });
+    },
+    interrupt: () => connection.interrupt(),
+  });
+
   /** Every statement goes through here, so every error is enriched at the one choke point. */
-  async function readRows(sql: string): Promise<Row[]> {
-    let ipc: Uint8Array;
+  async function execute(sql: string): Promise<Uint8Array> {
     try {
-      ipc = await connection.runQuery(sql);
+      return await connection.runQuery(sql);
     } catch (error) {
       throw enrichWarehouseError(error, sql, ERROR_CONTEXT);
     }
+  }
+
+  async function readRows(sql: string): Promise<Row[]> {
+    const ipc = await gate.statement(() => execute(sql));
     try {
       return rowsFromArrowIpc(ipc);
     } catch (error) {
@@ -93,15 +113,9 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
     }
   }
 
-  async function run(sql: string): Promise<void> {
-    try {
-      await connection.runQuery(sql);
-    } catch (error) {
-      throw enrichWarehouseError(error, sql, ERROR_CONTEXT);
-    }
-  }
+  const run = async (sql: string): Promise<void> => void (await gate.statement(() => execute(sql)));
 
-  const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work);
+  const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work, (sql) => gate.statement(() => execute(sql), { cleanup: true }));
 
 
   const describeTable = async (table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(SCHEMA, table)));
@@ -141,54 +155,53 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
   // Callers see an initialization failure on their first call; nothing is left unhandled.
   ready.catch(() => undefined);
 
-  /** Serializes a call, waits for initialization and refuses it after close. */
-  function call<T>(task: () => Promise<T>): Promise<T> {
-    return serial(async () => {
-      if (closed) throw new WarehouseError({ kind: "closed", backendMessage: "the warehouse is closed" });
-      await ready;
-      return task();
-    });
-  }
-
-  return {
-    backend: "duckdb-wasm",
-    dialect: duckdbDialect,
-    // One page, one session: no other writer to fence off, and no shared state table to keep tokens in.
-    fences: false,
-    query: (sql) => call(() => readRows(sql)),
-    exec: (sql) => call(() => run(sql)),
-    describe: (table) => call(() => describeTable(table)),
-    loadRows: (table, specs, rows) =>
-      call(async () => {
-        const columns = specs.map((spec) => rows.map((row) => coerceOrFail(row[spec.name], spec)));
-        await load(table, specs, arrowIpcFromColumns(specs, columns), rows.length);
-      }),
-    loadArrow: (table, ipc) =>
-      call(async () => {
-        const { specs, stream, rowCount } = prepareArrow(ipc);
-        await load(table, specs, stream, rowCount);
-      }),
-    swap: (swaps, state = [], options = {}) =>
-      call(() => {
-        if (options.fence !== undefined) throw new FenceUnsupportedError(options.fence, "duckdb-wasm");
-        return inTransaction(async () => {
-          for (const sql of swapStatements(SCHEMA, swaps, state, new Date())) await run(sql);
-          await options.beforeCommit?.();
-        });
-      }),
-    readState: (key) =>
-      call(async () => {
-        const [row] = await readRows(readStateSql(key));
-        return row === undefined ? undefined : JSON.parse(String(row.value));
-      }),
-    drop: (table) => call(() => run(`DROP TABLE IF EXISTS ${qualified(SCHEMA, table)}`)),
-    close: () =>
-      serial(async () => {
-        if (closed) return;
-        closed = true;
-        await connection.close().catch(() => undefined);
-      }),
-  };
+  return withSignals(gate, (gated) => {
+    /** Waits for initialization (its failure is every call's). */
+    const call = <T>(task: () => Promise<T>): Promise<T> =>
+      gated(async () => {
+        await ready;
+        return task();
+      });
+    return {
+      backend: "duckdb-wasm",
+      dialect: duckdbDialect,
+      // One page, one session: no other writer to fence off, and no shared state table to keep tokens in.
+      fences: false,
+      query: (sql) => call(() => readRows(sql)),
+      exec: (sql) => call(() => run(sql)),
+      describe: (table) => call(() => describeTable(table)),
+      loadRows: (table, specs, rows) =>
+        call(async () => {
+          const columns = specs.map((spec) => rows.map((row) => coerceOrFail(row[spec.name], spec)));
+          await load(table, specs, arrowIpcFromColumns(specs, columns), rows.length);
+        }),
+      loadArrow: (table, ipc) =>
+        call(async () => {
+          const { specs, stream, rowCount } = prepareArrow(ipc);
+          await load(table, specs, stream, rowCount);
+        }),
+      swap: (swaps, state = [], options = {}) =>
+        call(() => {
+          if (options.fence !== undefined) throw new FenceUnsupportedError(options.fence, "duckdb-wasm");
+          return inTransaction(async () => {
+            for (const sql of swapStatements(SCHEMA, swaps, state, new Date())) await run(sql);
+            await options.beforeCommit?.();
+          });
+        }),
+      readState: (key) =>
+        call(async () => {
+          const [row] = await readRows(readStateSql(key));
+          return row === undefined ? undefined : JSON.parse(String(row.value));
+        }),
+      drop: (table) => call(() => run(`DROP TABLE IF EXISTS ${qualified(SCHEMA, table)}`)),
+      close: () =>
+        serial(async () => {
+          if (closed) return;
+          closed = true;
+          await connection.close().catch(() => undefined);
+        }),
+    };
+  });
 }
 
 /**

@@ -15,6 +15,7 @@ export type WarehouseErrorKind =
   | "column_mismatch" // loaded data does not fit the existing table
   | "closed"
   | "file_in_use" // the database file is held by another process or warehouse
+  | "interrupted" // stopped by its caller's AbortSignal (lib/warehouse/abortable.ts)
   | "other";
 
 export interface WarehouseErrorDetails {
@@ -89,6 +90,7 @@ function sqlStateOf(error: unknown): string | undefined {
 function classifySqlState(code: string | undefined): WarehouseErrorKind | undefined {
   if (code === undefined) return undefined;
   if (code === "42P01") return "missing_table";
+  if (code === "57014") return "interrupted"; // query_canceled: pg_cancel_backend, or a statement timeout
   if (code === "42601") return "syntax";
   if (code === "42501") return "permission";
   if (code.startsWith("42")) return "binder";
@@ -113,6 +115,8 @@ function classify(message: string): WarehouseErrorKind {
   if (/Could not set lock on file|already open in this process/i.test(message)) return "file_in_use";
   if (/^IO Error/i.test(message)) return "io";
   if (/^TransactionContext Error/i.test(message)) return "transaction";
+  // DuckDB's interrupt(), and DuckDB-WASM's cancelled pending query.
+  if (/^INTERRUPT Error|^query was canceled/i.test(message)) return "interrupted";
   return "other";
 }
 
@@ -142,6 +146,7 @@ function hintFor(kind: WarehouseErrorKind, table: string | undefined, context: E
     case "transaction":
     case "column_mismatch":
     case "closed":
+    case "interrupted":
     case "other":
       return undefined;
     default:

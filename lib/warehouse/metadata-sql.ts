@@ -68,15 +68,20 @@ export function columnsFromDescribe(rows: readonly Record<string, unknown>[]): C
 
 /**
  * BEGIN, the work, COMMIT; on any error ROLLBACK (a failed statement aborts the
- * transaction on every backend) and rethrow.
+ * transaction on every backend) and rethrow. `rollback` runs the ROLLBACK where `run` may
+ * refuse it (a call whose signal aborted: see CallGate.statement).
  */
-export async function inTransaction(run: (sql: string) => Promise<unknown>, work: () => Promise<void>): Promise<void> {
+export async function inTransaction(
+  run: (sql: string) => Promise<unknown>,
+  work: () => Promise<void>,
+  rollback: (sql: "ROLLBACK") => Promise<unknown> = run,
+): Promise<void> {
   await run("BEGIN TRANSACTION");
   try {
     await work();
     await run("COMMIT");
   } catch (error) {
-    await run("ROLLBACK").catch(() => undefined);
+    await rollback("ROLLBACK").catch(() => undefined);
     throw error;
   }
 }

@@ -1,5 +1,7 @@
 // The Warehouse port on PostgreSQL (the team option for production assets). One client,
-// calls serialized, value conventions identical to the DuckDB adapters.
+// calls serialized, value conventions identical to the DuckDB adapters; a call under an
+// AbortSignal cancels its backend's query when it aborts.
+import { createCallGate, withSignals } from "./abortable";
 import { postgresDialect } from "./dialect";
 import pg from "pg";
 import { readArrowColumns } from "./arrow-columns";
@@ -81,7 +83,21 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
     lost = error;
   });
 
-  async function run(sql: string, params?: unknown[]): Promise<pg.QueryResult[]> {
+  // The backend to cancel: a query is stopped from outside its session (the protocol has no
+  // in-band cancel), by another session of the same role.
+  let pid: number | null = null;
+  const gate = createCallGate({
+    serial,
+    check: () => {
+      if (closed) throw new WarehouseError({ kind: "closed", backendMessage: "the warehouse is closed" });
+      if (lost) throw new WarehouseError({ kind: "closed", backendMessage: `the PostgreSQL session ended: ${lost.message}`, cause: lost });
+    },
+    interrupt: () => (pid === null ? undefined : cancelBackend(options.connectionString, pid)),
+    // Each cancel is a new session: repeated less often than DuckDB's in-process interrupt.
+    repeatMs: 250,
+  });
+
+  async function execute(sql: string, params?: unknown[]): Promise<pg.QueryResult[]> {
     try {
       const result: pg.QueryResult | pg.QueryResult[] = params ? await client.query(sql, params) : await client.query(sql);
       return Array.isArray(result) ? result : [result];
@@ -90,20 +106,14 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
     }
   }
 
+  const run = (sql: string, params?: unknown[]): Promise<pg.QueryResult[]> => gate.statement(() => execute(sql, params));
+
   async function readRows(sql: string): Promise<Row[]> {
     const results = await run(sql);
     return [...results].reverse().find((r) => Array.isArray(r.rows) && r.fields?.length)?.rows ?? [];
   }
 
-  function call<T>(task: () => Promise<T>): Promise<T> {
-    return serial(async () => {
-      if (closed) throw new WarehouseError({ kind: "closed", backendMessage: "the warehouse is closed" });
-      if (lost) throw new WarehouseError({ kind: "closed", backendMessage: `the PostgreSQL session ended: ${lost.message}`, cause: lost });
-      return task();
-    });
-  }
-
-  const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work);
+  const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work, (sql) => gate.statement(() => execute(sql), { cleanup: true }));
 
 
   const describeTable = async (table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(schema, table)));
@@ -134,13 +144,15 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
     });
   }
 
-  await call(async () => {
+  await gate.call(async () => {
+    const [backend] = await readRows("SELECT pg_backend_pid() AS pid");
+    pid = typeof backend?.pid === "number" ? backend.pid : null;
     await run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
     await run(`SET search_path TO ${quoteIdent(schema)}`);
     for (const sql of CREATE_METADATA_SQL) await run(sql);
   });
 
-  return {
+  return withSignals(gate, (call) => ({
     backend: "postgres",
     dialect: postgresDialect,
     fences: true,
@@ -180,6 +192,18 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
         closed = true;
         await client.end().catch(() => undefined);
       }),
-  };
+  }));
+}
+
+/** Cancels the query backend `pid` runs (nothing when it is idle: PostgreSQL ignores a cancel between statements). */
+async function cancelBackend(connectionString: string, pid: number): Promise<void> {
+  const canceller = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
+  canceller.on("error", () => undefined);
+  try {
+    await canceller.connect();
+    await canceller.query("SELECT pg_cancel_backend($1)", [pid]);
+  } finally {
+    await canceller.end().catch(() => undefined);
+  }
 }
 

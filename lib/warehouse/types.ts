@@ -80,6 +80,13 @@ export interface Warehouse {
   /** Drops a table if it exists. */
   drop(table: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * This warehouse under `signal`: when it aborts, the statement in flight is stopped (its
+   * call rejects with a WarehouseError of kind `interrupted`) and later calls are refused,
+   * but `drop` (cleanup) and `close`. Every adapter has it; a wrapper may leave it out, and
+   * `abortable()` (abortable.ts) then only refuses calls after the abort.
+   */
+  withSignal?(signal: AbortSignal): Warehouse;
 }
 
 /** Quotes an identifier for SQL (both DuckDB and PostgreSQL accept double quotes). */

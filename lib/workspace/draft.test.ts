@@ -95,3 +95,12 @@ describe("SQL error places", () => {
     expect(sqlCellEditorLine(body, sql, 3)).toBe(4);
   });
 });
+
+describe("a notebook too large to edit", () => {
+  it("is not opened as a draft: the page shows the issue instead of megabytes of cells", () => {
+    const text = `\`\`\`sql a\n${"select 1 as x -- padding padding padding\n".repeat(60_000)}\`\`\`\n`;
+    const result = draftFromText(text, "notebooks/big.md", () => "id");
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.issues.map((i) => `${i.file}:${i.line}: ${i.message}`)).toEqual([expect.stringMatching(/^notebooks\/big\.md:\d+: the notebook is larger than 2 MiB/)]);
+  });
+});

@@ -3,6 +3,7 @@
 // saved rather than dropped. Every edit yields a new draft; its text is canonical.
 import { fenceFor } from "../notebook/serialize";
 import { formatNotebook } from "../notebook";
+import { sizeIssue } from "../notebook/limits";
 import { scanNotebook } from "../notebook/scan";
 import { CELL_KINDS, type CellKind, type NotebookIssue } from "../notebook/types";
 
@@ -36,6 +37,9 @@ export function isCellKind(value: string): value is CellKind {
 
 /** Reads a notebook's text into a draft; `newId` names each cell for the UI. */
 export function draftFromText(text: string, file: string, newId: () => string): DraftResult {
+  // Too large to edit (or save): the page says so rather than render megabytes of cells.
+  const tooLarge = sizeIssue(text);
+  if (tooLarge) return { ok: false, issues: [{ file, ...tooLarge }] };
   const scan = scanNotebook(text);
   if (scan.unclosed) return { ok: false, issues: scan.issues.map((issue) => ({ file, ...issue })) };
   const cells = scan.blocks.map((block): DraftCell =>

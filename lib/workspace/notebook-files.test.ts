@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatNotebook, parseNotebook } from "../notebook";
-import { createNotebook, deleteNotebook, hashText, listNotebooks, readNotebook, readNotebookDir, saveNotebook, slugOfFileName } from "./notebook-files";
+import { createNotebook, deleteNotebook, hashText, InvalidTitleError, listNotebooks, notebookDirStamp, readNotebook, readNotebookDir, saveNotebook, slugOfFileName } from "./notebook-files";
+import { BAD_NOTEBOOKS, GOOD_NOTEBOOK, writeBadNotebookDir } from "./test-bad-notebooks";
 import { InvalidSlugError, isSlug, slugify } from "./slug";
 
 let dir: string;
@@ -130,5 +131,74 @@ describe("the notebook source", () => {
     expect(await readNotebook(dir, "shop")).toBeNull();
     expect(await deleteNotebook(dir, "shop", hashText(canonical))).toBe(false);
     await expect(deleteNotebook(dir, "../shop", hashText(canonical))).rejects.toBeInstanceOf(InvalidSlugError);
+  });
+});
+
+describe("one bad notebook does not take the others down", () => {
+  /** The line the parser names for huge.md: the reader, which does not read it whole, names the same. */
+  const hugeLine = async () => {
+    const parsed = parseNotebook(await readFile(path.join(dir, "huge.md"), "utf8"), "notebooks/huge.md");
+    return parsed.ok ? 0 : parsed.issues[0]?.line;
+  };
+
+  it("readNotebookDir reads the good one and names each bad file it cannot read, without reading a huge one whole", async () => {
+    await writeBadNotebookDir(dir);
+    const { notebooks, ignored } = await readNotebookDir(dir);
+    // The alias bomb and the NUL notebook are text: their parse reports them (below).
+    expect(notebooks.map((n) => n.slug)).toEqual(["bomb", "good", "nul"]);
+    expect(ignored).toEqual([
+      { slug: "folder", file: "notebooks/folder.md", reason: "not a file" },
+      { slug: "huge", file: "notebooks/huge.md", reason: `line ${await hugeLine()}: the notebook is larger than 2 MiB (${(await stat(path.join(dir, "huge.md"))).size} bytes; it passes the limit at this line); split it into smaller notebooks` },
+    ]);
+  });
+
+  it("listNotebooks (the home page) lists every notebook, each bad one with its problem naming file and line", async () => {
+    await writeBadNotebookDir(dir);
+    const listed = await listNotebooks(dir);
+    expect(listed.map((n) => [n.slug, n.title])).toEqual([
+      ["bomb", "bomb"],
+      ["folder", "folder"],
+      ["good", "Good"],
+      ["huge", "huge"],
+      ["nul", "Nul"],
+    ]);
+    const problems = Object.fromEntries(listed.map((n) => [n.slug, n.problem]));
+    expect(problems.good).toBeUndefined();
+    expect(problems.bomb).toMatch(/^notebooks\/bomb\.md:5:8: front matter: YAML: aliases \(\*name\) expand too much/);
+    expect(problems.nul).toBe(`notebooks/nul.md:7:10: ${BAD_NOTEBOOKS.nul}`);
+    expect(problems.huge).toContain(`notebooks/huge.md: line ${await hugeLine()}: ${BAD_NOTEBOOKS.huge}`);
+    expect(problems.folder).toBe("notebooks/folder.md: not a file");
+  });
+
+  it("refuses to save text with a NUL character (writes nothing) and a title with one", async () => {
+    await writeFile(path.join(dir, "shop.md"), canonical);
+    const result = await saveNotebook(dir, "shop", canonical.replace("Hello.", "Hel\u0000lo."), hashText(canonical));
+    expect(result).toEqual({ ok: false, issues: [{ file: "notebooks/shop.md", line: 5, column: 4, message: BAD_NOTEBOOKS.nul }] });
+    expect(await readFile(path.join(dir, "shop.md"), "utf8")).toBe(canonical);
+    await expect(createNotebook(dir, "Bad\u0000title")).rejects.toBeInstanceOf(InvalidTitleError);
+    expect(await readdir(dir)).toEqual(["shop.md"]);
+  });
+
+  it("refuses to save a notebook over the size limit", async () => {
+    const huge = `${canonical}${"More prose to pass the limit.\n\n".repeat(80_000)}`;
+    const result = await saveNotebook(dir, "big", huge, null);
+    expect("issues" in result && result.issues.map((i) => i.message)).toEqual([expect.stringContaining(BAD_NOTEBOOKS.huge)]);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("the directory stamp changes when a notebook is written, renamed in place or added, and not otherwise", async () => {
+    await writeFile(path.join(dir, "good.md"), GOOD_NOTEBOOK);
+    const first = await notebookDirStamp(dir);
+    expect(await notebookDirStamp(dir)).toBe(first);
+    await writeFile(path.join(dir, "notes.txt"), "not a notebook");
+    expect(await notebookDirStamp(dir)).toBe(first);
+    // A save: a new file renamed over the old one, same size.
+    await writeFile(path.join(dir, ".good.tmp"), GOOD_NOTEBOOK.replace("Good", "Goo2"));
+    await rename(path.join(dir, ".good.tmp"), path.join(dir, "good.md"));
+    const saved = await notebookDirStamp(dir);
+    expect(saved).not.toBe(first);
+    await writeFile(path.join(dir, "other.md"), GOOD_NOTEBOOK);
+    expect(await notebookDirStamp(dir)).not.toBe(saved);
+    expect(await notebookDirStamp(path.join(dir, "missing"))).toBe("");
   });
 });

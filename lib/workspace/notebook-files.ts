@@ -3,10 +3,10 @@
 // form with conflict detection, creating and deleting them. Every host goes through here:
 // the editor, the catalog sync, schedules, run triggers and the command line.
 import { createHash, randomBytes } from "node:crypto";
-import { link, open, readdir, readFile, rename, unlink } from "node:fs/promises";
+import { link, open, readdir, readFile, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { stringify } from "yaml";
-import { formatNotebook, parseNotebook, type NotebookIssue } from "../notebook";
+import { formatIssue, formatNotebook, formatSize, MAX_NOTEBOOK_BYTES, parseNotebook, type NotebookIssue } from "../notebook";
 import { assertSlug, isSlug, slugify, SLUG_RULE } from "./slug";
 
 export interface NotebookSummary {
@@ -15,6 +15,8 @@ export interface NotebookSummary {
   file: string;
   /** The front matter `title`, or the slug. */
   title: string;
+  /** Why the notebook cannot be used as it is (its first issue, with file and line); absent when it parses. */
+  problem?: string;
 }
 
 export interface NotebookFile {
@@ -69,11 +71,18 @@ export interface NotebookText {
   text: string;
 }
 
+export interface IgnoredFile {
+  file: string;
+  reason: string;
+  /** Set when the name is a notebook's but the file cannot be read (too large, not a file, no access). */
+  slug?: string;
+}
+
 export interface NotebookDir {
   /** Sorted by slug. */
   notebooks: NotebookText[];
-  /** `.md` files that are not notebooks because of their name, with the reason. */
-  ignored: { file: string; reason: string }[];
+  /** `.md` files not read as notebooks, with the reason: a name that is not a notebook's, or a notebook file that cannot be read. */
+  ignored: IgnoredFile[];
 }
 
 async function fileNames(dir: string): Promise<string[]> {
@@ -85,7 +94,11 @@ async function fileNames(dir: string): Promise<string[]> {
   }
 }
 
-/** Every notebook in `dir` with its text; a missing folder has none. */
+/**
+ * Every notebook in `dir` with its text; a missing folder has none. One file that cannot be
+ * read (larger than MAX_NOTEBOOK_BYTES, a directory, no access) is named in `ignored` and the
+ * others are read: no notebook can make the listing fail. A file over the limit is not read whole.
+ */
 export async function readNotebookDir(dir: string): Promise<NotebookDir> {
   const result: NotebookDir = { notebooks: [], ignored: [] };
   for (const name of await fileNames(dir)) {
@@ -95,20 +108,126 @@ export async function readNotebookDir(dir: string): Promise<NotebookDir> {
       result.ignored.push({ file: `notebooks/${name}`, reason: `not a notebook name: ${SLUG_RULE}, at most 64, then .md` });
       continue;
     }
-    const text = await readIfExists(fileOf(dir, slug));
-    if (text !== null) result.notebooks.push({ slug, file: displayFile(slug), text });
+    const file = displayFile(slug);
+    const read = await readBounded(fileOf(dir, slug));
+    switch (read.kind) {
+      case "text":
+        result.notebooks.push({ slug, file, text: read.text });
+        break;
+      case "gone":
+        break;
+      case "refused":
+        result.ignored.push({ slug, file, reason: read.reason });
+        break;
+      default: {
+        const unreachable: never = read;
+        throw new Error(`unknown read ${JSON.stringify(unreachable)}`);
+      }
+    }
   }
   return result;
 }
 
-/** The notebooks in `dir`, sorted by title. A missing folder is an empty list. */
+type BoundedRead = { kind: "text"; text: string } | { kind: "gone" } | { kind: "refused"; reason: string };
+
+/** The 1-based line holding byte `limit` (LF, CR LF and a lone CR end lines, as the parser counts them). */
+function lineAtByte(bytes: Uint8Array, limit: number): number {
+  let line = 1;
+  for (let i = 0; i < limit && i < bytes.length; i++) {
+    if (bytes[i] === 10 || (bytes[i] === 13 && bytes[i + 1] !== 10)) line++;
+  }
+  return line;
+}
+
+/** A notebook file's text, read only when it is within MAX_NOTEBOOK_BYTES (a larger one is refused after reading just past the limit, to name the line). */
+async function readBounded(file: string): Promise<BoundedRead> {
+  let handle: FileHandle;
+  try {
+    handle = await open(/* turbopackIgnore: true */ file, "r");
+  } catch (error) {
+    if (isErrno(error, "ENOENT")) return { kind: "gone" };
+    return { kind: "refused", reason: `cannot be read (${errorCode(error)})` };
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return { kind: "refused", reason: "not a file" };
+    if (info.size > MAX_NOTEBOOK_BYTES) {
+      const head = new Uint8Array(MAX_NOTEBOOK_BYTES + 1);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      const line = lineAtByte(head.subarray(0, bytesRead), MAX_NOTEBOOK_BYTES);
+      return { kind: "refused", reason: `line ${line}: the notebook is larger than ${formatSize(MAX_NOTEBOOK_BYTES)} (${info.size} bytes; it passes the limit at this line); split it into smaller notebooks` };
+    }
+    return { kind: "text", text: await handle.readFile("utf8") };
+  } catch (error) {
+    return { kind: "refused", reason: `cannot be read (${errorCode(error)})` };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The errno code, never the message (it holds the server's path). */
+function errorCode(error: unknown): string {
+  return error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : "error";
+}
+
+// Parsed summaries by file and content hash: the home page lists every notebook on each
+// load, and an unchanged file is not parsed again. Bounded; the oldest entry goes first.
+const summaries = new Map<string, Pick<NotebookSummary, "title" | "problem">>();
+const MAX_SUMMARIES = 512;
+
+function summaryOf(slug: string, file: string, text: string): NotebookSummary {
+  const key = `${file}\n${hashText(text)}`;
+  let known = summaries.get(key);
+  if (known === undefined) {
+    known = describe(slug, file, text);
+    summaries.set(key, known);
+    for (const oldest of summaries.keys()) {
+      if (summaries.size <= MAX_SUMMARIES) break;
+      summaries.delete(oldest);
+    }
+  }
+  return { slug, file, ...known };
+}
+
+function describe(slug: string, file: string, text: string): Pick<NotebookSummary, "title" | "problem"> {
+  try {
+    const parsed = parseNotebook(text, file);
+    const title = parsed.notebook?.frontMatter.title;
+    const first = parsed.ok ? undefined : parsed.issues[0];
+    return { title: typeof title === "string" && title.trim() !== "" ? title : slug, ...(first ? { problem: formatIssue(first) } : {}) };
+  } catch (error) {
+    // The parser reports problems rather than throw; if it ever does, this notebook is the one listed as broken.
+    return { title: slug, problem: `${file}: cannot be parsed (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+/**
+ * The notebooks in `dir`, sorted by title. A missing folder is an empty list. A notebook
+ * that does not parse, or cannot be read, is listed by its slug with its `problem`.
+ */
 export async function listNotebooks(dir: string): Promise<NotebookSummary[]> {
-  const { notebooks } = await readNotebookDir(dir);
-  const summaries = notebooks.map(({ slug, file, text }): NotebookSummary => {
-    const title = parseNotebook(text, file).notebook?.frontMatter.title;
-    return { slug, file, title: typeof title === "string" && title.trim() !== "" ? title : slug };
-  });
-  return summaries.sort((a, b) => a.title.localeCompare(b.title) || a.slug.localeCompare(b.slug));
+  const { notebooks, ignored } = await readNotebookDir(dir);
+  const listed = notebooks.map(({ slug, file, text }) => summaryOf(slug, file, text));
+  for (const { slug, file, reason } of ignored) if (slug !== undefined) listed.push({ slug, file, title: slug, problem: `${file}: ${reason}` });
+  return listed.sort((a, b) => a.title.localeCompare(b.title) || a.slug.localeCompare(b.slug));
+}
+
+/**
+ * A cheap stamp of the notebooks in `dir`: each `.md` file's name, size, modification and
+ * change times and inode (a save renames a new file in place). Equal stamps: nothing to re-read.
+ */
+export async function notebookDirStamp(dir: string): Promise<string> {
+  const parts: string[] = [];
+  for (const name of await fileNames(dir)) {
+    if (!name.endsWith(".md") || name.startsWith(".")) continue;
+    try {
+      const info = await stat(/* turbopackIgnore: true */ path.join(/* turbopackIgnore: true */ dir, name), { bigint: true });
+      parts.push(`${name}:${info.size}:${info.mtimeNs}:${info.ctimeNs}:${info.ino}`);
+    } catch {
+      parts.push(`${name}:unreadable`);
+    }
+  }
+  return parts.join("\n");
 }
 
 /** The file's text and hash, or null when there is no such notebook. Throws InvalidSlugError. */
@@ -201,6 +320,10 @@ export async function createNotebook(dir: string, title: string): Promise<string
   const clean = title.trim();
   if (clean === "" || clean.length > 120 || /[\r\n]/.test(clean)) {
     throw new InvalidTitleError("a title is one line of 1 to 120 characters");
+  }
+  // YAML would write it as an escape; the notebook would then not parse (lib/notebook refuses NUL in values).
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(clean)) {
+    throw new InvalidTitleError("a title cannot hold a NUL or other control character");
   }
   const base = slugify(clean);
   const text = newNotebookText(clean);

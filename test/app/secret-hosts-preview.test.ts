@@ -72,6 +72,22 @@ describe("extract preview route with a workspace secret bound to a host", () => 
   });
 });
 
+// Issue 12, finding 4: the route goes through the operator's outbound policy (here the
+// development default: loopback allowed, metadata and link-local never).
+describe("extract preview route and the outbound policy", () => {
+  it("refuses a cloud metadata address, in any spelling, and still previews a loopback API", async () => {
+    // A secret that may go anywhere: only the outbound policy stands in the way.
+    await setSecret(context.db, context.secretKey, { workspaceId: context.workspaceId, name: "FITNESS_TOKEN", value: TOKEN, allowedHosts: [], actorId: null });
+    for (const url of ["http://169.254.169.254/latest/meta-data/", "http://2852039166/", "http://[fd00:ec2::254]/"]) {
+      const refused = await preview(url);
+      expect(refused.status, url).toBe(422);
+      expect(JSON.parse(refused.text), url).toMatchObject({ cell: "activities", error: expect.stringMatching(/is a cloud metadata address, which is never allowed$/) });
+    }
+    const loopback = await preview(`http://127.1:${new URL(a.url).port}`);
+    expect(loopback.status, loopback.text).toBe(200);
+  });
+});
+
 describe("extract preview route and custom checks", () => {
   it("refuses a check that is not one SELECT before any request, naming the cell and the check's line", async () => {
     const before = a.requests.length;

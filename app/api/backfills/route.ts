@@ -2,7 +2,7 @@
 // has not succeeded and is not in flight, at most `concurrency` at once.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { backfillKeys, notebookPartitionKeys, partitionWindow, RunInputError, startBackfill } from "@/lib/runs";
+import { backfillKeys, notebookPartitionKeys, partitionWindow, isRunInputError, startBackfill } from "@/lib/runs";
 import { notebookSlug, runsPort } from "@/app/_lib/run-data";
 import { route, RouteError, signedIn } from "@/app/_lib/route";
 import { appContext } from "@/app/_lib/server-context";
@@ -43,7 +43,7 @@ export const POST = route({ role: "editor", body }, async ({ body, principal }) 
     });
     return { backfillId, triggered };
   } catch (error) {
-    if (error instanceof RunInputError) throw new RouteError(404, error.message);
+    if (isRunInputError(error)) throw new RouteError(404, error.message);
     throw error;
   }
 });

@@ -2,7 +2,9 @@
 // partition). `trigger: "cli"` is for callers holding an API token (`assetbook trigger`).
 // GET: the workspace's runs, newest first, filtered by status and notebook.
 import { z } from "zod";
-import { listRuns, RunInputError } from "@/lib/runs";
+import { latestNotebookVersion } from "@/lib/catalog";
+import { listRuns, isRunInputError } from "@/lib/runs";
+import { readNotebook } from "@/lib/workspace/notebook-files";
 import { notebookSlug, runsPort, runsQuerySchema, toRunFilters } from "@/app/_lib/run-data";
 import { route, RouteError, signedIn } from "@/app/_lib/route";
 import { appContext } from "@/app/_lib/server-context";
@@ -21,6 +23,8 @@ export const POST = route({ role: "editor", body }, async ({ body, principal }) 
     throw new RouteError(400, "invalid request: body.trigger", { fields: { "body.trigger": ['"cli" is for requests authenticated with an API token'] } });
   }
   const { runs, workspaceId } = await runsPort();
+  // An unknown notebook is the caller's mistake: 404 before triggering.
+  if (!(await notebookExists(workspaceId, body.notebook))) throw new RouteError(404, `notebook "${body.notebook}" is neither in the notebooks directory nor in the catalog`);
   try {
     const run = await runs.triggerRun({
       workspaceId,
@@ -32,10 +36,16 @@ export const POST = route({ role: "editor", body }, async ({ body, principal }) 
     });
     return { id: run.runId };
   } catch (error) {
-    if (error instanceof RunInputError) throw new RouteError(404, error.message);
+    if (isRunInputError(error)) throw new RouteError(404, error.message);
     throw error;
   }
 });
+
+/** What triggerRun would run: the catalog's latest version, or the file in the notebooks directory. */
+async function notebookExists(workspaceId: string, slug: string): Promise<boolean> {
+  const { db, notebooksDir } = await appContext();
+  return (await latestNotebookVersion(db, workspaceId, slug)) !== null || (await readNotebook(notebooksDir, slug)) !== null;
+}
 
 export const GET = route({ role: "viewer", query: runsQuerySchema }, async ({ query }) => {
   const { db, workspaceId } = await appContext();

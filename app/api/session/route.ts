@@ -1,12 +1,13 @@
-// POST: sign in with email and password (401 when wrong). DELETE: sign out.
+// POST: sign in with email and password (401 when wrong, 429 past the sign-in limits).
+// DELETE: sign out.
 import { signInSchema } from "@/lib/auth";
 import { route } from "@/app/_lib/route";
 import { appContext } from "@/app/_lib/server-context";
-import { signInResponse } from "@/app/_lib/sign-in";
+import { throttledSignInResponse } from "@/app/_lib/sign-in";
 
 export const POST = route({ role: "public", body: signInSchema }, async ({ body, request }) => {
   const { auth } = await appContext();
-  return signInResponse(auth, body.email, body.password, request.headers);
+  return throttledSignInResponse(auth, body.email, body.password, request.headers);
 });
 
 export const DELETE = route({ role: "viewer" }, async ({ request }) => {

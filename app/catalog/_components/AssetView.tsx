@@ -5,12 +5,15 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { cellSource } from "@/lib/catalog/cell-source";
 import type { AssetDetail } from "@/lib/catalog/views";
-import type { SampleRows } from "@/lib/warehouse/sample-rows";
+import { SAMPLE_VALUE_CHARS, type SampleRows } from "@/lib/warehouse/sample-rows";
 import { HistoryChart } from "./HistoryChart";
 import { FreshnessPill } from "./status";
 
 const number = new Intl.NumberFormat("en-US");
 const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
+
+/** Characters of a cell's code on the page; a cell can be megabytes of SQL. */
+const MAX_CODE_CHARS = 20_000;
 
 export type Samples = { state: "shown"; sample: SampleRows | null } | { state: "hidden" };
 
@@ -163,7 +166,7 @@ export function AssetView({ asset, samples, linkAssets, partitionsPanel }: { ass
         <h2>Cell</h2>
         {source ? (
           <pre className="code" data-testid="cell-code">
-            {source.code}
+            {source.code.length > MAX_CODE_CHARS ? `${source.code.slice(0, MAX_CODE_CHARS)}\n… (${number.format(source.code.length - MAX_CODE_CHARS)} more characters: open the notebook)` : source.code}
           </pre>
         ) : (
           <p className="empty">The cell is not in the notebook&apos;s latest version.</p>
@@ -193,6 +196,12 @@ export function AssetView({ asset, samples, linkAssets, partitionsPanel }: { ass
                   ))}
                 </tbody>
               </table>
+              {samples.sample.hiddenColumns > 0 || samples.sample.truncated ? (
+                <p className="muted" data-testid="sample-cut">
+                  {samples.sample.hiddenColumns > 0 ? `${samples.sample.hiddenColumns} more column${samples.sample.hiddenColumns === 1 ? "" : "s"} not shown. ` : ""}
+                  {samples.sample.truncated ? `Long values are cut at ${SAMPLE_VALUE_CHARS} characters (…).` : ""}
+                </p>
+              ) : null}
             </div>
           ) : (
             <p className="empty">No production table to sample.</p>

@@ -1,7 +1,7 @@
 // Applying a cell's `auth` to each request.
 import { OAuth2TokenSource } from "./oauth2";
 import type { RequestPolicy } from "./request";
-import { resolveSecretValue, type Redactor, type SecretResolver } from "../../secrets/secrets";
+import { checkDerivedDestination, resolveSecretValue, type Redactor, type SecretResolver, type SecretUse } from "../../secrets/secrets";
 import type { AuthSpec } from "./spec";
 
 export interface Authenticator {
@@ -18,19 +18,36 @@ function tokenUrlOf(tokenUrl: string): URL {
 }
 
 /**
+ * An OAuth2 access token carries the binding of the credentials that minted it: a token
+ * from host-bound client credentials goes only to base_url hosts those credentials allow.
+ */
+function checkTokenDestination(auth: Extract<AuthSpec, { type: "oauth2_client_credentials" | "oauth2_refresh_token" }>, apiUrl: URL, resolveSecret: SecretResolver): void {
+  const credentials: [string, string | undefined][] = [
+    ["client_id", auth.client_id],
+    ["client_secret", auth.client_secret],
+    ["refresh_token", auth.type === "oauth2_refresh_token" ? auth.refresh_token : undefined],
+  ];
+  for (const [key, value] of credentials) checkDerivedDestination(value, `auth.${key}`, apiUrl, resolveSecret, "an access token minted with");
+}
+
+/**
  * The same auth spec with every `secret:NAME` replaced by its value (and registered for
  * redaction). Each secret is checked against where it goes: `apiUrl` (the request), or
- * `token_url` for what an OAuth2 grant sends to the token endpoint.
+ * `token_url` for what an OAuth2 grant sends to the token endpoint (and the token it
+ * gets back against `apiUrl`). Values bound for a header must fit in one.
  */
 export function resolveAuthSecrets(auth: AuthSpec, apiUrl: URL, resolveSecret: SecretResolver, redactor: Redactor): AuthSpec {
-  const to = (destination: URL) => (value: string, key: string) => resolveSecretValue(value, `auth.${key}`, destination, resolveSecret, redactor);
+  const to =
+    (destination: URL, use: SecretUse = "url_or_body") =>
+    (value: string, key: string) =>
+      resolveSecretValue(value, `auth.${key}`, destination, resolveSecret, redactor, use);
   switch (auth.type) {
     case "bearer": {
-      const resolve = to(apiUrl);
+      const resolve = to(apiUrl, "header");
       return { ...auth, token: resolve(auth.token, "token") };
     }
     case "api_key": {
-      const resolve = to(apiUrl);
+      const resolve = to(apiUrl, auth.in === "query" ? "url_or_body" : "header");
       return { ...auth, value: resolve(auth.value, "value") };
     }
     case "basic": {
@@ -39,20 +56,20 @@ export function resolveAuthSecrets(auth: AuthSpec, apiUrl: URL, resolveSecret: S
     }
     case "oauth2_client_credentials": {
       const resolve = to(tokenUrlOf(auth.token_url));
-      return {
-        ...auth,
-        client_id: resolve(auth.client_id, "client_id"),
-        client_secret: resolve(auth.client_secret, "client_secret"),
-      };
+      const resolved = { ...auth, client_id: resolve(auth.client_id, "client_id"), client_secret: resolve(auth.client_secret, "client_secret") };
+      checkTokenDestination(auth, apiUrl, resolveSecret);
+      return resolved;
     }
     case "oauth2_refresh_token": {
       const resolve = to(tokenUrlOf(auth.token_url));
-      return {
+      const resolved = {
         ...auth,
         client_id: resolve(auth.client_id, "client_id"),
         client_secret: auth.client_secret === undefined ? undefined : resolve(auth.client_secret, "client_secret"),
         refresh_token: resolve(auth.refresh_token, "refresh_token"),
       };
+      checkTokenDestination(auth, apiUrl, resolveSecret);
+      return resolved;
     }
     default: {
       const unreachable: never = auth;

@@ -1,11 +1,14 @@
 // The REST source: request, authenticate, page, and yield records one page at a time.
 import { setTimeout as delay } from "node:timers/promises";
 import { createAuthenticator, resolveAuthSecrets, type Authenticator } from "./auth";
+import type { BudgetLease } from "../budget";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./body";
 import { ExtractHttpError } from "./errors";
 import { parseJsonBody, recordsFromBody } from "./json-body";
 import { createPaginator } from "./paginators";
 import { requestWithRetries, statusError, type HttpRequest, type HttpResponse, type RequestPolicy, type Sleep } from "./request";
-import { Redactor, resolveSecretValue, type SecretResolver } from "../../secrets/secrets";
+import { DEFAULT_OUTBOUND_POLICY, outboundFetch, type OutboundPolicy, type Resolve } from "../../outbound";
+import { Redactor, resolveSecretValue, type SecretResolver, type SecretUse } from "../../secrets/secrets";
 import { parseRestRequestSpec, type ParamValue, type RestRequestSpecInput } from "./spec";
 
 export interface Page {
@@ -31,7 +34,14 @@ export interface FetchPagesOptions {
   onPage?: (info: PageInfo) => void;
   /** Redacted messages about a paginator stopping early or odd responses. */
   onWarning?: (message: string) => void;
-  fetchImpl?: typeof fetch;
+  /** Which addresses requests may reach (default: DEFAULT_OUTBOUND_POLICY, loopback allowed). */
+  outbound?: OutboundPolicy;
+  /** How host names resolve (default: the system resolver). */
+  resolve?: Resolve;
+  /** Cap on one response's body (default 64 MB). */
+  maxResponseBytes?: number;
+  /** The server's preview budget, when this is a preview. */
+  budget?: BudgetLease;
   sleep?: Sleep;
   /** In [0, 1); the jitter of the backoff. */
   random?: () => number;
@@ -60,14 +70,15 @@ export function joinUrl(baseUrl: string, path: string | undefined): URL {
 
 function resolveParams(
   values: Record<string, ParamValue>,
-  field: string,
+  field: "params" | "headers",
   destination: URL,
   resolveSecret: SecretResolver,
   redactor: Redactor,
 ): [string, string][] {
+  const use: SecretUse = field === "headers" ? "header" : "url_or_body";
   return Object.entries(values).map(([name, value]) => [
     name,
-    typeof value === "string" ? resolveSecretValue(value, `${field}.${name}`, destination, resolveSecret, redactor) : String(value),
+    typeof value === "string" ? resolveSecretValue(value, `${field}.${name}`, destination, resolveSecret, redactor, use) : String(value),
   ]);
 }
 
@@ -90,7 +101,7 @@ export async function* fetchPages(specInput: RestRequestSpecInput, options: Fetc
   const auth = spec.auth === undefined ? undefined : resolveAuthSecrets(spec.auth, url, options.resolveSecret, redactor);
 
   const policy: RequestPolicy = {
-    fetchImpl: options.fetchImpl ?? fetch,
+    fetch: outboundFetch(options.outbound ?? DEFAULT_OUTBOUND_POLICY, options.resolve),
     sleep: options.sleep ?? defaultSleep(options.signal),
     random: options.random ?? Math.random,
     redactor,
@@ -99,6 +110,8 @@ export async function* fetchPages(specInput: RestRequestSpecInput, options: Fetc
     maxAttempts: spec.retries.max_attempts,
     backoffSeconds: spec.retries.backoff,
     maxRetryAfterMs: (options.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_SECONDS) * 1000,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    budget: options.budget,
   };
   const authenticator = createAuthenticator(auth, policy);
   const warn = (message: string) => options.onWarning?.(redactor.redact(message));

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ExtractHttpError } from "./errors";
 import { parseJsonBody } from "./json-body";
 import { requestWithRetries, statusError, type HttpRequest, type RequestPolicy } from "./request";
+import { headerValueProblem } from "../../secrets/secrets";
 
 const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
@@ -94,8 +95,13 @@ export class OAuth2TokenSource {
     }
     const { access_token, expires_in, refresh_token } = parsed.data;
     redactor.add(access_token);
+    if (refresh_token !== undefined) redactor.add(refresh_token);
+    // Headers would throw with the token in its message.
+    const problem = headerValueProblem(access_token);
+    if (problem !== undefined) {
+      throw new ExtractHttpError(`the access_token from ${redactedUrl} ${problem}`, { url: redactedUrl, attempts: response.attempts });
+    }
     if (refresh_token !== undefined) {
-      redactor.add(refresh_token);
       this.refreshToken = refresh_token; // servers that rotate refresh tokens revoke the old one
     }
     const expiresAt =

@@ -1,5 +1,10 @@
-// One HTTP request with a timeout, retried on 429, 5xx and network errors.
+// One HTTP request with a timeout, retried on 429, 5xx and network errors, through the
+// outbound policy, its body read up to a cap.
+import type { Response } from "undici";
+import type { BudgetLease } from "../budget";
+import { readBody, ResponseLimitError, ERROR_BODY_BYTES } from "./body";
 import { bodySnippet, ExtractHttpError } from "./errors";
+import { denialOf, type OutboundFetch } from "../../outbound";
 import type { Redactor } from "../../secrets/secrets";
 
 export interface HttpRequest {
@@ -21,7 +26,8 @@ export interface HttpResponse {
 export type Sleep = (ms: number) => Promise<void>;
 
 export interface RequestPolicy {
-  fetchImpl: typeof fetch;
+  /** fetch under the outbound policy (lib/outbound): every connection is checked. */
+  fetch: OutboundFetch;
   sleep: Sleep;
   random: () => number;
   redactor: Redactor;
@@ -30,6 +36,10 @@ export interface RequestPolicy {
   maxAttempts: number;
   backoffSeconds: number;
   maxRetryAfterMs: number;
+  /** Cap on one successful response's body; a larger one fails the request. */
+  maxResponseBytes: number;
+  /** The server's preview budget, when this is a preview. */
+  budget: BudgetLease | undefined;
 }
 
 const MAX_BACKOFF_MS = 5 * 60 * 1000;
@@ -70,8 +80,13 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   return String(error);
 }
 
-function describeStatus(response: Response, text: string): string {
-  const snippet = bodySnippet(text);
+/** The start of a body for a message, redacted before it is cut (a cut could leave half a secret unrecognised). */
+function snippetOf(text: string, redactor: Redactor): string {
+  return bodySnippet(redactor.redact(text));
+}
+
+function describeStatus(response: Response, text: string, redactor: Redactor): string {
+  const snippet = snippetOf(text, redactor);
   return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}${snippet ? `: ${snippet}` : ""}`;
 }
 
@@ -86,18 +101,26 @@ export async function requestWithRetries(request: HttpRequest, policy: RequestPo
     let waitMs: number | undefined;
     try {
       const response = await fetchFollowingSameOrigin(request, signal, policy);
-      const text = await response.text(); // also under the timeout
+      const ok = response.status >= 200 && response.status < 300;
+      // Also under the timeout. An error body is read only as far as its snippet needs.
+      const text = await readBody(response, {
+        maxBytes: ok ? policy.maxResponseBytes : Math.min(ERROR_BODY_BYTES, policy.maxResponseBytes),
+        overflow: ok ? "fail" : "truncate",
+        budget: policy.budget,
+      });
       if (!isRetryableStatus(response.status)) {
         return { status: response.status, headers: response.headers, text, attempts: attempt };
       }
       lastStatus = response.status;
-      lastFailure = describeStatus(response, text);
+      lastFailure = describeStatus(response, text, policy.redactor);
       waitMs = retryAfterMs(response.headers.get("retry-after"), policy.maxRetryAfterMs);
     } catch (error) {
       // The caller cancelled: stop now, no retry.
       if (policy.signal?.aborted) throw policy.signal.reason;
-      if (error instanceof CrossOriginRedirectError) {
-        throw new ExtractHttpError(policy.redactor.redact(`${request.method} ${request.url}: ${error.message}`), {
+      // Refusals that a retry cannot change: a redirect off the origin, an address the outbound policy denies, a body past its cap.
+      const final = error instanceof CrossOriginRedirectError || error instanceof ResponseLimitError ? error : denialOf(error);
+      if (final !== undefined) {
+        throw new ExtractHttpError(policy.redactor.redact(`${request.method} ${request.url}: ${final.message}`), {
           url: redactedUrl,
           attempts: attempt,
         });
@@ -128,8 +151,10 @@ class CrossOriginRedirectError extends Error {}
 async function fetchFollowingSameOrigin(request: HttpRequest, signal: AbortSignal, policy: RequestPolicy): Promise<Response> {
   let { method, body } = request;
   let url = request.url;
+  // A plain record: the global Headers class and undici's are not the same type.
+  const headers = Object.fromEntries(request.headers.entries());
   for (let redirects = 0; ; redirects++) {
-    const response = await policy.fetchImpl(url, { method, headers: request.headers, body, signal, redirect: "manual" });
+    const response = await policy.fetch(url, { method, headers, body, signal, redirect: "manual" });
     const location = response.headers.get("location");
     if (response.status < 300 || response.status >= 400 || location === null) return response;
     await response.body?.cancel();
@@ -149,7 +174,7 @@ async function fetchFollowingSameOrigin(request: HttpRequest, signal: AbortSigna
 
 /** The error for a final non-success response (a 4xx that retrying will not fix). */
 export function statusError(request: HttpRequest, response: HttpResponse, redactor: Redactor, what = ""): ExtractHttpError {
-  const snippet = bodySnippet(response.text);
+  const snippet = snippetOf(response.text, redactor);
   const message = `${what}${request.method} ${request.url} returned HTTP ${response.status}${snippet ? `: ${snippet}` : ""}`;
   return new ExtractHttpError(redactor.redact(message), {
     url: redactor.redact(request.url),

@@ -11,8 +11,9 @@ export interface RecordedRequest {
 }
 
 export interface TestServer {
-  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  /** `http://127.0.0.1:<port>` (or `http://[::1]:<port>`), no trailing slash. */
   url: string;
+  port: number;
   requests: RecordedRequest[];
   close(): Promise<void>;
 }
@@ -23,7 +24,9 @@ export type TestHandler = (
   server: { url: string },
 ) => void | Promise<void>;
 
-export async function startTestServer(handler: TestHandler): Promise<TestServer> {
+/** Listens on 127.0.0.1, or on `::1` when asked (IPv6 loopback). */
+export async function startTestServer(handler: TestHandler, options: { host?: "127.0.0.1" | "::1" } = {}): Promise<TestServer> {
+  const host = options.host ?? "127.0.0.1";
   const requests: RecordedRequest[] = [];
   const self = { url: "" };
   const server = http.createServer((req, res) => {
@@ -43,12 +46,14 @@ export async function startTestServer(handler: TestHandler): Promise<TestServer>
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("test server has no TCP address");
-  self.url = `http://127.0.0.1:${(address satisfies AddressInfo).port}`;
+  const port = (address satisfies AddressInfo).port;
+  self.url = host === "::1" ? `http://[::1]:${port}` : `http://127.0.0.1:${port}`;
   return {
     url: self.url,
+    port,
     requests,
     close: () =>
       new Promise<void>((resolve, reject) => {

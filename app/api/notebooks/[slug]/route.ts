@@ -1,4 +1,6 @@
-// GET: a notebook's text and hash. PUT: save it, only over the version it was read from.
+// GET: a notebook's text and hash. PUT: save it, only over the version it was read from;
+// text that cannot be a notebook (an unclosed fence, a NUL character, over the size limit)
+// is 422 with its issues, and nothing is written.
 import { z } from "zod";
 import { notebooksDir } from "@/app/notebooks";
 import { route } from "@/app/_lib/route";

@@ -1,6 +1,8 @@
 // POST: run one extract cell on the server with a sample limit (the server holds the
 // secrets; CORS blocks most APIs from the browser) and answer its root table as Arrow
 // IPC, which the browser loads into DuckDB-WASM. Secret values never leave the server.
+// Requests go through the operator's outbound policy (ASSETBOOK_OUTBOUND_ALLOW), and all
+// previews together hold at most PREVIEW_MEMORY_BUDGET_BYTES of responses: past that, 503.
 import { z } from "zod";
 import { notebooksDir } from "@/app/notebooks";
 import { appConfig } from "@/app/_lib/config";
@@ -8,7 +10,8 @@ import { route, RouteError } from "@/app/_lib/route";
 import { appContext } from "@/app/_lib/server-context";
 import { workspaceSecretResolver } from "@/lib/catalog";
 import { readFilePages } from "@/lib/extract/file";
-import { previewExtract } from "@/lib/extract/preview";
+import { ByteBudget } from "@/lib/extract/budget";
+import { PREVIEW_MEMORY_BUDGET_BYTES, previewExtract, type PreviewFailure } from "@/lib/extract/preview";
 import { ARROW_STREAM_CONTENT_TYPE } from "@/lib/extract/preview-load";
 import { extractForPartition } from "@/lib/engine/partition-plan";
 import { preparePartitioned } from "@/lib/engine/prepare-partitioned";
@@ -37,6 +40,24 @@ const body = z
   .optional();
 
 let parser: Promise<NodeSqlReferenceParser> | undefined;
+/** Server-wide: one budget for every preview this process runs at once. */
+const previewBudget = new ByteBudget(PREVIEW_MEMORY_BUDGET_BYTES);
+
+function failureStatus(reason: PreviewFailure["reason"]): number {
+  switch (reason) {
+    case "not_found":
+      return 404;
+    case "invalid":
+    case "failed":
+      return 422;
+    case "busy":
+      return 503;
+    default: {
+      const unreachable: never = reason;
+      throw new Error(`unknown preview failure ${String(unreachable)}`);
+    }
+  }
+}
 
 export const POST = route({ params, body, role: "editor" }, async ({ params: { slug, cell }, body, request }) => {
   const text = body?.text ?? (await readNotebook(notebooksDir(), slug))?.text;
@@ -47,7 +68,7 @@ export const POST = route({ params, body, role: "editor" }, async ({ params: { s
   const problems = checked.ok ? [] : checked.issues.filter((issue) => issue.cell === cell);
   if (problems.length > 0) return Response.json({ error: problems.map(formatIssue).join("\n"), cell }, { status: 422 });
   const { db, secretKey, workspaceId } = await appContext();
-  const { dataDir } = appConfig();
+  const { dataDir, outbound } = appConfig();
   const result = await previewExtract({
     text,
     file: `${slug}.md`,
@@ -60,10 +81,12 @@ export const POST = route({ params, body, role: "editor" }, async ({ params: { s
     readFilePages,
     signal: request.signal,
     prepare: extractForPartition(text, `${slug}.md`, body?.partition ?? null),
+    outbound,
+    budget: previewBudget,
   });
   if (!result.ok) {
-    const status = result.reason === "not_found" ? 404 : 422;
-    return Response.json({ error: result.error, cell }, { status });
+    const status = failureStatus(result.reason);
+    return Response.json({ error: result.error, cell }, { status, headers: status === 503 ? { "retry-after": "5" } : {} });
   }
   return new Response(Buffer.from(result.ipc), {
     headers: {

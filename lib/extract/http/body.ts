@@ -1,0 +1,66 @@
+// Reading a response body a chunk at a time, so a huge page stops at the cap instead of
+// arriving whole first (a 200 MB page once took 2 GB of memory as a preview).
+import type { Response } from "undici";
+import type { BudgetLease } from "../budget";
+
+/** Per response in a production run (and the CLI). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** What an error body is read for: a 200-character snippet. The rest is dropped unread. */
+export const ERROR_BODY_BYTES = 16 * 1024;
+
+const MB = 1024 * 1024;
+const describeBytes = (bytes: number) => (bytes >= MB ? `${Math.round((bytes / MB) * 10) / 10} MB` : `${bytes} bytes`);
+
+/** A body past its cap, or past the server's preview budget; not worth retrying. */
+export class ResponseLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ResponseLimitError";
+  }
+}
+
+const tooLarge = (maxBytes: number) =>
+  new ResponseLimitError(`the response is larger than ${describeBytes(maxBytes)}, the most one response may be; ask for smaller pages (the paginator's size or limit)`);
+
+export interface BodyLimits {
+  maxBytes: number;
+  /** Past maxBytes: fail (a page we need whole), or keep what was read (an error body, for its snippet). */
+  overflow: "fail" | "truncate";
+  budget: BudgetLease | undefined;
+}
+
+export async function readBody(response: Response, limits: BodyLimits): Promise<string> {
+  if (response.body === null) return "";
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (limits.overflow === "fail" && declared > limits.maxBytes) {
+    await response.body.cancel().catch(() => undefined);
+    throw tooLarge(limits.maxBytes);
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const room = limits.maxBytes - total;
+      const over = value.byteLength > room;
+      if (over && limits.overflow === "fail") {
+        throw tooLarge(limits.maxBytes);
+      }
+      const chunk = over ? value.subarray(0, room) : value;
+      if (limits.budget !== undefined && !limits.budget.take(chunk.byteLength)) {
+        throw new ResponseLimitError(
+          "the server is reading too many large preview responses at once; try again in a moment, or preview a smaller page (the paginator's size or limit)",
+        );
+      }
+      chunks.push(chunk);
+      total += chunk.byteLength;
+      if (over) break;
+    }
+  } finally {
+    // Stop the transfer of whatever was left unread (a no-op after the last chunk).
+    await reader.cancel().catch(() => undefined);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
