@@ -17,12 +17,15 @@ import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
 import { readNotebookDir } from "../lib/workspace/notebook-files";
 import { dim, formatSummary, green, progressPrinter, red } from "./format";
 import { trigger, TRIGGER_COMMAND, TRIGGER_OPTIONS } from "./trigger";
+import { lifecycle, LIFECYCLE_USAGE, LifecycleUsageError } from "./lifecycle";
+import { hasPromotedProduction } from "../lib/lifecycle/store";
 
 const USAGE = `Usage:
   assetbook check [NOTEBOOK|DIR...]                 parse, validate and build the graph; runs nothing
-  assetbook run NOTEBOOK [--db FILE] [--select SEL] [--data-dir DIR] [--partition KEY]
+  assetbook run NOTEBOOK [--db FILE] [--select SEL] [--data-dir DIR] [--partition KEY] [--env NAME]
                                                     materialize the selected assets in graph order
   assetbook fmt [--check] [NOTEBOOK|DIR...]         rewrite notebooks in canonical form
+${LIFECYCLE_USAGE}
 ${TRIGGER_COMMAND}
 
   check and fmt take every notebook in a directory named, and in the notebooks directory
@@ -51,6 +54,13 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return await fmt(rest, out, err);
       case "trigger":
         return await trigger(rest, { env: process.env, out, err });
+      case "plan":
+      case "build":
+      case "diff":
+      case "promote":
+      case "rollback":
+      case "env":
+        return await lifecycle(command, rest, out, err);
       case "help":
       case "--help":
       case "-h":
@@ -61,7 +71,7 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return 2;
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof SelectionError || e instanceof ConfigError) {
+    if (e instanceof UsageError || e instanceof SelectionError || e instanceof ConfigError || e instanceof LifecycleUsageError) {
       err(`assetbook ${command}: ${e.message}`);
       return 2;
     }
@@ -150,9 +160,12 @@ async function run(args: string[], out: Out, err: Out): Promise<number> {
     select: { type: "string" },
     "data-dir": { type: "string" },
     partition: { type: "string" },
+    env: { type: "string" },
   });
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError("name exactly one notebook");
+  // `run --env NAME` builds the notebook into an environment, as `build` does.
+  if (typeof values.env === "string") return lifecycle("build", [file, "--env", values.env, "--db", String(values.db)], out, err);
   const db = String(values.db);
   const dataDir = typeof values["data-dir"] === "string" ? path.resolve(values["data-dir"]) : parseConfig(process.env).dataDir;
   // Which addresses extracts may reach, as on the server (ASSETBOOK_OUTBOUND_ALLOW).
@@ -178,6 +191,11 @@ async function run(args: string[], out: Out, err: Out): Promise<number> {
   fs.mkdirSync(path.dirname(path.resolve(db)), { recursive: true });
   const warehouse = await openDuckDbWarehouse({ path: db, dataDir });
   try {
+    // Production changes only by a promotion once it has had one.
+    if (await hasPromotedProduction(warehouse).catch(() => false)) {
+      err(red(`${db} has a promoted production: \`run\` would write it. Build into an environment instead: assetbook run ${file} --env NAME --db ${db} (or assetbook build)`));
+      return 1;
+    }
     out(dim(`${file}${window === null ? "" : ` partition ${window.key}`} -> ${db}`));
     const summary = await runPlan({
       // as in production runs: a partition's SQL and extract rows replace only its own

@@ -61,6 +61,7 @@ export function partitionedWarehouse(inner: Warehouse, cells: AssetCell[], windo
     backend: inner.backend,
     dialect: inner.dialect,
     fences: inner.fences,
+    schema: inner.schema,
     query: (sql) => inner.query(sql),
     exec: (sql) => inner.exec(sql),
     describe: (table) => inner.describe(table),
@@ -73,6 +74,8 @@ export function partitionedWarehouse(inner: Warehouse, cells: AssetCell[], windo
       });
       return inner.swap(targeted, state, options);
     },
+    transaction: (steps, options) => inner.transaction(steps, options),
+    inSchema: (schema, readSchemas) => partitionedWarehouse(inner.inSchema(schema, readSchemas), cells, window),
     readState: (key) => inner.readState(key),
     drop: (table) => inner.drop(table),
     close: () => inner.close(),

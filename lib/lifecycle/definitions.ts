@@ -5,6 +5,7 @@
 import { buildGraph, type SqlReferenceParser } from "../graph";
 import { qualifiedName } from "../graph/sql-refs";
 import { RUN_KEY_NAMES, parseNotebook } from "../notebook";
+import { neutralNotebookText } from "../partitions/neutral-text";
 import type { AssetCell, CellKind, Notebook, NotebookIssue } from "../notebook/types";
 import { canonicalJson } from "./fingerprint";
 import { projectionOf, withoutPositions, type Projection, type SqlSyntax } from "./syntax";
@@ -63,7 +64,8 @@ async function definitionOf(cell: AssetCell, notebook: Notebook, syntax: SqlSynt
 /** The definitions of every asset of one notebook text, or the issues that keep it from being planned. */
 export async function notebookDefinitions(source: NotebookText, parser: SqlReferenceParser & SqlSyntax): Promise<DefinitionsResult> {
   const file = `${source.slug}.md`;
-  const parsed = parseNotebook(source.text, file);
+  // `{{ partition.* }}` is not SQL: a partitioned notebook is defined by its text with neutral values.
+  const parsed = parseNotebook(neutralNotebookText(source.text, file), file);
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
   const notebook = parsed.notebook;
   const { graph, issues, externals } = await buildGraph(notebook, parser);

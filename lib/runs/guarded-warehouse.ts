@@ -77,6 +77,7 @@ export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWar
     backend: inner.backend,
     dialect: inner.dialect,
     fences: inner.fences,
+    schema: inner.schema,
     refusedStaging,
     get fenced() {
       return fenced;
@@ -87,6 +88,11 @@ export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWar
     loadRows: (table, columns, rows) => live(() => inner.loadRows(table, columns, rows)),
     loadArrow: (table, ipc) => live(() => inner.loadArrow(table, ipc)),
     swap,
+    transaction: (steps, options) => live(() => inner.transaction(steps, options)),
+    inSchema: () => {
+      // Another surface would write past this run's fence and done-marker.
+      throw new Error("a production run's guarded warehouse has no other schema");
+    },
     readState: (key) => inner.readState(key),
     drop: (table) => inner.drop(table),
     close: () => Promise.resolve(),

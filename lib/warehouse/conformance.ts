@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { abortCases } from "./conformance-abort";
 import { count, rejection, TYPE_SPELLINGS } from "./conformance-helpers";
 import { loadingCases } from "./conformance-load";
+import { schemaCases } from "./conformance-schemas";
 import { swapCases } from "./conformance-swap";
 import { WarehouseError } from "./errors";
 import type { Warehouse } from "./types";
@@ -74,6 +75,7 @@ export function warehouseConformance(name: string, open: () => Promise<Warehouse
     loadingCases(() => warehouse);
     swapCases(() => warehouse);
     abortCases(() => warehouse);
+    schemaCases(() => warehouse);
 
     describe("drop", () => {
       it("drops a table and ignores a missing one", async () => {

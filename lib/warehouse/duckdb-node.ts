@@ -7,15 +7,16 @@ import { readArrowColumns } from "./arrow-columns";
 import { appendColumns } from "./duckdb-appender";
 import { openLockedDuckDb, type DuckDbOpenOptions } from "./duckdb-lockdown";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements, columnsFromDescribe, describeSql, inTransaction as runInTransaction } from "./metadata-sql";
+import { CREATE_METADATA_SQL, createViewSql, dropViewSql, duckdbSearchPathSql, qualified, readStateSql, runSteps, swapSteps, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type Row, type Warehouse } from "./types";
+import type { Call } from "./abortable";
 import { coerceOrFail, toPlainValue, type LoadValue } from "./values";
 
 export type { DuckDbOpenOptions } from "./duckdb-lockdown";
 
-const SCHEMA = "main";
+const MAIN = "main";
 
 export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<Warehouse> {
   const opened = await openLockedDuckDb(options).catch((error: unknown) => {
@@ -63,18 +64,18 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
   const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work, (sql) => gate.statement(() => execute(sql), { cleanup: true }));
 
 
-  const describeTable = async (table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(SCHEMA, table)));
+  const describeTable = async (schema: string, table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(schema, table)));
 
 
   /** Creates the table if missing and appends, in one transaction so a bad value loads nothing. */
-  async function load(table: string, specs: ColumnSpec[], batches: LoadValue[][][]): Promise<void> {
+  async function load(schema: string, table: string, specs: ColumnSpec[], batches: LoadValue[][][]): Promise<void> {
     await inTransaction(async () => {
       const columnsSql = specs.map((spec) => `${quoteIdent(spec.name)} ${spec.type}`).join(", ");
-      await run(`CREATE TABLE IF NOT EXISTS ${qualified(SCHEMA, table)} (${columnsSql})`);
-      const tableColumns = (await describeTable(table)) ?? [];
+      await run(`CREATE TABLE IF NOT EXISTS ${qualified(schema, table)} (${columnsSql})`);
+      const tableColumns = (await describeTable(schema, table)) ?? [];
       for (const columns of batches) {
         try {
-          await appendColumns(connection, SCHEMA, table, tableColumns, specs, columns);
+          await appendColumns(connection, schema, table, tableColumns, specs, columns);
         } catch (error) {
           throw enrichWarehouseError(error, undefined, errorContext);
         }
@@ -86,51 +87,87 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
     for (const sql of CREATE_METADATA_SQL) await run(sql);
   });
 
-  return withSignals(gate, (call) => ({
-    backend: "duckdb-node",
-    dialect: duckdbDialect,
-    fences: true,
-    query: (sql) => call(() => readRows(sql)),
-    exec: (sql) => call(() => run(sql)),
-    describe: (table) => call(() => describeTable(table)),
-    loadRows: (table, specs, rows) =>
-      call(async () => {
-        const columns = specs.map((spec) => rows.map((row) => coerceOrFail(row[spec.name], spec)));
-        await load(table, specs, [columns]);
-      }),
-    loadArrow: (table, ipc) =>
-      call(async () => {
-        const arrow = (() => {
-          try {
-            return readArrowColumns(ipc);
-          } catch (error) {
-            throw new WarehouseError({ kind: "conversion", backendMessage: messageOf(error), cause: error });
-          }
-        })();
-        await load(table, arrow.columns, arrow.batches);
-      }),
-    swap: (swaps, state = [], options = {}) =>
-      call(() =>
-        inTransaction(async () => {
-          const now = new Date();
-          if (options.fence) await applyFence(options.fence, { readRows, run: run }, { lockRow: false, now });
-          for (const sql of swapStatements(SCHEMA, swaps, state, now)) await run(sql);
-          await options.beforeCommit?.();
-        }),
-      ),
-    readState: (key) =>
-      call(async () => {
-        const [row] = await readRows(readStateSql(key));
-        return row === undefined ? undefined : JSON.parse(String(row.value));
-      }),
-    drop: (table) => call(() => run(`DROP TABLE IF EXISTS ${qualified(SCHEMA, table)}`)),
-    close: () =>
-      serial(async () => {
-        if (closed) return;
-        closed = true;
-        release();
-      }),
-  }));
+  const steps: StepRunner = {
+    run,
+    readRows,
+    // DuckDB binds a view by name when it is queried: replacing one never conflicts.
+    pointView: (view, target) => run(target === null ? dropViewSql(view) : createViewSql(view, target, true)),
+  };
+
+  /** The search path the connection has now (null: DuckDB's default). */
+  let currentPath: string | null = null;
+  const onPath = (path: readonly string[] | null, call: Call): Call => (task) =>
+    call(async () => {
+      const wanted = path === null ? null : path.join(",");
+      if (wanted !== currentPath) {
+        await run(duckdbSearchPathSql(path));
+        currentPath = wanted;
+      }
+      return task();
+    });
+
+  /** A surface over `schema`, resolving bare names through `path` (null: the default). */
+  const surface = (schema: string, path: readonly string[] | null): Warehouse =>
+    withSignals(gate, (gateCall) => {
+      const call = onPath(path, gateCall);
+      return {
+        backend: "duckdb-node",
+        dialect: duckdbDialect,
+        fences: true,
+        schema,
+        query: (sql) => call(() => readRows(sql)),
+        exec: (sql) => call(() => run(sql)),
+        describe: (table) => call(() => describeTable(schema, table)),
+        loadRows: (table, specs, rows) =>
+          call(async () => {
+            const columns = specs.map((spec) => rows.map((row) => coerceOrFail(row[spec.name], spec)));
+            await load(schema, table, specs, [columns]);
+          }),
+        loadArrow: (table, ipc) =>
+          call(async () => {
+            const arrow = (() => {
+              try {
+                return readArrowColumns(ipc);
+              } catch (error) {
+                throw new WarehouseError({ kind: "conversion", backendMessage: messageOf(error), cause: error });
+              }
+            })();
+            await load(schema, table, arrow.columns, arrow.batches);
+          }),
+        swap: (swaps, state = [], options = {}) =>
+          call(() =>
+            inTransaction(async () => {
+              const now = new Date();
+              if (options.fence) await applyFence(options.fence, { readRows, run: run }, { lockRow: false, now });
+              await runSteps((options.guards ?? []).map((guard) => ({ guard })), steps);
+              await runSteps(swapSteps(schema, swaps, state, now), steps);
+              await options.beforeCommit?.();
+            }),
+          ),
+        transaction: (list, options = {}) =>
+          call(() =>
+            inTransaction(async () => {
+              await runSteps(list, steps);
+              await options.beforeCommit?.();
+            }),
+          ),
+        inSchema: (other, readSchemas) => surface(other, [other, ...readSchemas]),
+        readState: (key) =>
+          call(async () => {
+            const [row] = await readRows(readStateSql(key));
+            return row === undefined ? undefined : JSON.parse(String(row.value));
+          }),
+        drop: (table) => call(() => run(`DROP TABLE IF EXISTS ${qualified(schema, table)}`)),
+        close: () =>
+          serial(async () => {
+            if (closed) return;
+            closed = true;
+            release();
+          }),
+      };
+    });
+
+  return surface(MAIN, null);
 }
 
 function messageOf(error: unknown): string {

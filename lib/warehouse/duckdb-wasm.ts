@@ -19,7 +19,7 @@ import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { logicalTypeOf, readArrowColumns } from "./arrow-columns";
 import { arrowIpcFromColumns, rowsFromArrowIpc } from "./arrow-ipc";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements, columnsFromDescribe, describeSql, inTransaction as runInTransaction } from "./metadata-sql";
+import { CREATE_METADATA_SQL, createViewSql, dropViewSql, duckdbSearchPathSql, qualified, readStateSql, runSteps, swapSteps, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
 import { coerceOrFail } from "./values";
@@ -118,7 +118,7 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
   const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work, (sql) => gate.statement(() => execute(sql), { cleanup: true }));
 
 
-  const describeTable = async (table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(SCHEMA, table)));
+  const describeTable = async (schema: string, table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(schema, table)));
 
 
   /**
@@ -126,22 +126,22 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
    * column name (table columns the data lacks get NULL), all in one transaction so a
    * value that does not fit loads nothing.
    */
-  async function load(table: string, specs: ColumnSpec[], ipc: Uint8Array, rowCount: number): Promise<void> {
+  async function load(schema: string, table: string, specs: ColumnSpec[], ipc: Uint8Array, rowCount: number): Promise<void> {
     await inTransaction(async () => {
       const columnsSql = specs.map((spec) => `${quoteIdent(spec.name)} ${wasmStorageType(spec.type)}`).join(", ");
-      await run(`CREATE TABLE IF NOT EXISTS ${qualified(SCHEMA, table)} (${columnsSql})`);
-      assertColumnsFit(table, (await describeTable(table)) ?? [], specs);
+      await run(`CREATE TABLE IF NOT EXISTS ${qualified(schema, table)} (${columnsSql})`);
+      assertColumnsFit(table, (await describeTable(schema, table)) ?? [], specs);
       if (rowCount === 0) return;
       stagingCounter += 1;
       const staging = `__assetbook_load_${stagingCounter}`;
       try {
-        await connection.insertArrowFromIPCStream(ipc, { name: staging, schema: SCHEMA, create: true });
+        await connection.insertArrowFromIPCStream(ipc, { name: staging, schema, create: true });
       } catch (error) {
         throw enrichWarehouseError(error, undefined, ERROR_CONTEXT);
       }
       const names = specs.map((spec) => quoteIdent(spec.name)).join(", ");
-      await run(`INSERT INTO ${qualified(SCHEMA, table)} (${names}) SELECT ${names} FROM ${qualified(SCHEMA, staging)}`);
-      await run(`DROP TABLE ${qualified(SCHEMA, staging)}`);
+      await run(`INSERT INTO ${qualified(schema, table)} (${names}) SELECT ${names} FROM ${qualified(schema, staging)}`);
+      await run(`DROP TABLE ${qualified(schema, staging)}`);
     });
   }
 
@@ -155,53 +155,78 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
   // Callers see an initialization failure on their first call; nothing is left unhandled.
   ready.catch(() => undefined);
 
-  return withSignals(gate, (gated) => {
-    /** Waits for initialization (its failure is every call's). */
-    const call = <T>(task: () => Promise<T>): Promise<T> =>
-      gated(async () => {
-        await ready;
-        return task();
-      });
-    return {
-      backend: "duckdb-wasm",
-      dialect: duckdbDialect,
-      // One page, one session: no other writer to fence off, and no shared state table to keep tokens in.
-      fences: false,
-      query: (sql) => call(() => readRows(sql)),
-      exec: (sql) => call(() => run(sql)),
-      describe: (table) => call(() => describeTable(table)),
-      loadRows: (table, specs, rows) =>
-        call(async () => {
-          const columns = specs.map((spec) => rows.map((row) => coerceOrFail(row[spec.name], spec)));
-          await load(table, specs, arrowIpcFromColumns(specs, columns), rows.length);
-        }),
-      loadArrow: (table, ipc) =>
-        call(async () => {
-          const { specs, stream, rowCount } = prepareArrow(ipc);
-          await load(table, specs, stream, rowCount);
-        }),
-      swap: (swaps, state = [], options = {}) =>
-        call(() => {
-          if (options.fence !== undefined) throw new FenceUnsupportedError(options.fence, "duckdb-wasm");
-          return inTransaction(async () => {
-            for (const sql of swapStatements(SCHEMA, swaps, state, new Date())) await run(sql);
-            await options.beforeCommit?.();
-          });
-        }),
-      readState: (key) =>
-        call(async () => {
-          const [row] = await readRows(readStateSql(key));
-          return row === undefined ? undefined : JSON.parse(String(row.value));
-        }),
-      drop: (table) => call(() => run(`DROP TABLE IF EXISTS ${qualified(SCHEMA, table)}`)),
-      close: () =>
-        serial(async () => {
-          if (closed) return;
-          closed = true;
-          await connection.close().catch(() => undefined);
-        }),
-    };
-  });
+  const steps: StepRunner = {
+    run,
+    readRows,
+    pointView: (view, target) => run(target === null ? dropViewSql(view) : createViewSql(view, target, true)),
+  };
+  let currentPath: string | null = null;
+
+  const surface = (schema: string, path: readonly string[] | null): Warehouse =>
+    withSignals(gate, (gated) => {
+      /** Waits for initialization (its failure is every call's), then sets this surface's search path. */
+      const call = <T>(task: () => Promise<T>): Promise<T> =>
+        gated(async () => {
+          await ready;
+          const wanted = path === null ? null : path.join(",");
+          if (wanted !== currentPath) {
+            await run(duckdbSearchPathSql(path));
+            currentPath = wanted;
+          }
+          return task();
+        });
+      return {
+        backend: "duckdb-wasm",
+        dialect: duckdbDialect,
+        // One page, one session: no other writer to fence off, and no shared state table to keep tokens in.
+        fences: false,
+        schema,
+        query: (sql) => call(() => readRows(sql)),
+        exec: (sql) => call(() => run(sql)),
+        describe: (table) => call(() => describeTable(schema, table)),
+        loadRows: (table, specs, rows) =>
+          call(async () => {
+            const columns = specs.map((spec) => rows.map((row) => coerceOrFail(row[spec.name], spec)));
+            await load(schema, table, specs, arrowIpcFromColumns(specs, columns), rows.length);
+          }),
+        loadArrow: (table, ipc) =>
+          call(async () => {
+            const { specs, stream, rowCount } = prepareArrow(ipc);
+            await load(schema, table, specs, stream, rowCount);
+          }),
+        swap: (swaps, state = [], options = {}) =>
+          call(() => {
+            if (options.fence !== undefined) throw new FenceUnsupportedError(options.fence, "duckdb-wasm");
+            return inTransaction(async () => {
+              await runSteps((options.guards ?? []).map((guard) => ({ guard })), steps);
+              await runSteps(swapSteps(schema, swaps, state, new Date()), steps);
+              await options.beforeCommit?.();
+            });
+          }),
+        transaction: (list, options = {}) =>
+          call(() =>
+            inTransaction(async () => {
+              await runSteps(list, steps);
+              await options.beforeCommit?.();
+            }),
+          ),
+        inSchema: (other, readSchemas) => surface(other, [other, ...readSchemas]),
+        readState: (key) =>
+          call(async () => {
+            const [row] = await readRows(readStateSql(key));
+            return row === undefined ? undefined : JSON.parse(String(row.value));
+          }),
+        drop: (table) => call(() => run(`DROP TABLE IF EXISTS ${qualified(schema, table)}`)),
+        close: () =>
+          serial(async () => {
+            if (closed) return;
+            closed = true;
+            await connection.close().catch(() => undefined);
+          }),
+      };
+    });
+
+  return surface(SCHEMA, null);
 }
 
 /**

@@ -168,3 +168,11 @@ function lineOf(message: string): number | undefined {
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${String(value)}`);
 }
+
+/** A guard of a swap or transaction (lib/warehouse/types.ts Guard) found no row: nothing changed. */
+export class GuardError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GuardError";
+  }
+}

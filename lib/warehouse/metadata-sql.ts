@@ -1,6 +1,7 @@
 // SQL for Assetbook's own metadata in a warehouse (schema `_assetbook`) and for the
 // atomic swap. Plain SQL that DuckDB and PostgreSQL both accept.
-import { quoteIdent, quoteLiteral, type Column, type StateWrite, type Swap } from "./types";
+import { GuardError } from "./errors";
+import { quoteIdent, quoteLiteral, type Column, type StateWrite, type Swap, type TxStep, type ViewRef } from "./types";
 import { toJsonText } from "./values";
 
 export const METADATA_SCHEMA = "_assetbook";
@@ -17,35 +18,80 @@ export function qualified(schema: string, table: string): string {
 }
 
 /**
- * The statements of a swap, to run between BEGIN and COMMIT. Each target is dropped and
- * its staging table renamed into place; then the state rows are upserted or deleted.
+ * The steps of a swap, to run between BEGIN and COMMIT. Each target is replaced by its
+ * staging table; then the state rows are upserted or deleted. A target that views read
+ * (`views`) is renamed away first, so no backend refuses to drop a table a view binds to,
+ * and dropped once its views read the new one.
  */
-export function swapStatements(schema: string, swaps: Swap[], state: StateWrite[], now: Date): string[] {
-  const statements: string[] = [];
-  for (const { staging, target, partition } of swaps) {
+export function swapSteps(schema: string, swaps: Swap[], state: StateWrite[], now: Date): TxStep[] {
+  const steps: TxStep[] = [];
+  const sql = (text: string) => steps.push({ sql: text });
+  for (const { staging, target, partition, views = [] } of swaps) {
+    const follow = () => {
+      for (const view of views) steps.push({ view: { ...view, target: { schema, table: target } } });
+    };
+    if (partition === undefined && views.length === 0) {
+      sql(`DROP TABLE IF EXISTS ${qualified(schema, target)}`);
+      sql(`ALTER TABLE ${qualified(schema, staging)} RENAME TO ${quoteIdent(target)}`);
+      continue;
+    }
     if (partition === undefined) {
-      statements.push(`DROP TABLE IF EXISTS ${qualified(schema, target)}`);
-      statements.push(`ALTER TABLE ${qualified(schema, staging)} RENAME TO ${quoteIdent(target)}`);
+      const old = `${target}__old`;
+      sql(`DROP TABLE IF EXISTS ${qualified(schema, old)}`);
+      sql(`ALTER TABLE IF EXISTS ${qualified(schema, target)} RENAME TO ${quoteIdent(old)}`);
+      sql(`ALTER TABLE ${qualified(schema, staging)} RENAME TO ${quoteIdent(target)}`);
+      follow();
+      sql(`DROP TABLE IF EXISTS ${qualified(schema, old)}`);
       continue;
     }
     const [t, s] = [qualified(schema, target), qualified(schema, staging)];
-    statements.push(`CREATE TABLE IF NOT EXISTS ${t} AS SELECT * FROM ${s} WHERE 1 = 0`);
-    statements.push(`DELETE FROM ${t} WHERE ${quoteIdent(partition.column)} = ${quoteLiteral(partition.key)}`);
-    statements.push(`INSERT INTO ${t} SELECT * FROM ${s}`);
-    statements.push(`DROP TABLE ${s}`);
+    sql(`CREATE TABLE IF NOT EXISTS ${t} AS SELECT * FROM ${s} WHERE 1 = 0`);
+    sql(`DELETE FROM ${t} WHERE ${quoteIdent(partition.column)} = ${quoteLiteral(partition.key)}`);
+    sql(`INSERT INTO ${t} SELECT * FROM ${s}`);
+    sql(`DROP TABLE ${s}`);
+    follow();
   }
   const stamp = quoteLiteral(now.toISOString().replace("T", " ").replace("Z", ""));
   for (const { key, value } of state) {
     if (value === undefined) {
-      statements.push(`DELETE FROM ${STATE_TABLE} WHERE key = ${quoteLiteral(key)}`);
+      sql(`DELETE FROM ${STATE_TABLE} WHERE key = ${quoteLiteral(key)}`);
     } else {
-      statements.push(
+      sql(
         `INSERT INTO ${STATE_TABLE} (key, value, updated_at) VALUES (${quoteLiteral(key)}, ${quoteLiteral(toJsonText(value))}, CAST(${stamp} AS TIMESTAMP)) ` +
           `ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
       );
     }
   }
-  return statements;
+  return steps;
+}
+
+/** How an adapter runs the steps of a transaction (it is inside BEGIN … COMMIT). */
+export interface StepRunner {
+  run(sql: string): Promise<unknown>;
+  readRows(sql: string): Promise<readonly unknown[]>;
+  /** Points (or drops, `target` null) one view: adapters differ when the columns change. */
+  pointView(view: ViewRef, target: { schema: string; table: string } | null): Promise<void>;
+}
+
+export async function runSteps(steps: readonly TxStep[], runner: StepRunner): Promise<void> {
+  for (const step of steps) {
+    if ("sql" in step) await runner.run(step.sql);
+    else if ("view" in step) await runner.pointView(step.view, step.view.target);
+    else if ((await runner.readRows(step.guard.sql)).length === 0) throw new GuardError(step.guard.message);
+  }
+}
+
+export function createViewSql(view: ViewRef, target: { schema: string; table: string }, orReplace: boolean): string {
+  return `CREATE ${orReplace ? "OR REPLACE " : ""}VIEW ${qualified(view.schema, view.name)} AS SELECT * FROM ${qualified(target.schema, target.table)}`;
+}
+
+export function dropViewSql(view: ViewRef): string {
+  return `DROP VIEW IF EXISTS ${qualified(view.schema, view.name)}`;
+}
+
+/** Search path SQL on DuckDB (a comma-separated string; null: back to the default). */
+export function duckdbSearchPathSql(schemas: readonly string[] | null): string {
+  return schemas === null ? "RESET search_path" : `SET search_path = ${quoteLiteral(schemas.join(","))}`;
 }
 
 export function readStateSql(key: string): string {

@@ -6,7 +6,8 @@ import { postgresDialect } from "./dialect";
 import pg from "pg";
 import { readArrowColumns } from "./arrow-columns";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, qualified, readStateSql, swapStatements, columnsFromDescribe, describeSql, inTransaction as runInTransaction } from "./metadata-sql";
+import { CREATE_METADATA_SQL, createViewSql, dropViewSql, qualified, readStateSql, runSteps, swapSteps, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
+import type { Call } from "./abortable";
 import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
@@ -69,7 +70,7 @@ function arrayElement(value: LoadValue): string | number | boolean | null {
 }
 
 export async function openPostgresWarehouse(options: PostgresWarehouseOptions): Promise<Warehouse> {
-  const schema = options.schema ?? "public";
+  const mainSchema = options.schema ?? "public";
   const client = new pg.Client({ connectionString: options.connectionString, types: typeParsers });
   await client.connect().catch((error: unknown) => {
     throw enrichWarehouseError(error, undefined);
@@ -116,15 +117,15 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
   const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work, (sql) => gate.statement(() => execute(sql), { cleanup: true }));
 
 
-  const describeTable = async (table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(schema, table)));
+  const describeTable = async (schema: string, table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(schema, table)));
 
 
   /** Creates the table if missing, then inserts with one `unnest` of column arrays per batch. */
-  async function load(table: string, specs: ColumnSpec[], batches: LoadValue[][][]): Promise<void> {
+  async function load(schema: string, table: string, specs: ColumnSpec[], batches: LoadValue[][][]): Promise<void> {
     await inTransaction(async () => {
       const columnsSql = specs.map((spec) => `${quoteIdent(spec.name)} ${PG_TYPES[spec.type]}`).join(", ");
       await run(`CREATE TABLE IF NOT EXISTS ${qualified(schema, table)} (${columnsSql})`);
-      const existing = new Set(((await describeTable(table)) ?? []).map((c) => c.name));
+      const existing = new Set(((await describeTable(schema, table)) ?? []).map((c) => c.name));
       const missing = specs.filter((spec) => !existing.has(spec.name));
       if (missing.length > 0) {
         throw new WarehouseError({
@@ -147,52 +148,105 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
   await gate.call(async () => {
     const [backend] = await readRows("SELECT pg_backend_pid() AS pid");
     pid = typeof backend?.pid === "number" ? backend.pid : null;
-    await run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-    await run(`SET search_path TO ${quoteIdent(schema)}`);
+    await run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(mainSchema)}`);
+    await run(searchPathSql([mainSchema]));
     for (const sql of CREATE_METADATA_SQL) await run(sql);
   });
 
-  return withSignals(gate, (call) => ({
-    backend: "postgres",
-    dialect: postgresDialect,
-    fences: true,
-    query: (sql) => call(() => readRows(sql)),
-    exec: (sql) => call(async () => void (await run(sql))),
-    describe: (table) => call(() => describeTable(table)),
-    loadRows: (table, specs, rows) =>
-      call(() => load(table, specs, [specs.map((spec) => rows.map((row) => coerceOrFail(row[spec.name], spec)))])),
-    loadArrow: (table, ipc) =>
-      call(async () => {
-        let arrow: ReturnType<typeof readArrowColumns>;
-        try {
-          arrow = readArrowColumns(ipc);
-        } catch (error) {
-          throw new WarehouseError({ kind: "conversion", backendMessage: error instanceof Error ? error.message : String(error), cause: error });
-        }
-        await load(table, arrow.columns, arrow.batches);
-      }),
-    swap: (swaps, state = [], options = {}) =>
-      call(() =>
-        inTransaction(async () => {
-          const now = new Date();
-          if (options.fence) await applyFence(options.fence, { readRows, run: async (sql) => void (await run(sql)) }, { lockRow: true, now });
-          for (const sql of swapStatements(schema, swaps, state, now)) await run(sql);
-          await options.beforeCommit?.();
-        }),
-      ),
-    readState: (key) =>
-      call(async () => {
-        const [row] = await readRows(readStateSql(key));
-        return row === undefined ? undefined : JSON.parse(String(row.value));
-      }),
-    drop: (table) => call(async () => void (await run(`DROP TABLE IF EXISTS ${qualified(schema, table)}`))),
-    close: () =>
-      serial(async () => {
-        if (closed) return;
-        closed = true;
-        await client.end().catch(() => undefined);
-      }),
-  }));
+  let savepoints = 0;
+  const steps: StepRunner = {
+    run: (sql) => run(sql),
+    readRows,
+    async pointView(view, target) {
+      if (target === null) return void (await run(dropViewSql(view)));
+      // PostgreSQL binds a view to its columns: OR REPLACE may only add columns at the end.
+      // Otherwise the view is dropped and made again (refused, naming them, when the user's
+      // own views read it: never CASCADE).
+      const savepoint = `assetbook_view_${++savepoints}`;
+      await run(`SAVEPOINT ${savepoint}`);
+      try {
+        await run(createViewSql(view, target, true));
+        await run(`RELEASE SAVEPOINT ${savepoint}`);
+      } catch {
+        await run(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+        await run(dropViewSql(view));
+        await run(createViewSql(view, target, false));
+      }
+    },
+  };
+
+  /** The search path the session has now. */
+  let currentPath = [mainSchema].join(",");
+  const onPath = (path: readonly string[], call: Call): Call => (task) =>
+    call(async () => {
+      if (path.join(",") !== currentPath) {
+        await run(searchPathSql(path));
+        currentPath = path.join(",");
+      }
+      return task();
+    });
+
+  const surface = (schema: string, path: readonly string[]): Warehouse =>
+    withSignals(gate, (gateCall) => {
+      const call = onPath(path, gateCall);
+      return {
+        backend: "postgres",
+        dialect: postgresDialect,
+        fences: true,
+        schema,
+        query: (sql) => call(() => readRows(sql)),
+        exec: (sql) => call(async () => void (await run(sql))),
+        describe: (table) => call(() => describeTable(schema, table)),
+        loadRows: (table, specs, rows) =>
+          call(() => load(schema, table, specs, [specs.map((spec) => rows.map((row) => coerceOrFail(row[spec.name], spec)))])),
+        loadArrow: (table, ipc) =>
+          call(async () => {
+            let arrow: ReturnType<typeof readArrowColumns>;
+            try {
+              arrow = readArrowColumns(ipc);
+            } catch (error) {
+              throw new WarehouseError({ kind: "conversion", backendMessage: error instanceof Error ? error.message : String(error), cause: error });
+            }
+            await load(schema, table, arrow.columns, arrow.batches);
+          }),
+        swap: (swaps, state = [], options = {}) =>
+          call(() =>
+            inTransaction(async () => {
+              const now = new Date();
+              if (options.fence) await applyFence(options.fence, { readRows, run: async (sql) => void (await run(sql)) }, { lockRow: true, now });
+              await runSteps((options.guards ?? []).map((guard) => ({ guard })), steps);
+              await runSteps(swapSteps(schema, swaps, state, now), steps);
+              await options.beforeCommit?.();
+            }),
+          ),
+        transaction: (list, options = {}) =>
+          call(() =>
+            inTransaction(async () => {
+              await runSteps(list, steps);
+              await options.beforeCommit?.();
+            }),
+          ),
+        inSchema: (other, readSchemas) => surface(other, [other, ...readSchemas]),
+        readState: (key) =>
+          call(async () => {
+            const [row] = await readRows(readStateSql(key));
+            return row === undefined ? undefined : JSON.parse(String(row.value));
+          }),
+        drop: (table) => call(async () => void (await run(`DROP TABLE IF EXISTS ${qualified(schema, table)}`))),
+        close: () =>
+          serial(async () => {
+            if (closed) return;
+            closed = true;
+            await client.end().catch(() => undefined);
+          }),
+      };
+    });
+
+  return surface(mainSchema, [mainSchema]);
+}
+
+function searchPathSql(schemas: readonly string[]): string {
+  return `SET search_path TO ${schemas.map(quoteIdent).join(", ")}`;
 }
 
 /** Cancels the query backend `pid` runs (nothing when it is idle: PostgreSQL ignores a cancel between statements). */

@@ -21,10 +21,34 @@ export interface ColumnSpec {
   type: LogicalType;
 }
 
+/** A view by schema and name. */
+export interface ViewRef {
+  schema: string;
+  name: string;
+}
+
+/**
+ * A query run inside a transaction that must return at least one row; otherwise the
+ * transaction is rolled back and GuardError (lib/warehouse/fence.ts) carries `message`.
+ * An `UPDATE … RETURNING` guard also locks the rows it checks.
+ */
+export interface Guard {
+  sql: string;
+  message: string;
+}
+
+/** One step of a transaction: a statement, a view pointed at a table (or dropped: `target` null), or a guard. */
+export type TxStep =
+  | { sql: string }
+  | { view: ViewRef & { target: { schema: string; table: string } | null } }
+  | { guard: Guard };
+
 /** A staged table to put in place of (or create as) a target table. */
 export interface Swap {
   staging: string;
   target: string;
+  /** Views that read the target, pointed at the new table in the same transaction (the lifecycle's names over versions). */
+  views?: ViewRef[];
   /**
    * Replace only the target's rows whose `column` equals `key` by the staging rows (the
    * target is created from the staging table when missing); the staging table is dropped.
@@ -50,6 +74,8 @@ export interface Fence {
 
 export interface SwapOptions {
   fence?: Fence;
+  /** Checked inside the transaction before anything is swapped. */
+  guards?: Guard[];
   /** Runs inside the transaction after the swap statements, before COMMIT (crash tests). */
   beforeCommit?: () => Promise<void>;
 }
@@ -60,6 +86,8 @@ export interface Warehouse {
   readonly dialect: Dialect;
   /** Whether `swap` honours a fence; one that cannot refuses a fenced swap (FenceUnsupportedError) rather than ignore it. */
   readonly fences: boolean;
+  /** The schema this surface creates and describes tables in (`main` on DuckDB; the configured one on PostgreSQL). */
+  readonly schema: string;
   /** Runs SQL (one or more statements) and returns the rows of the last one as plain JS objects. */
   query(sql: string): Promise<Row[]>;
   /** Runs SQL for its effect. */
@@ -75,6 +103,14 @@ export interface Warehouse {
    * exist are created), and write the extract state. Either all of it happens or none.
    */
   swap(swaps: Swap[], state?: StateWrite[], options?: SwapOptions): Promise<void>;
+  /** Runs the steps in ONE transaction: all of them happen, or none. */
+  transaction(steps: TxStep[], options?: Pick<SwapOptions, "beforeCommit">): Promise<void>;
+  /**
+   * The same connection as a surface whose tables live in `schema` (created, described,
+   * loaded, swapped and dropped there), and whose SQL resolves a bare name through
+   * `schema`, then `readSchemas` in order. State and metadata are shared.
+   */
+  inSchema(schema: string, readSchemas: readonly string[]): Warehouse;
   /** Reads an extract-state value written by `swap` (undefined when absent). */
   readState(key: string): Promise<unknown>;
   /** Drops a table if it exists. */

@@ -1,0 +1,112 @@
+// The lifecycle commands as a contract, through the real `bin/assetbook.mjs` in a child
+// process on a DuckDB file: plan, build, diff, promote (killed with -9 at each of its
+// named points), rollback, env list | drop, and `run` refusing a promoted production.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+
+const root = path.resolve(import.meta.dirname, "..");
+const bin = path.join(root, "bin", "assetbook.mjs");
+let dir: string;
+
+function assetbook(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+const cli = (...args: string[]) => assetbook({}, ...args);
+
+async function rows(db: string, sql: string) {
+  const instance = await DuckDBInstance.create(db, { access_mode: "READ_ONLY" });
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(sql)).getRowObjectsJson();
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+const shop = () => fs.readFileSync(path.join(root, "notebooks", "shop.md"), "utf8");
+/** shop with every tenth order gone: a breaking change to `orders`. */
+const fewerOrders = () => shop().replace("from range(1, 20001) as t(i)", "from range(1, 20001) as t(i) where i % 10 <> 0");
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "assetbook-lifecycle-"));
+  fs.mkdirSync(path.join(dir, "project"));
+  for (const name of ["shop.md", "shop-segments.md"]) fs.copyFileSync(path.join(root, "notebooks", name), path.join(dir, "project", name));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const planJson = z.object({
+  env: z.string(),
+  hash: z.string(),
+  build: z.array(z.string()),
+  assets: z.array(z.object({ asset: z.string(), change: z.enum(["added", "removed", "breaking", "non_breaking", "unchanged"]), build: z.boolean() })),
+});
+
+describe("assetbook plan / build / diff / promote / rollback / env", () => {
+  it("takes a project to production, then a breaking change through review to production and back", async () => {
+    const db = "w.duckdb";
+    expect(cli("build", "project", "--env", "init", "--db", db).code).toBe(0);
+    expect(cli("promote", "--env", "init", "--db", db).code).toBe(0);
+    expect(await rows(path.join(dir, db), "select count(*)::int as n from orders")).toEqual([{ n: 20000 }]);
+
+    fs.writeFileSync(path.join(dir, "project", "shop.md"), fewerOrders());
+    const planned = cli("plan", "project", "--env", "feat", "--db", db, "--json");
+    expect(planned.code).toBe(0);
+    const plan = planJson.parse(JSON.parse(planned.stdout));
+    expect(plan.assets.find((a) => a.asset === "orders")?.change).toBe("breaking");
+    expect(plan.assets.find((a) => a.asset === "customers")).toMatchObject({ change: "unchanged", build: false });
+    expect(plan.build).toEqual(["orders", "daily_revenue", "top_customers", "revenue_per_day", "segment_revenue"]);
+    // Plans are deterministic.
+    expect(planJson.parse(JSON.parse(cli("plan", "project", "--env", "feat", "--db", db, "--json").stdout)).hash).toBe(plan.hash);
+
+    expect(cli("build", "project", "--env", "feat", "--db", db).code).toBe(0);
+    expect(await rows(path.join(dir, db), "select count(*)::int as n from orders")).toEqual([{ n: 20000 }]);
+    const diff = z
+      .object({ assets: z.record(z.string(), z.object({ rows: z.object({ production: z.number(), env: z.number() }), added: z.number(), removed: z.number(), changed: z.number().nullable() })) })
+      .parse(JSON.parse(cli("diff", "--env", "feat", "--db", db, "--json").stdout));
+    expect(diff.assets.orders).toMatchObject({ rows: { production: 20000, env: 18000 }, added: 0, removed: 2000, changed: 0 });
+
+    // `run` may not write a promoted production.
+    const run = cli("run", "project/shop.md", "--db", db);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/promoted production/);
+
+    expect(cli("promote", "--env", "feat", "--db", db).code).toBe(0);
+    expect(await rows(path.join(dir, db), "select count(*)::int as n from orders")).toEqual([{ n: 18000 }]);
+    // An environment that was never built is refused, and nothing changes.
+    const missing = cli("promote", "--env", "nope", "--db", db);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/has no build/);
+
+    expect(cli("rollback", "--db", db).code).toBe(0);
+    expect(await rows(path.join(dir, db), "select count(*)::int as n from orders")).toEqual([{ n: 20000 }]);
+    const list = z.object({ environments: z.array(z.object({ env: z.string(), status: z.string() })) }).parse(JSON.parse(cli("env", "list", "--db", db, "--json").stdout));
+    expect(list.environments.map((e) => e.env)).toEqual(["feat", "init"]);
+    expect(cli("env", "drop", "feat", "--db", db).code).toBe(0);
+    expect(await rows(path.join(dir, db), "select count(*)::int as n from orders")).toEqual([{ n: 20000 }]);
+  });
+
+  it.each(["before_transaction", "before_commit", "after_commit"])("a promotion killed -9 %s leaves production wholly old or wholly new", async (point) => {
+    const db = `crash-${point}.duckdb`;
+    fs.writeFileSync(path.join(dir, "project", "shop.md"), shop());
+    expect(cli("build", "project", "--env", "init", "--db", db).code).toBe(0);
+    expect(cli("promote", "--env", "init", "--db", db).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "project", "shop.md"), fewerOrders());
+    expect(cli("build", "project", "--env", "feat", "--db", db).code).toBe(0);
+    const killed = assetbook({ ASSETBOOK_PROMOTE_CRASH_AT: point }, "promote", "--env", "feat", "--db", db);
+    expect(killed.signal).toBe("SIGKILL");
+    const orders = await rows(path.join(dir, db), "select count(*)::int as n from orders");
+    const segments = await rows(path.join(dir, db), "select sum(orders)::int as n from segment_revenue");
+    const promotions = await rows(path.join(dir, db), "select count(*)::int as n from _assetbook.lc_promotions");
+    const landed = point === "after_commit";
+    expect(orders).toEqual([{ n: landed ? 18000 : 20000 }]);
+    expect(segments).toEqual([{ n: landed ? 18000 : 20000 }]);
+    expect(promotions).toEqual([{ n: landed ? 2 : 1 }]);
+  });
+});

@@ -1,0 +1,272 @@
+// The lifecycle's commands (a contract: tests drive them): plan, build, diff, promote,
+// rollback, env list | env drop. Each works on a DuckDB warehouse file (`--db`), where
+// environments live, and with `--json` prints one JSON document on stdout.
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { ParseArgsConfig } from "node:util";
+import { parseConfig } from "../lib/config";
+import { dataDiff, type DataDiff } from "../lib/diff";
+import { readFilePages } from "../lib/extract/file";
+import { NodeSqlReferenceParser } from "../lib/graph/sql-refs-node";
+import { buildEnvironment } from "../lib/lifecycle/build";
+import { dropEnvironment } from "../lib/lifecycle/cleanup";
+import { diffKeyOf } from "../lib/lifecycle/keys";
+import { envNameSchema, PRODUCTION, VERSIONS_SCHEMA, versionTable, relation } from "../lib/lifecycle/layout";
+import type { Plan } from "../lib/lifecycle/plan";
+import { planProject, type ProposedNotebook } from "../lib/lifecycle/project";
+import { PROMOTION_CRASH_POINTS, promoteEnvironment, rollback, type PromotionCrashPoint } from "../lib/lifecycle/promote";
+import { ensureLifecycleTables, environments, promotions, servedState, versionTables } from "../lib/lifecycle/store";
+import { formatIssue } from "../lib/notebook/types";
+import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
+import type { Warehouse } from "../lib/warehouse/types";
+import { readNotebookDir } from "../lib/workspace/notebook-files";
+import { isSlug } from "../lib/workspace/slug";
+import { dim, formatSummary, green, progressPrinter, red, yellow } from "./format";
+
+type Out = (line: string) => void;
+export class LifecycleUsageError extends Error {}
+
+export const LIFECYCLE_COMMANDS = ["plan", "build", "diff", "promote", "rollback", "env"] as const;
+export const LIFECYCLE_USAGE = `  assetbook plan PATH... --env NAME [--db FILE] [--json]   what the change adds, removes, rebuilds
+  assetbook build PATH... --env NAME [--db FILE] [--json]  build it, reading production in place
+  assetbook diff --env NAME [ASSET...] [--key COL] [--db FILE] [--json]
+                                                    the data diff of the build against production
+  assetbook promote --env NAME [--db FILE] [--json]  make the build production, atomically
+  assetbook rollback [--to PROMOTION_ID] [--db FILE] [--json]
+  assetbook env list | env drop NAME [--db FILE] [--json]
+
+  PATH is a notebook file or a directory of them (a directory stands for the whole
+  project: a production notebook missing from it is removed).`;
+
+const PRODUCTION_SCHEMA = "main";
+
+function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...options, db: { type: "string" }, json: { type: "boolean", default: false } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new LifecycleUsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function envName(value: unknown): string {
+  if (typeof value !== "string") throw new LifecycleUsageError("--env NAME is required");
+  const parsed = envNameSchema.safeParse(value);
+  if (!parsed.success) throw new LifecycleUsageError(`--env: ${parsed.error.issues[0]?.message ?? "invalid name"}`);
+  return parsed.data;
+}
+
+async function withWarehouse<T>(db: unknown, work: (warehouse: Warehouse) => Promise<T>): Promise<T> {
+  const file = typeof db === "string" ? db : path.join("data", "dev.duckdb");
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const warehouse = await openDuckDbWarehouse({ path: file, dataDir: parseConfig(process.env).dataDir });
+  try {
+    await ensureLifecycleTables(warehouse);
+    return await work(warehouse);
+  } finally {
+    await warehouse.close();
+  }
+}
+
+async function withParser<T>(work: (parser: NodeSqlReferenceParser) => Promise<T>): Promise<T> {
+  const parser = await NodeSqlReferenceParser.create();
+  try {
+    return await work(parser);
+  } finally {
+    parser.close();
+  }
+}
+
+/** The proposed texts PATH… name; a directory is the whole project, so production's notebooks it lacks are removed. */
+async function proposedNotebooks(paths: string[], warehouse: Warehouse): Promise<ProposedNotebook[]> {
+  if (paths.length === 0) throw new LifecycleUsageError("name at least one notebook file or directory");
+  const proposed = new Map<string, string | null>();
+  for (const arg of paths) {
+    if (fs.existsSync(arg) && fs.statSync(arg).isDirectory()) {
+      const { notebooks, ignored } = await readNotebookDir(arg);
+      if (ignored.length > 0) throw new LifecycleUsageError(ignored.map((i) => `${i.file}: ${i.reason}`).join("\n"));
+      const present = new Set(notebooks.map((nb) => nb.slug));
+      for (const slug of Object.keys((await servedState(warehouse, PRODUCTION)).notebooks)) if (!present.has(slug)) proposed.set(slug, null);
+      for (const nb of notebooks) proposed.set(nb.slug, nb.text);
+      continue;
+    }
+    const slug = path.basename(arg).replace(/\.md$/, "");
+    if (!arg.endsWith(".md") || !isSlug(slug)) throw new LifecycleUsageError(`${arg}: a notebook is a <slug>.md file`);
+    let text: string;
+    try {
+      text = fs.readFileSync(arg, "utf8");
+    } catch {
+      throw new LifecycleUsageError(`cannot read ${arg}`);
+    }
+    proposed.set(slug, text);
+  }
+  return [...proposed].map(([slug, text]) => ({ slug, text }));
+}
+
+function printPlan(plan: Plan, out: Out): void {
+  const mark = { added: green("+"), removed: red("-"), breaking: red("!"), non_breaking: yellow("~"), unchanged: dim("=") } as const;
+  out(`plan for ${plan.env} ${dim(plan.hash)}`);
+  for (const asset of plan.assets) {
+    if (asset.change === "unchanged" && !asset.build) continue;
+    out(`  ${mark[asset.change]} ${asset.asset} ${dim(`(${asset.notebook})`)} ${asset.change}${asset.build ? ` -> build${asset.reason ? ` (${asset.reason})` : ""}` : ""}`);
+  }
+  const unchanged = plan.assets.filter((asset) => asset.change === "unchanged" && !asset.build).length;
+  out(dim(`  ${unchanged} unchanged, read from production in place; ${plan.build.length} to build`));
+}
+
+export async function lifecycle(command: (typeof LIFECYCLE_COMMANDS)[number], args: string[], out: Out, err: Out): Promise<number> {
+  switch (command) {
+    case "plan":
+    case "build": {
+      const { positionals, values } = parse(args, { env: { type: "string" } });
+      const env = envName(values.env);
+      return withWarehouse(values.db, (warehouse) =>
+        withParser(async (parser) => {
+          const proposed = await proposedNotebooks(positionals, warehouse);
+          if (command === "plan") {
+            const planned = await planProject(warehouse, env, proposed, parser);
+            if (!planned.ok) return issuesFailed(planned.issues, err);
+            if (values.json) out(JSON.stringify(planned.plan));
+            else printPlan(planned.plan, out);
+            return 0;
+          }
+          const dataDir = parseConfig(process.env).dataDir;
+          const result = await buildEnvironment({
+            warehouse,
+            productionSchema: PRODUCTION_SCHEMA,
+            env,
+            proposed,
+            parser,
+            extract: { resolveSecret: (name) => process.env[name], dataDir, readFilePages, outbound: parseConfig(process.env).outbound },
+            ...(values.json ? {} : { onEvent: progressPrinter(out) }),
+          });
+          if (!result.ok) return issuesFailed(result.issues, err);
+          if (values.json) out(JSON.stringify({ env, plan: result.plan, built: result.built, reused: result.reused, ok: result.summary.ok, outcomes: result.summary.outcomes }));
+          else {
+            printPlan(result.plan, out);
+            if (result.reused.length > 0) out(dim(`  reused (built before): ${result.reused.join(", ")}`));
+            out(formatSummary(result.summary));
+          }
+          return result.summary.ok ? 0 : 1;
+        }),
+      );
+    }
+    case "diff": {
+      const { positionals, values } = parse(args, { env: { type: "string" }, key: { type: "string", multiple: true } });
+      const env = envName(values.env);
+      return withWarehouse(values.db, async (warehouse) => {
+        const record = (await environments(warehouse)).find((candidate) => candidate.env === env);
+        if (!record) throw new LifecycleUsageError(`environment "${env}" has no build`);
+        const production = await servedState(warehouse, PRODUCTION);
+        const envState = await servedState(warehouse, env);
+        const tables = await versionTables(warehouse);
+        /** Assets with a table of their name (a chart has none). */
+        const hasTable = (asset: string) => (tables.get(envState.assets[asset] ?? "") ?? []).includes(asset);
+        const wanted =
+          positionals.length > 0
+            ? positionals.map((name) => name.toLowerCase())
+            : Object.keys(envState.assets)
+                .filter((asset) => envState.assets[asset] !== production.assets[asset] && hasTable(asset))
+                .sort();
+        const versions = warehouse.inSchema(VERSIONS_SCHEMA, []);
+        const diffs: Record<string, DataDiff | { error: string }> = {};
+        for (const asset of wanted) {
+          const after = envState.assets[asset];
+          if (after === undefined || !hasTable(asset)) {
+            diffs[asset] = { error: after === undefined ? `"${asset}" is not an asset of environment "${env}"` : `"${asset}" has no table to compare (a chart)` };
+            continue;
+          }
+          const before = production.assets[asset];
+          const side = async (version: string | undefined) => {
+            const table = version === undefined ? undefined : versionTable(asset, version);
+            const columns = table === undefined ? [] : ((await versions.describe(table)) ?? []);
+            return { relation: table === undefined ? `(SELECT 1 AS "__none" WHERE false)` : relation(VERSIONS_SCHEMA, table), columns };
+          };
+          // A new asset has nothing to match against: every row is added.
+          const key = before === undefined ? [] : (values.key ?? diffKeyOf(envState.notebooks, asset));
+          diffs[asset] = await dataDiff(warehouse, await side(before), await side(after), { ...(key.length > 0 ? { key } : {}), scratchSchema: "_assetbook" });
+        }
+        if (values.json) out(JSON.stringify({ env, assets: diffs }));
+        else for (const [asset, diff] of Object.entries(diffs)) out(formatDiff(asset, diff));
+        return Object.values(diffs).some((diff) => "error" in diff) ? 1 : 0;
+      });
+    }
+    case "promote": {
+      const { values } = parse(args, { env: { type: "string" } });
+      const env = envName(values.env);
+      return withWarehouse(values.db, async (warehouse) => {
+        const result = await promoteEnvironment({ warehouse, productionSchema: PRODUCTION_SCHEMA, env, crash: crashFromEnv(process.env.ASSETBOOK_PROMOTE_CRASH_AT) });
+        if (values.json) out(JSON.stringify(result));
+        else if (result.ok) out(`${green("promoted")} ${env} ${dim(result.promotion)}: ${result.changed.join(", ") || "no asset changed"}`);
+        else err(red(result.reason));
+        return result.ok ? 0 : 1;
+      });
+    }
+    case "rollback": {
+      const { values } = parse(args, { to: { type: "string" } });
+      return withWarehouse(values.db, async (warehouse) => {
+        const result = await rollback({ warehouse, productionSchema: PRODUCTION_SCHEMA, ...(typeof values.to === "string" ? { to: values.to } : {}) });
+        if (values.json) out(JSON.stringify(result));
+        else if (result.ok) out(`${green("rolled back")} ${dim(result.promotion)}: ${result.changed.join(", ") || "no asset changed"}`);
+        else err(red(result.reason));
+        return result.ok ? 0 : 1;
+      });
+    }
+    case "env": {
+      const { positionals, values } = parse(args, {});
+      const [action, name, ...extra] = positionals;
+      if (action === "list" && name === undefined) {
+        return withWarehouse(values.db, async (warehouse) => {
+          const list = await environments(warehouse);
+          const history = await promotions(warehouse);
+          if (values.json) out(JSON.stringify({ environments: list.map((e) => ({ env: e.env, status: e.status })), promotions: history.map((p) => ({ id: p.id, seq: p.seq, env: p.env })) }));
+          else {
+            for (const e of list) out(`${e.env} ${dim(e.status)}`);
+            if (list.length === 0) out(dim("no environments"));
+          }
+          return 0;
+        });
+      }
+      if (action === "drop" && name !== undefined && extra.length === 0) {
+        const env = envName(name);
+        return withWarehouse(values.db, async (warehouse) => {
+          const result = await dropEnvironment(warehouse, env);
+          if (values.json) out(JSON.stringify({ env, ...result }));
+          else out(result.dropped ? `dropped ${env}${result.versions.length > 0 ? dim(` (${result.versions.length} versions)`) : ""}` : dim(`no environment ${env}`));
+          return 0;
+        });
+      }
+      throw new LifecycleUsageError("env list | env drop NAME");
+    }
+    default: {
+      const unreachable: never = command;
+      throw new LifecycleUsageError(`unknown command ${String(unreachable)}`);
+    }
+  }
+}
+
+/** ASSETBOOK_PROMOTE_CRASH_AT=<point>: the process kills itself there (kill -9), for crash tests. */
+function crashFromEnv(value: string | undefined): (point: PromotionCrashPoint) => void {
+  if (value === undefined || value === "") return () => undefined;
+  if (!PROMOTION_CRASH_POINTS.some((point) => point === value)) throw new LifecycleUsageError(`ASSETBOOK_PROMOTE_CRASH_AT must be one of ${PROMOTION_CRASH_POINTS.join(", ")}`);
+  return (point) => {
+    if (point === value) process.kill(process.pid, "SIGKILL");
+  };
+}
+
+function issuesFailed(issues: readonly Parameters<typeof formatIssue>[0][], err: Out): number {
+  for (const issue of issues) err(red(formatIssue(issue)));
+  err(red(`${issues.length} problem${issues.length === 1 ? "" : "s"} found`));
+  return 1;
+}
+
+function formatDiff(asset: string, diff: DataDiff | { error: string }): string {
+  if ("error" in diff) return red(`${asset}: ${diff.error}`);
+  const lines = [`${asset}: rows ${diff.rows.production} -> ${diff.rows.env}; +${diff.added} -${diff.removed}${diff.changed === null ? "" : ` ~${diff.changed}`}`];
+  if (diff.schema.added.length + diff.schema.removed.length + diff.schema.retyped.length > 0) {
+    lines.push(`  columns: ${[...diff.schema.added.map((c) => `+${c}`), ...diff.schema.removed.map((c) => `-${c}`), ...diff.schema.retyped.map((c) => `~${c.name} ${c.production}->${c.env}`)].join(" ")}`);
+  }
+  for (const column of diff.columns.filter((c) => c.changed > 0)) lines.push(`  ${column.name}: ${column.changed} changed (${(column.match * 100).toFixed(2)}% match)`);
+  for (const warning of diff.warnings) lines.push(dim(`  ${warning}`));
+  return lines.join("\n");
+}

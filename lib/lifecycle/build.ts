@@ -1,0 +1,129 @@
+// Build a plan into an environment: the same executor, checks and retries as production,
+// over a warehouse whose writes land in new versions and whose reads see the
+// environment's views (its versions, else production's, read in place: nothing is copied).
+// It never writes a production table.
+import type { ExtractContext } from "../extract/run";
+import type { SqlReferenceParser } from "../graph";
+import { producerOfTable } from "../graph";
+import type { RunEvent, RunSummary } from "../engine/events";
+import { prepareNotebook } from "../engine/prepare";
+import { parseNotebook } from "../notebook";
+import { notebookPartitions } from "../partitions/windows";
+import { runPlan } from "../engine/run";
+import type { AssetCell, NotebookIssue } from "../notebook/types";
+import type { TxStep, Warehouse } from "../warehouse/types";
+import { envSchema, PLANS_TABLE, NOTEBOOKS_TABLE, ASSETS_TABLE, VERSIONS_TABLE, VERSIONS_SCHEMA, versionTable, quoteIdent, quoteLiteral } from "./layout";
+import { projectGraph, type Plan } from "./plan";
+import { planProject, type ProposedNotebook } from "./project";
+import { ensureLifecycleTables, versionTables } from "./store";
+import type { SqlSyntax } from "./syntax";
+import { versionedWarehouse } from "./versioned-warehouse";
+
+export interface BuildOptions {
+  /** The warehouse as production sees it (its schema holds production's table names). */
+  warehouse: Warehouse;
+  productionSchema: string;
+  env: string;
+  proposed: readonly ProposedNotebook[];
+  parser: SqlReferenceParser & SqlSyntax;
+  extract?: Omit<ExtractContext, "onProgress" | "now">;
+  onEvent?: (event: RunEvent) => void;
+  now?: () => Date;
+}
+
+export type BuildResult =
+  | { ok: false; issues: NotebookIssue[] }
+  | { ok: true; plan: Plan; summary: RunSummary; built: string[]; reused: string[] };
+
+function timestamp(at: Date): string {
+  return `CAST(${quoteLiteral(at.toISOString().replace("T", " ").replace("Z", ""))} AS TIMESTAMP)`;
+}
+
+/** The steps that (re)make an environment's records and views for what it serves without building. */
+function servedSteps(env: string, served: readonly { asset: string; version: string; tables: readonly string[] }[]): TxStep[] {
+  return served.flatMap(({ asset, version, tables }) => [
+    ...tables.map((table): TxStep => ({ view: { schema: envSchema(env), name: table, target: { schema: VERSIONS_SCHEMA, table: versionTable(table, version) } } })),
+    { sql: `INSERT INTO ${ASSETS_TABLE} (env, asset, version) VALUES (${quoteLiteral(env)}, ${quoteLiteral(asset)}, ${quoteLiteral(version)})` },
+  ]);
+}
+
+export async function buildEnvironment(options: BuildOptions): Promise<BuildResult> {
+  const { warehouse, env, parser } = options;
+  const now = options.now ?? (() => new Date());
+  await ensureLifecycleTables(warehouse);
+  const planned = await planProject(warehouse, env, options.proposed, parser);
+  if (!planned.ok) return planned;
+  const { plan, texts } = planned;
+  const existing = await versionTables(warehouse);
+
+  // The environment afresh: its views, records and texts as this plan says.
+  const schema = envSchema(env);
+  const served = plan.assets.flatMap((asset) => {
+    if (asset.version === null) return [];
+    const tables = existing.get(asset.version);
+    // Built before (by this or another environment) and kept: served as it is, not built again.
+    return tables === undefined ? [] : [{ asset: asset.asset, version: asset.version, tables }];
+  });
+  const reused = served.filter((s) => plan.build.includes(s.asset)).map((s) => s.asset);
+  await warehouse.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  await warehouse.exec(`CREATE SCHEMA ${quoteIdent(schema)}`);
+  await warehouse.transaction([
+    { sql: `DELETE FROM ${ASSETS_TABLE} WHERE env = ${quoteLiteral(env)}` },
+    { sql: `DELETE FROM ${NOTEBOOKS_TABLE} WHERE env = ${quoteLiteral(env)}` },
+    ...texts.map((nb): TxStep => ({ sql: `INSERT INTO ${NOTEBOOKS_TABLE} (env, slug, text) VALUES (${quoteLiteral(env)}, ${quoteLiteral(nb.slug)}, ${quoteLiteral(nb.text)})` })),
+    { sql: `DELETE FROM ${PLANS_TABLE} WHERE env = ${quoteLiteral(env)}` },
+    { sql: `INSERT INTO ${PLANS_TABLE} (env, plan, status, updated_at) VALUES (${quoteLiteral(env)}, ${quoteLiteral(JSON.stringify(plan))}, 'building', ${timestamp(now())})` },
+    ...servedSteps(env, served),
+  ]);
+
+  // The cells to build, from every notebook, in the project's graph order.
+  const toBuild = new Set(plan.build.filter((asset) => !reused.includes(asset)));
+  const cells = new Map<string, AssetCell>();
+  for (const nb of texts) {
+    const prepared = await prepareNotebook(nb.text, `${nb.slug}.md`, parser);
+    if (!prepared.ok) {
+      const partitioned = notebookPartitions(parseNotebook(nb.text, `${nb.slug}.md`).notebook?.frontMatter ?? {}) !== null;
+      if (!partitioned) return { ok: false, issues: prepared.issues };
+      const wanted = prepared.issues.length > 0 && [...toBuild].some((asset) => planned.assets.some((a) => a.asset === asset && a.notebook === nb.slug));
+      // Which partitions an environment builds is the next step of the lifecycle; until then such a build is refused, clearly.
+      if (wanted) return { ok: false, issues: [{ file: `${nb.slug}.md`, line: 1, column: 1, message: "a partitioned notebook cannot be built into an environment yet: its assets change in production through `assetbook run --partition` until then" }] };
+      continue;
+    }
+    for (const cell of prepared.notebook.cells) if (cell.type === "asset" && toBuild.has(cell.name.toLowerCase())) cells.set(cell.name.toLowerCase(), cell);
+  }
+  const graph = projectGraph(planned.assets);
+  const versions = new Map(plan.assets.flatMap((asset) => (asset.version === null ? [] : [[asset.asset, asset.version] as const])));
+  const written = new Map<string, Set<string>>();
+  const scoped = versionedWarehouse(warehouse.inSchema(VERSIONS_SCHEMA, [schema, options.productionSchema]), {
+    versionOf: (table) => {
+      const producer = producerOfTable(table.toLowerCase(), (name) => planned.assets.find((asset) => asset.asset === name));
+      return producer === undefined ? undefined : versions.get(producer.asset);
+    },
+    viewSchemas: [schema],
+    onWritten: (table, version) => written.set(version, new Set([...(written.get(version) ?? []), table])),
+  });
+  const summary = await runPlan({
+    warehouse: scoped,
+    plan: { cells: graph.topoOrder().flatMap((name) => cells.get(name) ?? []), upstream: (name) => graph.upstream(name.toLowerCase()) },
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.extract ? { extract: options.extract } : {}),
+  });
+
+  // Record each built version (its tables) and that the environment serves it.
+  const steps: TxStep[] = [];
+  for (const outcome of summary.outcomes) {
+    const asset = outcome.asset.toLowerCase();
+    const version = versions.get(asset);
+    if (outcome.status !== "succeeded" || version === undefined) continue;
+    const tables = [...(written.get(version) ?? [])].sort();
+    steps.push(
+      { sql: `DELETE FROM ${VERSIONS_TABLE} WHERE version = ${quoteLiteral(version)}` },
+      { sql: `INSERT INTO ${VERSIONS_TABLE} (version, asset, tables, built_in, created_at) VALUES (${quoteLiteral(version)}, ${quoteLiteral(asset)}, ${quoteLiteral(JSON.stringify(tables))}, ${quoteLiteral(env)}, ${timestamp(now())})` },
+      { sql: `INSERT INTO ${ASSETS_TABLE} (env, asset, version) VALUES (${quoteLiteral(env)}, ${quoteLiteral(asset)}, ${quoteLiteral(version)})` },
+    );
+  }
+  const status = summary.ok ? "built" : "failed";
+  steps.push({ sql: `UPDATE ${PLANS_TABLE} SET status = ${quoteLiteral(status)}, updated_at = ${timestamp(now())} WHERE env = ${quoteLiteral(env)}` });
+  await warehouse.transaction(steps);
+  return { ok: true, plan, summary, built: [...toBuild], reused };
+}

@@ -1,0 +1,57 @@
+// Where the lifecycle keeps things in a warehouse. Plain names, plain SQL that DuckDB and
+// PostgreSQL both accept.
+//
+//   _assetbook_v."<table>__<version>"   every built version's tables (immutable definition)
+//   "env__<name>"."<table>"             an environment's views: its versions, else production's
+//   <production schema>."<table>"       production's views (main on DuckDB, the configured schema on PostgreSQL)
+//   _assetbook.lc_*                     which version each environment serves, its notebook texts,
+//                                       its plan, and the promotions (history for rollback)
+//
+// What production serves is in lc_assets, written in the same transaction as its views.
+import { z } from "zod";
+import { quoteIdent, quoteLiteral } from "../warehouse/types";
+
+export const VERSIONS_SCHEMA = "_assetbook_v";
+export const META_SCHEMA = "_assetbook";
+export const PRODUCTION = "production";
+
+/** An environment name: what a branch or a person would use, safe as part of a schema name. */
+export const ENV_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+export const envNameSchema = z
+  .string()
+  .regex(ENV_NAME_PATTERN, { message: "an environment name is 1-40 lowercase letters, digits, - and _, starting with a letter or digit" })
+  .refine((name) => name !== PRODUCTION, { message: `"${PRODUCTION}" is not an environment to build into: promote to change it` });
+
+export function envSchema(env: string): string {
+  return `env__${env.replaceAll("-", "_")}`;
+}
+
+/** The physical table of one of a version's tables. */
+export function versionTable(table: string, version: string): string {
+  return `${table}__${version}`;
+}
+
+export function relation(schema: string, table: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
+}
+
+const meta = (table: string) => relation(META_SCHEMA, table);
+export const ASSETS_TABLE = meta("lc_assets");
+export const NOTEBOOKS_TABLE = meta("lc_notebooks");
+export const VERSIONS_TABLE = meta("lc_versions");
+export const PLANS_TABLE = meta("lc_plans");
+export const PROMOTIONS_TABLE = meta("lc_promotions");
+
+export const CREATE_LIFECYCLE_SQL = [
+  `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(META_SCHEMA)}`,
+  `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(VERSIONS_SCHEMA)}`,
+  // One row per version: its asset and its tables (JSON array of table names).
+  `CREATE TABLE IF NOT EXISTS ${VERSIONS_TABLE} (version VARCHAR PRIMARY KEY, asset VARCHAR NOT NULL, tables VARCHAR NOT NULL, built_in VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS ${ASSETS_TABLE} (env VARCHAR NOT NULL, asset VARCHAR NOT NULL, version VARCHAR NOT NULL, PRIMARY KEY (env, asset))`,
+  `CREATE TABLE IF NOT EXISTS ${NOTEBOOKS_TABLE} (env VARCHAR NOT NULL, slug VARCHAR NOT NULL, text VARCHAR NOT NULL, PRIMARY KEY (env, slug))`,
+  `CREATE TABLE IF NOT EXISTS ${PLANS_TABLE} (env VARCHAR PRIMARY KEY, plan VARCHAR NOT NULL, status VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)`,
+  // `before` holds what production served before: a rollback puts it back.
+  `CREATE TABLE IF NOT EXISTS ${PROMOTIONS_TABLE} (id VARCHAR PRIMARY KEY, seq BIGINT NOT NULL, env VARCHAR NOT NULL, plan_hash VARCHAR NOT NULL, before_state VARCHAR NOT NULL, after_state VARCHAR NOT NULL, promoted_at TIMESTAMP NOT NULL)`,
+];
+
+export { quoteIdent, quoteLiteral };

@@ -1,0 +1,159 @@
+// The lifecycle end to end on a real DuckDB and a real PostgreSQL: build into an
+// environment (reading production in place), diff, promote atomically, roll back, and clean
+// up, with the tables each step writes counted.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NodeSqlReferenceParser } from "../graph/sql-refs-node";
+import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
+import { openPostgresWarehouse } from "../warehouse/postgres";
+import type { Warehouse } from "../warehouse/types";
+import { buildEnvironment } from "./build";
+import { collectVersions, dropEnvironment } from "./cleanup";
+import { PRODUCTION, VERSIONS_SCHEMA } from "./layout";
+import { promoteEnvironment, rollback } from "./promote";
+import type { ProposedNotebook } from "./project";
+import { ensureLifecycleTables, servedState } from "./store";
+
+const pgUrl = process.env.TEST_DATABASE_URL;
+if (!pgUrl && process.env.CI) throw new Error("TEST_DATABASE_URL must be set in CI");
+
+const databases: string[] = [];
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+const backends: { name: string; open(): Promise<Warehouse> }[] = [{ name: "duckdb", open: () => openDuckDbWarehouse({ path: ":memory:" }) }];
+if (pgUrl) {
+  backends.push({
+    name: "postgres",
+    async open() {
+      const database = `lc_${randomBytes(5).toString("hex")}`;
+      await admin((client) => client.query(`CREATE DATABASE ${database} TEMPLATE template0`));
+      databases.push(database);
+      const url = new URL(pgUrl);
+      url.pathname = `/${database}`;
+      return openPostgresWarehouse({ connectionString: url.toString() });
+    },
+  });
+}
+afterAll(async () => {
+  if (databases.length > 0) await admin(async (client) => {
+    for (const database of databases) await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  });
+});
+
+let parser: NodeSqlReferenceParser;
+beforeAll(async () => {
+  parser = await NodeSqlReferenceParser.create();
+});
+afterAll(() => parser?.close());
+
+const sales = (threshold: number, extraColumn = "") => `---
+title: Sales
+---
+
+\`\`\`sql orders
+-- checks: unique(id)
+select i as id, i % 7 as customer, i * 10 as amount from generate_series(1, 100) as g(i) where i > ${threshold}
+\`\`\`
+
+\`\`\`sql by_customer
+select customer, sum(amount) as revenue${extraColumn} from orders group by customer
+\`\`\`
+
+\`\`\`sql constants
+select 1 as one
+\`\`\`
+`;
+const report = `---
+title: Report
+external: [by_customer]
+---
+
+\`\`\`sql top
+select customer, revenue from by_customer order by revenue desc limit 3
+\`\`\`
+`;
+
+/** The tables in the versions schema: what a build wrote. */
+async function versionTables(warehouse: Warehouse): Promise<string[]> {
+  const rows = await warehouse.query(`select table_name from information_schema.tables where table_schema = '${VERSIONS_SCHEMA}' order by table_name`);
+  return rows.map((row) => String(row.table_name));
+}
+
+async function build(warehouse: Warehouse, env: string, proposed: ProposedNotebook[]) {
+  const result = await buildEnvironment({ warehouse, productionSchema: warehouse.schema, env, proposed, parser });
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  expect(result.summary.ok).toBe(true);
+  return result;
+}
+
+describe.each(backends)("the lifecycle on $name", (backend) => {
+  it("builds, defers, promotes atomically, rolls back byte for byte and keeps what is served", async () => {
+    const warehouse = await backend.open();
+    try {
+      await ensureLifecycleTables(warehouse);
+      // First: everything is added, built and promoted.
+      const first = await build(warehouse, "init", [
+        { slug: "sales", text: sales(0) },
+        { slug: "report", text: report },
+      ]);
+      expect(first.built.sort()).toEqual(["by_customer", "constants", "orders", "top"]);
+      const promoted = await promoteEnvironment({ warehouse, productionSchema: warehouse.schema, env: "init" });
+      expect(promoted.ok).toBe(true);
+      const oldTop = await warehouse.query("select customer, revenue from top order by customer");
+      expect(oldTop).toHaveLength(3);
+
+      // A breaking change to orders: orders and everything below are rebuilt; constants is read in place.
+      const before = await versionTables(warehouse);
+      const change = await build(warehouse, "feature", [{ slug: "sales", text: sales(50) }]);
+      expect(change.built.sort()).toEqual(["by_customer", "orders", "top"]);
+      const written = (await versionTables(warehouse)).filter((table) => !before.includes(table));
+      expect(written).toHaveLength(3);
+      // Production is untouched by the build.
+      expect(Number((await warehouse.query("select count(*) as n from orders"))[0]?.n)).toBe(100);
+      expect(Number((await warehouse.query(`select count(*) as n from "env__feature"."orders"`))[0]?.n)).toBe(50);
+      expect(await warehouse.query(`select one from "env__feature"."constants"`)).toEqual([{ one: 1 }]);
+
+      // A change that only adds a column rebuilds that asset alone.
+      const additive = await build(warehouse, "additive", [{ slug: "sales", text: sales(0, ", count(*) as orders_count") }]);
+      expect(additive.built).toEqual(["by_customer"]);
+
+      // Promote the breaking change: every asset is new at once.
+      const second = await promoteEnvironment({ warehouse, productionSchema: warehouse.schema, env: "feature" });
+      expect(second).toMatchObject({ ok: true });
+      expect(Number((await warehouse.query("select count(*) as n from orders"))[0]?.n)).toBe(50);
+      expect(await warehouse.query("select customer, revenue from top order by customer")).not.toEqual(oldTop);
+      expect((await servedState(warehouse, PRODUCTION)).notebooks.sales).toBe(sales(50));
+
+      // The additive build was planned on the old orders: stale, refused, nothing changed.
+      const stale = await promoteEnvironment({ warehouse, productionSchema: warehouse.schema, env: "additive" });
+      expect(stale.ok).toBe(false);
+      if (!stale.ok) expect(stale.reason).toMatch(/stale/);
+      expect(Number((await warehouse.query("select count(*) as n from orders"))[0]?.n)).toBe(50);
+
+      // Roll back: the old data, byte for byte.
+      const back = await rollback({ warehouse, productionSchema: warehouse.schema });
+      expect(back.ok).toBe(true);
+      expect(await warehouse.query("select customer, revenue from top order by customer")).toEqual(oldTop);
+      expect(Number((await warehouse.query("select count(*) as n from orders"))[0]?.n)).toBe(100);
+
+      // Cleanup never drops what is served or kept for rollback.
+      await dropEnvironment(warehouse, "additive");
+      await dropEnvironment(warehouse, "feature");
+      await collectVersions(warehouse, 1);
+      expect(await warehouse.query("select customer, revenue from top order by customer")).toEqual(oldTop);
+      const served = await servedState(warehouse, PRODUCTION);
+      const left = await versionTables(warehouse);
+      for (const [asset, version] of Object.entries(served.assets)) expect(left).toContain(`${asset}__${version}`);
+    } finally {
+      await warehouse.close();
+    }
+  });
+});

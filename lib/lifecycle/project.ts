@@ -1,0 +1,38 @@
+// A plan from what is in the warehouse: production's promoted texts and versions, against
+// proposed notebook texts.
+import type { SqlReferenceParser } from "../graph";
+import type { NotebookIssue } from "../notebook/types";
+import { projectDefinitions, type AssetDefinition, type NotebookText } from "./definitions";
+import { PRODUCTION } from "./layout";
+import { overlayNotebooks, planChange, type Plan } from "./plan";
+import { servedState, type LifecycleWarehouse } from "./store";
+import type { SqlSyntax } from "./syntax";
+import type { ServedState } from "./transition";
+
+/** A proposed notebook text; `text: null` removes the notebook. */
+export interface ProposedNotebook {
+  slug: string;
+  text: string | null;
+}
+
+export type PlannedProject =
+  | { ok: true; plan: Plan; production: ServedState; texts: NotebookText[]; assets: AssetDefinition[] }
+  | { ok: false; issues: NotebookIssue[] };
+
+function texts(state: ServedState): NotebookText[] {
+  return Object.entries(state.notebooks)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([slug, text]) => ({ slug, text }));
+}
+
+/** Plans `proposed` over production for environment `env`. Issues in production's own texts are reported too. */
+export async function planProject(warehouse: LifecycleWarehouse, env: string, proposed: readonly ProposedNotebook[], parser: SqlReferenceParser & SqlSyntax): Promise<PlannedProject> {
+  const production = await servedState(warehouse, PRODUCTION);
+  const before = await projectDefinitions(texts(production), parser);
+  const project = overlayNotebooks(texts(production), proposed);
+  const after = await projectDefinitions(project, parser);
+  if (!after.ok) return { ok: false, issues: after.issues };
+  if (!before.ok) return { ok: false, issues: before.issues };
+  const plan = planChange(env, { notebooks: texts(production), assets: before.assets, versions: production.assets }, { notebooks: project, assets: after.assets });
+  return { ok: true, plan, production, texts: project, assets: after.assets };
+}

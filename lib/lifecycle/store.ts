@@ -1,0 +1,80 @@
+// Reads of the lifecycle's records in a warehouse (lib/lifecycle/layout.ts): what each
+// environment serves, its texts, its plan, the versions and the promotions.
+import { z } from "zod";
+import type { Warehouse } from "../warehouse/types";
+import { ASSETS_TABLE, CREATE_LIFECYCLE_SQL, NOTEBOOKS_TABLE, PLANS_TABLE, PRODUCTION, PROMOTIONS_TABLE, quoteLiteral, VERSIONS_TABLE } from "./layout";
+import type { ServedState } from "./transition";
+
+export type LifecycleWarehouse = Pick<Warehouse, "query" | "exec">;
+
+export async function ensureLifecycleTables(warehouse: LifecycleWarehouse): Promise<void> {
+  for (const sql of CREATE_LIFECYCLE_SQL) await warehouse.exec(sql);
+}
+
+const assetRow = z.object({ asset: z.string(), version: z.string() });
+const notebookRow = z.object({ slug: z.string(), text: z.string() });
+
+/** What an environment serves (production: `production`). Empty when it has none. */
+export async function servedState(warehouse: LifecycleWarehouse, env: string): Promise<ServedState> {
+  const assets = z.array(assetRow).parse(await warehouse.query(`SELECT asset, version FROM ${ASSETS_TABLE} WHERE env = ${quoteLiteral(env)} ORDER BY asset`));
+  const notebooks = z.array(notebookRow).parse(await warehouse.query(`SELECT slug, text FROM ${NOTEBOOKS_TABLE} WHERE env = ${quoteLiteral(env)} ORDER BY slug`));
+  return {
+    assets: Object.fromEntries(assets.map((row) => [row.asset, row.version])),
+    notebooks: Object.fromEntries(notebooks.map((row) => [row.slug, row.text])),
+  };
+}
+
+/** Whether production has ever been promoted (then production runs use only its promoted texts). */
+export async function hasPromotedProduction(warehouse: LifecycleWarehouse): Promise<boolean> {
+  const rows = await warehouse.query(`SELECT count(*) AS n FROM ${PROMOTIONS_TABLE}`);
+  return Number(z.object({ n: z.union([z.number(), z.bigint(), z.string()]) }).parse(rows[0]).n) > 0;
+}
+
+const versionRow = z.object({ version: z.string(), asset: z.string(), tables: z.string() });
+
+/** Each version's tables. */
+export async function versionTables(warehouse: LifecycleWarehouse): Promise<Map<string, string[]>> {
+  const rows = z.array(versionRow).parse(await warehouse.query(`SELECT version, asset, tables FROM ${VERSIONS_TABLE}`));
+  return new Map(rows.map((row) => [row.version, z.array(z.string()).parse(JSON.parse(row.tables))]));
+}
+
+const planRow = z.object({ env: z.string(), plan: z.string(), status: z.enum(["planned", "building", "built", "failed"]), updated_at: z.unknown() });
+export type PlanStatus = z.infer<typeof planRow>["status"];
+
+export interface EnvironmentRecord {
+  env: string;
+  status: PlanStatus;
+  plan: unknown;
+}
+
+export async function environments(warehouse: LifecycleWarehouse): Promise<EnvironmentRecord[]> {
+  const rows = z.array(planRow).parse(await warehouse.query(`SELECT env, plan, status, updated_at FROM ${PLANS_TABLE} ORDER BY env`));
+  return rows.map((row) => ({ env: row.env, status: row.status, plan: JSON.parse(row.plan) }));
+}
+
+const promotionRow = z.object({ id: z.string(), seq: z.union([z.number(), z.bigint(), z.string()]), env: z.string(), plan_hash: z.string(), before_state: z.string(), after_state: z.string(), promoted_at: z.unknown() });
+const servedStateSchema = z.object({ assets: z.record(z.string(), z.string()), notebooks: z.record(z.string(), z.string()) });
+
+export interface PromotionRecord {
+  id: string;
+  seq: number;
+  env: string;
+  planHash: string;
+  before: ServedState;
+  after: ServedState;
+}
+
+/** Promotions and rollbacks, newest first. */
+export async function promotions(warehouse: LifecycleWarehouse): Promise<PromotionRecord[]> {
+  const rows = z.array(promotionRow).parse(await warehouse.query(`SELECT id, seq, env, plan_hash, before_state, after_state, promoted_at FROM ${PROMOTIONS_TABLE} ORDER BY seq DESC`));
+  return rows.map((row) => ({
+    id: row.id,
+    seq: Number(row.seq),
+    env: row.env,
+    planHash: row.plan_hash,
+    before: servedStateSchema.parse(JSON.parse(row.before_state)),
+    after: servedStateSchema.parse(JSON.parse(row.after_state)),
+  }));
+}
+
+export { PRODUCTION };

@@ -1,0 +1,79 @@
+// The one step that changes what production serves, for a promotion and for a rollback:
+// from one production state to another, as the steps of ONE warehouse transaction. Pure:
+// tested as golden files. Only assets whose version changes get a step, so a promotion
+// costs the same whatever the data size, and whatever the number of unchanged assets.
+import type { TxStep } from "../warehouse/types";
+import { canonicalJson } from "./fingerprint";
+import { ASSETS_TABLE, NOTEBOOKS_TABLE, PRODUCTION, PROMOTIONS_TABLE, quoteLiteral, VERSIONS_SCHEMA, versionTable } from "./layout";
+
+/** What an environment serves: asset → version, and its notebook texts by slug. */
+export interface ServedState {
+  assets: Record<string, string>;
+  notebooks: Record<string, string>;
+}
+
+
+export interface TransitionInput {
+  /** The schema whose views are production's table names. */
+  productionSchema: string;
+  from: ServedState;
+  to: ServedState;
+  /** Each version's tables (every version named in `from` or `to`). */
+  tablesOf: (version: string) => readonly string[];
+  record: { id: string; seq: number; env: string; planHash: string; at: Date };
+}
+
+function timestamp(at: Date): string {
+  return `CAST(${quoteLiteral(at.toISOString().replace("T", " ").replace("Z", ""))} AS TIMESTAMP)`;
+}
+
+function sortedKeys(...records: Record<string, string>[]): string[] {
+  return [...new Set(records.flatMap((record) => Object.keys(record)))].sort();
+}
+
+/** The steps that make production serve `to` instead of `from`, and record it. */
+export function transitionSteps(input: TransitionInput): TxStep[] {
+  const { from, to, productionSchema, tablesOf, record } = input;
+  const steps: TxStep[] = [];
+  for (const asset of sortedKeys(from.assets, to.assets)) {
+    const before = from.assets[asset];
+    const after = to.assets[asset];
+    if (before === after) continue;
+    const newTables = after === undefined ? [] : tablesOf(after);
+    for (const table of newTables) {
+      steps.push({ view: { schema: productionSchema, name: table, target: { schema: VERSIONS_SCHEMA, table: versionTable(table, after ?? "") } } });
+    }
+    const kept = new Set(newTables);
+    for (const table of before === undefined ? [] : tablesOf(before)) {
+      if (!kept.has(table)) steps.push({ view: { schema: productionSchema, name: table, target: null } });
+    }
+    steps.push({ sql: `DELETE FROM ${ASSETS_TABLE} WHERE env = ${quoteLiteral(PRODUCTION)} AND asset = ${quoteLiteral(asset)}` });
+    if (after !== undefined) {
+      steps.push({ sql: `INSERT INTO ${ASSETS_TABLE} (env, asset, version) VALUES (${quoteLiteral(PRODUCTION)}, ${quoteLiteral(asset)}, ${quoteLiteral(after)})` });
+    }
+  }
+  for (const slug of sortedKeys(from.notebooks, to.notebooks)) {
+    const text = to.notebooks[slug];
+    if (from.notebooks[slug] === text) continue;
+    steps.push({ sql: `DELETE FROM ${NOTEBOOKS_TABLE} WHERE env = ${quoteLiteral(PRODUCTION)} AND slug = ${quoteLiteral(slug)}` });
+    if (text !== undefined) {
+      steps.push({ sql: `INSERT INTO ${NOTEBOOKS_TABLE} (env, slug, text) VALUES (${quoteLiteral(PRODUCTION)}, ${quoteLiteral(slug)}, ${quoteLiteral(text)})` });
+    }
+  }
+  steps.push({
+    sql:
+      `INSERT INTO ${PROMOTIONS_TABLE} (id, seq, env, plan_hash, before_state, after_state, promoted_at) VALUES (` +
+      [record.id, String(record.seq), record.env, record.planHash].map((value, i) => (i === 1 ? value : quoteLiteral(value))).join(", ") +
+      `, ${quoteLiteral(canonicalJson(from))}, ${quoteLiteral(canonicalJson(to))}, ${timestamp(record.at)})`,
+  });
+  return steps;
+}
+
+/** Production after promoting `env`: its assets and notebooks over production's, without what the plan removes. */
+export function promotedState(production: ServedState, env: ServedState, removed: { assets: readonly string[]; notebooks: readonly string[] }): ServedState {
+  const assets = { ...production.assets, ...env.assets };
+  const notebooks = { ...production.notebooks, ...env.notebooks };
+  for (const asset of removed.assets) delete assets[asset];
+  for (const slug of removed.notebooks) delete notebooks[slug];
+  return { assets, notebooks };
+}

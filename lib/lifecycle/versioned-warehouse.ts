@@ -1,0 +1,63 @@
+// A Warehouse whose asset tables are versions: a cell writes `orders`, the swap lands in
+// `_assetbook_v."orders__<version>"` and, in the same transaction, points the views named
+// `orders` (the environment's, or production's) at it. Extract state follows the version,
+// so a promotion carries the cursor with the data and a rollback brings the old one back.
+import type { Swap, SwapOptions, StateWrite, Warehouse } from "../warehouse/types";
+import { versionTable } from "./layout";
+
+export interface VersionedOptions {
+  /** The version a table (an asset's, or one of its child tables) is written as; undefined: not an asset table. */
+  versionOf(table: string): string | undefined;
+  /** Schemas whose view of each written table follows the swap. */
+  viewSchemas: readonly string[];
+  /** Extra checks inside each swap's transaction (production: it still serves this version). */
+  guards?(tables: readonly { table: string; version: string }[]): NonNullable<SwapOptions["guards"]>;
+  /** Told of each table written, after its swap commits. */
+  onWritten?(table: string, version: string): void;
+}
+
+/** The state key of a version: `extract:orders:cursor` becomes `extract:orders@<version>:cursor`. */
+export function versionedStateKey(key: string, versionOf: (table: string) => string | undefined): string {
+  const match = /^([a-z]+):([^:@]+):(.*)$/s.exec(key);
+  if (!match) return key;
+  const [, kind, asset, rest] = match;
+  const version = versionOf(asset ?? "");
+  return version === undefined ? key : `${kind}:${asset}@${version}:${rest}`;
+}
+
+export function versionedWarehouse(base: Warehouse, options: VersionedOptions): Warehouse {
+  const physical = (table: string): string => {
+    const version = options.versionOf(table);
+    return version === undefined ? table : versionTable(table, version);
+  };
+  const stateKey = (key: string) => versionedStateKey(key, (table) => options.versionOf(table));
+  const wrap = (inner: Warehouse): Warehouse => ({
+    ...inner,
+    query: (sql) => inner.query(sql),
+    exec: (sql) => inner.exec(sql),
+    describe: (table) => inner.describe(physical(table)),
+    loadRows: (table, columns, rows) => inner.loadRows(table, columns, rows),
+    loadArrow: (table, ipc) => inner.loadArrow(table, ipc),
+    readState: (key) => inner.readState(stateKey(key)),
+    drop: (table) => inner.drop(table),
+    close: () => inner.close(),
+    async swap(swaps: Swap[], state?: StateWrite[], swapOptions?: SwapOptions) {
+      const written = swaps.map((swap) => ({ table: swap.target, version: options.versionOf(swap.target) }));
+      const mapped = swaps.map((swap) => {
+        const version = options.versionOf(swap.target);
+        if (version === undefined) return swap;
+        return { ...swap, target: versionTable(swap.target, version), views: options.viewSchemas.map((schema) => ({ schema, name: swap.target })) };
+      });
+      const versioned = written.flatMap((w) => (w.version === undefined ? [] : [{ table: w.table, version: w.version }]));
+      const guards = [...(swapOptions?.guards ?? []), ...(options.guards?.(versioned) ?? [])];
+      await inner.swap(
+        mapped,
+        state?.map((write) => ({ ...write, key: stateKey(write.key) })),
+        { ...swapOptions, ...(guards.length > 0 ? { guards } : {}) },
+      );
+      for (const { table, version } of versioned) options.onWritten?.(table, version);
+    },
+    ...(inner.withSignal ? { withSignal: (signal: AbortSignal) => wrap(inner.withSignal?.(signal) ?? inner) } : {}),
+  });
+  return wrap(base);
+}
