@@ -37,7 +37,7 @@ const variants: Record<string, () => Promise<void>> = {
     await warehouse.query(`SELECT count(*) FROM prod p FULL OUTER JOIN env e ON p.id = e.id`);
   },
   "data diff by key": async () => {
-    const diff = await dataDiff(warehouse, production, env, { key: ["id"], scratchSchema: "_assetbook_diff" });
+    const diff = await dataDiff(warehouse, production, env, { key: ["id"] });
     last = `added ${diff.added}, removed ${diff.removed}, changed ${diff.changed}`;
   },
 };

@@ -165,7 +165,12 @@ async function run(args: string[], out: Out, err: Out): Promise<number> {
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError("name exactly one notebook");
   // `run --env NAME` builds the notebook into an environment, as `build` does.
-  if (typeof values.env === "string") return lifecycle("build", [file, "--env", values.env, "--db", String(values.db)], out, err);
+  if (typeof values.env === "string") {
+    if (values.select !== undefined || values.partition !== undefined || values["data-dir"] !== undefined) {
+      throw new UsageError("run --env builds the whole notebook as `build` does: --select, --partition and --data-dir do not apply (ASSETBOOK_DATA_DIR sets the data directory)");
+    }
+    return lifecycle("build", [file, "--env", values.env, "--db", String(values.db)], out, err);
+  }
   const db = String(values.db);
   const dataDir = typeof values["data-dir"] === "string" ? path.resolve(values["data-dir"]) : parseConfig(process.env).dataDir;
   // Which addresses extracts may reach, as on the server (ASSETBOOK_OUTBOUND_ALLOW).
@@ -192,7 +197,7 @@ async function run(args: string[], out: Out, err: Out): Promise<number> {
   const warehouse = await openDuckDbWarehouse({ path: db, dataDir });
   try {
     // Production changes only by a promotion once it has had one.
-    if (await hasPromotedProduction(warehouse).catch(() => false)) {
+    if (await hasPromotedProduction(warehouse)) {
       err(red(`${db} has a promoted production: \`run\` would write it. Build into an environment instead: assetbook run ${file} --env NAME --db ${db} (or assetbook build)`));
       return 1;
     }

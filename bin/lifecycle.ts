@@ -13,7 +13,8 @@ import { buildEnvironment } from "../lib/lifecycle/build";
 import { dropEnvironment } from "../lib/lifecycle/cleanup";
 import { diffKeyOf } from "../lib/lifecycle/keys";
 import { envNameSchema, PRODUCTION, VERSIONS_SCHEMA, versionTable, relation } from "../lib/lifecycle/layout";
-import type { Plan } from "../lib/lifecycle/plan";
+import { PlanError, type Plan } from "../lib/lifecycle/plan";
+import { GuardError } from "../lib/warehouse/errors";
 import { planProject, type ProposedNotebook } from "../lib/lifecycle/project";
 import { PROMOTION_CRASH_POINTS, promoteEnvironment, rollback, type PromotionCrashPoint } from "../lib/lifecycle/promote";
 import { ensureLifecycleTables, environments, promotions, servedState, versionTables } from "../lib/lifecycle/store";
@@ -107,14 +108,25 @@ function printPlan(plan: Plan, out: Out): void {
   const mark = { added: green("+"), removed: red("-"), breaking: red("!"), non_breaking: yellow("~"), unchanged: dim("=") } as const;
   out(`plan for ${plan.env} ${dim(plan.hash)}`);
   for (const asset of plan.assets) {
-    if (asset.change === "unchanged" && !asset.build) continue;
-    out(`  ${mark[asset.change]} ${asset.asset} ${dim(`(${asset.notebook})`)} ${asset.change}${asset.build ? ` -> build${asset.reason ? ` (${asset.reason})` : ""}` : ""}`);
+    const what = asset.build ? ` -> build${asset.reason ? ` (${asset.reason})` : ""}` : asset.change === "removed" ? "" : dim(" -> read from production in place");
+    out(`  ${mark[asset.change]} ${asset.asset} ${dim(`(${asset.notebook})`)} ${asset.change}${what}`);
   }
-  const unchanged = plan.assets.filter((asset) => asset.change === "unchanged" && !asset.build).length;
-  out(dim(`  ${unchanged} unchanged, read from production in place; ${plan.build.length} to build`));
+  out(dim(`  ${plan.build.length} to build`));
 }
 
 export async function lifecycle(command: (typeof LIFECYCLE_COMMANDS)[number], args: string[], out: Out, err: Out): Promise<number> {
+  try {
+    return await lifecycleCommand(command, args, out, err);
+  } catch (error) {
+    // A refusal from the warehouse or the planner is the command's answer, also in JSON.
+    if (!(error instanceof GuardError || error instanceof PlanError || error instanceof RangeError)) throw error;
+    if (args.includes("--json")) out(JSON.stringify({ ok: false, error: error.message }));
+    else err(red(error.message));
+    return 1;
+  }
+}
+
+async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], args: string[], out: Out, err: Out): Promise<number> {
   switch (command) {
     case "plan":
     case "build": {
@@ -184,7 +196,7 @@ export async function lifecycle(command: (typeof LIFECYCLE_COMMANDS)[number], ar
           };
           // A new asset has nothing to match against: every row is added.
           const key = before === undefined ? [] : (values.key ?? diffKeyOf(envState.notebooks, asset));
-          diffs[asset] = await dataDiff(warehouse, await side(before), await side(after), { ...(key.length > 0 ? { key } : {}), scratchSchema: "_assetbook" });
+          diffs[asset] = await dataDiff(warehouse, await side(before), await side(after), key.length > 0 ? { key } : {});
         }
         if (values.json) out(JSON.stringify({ env, assets: diffs }));
         else for (const [asset, diff] of Object.entries(diffs)) out(formatDiff(asset, diff));
@@ -195,7 +207,8 @@ export async function lifecycle(command: (typeof LIFECYCLE_COMMANDS)[number], ar
       const { values } = parse(args, { env: { type: "string" } });
       const env = envName(values.env);
       return withWarehouse(values.db, async (warehouse) => {
-        const result = await promoteEnvironment({ warehouse, productionSchema: PRODUCTION_SCHEMA, env, crash: crashFromEnv(process.env.ASSETBOOK_PROMOTE_CRASH_AT) });
+        const crash = crashFromEnv(process.env.ASSETBOOK_PROMOTE_CRASH_AT);
+        const result = await withParser((parser) => promoteEnvironment({ warehouse, parser, productionSchema: PRODUCTION_SCHEMA, env, crash }));
         if (values.json) out(JSON.stringify(result));
         else if (result.ok) out(`${green("promoted")} ${env} ${dim(result.promotion)}: ${result.changed.join(", ") || "no asset changed"}`);
         else err(red(result.reason));

@@ -77,7 +77,6 @@ describe.each(backends)("data diff on $name", (backend) => {
         key: ["id"],
         tolerance: 1e-6,
         sampleSize: 2,
-        scratchSchema: "_assetbook_diff",
       });
       expect(diff.schema).toEqual({ added: ["extra"], removed: [], retyped: [] });
       expect(diff.rows).toEqual({ production: 1000, env: 1001 });
@@ -88,7 +87,7 @@ describe.each(backends)("data diff on $name", (backend) => {
       expect(diff.sample.find((row) => row.kind === "changed")?.values).toEqual({ amount: { production: "10", env: "11" } });
       expect(diff.warnings).toEqual([]);
       // The scratch table is gone.
-      const left = await warehouse.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = '_assetbook_diff'`);
+      const left = await warehouse.query(`SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'assetbook_diff_%'`);
       expect(left).toEqual([]);
     } finally {
       await warehouse.close();
@@ -99,7 +98,7 @@ describe.each(backends)("data diff on $name", (backend) => {
     const { warehouse, schema } = await backend.open();
     try {
       await seed(warehouse, schema);
-      const diff = await dataDiff(warehouse, await side(warehouse, schema, "prod"), await side(warehouse, schema, "env"), { key: ["id"], scratchSchema: "_assetbook_diff" });
+      const diff = await dataDiff(warehouse, await side(warehouse, schema, "prod"), await side(warehouse, schema, "env"), { key: ["id"] });
       expect(diff.columns.find((c) => c.name === "price")?.changed).toBe(5);
       expect(diff.changed).toBe(12);
     } finally {
@@ -113,12 +112,12 @@ describe.each(backends)("data diff on $name", (backend) => {
       await seed(warehouse, schema);
       const prod = await side(warehouse, schema, "prod");
       const env = await side(warehouse, schema, "env");
-      const multiset = await dataDiff(warehouse, prod, env, { scratchSchema: "_assetbook_diff" });
+      const multiset = await dataDiff(warehouse, prod, env, {});
       // 7 amounts and 5 prices changed: 12 production rows are not in env, and 12 + 4 env rows are not in production.
       expect({ removed: multiset.removed + 0, added: multiset.added, changed: multiset.changed }).toEqual({ removed: 15, added: 16, changed: null });
       await warehouse.exec(`INSERT INTO "${schema}"."env" SELECT NULL, 1, 1, 'x', 1`);
       await warehouse.exec(`INSERT INTO "${schema}"."env" SELECT id, amount, price, label, extra FROM "${schema}"."env" WHERE id = 500`);
-      const keyed = await dataDiff(warehouse, prod, await side(warehouse, schema, "env"), { key: ["id"], scratchSchema: "_assetbook_diff" });
+      const keyed = await dataDiff(warehouse, prod, await side(warehouse, schema, "env"), { key: ["id"] });
       expect(keyed.warnings).toHaveLength(2);
       expect(keyed.warnings[0]).toMatch(/1 rows have a null key/);
       expect(keyed.warnings[1]).toMatch(/not unique/);
@@ -133,7 +132,7 @@ describe.each(backends)("data diff on $name", (backend) => {
       await warehouse.exec(`CREATE TABLE "${schema}"."a" AS SELECT CAST(i AS BIGINT) AS id, CAST(i AS BIGINT) AS v FROM generate_series(1, 10) AS g(i)`);
       await warehouse.exec(`CREATE TABLE "${schema}"."b" AS SELECT id, CAST(v AS VARCHAR) AS v FROM "${schema}"."a"`);
       await warehouse.exec(`UPDATE "${schema}"."b" SET v = 'ten' WHERE id = 10`);
-      const diff = await dataDiff(warehouse, await side(warehouse, schema, "a"), await side(warehouse, schema, "b"), { key: ["id"], scratchSchema: "_assetbook_diff" });
+      const diff = await dataDiff(warehouse, await side(warehouse, schema, "a"), await side(warehouse, schema, "b"), { key: ["id"] });
       expect(diff.schema.retyped.map((r) => r.name)).toEqual(["v"]);
       expect(diff.changed).toBe(1);
     } finally {

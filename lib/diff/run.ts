@@ -5,7 +5,7 @@ import { commonColumns, schemaDiff } from "./schema";
 import { keyedDiffSql, multisetDiffSql, quoteIdent, rowCountsSql } from "./sql";
 import type { DataDiff, DiffOptions, DiffSide, SampleRow } from "./types";
 
-/** What a diff needs of a warehouse: queries, and a schema it may create a scratch table in. */
+/** What a diff needs of a warehouse: queries, and a temporary table of its own. */
 export interface DiffWarehouse {
   query(sql: string): Promise<Record<string, unknown>[]>;
   exec(sql: string): Promise<void>;
@@ -16,7 +16,7 @@ const countsRow = z.object({ production: count, env: count });
 const multisetRow = z.object({ removed: count, added: count });
 const text = z.union([z.string(), z.null()]);
 
-export async function dataDiff(warehouse: DiffWarehouse, production: DiffSide, env: DiffSide, options: DiffOptions & { scratchSchema: string }): Promise<DataDiff> {
+export async function dataDiff(warehouse: DiffWarehouse, production: DiffSide, env: DiffSide, options: DiffOptions = {}): Promise<DataDiff> {
   const schema = schemaDiff(production.columns, env.columns);
   const rows = countsRow.parse((await warehouse.query(rowCountsSql(production, env)))[0]);
   const key = options.key ?? [];
@@ -25,9 +25,9 @@ export async function dataDiff(warehouse: DiffWarehouse, production: DiffSide, e
     const { removed, added } = both ? multisetRow.parse((await warehouse.query(multisetDiffSql(production, env)))[0]) : { removed: rows.production, added: rows.env };
     return { schema, rows, added, removed, changed: null, columns: [], sample: [], warnings: ["no key: rows are compared as multisets (give --key to match rows and see changed values)"] };
   }
-  const target = `${quoteIdent(options.scratchSchema)}.${quoteIdent(`diff_${randomUUID().replaceAll("-", "")}`)}`;
+  // A temporary table: never written to the database file, gone with the session.
+  const target = quoteIdent(`assetbook_diff_${randomUUID().replaceAll("-", "")}`);
   const sql = keyedDiffSql(production, env, key, options.tolerance ?? 0, target);
-  await warehouse.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.scratchSchema)}`);
   try {
     await warehouse.exec(sql.differences);
     const summaryRow = z.record(z.string(), count).parse((await warehouse.query(sql.summary))[0]);

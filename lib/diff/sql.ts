@@ -2,16 +2,11 @@
 // JOIN, IS DISTINCT FROM, FILTER, EXCEPT ALL), built by pure functions and tested as
 // golden files. The keyed diff joins the two sides ONCE and keeps only the rows that
 // differ, so the cost stays near a bare join; counts and samples come from that small table.
+import { quoteIdent } from "../warehouse/types";
 import { commonColumns } from "./schema";
 import type { DiffSide } from "./types";
 
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
+export { quoteIdent };
 
 /** SQL of a finite number literal (a tolerance). */
 function numberLiteral(value: number): string {
@@ -39,7 +34,7 @@ function findColumn(side: DiffSide, name: string): string {
   return column.name;
 }
 
-/** The SQL of a diff by key, writing differing rows to `target` (a quoted relation the caller drops). */
+/** The SQL of a diff by key, writing differing rows to the temporary table `target` (quoted; the caller drops it). */
 export function keyedDiffSql(production: DiffSide, env: DiffSide, key: readonly string[], tolerance: number, target: string): KeyedDiffSql {
   if (key.length === 0) throw new RangeError("a keyed diff needs at least one key column");
   const keys = key.map((name) => ({ p: findColumn(production, name), e: findColumn(env, name) }));
@@ -58,14 +53,15 @@ export function keyedDiffSql(production: DiffSide, env: DiffSide, key: readonly 
   const kind = `CASE WHEN p.${IN} IS NULL THEN 'added' WHEN e.${IN} IS NULL THEN 'removed' ELSE 'changed' END`;
   const select = [
     `${kind} AS kind`,
-    ...keys.map((k, i) => `${text(`coalesce(${p(k.p)}, ${e(k.e)})`)} AS k${i}`),
+    // Keys keep their type (cheap to sort); samples are cast to text as they are read.
+    ...keys.map((k, i) => `coalesce(${p(k.p)}, ${e(k.e)}) AS k${i}`),
     ...differs.map((flag, i) => `${both} AND ${flag} AS f${i}`),
     ...compared.flatMap((column, i) => [`${text(p(column.name))} AS p${i}`, `${text(e(column.envName))} AS e${i}`]),
   ];
   const on = keys.map((k) => `${p(k.p)} = ${e(k.e)}`).join(" AND ");
   const anyDiffers = differs.length === 0 ? "false" : differs.join(" OR ");
   const differences =
-    `CREATE TABLE ${target} AS SELECT ${select.join(", ")} ` +
+    `CREATE TEMPORARY TABLE ${target} AS SELECT ${select.join(", ")} ` +
     `FROM (SELECT 1 AS ${IN}, t.* FROM ${production.relation} t) p FULL OUTER JOIN (SELECT 1 AS ${IN}, t.* FROM ${env.relation} t) e ON ${on} ` +
     `WHERE p.${IN} IS NULL OR e.${IN} IS NULL OR ${anyDiffers}`;
   const keyIsNull = keys.map((_, i) => `k${i} IS NULL`).join(" OR ");
@@ -76,7 +72,9 @@ export function keyedDiffSql(production: DiffSide, env: DiffSide, key: readonly 
     ` FROM ${target}`;
   const order = keys.map((_, i) => `k${i}`).join(", ");
   const sample = (n: number) =>
-    ["added", "removed", "changed"].map((k) => `(SELECT * FROM ${target} WHERE kind = '${k}' ORDER BY ${order} LIMIT ${Math.max(0, Math.floor(n))})`).join(" UNION ALL ");
+    `SELECT kind, ${keys.map((_, i) => `CAST(k${i} AS VARCHAR) AS k${i}`).join(", ")}${compared.map((_, i) => `, f${i}, p${i}, e${i}`).join("")} FROM (` +
+    ["added", "removed", "changed"].map((k) => `(SELECT * FROM ${target} WHERE kind = '${k}' ORDER BY ${order} LIMIT ${Math.max(0, Math.floor(n))})`).join(" UNION ALL ") +
+    `) s ORDER BY CASE s.kind WHEN 'added' THEN 0 WHEN 'removed' THEN 1 ELSE 2 END, ${keys.map((_, i) => `s.k${i}`).join(", ")}`;
   return { differences, summary, sample, compared: compared.map((column) => column.name), keys: keys.map((k) => k.p) };
 }
 

@@ -12,7 +12,7 @@ import { notebookPartitions } from "../partitions/windows";
 import { runPlan } from "../engine/run";
 import type { AssetCell, NotebookIssue } from "../notebook/types";
 import type { TxStep, Warehouse } from "../warehouse/types";
-import { envSchema, PLANS_TABLE, NOTEBOOKS_TABLE, ASSETS_TABLE, VERSIONS_TABLE, VERSIONS_SCHEMA, versionTable, quoteIdent, quoteLiteral } from "./layout";
+import { envSchema, PLANS_TABLE, NOTEBOOKS_TABLE, ASSETS_TABLE, VERSIONS_TABLE, VERSIONS_SCHEMA, versionTable, quoteIdent, quoteLiteral, sqlTimestamp } from "./layout";
 import { projectGraph, type Plan } from "./plan";
 import { planProject, type ProposedNotebook } from "./project";
 import { ensureLifecycleTables, versionTables } from "./store";
@@ -35,9 +35,6 @@ export type BuildResult =
   | { ok: false; issues: NotebookIssue[] }
   | { ok: true; plan: Plan; summary: RunSummary; built: string[]; reused: string[] };
 
-function timestamp(at: Date): string {
-  return `CAST(${quoteLiteral(at.toISOString().replace("T", " ").replace("Z", ""))} AS TIMESTAMP)`;
-}
 
 /** The steps that (re)make an environment's records and views for what it serves without building. */
 function servedSteps(env: string, served: readonly { asset: string; version: string; tables: readonly string[] }[]): TxStep[] {
@@ -72,12 +69,21 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     { sql: `DELETE FROM ${NOTEBOOKS_TABLE} WHERE env = ${quoteLiteral(env)}` },
     ...texts.map((nb): TxStep => ({ sql: `INSERT INTO ${NOTEBOOKS_TABLE} (env, slug, text) VALUES (${quoteLiteral(env)}, ${quoteLiteral(nb.slug)}, ${quoteLiteral(nb.text)})` })),
     { sql: `DELETE FROM ${PLANS_TABLE} WHERE env = ${quoteLiteral(env)}` },
-    { sql: `INSERT INTO ${PLANS_TABLE} (env, plan, status, updated_at) VALUES (${quoteLiteral(env)}, ${quoteLiteral(JSON.stringify(plan))}, 'building', ${timestamp(now())})` },
+    { sql: `INSERT INTO ${PLANS_TABLE} (env, plan, status, updated_at) VALUES (${quoteLiteral(env)}, ${quoteLiteral(JSON.stringify(plan))}, 'building', ${sqlTimestamp(now())})` },
     ...servedSteps(env, served),
   ]);
 
   // The cells to build, from every notebook, in the project's graph order.
   const toBuild = new Set(plan.build.filter((asset) => !reused.includes(asset)));
+  // A name written with production's schema would read production past the environment's views.
+  const pinned = planned.assets.flatMap((asset) =>
+    toBuild.has(asset.asset)
+      ? asset.inputs
+          .filter((input) => input.startsWith(`${options.productionSchema.toLowerCase()}.`) && plan.build.includes(input.slice(options.productionSchema.length + 1)))
+          .map((input): NotebookIssue => ({ file: `${asset.notebook}.md`, line: 1, column: 1, cell: asset.asset, message: `reads ${input}, production's table, but this environment rebuilds it: write ${input.slice(options.productionSchema.length + 1)} without the schema` }))
+      : [],
+  );
+  if (pinned.length > 0) return { ok: false, issues: pinned };
   const cells = new Map<string, AssetCell>();
   for (const nb of texts) {
     const prepared = await prepareNotebook(nb.text, `${nb.slug}.md`, parser);
@@ -118,12 +124,12 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     const tables = [...(written.get(version) ?? [])].sort();
     steps.push(
       { sql: `DELETE FROM ${VERSIONS_TABLE} WHERE version = ${quoteLiteral(version)}` },
-      { sql: `INSERT INTO ${VERSIONS_TABLE} (version, asset, tables, built_in, created_at) VALUES (${quoteLiteral(version)}, ${quoteLiteral(asset)}, ${quoteLiteral(JSON.stringify(tables))}, ${quoteLiteral(env)}, ${timestamp(now())})` },
+      { sql: `INSERT INTO ${VERSIONS_TABLE} (version, asset, tables, built_in, created_at) VALUES (${quoteLiteral(version)}, ${quoteLiteral(asset)}, ${quoteLiteral(JSON.stringify(tables))}, ${quoteLiteral(env)}, ${sqlTimestamp(now())})` },
       { sql: `INSERT INTO ${ASSETS_TABLE} (env, asset, version) VALUES (${quoteLiteral(env)}, ${quoteLiteral(asset)}, ${quoteLiteral(version)})` },
     );
   }
   const status = summary.ok ? "built" : "failed";
-  steps.push({ sql: `UPDATE ${PLANS_TABLE} SET status = ${quoteLiteral(status)}, updated_at = ${timestamp(now())} WHERE env = ${quoteLiteral(env)}` });
+  steps.push({ sql: `UPDATE ${PLANS_TABLE} SET status = ${quoteLiteral(status)}, updated_at = ${sqlTimestamp(now())} WHERE env = ${quoteLiteral(env)}` });
   await warehouse.transaction(steps);
   return { ok: true, plan, summary, built: [...toBuild], reused };
 }

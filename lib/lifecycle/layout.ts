@@ -8,6 +8,7 @@
 //                                       its plan, and the promotions (history for rollback)
 //
 // What production serves is in lc_assets, written in the same transaction as its views.
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { quoteIdent, quoteLiteral } from "../warehouse/types";
 
@@ -22,13 +23,29 @@ export const envNameSchema = z
   .regex(ENV_NAME_PATTERN, { message: "an environment name is 1-40 lowercase letters, digits, - and _, starting with a letter or digit" })
   .refine((name) => name !== PRODUCTION, { message: `"${PRODUCTION}" is not an environment to build into: promote to change it` });
 
+/** One schema per environment name (quoted wherever it is used, so `-` stays as it is). */
 export function envSchema(env: string): string {
-  return `env__${env.replaceAll("-", "_")}`;
+  return `env__${env}`;
 }
+
+/**
+ * PostgreSQL cuts identifiers at 63 bytes: a version's table name stays within 58, so the
+ * `__old` a swap renames it to fits too. A longer table name is cut and made unique again
+ * by a hash of the whole name.
+ */
+const MAX_VERSION_TABLE = 58;
 
 /** The physical table of one of a version's tables. */
 export function versionTable(table: string, version: string): string {
-  return `${table}__${version}`;
+  const name = `${table}__${version}`;
+  if (Buffer.byteLength(name) <= MAX_VERSION_TABLE) return name;
+  const room = MAX_VERSION_TABLE - version.length - 2 - 9;
+  return `${Buffer.from(table).subarray(0, room).toString().replace(/\uFFFD+$/, "")}_${createHash("sha256").update(table).digest("hex").slice(0, 8)}__${version}`;
+}
+
+/** A timestamp literal both backends read. */
+export function sqlTimestamp(at: Date): string {
+  return `CAST(${quoteLiteral(at.toISOString().replace("T", " ").replace("Z", ""))} AS TIMESTAMP)`;
 }
 
 export function relation(schema: string, table: string): string {

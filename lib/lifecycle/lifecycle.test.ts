@@ -105,7 +105,7 @@ describe.each(backends)("the lifecycle on $name", (backend) => {
         { slug: "report", text: report },
       ]);
       expect(first.built.sort()).toEqual(["by_customer", "constants", "orders", "top"]);
-      const promoted = await promoteEnvironment({ warehouse, productionSchema: warehouse.schema, env: "init" });
+      const promoted = await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "init" });
       expect(promoted.ok).toBe(true);
       const oldTop = await warehouse.query("select customer, revenue from top order by customer");
       expect(oldTop).toHaveLength(3);
@@ -126,14 +126,14 @@ describe.each(backends)("the lifecycle on $name", (backend) => {
       expect(additive.built).toEqual(["by_customer"]);
 
       // Promote the breaking change: every asset is new at once.
-      const second = await promoteEnvironment({ warehouse, productionSchema: warehouse.schema, env: "feature" });
+      const second = await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "feature" });
       expect(second).toMatchObject({ ok: true });
       expect(Number((await warehouse.query("select count(*) as n from orders"))[0]?.n)).toBe(50);
       expect(await warehouse.query("select customer, revenue from top order by customer")).not.toEqual(oldTop);
       expect((await servedState(warehouse, PRODUCTION)).notebooks.sales).toBe(sales(50));
 
       // The additive build was planned on the old orders: stale, refused, nothing changed.
-      const stale = await promoteEnvironment({ warehouse, productionSchema: warehouse.schema, env: "additive" });
+      const stale = await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "additive" });
       expect(stale.ok).toBe(false);
       if (!stale.ok) expect(stale.reason).toMatch(/stale/);
       expect(Number((await warehouse.query("select count(*) as n from orders"))[0]?.n)).toBe(50);
@@ -152,6 +152,36 @@ describe.each(backends)("the lifecycle on $name", (backend) => {
       const served = await servedState(warehouse, PRODUCTION);
       const left = await versionTables(warehouse);
       for (const [asset, version] of Object.entries(served.assets)) expect(left).toContain(`${asset}__${version}`);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
+  it("takes over tables written before the first promotion, keeps like-named environments apart, fits long names, and refuses a build a new reader made stale", async () => {
+    const warehouse = await backend.open();
+    try {
+      await ensureLifecycleTables(warehouse);
+      // What `assetbook run` left: a real table where production's view will go.
+      await warehouse.exec("create table orders as select 1 as id");
+      const long = `a${"x".repeat(59)}`;
+      const text = (threshold: number) => `${sales(threshold)}\n\`\`\`sql ${long}\nselect count(*) as n from orders\n\`\`\`\n`;
+      await build(warehouse, "feat-x", [{ slug: "sales", text: text(0) }]);
+      await build(warehouse, "feat_x", [{ slug: "sales", text: text(10) }]);
+      expect(Number((await warehouse.query(`select count(*) as n from "env__feat-x"."orders"`))[0]?.n)).toBe(100);
+      expect(Number((await warehouse.query(`select count(*) as n from "env__feat_x"."orders"`))[0]?.n)).toBe(90);
+      expect(await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "feat-x" })).toMatchObject({ ok: true });
+      expect(Number((await warehouse.query("select count(*) as n from orders"))[0]?.n)).toBe(100);
+      expect(await warehouse.query("select id from orders__pre")).toEqual([{ id: 1 }]);
+      expect(Number((await warehouse.query(`select n from "${long}"`))[0]?.n)).toBe(100);
+
+      // A: a breaking change to orders. B: a new reader of orders, promoted first.
+      await build(warehouse, "a", [{ slug: "sales", text: text(20) }]);
+      await build(warehouse, "b", [{ slug: "report2", text: "---\ntitle: R\nexternal: [orders]\n---\n\n```sql fc\nselect count(*) as n from orders\n```\n" }]);
+      expect(await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "b" })).toMatchObject({ ok: true });
+      const refused = await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "a" });
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) expect(refused.stale?.rebuild).toContain("fc");
+      expect(Number((await warehouse.query("select n from fc"))[0]?.n)).toBe(100);
     } finally {
       await warehouse.close();
     }

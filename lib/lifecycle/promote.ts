@@ -4,8 +4,11 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { TxStep, Warehouse } from "../warehouse/types";
+import type { SqlReferenceParser } from "../graph";
 import { fingerprint } from "./fingerprint";
-import { ASSETS_TABLE, PRODUCTION, quoteLiteral } from "./layout";
+import { ASSETS_TABLE, NOTEBOOKS_TABLE, PRODUCTION, quoteIdent, quoteLiteral, relation } from "./layout";
+import { planProject } from "./project";
+import type { SqlSyntax } from "./syntax";
 import type { Plan } from "./plan";
 import { environments, promotions, servedState, versionTables } from "./store";
 import { transitionSteps, type ServedState } from "./transition";
@@ -14,6 +17,8 @@ export interface PromoteOptions {
   warehouse: Warehouse;
   productionSchema: string;
   env: string;
+  /** Re-plans the environment's texts over production as it is now: what they would build must be what was built. */
+  parser: SqlReferenceParser & SqlSyntax;
   now?: () => Date;
   /** Named points where crash tests kill the process (as the run service's crash points). */
   crash?: (point: PromotionCrashPoint) => void;
@@ -50,6 +55,28 @@ export function staleness(plan: { base: Plan["base"]; assets: readonly { asset: 
   return { assets, notebooks, rebuild };
 }
 
+function notebookGuard(slug: string, text: string | null): TxStep {
+  const where = `env = ${quoteLiteral(PRODUCTION)} AND slug = ${quoteLiteral(slug)}`;
+  return text === null
+    ? { guard: { sql: `SELECT 1 AS ok WHERE NOT EXISTS (SELECT 1 FROM ${NOTEBOOKS_TABLE} WHERE ${where})`, message: `notebook "${slug}" appeared in production while promoting` } }
+    : { guard: { sql: `UPDATE ${NOTEBOOKS_TABLE} SET text = text WHERE ${where} AND text = ${quoteLiteral(text)} RETURNING slug`, message: `notebook "${slug}" changed in production while promoting` } };
+}
+
+/**
+ * Production tables (written by `assetbook run` before the first promotion) where a view
+ * is about to go: renamed aside to `<table>__pre`, in the same transaction, keeping their data.
+ */
+async function tablesUnderViews(warehouse: Warehouse, schema: string, names: readonly string[]): Promise<TxStep[]> {
+  if (names.length === 0) return [];
+  const rows = await warehouse.query(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = ${quoteLiteral(schema)} AND table_type = 'BASE TABLE' AND table_name IN (${names.map(quoteLiteral).join(", ")})`,
+  );
+  return rows.flatMap((row) => {
+    const name = String(row.table_name);
+    return [{ sql: `DROP TABLE IF EXISTS ${relation(schema, `${name}__pre`)}` }, { sql: `ALTER TABLE ${relation(schema, name)} RENAME TO ${quoteIdent(`${name}__pre`)}` }];
+  });
+}
+
 function guard(asset: string, version: string | null): TxStep {
   const where = `env = ${quoteLiteral(PRODUCTION)} AND asset = ${quoteLiteral(asset)}`;
   return version === null
@@ -62,23 +89,37 @@ async function nextSeq(warehouse: Warehouse): Promise<number> {
   return (latest?.seq ?? 0) + 1;
 }
 
-export async function promoteEnvironment(options: PromoteOptions, reads: (asset: string) => readonly string[] = () => []): Promise<PromoteResult> {
+export async function promoteEnvironment(options: PromoteOptions): Promise<PromoteResult> {
   const { warehouse, env } = options;
   const record = (await environments(warehouse)).find((candidate) => candidate.env === env);
   if (!record) return { ok: false, reason: `environment "${env}" has no build: run \`assetbook build … --env ${env}\` first` };
   if (record.status !== "built") return { ok: false, reason: `environment "${env}" is not built (its last build is ${record.status}): build it again` };
   const plan = planSchema.parse(record.plan);
   const production = await servedState(warehouse, PRODUCTION);
-  const stale = staleness(plan, production, reads);
-  if (stale.assets.length > 0 || stale.notebooks.length > 0) {
+  const envState = await servedState(warehouse, env);
+  // The environment's texts planned again over production as it is now: anything that plan
+  // would build that the environment does not serve (a new reader of a changed table, an
+  // input that moved) makes the build stale.
+  // Only the notebooks the environment changes: the others are production's as they are now.
+  const proposed = plan.notebooks
+    .filter((nb) => nb.change !== "unchanged")
+    .map((nb) => ({ slug: nb.slug, text: nb.change === "removed" ? null : (envState.notebooks[nb.slug] ?? null) }));
+  const replanned = await planProject(warehouse, env, proposed, options.parser);
+  if (!replanned.ok) return { ok: false, reason: `the environment's notebooks no longer plan over production: ${replanned.issues.map((issue) => issue.message).join("; ")}` };
+  const unbuilt = replanned.plan.assets.filter((asset) => asset.build && asset.version !== envState.assets[asset.asset]).map((asset) => asset.asset);
+  const stale = staleness(plan, production, () => []);
+  if (stale.assets.length > 0 || stale.notebooks.length > 0 || unbuilt.length > 0) {
     const parts = [
       ...stale.assets.map((asset) => `production's "${asset}" is now another version`),
       ...stale.notebooks.map((slug) => `notebook "${slug}" changed in production`),
     ];
-    const again = stale.rebuild.length > 0 ? `rebuild ${stale.rebuild.join(", ")}` : "build again";
-    return { ok: false, reason: `the build of "${env}" is stale: ${parts.join("; ")}. Run \`assetbook build … --env ${env}\` to ${again}.`, stale };
+    const rebuild = [...new Set([...stale.rebuild, ...unbuilt])];
+    return {
+      ok: false,
+      reason: `the build of "${env}" is stale: ${[...parts, ...(unbuilt.length > 0 ? [`${unbuilt.join(", ")} would be built differently now`] : [])].join("; ")}. Run \`assetbook build … --env ${env}\` again${rebuild.length > 0 ? ` (it rebuilds ${rebuild.join(", ")})` : ""}.`,
+      stale: { ...stale, rebuild },
+    };
   }
-  const envState = await servedState(warehouse, env);
   const changedAssets = plan.assets.filter((asset) => asset.build || asset.change === "removed");
   const to: ServedState = { assets: { ...production.assets }, notebooks: { ...production.notebooks } };
   for (const asset of changedAssets) {
@@ -99,8 +140,15 @@ export async function promoteEnvironment(options: PromoteOptions, reads: (asset:
   }
   const id = randomUUID();
   const tables = await versionTables(warehouse);
+  // What the plan builds on is checked again under the transaction, its rows locked.
+  const baseGuards: TxStep[] = [
+    ...Object.entries(plan.base.versions).map(([asset, version]) => guard(asset, version)),
+    ...Object.keys(plan.base.notebooks).map((slug) => notebookGuard(slug, production.notebooks[slug] ?? null)),
+  ];
   const steps: TxStep[] = [
+    ...baseGuards,
     ...changedAssets.map((asset) => guard(asset.asset, asset.productionVersion)),
+    ...(await tablesUnderViews(warehouse, options.productionSchema, changedAssets.flatMap((asset) => tables.get(to.assets[asset.asset] ?? "") ?? []))),
     ...transitionSteps({
       productionSchema: options.productionSchema,
       from: production,

@@ -2,7 +2,7 @@
 // environment serves, its texts, its plan, the versions and the promotions.
 import { z } from "zod";
 import type { Warehouse } from "../warehouse/types";
-import { ASSETS_TABLE, CREATE_LIFECYCLE_SQL, NOTEBOOKS_TABLE, PLANS_TABLE, PRODUCTION, PROMOTIONS_TABLE, quoteLiteral, VERSIONS_TABLE } from "./layout";
+import { ASSETS_TABLE, CREATE_LIFECYCLE_SQL, META_SCHEMA, NOTEBOOKS_TABLE, PLANS_TABLE, PRODUCTION, PROMOTIONS_TABLE, quoteLiteral, VERSIONS_TABLE } from "./layout";
 import type { ServedState } from "./transition";
 
 export type LifecycleWarehouse = Pick<Warehouse, "query" | "exec">;
@@ -11,6 +11,7 @@ export async function ensureLifecycleTables(warehouse: LifecycleWarehouse): Prom
   for (const sql of CREATE_LIFECYCLE_SQL) await warehouse.exec(sql);
 }
 
+const countRow = z.object({ n: z.union([z.number(), z.bigint(), z.string()]) });
 const assetRow = z.object({ asset: z.string(), version: z.string() });
 const notebookRow = z.object({ slug: z.string(), text: z.string() });
 
@@ -26,8 +27,10 @@ export async function servedState(warehouse: LifecycleWarehouse, env: string): P
 
 /** Whether production has ever been promoted (then production runs use only its promoted texts). */
 export async function hasPromotedProduction(warehouse: LifecycleWarehouse): Promise<boolean> {
+  const tables = await warehouse.query(`SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = ${quoteLiteral(META_SCHEMA)} AND table_name = 'lc_promotions'`);
+  if (Number(countRow.parse(tables[0]).n) === 0) return false;
   const rows = await warehouse.query(`SELECT count(*) AS n FROM ${PROMOTIONS_TABLE}`);
-  return Number(z.object({ n: z.union([z.number(), z.bigint(), z.string()]) }).parse(rows[0]).n) > 0;
+  return Number(countRow.parse(rows[0]).n) > 0;
 }
 
 const versionRow = z.object({ version: z.string(), asset: z.string(), tables: z.string() });

@@ -42,7 +42,17 @@ export function projectionOf(statement: unknown): Projection | null {
  */
 export function onlyAddsColumns(before: Projection, after: Projection): boolean {
   if (before.rest !== after.rest || after.columns.length <= before.columns.length) return false;
+  // A column added under DISTINCT or GROUP BY ALL changes which rows there are.
+  if (ROW_SHAPING.some((marker) => after.rest.includes(marker))) return false;
   let next = 0;
-  for (const column of after.columns) if (next < before.columns.length && column === before.columns[next]) next++;
-  return next === before.columns.length;
+  const added: string[] = [];
+  for (const column of after.columns) {
+    if (next < before.columns.length && column === before.columns[next]) next++;
+    else added.push(column);
+  }
+  // A set-returning column (unnest) multiplies the rows.
+  return next === before.columns.length && !added.some((column) => SET_RETURNING.some((marker) => column.includes(marker)));
 }
+
+const ROW_SHAPING = ['"type":"DISTINCT_MODIFIER"', '"aggregate_handling":"FORCE_AGGREGATES"'];
+const SET_RETURNING = ['"function_name":"unnest"', '"function_name":"generate_series"', '"function_name":"range"', '"function_name":"generate_subscripts"'];

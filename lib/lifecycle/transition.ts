@@ -4,7 +4,7 @@
 // costs the same whatever the data size, and whatever the number of unchanged assets.
 import type { TxStep } from "../warehouse/types";
 import { canonicalJson } from "./fingerprint";
-import { ASSETS_TABLE, NOTEBOOKS_TABLE, PRODUCTION, PROMOTIONS_TABLE, quoteLiteral, VERSIONS_SCHEMA, versionTable } from "./layout";
+import { ASSETS_TABLE, NOTEBOOKS_TABLE, PRODUCTION, PROMOTIONS_TABLE, quoteLiteral, sqlTimestamp, VERSIONS_SCHEMA, versionTable } from "./layout";
 
 /** What an environment serves: asset → version, and its notebook texts by slug. */
 export interface ServedState {
@@ -23,9 +23,6 @@ export interface TransitionInput {
   record: { id: string; seq: number; env: string; planHash: string; at: Date };
 }
 
-function timestamp(at: Date): string {
-  return `CAST(${quoteLiteral(at.toISOString().replace("T", " ").replace("Z", ""))} AS TIMESTAMP)`;
-}
 
 function sortedKeys(...records: Record<string, string>[]): string[] {
   return [...new Set(records.flatMap((record) => Object.keys(record)))].sort();
@@ -64,7 +61,7 @@ export function transitionSteps(input: TransitionInput): TxStep[] {
     sql:
       `INSERT INTO ${PROMOTIONS_TABLE} (id, seq, env, plan_hash, before_state, after_state, promoted_at) VALUES (` +
       [record.id, String(record.seq), record.env, record.planHash].map((value, i) => (i === 1 ? value : quoteLiteral(value))).join(", ") +
-      `, ${quoteLiteral(canonicalJson(from))}, ${quoteLiteral(canonicalJson(to))}, ${timestamp(record.at)})`,
+      `, ${quoteLiteral(canonicalJson(from))}, ${quoteLiteral(canonicalJson(to))}, ${sqlTimestamp(record.at)})`,
   });
   return steps;
 }

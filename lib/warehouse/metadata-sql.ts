@@ -91,7 +91,7 @@ export function dropViewSql(view: ViewRef): string {
 
 /** Search path SQL on DuckDB (a comma-separated string; null: back to the default). */
 export function duckdbSearchPathSql(schemas: readonly string[] | null): string {
-  return schemas === null ? "RESET search_path" : `SET search_path = ${quoteLiteral(schemas.join(","))}`;
+  return schemas === null ? "RESET search_path" : `SET search_path = ${quoteLiteral(schemas.map(quoteIdent).join(","))}`;
 }
 
 export function readStateSql(key: string): string {
