@@ -157,6 +157,40 @@ describe.each(backends)("the lifecycle on $name", (backend) => {
     }
   });
 
+  it("a one-cell change in a 50-asset project builds that cell and what breaks below it, and writes no production table", async () => {
+    const warehouse = await backend.open();
+    try {
+      await ensureLifecycleTables(warehouse);
+      /** 10 chains of 5 assets; chain 3's second asset filters (breaking), chain 5's third adds a column (non-breaking). */
+      const project = (changed: boolean) => {
+        const cells: string[] = [];
+        for (let chain = 0; chain < 10; chain++) {
+          for (let step = 0; step < 5; step++) {
+            const from = step === 0 ? "generate_series(1, 20) as g(i)" : `c${chain}_${step - 1}`;
+            const column = step === 0 ? "i as v" : "v";
+            let sql = `select ${column}${step > 0 ? " + 1 as v" : ""} from ${from}`;
+            if (changed && chain === 3 && step === 1) sql += " where v > 5";
+            if (changed && chain === 5 && step === 2) sql = `select v + 1 as v, v * 2 as w from ${from}`;
+            cells.push(`\`\`\`sql c${chain}_${step}\n${sql}\n\`\`\``);
+          }
+        }
+        return [{ slug: "big", text: `---\ntitle: Big\n---\n\n${cells.join("\n\n")}\n` }];
+      };
+      await build(warehouse, "init", project(false));
+      await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "init" });
+      const productionBefore = await warehouse.query(`select table_name from information_schema.tables where table_schema = '${warehouse.schema}' order by table_name`);
+      const dataBefore = await warehouse.query("select * from c3_4 order by v");
+      const versionsBefore = await versionTables(warehouse);
+      const change = await build(warehouse, "one", project(true));
+      expect(change.built.sort()).toEqual(["c3_1", "c3_2", "c3_3", "c3_4", "c5_2"]);
+      expect((await versionTables(warehouse)).filter((table) => !versionsBefore.includes(table))).toHaveLength(5);
+      expect(await warehouse.query(`select table_name from information_schema.tables where table_schema = '${warehouse.schema}' order by table_name`)).toEqual(productionBefore);
+      expect(await warehouse.query("select * from c3_4 order by v")).toEqual(dataBefore);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
   it("takes over tables written before the first promotion, keeps like-named environments apart, fits long names, and refuses a build a new reader made stale", async () => {
     const warehouse = await backend.open();
     try {
