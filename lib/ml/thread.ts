@@ -11,7 +11,8 @@ import { errorOf, type MlOutputs, type MlTrainer, type MlWorkerRequest, type MlW
 // Located by path rather than `new URL("./…", import.meta.url)`: bundlers (Next.js) rewrite
 // that pattern into an emitted asset, and the entry must load from the source tree, where its
 // TypeScript imports are. In a Next.js server bundle import.meta.url is still this source file.
-const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), "thread-entry.mjs");
+// `turbopackIgnore`: the bundler must not trace the entry either (it would pull in tsx and esbuild's binary).
+const ENTRY = path.join(/* turbopackIgnore: true */ path.dirname(fileURLToPath(import.meta.url)), "thread-entry.mjs");
 
 /**
  * Trains on a fresh worker thread. Aborting the signal terminates the thread wherever it is
@@ -21,7 +22,7 @@ export const trainInThread: MlTrainer = (request, control) =>
   new Promise<MlOutputs>((resolve, reject) => {
     const { signal } = control;
     if (signal?.aborted) return reject(new MlCancelledError());
-    const worker = new Worker(ENTRY, { name: "assetbook-ml" });
+    const worker = new Worker(/* turbopackIgnore: true */ ENTRY, { name: "assetbook-ml" });
     let settled = false;
     const settle = (outcome: { outputs: MlOutputs } | { error: Error }) => {
       if (settled) return;
