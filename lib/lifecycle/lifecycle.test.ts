@@ -13,7 +13,8 @@ import { collectVersions, dropEnvironment } from "./cleanup";
 import { PRODUCTION, VERSIONS_SCHEMA } from "./layout";
 import { promoteEnvironment, rollback } from "./promote";
 import type { ProposedNotebook } from "./project";
-import { ensureLifecycleTables, servedState } from "./store";
+import { ensureLifecycleTables, servedState, versionTables as versionsOf } from "./store";
+import { versionedStateKey } from "./versioned-warehouse";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 if (!pgUrl && process.env.CI) throw new Error("TEST_DATABASE_URL must be set in CI");
@@ -144,10 +145,17 @@ describe.each(backends)("the lifecycle on $name", (backend) => {
       expect(await warehouse.query("select customer, revenue from top order by customer")).toEqual(oldTop);
       expect(Number((await warehouse.query("select count(*) as n from orders"))[0]?.n)).toBe(100);
 
-      // Cleanup never drops what is served or kept for rollback.
-      await dropEnvironment(warehouse, "additive");
-      await dropEnvironment(warehouse, "feature");
-      await collectVersions(warehouse, 1);
+      // Cleanup never drops what is served or kept for rollback; a dropped version's state goes with it.
+      const everyVersion = [...(await versionsOf(warehouse)).keys()];
+      for (const version of everyVersion) {
+        await warehouse.swap([], [{ key: versionedStateKey("extract:orders:cursor", () => version), value: version }]);
+      }
+      const dropped = [...(await dropEnvironment(warehouse, "additive")).versions, ...(await dropEnvironment(warehouse, "feature")).versions, ...(await collectVersions(warehouse, 1))];
+      expect(dropped.length).toBeGreaterThan(0);
+      for (const version of everyVersion) {
+        const state = await warehouse.readState(`extract:orders@${version}:cursor`);
+        expect(state, version).toBe(dropped.includes(version) ? undefined : version);
+      }
       expect(await warehouse.query("select customer, revenue from top order by customer")).toEqual(oldTop);
       const served = await servedState(warehouse, PRODUCTION);
       const left = await versionTables(warehouse);
