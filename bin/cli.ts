@@ -4,7 +4,7 @@ import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError, parseConfig } from "../lib/config";
 import { duplicateProducerIssues, SelectionError } from "../lib/graph";
-import { NodeSqlReferenceParser } from "../lib/graph/sql-refs-node";
+import { withParser } from "./parser";
 import { planNotebook } from "../lib/engine/prepare";
 import { runPlan } from "../lib/engine/run";
 import { readFilePages } from "../lib/extract/file";
@@ -119,14 +119,6 @@ function printIssues(issues: NotebookIssue[], err: Out): void {
   err(red(`${issues.length} problem${issues.length === 1 ? "" : "s"} found`));
 }
 
-async function withParser<T>(fn: (parser: NodeSqlReferenceParser) => Promise<T>): Promise<T> {
-  const parser = await NodeSqlReferenceParser.create();
-  try {
-    return await fn(parser);
-  } finally {
-    parser.close();
-  }
-}
 
 async function check(args: string[], out: Out, err: Out): Promise<number> {
   const positionals = await notebookFiles(parse(args, {}).positionals, err);

@@ -8,7 +8,7 @@ import type { ParseArgsConfig } from "node:util";
 import { parseConfig } from "../lib/config";
 import { dataDiff, type DataDiff } from "../lib/diff";
 import { readFilePages } from "../lib/extract/file";
-import { NodeSqlReferenceParser } from "../lib/graph/sql-refs-node";
+import { withParser } from "./parser";
 import { buildEnvironment } from "../lib/lifecycle/build";
 import { dropEnvironment } from "../lib/lifecycle/cleanup";
 import { diffKeyOf } from "../lib/lifecycle/keys";
@@ -69,14 +69,6 @@ async function withWarehouse<T>(db: unknown, work: (warehouse: Warehouse) => Pro
   }
 }
 
-async function withParser<T>(work: (parser: NodeSqlReferenceParser) => Promise<T>): Promise<T> {
-  const parser = await NodeSqlReferenceParser.create();
-  try {
-    return await work(parser);
-  } finally {
-    parser.close();
-  }
-}
 
 /** The proposed texts PATH… name; a directory is the whole project, so production's notebooks it lacks are removed. */
 async function proposedNotebooks(paths: string[], warehouse: Warehouse): Promise<ProposedNotebook[]> {

@@ -4,23 +4,7 @@
 // on a worker thread that answers the same messages the same way (lib/ml/thread-worker.ts).
 // First: before any zod schema is built (see zod-jitless.ts).
 import "./zod-jitless";
-import { answerTrainRequest, type MlWorkerRequest, type MlWorkerResponse } from "@/lib/ml";
+import { trainingMessageHandler, type MlWorkerRequest } from "@/lib/ml";
 
-const controller = new AbortController();
-const post = (message: MlWorkerResponse) => self.postMessage(message);
-
-self.addEventListener("message", (event: MessageEvent<MlWorkerRequest>) => {
-  const request = event.data;
-  switch (request.type) {
-    case "train":
-      void answerTrainRequest(request, controller.signal, post);
-      break;
-    case "cancel":
-      controller.abort();
-      break;
-    default: {
-      const unexpected: never = request;
-      return unexpected;
-    }
-  }
-});
+const handle = trainingMessageHandler((message) => self.postMessage(message));
+self.addEventListener("message", (event: MessageEvent<MlWorkerRequest>) => handle(event.data));

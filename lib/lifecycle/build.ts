@@ -98,11 +98,12 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     for (const cell of prepared.notebook.cells) if (cell.type === "asset" && toBuild.has(cell.name.toLowerCase())) cells.set(cell.name.toLowerCase(), cell);
   }
   const graph = projectGraph(planned.assets);
+  const assetsByName = new Map(planned.assets.map((asset) => [asset.asset, asset]));
   const versions = new Map(plan.assets.flatMap((asset) => (asset.version === null ? [] : [[asset.asset, asset.version] as const])));
   const written = new Map<string, Set<string>>();
   const scoped = versionedWarehouse(warehouse.inSchema(VERSIONS_SCHEMA, [schema, options.productionSchema]), {
     versionOf: (table) => {
-      const producer = producerOfTable(table.toLowerCase(), (name) => planned.assets.find((asset) => asset.asset === name));
+      const producer = producerOfTable(table.toLowerCase(), (name) => assetsByName.get(name));
       return producer === undefined ? undefined : versions.get(producer.asset);
     },
     viewSchemas: [schema],

@@ -6,7 +6,7 @@
 import { GuardError } from "../warehouse/errors";
 import { STATE_TABLE } from "../warehouse/metadata-sql";
 import type { TxStep, Warehouse } from "../warehouse/types";
-import { ASSETS_TABLE, envSchema, NOTEBOOKS_TABLE, PLANS_TABLE, PRODUCTION, quoteIdent, quoteLiteral, relation, VERSIONS_SCHEMA, VERSIONS_TABLE, versionTable } from "./layout";
+import { ASSETS_TABLE, envSchema, NOTEBOOKS_TABLE, PLANS_TABLE, quoteIdent, quoteLiteral, relation, VERSIONS_SCHEMA, VERSIONS_TABLE, versionTable } from "./layout";
 import { environments, promotions, versionTables } from "./store";
 
 export const DEFAULT_KEEP = 3;
@@ -62,4 +62,3 @@ export async function collectVersions(warehouse: Warehouse, keep = DEFAULT_KEEP)
   return dropped;
 }
 
-export { PRODUCTION };

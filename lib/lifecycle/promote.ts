@@ -39,8 +39,8 @@ const planSchema = z.object({
   base: z.object({ notebooks: z.record(z.string(), z.string().nullable()), versions: z.record(z.string(), z.string()) }),
 });
 
-/** What of production moved since `plan` was made: the reason a promotion refuses. */
-export function staleness(plan: { base: Plan["base"]; assets: readonly { asset: string; build: boolean }[] }, production: ServedState, reads: (asset: string) => readonly string[]): { assets: string[]; notebooks: string[]; rebuild: string[] } {
+/** What of production moved since `plan` was made: inputs read in place, and the texts it changes. */
+export function staleness(plan: { base: Plan["base"] }, production: ServedState): { assets: string[]; notebooks: string[] } {
   const assets = Object.entries(plan.base.versions)
     .filter(([asset, version]) => production.assets[asset] !== version)
     .map(([asset]) => asset);
@@ -50,9 +50,7 @@ export function staleness(plan: { base: Plan["base"]; assets: readonly { asset: 
       return (current === undefined ? null : fingerprint(current)) !== text;
     })
     .map(([slug]) => slug);
-  const moved = new Set(assets);
-  const rebuild = plan.assets.filter((asset) => asset.build && reads(asset.asset).some((input) => moved.has(input))).map((asset) => asset.asset);
-  return { assets, notebooks, rebuild };
+  return { assets, notebooks };
 }
 
 function notebookGuard(slug: string, text: string | null): TxStep {
@@ -107,17 +105,16 @@ export async function promoteEnvironment(options: PromoteOptions): Promise<Promo
   const replanned = await planProject(warehouse, env, proposed, options.parser);
   if (!replanned.ok) return { ok: false, reason: `the environment's notebooks no longer plan over production: ${replanned.issues.map((issue) => issue.message).join("; ")}` };
   const unbuilt = replanned.plan.assets.filter((asset) => asset.build && asset.version !== envState.assets[asset.asset]).map((asset) => asset.asset);
-  const stale = staleness(plan, production, () => []);
+  const stale = staleness(plan, production);
   if (stale.assets.length > 0 || stale.notebooks.length > 0 || unbuilt.length > 0) {
     const parts = [
       ...stale.assets.map((asset) => `production's "${asset}" is now another version`),
       ...stale.notebooks.map((slug) => `notebook "${slug}" changed in production`),
     ];
-    const rebuild = [...new Set([...stale.rebuild, ...unbuilt])];
     return {
       ok: false,
-      reason: `the build of "${env}" is stale: ${[...parts, ...(unbuilt.length > 0 ? [`${unbuilt.join(", ")} would be built differently now`] : [])].join("; ")}. Run \`assetbook build … --env ${env}\` again${rebuild.length > 0 ? ` (it rebuilds ${rebuild.join(", ")})` : ""}.`,
-      stale: { ...stale, rebuild },
+      reason: `the build of "${env}" is stale: ${[...parts, ...(unbuilt.length > 0 ? [`${unbuilt.join(", ")} would be built differently now`] : [])].join("; ")}. Run \`assetbook build … --env ${env}\` again.`,
+      stale: { ...stale, rebuild: unbuilt },
     };
   }
   const changedAssets = plan.assets.filter((asset) => asset.build || asset.change === "removed");

@@ -2,7 +2,7 @@
 // environment serves, its texts, its plan, the versions and the promotions.
 import { z } from "zod";
 import type { Warehouse } from "../warehouse/types";
-import { ASSETS_TABLE, CREATE_LIFECYCLE_SQL, META_SCHEMA, NOTEBOOKS_TABLE, PLANS_TABLE, PRODUCTION, PROMOTIONS_TABLE, quoteLiteral, VERSIONS_TABLE } from "./layout";
+import { ASSETS_TABLE, CREATE_LIFECYCLE_SQL, META_SCHEMA, NOTEBOOKS_TABLE, PLANS_TABLE, PROMOTIONS_TABLE, quoteLiteral, VERSIONS_TABLE } from "./layout";
 import type { ServedState } from "./transition";
 
 export type LifecycleWarehouse = Pick<Warehouse, "query" | "exec">;
@@ -80,4 +80,3 @@ export async function promotions(warehouse: LifecycleWarehouse): Promise<Promoti
   }));
 }
 
-export { PRODUCTION };

@@ -2,6 +2,7 @@
 // `_assetbook_v."orders__<version>"` and, in the same transaction, points the views named
 // `orders` (the environment's, or production's) at it. Extract state follows the version,
 // so a promotion carries the cursor with the data and a rollback brings the old one back.
+import { abortable } from "../warehouse/abortable";
 import type { Swap, SwapOptions, StateWrite, Warehouse } from "../warehouse/types";
 import { versionTable } from "./layout";
 
@@ -57,7 +58,7 @@ export function versionedWarehouse(base: Warehouse, options: VersionedOptions): 
       );
       for (const { table, version } of versioned) options.onWritten?.(table, version);
     },
-    ...(inner.withSignal ? { withSignal: (signal: AbortSignal) => wrap(inner.withSignal?.(signal) ?? inner) } : {}),
+    withSignal: (signal: AbortSignal) => wrap(abortable(inner, signal)),
   });
   return wrap(base);
 }

@@ -14,7 +14,7 @@ export { columnsFromRows, type MlColumn, type MlColumns, type MlValue } from "./
 export type { ClassLabel } from "./target";
 export { splitRows, train, type MlResult, type TrainOptions } from "./train";
 export {
-  answerTrainRequest,
+  trainingMessageHandler,
   errorOf,
   failureOf,
   mlOutputsOf,

@@ -3,24 +3,9 @@
 // training between trees; the host usually terminates the thread instead, which stops it
 // wherever it is.
 import { parentPort } from "node:worker_threads";
-import { answerTrainRequest, type MlWorkerRequest, type MlWorkerResponse } from "./worker-protocol";
+import { trainingMessageHandler, type MlWorkerRequest } from "./worker-protocol";
 
 const port = parentPort;
 if (port === null) throw new Error("thread-worker.ts runs as a worker thread (see thread.ts)");
-const controller = new AbortController();
-const post = (message: MlWorkerResponse) => port.postMessage(message);
-
-port.on("message", (request: MlWorkerRequest) => {
-  switch (request.type) {
-    case "train":
-      void answerTrainRequest(request, controller.signal, post);
-      break;
-    case "cancel":
-      controller.abort();
-      break;
-    default: {
-      const unexpected: never = request;
-      return unexpected;
-    }
-  }
-});
+const handle = trainingMessageHandler((message) => port.postMessage(message));
+port.on("message", (request: MlWorkerRequest) => handle(request));

@@ -79,7 +79,7 @@ export function errorOf(failure: MlWorkerFailure): Error {
 const PROGRESS_EVERY_MS = 100;
 
 /** A worker's answer to a train request: progress while it trains, then `done` or `failed`. */
-export async function answerTrainRequest(request: MlTrainRequest, signal: AbortSignal, post: (message: MlWorkerResponse) => void): Promise<void> {
+async function answerTrainRequest(request: MlTrainRequest, signal: AbortSignal, post: (message: MlWorkerResponse) => void): Promise<void> {
   let lastReport = -Infinity;
   try {
     const outputs = await trainInProcess(request, {
@@ -95,4 +95,26 @@ export async function answerTrainRequest(request: MlTrainRequest, signal: AbortS
   } catch (error) {
     post({ type: "failed", failure: failureOf(error) });
   }
+}
+
+/**
+ * What a training worker (the page's Web Worker, the server's thread) does with each
+ * message: a `train` request is answered, a `cancel` aborts it between trees.
+ */
+export function trainingMessageHandler(post: (message: MlWorkerResponse) => void): (request: MlWorkerRequest) => void {
+  const controller = new AbortController();
+  return (request) => {
+    switch (request.type) {
+      case "train":
+        void answerTrainRequest(request, controller.signal, post);
+        break;
+      case "cancel":
+        controller.abort();
+        break;
+      default: {
+        const unexpected: never = request;
+        return unexpected;
+      }
+    }
+  };
 }

@@ -7,7 +7,7 @@ import { readArrowColumns } from "./arrow-columns";
 import { appendColumns } from "./duckdb-appender";
 import { openLockedDuckDb, type DuckDbOpenOptions } from "./duckdb-lockdown";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, createViewSql, dropViewSql, duckdbSearchPathSql, qualified, readStateSql, runSteps, swapSteps, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
+import { CREATE_METADATA_SQL, createViewSql, dropViewSql, duckdbSearchPathSql, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type Row, type Warehouse } from "./types";
@@ -135,22 +135,8 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
             await load(schema, table, arrow.columns, arrow.batches);
           }),
         swap: (swaps, state = [], options = {}) =>
-          call(() =>
-            inTransaction(async () => {
-              const now = new Date();
-              if (options.fence) await applyFence(options.fence, { readRows, run: run }, { lockRow: false, now });
-              await runSteps((options.guards ?? []).map((guard) => ({ guard })), steps);
-              await runSteps(swapSteps(schema, swaps, state, now), steps);
-              await options.beforeCommit?.();
-            }),
-          ),
-        transaction: (list, options = {}) =>
-          call(() =>
-            inTransaction(async () => {
-              await runSteps(list, steps);
-              await options.beforeCommit?.();
-            }),
-          ),
+          call(() => inTransaction(() => swapWork(schema, swaps, state, options, steps, (fence, now) => applyFence(fence, { readRows, run }, { lockRow: false, now })))),
+        transaction: (list, options = {}) => call(() => inTransaction(() => stepsWork(list, options, steps))),
         inSchema: (other, readSchemas) => surface(other, [other, ...readSchemas]),
         readState: (key) =>
           call(async () => {

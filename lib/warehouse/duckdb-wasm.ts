@@ -19,7 +19,7 @@ import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { logicalTypeOf, readArrowColumns } from "./arrow-columns";
 import { arrowIpcFromColumns, rowsFromArrowIpc } from "./arrow-ipc";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, createViewSql, dropViewSql, duckdbSearchPathSql, qualified, readStateSql, runSteps, swapSteps, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
+import { CREATE_METADATA_SQL, createViewSql, dropViewSql, duckdbSearchPathSql, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
 import { coerceOrFail } from "./values";
@@ -197,19 +197,9 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
         swap: (swaps, state = [], options = {}) =>
           call(() => {
             if (options.fence !== undefined) throw new FenceUnsupportedError(options.fence, "duckdb-wasm");
-            return inTransaction(async () => {
-              await runSteps((options.guards ?? []).map((guard) => ({ guard })), steps);
-              await runSteps(swapSteps(schema, swaps, state, new Date()), steps);
-              await options.beforeCommit?.();
-            });
+            return inTransaction(() => swapWork(schema, swaps, state, options, steps, async () => undefined));
           }),
-        transaction: (list, options = {}) =>
-          call(() =>
-            inTransaction(async () => {
-              await runSteps(list, steps);
-              await options.beforeCommit?.();
-            }),
-          ),
+        transaction: (list, options = {}) => call(() => inTransaction(() => stepsWork(list, options, steps))),
         inSchema: (other, readSchemas) => surface(other, [other, ...readSchemas]),
         readState: (key) =>
           call(async () => {

@@ -1,7 +1,7 @@
 // SQL for Assetbook's own metadata in a warehouse (schema `_assetbook`) and for the
 // atomic swap. Plain SQL that DuckDB and PostgreSQL both accept.
 import { GuardError } from "./errors";
-import { quoteIdent, quoteLiteral, type Column, type StateWrite, type Swap, type TxStep, type ViewRef } from "./types";
+import { quoteIdent, quoteLiteral, type Column, type Fence, type StateWrite, type Swap, type SwapOptions, type TxStep, type ViewRef } from "./types";
 import { toJsonText } from "./values";
 
 export const METADATA_SCHEMA = "_assetbook";
@@ -79,6 +79,32 @@ export async function runSteps(steps: readonly TxStep[], runner: StepRunner): Pr
     else if ("view" in step) await runner.pointView(step.view, step.view.target);
     else if ((await runner.readRows(step.guard.sql)).length === 0) throw new GuardError(step.guard.message);
   }
+}
+
+/**
+ * The body of a swap's transaction, the same on every backend: the fence (the adapter's
+ * `fence`, which checks and records it under the transaction), the guards, the swap itself,
+ * then `beforeCommit`.
+ */
+export async function swapWork(
+  schema: string,
+  swaps: Swap[],
+  state: StateWrite[],
+  options: SwapOptions,
+  runner: StepRunner,
+  fence: (fence: Fence, now: Date) => Promise<void>,
+): Promise<void> {
+  const now = new Date();
+  if (options.fence) await fence(options.fence, now);
+  await runSteps((options.guards ?? []).map((guard) => ({ guard })), runner);
+  await runSteps(swapSteps(schema, swaps, state, now), runner);
+  await options.beforeCommit?.();
+}
+
+/** The body of a `transaction`: its steps, then `beforeCommit`. */
+export async function stepsWork(steps: readonly TxStep[], options: Pick<SwapOptions, "beforeCommit">, runner: StepRunner): Promise<void> {
+  await runSteps(steps, runner);
+  await options.beforeCommit?.();
 }
 
 export function createViewSql(view: ViewRef, target: { schema: string; table: string }, orReplace: boolean): string {

@@ -6,7 +6,7 @@ import { postgresDialect } from "./dialect";
 import pg from "pg";
 import { readArrowColumns } from "./arrow-columns";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, createViewSql, dropViewSql, qualified, readStateSql, runSteps, swapSteps, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
+import { CREATE_METADATA_SQL, createViewSql, dropViewSql, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import type { Call } from "./abortable";
 import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
@@ -211,21 +211,11 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
           }),
         swap: (swaps, state = [], options = {}) =>
           call(() =>
-            inTransaction(async () => {
-              const now = new Date();
-              if (options.fence) await applyFence(options.fence, { readRows, run: async (sql) => void (await run(sql)) }, { lockRow: true, now });
-              await runSteps((options.guards ?? []).map((guard) => ({ guard })), steps);
-              await runSteps(swapSteps(schema, swaps, state, now), steps);
-              await options.beforeCommit?.();
-            }),
+            inTransaction(() =>
+              swapWork(schema, swaps, state, options, steps, (fence, now) => applyFence(fence, { readRows, run: async (sql) => void (await run(sql)) }, { lockRow: true, now })),
+            ),
           ),
-        transaction: (list, options = {}) =>
-          call(() =>
-            inTransaction(async () => {
-              await runSteps(list, steps);
-              await options.beforeCommit?.();
-            }),
-          ),
+        transaction: (list, options = {}) => call(() => inTransaction(() => stepsWork(list, options, steps))),
         inSchema: (other, readSchemas) => surface(other, [other, ...readSchemas]),
         readState: (key) =>
           call(async () => {
