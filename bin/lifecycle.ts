@@ -6,18 +6,18 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { parseConfig } from "../lib/config";
-import { dataDiff, type DataDiff } from "../lib/diff";
+import type { DataDiff } from "../lib/diff";
 import { readFilePages } from "../lib/extract/file";
 import { withParser } from "./parser";
 import { buildEnvironment } from "../lib/lifecycle/build";
 import { dropEnvironment } from "../lib/lifecycle/cleanup";
-import { diffKeyOf } from "../lib/lifecycle/keys";
-import { envNameSchema, PRODUCTION, VERSIONS_SCHEMA, versionTable, relation } from "../lib/lifecycle/layout";
+import { environmentDiff } from "../lib/lifecycle/env-diff";
+import { envNameSchema, PRODUCTION } from "../lib/lifecycle/layout";
 import { PlanError, type Plan } from "../lib/lifecycle/plan";
 import { GuardError } from "../lib/warehouse/errors";
 import { planProject, type ProposedNotebook } from "../lib/lifecycle/project";
 import { PROMOTION_CRASH_POINTS, promoteEnvironment, rollback, type PromotionCrashPoint } from "../lib/lifecycle/promote";
-import { ensureLifecycleTables, environments, promotions, servedState, versionTables } from "../lib/lifecycle/store";
+import { ensureLifecycleTables, environments, promotions, servedState } from "../lib/lifecycle/store";
 import { formatIssue } from "../lib/notebook/types";
 import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
 import type { Warehouse } from "../lib/warehouse/types";
@@ -159,37 +159,9 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
       const { positionals, values } = parse(args, { env: { type: "string" }, key: { type: "string", multiple: true } });
       const env = envName(values.env);
       return withWarehouse(values.db, async (warehouse) => {
-        const record = (await environments(warehouse)).find((candidate) => candidate.env === env);
-        if (!record) throw new LifecycleUsageError(`environment "${env}" has no build`);
-        const production = await servedState(warehouse, PRODUCTION);
-        const envState = await servedState(warehouse, env);
-        const tables = await versionTables(warehouse);
-        /** Assets with a table of their name (a chart has none). */
-        const hasTable = (asset: string) => (tables.get(envState.assets[asset] ?? "") ?? []).includes(asset);
-        const wanted =
-          positionals.length > 0
-            ? positionals.map((name) => name.toLowerCase())
-            : Object.keys(envState.assets)
-                .filter((asset) => envState.assets[asset] !== production.assets[asset] && hasTable(asset))
-                .sort();
-        const versions = warehouse.inSchema(VERSIONS_SCHEMA, []);
-        const diffs: Record<string, DataDiff | { error: string }> = {};
-        for (const asset of wanted) {
-          const after = envState.assets[asset];
-          if (after === undefined || !hasTable(asset)) {
-            diffs[asset] = { error: after === undefined ? `"${asset}" is not an asset of environment "${env}"` : `"${asset}" has no table to compare (a chart)` };
-            continue;
-          }
-          const before = production.assets[asset];
-          const side = async (version: string | undefined) => {
-            const table = version === undefined ? undefined : versionTable(asset, version);
-            const columns = table === undefined ? [] : ((await versions.describe(table)) ?? []);
-            return { relation: table === undefined ? `(SELECT 1 AS "__none" WHERE false)` : relation(VERSIONS_SCHEMA, table), columns };
-          };
-          // A new asset has nothing to match against: every row is added.
-          const key = before === undefined ? [] : (values.key ?? diffKeyOf(envState.notebooks, asset));
-          diffs[asset] = await dataDiff(warehouse, await side(before), await side(after), key.length > 0 ? { key } : {});
-        }
+        const result = await environmentDiff(warehouse, env, { ...(positionals.length > 0 ? { assets: positionals.map((name) => name.toLowerCase()) } : {}), ...(values.key ? { key: values.key } : {}) });
+        if (!result.ok) throw new LifecycleUsageError(result.reason);
+        const diffs = result.assets;
         if (values.json) out(JSON.stringify({ env, assets: diffs }));
         else for (const [asset, diff] of Object.entries(diffs)) out(formatDiff(asset, diff));
         return Object.values(diffs).some((diff) => "error" in diff) ? 1 : 0;

@@ -10,6 +10,7 @@ import { NodeSqlReferenceParser } from "../lib/graph/sql-refs-node";
 import { openGraphileQueue } from "../lib/queue/graphile";
 import { openLocalQueue } from "../lib/queue/local";
 import type { JobQueue } from "../lib/queue/types";
+import { startProduction } from "../lib/runs/production";
 import { RunService, crashFromEnv, prismaSqlClient, type CrashHook, type ExtractSources } from "../lib/runs";
 import { openWarehousePool } from "../lib/warehouse/open";
 import type { Warehouse } from "../lib/warehouse/types";
@@ -35,13 +36,13 @@ export interface WorkerRuntime {
 }
 
 /** Workers never create the key (the app does, on first start): without it, workspace secrets are out of reach. */
-async function secretKeyOf(config: AssetbookConfig): Promise<Buffer | null> {
+export async function secretKeyOf(config: AssetbookConfig): Promise<Buffer | null> {
   const text = "value" in config.secretKey ? config.secretKey.value : await readFile(config.secretKey.file, "utf8").catch(() => null);
   return text === null ? null : parseSecretKey({ ASSETBOOK_SECRET_KEY: text.trim() });
 }
 
 /** Extract secrets: the workspace's (when the key is known, bound to their allowed hosts), else the environment; and the operator's outbound policy. */
-function extractSources(db: CatalogDb, key: Buffer | null, config: AssetbookConfig, env: Env): (workspaceId: string) => Promise<ExtractSources> {
+export function extractSources(db: CatalogDb, key: Buffer | null, config: AssetbookConfig, env: Env): (workspaceId: string) => Promise<ExtractSources> {
   return async (workspaceId) => ({ resolveSecret: await workspaceSecretResolver(db, key, workspaceId, config.envSecrets, env), dataDir: config.dataDir, readFilePages, outbound: config.outbound });
 }
 
@@ -67,6 +68,15 @@ export async function openRuntime(config: AssetbookConfig, env: Env, options: Ru
     const parser = await NodeSqlReferenceParser.create();
     cleanups.push(async () => parser.close());
     const workspace = await ensureWorkspace(db, config.workspaceSlug);
+    // Production changes only by promotion: the first start promotes the notebooks on disk.
+    const lease = await warehouse.lease();
+    try {
+      const started = await startProduction({ db, workspaceId: workspace.id, warehouse: lease.warehouse, notebooksDir: config.notebooksDir, parser });
+      if (started.adopted) console.log(`[worker] first start: promoted ${started.notebooks.length} notebook(s) from ${config.notebooksDir} to production`);
+      for (const issue of started.adopted ? started.left : []) console.warn(`[worker] not promoted: ${issue.file}:${issue.line}: ${issue.message}`);
+    } finally {
+      await lease.release();
+    }
     const service = new RunService({
       db,
       queue,

@@ -6,6 +6,7 @@ import { createAuth, keyFromEnvOrFile, startSetup, type Auth } from "@/lib/auth"
 import { openCatalogStore, parseSecretKey, type CatalogDb, type CatalogStore } from "@/lib/catalog";
 import { newSyncMemory, syncNotebookFiles, type SyncMemory } from "@/lib/catalog/sync-notebooks";
 import { ensureWorkspace } from "@/lib/catalog/workspaces";
+import { productionTexts } from "@/lib/catalog/production";
 import { NodeSqlReferenceParser } from "@/lib/graph/sql-refs-node";
 import { openGraphileQueue, type GraphileQueue } from "@/lib/queue/graphile";
 import { RunTriggers } from "@/lib/runs";
@@ -98,7 +99,9 @@ async function syncIfChanged(context: AppContext, state: NotebookSyncState, forc
   if (!force && stamp === state.stamp) return { problems: state.problems };
   const parser = await NodeSqlReferenceParser.create();
   try {
-    const result = await syncNotebookFiles(context.db, context.workspaceId, context.notebooksDir, parser, state.memory);
+    // Once promoted, the catalog's assets are production's: a saved file is a new version only.
+    const production = await productionTexts(context.db, context.workspaceId);
+    const result = await syncNotebookFiles(context.db, context.workspaceId, context.notebooksDir, parser, state.memory, production);
     // Logged when they appear, not on every sync.
     for (const problem of result.problems) if (!state.problems.includes(problem)) console.warn(`[assetbook] catalog sync: ${problem}`);
     state.problems = result.problems;

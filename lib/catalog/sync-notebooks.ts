@@ -16,7 +16,7 @@ import { neutralNotebookText } from "../partitions/neutral-text";
 import { hashText, readNotebookDir } from "../workspace/notebook-files";
 import { upsertAsset, type AssetInput } from "./assets";
 import type { AssetKind } from "./generated/client";
-import { importNotebookVersion } from "./notebooks";
+import { importNotebookVersion, versionWithText } from "./notebooks";
 import type { CatalogDb } from "./store";
 
 export interface SyncResult {
@@ -77,7 +77,7 @@ interface FileInput {
   text: string;
 }
 
-async function contributionOf(db: CatalogDb, workspaceId: string, { slug, file, text }: FileInput, parser: SqlReferenceParser): Promise<Contribution> {
+async function contributionOf(db: CatalogDb, workspaceId: string, { slug, file, text }: FileInput, parser: SqlReferenceParser, production: boolean): Promise<Contribution> {
   // The lineage is read with neutral partition values (`{{ partition.* }}` is not SQL).
   const parsed = parseNotebook(neutralNotebookText(text, file), file);
   if (!parsed.ok) {
@@ -85,7 +85,8 @@ async function contributionOf(db: CatalogDb, workspaceId: string, { slug, file, 
     return { ok: false, problem: first ? formatIssue(first) : `${file}: does not parse` };
   }
   const nb = parsed.notebook;
-  const { version } = await importNotebookVersion(db, { workspaceId, slug, text, authorId: null });
+  // Production's text is a version already (or becomes one without becoming the working copy's latest).
+  const version = production ? await versionWithText(db, workspaceId, slug, text) : (await importNotebookVersion(db, { workspaceId, slug, text, authorId: null })).version;
   const upstream = await upstreamByCell(nb, parser);
   const cells = nb.cells.flatMap((cell): CellAsset[] =>
     cell.type === "asset" ? [{ name: cell.name, kind: cell.kind, line: cell.line, description: description(cell), upstream: upstream.get(cell.name) ?? [] }] : [],
@@ -100,12 +101,27 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function syncNotebookFiles(db: CatalogDb, workspaceId: string, dir: string, parser: SqlReferenceParser, memory: SyncMemory = newSyncMemory()): Promise<SyncResult> {
+/**
+ * Syncs notebooks/*.md into the catalog. Once production has been promoted, pass its texts
+ * (`production`, slug → text): files then only become versions (the working copies' history)
+ * and the assets are production's, so a saved or deleted file changes no asset until a
+ * promotion does.
+ */
+export async function syncNotebookFiles(
+  db: CatalogDb,
+  workspaceId: string,
+  dir: string,
+  parser: SqlReferenceParser,
+  memory: SyncMemory = newSyncMemory(),
+  production: Readonly<Record<string, string>> | null = null,
+): Promise<SyncResult> {
   const result: SyncResult = { notebooks: 0, assets: 0, problems: [], parsed: 0, written: 0, failed: 0 };
-  const { notebooks, ignored } = await readNotebookDir(dir);
-  for (const { file, reason } of ignored) result.problems.push(`${file}: ${reason}`);
+  const read = await readNotebookDir(dir);
+  for (const { file, reason } of read.ignored) result.problems.push(`${file}: ${reason}`);
+  if (production !== null) await importChangedFiles(db, workspaceId, read.notebooks, memory, result);
+  const notebooks = production === null ? read.notebooks : Object.entries(production).map(([slug, text]) => ({ slug, file: `${slug}.md`, text }));
   const present = new Set(notebooks.map((nb) => nb.slug));
-  for (const slug of memory.keys()) if (!present.has(slug)) memory.delete(slug);
+  for (const slug of memory.keys()) if (!present.has(slug) && !slug.startsWith(FILE_KEY)) memory.delete(slug);
 
   /** asset → the file that produces it: a second notebook declaring it is a problem, not a takeover. */
   const producedBy = new Map<string, string>();
@@ -116,7 +132,7 @@ export async function syncNotebookFiles(db: CatalogDb, workspaceId: string, dir:
     if (contribution === undefined) {
       result.parsed += 1;
       try {
-        contribution = await contributionOf(db, workspaceId, input, parser);
+        contribution = await contributionOf(db, workspaceId, input, parser, production !== null);
         memory.set(input.slug, { hash, contribution });
       } catch (error) {
         // One notebook that throws is reported; the others are synced.
@@ -157,6 +173,25 @@ export async function syncNotebookFiles(db: CatalogDb, workspaceId: string, dir:
   result.assets = wanted.length;
   result.written = await writeChangedAssets(db, workspaceId, wanted);
   return result;
+}
+
+/** Memory keys of files imported as versions only (production's texts hold the assets). */
+const FILE_KEY = "file:";
+
+async function importChangedFiles(db: CatalogDb, workspaceId: string, files: readonly FileInput[], memory: SyncMemory, result: SyncResult): Promise<void> {
+  const present = new Set(files.map((file) => FILE_KEY + file.slug));
+  for (const key of memory.keys()) if (key.startsWith(FILE_KEY) && !present.has(key)) memory.delete(key);
+  for (const file of files) {
+    const hash = hashText(file.text);
+    if (memory.get(FILE_KEY + file.slug)?.hash === hash) continue;
+    try {
+      const { version } = await importNotebookVersion(db, { workspaceId, slug: file.slug, text: file.text, authorId: null });
+      memory.set(FILE_KEY + file.slug, { hash, contribution: { ok: true, notebookId: version.notebookId, owners: [], cells: [] } });
+    } catch (error) {
+      result.failed += 1;
+      result.problems.push(`${file.file}: cannot be synced (${errorText(error)})`);
+    }
+  }
 }
 
 const sameList = (a: readonly string[], b: readonly string[] | undefined) => b !== undefined && a.length === b.length && a.every((value, i) => value === b[i]);

@@ -147,14 +147,16 @@ export interface AssetDetail {
   history: MaterializationView[];
   upstream: string[];
   downstream: string[];
-  /** The latest version's text of the owning notebook (the page finds the cell in it). */
+  /** Production's text of the owning notebook once promoted, else its latest version's (the page finds the cell in it). */
   notebookText: string | null;
+  /** The version production serves (the lifecycle's fingerprint); null before a promotion, or when a promotion retired the asset. */
+  productionVersion: string | null;
 }
 
 export async function assetDetail(db: CatalogDb, workspaceId: string, name: string, now: Date): Promise<AssetDetail | null> {
   const asset = await db.asset.findUnique({
     where: { workspaceId_name: { workspaceId, name } },
-    include: { notebook: { select: { slug: true, versions: { orderBy: { number: "desc" }, take: 1, select: { text: true } } } } },
+    include: { notebook: { select: { slug: true, productionVersion: { select: { text: true } }, versions: { orderBy: { number: "desc" }, take: 1, select: { text: true } } } } },
   });
   if (!asset) return null;
   const history = await assetHistory(db, asset.id, { environment: PRODUCTION, limit: 50 });
@@ -175,6 +177,7 @@ export async function assetDetail(db: CatalogDb, workspaceId: string, name: stri
     history,
     upstream: asset.upstream,
     downstream: downstream.map((d) => d.name),
-    notebookText: asset.notebook?.versions[0]?.text ?? null,
+    notebookText: asset.notebook?.productionVersion?.text ?? asset.notebook?.versions[0]?.text ?? null,
+    productionVersion: asset.productionVersion,
   };
 }

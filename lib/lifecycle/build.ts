@@ -12,7 +12,7 @@ import { notebookPartitions } from "../partitions/windows";
 import { runPlan } from "../engine/run";
 import type { AssetCell, NotebookIssue } from "../notebook/types";
 import type { TxStep, Warehouse } from "../warehouse/types";
-import { envSchema, PLANS_TABLE, NOTEBOOKS_TABLE, ASSETS_TABLE, VERSIONS_TABLE, VERSIONS_SCHEMA, versionTable, quoteIdent, quoteLiteral, sqlTimestamp } from "./layout";
+import { BUILDS_TABLE, envSchema, PLANS_TABLE, NOTEBOOKS_TABLE, ASSETS_TABLE, VERSIONS_TABLE, VERSIONS_SCHEMA, versionTable, quoteIdent, quoteLiteral, sqlTimestamp } from "./layout";
 import { projectGraph, type Plan } from "./plan";
 import { planProject, type ProposedNotebook } from "./project";
 import { ensureLifecycleTables, versionTables } from "./store";
@@ -59,7 +59,8 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     if (asset.version === null) return [];
     const tables = existing.get(asset.version);
     // Built before (by this or another environment) and kept: served as it is, not built again.
-    return tables === undefined ? [] : [{ asset: asset.asset, version: asset.version, tables }];
+    // A version production adopted but never ran has no table yet: it is built.
+    return tables === undefined || tables.length === 0 ? [] : [{ asset: asset.asset, version: asset.version, tables }];
   });
   const reused = served.filter((s) => plan.build.includes(s.asset)).map((s) => s.asset);
   await warehouse.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
@@ -130,7 +131,11 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     );
   }
   const status = summary.ok ? "built" : "failed";
-  steps.push({ sql: `UPDATE ${PLANS_TABLE} SET status = ${quoteLiteral(status)}, updated_at = ${sqlTimestamp(now())} WHERE env = ${quoteLiteral(env)}` });
+  steps.push(
+    { sql: `UPDATE ${PLANS_TABLE} SET status = ${quoteLiteral(status)}, updated_at = ${sqlTimestamp(now())} WHERE env = ${quoteLiteral(env)}` },
+    { sql: `DELETE FROM ${BUILDS_TABLE} WHERE env = ${quoteLiteral(env)}` },
+    { sql: `INSERT INTO ${BUILDS_TABLE} (env, outcomes, ok, built_at) VALUES (${quoteLiteral(env)}, ${quoteLiteral(JSON.stringify(summary.outcomes))}, ${summary.ok ? "TRUE" : "FALSE"}, ${sqlTimestamp(now())})` },
+  );
   await warehouse.transaction(steps);
   return { ok: true, plan, summary, built: [...toBuild], reused };
 }

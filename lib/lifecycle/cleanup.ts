@@ -6,7 +6,7 @@
 import { GuardError } from "../warehouse/errors";
 import { STATE_TABLE } from "../warehouse/metadata-sql";
 import type { TxStep, Warehouse } from "../warehouse/types";
-import { ASSETS_TABLE, envSchema, NOTEBOOKS_TABLE, PLANS_TABLE, quoteIdent, quoteLiteral, relation, VERSIONS_SCHEMA, VERSIONS_TABLE, versionTable } from "./layout";
+import { ASSETS_TABLE, BUILDS_TABLE, envSchema, NOTEBOOKS_TABLE, PLANS_TABLE, quoteIdent, quoteLiteral, relation, VERSIONS_SCHEMA, VERSIONS_TABLE, versionTable } from "./layout";
 import { environments, promotions, versionTables } from "./store";
 
 export const DEFAULT_KEEP = 3;
@@ -18,6 +18,7 @@ export async function dropEnvironment(warehouse: Warehouse, env: string, keep = 
     { sql: `DELETE FROM ${ASSETS_TABLE} WHERE env = ${quoteLiteral(env)}` },
     { sql: `DELETE FROM ${NOTEBOOKS_TABLE} WHERE env = ${quoteLiteral(env)}` },
     { sql: `DELETE FROM ${PLANS_TABLE} WHERE env = ${quoteLiteral(env)}` },
+    { sql: `DELETE FROM ${BUILDS_TABLE} WHERE env = ${quoteLiteral(env)}` },
   ]);
   await warehouse.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(envSchema(env))} CASCADE`);
   return { dropped: known, versions: await collectVersions(warehouse, keep) };

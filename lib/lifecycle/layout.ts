@@ -58,6 +58,7 @@ export const NOTEBOOKS_TABLE = meta("lc_notebooks");
 export const VERSIONS_TABLE = meta("lc_versions");
 export const PLANS_TABLE = meta("lc_plans");
 export const PROMOTIONS_TABLE = meta("lc_promotions");
+export const BUILDS_TABLE = meta("lc_builds");
 
 export const CREATE_LIFECYCLE_SQL = [
   `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(META_SCHEMA)}`,
@@ -67,6 +68,8 @@ export const CREATE_LIFECYCLE_SQL = [
   `CREATE TABLE IF NOT EXISTS ${ASSETS_TABLE} (env VARCHAR NOT NULL, asset VARCHAR NOT NULL, version VARCHAR NOT NULL, PRIMARY KEY (env, asset))`,
   `CREATE TABLE IF NOT EXISTS ${NOTEBOOKS_TABLE} (env VARCHAR NOT NULL, slug VARCHAR NOT NULL, text VARCHAR NOT NULL, PRIMARY KEY (env, slug))`,
   `CREATE TABLE IF NOT EXISTS ${PLANS_TABLE} (env VARCHAR PRIMARY KEY, plan VARCHAR NOT NULL, status VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)`,
+  // The outcome of an environment's last build (each asset's status, rows and checks), as JSON.
+  `CREATE TABLE IF NOT EXISTS ${BUILDS_TABLE} (env VARCHAR PRIMARY KEY, outcomes VARCHAR NOT NULL, ok BOOLEAN NOT NULL, built_at TIMESTAMP NOT NULL)`,
   // `before` holds what production served before: a rollback puts it back.
   `CREATE TABLE IF NOT EXISTS ${PROMOTIONS_TABLE} (id VARCHAR PRIMARY KEY, seq BIGINT NOT NULL, env VARCHAR NOT NULL, plan_hash VARCHAR NOT NULL, before_state VARCHAR NOT NULL, after_state VARCHAR NOT NULL, promoted_at TIMESTAMP NOT NULL)`,
 ];

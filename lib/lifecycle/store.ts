@@ -2,7 +2,7 @@
 // environment serves, its texts, its plan, the versions and the promotions.
 import { z } from "zod";
 import type { Warehouse } from "../warehouse/types";
-import { ASSETS_TABLE, CREATE_LIFECYCLE_SQL, META_SCHEMA, NOTEBOOKS_TABLE, PLANS_TABLE, PROMOTIONS_TABLE, quoteLiteral, VERSIONS_TABLE } from "./layout";
+import { ASSETS_TABLE, BUILDS_TABLE, CREATE_LIFECYCLE_SQL, META_SCHEMA, NOTEBOOKS_TABLE, PLANS_TABLE, PROMOTIONS_TABLE, quoteLiteral, VERSIONS_TABLE } from "./layout";
 import type { ServedState } from "./transition";
 
 export type LifecycleWarehouse = Pick<Warehouse, "query" | "exec">;
@@ -55,7 +55,10 @@ export async function environments(warehouse: LifecycleWarehouse): Promise<Envir
   return rows.map((row) => ({ env: row.env, status: row.status, plan: JSON.parse(row.plan) }));
 }
 
-const promotionRow = z.object({ id: z.string(), seq: z.union([z.number(), z.bigint(), z.string()]), env: z.string(), plan_hash: z.string(), before_state: z.string(), after_state: z.string(), promoted_at: z.unknown() });
+/** A stored TIMESTAMP (UTC): a Date from PostgreSQL, an ISO text from DuckDB. */
+const storedTime = z.union([z.date(), z.string()]).transform((value) => (value instanceof Date ? value : new Date(/(Z|[+-]\d\d(:?\d\d)?)$/.test(value) ? value : `${value.replace(" ", "T")}Z`)));
+
+const promotionRow = z.object({ id: z.string(), seq: z.union([z.number(), z.bigint(), z.string()]), env: z.string(), plan_hash: z.string(), before_state: z.string(), after_state: z.string(), promoted_at: storedTime });
 const servedStateSchema = z.object({ assets: z.record(z.string(), z.string()), notebooks: z.record(z.string(), z.string()) });
 
 export interface PromotionRecord {
@@ -65,7 +68,9 @@ export interface PromotionRecord {
   planHash: string;
   before: ServedState;
   after: ServedState;
+  at: Date;
 }
+
 
 /** Promotions and rollbacks, newest first. */
 export async function promotions(warehouse: LifecycleWarehouse): Promise<PromotionRecord[]> {
@@ -77,6 +82,20 @@ export async function promotions(warehouse: LifecycleWarehouse): Promise<Promoti
     planHash: row.plan_hash,
     before: servedStateSchema.parse(JSON.parse(row.before_state)),
     after: servedStateSchema.parse(JSON.parse(row.after_state)),
+    at: row.promoted_at,
   }));
 }
 
+
+const checkResult = z.object({ check: z.string(), severity: z.string(), passed: z.boolean(), failures: z.number(), error: z.string().optional() });
+const outcomeRow = z.object({ asset: z.string(), kind: z.string(), status: z.string(), rows: z.number().optional(), durationMs: z.number(), checks: z.array(checkResult), reason: z.string().optional() });
+export type BuiltOutcome = z.infer<typeof outcomeRow>;
+const buildRow = z.object({ outcomes: z.string(), ok: z.union([z.boolean(), z.number()]), built_at: storedTime });
+
+/** The outcome of an environment's last build, or null when it has none. */
+export async function lastBuild(warehouse: LifecycleWarehouse, env: string): Promise<{ ok: boolean; at: Date; outcomes: BuiltOutcome[] } | null> {
+  const [row] = await warehouse.query(`SELECT outcomes, ok, built_at FROM ${BUILDS_TABLE} WHERE env = ${quoteLiteral(env)}`);
+  if (row === undefined) return null;
+  const build = buildRow.parse(row);
+  return { ok: Boolean(build.ok), at: build.built_at, outcomes: z.array(outcomeRow).parse(JSON.parse(build.outcomes)) };
+}

@@ -9,8 +9,8 @@ import { versionTable } from "./layout";
 export interface VersionedOptions {
   /** The version a table (an asset's, or one of its child tables) is written as; undefined: not an asset table. */
   versionOf(table: string): string | undefined;
-  /** Schemas whose view of each written table follows the swap. */
-  viewSchemas: readonly string[];
+  /** Schemas whose view of a table written as `version` follows the swap. */
+  viewSchemas: readonly string[] | ((version: string) => readonly string[]);
   /** Extra checks inside each swap's transaction (production: it still serves this version). */
   guards?(tables: readonly { table: string; version: string }[]): NonNullable<SwapOptions["guards"]>;
   /** Told of each table written, after its swap commits. */
@@ -31,6 +31,7 @@ export function versionedWarehouse(base: Warehouse, options: VersionedOptions): 
     const version = options.versionOf(table);
     return version === undefined ? table : versionTable(table, version);
   };
+  const schemasOf = (version: string) => (typeof options.viewSchemas === "function" ? options.viewSchemas(version) : options.viewSchemas);
   const stateKey = (key: string) => versionedStateKey(key, (table) => options.versionOf(table));
   const wrap = (inner: Warehouse): Warehouse => ({
     ...inner,
@@ -47,7 +48,7 @@ export function versionedWarehouse(base: Warehouse, options: VersionedOptions): 
       const mapped = swaps.map((swap) => {
         const version = options.versionOf(swap.target);
         if (version === undefined) return swap;
-        return { ...swap, target: versionTable(swap.target, version), views: options.viewSchemas.map((schema) => ({ schema, name: swap.target })) };
+        return { ...swap, target: versionTable(swap.target, version), views: schemasOf(version).map((schema) => ({ schema, name: swap.target })) };
       });
       const versioned = written.flatMap((w) => (w.version === undefined ? [] : [{ table: w.table, version: w.version }]));
       const guards = [...(swapOptions?.guards ?? []), ...(options.guards?.(versioned) ?? [])];

@@ -2,6 +2,8 @@
 // A run is a catalog row (queued → running → succeeded | failed | cancelled) plus one job
 // `materialize_run` on the queue; the job's attempt number fences every swap it makes.
 import { appendRunLog, setRunStatus, type Run } from "../catalog";
+import { versionWithText } from "../catalog/notebooks";
+import { productionBinding, productionRunWarehouse, type ProductionBinding } from "../lifecycle/production-runs";
 import { abortReason, execute, StopExecution, type ExecutionPlan } from "../engine/executor";
 import type { AssetOutcome } from "../engine/events";
 import { partitionPlan, runWindow } from "../engine/partition-plan";
@@ -125,14 +127,39 @@ export class RunService {
     }
   }
 
-  private async runAssets(run: Run, version: RunVersion, payload: RunPayload, helpers: JobHelpers, warehouse: Warehouse, fence: { key: string; token: number }): Promise<void> {
+  /**
+   * Once production is promoted, a run executes production's text of its notebook (the one
+   * promoted since the trigger, when it changed) and writes the versions production serves.
+   */
+  private async bindToProduction(run: Run, version: RunVersion, versionId: string, warehouse: Warehouse): Promise<{ version: RunVersion; versionId: string; binding: ProductionBinding | null } | { refused: string }> {
+    const binding = await productionBinding(warehouse);
+    if (binding === null) return { version, versionId, binding };
+    const text = binding.state.notebooks[version.slug];
+    if (text === undefined) return { refused: `notebook "${version.slug}" is not in production: promote it before running it in production` };
+    if (text === version.text) return { version, versionId, binding };
+    const current = await versionWithText(this.deps.db, run.workspaceId, version.slug, text);
+    await this.log(run.id, `runs production's text (version ${current.number}): the notebook was promoted after this run was triggered`, "info", { event: "rebound", versionId: current.id });
+    return { version: { ...version, id: current.id, text }, versionId: current.id, binding };
+  }
+
+  private async runAssets(run: Run, triggered: RunVersion, payload: RunPayload, helpers: JobHelpers, productionWarehouse: Warehouse, fence: { key: string; token: number }): Promise<void> {
     const { db } = this.deps;
+    const bound = await this.bindToProduction(run, triggered, payload.versionId, productionWarehouse);
+    if ("refused" in bound) {
+      await setRunStatus(db, run.id, "failed", bound.refused);
+      return;
+    }
+    const { version, versionId } = bound;
     // `{{ partition.* }}` is not SQL: plan with neutral values, then with the run's window.
     const prepared = await this.notebooks.prepare(version, payload.partition, this.deps.parser);
     if (!prepared.ok) {
       await setRunStatus(db, run.id, "failed", prepared.issues.map(formatIssue).join("\n"));
       return;
     }
+    const warehouse =
+      bound.binding === null
+        ? productionWarehouse
+        : productionRunWarehouse(productionWarehouse, bound.binding, new Map(prepared.notebook.cells.flatMap((cell) => (cell.type === "asset" ? [[cell.name.toLowerCase(), { kind: cell.kind }] as const] : []))));
     let plan: ExecutionPlan;
     let window: PartitionWindow | null = null;
     try {
@@ -161,7 +188,7 @@ export class RunService {
     let outcomes: AssetOutcome[];
     try {
       const hooks = productionHooks({
-        db, run, versionId: payload.versionId, partition: payload.partition, window, helpers, warehouse, fence, policy,
+        db, run, versionId, partition: payload.partition, window, helpers, warehouse, fence, policy,
         slots: this.slots, crash: this.crash, materialize: this.materialize,
         extract: this.deps.extractSources ? await this.deps.extractSources(run.workspaceId) : null,
         supersededBy: () => this.supersededBy(helpers),

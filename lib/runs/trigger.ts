@@ -1,6 +1,7 @@
 // Triggering and cancelling runs: a catalog row plus one `materialize_run` job. This is all a
 // process needs that only starts runs (the app in team mode, where workers execute them).
 import { appendRunLog, importNotebookVersion, latestNotebookVersion, recordRun, setRunStatus, type CatalogDb } from "../catalog";
+import { isPromoted, productionVersion } from "../catalog/production";
 import type { JobQueue } from "../queue/types";
 import { readNotebook } from "../workspace/notebook-files";
 import { RUN_TASK, runPayloadSchema, triggerInputSchema, type RunPayload, type TriggerInput } from "./payload";
@@ -87,6 +88,12 @@ export class RunTriggers {
   }
 
   private async currentVersion(workspaceId: string, slug: string): Promise<{ id: string; notebookId: string }> {
+    // Once promoted, production runs production's text: a saved working copy changes nothing.
+    if (await isPromoted(this.deps.db, workspaceId)) {
+      const production = await productionVersion(this.deps.db, workspaceId, slug);
+      if (production === null) throw new RunInputError(`notebook "${slug}" is not in production: promote it before running it in production`);
+      return production;
+    }
     const text = (await readNotebook(this.deps.notebooksDir, slug))?.text ?? null;
     const latest = await latestNotebookVersion(this.deps.db, workspaceId, slug);
     // An unchanged file is the latest version already: importing it would only read it again, locked.

@@ -1,9 +1,10 @@
-// The notebooks of a workspace as production runs see them: the catalog's latest version
-// of each, overridden by `<slug>.md` in the notebooks directory (the file wins, as it does
-// when a run is triggered). Schedules and upstream refreshes both read them from here; a
+// The notebooks of a workspace as production runs see them: once production is promoted,
+// the versions it serves; before, the catalog's latest version of each, overridden by
+// `<slug>.md` in the notebooks directory (the file wins, as it does when a run is triggered). Schedules and upstream refreshes both read them from here; a
 // notebook that does not parse or cannot be read is left out with its problem.
 import { z } from "zod";
 import type { CatalogDb } from "../catalog";
+import { isPromoted } from "../catalog/production";
 import { formatIssue } from "../notebook";
 import { parseNotebook } from "../notebook/parse";
 import type { Notebook } from "../notebook/types";
@@ -52,9 +53,13 @@ function remembered(cache: Lru<string, Parsed>, key: string, slug: string, text:
 const latestVersionRow = z.object({ slug: z.string(), id: z.string() });
 
 /** slug → the latest version of each notebook in the catalog, parsed; texts are read only for versions not seen before. */
-async function catalogNotebooks(db: CatalogDb, workspaceId: string): Promise<Map<string, Parsed>> {
+async function catalogNotebooks(db: CatalogDb, workspaceId: string, promoted: boolean): Promise<Map<string, Parsed>> {
   const latest = z.array(latestVersionRow).parse(
-    await db.$queryRaw`
+    promoted
+      ? await db.$queryRaw`
+      SELECT n.slug, n."productionVersionId" AS id FROM notebooks n
+      WHERE n."workspaceId" = ${workspaceId} AND n."productionVersionId" IS NOT NULL ORDER BY n.slug`
+      : await db.$queryRaw`
       SELECT DISTINCT ON (n.slug) n.slug, v.id
       FROM notebooks n JOIN notebook_versions v ON v."notebookId" = n.id
       WHERE n."workspaceId" = ${workspaceId}
@@ -87,8 +92,10 @@ export interface WorkspaceNotebooks {
 
 /** The workspace's notebooks, and the problems of those left out: one bad notebook never hides the others. */
 export async function readWorkspaceNotebooks(db: CatalogDb, workspaceId: string, notebooksDir: string): Promise<WorkspaceNotebooks> {
-  const all = await catalogNotebooks(db, workspaceId);
-  for (const [slug, read] of await notebookFiles(notebooksDir)) all.set(slug, "text" in read ? remembered(parsedFiles, `${slug}\n${read.text}`, slug, read.text) : read);
+  // Once promoted, production's texts alone: a saved or new file waits for its promotion.
+  const promoted = await isPromoted(db, workspaceId);
+  const all = await catalogNotebooks(db, workspaceId, promoted);
+  if (!promoted) for (const [slug, read] of await notebookFiles(notebooksDir)) all.set(slug, "text" in read ? remembered(parsedFiles, `${slug}\n${read.text}`, slug, read.text) : read);
   const result: WorkspaceNotebooks = { notebooks: new Map(), problems: [] };
   for (const [slug, parsed] of [...all.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     if ("notebook" in parsed) result.notebooks.set(slug, parsed.notebook);

@@ -46,6 +46,10 @@ export function AssetView({ asset, samples, linkAssets, partitionsPanel }: { ass
             <dd>{asset.kind}</dd>
             <dt>Notebook</dt>
             <dd>{asset.notebookSlug ? <code>notebooks/{asset.notebookSlug}.md</code> : "—"}</dd>
+            <dt>Production version</dt>
+            <dd data-testid="production-version" title="What production serves: a fingerprint of the cell's definition and its inputs'">
+              {asset.productionVersion ? <code>{asset.productionVersion}</code> : "not promoted"}
+            </dd>
             <dt>Owners</dt>
             <dd>{asset.owners.join(", ") || "—"}</dd>
             <dt>Freshness</dt>

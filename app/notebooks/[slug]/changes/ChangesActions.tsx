@@ -1,0 +1,68 @@
+"use client";
+// Build, Promote and Roll back: each posts to its route, then the page reloads its data.
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+
+async function post(url: string, body?: unknown): Promise<string | null> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
+  if (response.ok) return null;
+  const answer: unknown = await response.json().catch(() => null);
+  return answer && typeof answer === "object" && "error" in answer && typeof answer.error === "string" ? answer.error : `failed (HTTP ${response.status})`;
+}
+
+function useAction() {
+  const router = useRouter();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const act = async (label: string, url: string, body?: unknown) => {
+    setBusy(label);
+    setError(null);
+    const failed = await post(url, body).catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+    setBusy(null);
+    if (failed !== null) setError(failed);
+    router.refresh();
+  };
+  return { busy, error, act };
+}
+
+export function ChangesActions({ slug, canBuild, canPromote }: { slug: string; canBuild: boolean; canPromote: boolean }) {
+  const { busy, error, act } = useAction();
+  return (
+    <div className="form-row changes-actions">
+      <button type="button" className="btn" disabled={!canBuild || busy !== null} onClick={() => void act("Building…", `/api/notebooks/${slug}/changes/build`)}>
+        {busy === "Building…" ? busy : "Build"}
+      </button>
+      <button
+        type="button"
+        className="btn btn--primary"
+        disabled={!canPromote || busy !== null}
+        title={canPromote ? "Production serves this build's versions and text, in one step" : "Build the current working copy first"}
+        onClick={() => void act("Promoting…", `/api/notebooks/${slug}/changes/promote`)}
+      >
+        {busy === "Promoting…" ? busy : "Promote"}
+      </button>
+      {error ? (
+        <span className="changes-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export function RollbackButton({ promotion }: { promotion: string }) {
+  const { busy, error, act } = useAction();
+  return (
+    <>
+      {" "}
+      <button type="button" className="btn btn--small" disabled={busy !== null} onClick={() => void act("Rolling back…", "/api/promotions/rollback", { to: promotion })}>
+        {busy ?? "Roll back"}
+      </button>
+      {error ? (
+        <span className="changes-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+// Production as the warehouse has it, brought into the catalog: on every start (after the
+// first start has promoted the notebooks on disk) and after every promotion or rollback.
+import type { CatalogDb } from "../catalog";
+import { recordProduction, type ProductionPromotion } from "../catalog/production";
+import { syncNotebookFiles, newSyncMemory } from "../catalog/sync-notebooks";
+import type { SqlReferenceParser } from "../graph";
+import { adoptNotebooks, type AdoptResult } from "../lifecycle/adopt";
+import { PRODUCTION } from "../lifecycle/layout";
+import { hasPromotedProduction, promotions, servedState } from "../lifecycle/store";
+import type { SqlSyntax } from "../lifecycle/syntax";
+import type { PromotionRecord } from "../lifecycle/store";
+import { GuardError } from "../warehouse/errors";
+import type { Warehouse } from "../warehouse/types";
+import { readNotebookDir } from "../workspace/notebook-files";
+
+function changedKeys(before: Record<string, string>, after: Record<string, string>): string[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((key) => before[key] !== after[key]).sort();
+}
+
+function catalogPromotion(promotion: PromotionRecord): ProductionPromotion {
+  return {
+    id: promotion.id,
+    seq: promotion.seq,
+    env: promotion.env,
+    planHash: promotion.planHash,
+    changed: changedKeys(promotion.before.assets, promotion.after.assets),
+    notebooks: changedKeys(promotion.before.notebooks, promotion.after.notebooks),
+    promotedAt: promotion.at,
+  };
+}
+
+export interface ReconcileInput {
+  db: CatalogDb;
+  workspaceId: string;
+  warehouse: Warehouse;
+  notebooksDir: string;
+  parser: SqlReferenceParser;
+}
+
+/** The catalog follows the warehouse: notebooks' and assets' production versions, assets from production's texts, the history. False before any promotion. */
+export async function reconcileProduction(input: ReconcileInput): Promise<boolean> {
+  const { db, workspaceId, warehouse } = input;
+  if (!(await hasPromotedProduction(warehouse))) return false;
+  const state = await servedState(warehouse, PRODUCTION);
+  await syncNotebookFiles(db, workspaceId, input.notebooksDir, input.parser, newSyncMemory(), state.notebooks);
+  await recordProduction(db, workspaceId, { notebooks: state.notebooks, assets: state.assets, promotions: (await promotions(warehouse)).map(catalogPromotion) });
+  return true;
+}
+
+/** On start: the first one promotes the notebooks on disk (a racing start changes nothing), then the catalog is reconciled. */
+export async function startProduction(input: ReconcileInput & { parser: SqlReferenceParser & SqlSyntax }): Promise<AdoptResult> {
+  const { notebooks } = await readNotebookDir(input.notebooksDir);
+  let adopted: AdoptResult;
+  try {
+    adopted = await adoptNotebooks({ warehouse: input.warehouse, productionSchema: input.warehouse.schema, notebooks, parser: input.parser });
+  } catch (error) {
+    // Two starts at once (team mode's workers): one promotion commits, the other conflicts on its id or guard.
+    if (!(error instanceof GuardError) && !(await hasPromotedProduction(input.warehouse))) throw error;
+    adopted = { adopted: false, reason: "another process promoted production first" };
+  }
+  await reconcileProduction(input);
+  return adopted;
+}
