@@ -88,7 +88,7 @@ export function progressPrinter(write: (line: string) => void, tty = Boolean(pro
   };
 }
 
-export function formatSummary(s: RunSummary): string {
+export function formatSummary(s: Pick<RunSummary, "outcomes" | "durationMs" | "ok">): string {
   const count = (status: AssetOutcome["status"]) => s.outcomes.filter((o) => o.status === status).length;
   const parts = [`${count("succeeded")} succeeded`, `${count("failed")} failed`, `${count("skipped")} skipped`];
   if (count("unsupported") > 0) parts.push(`${count("unsupported")} not yet supported`);

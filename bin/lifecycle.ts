@@ -1,29 +1,29 @@
 // The lifecycle's commands (a contract: tests drive them): plan, build, diff, promote,
 // rollback, env list | env drop. Each works on a DuckDB warehouse file (`--db`), where
-// environments live, and with `--json` prints one JSON document on stdout.
+// environments live, or on a server's production (ASSETBOOK_SERVER, ASSETBOOK_TOKEN), and
+// with `--json` prints one JSON document on stdout.
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { parseConfig } from "../lib/config";
-import type { DataDiff } from "../lib/diff";
+import type { AssetDiff } from "../lib/lifecycle/env-diff";
 import { readFilePages } from "../lib/extract/file";
 import { withParser } from "./parser";
-import { buildEnvironment } from "../lib/lifecycle/build";
-import { dropEnvironment } from "../lib/lifecycle/cleanup";
-import { environmentDiff } from "../lib/lifecycle/env-diff";
-import { envNameSchema, PRODUCTION } from "../lib/lifecycle/layout";
+import { envNameSchema } from "../lib/lifecycle/layout";
 import { PlanError, type Plan } from "../lib/lifecycle/plan";
 import { GuardError } from "../lib/warehouse/errors";
-import { planProject, type ProposedNotebook } from "../lib/lifecycle/project";
-import { PROMOTION_CRASH_POINTS, promoteEnvironment, rollback, type PromotionCrashPoint } from "../lib/lifecycle/promote";
-import { ensureLifecycleTables, environments, promotions, servedState } from "../lib/lifecycle/store";
+import { PROMOTION_CRASH_POINTS, type PromotionCrashPoint } from "../lib/lifecycle/promote";
+import { ensureLifecycleTables } from "../lib/lifecycle/store";
 import { formatIssue } from "../lib/notebook/types";
 import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
-import type { Warehouse } from "../lib/warehouse/types";
 import { readNotebookDir } from "../lib/workspace/notebook-files";
 import { isSlug } from "../lib/workspace/slug";
 import { dim, formatSummary, green, progressPrinter, red, yellow } from "./format";
+import { z } from "zod";
+import { warehouseLifecycle, type LifecycleOps } from "../lib/runs/lifecycle-ops";
+import { remoteLifecycle, RemoteProblem } from "./lifecycle-remote";
+import { serverUrl, TriggerUsageError } from "./trigger";
 
 type Out = (line: string) => void;
 export class LifecycleUsageError extends Error {}
@@ -40,8 +40,6 @@ export const LIFECYCLE_USAGE = `  assetbook plan PATH... --env NAME [--db FILE] 
   PATH is a notebook file or a directory of them (a directory stands for the whole
   project: a production notebook missing from it is removed).`;
 
-const PRODUCTION_SCHEMA = "main";
-
 function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
   try {
     return parseArgs({ args, options: { ...options, db: { type: "string" }, json: { type: "boolean", default: false } }, allowPositionals: true, strict: true });
@@ -57,29 +55,53 @@ function envName(value: unknown): string {
   return parsed.data;
 }
 
-async function withWarehouse<T>(db: unknown, work: (warehouse: Warehouse) => Promise<T>): Promise<T> {
+const serverEnv = z.object({
+  ASSETBOOK_SERVER: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  ASSETBOOK_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+});
+
+/**
+ * The commands over `--db FILE` (default data/dev.duckdb), or, without `--db` and with
+ * ASSETBOOK_SERVER set, over that server's production (ASSETBOOK_TOKEN authenticates).
+ */
+async function withOps<T>(db: unknown, work: (ops: LifecycleOps) => Promise<T>): Promise<T> {
+  const env = serverEnv.parse(process.env);
+  if (typeof db !== "string" && env.ASSETBOOK_SERVER !== undefined) {
+    const server = serverUrl(env.ASSETBOOK_SERVER, "ASSETBOOK_SERVER");
+    if (env.ASSETBOOK_TOKEN === undefined) throw new LifecycleUsageError(`ASSETBOOK_TOKEN is not set: create an API token on ${new URL("settings", server).href} and export it`);
+    return work(remoteLifecycle(server, env.ASSETBOOK_TOKEN));
+  }
   const file = typeof db === "string" ? db : path.join("data", "dev.duckdb");
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const warehouse = await openDuckDbWarehouse({ path: file, dataDir: parseConfig(process.env).dataDir });
+  const config = parseConfig(process.env);
+  const warehouse = await openDuckDbWarehouse({ path: file, dataDir: config.dataDir });
   try {
     await ensureLifecycleTables(warehouse);
-    return await work(warehouse);
+    return await withParser((parser) =>
+      work(
+        warehouseLifecycle({
+          warehouse,
+          parser,
+          extract: { resolveSecret: (name) => process.env[name], dataDir: config.dataDir, readFilePages, outbound: config.outbound },
+          crash: crashFromEnv(process.env.ASSETBOOK_PROMOTE_CRASH_AT),
+        }),
+      ),
+    );
   } finally {
     await warehouse.close();
   }
 }
 
-
 /** The proposed texts PATH… name; a directory is the whole project, so production's notebooks it lacks are removed. */
-async function proposedNotebooks(paths: string[], warehouse: Warehouse): Promise<ProposedNotebook[]> {
+async function readProposal(paths: string[]): Promise<{ notebooks: { slug: string; text: string }[]; project: boolean }> {
   if (paths.length === 0) throw new LifecycleUsageError("name at least one notebook file or directory");
-  const proposed = new Map<string, string | null>();
+  const proposed = new Map<string, string>();
+  let project = false;
   for (const arg of paths) {
     if (fs.existsSync(arg) && fs.statSync(arg).isDirectory()) {
       const { notebooks, ignored } = await readNotebookDir(arg);
       if (ignored.length > 0) throw new LifecycleUsageError(ignored.map((i) => `${i.file}: ${i.reason}`).join("\n"));
-      const present = new Set(notebooks.map((nb) => nb.slug));
-      for (const slug of Object.keys((await servedState(warehouse, PRODUCTION)).notebooks)) if (!present.has(slug)) proposed.set(slug, null);
+      project = true;
       for (const nb of notebooks) proposed.set(nb.slug, nb.text);
       continue;
     }
@@ -93,7 +115,7 @@ async function proposedNotebooks(paths: string[], warehouse: Warehouse): Promise
     }
     proposed.set(slug, text);
   }
-  return [...proposed].map(([slug, text]) => ({ slug, text }));
+  return { notebooks: [...proposed].map(([slug, text]) => ({ slug, text })), project };
 }
 
 function printPlan(plan: Plan, out: Out): void {
@@ -111,7 +133,8 @@ export async function lifecycle(command: (typeof LIFECYCLE_COMMANDS)[number], ar
     return await lifecycleCommand(command, args, out, err);
   } catch (error) {
     // A refusal from the warehouse or the planner is the command's answer, also in JSON.
-    if (!(error instanceof GuardError || error instanceof PlanError || error instanceof RangeError)) throw error;
+    if (error instanceof TriggerUsageError) throw new LifecycleUsageError(error.message);
+    if (!(error instanceof GuardError || error instanceof PlanError || error instanceof RangeError || error instanceof RemoteProblem)) throw error;
     if (args.includes("--json")) out(JSON.stringify({ ok: false, error: error.message }));
     else err(red(error.message));
     return 1;
@@ -123,43 +146,32 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
     case "plan":
     case "build": {
       const { positionals, values } = parse(args, { env: { type: "string" } });
-      const env = envName(values.env);
-      return withWarehouse(values.db, (warehouse) =>
-        withParser(async (parser) => {
-          const proposed = await proposedNotebooks(positionals, warehouse);
-          if (command === "plan") {
-            const planned = await planProject(warehouse, env, proposed, parser);
-            if (!planned.ok) return issuesFailed(planned.issues, err);
-            if (values.json) out(JSON.stringify(planned.plan));
-            else printPlan(planned.plan, out);
-            return 0;
-          }
-          const dataDir = parseConfig(process.env).dataDir;
-          const result = await buildEnvironment({
-            warehouse,
-            productionSchema: PRODUCTION_SCHEMA,
-            env,
-            proposed,
-            parser,
-            extract: { resolveSecret: (name) => process.env[name], dataDir, readFilePages, outbound: parseConfig(process.env).outbound },
-            ...(values.json ? {} : { onEvent: progressPrinter(out) }),
-          });
-          if (!result.ok) return issuesFailed(result.issues, err);
-          if (values.json) out(JSON.stringify({ env, plan: result.plan, built: result.built, reused: result.reused, ok: result.summary.ok, outcomes: result.summary.outcomes }));
-          else {
-            printPlan(result.plan, out);
-            if (result.reused.length > 0) out(dim(`  reused (built before): ${result.reused.join(", ")}`));
-            out(formatSummary(result.summary));
-          }
-          return result.summary.ok ? 0 : 1;
-        }),
-      );
+      const proposal = { env: envName(values.env), ...(await readProposal(positionals)) };
+      return withOps(values.db, async (ops) => {
+        if (command === "plan") {
+          const planned = await ops.plan(proposal);
+          if (!planned.ok) return issuesFailed(planned.issues, err);
+          if (values.json) out(JSON.stringify(planned.plan));
+          else printPlan(planned.plan, out);
+          return 0;
+        }
+        const result = await ops.build(proposal, values.json ? undefined : progressPrinter(out));
+        if (!result.ok) return issuesFailed(result.issues, err);
+        const { document } = result;
+        if (values.json) out(JSON.stringify(document));
+        else {
+          printPlan(document.plan, out);
+          if (document.reused.length > 0) out(dim(`  reused (built before): ${document.reused.join(", ")}`));
+          out(formatSummary(document));
+        }
+        return document.ok ? 0 : 1;
+      });
     }
     case "diff": {
       const { positionals, values } = parse(args, { env: { type: "string" }, key: { type: "string", multiple: true } });
       const env = envName(values.env);
-      return withWarehouse(values.db, async (warehouse) => {
-        const result = await environmentDiff(warehouse, env, { ...(positionals.length > 0 ? { assets: positionals.map((name) => name.toLowerCase()) } : {}), ...(values.key ? { key: values.key } : {}) });
+      return withOps(values.db, async (ops) => {
+        const result = await ops.diff({ env, ...(positionals.length > 0 ? { assets: positionals } : {}), ...(values.key ? { key: values.key } : {}) });
         if (!result.ok) throw new LifecycleUsageError(result.reason);
         const diffs = result.assets;
         if (values.json) out(JSON.stringify({ env, assets: diffs }));
@@ -170,9 +182,8 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
     case "promote": {
       const { values } = parse(args, { env: { type: "string" } });
       const env = envName(values.env);
-      return withWarehouse(values.db, async (warehouse) => {
-        const crash = crashFromEnv(process.env.ASSETBOOK_PROMOTE_CRASH_AT);
-        const result = await withParser((parser) => promoteEnvironment({ warehouse, parser, productionSchema: PRODUCTION_SCHEMA, env, crash }));
+      return withOps(values.db, async (ops) => {
+        const result = await ops.promote(env);
         if (values.json) out(JSON.stringify(result));
         else if (result.ok) out(`${green("promoted")} ${env} ${dim(result.promotion)}: ${result.changed.join(", ") || "no asset changed"}`);
         else err(red(result.reason));
@@ -181,8 +192,8 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
     }
     case "rollback": {
       const { values } = parse(args, { to: { type: "string" } });
-      return withWarehouse(values.db, async (warehouse) => {
-        const result = await rollback({ warehouse, productionSchema: PRODUCTION_SCHEMA, ...(typeof values.to === "string" ? { to: values.to } : {}) });
+      return withOps(values.db, async (ops) => {
+        const result = await ops.rollback(typeof values.to === "string" ? values.to : undefined);
         if (values.json) out(JSON.stringify(result));
         else if (result.ok) out(`${green("rolled back")} ${dim(result.promotion)}: ${result.changed.join(", ") || "no asset changed"}`);
         else err(red(result.reason));
@@ -193,22 +204,21 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
       const { positionals, values } = parse(args, {});
       const [action, name, ...extra] = positionals;
       if (action === "list" && name === undefined) {
-        return withWarehouse(values.db, async (warehouse) => {
-          const list = await environments(warehouse);
-          const history = await promotions(warehouse);
-          if (values.json) out(JSON.stringify({ environments: list.map((e) => ({ env: e.env, status: e.status })), promotions: history.map((p) => ({ id: p.id, seq: p.seq, env: p.env })) }));
+        return withOps(values.db, async (ops) => {
+          const list = await ops.list();
+          if (values.json) out(JSON.stringify(list));
           else {
-            for (const e of list) out(`${e.env} ${dim(e.status)}`);
-            if (list.length === 0) out(dim("no environments"));
+            for (const e of list.environments) out(`${e.env} ${dim(e.status)}`);
+            if (list.environments.length === 0) out(dim("no environments"));
           }
           return 0;
         });
       }
       if (action === "drop" && name !== undefined && extra.length === 0) {
         const env = envName(name);
-        return withWarehouse(values.db, async (warehouse) => {
-          const result = await dropEnvironment(warehouse, env);
-          if (values.json) out(JSON.stringify({ env, ...result }));
+        return withOps(values.db, async (ops) => {
+          const result = await ops.drop(env);
+          if (values.json) out(JSON.stringify(result));
           else out(result.dropped ? `dropped ${env}${result.versions.length > 0 ? dim(` (${result.versions.length} versions)`) : ""}` : dim(`no environment ${env}`));
           return 0;
         });
@@ -237,7 +247,7 @@ function issuesFailed(issues: readonly Parameters<typeof formatIssue>[0][], err:
   return 1;
 }
 
-function formatDiff(asset: string, diff: DataDiff | { error: string }): string {
+function formatDiff(asset: string, diff: AssetDiff): string {
   if ("error" in diff) return red(`${asset}: ${diff.error}`);
   const lines = [`${asset}: rows ${diff.rows.production} -> ${diff.rows.env}; +${diff.added} -${diff.removed}${diff.changed === null ? "" : ` ~${diff.changed}`}`];
   if (diff.schema.added.length + diff.schema.removed.length + diff.schema.retyped.length > 0) {

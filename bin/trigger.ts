@@ -34,7 +34,7 @@ const envSchema = z.object({
   ASSETBOOK_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
 });
 
-function serverUrl(raw: string, from: string): URL {
+export function serverUrl(raw: string, from: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -95,7 +95,7 @@ type RunEventLine = z.infer<typeof eventsAnswer>["events"][number];
 const TRANSIENT = new Set([502, 503, 504]);
 const MAX_TRANSIENT_FAILURES = 5;
 
-function problemOf(status: number, body: unknown): string {
+export function problemOf(status: number, body: unknown): string {
   const parsed = errorAnswer.safeParse(body);
   const message = parsed.success ? parsed.data.error : `HTTP ${status}`;
   const fields = parsed.success && parsed.data.fields ? Object.entries(parsed.data.fields).map(([field, issues]) => `\n  ${field}: ${issues.join("; ")}`) : [];

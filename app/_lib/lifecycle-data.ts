@@ -3,6 +3,8 @@
 // workspace's extract sources for builds.
 import { NodeSqlReferenceParser } from "@/lib/graph/sql-refs-node";
 import type { ChangesDeps } from "@/lib/runs/notebook-changes";
+import { warehouseLifecycle, type LifecycleOps } from "@/lib/runs/lifecycle-ops";
+import { reconcileProduction } from "@/lib/runs/production";
 import { openWarehousePool } from "@/lib/warehouse/open";
 import { extractSources, secretKeyOf } from "@/workers/runtime";
 import { appConfig } from "./config";
@@ -31,4 +33,9 @@ export async function withChanges<T>(work: (deps: ChangesDeps) => Promise<T>): P
   } finally {
     parser.close();
   }
+}
+
+/** The lifecycle's commands over production, as the command line sends them (ASSETBOOK_SERVER); a change of production reconciles the catalog. */
+export function withLifecycleOps<T>(work: (ops: LifecycleOps) => Promise<T>): Promise<T> {
+  return withChanges((deps) => work(warehouseLifecycle({ ...deps, afterChange: () => reconcileProduction(deps).then(() => undefined) })));
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { NodeSqlReferenceParser } from "../graph/sql-refs-node";
 import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
 import type { Warehouse } from "../warehouse/types";
-import { ReactiveSession } from "./reactive";
+import { ReactiveSession, type ExternalLoad } from "./reactive";
 
 let parser: NodeSqlReferenceParser;
 let warehouse: Warehouse;
@@ -150,5 +150,70 @@ describe("ReactiveSession while a cell runs", () => {
       ["m", "fresh"],
       ["b2", "fresh"],
     ]);
+  });
+});
+
+describe("ReactiveSession with external tables", () => {
+  const segments = {
+    segment_revenue: "select c.segment, sum(o.amount) as revenue from orders o join customers c using (customer_id) group by all order by 1",
+    top: "select * from segment_revenue order by revenue desc limit 1",
+    other: "select 42 as answer",
+  };
+  /** A host that loads `orders` and `customers` as production would (and fails the tables it is told to). */
+  function host(failing: Record<string, string> = {}) {
+    const loads: { table: string }[] = [];
+    const loadExternal = async (table: string, wh: Warehouse): Promise<ExternalLoad> => {
+      loads.push({ table });
+      if (failing[table] !== undefined) return { ok: false, error: failing[table] };
+      if (table === "orders") await wh.exec("create or replace table orders as select range as order_id, 1 + range % 2 as customer_id, 10.0 as amount from range(6)");
+      else if (table === "customers") await wh.exec("create or replace table customers as select range + 1 as customer_id, ['retail', 'online'][range + 1] as segment from range(2)");
+      else return { ok: false, error: `table "${table}" is not an asset of this workspace` };
+      return { ok: true, rows: table === "orders" ? 6 : 2, sampled: table === "orders" };
+    };
+    return { loads, loadExternal };
+  }
+
+  it("loads each declared table once, before the cells that read it run", async () => {
+    const { loads, loadExternal } = host();
+    const session = new ReactiveSession({ warehouse, parser, file: "nb.md", loadExternal });
+    await session.update(notebook(segments, "external: [orders, main.customers]"));
+    expect(loads.map((l) => l.table).sort()).toEqual(["customers", "orders"]);
+    expect(Object.fromEntries(session.snapshot().cells.map((c) => [c.name, c.state]))).toEqual({ segment_revenue: "fresh", top: "fresh", other: "fresh" });
+    expect(await warehouse.query("select segment, revenue from segment_revenue")).toEqual([
+      { segment: "online", revenue: 30 },
+      { segment: "retail", revenue: 30 },
+    ]);
+    expect(session.snapshot().externals).toEqual([
+      { table: "orders", state: "loaded", rows: 6, sampled: true },
+      { table: "customers", state: "loaded", rows: 2, sampled: false },
+    ]);
+
+    // Edits never load them again; a table declared later is loaded on the edit that reads it.
+    await session.update(notebook({ ...segments, top: "select * from segment_revenue order by revenue limit 1" }, "external: [orders, customers]"));
+    expect(loads).toHaveLength(2);
+    await session.update(notebook({ ...segments, other: "select count(*) as n from events" }, "external: [orders, customers, events]"));
+    expect(loads.map((l) => l.table)).toEqual(expect.arrayContaining(["events"]));
+    expect(loads).toHaveLength(3);
+    const other = session.snapshot().cells.find((c) => c.name === "other");
+    expect(other).toMatchObject({ state: "error", error: 'external table "events" could not be loaded: table "events" is not an asset of this workspace' });
+  });
+
+  it("a cell that reads a table that could not be loaded fails with why, and blocks what is below it", async () => {
+    const { loads, loadExternal } = host({ orders: 'table "orders" has not been materialized in production yet' });
+    const session = new ReactiveSession({ warehouse, parser, file: "nb.md", loadExternal });
+    await session.update(notebook(segments, "external: [orders, customers]"));
+    const byName = Object.fromEntries(session.snapshot().cells.map((c) => [c.name, c]));
+    expect(byName.segment_revenue).toMatchObject({
+      state: "error",
+      error: 'external table "orders" could not be loaded: table "orders" has not been materialized in production yet',
+    });
+    expect(byName.top?.state).toBe("blocked");
+    expect(byName.other?.state).toBe("fresh");
+    expect(session.snapshot().externals).toContainEqual({ table: "orders", state: "failed", error: 'table "orders" has not been materialized in production yet' });
+
+    // Not asked again in this session: the next edit of the cell fails the same way.
+    await session.update(notebook({ ...segments, segment_revenue: `${segments.segment_revenue} limit 5` }, "external: [orders, customers]"));
+    expect(loads).toHaveLength(2);
+    expect(session.snapshot().cells.find((c) => c.name === "segment_revenue")?.error).toMatch(/^external table "orders" could not be loaded/);
   });
 });

@@ -4,7 +4,10 @@
 // still queued; a result computed from text that has since changed is never shown.
 // A partitioned notebook runs with one partition's values (session-partitions.ts); choosing
 // another reruns the cells that hold a placeholder and everything below them.
-import { buildGraph, type AssetGraph, type SqlReferenceParser } from "../graph";
+// Tables the notebook declares `external` (another notebook's assets) are not in the host's
+// warehouse: the host loads each one once (the editor, a sample from production) before the
+// cells that read it run, and a cell reading one that could not be loaded fails with why.
+import { buildGraph, qualifiedName, tableRefFromText, type AssetGraph, type SqlReferenceParser, type TableRef } from "../graph";
 import { parseNotebook } from "../notebook";
 import type { AssetCell, CellKind, Notebook, NotebookIssue } from "../notebook/types";
 import type { CheckResult } from "../checks";
@@ -32,11 +35,34 @@ export interface CellStatus {
   error?: string;
 }
 
+/** An external table as the host loaded it; `sampled`: the host loaded only part of its rows. */
+export type ExternalTableStatus =
+  | { table: string; state: "loading" }
+  | { table: string; state: "loaded"; rows: number; sampled: boolean }
+  | { table: string; state: "failed"; error: string };
+
+/** What loading one external table gave: its rows, or why it is not there (naming the table). */
+export type ExternalLoad = { ok: true; rows: number; sampled: boolean } | { ok: false; error: string };
+
+/**
+ * Loads an external table into the session's warehouse under `table` (the name the cells
+ * read: `orders`, or `raw.events` for another schema). Never throws: a failure is an answer.
+ */
+export type ExternalLoader = (table: string, warehouse: Warehouse) => Promise<ExternalLoad>;
+
+/** The name an external table is loaded and looked up under: `main.orders` is `orders`; other schemas stay qualified. */
+export function externalTableName(ref: TableRef): string {
+  const own = !ref.catalog && (ref.schema === undefined || ref.schema === "" || ref.schema.toLowerCase() === "main");
+  return (own ? ref.name : qualifiedName(ref)).toLowerCase();
+}
+
 export interface ReactiveSnapshot {
   notebook?: Notebook;
   graph?: AssetGraph;
   issues: NotebookIssue[];
   cells: CellStatus[];
+  /** The external tables the cells read (in the front matter's order, then the order the cells read them), as the host loaded them. */
+  externals: ExternalTableStatus[];
   /** A partitioned notebook's partitions and the one its cells run with. */
   partitions?: SessionPartitions;
 }
@@ -58,6 +84,11 @@ export interface ReactiveOptions {
   partition?: string | null;
   /** The wall clock that says which partitions have started (default: the system's). */
   clock?: () => Date;
+  /**
+   * Loads the external tables the cells read, each once per session, before any cell that
+   * reads it runs. Without it, they are expected in the warehouse already.
+   */
+  loadExternal?: ExternalLoader;
 }
 
 /** What a cell's result depends on: its text (SQL with the partition's literals), and the partition when it still holds placeholders (an extract). */
@@ -83,6 +114,10 @@ export class ReactiveSession {
   private readonly partitioner: DevPartitions;
   private chosen: string | null;
   private partitions: SessionPartitions | undefined;
+  /** Per cell, the external tables it reads (from the graph of the latest edit). */
+  private cellExternals = new Map<string, TableRef[]>();
+  /** Each external table asked of the host, once per session, by externalTableName. */
+  private readonly externals = new Map<string, ExternalTableStatus>();
 
   constructor(private readonly options: ReactiveOptions) {
     this.partitioner = new DevPartitions(options.clock);
@@ -102,6 +137,7 @@ export class ReactiveSession {
       graph: this.graph,
       issues: this.issues,
       cells: byOrder.flatMap((name) => this.statuses.get(name) ?? []),
+      externals: [...this.externals.values()],
       ...(this.partitions === undefined ? {} : { partitions: this.partitions }),
     };
   }
@@ -133,7 +169,9 @@ export class ReactiveSession {
       this.publish();
       return;
     }
-    const { graph, issues } = await buildGraph(notebook, this.options.parser);
+    const { graph, issues, externals } = await buildGraph(notebook, this.options.parser);
+    await this.loadExternals(externals, notebook.frontMatter.external ?? []);
+    this.cellExternals = externals;
     this.notebook = notebook;
     this.graph = graph;
     this.issues = [...partitioned.issues, ...(parsed.ok ? [] : parsed.issues), ...issues];
@@ -168,6 +206,39 @@ export class ReactiveSession {
     for (const name of this.dirty) this.setStatus(name, { state: "queued" });
     this.publish();
     void this.kick();
+  }
+
+  /**
+   * Loads the external tables no earlier edit asked for, before the cells are planned: the
+   * first run of a notebook waits for its inputs rather than fail on a missing table. A
+   * table that could not be loaded is not asked for again in this session.
+   */
+  private async loadExternals(byCell: Map<string, TableRef[]>, declared: readonly string[]): Promise<void> {
+    const load = this.options.loadExternal;
+    if (load === undefined) return;
+    // In the front matter's order (then the order the cells read them): the page lists them so.
+    const order = declared.map((name) => externalTableName(tableRefFromText(name)));
+    const rank = (table: string) => (order.includes(table) ? order.indexOf(table) : order.length);
+    const read = [...new Set([...byCell.values()].flat().map(externalTableName))];
+    const wanted = read.filter((table) => !this.externals.has(table)).sort((a, b) => rank(a) - rank(b));
+    if (wanted.length === 0) return;
+    for (const table of wanted) this.externals.set(table, { table, state: "loading" });
+    this.publish();
+    await Promise.all(
+      wanted.map(async (table) => {
+        const loaded = await load(table, this.options.warehouse).catch((error: unknown): ExternalLoad => ({ ok: false, error: `table "${table}": ${error instanceof Error ? error.message : String(error)}` }));
+        this.externals.set(table, loaded.ok ? { table, state: "loaded", rows: loaded.rows, sampled: loaded.sampled } : { table, state: "failed", error: loaded.error });
+      }),
+    );
+  }
+
+  /** Why a cell cannot run: an external table it reads could not be loaded (the warehouse would only say it does not exist). */
+  private missingExternal(cell: AssetCell): string | null {
+    for (const ref of this.cellExternals.get(cell.name) ?? []) {
+      const status = this.externals.get(externalTableName(ref));
+      if (status?.state === "failed") return `external table "${status.table}" could not be loaded: ${status.error}`;
+    }
+    return null;
   }
 
   /** Runs a cell and what is below it, whether or not it changed (the "run" action, or stale cells in lazy mode). */
@@ -262,6 +333,8 @@ export class ReactiveSession {
   /** SQL and charts run here; extract and ML cells as the host says (the server previews extracts, a worker trains). */
   private materialize(cell: AssetCell): Promise<AttemptResult> {
     const { warehouse } = this.options;
+    const missing = this.missingExternal(cell);
+    if (missing !== null) return Promise.resolve({ ok: false, reason: missing, checks: [] });
     if (cell.kind === "extract" || cell.kind === "ml") {
       return this.options.materializeOther ? this.options.materializeOther(cell, warehouse, { partition: this.partition }) : Promise.resolve("unsupported");
     }

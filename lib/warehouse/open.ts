@@ -52,3 +52,25 @@ export async function openWarehousePool(config: WarehouseConfig, options: { data
     }
   }
 }
+
+/**
+ * A warehouse to read production through from the app, or null when this process cannot
+ * reach it. DuckDB allows one writer per file and its lock also keeps other processes'
+ * readers out: production's DuckDB is read only through the open warehouse of the workers
+ * this process runs (`shared`); PostgreSQL gets a session of its own, closed on release.
+ */
+export async function openProductionReader(config: WarehouseConfig, shared: Warehouse | null): Promise<WarehouseLease | null> {
+  if (shared !== null) return { warehouse: shared, release: async () => undefined };
+  switch (config.kind) {
+    case "duckdb":
+      return null;
+    case "postgres": {
+      const warehouse = await openPostgresWarehouse({ connectionString: config.url });
+      return { warehouse, release: () => warehouse.close() };
+    }
+    default: {
+      const unreachable: never = config;
+      throw new Error(`unknown warehouse ${JSON.stringify(unreachable)}`);
+    }
+  }
+}

@@ -9,6 +9,8 @@ import { parseNotebook } from "@/lib/notebook/parse";
 import { readNotebook, readNotebookDir } from "@/lib/workspace/notebook-files";
 import { isSlug } from "@/lib/workspace/slug";
 import { notebooksDir } from "@/app/notebooks";
+import { appContext } from "@/app/_lib/server-context";
+import { isPromoted, productionVersion } from "@/lib/catalog/production";
 import { NotebookWorkspace } from "../_workspace/NotebookWorkspace";
 
 interface Params {
@@ -36,7 +38,23 @@ export default async function NotebookPage({ params }: Params) {
       </section>
     );
   }
-  return <NotebookWorkspace slug={slug} initialText={file.text} initialHash={file.hash} initialDraft={draft.draft} otherProducers={await otherProducers(slug)} />;
+  return (
+    <NotebookWorkspace
+      slug={slug}
+      initialText={file.text}
+      initialHash={file.hash}
+      initialDraft={draft.draft}
+      otherProducers={await otherProducers(slug)}
+      production={await productionOf(slug)}
+    />
+  );
+}
+
+/** Production's text of the notebook (null: not in production), or undefined before the workspace's first promotion. */
+async function productionOf(slug: string): Promise<{ text: string | null } | undefined> {
+  const { db, workspaceId } = await appContext();
+  if (!(await isPromoted(db, workspaceId))) return undefined;
+  return { text: (await productionVersion(db, workspaceId, slug))?.text ?? null };
 }
 
 /** The assets the workspace's other notebooks produce: the editor reports a cell that declares one of them. */

@@ -26,7 +26,10 @@ import { GraphSide } from "./GraphSide";
 import { PartitionSelect } from "./PartitionSelect";
 import { ProseCellView } from "./ProseCellView";
 import { Toolbar } from "./Toolbar";
+import { ProductionStatus } from "./ProductionStatus";
 import { previewMaterializer } from "./extract-preview";
+import { loadFromProduction } from "./production-tables";
+import { ProductionNote } from "./ProductionNote";
 import { FocusRegistry, Latest } from "./focus-registry";
 import { MlJobsContext } from "./ml/ml-context";
 import { SessionBusyContext } from "./session-busy";
@@ -47,6 +50,8 @@ interface Props {
   initialDraft: NotebookDraft;
   /** Assets the workspace's other notebooks produce (an asset has one producer). */
   otherProducers: AssetProducer[];
+  /** Production's text of this notebook (null: not in production); undefined before the workspace's first promotion. */
+  production?: { text: string | null };
 }
 
 /** Per other notebook: the assets this one shares with it, and their lines here. */
@@ -69,7 +74,7 @@ function titleOf(draft: NotebookDraft, slug: string): string {
   return title || slug;
 }
 
-export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft, otherProducers }: Props) {
+export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft, otherProducers, production }: Props) {
   const file = `notebooks/${slug}.md`;
   const [draft, setDraft] = useState(initialDraft);
   const text = useMemo(() => draftToText(draft, file), [draft, file]);
@@ -83,7 +88,7 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
   const [mlJobs] = useState(() => new MlJobs());
   const materializeOther = useMemo(() => mlJobs.materializer(previewMaterializer(slug, latestText.get)), [mlJobs, slug, latestText]);
   useWarehouseDebugHook(ready?.warehouse);
-  const { snapshot, run, setPartition } = useReactive(ready, file, text, materializeOther);
+  const { snapshot, run, setPartition } = useReactive(ready, file, text, materializeOther, loadFromProduction);
 
   const [focusedId, setFocusedId] = useState<string>();
   const [registry] = useState(() => new FocusRegistry());
@@ -183,6 +188,7 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
     <SessionBusyContext value={busy}>
       <div className="nb-workspace">
         <Toolbar title={titleOf(draft, slug)} file={file} engine={engine} dirty={dirty} status={saver.status} onSave={save}>
+          <ProductionStatus slug={slug} savedText={saver.savedText} production={production} />
           {snapshot?.partitions && <PartitionSelect partitions={snapshot.partitions} onChange={setPartition} />}
         </Toolbar>
         {saver.conflict && (
@@ -221,6 +227,7 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
             ))}
           </div>
         )}
+        <ProductionNote externals={snapshot?.externals ?? []} />
         <div className="nb-body">
           <div className="nb-cells">
             {draft.cells.map((cell, index) => {

@@ -4,7 +4,8 @@ import type { CellMaterializer } from "@/lib/engine/reactive";
 import { quoteIdent } from "@/lib/warehouse/types";
 import { loadPreviewIntoWarehouse } from "@/lib/extract/preview-load";
 
-async function errorOf(response: Response): Promise<string> {
+/** The `error` of a JSON error answer, else its text. */
+export async function errorOf(response: Response): Promise<string> {
   const text = await response.text().catch(() => "");
   try {
     const body: unknown = JSON.parse(text);

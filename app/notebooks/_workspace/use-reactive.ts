@@ -1,8 +1,9 @@
 "use client";
 // Runs the notebook's text reactively on the browser warehouse: every edit (debounced)
-// reruns the changed cells and what is below them.
+// reruns the changed cells and what is below them. The tables the notebook declares
+// `external` are loaded once per page load (a new session), before the cells that read them.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ReactiveSession, type CellMaterializer, type ReactiveSnapshot } from "@/lib/engine/reactive";
+import { ReactiveSession, type CellMaterializer, type ExternalLoader, type ReactiveSnapshot } from "@/lib/engine/reactive";
 import type { SqlReferenceParser } from "@/lib/graph";
 import type { Warehouse } from "@/lib/warehouse/types";
 import { setCompletionSchema } from "./monaco";
@@ -24,16 +25,22 @@ export function useReactive(
   file: string,
   text: string,
   materializeOther: CellMaterializer,
+  loadExternal: ExternalLoader,
 ): Reactive {
   const [snapshot, setSnapshot] = useState<ReactiveSnapshot>();
   const [version, setVersion] = useState(0);
   const [session, setSession] = useState<ReactiveSession>();
   const other = useRef(materializeOther);
+  const external = useRef(loadExternal);
   const first = useRef(true);
 
   useEffect(() => {
     other.current = materializeOther;
   }, [materializeOther]);
+
+  useEffect(() => {
+    external.current = loadExternal;
+  }, [loadExternal]);
 
   useEffect(() => {
     if (!engine) return;
@@ -43,6 +50,7 @@ export function useReactive(
       parser: engine.parser,
       file,
       materializeOther: (cell, warehouse, run) => other.current(cell, warehouse, run),
+      loadExternal: (table, warehouse) => external.current(table, warehouse),
       onChange: (next) => {
         setSnapshot(next);
         const busy = next.cells.some((c) => c.state === "running" || c.state === "queued");

@@ -5,8 +5,9 @@ import { useState } from "react";
 
 async function post(url: string, body?: unknown): Promise<string | null> {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
-  if (response.ok) return null;
   const answer: unknown = await response.json().catch(() => null);
+  // A refusal is an answer too: `{ ok: false, reason }` (the lifecycle's routes).
+  if (response.ok) return answer && typeof answer === "object" && "ok" in answer && answer.ok === false && "reason" in answer && typeof answer.reason === "string" ? answer.reason : null;
   return answer && typeof answer === "object" && "error" in answer && typeof answer.error === "string" ? answer.error : `failed (HTTP ${response.status})`;
 }
 
@@ -55,7 +56,7 @@ export function RollbackButton({ promotion }: { promotion: string }) {
   return (
     <>
       {" "}
-      <button type="button" className="btn btn--small" disabled={busy !== null} onClick={() => void act("Rolling back…", "/api/promotions/rollback", { to: promotion })}>
+      <button type="button" className="btn btn--small" disabled={busy !== null} onClick={() => void act("Rolling back…", "/api/lifecycle/rollback", { to: promotion })}>
         {busy ?? "Roll back"}
       </button>
       {error ? (
