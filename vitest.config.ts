@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Two forks on CI's two cores: most of the suite waits on databases, child processes and
+    // polls, and Vitest's default (one fewer than the cores) ran it one file at a time.
+    maxWorkers: 2,
   },
 });

@@ -72,8 +72,12 @@ export async function openRuntime(config: AssetbookConfig, env: Env, options: Ru
     const lease = await warehouse.lease();
     try {
       const started = await startProduction({ db, workspaceId: workspace.id, warehouse: lease.warehouse, notebooksDir: config.notebooksDir, parser });
-      if (started.adopted) console.log(`[worker] first start: promoted ${started.notebooks.length} notebook(s) from ${config.notebooksDir} to production`);
-      for (const issue of started.adopted ? started.left : []) console.warn(`[worker] not promoted: ${issue.file}:${issue.line}: ${issue.message}`);
+      if (started.adopted) {
+        console.log(`[worker] first start: promoted ${started.notebooks.length} notebook(s) from ${config.notebooksDir} to production`);
+        for (const issue of started.left) console.warn(`[worker] not promoted: ${issue.file}:${issue.line}: ${issue.message}`);
+      } else if (started.reason !== "production has been promoted before") {
+        console.warn(`[worker] production not promoted: ${started.reason}`);
+      }
     } finally {
       await lease.release();
     }

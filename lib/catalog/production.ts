@@ -51,11 +51,8 @@ export async function recordProduction(db: CatalogDb, workspaceId: string, recor
     const wanted = record.assets[asset.name] ?? null;
     if (asset.productionVersion !== wanted) await db.asset.update({ where: { id: asset.id }, data: { productionVersion: wanted } });
   }
-  const known = new Set((await db.promotion.findMany({ where: { workspaceId }, select: { id: true } })).map((p) => p.id));
-  for (const promotion of record.promotions) {
-    if (known.has(promotion.id)) continue;
-    await db.promotion.create({ data: { ...promotion, workspaceId } });
-  }
+  // Two reconciles at once (a worker starting while the app promotes) insert the same rows: the second skips them.
+  await db.promotion.createMany({ data: record.promotions.map((promotion) => ({ ...promotion, workspaceId })), skipDuplicates: true });
 }
 
 export async function listPromotions(db: CatalogDb, workspaceId: string, take = 50): Promise<ProductionPromotion[]> {

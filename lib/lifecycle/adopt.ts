@@ -9,7 +9,7 @@ import { CREATE_METADATA_SQL, STATE_TABLE } from "../warehouse/metadata-sql";
 import type { TxStep, Warehouse } from "../warehouse/types";
 import { PRODUCTION, quoteLiteral, relation, sqlTimestamp, VERSIONS_SCHEMA, VERSIONS_TABLE, versionTable, PROMOTIONS_TABLE } from "./layout";
 import { planProject, type PlannedProject, type ProposedNotebook } from "./project";
-import { ensureLifecycleTables, hasPromotedProduction } from "./store";
+import { ensureLifecycleTables, hasPromotedProduction, versionTables } from "./store";
 import type { SqlSyntax } from "./syntax";
 import type { SqlReferenceParser } from "../graph";
 import { transitionSteps, type ServedState } from "./transition";
@@ -67,13 +67,17 @@ export async function adoptNotebooks(options: AdoptOptions): Promise<AdoptResult
 
   // Tables already in production's schema: each moves into its asset's version.
   const existing = (await warehouse.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = ${quoteLiteral(productionSchema)} AND table_type = 'BASE TABLE'`)).map(tableRow);
+  // A version a build made already keeps its tables unless production's replace them.
+  const built = await versionTables(warehouse);
   const tablesOf = new Map<string, string[]>();
   const moves: TxStep[] = [];
   for (const table of existing.sort()) {
     const version = versionOf(table);
     if (version === undefined) continue;
-    tablesOf.set(version, [...(tablesOf.get(version) ?? []), table]);
+    tablesOf.set(version, [...new Set([...(tablesOf.get(version) ?? built.get(version) ?? []), table])].sort());
     moves.push(
+      // A build may have made this version already: production's data, newer, replaces it.
+      { sql: `DROP TABLE IF EXISTS ${relation(VERSIONS_SCHEMA, versionTable(table, version))}` },
       { sql: `CREATE TABLE ${relation(VERSIONS_SCHEMA, versionTable(table, version))} AS SELECT * FROM ${relation(productionSchema, table)}` },
       { sql: `DROP TABLE ${relation(productionSchema, table)}` },
     );
@@ -97,14 +101,17 @@ export async function adoptNotebooks(options: AdoptOptions): Promise<AdoptResult
   const steps: TxStep[] = [
     { guard: { sql: `SELECT 1 AS ok WHERE NOT EXISTS (SELECT 1 FROM ${PROMOTIONS_TABLE})`, message: "production was promoted while adopting the notebooks on disk" } },
     ...moves,
-    ...[...versions].map(([asset, version]): TxStep => ({
-      sql: `INSERT INTO ${VERSIONS_TABLE} (version, asset, tables, built_in, created_at) VALUES (${quoteLiteral(version)}, ${quoteLiteral(asset)}, ${quoteLiteral(JSON.stringify(tablesOf.get(version) ?? []))}, ${quoteLiteral(PRODUCTION)}, ${sqlTimestamp(now)})`,
-    })),
+    ...[...versions].flatMap(([asset, version]): TxStep[] => [
+      { sql: `DELETE FROM ${VERSIONS_TABLE} WHERE version = ${quoteLiteral(version)}` },
+      {
+      sql: `INSERT INTO ${VERSIONS_TABLE} (version, asset, tables, built_in, created_at) VALUES (${quoteLiteral(version)}, ${quoteLiteral(asset)}, ${quoteLiteral(JSON.stringify(tablesOf.get(version) ?? built.get(version) ?? []))}, ${quoteLiteral(PRODUCTION)}, ${sqlTimestamp(now)})`,
+      },
+    ]),
     ...transitionSteps({
       productionSchema,
       from: { assets: {}, notebooks: {} },
       to,
-      tablesOf: (version) => tablesOf.get(version) ?? [],
+      tablesOf: (version) => tablesOf.get(version) ?? built.get(version) ?? [],
       record: { id: INITIAL_PROMOTION, seq: 1, env: INITIAL_PROMOTION, planHash: planned.plan.hash, at: now },
     }),
   ];

@@ -93,7 +93,7 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
       if (!partitioned) return { ok: false, issues: prepared.issues };
       const wanted = prepared.issues.length > 0 && [...toBuild].some((asset) => planned.assets.some((a) => a.asset === asset && a.notebook === nb.slug));
       // Which partitions an environment builds is the next step of the lifecycle; until then such a build is refused, clearly.
-      if (wanted) return { ok: false, issues: [{ file: `${nb.slug}.md`, line: 1, column: 1, message: "a partitioned notebook cannot be built into an environment yet: its assets change in production through `assetbook run --partition` until then" }] };
+      if (wanted) return { ok: false, issues: [{ file: `${nb.slug}.md`, line: 1, column: 1, message: "a partitioned notebook cannot be built into an environment yet, so its changes cannot be promoted yet: production keeps running the text it was promoted with" }] };
       continue;
     }
     for (const cell of prepared.notebook.cells) if (cell.type === "asset" && toBuild.has(cell.name.toLowerCase())) cells.set(cell.name.toLowerCase(), cell);

@@ -69,9 +69,12 @@ export const CREATE_LIFECYCLE_SQL = [
   `CREATE TABLE IF NOT EXISTS ${NOTEBOOKS_TABLE} (env VARCHAR NOT NULL, slug VARCHAR NOT NULL, text VARCHAR NOT NULL, PRIMARY KEY (env, slug))`,
   `CREATE TABLE IF NOT EXISTS ${PLANS_TABLE} (env VARCHAR PRIMARY KEY, plan VARCHAR NOT NULL, status VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)`,
   // The outcome of an environment's last build (each asset's status, rows and checks), as JSON.
-  `CREATE TABLE IF NOT EXISTS ${BUILDS_TABLE} (env VARCHAR PRIMARY KEY, outcomes VARCHAR NOT NULL, ok BOOLEAN NOT NULL, built_at TIMESTAMP NOT NULL)`,
+  // `diff`: the data diff against production, stored once with the build for pages to read (JSON, or null).
+  `CREATE TABLE IF NOT EXISTS ${BUILDS_TABLE} (env VARCHAR PRIMARY KEY, outcomes VARCHAR NOT NULL, ok BOOLEAN NOT NULL, built_at TIMESTAMP NOT NULL, diff VARCHAR)`,
   // `before` holds what production served before: a rollback puts it back.
   `CREATE TABLE IF NOT EXISTS ${PROMOTIONS_TABLE} (id VARCHAR PRIMARY KEY, seq BIGINT NOT NULL, env VARCHAR NOT NULL, plan_hash VARCHAR NOT NULL, before_state VARCHAR NOT NULL, after_state VARCHAR NOT NULL, promoted_at TIMESTAMP NOT NULL)`,
+  // Two promotions (or rollbacks) at once both read the same latest one: the second to commit fails here.
+  `CREATE UNIQUE INDEX IF NOT EXISTS lc_promotions_seq ON ${PROMOTIONS_TABLE} (seq)`,
 ];
 
 export { quoteIdent, quoteLiteral };

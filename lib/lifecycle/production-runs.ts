@@ -23,13 +23,16 @@ export interface ProductionBinding {
 const servingRow = z.object({ env: z.string(), version: z.string() });
 
 /** What production serves now; null before its first promotion (then runs write tables as they always did). */
-export async function productionBinding(warehouse: LifecycleWarehouse): Promise<ProductionBinding | null> {
-  if (!(await hasPromotedProduction(warehouse))) return null;
-  const state = await servedState(warehouse, PRODUCTION);
+async function servingEnvironments(warehouse: LifecycleWarehouse): Promise<Map<string, string[]>> {
   const rows = z.array(servingRow).parse(await warehouse.query(`SELECT env, version FROM ${ASSETS_TABLE} WHERE env <> ${quoteLiteral(PRODUCTION)}`));
   const environments = new Map<string, string[]>();
   for (const { env, version } of rows) environments.set(version, [...(environments.get(version) ?? []), env]);
-  return { state, tables: await versionTables(warehouse), environments };
+  return environments;
+}
+
+export async function productionBinding(warehouse: LifecycleWarehouse): Promise<ProductionBinding | null> {
+  if (!(await hasPromotedProduction(warehouse))) return null;
+  return { state: await servedState(warehouse, PRODUCTION), tables: await versionTables(warehouse), environments: await servingEnvironments(warehouse) };
 }
 
 export class NotInProductionError extends Error {
@@ -56,17 +59,22 @@ export function productionRunWarehouse(warehouse: Warehouse, binding: Production
       return version;
     },
     viewSchemas: (version) => [productionSchema, ...(binding.environments.get(version) ?? []).map(envSchema)],
+    // Which environments read the version is read again right before each swap: on
+    // PostgreSQL a view bound to the table must be pointed at the new one, or the swap fails.
+    refresh: async () => {
+      binding.environments = await servingEnvironments(warehouse);
+    },
     guards: (written) =>
-      written.map(({ table, version }): Guard => {
+      written.flatMap(({ table, version }): Guard[] => {
         const asset = assetOf(table) ?? table;
         const tables = [...new Set([...(binding.tables.get(version) ?? []), table])].sort();
-        return {
-          // The guard records the version's tables too: what cleanup, rollback and promotion point views at.
-          sql:
-            `UPDATE ${VERSIONS_TABLE} SET tables = ${quoteLiteral(JSON.stringify(tables))} WHERE version = ${quoteLiteral(version)} ` +
-            `AND EXISTS (SELECT 1 FROM ${ASSETS_TABLE} WHERE env = ${quoteLiteral(PRODUCTION)} AND asset = ${quoteLiteral(asset)} AND version = ${quoteLiteral(version)}) RETURNING version`,
-          message: `production no longer serves this version of "${asset}" (a promotion or rollback happened during the run): the write is refused`,
-        };
+        const refused = `production no longer serves this version of "${asset}" (a promotion or rollback happened during the run): the write is refused`;
+        return [
+          // Locks production's row of the asset: a promotion in flight is waited for, then seen.
+          { sql: `UPDATE ${ASSETS_TABLE} SET version = version WHERE env = ${quoteLiteral(PRODUCTION)} AND asset = ${quoteLiteral(asset)} AND version = ${quoteLiteral(version)} RETURNING asset`, message: refused },
+          // Records the version's tables: what cleanup, rollback and promotion point views at.
+          { sql: `UPDATE ${VERSIONS_TABLE} SET tables = ${quoteLiteral(JSON.stringify(tables))} WHERE version = ${quoteLiteral(version)} RETURNING version`, message: refused },
+        ];
       }),
     onWritten: (table, version) => binding.tables.set(version, [...new Set([...(binding.tables.get(version) ?? []), table])].sort()),
   });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Warehouse } from "../warehouse/types";
 import { ASSETS_TABLE, BUILDS_TABLE, CREATE_LIFECYCLE_SQL, META_SCHEMA, NOTEBOOKS_TABLE, PLANS_TABLE, PROMOTIONS_TABLE, quoteLiteral, VERSIONS_TABLE } from "./layout";
 import type { ServedState } from "./transition";
+import type { AssetDiff } from "./env-diff";
 
 export type LifecycleWarehouse = Pick<Warehouse, "query" | "exec">;
 
@@ -90,12 +91,24 @@ export async function promotions(warehouse: LifecycleWarehouse): Promise<Promoti
 const checkResult = z.object({ check: z.string(), severity: z.string(), passed: z.boolean(), failures: z.number(), error: z.string().optional() });
 const outcomeRow = z.object({ asset: z.string(), kind: z.string(), status: z.string(), rows: z.number().optional(), durationMs: z.number(), checks: z.array(checkResult), reason: z.string().optional() });
 export type BuiltOutcome = z.infer<typeof outcomeRow>;
-const buildRow = z.object({ outcomes: z.string(), ok: z.union([z.boolean(), z.number()]), built_at: storedTime });
+const buildRow = z.object({ outcomes: z.string(), ok: z.union([z.boolean(), z.number()]), built_at: storedTime, diff: z.string().nullable() });
+/** A stored diff, as env-diff.ts wrote it (per asset: a DataDiff, or why there is none). */
+const storedDiff = z.record(z.string(), z.custom<AssetDiff>((value) => typeof value === "object" && value !== null && ("rows" in value || "error" in value)));
 
-/** The outcome of an environment's last build, or null when it has none. */
-export async function lastBuild(warehouse: LifecycleWarehouse, env: string): Promise<{ ok: boolean; at: Date; outcomes: BuiltOutcome[] } | null> {
-  const [row] = await warehouse.query(`SELECT outcomes, ok, built_at FROM ${BUILDS_TABLE} WHERE env = ${quoteLiteral(env)}`);
+/** The outcome of an environment's last build (and its stored diff), or null when it has none. */
+export async function lastBuild(warehouse: LifecycleWarehouse, env: string): Promise<{ ok: boolean; at: Date; outcomes: BuiltOutcome[]; diff: Record<string, AssetDiff> | null } | null> {
+  const [row] = await warehouse.query(`SELECT outcomes, ok, built_at, diff FROM ${BUILDS_TABLE} WHERE env = ${quoteLiteral(env)}`);
   if (row === undefined) return null;
   const build = buildRow.parse(row);
-  return { ok: Boolean(build.ok), at: build.built_at, outcomes: z.array(outcomeRow).parse(JSON.parse(build.outcomes)) };
+  return {
+    ok: Boolean(build.ok),
+    at: build.built_at,
+    outcomes: z.array(outcomeRow).parse(JSON.parse(build.outcomes)),
+    diff: build.diff === null ? null : storedDiff.parse(JSON.parse(build.diff)),
+  };
+}
+
+/** Stores the data diff of an environment's last build. */
+export async function storeBuildDiff(warehouse: LifecycleWarehouse, env: string, diff: Record<string, AssetDiff>): Promise<void> {
+  await warehouse.exec(`UPDATE ${BUILDS_TABLE} SET diff = ${quoteLiteral(JSON.stringify(diff))} WHERE env = ${quoteLiteral(env)}`);
 }

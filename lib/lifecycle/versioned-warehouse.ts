@@ -13,6 +13,8 @@ export interface VersionedOptions {
   viewSchemas: readonly string[] | ((version: string) => readonly string[]);
   /** Extra checks inside each swap's transaction (production: it still serves this version). */
   guards?(tables: readonly { table: string; version: string }[]): NonNullable<SwapOptions["guards"]>;
+  /** Called before each swap (to re-read what `viewSchemas` answers from). */
+  refresh?(): Promise<void>;
   /** Told of each table written, after its swap commits. */
   onWritten?(table: string, version: string): void;
 }
@@ -44,6 +46,7 @@ export function versionedWarehouse(base: Warehouse, options: VersionedOptions): 
     drop: (table) => inner.drop(table),
     close: () => inner.close(),
     async swap(swaps: Swap[], state?: StateWrite[], swapOptions?: SwapOptions) {
+      await options.refresh?.();
       const written = swaps.map((swap) => ({ table: swap.target, version: options.versionOf(swap.target) }));
       const mapped = swaps.map((swap) => {
         const version = options.versionOf(swap.target);

@@ -13,14 +13,15 @@ import { environmentDiff, type AssetDiff } from "../lifecycle/env-diff";
 import { ENV_NAME_PATTERN, PRODUCTION } from "../lifecycle/layout";
 import type { Plan } from "../lifecycle/plan";
 import { planProject } from "../lifecycle/project";
-import { promoteEnvironment, rollback, type PromoteResult } from "../lifecycle/promote";
-import { environments, lastBuild, servedState, type BuiltOutcome, type PlanStatus } from "../lifecycle/store";
+import type { PromoteResult } from "../lifecycle/promote";
+import { environments, lastBuild, servedState, storeBuildDiff, type BuiltOutcome, type PlanStatus } from "../lifecycle/store";
 import type { SqlSyntax } from "../lifecycle/syntax";
 import type { NotebookIssue } from "../notebook/types";
 import type { Warehouse } from "../warehouse/types";
 import { readNotebook } from "../workspace/notebook-files";
 import type { ExtractSources } from "./materialize";
 import { reconcileProduction } from "./production";
+import { warehouseLifecycle, type LifecycleOps } from "./lifecycle-ops";
 
 export interface ChangesDeps {
   db: CatalogDb;
@@ -60,7 +61,6 @@ export async function notebookChanges(deps: ChangesDeps, slug: string): Promise<
   const built = record ? await lastBuild(deps.warehouse, env) : null;
   const current = record !== undefined && planned.ok && planHash(record.plan) === planned.plan.hash;
   const build = record ? { status: record.status, current, ok: built?.ok ?? false, at: built?.at ?? null, outcomes: built?.outcomes ?? [] } : null;
-  const diffed = current && record?.status === "built" ? await environmentDiff(deps.warehouse, env) : null;
   return {
     slug,
     env,
@@ -68,7 +68,8 @@ export async function notebookChanges(deps: ChangesDeps, slug: string): Promise<
     production,
     plan: planned.ok ? { ok: true, plan: planned.plan } : { ok: false, issues: planned.issues },
     build,
-    diff: diffed?.ok ? diffed.assets : null,
+    // Computed once, when the build ended (a page view costs no diff).
+    diff: current && record?.status === "built" ? (built?.diff ?? null) : null,
     promotions: await listPromotions(deps.db, deps.workspaceId, 20),
   };
 }
@@ -77,33 +78,43 @@ function planHash(plan: unknown): string | null {
   return typeof plan === "object" && plan !== null && "hash" in plan && typeof plan.hash === "string" ? plan.hash : null;
 }
 
-/** Builds the working copy into the notebook's environment (never writing production). */
+/** Builds the working copy into the notebook's environment (never writing production), then stores its data diff for the page. */
 export async function buildNotebookChanges(deps: ChangesDeps, slug: string, onEvent?: (event: RunEvent) => void): Promise<BuildResult> {
   const working = (await readNotebook(deps.notebooksDir, slug))?.text ?? null;
-  return buildEnvironment({
+  const env = notebookEnv(slug);
+  const result = await buildEnvironment({
     warehouse: deps.warehouse,
     productionSchema: deps.warehouse.schema,
-    env: notebookEnv(slug),
+    env,
     proposed: [{ slug, text: working }],
     parser: deps.parser,
     ...(deps.extract ? { extract: deps.extract } : {}),
     ...(onEvent ? { onEvent } : {}),
   });
+  if (result.ok && result.summary.ok) {
+    const diff = await environmentDiff(deps.warehouse, env);
+    if (diff.ok) await storeBuildDiff(deps.warehouse, env, diff.assets);
+  }
+  return result;
 }
 
-/** Promotes the notebook's built environment, then the catalog follows and the environment goes (its versions now production's). */
+/** Promotes the notebook's built environment (the catalog follows), then drops the environment: its versions are production's now. */
 export async function promoteNotebookChanges(deps: ChangesDeps, slug: string): Promise<PromoteResult> {
   const env = notebookEnv(slug);
-  const result = await promoteEnvironment({ warehouse: deps.warehouse, productionSchema: deps.warehouse.schema, env, parser: deps.parser });
-  if (!result.ok) return result;
-  await reconcileProduction(deps);
-  await dropEnvironment(deps.warehouse, env);
+  const result = await productionLifecycle(deps).promote(env);
+  if (result.ok) await dropEnvironment(deps.warehouse, env);
   return result;
 }
 
-/** Points production back to before a promotion (default: the latest), then the catalog follows. */
-export async function rollbackProduction(deps: ChangesDeps, to?: string): Promise<PromoteResult> {
-  const result = await rollback({ warehouse: deps.warehouse, productionSchema: deps.warehouse.schema, ...(to === undefined ? {} : { to }) });
-  if (result.ok) await reconcileProduction(deps);
-  return result;
+/** The lifecycle's commands over production for the server: after a promotion or a rollback the catalog follows the warehouse. */
+export function productionLifecycle(deps: ChangesDeps): LifecycleOps {
+  return warehouseLifecycle({
+    ...deps,
+    // Production has changed whatever happens here: a catalog that could not follow is told at the next start.
+    afterChange: () =>
+      reconcileProduction(deps).then(
+        () => undefined,
+        (error: unknown) => console.error(`[assetbook] the catalog did not follow production's change (the next start reconciles it): ${error instanceof Error ? error.message : String(error)}`),
+      ),
+  });
 }

@@ -20,12 +20,20 @@ import { guardWarehouse, type DoneMarker, type GuardedWarehouse } from "./guarde
 import { stagingFor, type ExtractSources, type MaterializeFn } from "./materialize";
 import type { RunSlots } from "./run-slots";
 
-export const doneKey = (runId: string, asset: string, partition: string | null) => `run:${runId}:done:${asset}${partition === null ? "" : `:${partition}`}`;
+/**
+ * The state key that says an attempt of the run swapped an asset in. `text`: the notebook
+ * version the run switched to when a promotion came between its trigger and this attempt;
+ * markers written for the text it was triggered with then do not count.
+ */
+export const doneKey = (runId: string, asset: string, partition: string | null, text: string | null = null) =>
+  `run:${runId}:done:${asset}${partition === null ? "" : `:${partition}`}${text === null ? "" : `@${text}`}`;
 
 export interface ProductionRun {
   db: CatalogDb;
   run: Run;
   versionId: string;
+  /** The version the run switched to from the one it was triggered with (a promotion in between), else null. */
+  reboundTo: string | null;
   partition: string | null;
   window: PartitionWindow | null;
   helpers: JobHelpers;
@@ -105,7 +113,7 @@ export function productionHooks(p: ProductionRun): ExecutorHooks {
         return { status: "failed", reason: claimed.conflict };
       }
       assetIds.set(cell.name, claimed.asset.id);
-      const done = await warehouse.readState(doneKey(run.id, cell.name, partition));
+      const done = await warehouse.readState(doneKey(run.id, cell.name, partition, p.reboundTo));
       if (isDoneMarker(done)) {
         // A previous attempt swapped this asset in; make sure the catalog knows, once.
         const recorded = await db.materialization.findFirst({ where: { runId: run.id, assetId: claimed.asset.id, partition, status: "succeeded" } });
@@ -120,7 +128,7 @@ export function productionHooks(p: ProductionRun): ExecutorHooks {
 
     async attempt(cell, ctx) {
       // Under the attempt's signal: a cancel or timeout interrupts the statement in flight, so the connection is free again at once.
-      const guarded = guardWarehouse(abortable(warehouse, ctx.signal), { signal: ctx.signal, fence: p.fence, doneKey: doneKey(run.id, cell.name, partition), attempt: helpers.attempt, crash: p.crash, partition: swapPartition(cell, p.window) });
+      const guarded = guardWarehouse(abortable(warehouse, ctx.signal), { signal: ctx.signal, fence: p.fence, doneKey: doneKey(run.id, cell.name, partition, p.reboundTo), attempt: helpers.attempt, crash: p.crash, partition: swapPartition(cell, p.window) });
       guards.set(cell.name, guarded);
       const result = await p
         .materialize(cell, { warehouse: guarded, signal: ctx.signal, attempt: ctx.attempt, runAttempt: helpers.attempt, runId: run.id, partition, extract: p.extract, onProgress: () => p.crash("mid_extract") })

@@ -55,8 +55,10 @@ export async function startProduction(input: ReconcileInput & { parser: SqlRefer
     adopted = await adoptNotebooks({ warehouse: input.warehouse, productionSchema: input.warehouse.schema, notebooks, parser: input.parser });
   } catch (error) {
     // Two starts at once (team mode's workers): one promotion commits, the other conflicts on its id or guard.
-    if (!(error instanceof GuardError) && !(await hasPromotedProduction(input.warehouse))) throw error;
-    adopted = { adopted: false, reason: "another process promoted production first" };
+    // Anything else (a view of the user's own over a production table on PostgreSQL, say) leaves production
+    // as it was, unpromoted: the workers still start, and say why.
+    const raced = error instanceof GuardError || (await hasPromotedProduction(input.warehouse));
+    adopted = { adopted: false, reason: raced ? "another process promoted production first" : `the notebooks on disk could not be promoted: ${error instanceof Error ? error.message : String(error)}` };
   }
   await reconcileProduction(input);
   return adopted;

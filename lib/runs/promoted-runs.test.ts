@@ -24,7 +24,7 @@ import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
 import { GuardError } from "../warehouse/errors";
 import type { Warehouse } from "../warehouse/types";
 import { prismaSqlClient } from "./prisma-sql";
-import { reconcileProduction, startProduction } from "./production";
+import { startProduction } from "./production";
 import { RunService } from "./service";
 import { isRunInputError } from "./trigger";
 import { readWorkspaceNotebooks } from "./workspace-notebooks";
@@ -142,7 +142,10 @@ describe("production runs after promotion", () => {
     const built = await buildEnvironment({ warehouse, productionSchema: "main", env: "triple", proposed: [{ slug: "shop", text: SHOP(3) }], parser });
     expect(built.ok && built.built).toEqual(["doubled"]);
     expect(await promoteEnvironment({ warehouse, productionSchema: "main", env: "triple", parser })).toMatchObject({ ok: true, changed: ["doubled"] });
-    await reconcileProduction({ db, workspaceId, warehouse, notebooksDir: dir, parser });
+    // As if the promoting process died right after its commit: the next start reconciles the catalog.
+    expect((await listPromotions(db, workspaceId)).map((p) => p.env)).toEqual(["initial"]);
+    expect(await start()).toEqual({ adopted: false, reason: "production has been promoted before" });
+    expect((await listPromotions(db, workspaceId)).map((p) => p.env)).toEqual(["triple", "initial"]);
     expect(await doubled()).toEqual([3, 6]);
     work(svc);
     expect((await finished(early.runId)).status).toBe("succeeded");

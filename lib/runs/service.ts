@@ -188,7 +188,7 @@ export class RunService {
     let outcomes: AssetOutcome[];
     try {
       const hooks = productionHooks({
-        db, run, versionId, partition: payload.partition, window, helpers, warehouse, fence, policy,
+        db, run, versionId, reboundTo: versionId === payload.versionId ? null : versionId, partition: payload.partition, window, helpers, warehouse, fence, policy,
         slots: this.slots, crash: this.crash, materialize: this.materialize,
         extract: this.deps.extractSources ? await this.deps.extractSources(run.workspaceId) : null,
         supersededBy: () => this.supersededBy(helpers),

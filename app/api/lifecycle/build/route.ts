@@ -6,4 +6,4 @@ import { proposalSchema } from "@/lib/runs/lifecycle-ops";
 
 export const runtime = "nodejs";
 
-export const POST = route({ role: "editor", body: proposalSchema }, async ({ body }) => ({ ...(await withLifecycleOps((ops) => ops.build(body))) }));
+export const POST = route({ role: "editor", body: proposalSchema }, async ({ body }) => ({ ...(await withLifecycleOps((ops) => ops.build(body), { extract: true })) }));

@@ -51,12 +51,13 @@ export function ChangesActions({ slug, canBuild, canPromote }: { slug: string; c
   );
 }
 
-export function RollbackButton({ promotion }: { promotion: string }) {
+/** Undoes production's latest promotion (the warehouse's, whatever the page showed). */
+export function RollbackButton() {
   const { busy, error, act } = useAction();
   return (
     <>
       {" "}
-      <button type="button" className="btn btn--small" disabled={busy !== null} onClick={() => void act("Rolling back…", "/api/lifecycle/rollback", { to: promotion })}>
+      <button type="button" className="btn btn--small" disabled={busy !== null} onClick={() => void act("Rolling back…", "/api/lifecycle/rollback", {})}>
         {busy ?? "Roll back"}
       </button>
       {error ? (

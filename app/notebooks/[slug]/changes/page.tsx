@@ -84,7 +84,7 @@ export default async function ChangesPage(props: { params: Promise<{ slug: strin
             <li key={promotion.id} data-testid="promotion">
               <span className="muted">#{promotion.seq}</span> {promotion.env.startsWith("rollback:") ? "rollback" : promotion.env === "initial" ? "first start" : <code>{promotion.env}</code>}{" "}
               <span className="muted">{promotion.promotedAt.toISOString().replace("T", " ").slice(0, 19)} UTC</span> · {promotion.changed.length > 0 ? promotion.changed.join(", ") : "no asset changed"}
-              {canChange && index === 0 && promotion.env !== "initial" ? <RollbackButton promotion={promotion.id} /> : null}
+              {canChange && index === 0 && promotion.env !== "initial" ? <RollbackButton /> : null}
             </li>
           ))}
         </ol>

@@ -12,7 +12,7 @@ import { notebookSlugSchema } from "@/lib/workspace/slug";
 export const runtime = "nodejs";
 
 export const POST = route({ role: "editor", params: z.object({ slug: notebookSlugSchema }) }, async ({ params }) => {
-  const result = await withChanges((deps) => buildNotebookChanges(deps, params.slug));
+  const result = await withChanges((deps) => buildNotebookChanges(deps, params.slug), { extract: true });
   if (!result.ok) throw new RouteError(422, result.issues.map(formatIssue).join("\n"));
   return { env: notebookEnv(params.slug), ok: result.summary.ok, built: result.built, reused: result.reused, outcomes: result.summary.outcomes };
 });
