@@ -8,7 +8,9 @@ import { NodeSqlReferenceParser } from "../graph/sql-refs-node";
 import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
 import { openPostgresWarehouse } from "../warehouse/postgres";
 import type { Warehouse } from "../warehouse/types";
+import { adoptNotebooks } from "./adopt";
 import { buildEnvironment } from "./build";
+import { productionBinding, productionRunWarehouse } from "./production-runs";
 import { collectVersions, dropEnvironment } from "./cleanup";
 import { PRODUCTION, VERSIONS_SCHEMA } from "./layout";
 import { promoteEnvironment, rollback } from "./promote";
@@ -96,6 +98,43 @@ async function build(warehouse: Warehouse, env: string, proposed: ProposedNotebo
 }
 
 describe.each(backends)("the lifecycle on $name", (backend) => {
+  it("production runs write the versions production serves: environments reading them follow, and a promotion fences the run", async () => {
+    const warehouse = await backend.open();
+    try {
+      // A table `run` wrote before the lifecycle: the first start moves it into its version.
+      await warehouse.exec(`create table ${warehouse.schema}.orders as select 1 as id, 1 as customer, 10 as amount`);
+      const adopted = await adoptNotebooks({ warehouse, productionSchema: warehouse.schema, notebooks: [{ slug: "sales", text: sales(0) }], parser });
+      expect(adopted).toMatchObject({ adopted: true, moved: ["orders"] });
+      expect((await warehouse.query("select count(*) as n from orders"))[0]?.n).toEqual(expect.anything());
+      const cells = new Map((["orders", "by_customer", "constants"] as const).map((name) => [name, { kind: "sql" as const }]));
+      const binding = await productionBinding(warehouse);
+      if (binding === null) throw new Error("production is promoted");
+      const run = productionRunWarehouse(warehouse, binding, cells);
+      const write = async (table: string, sql: string) => {
+        await run.exec(`create table ${table}__stage as ${sql}`);
+        await run.swap([{ staging: `${table}__stage`, target: table }]);
+      };
+      await write("orders", "select i as id, i % 7 as customer, i * 10 as amount from generate_series(1, 100) as g(i)");
+      await write("by_customer", "select customer, sum(amount) as revenue from orders group by customer");
+      // An environment that leaves `orders` alone reads production's version of it through a view of its own.
+      await build(warehouse, "report-only", [{ slug: "report", text: report }]);
+      const envOrders = async () => Number((await warehouse.query(`select count(*) as n from "env__report-only".orders`))[0]?.n);
+      expect(await envOrders()).toBe(100);
+      // The run writes again after that view appeared (PostgreSQL binds it to the table): the view follows.
+      await write("orders", "select i as id, i % 7 as customer, i * 10 as amount from generate_series(1, 40) as g(i)");
+      expect(await envOrders()).toBe(40);
+      expect(Number((await warehouse.query("select count(*) as n from orders"))[0]?.n)).toBe(40);
+      // A promotion moves orders to another version: the run's next write of it is refused, and production keeps the promoted data.
+      await build(warehouse, "fewer", [{ slug: "sales", text: sales(50) }]);
+      expect((await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "fewer" })).ok).toBe(true);
+      await run.exec("create table orders__stage as select 0 as id, 0 as customer, 0 as amount");
+      await expect(run.swap([{ staging: "orders__stage", target: "orders" }])).rejects.toThrow(/production no longer serves this version of "orders"/);
+      expect(Number((await warehouse.query("select count(*) as n from orders"))[0]?.n)).toBe(50);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
   it("builds, defers, promotes atomically, rolls back byte for byte and keeps what is served", async () => {
     const warehouse = await backend.open();
     try {
