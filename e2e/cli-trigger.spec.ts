@@ -2,22 +2,11 @@
 // (shown once), the real CLI runs notebooks/shop.md in production with it and exits 0 when
 // the run succeeds; /runs lists the run as triggered by cli. Revoked, the token gets 401
 // (exit 2), and it never reaches the server log.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { assetbook } from "./cli";
 import { expect, test } from "./fixtures";
 
 const SERVER_LOG = "data/e2e/server.log";
-
-function assetbook(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["bin/assetbook.mjs", ...args], { env: { ...process.env, NO_COLOR: "1", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 test("create an API token on /settings, trigger shop.md from the CLI with it, see the run succeed", async ({ page, baseURL }) => {
   test.setTimeout(120_000);

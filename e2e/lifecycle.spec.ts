@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "@playwright/test";
+import { assetbook } from "./cli";
 import { expect, test } from "./fixtures";
 
 // The lifecycle in the app, on a notebook of its own: a new notebook is not in production
@@ -115,17 +115,6 @@ test("edit, save, see the change, build with checks and diff, promote, roll back
   await page.goto(`/notebooks/${slug}`);
   await expect(page.getByTestId("production-status")).toHaveText("1 cell changed since production →");
 });
-
-function assetbook(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["bin/assetbook.mjs", ...args], { env: { ...process.env, NO_COLOR: "1", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 test("the lifecycle's commands against the server: plan, build, diff, promote, env list, rollback", async ({ page, baseURL }) => {
   test.setTimeout(120_000);

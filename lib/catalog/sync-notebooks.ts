@@ -85,7 +85,7 @@ async function contributionOf(db: CatalogDb, workspaceId: string, { slug, file, 
     return { ok: false, problem: first ? formatIssue(first) : `${file}: does not parse` };
   }
   const nb = parsed.notebook;
-  // Production's text is a version already (or becomes one without becoming the working copy's latest).
+  // Production's text is a version already, or becomes one (numbered after the others: see docs/lifecycle.md, what is left).
   const version = production ? await versionWithText(db, workspaceId, slug, text) : (await importNotebookVersion(db, { workspaceId, slug, text, authorId: null })).version;
   const upstream = await upstreamByCell(nb, parser);
   const cells = nb.cells.flatMap((cell): CellAsset[] =>

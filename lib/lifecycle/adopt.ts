@@ -70,11 +70,13 @@ export async function adoptNotebooks(options: AdoptOptions): Promise<AdoptResult
   // A version a build made already keeps its tables unless production's replace them.
   const built = await versionTables(warehouse);
   const tablesOf = new Map<string, string[]>();
+  const moved: string[] = [];
   const moves: TxStep[] = [];
   for (const table of existing.sort()) {
     const version = versionOf(table);
     if (version === undefined) continue;
     tablesOf.set(version, [...new Set([...(tablesOf.get(version) ?? built.get(version) ?? []), table])].sort());
+    moved.push(table);
     moves.push(
       // A build may have made this version already: production's data, newer, replaces it.
       { sql: `DROP TABLE IF EXISTS ${relation(VERSIONS_SCHEMA, versionTable(table, version))}` },
@@ -85,10 +87,10 @@ export async function adoptNotebooks(options: AdoptOptions): Promise<AdoptResult
   // Extract cursors and the like follow their data into the version.
   const keys = (await warehouse.query(`SELECT key FROM ${STATE_TABLE}`)).map((row) => String(row.key));
   for (const key of keys) {
-    const moved = versionedStateKey(key, versionOf);
-    if (moved === key) continue;
+    const movedKey = versionedStateKey(key, versionOf);
+    if (movedKey === key) continue;
     moves.push(
-      { sql: `INSERT INTO ${STATE_TABLE} (key, value, updated_at) SELECT ${quoteLiteral(moved)}, value, updated_at FROM ${STATE_TABLE} WHERE key = ${quoteLiteral(key)}` },
+      { sql: `INSERT INTO ${STATE_TABLE} (key, value, updated_at) SELECT ${quoteLiteral(movedKey)}, value, updated_at FROM ${STATE_TABLE} WHERE key = ${quoteLiteral(key)}` },
       { sql: `DELETE FROM ${STATE_TABLE} WHERE key = ${quoteLiteral(key)}` },
     );
   }
@@ -116,5 +118,5 @@ export async function adoptNotebooks(options: AdoptOptions): Promise<AdoptResult
     }),
   ];
   await warehouse.transaction(steps);
-  return { adopted: true, assets: [...versions.keys()].sort(), notebooks: Object.keys(to.notebooks).sort(), moved: [...tablesOf.values()].flat().sort(), left };
+  return { adopted: true, assets: [...versions.keys()].sort(), notebooks: Object.keys(to.notebooks).sort(), moved: moved.sort(), left };
 }

@@ -26,6 +26,14 @@ function useAction() {
   return { busy, error, act };
 }
 
+function ActionError({ error }: { error: string | null }) {
+  return error ? (
+    <span className="changes-error" role="alert">
+      {error}
+    </span>
+  ) : null;
+}
+
 export function ChangesActions({ slug, canBuild, canPromote }: { slug: string; canBuild: boolean; canPromote: boolean }) {
   const { busy, error, act } = useAction();
   return (
@@ -42,11 +50,7 @@ export function ChangesActions({ slug, canBuild, canPromote }: { slug: string; c
       >
         {busy === "Promoting…" ? busy : "Promote"}
       </button>
-      {error ? (
-        <span className="changes-error" role="alert">
-          {error}
-        </span>
-      ) : null}
+      <ActionError error={error} />
     </div>
   );
 }
@@ -60,11 +64,7 @@ export function RollbackButton() {
       <button type="button" className="btn btn--small" disabled={busy !== null} onClick={() => void act("Rolling back…", "/api/lifecycle/rollback", {})}>
         {busy ?? "Roll back"}
       </button>
-      {error ? (
-        <span className="changes-error" role="alert">
-          {error}
-        </span>
-      ) : null}
+      <ActionError error={error} />
     </>
   );
 }
