@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { z } from "zod";
+import { dropDatabase } from "../queue/test-pg";
 import { openCatalogStore, type CatalogStore } from "./store";
 
 const testEnvSchema = z.object({
@@ -58,16 +59,7 @@ function postgres(baseUrl: string): StoreCase {
           const client = new pg.Client({ connectionString: baseUrl });
           await client.connect();
           try {
-            // FORCE cannot end a superuser's backend (autovacuum may be in the new database for a moment): try again.
-            for (let attempt = 1; ; attempt++) {
-              try {
-                await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-                return;
-              } catch (error) {
-                if (attempt >= 20) throw error;
-                await new Promise((resolve) => setTimeout(resolve, 250));
-              }
-            }
+            await dropDatabase(client, database);
           } finally {
             await client.end();
           }

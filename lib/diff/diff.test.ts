@@ -1,54 +1,23 @@
 // The data diff on a real DuckDB and a real PostgreSQL: two versions of a table that
 // differ on purpose, and the diff must find exactly those rows.
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
 import { openPostgresWarehouse } from "../warehouse/postgres";
 import type { Warehouse } from "../warehouse/types";
+import { adminUrl, pgDatabases } from "../queue/test-pg";
 import { dataDiff } from "./run";
 import type { DiffSide } from "./types";
-
-const pgUrl = process.env.TEST_DATABASE_URL;
-if (!pgUrl && process.env.CI) throw new Error("TEST_DATABASE_URL must be set in CI");
 
 interface Backend {
   name: string;
   open(): Promise<{ warehouse: Warehouse; schema: string }>;
 }
-const databases: string[] = [];
+const databases = pgDatabases("diff");
 const backends: Backend[] = [
   { name: "duckdb", open: async () => ({ warehouse: await openDuckDbWarehouse({ path: ":memory:" }), schema: "main" }) },
 ];
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-if (pgUrl) {
-  backends.push({
-    name: "postgres",
-    open: async () => {
-      const database = `diff_${randomBytes(5).toString("hex")}`;
-      await admin((client) => client.query(`CREATE DATABASE ${database} TEMPLATE template0`));
-      databases.push(database);
-      const url = new URL(pgUrl);
-      url.pathname = `/${database}`;
-      return { warehouse: await openPostgresWarehouse({ connectionString: url.toString() }), schema: "public" };
-    },
-  });
-}
-afterAll(async () => {
-  if (databases.length > 0) await admin(async (client) => {
-    for (const database of databases) await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  });
-});
+if (adminUrl) backends.push({ name: "postgres", open: async () => ({ warehouse: await openPostgresWarehouse({ connectionString: await databases.fresh() }), schema: "public" }) });
+afterAll(() => databases.dropAll());
 
 async function side(warehouse: Warehouse, schema: string, table: string): Promise<DiffSide> {
   const columns = await warehouse.describe(table);
@@ -121,6 +90,10 @@ describe.each(backends)("data diff on $name", (backend) => {
       expect(keyed.warnings).toHaveLength(2);
       expect(keyed.warnings[0]).toMatch(/1 rows have a null key/);
       expect(keyed.warnings[1]).toMatch(/not unique/);
+      // The row with a null key matches nothing: it counts as added, and samples show only keyed rows.
+      expect({ added: keyed.added, removed: keyed.removed, changed: keyed.changed }).toEqual({ added: 5, removed: 3, changed: 12 });
+      expect(keyed.sample.every((row) => row.key.id !== null)).toBe(true);
+      expect(keyed.sample.find((row) => row.kind === "changed")?.values).toEqual({ amount: { production: "10", env: "11" } });
     } finally {
       await warehouse.close();
     }

@@ -16,11 +16,13 @@ const countsRow = z.object({ production: count, env: count });
 const multisetRow = z.object({ removed: count, added: count });
 const text = z.union([z.string(), z.null()]);
 
+const keyedCountsRow = countsRow.extend({ production_null_keys: count, env_null_keys: count });
+
 export async function dataDiff(warehouse: DiffWarehouse, production: DiffSide, env: DiffSide, options: DiffOptions = {}): Promise<DataDiff> {
   const schema = schemaDiff(production.columns, env.columns);
-  const rows = countsRow.parse((await warehouse.query(rowCountsSql(production, env)))[0]);
   const key = options.key ?? [];
   if (key.length === 0) {
+    const rows = countsRow.parse((await warehouse.query(rowCountsSql(production, env)))[0]);
     const both = commonColumns(production.columns, env.columns).length > 0;
     const { removed, added } = both ? multisetRow.parse((await warehouse.query(multisetDiffSql(production, env)))[0]) : { removed: rows.production, added: rows.env };
     return { schema, rows, added, removed, changed: null, columns: [], sample: [], warnings: ["no key: rows are compared as multisets (give --key to match rows and see changed values)"] };
@@ -28,15 +30,21 @@ export async function dataDiff(warehouse: DiffWarehouse, production: DiffSide, e
   // A temporary table: never written to the database file, gone with the session.
   const target = quoteIdent(`assetbook_diff_${randomUUID().replaceAll("-", "")}`);
   const sql = keyedDiffSql(production, env, key, options.tolerance ?? 0, target);
+  const counts = keyedCountsRow.parse((await warehouse.query(sql.counts))[0]);
+  const rows = { production: counts.production, env: counts.env };
   try {
     await warehouse.exec(sql.differences);
     const summaryRow = z.record(z.string(), count).parse((await warehouse.query(sql.summary))[0]);
     const at = (name: string) => summaryRow[name] ?? 0;
-    const [added, removed, changed] = [at("added"), at("removed"), at("changed")];
+    // A row with a null key part matches nothing: it is added (env) or removed (production).
+    const added = at("added") + counts.env_null_keys;
+    const removed = at("removed") + counts.production_null_keys;
+    const changed = at("changed");
     const matchedFromProduction = rows.production - removed;
     const matchedFromEnv = rows.env - added;
     const warnings: string[] = [];
-    if (at("null_keys") > 0) warnings.push(`${at("null_keys")} rows have a null key (${sql.keys.join(", ")}); they never match`);
+    const nullKeys = counts.production_null_keys + counts.env_null_keys;
+    if (nullKeys > 0) warnings.push(`${nullKeys} rows have a null key (${sql.keys.join(", ")}); they never match`);
     if (matchedFromProduction !== matchedFromEnv) warnings.push(`the key (${sql.keys.join(", ")}) is not unique: matched rows repeat, so counts are approximate`);
     const matched = Math.min(matchedFromProduction, matchedFromEnv);
     const columns = sql.compared.map((name, i) => {

@@ -1,7 +1,8 @@
 // The SQL of a data diff. Plain SQL that DuckDB and PostgreSQL both accept (FULL OUTER
 // JOIN, IS DISTINCT FROM, FILTER, EXCEPT ALL), built by pure functions and tested as
-// golden files. The keyed diff joins the two sides ONCE and keeps only the rows that
-// differ, so the cost stays near a bare join; counts and samples come from that small table.
+// golden files (sql.test.ts). The keyed diff joins the two sides ONCE and keeps only the rows
+// that differ, with typed values, so the cost stays near a bare join; counts and samples come
+// from that small table.
 import { quoteIdent } from "../warehouse/types";
 import { commonColumns } from "./schema";
 import type { DiffSide } from "./types";
@@ -14,14 +15,14 @@ function numberLiteral(value: number): string {
   return String(value);
 }
 
-const IN = quoteIdent("__in");
-
 export interface KeyedDiffSql {
-  /** Creates `target` with one row per differing row: its kind, key text, and per column a flag and both values as text. */
+  /** One row: both sides' row counts and their rows with a null key part (`production`, `env`, `production_null_keys`, `env_null_keys`). */
+  counts: string;
+  /** Creates `target` with one row per differing row whose key has no null: its kind, its typed key (`k<i>`), per compared column a changed flag (`f<i>`) and both typed values (`p<i>`, `e<i>`). */
   differences: string;
-  /** One row: added, removed, changed, null-key counts and per-column changed counts (`c0`, `c1`, ...). */
+  /** One row: added, removed and changed counts and per-column changed counts (`c0`, `c1`, ...). */
   summary: string;
-  /** Up to `n` rows of each kind, ordered by key. */
+  /** Up to `n` rows of each kind, ordered by key, with both sides' values as text (`p<i>`, `e<i>`). */
   sample: (n: number) => string;
   /** Compared (non-key) columns in order: the index is the `c<i>` / `f<i>` suffix. */
   compared: string[];
@@ -34,7 +35,12 @@ function findColumn(side: DiffSide, name: string): string {
   return column.name;
 }
 
-/** The SQL of a diff by key, writing differing rows to the temporary table `target` (quoted; the caller drops it). */
+/**
+ * The SQL of a diff by key, writing differing rows to the temporary table `target` (quoted;
+ * the caller drops it). A row with a null key part matches nothing: it is left out of
+ * `target` and counted from `counts` as added or removed. The join is the one pass over the
+ * data: `target` keeps the differing rows' typed values and samples cast only those.
+ */
 export function keyedDiffSql(production: DiffSide, env: DiffSide, key: readonly string[], tolerance: number, target: string): KeyedDiffSql {
   if (key.length === 0) throw new RangeError("a keyed diff needs at least one key column");
   const keys = key.map((name) => ({ p: findColumn(production, name), e: findColumn(env, name) }));
@@ -49,33 +55,42 @@ export function keyedDiffSql(production: DiffSide, env: DiffSide, key: readonly 
     const distinct = `${before} IS DISTINCT FROM ${after}`;
     return column.float && tolerance > 0 ? `(${distinct} AND NOT coalesce(abs(${before} - ${after}) <= ${tol}, false))` : `(${distinct})`;
   });
-  const both = `p.${IN} IS NOT NULL AND e.${IN} IS NOT NULL`;
-  const kind = `CASE WHEN p.${IN} IS NULL THEN 'added' WHEN e.${IN} IS NULL THEN 'removed' ELSE 'changed' END`;
+  const keyIsNull = (column: (k: { p: string; e: string }) => string) => keys.map((k) => `${column(k)} IS NULL`).join(" OR ");
+  const counts =
+    `SELECT (SELECT count(*) FROM ${production.relation}) AS production, (SELECT count(*) FROM ${env.relation}) AS env, ` +
+    `(SELECT count(*) FROM ${production.relation} WHERE ${keyIsNull((k) => quoteIdent(k.p))}) AS production_null_keys, ` +
+    `(SELECT count(*) FROM ${env.relation} WHERE ${keyIsNull((k) => quoteIdent(k.e))}) AS env_null_keys`;
+  // A side takes part in a joined row when its whole key is there: an unmatched row has the
+  // other side all null, and a row with a null key part matched nothing.
+  const outP = `(${keyIsNull((k) => p(k.p))})`;
+  const outE = `(${keyIsNull((k) => e(k.e))})`;
+  const inP = `(${keys.map((k) => `${p(k.p)} IS NOT NULL`).join(" AND ")})`;
+  const inE = `(${keys.map((k) => `${e(k.e)} IS NOT NULL`).join(" AND ")})`;
+  const kind = `CASE WHEN ${outP} THEN 'added' WHEN ${outE} THEN 'removed' ELSE 'changed' END`;
   const select = [
     `${kind} AS kind`,
-    // Keys keep their type (cheap to sort); samples are cast to text as they are read.
     ...keys.map((k, i) => `coalesce(${p(k.p)}, ${e(k.e)}) AS k${i}`),
-    ...differs.map((flag, i) => `${both} AND ${flag} AS f${i}`),
-    ...compared.flatMap((column, i) => [`${text(p(column.name))} AS p${i}`, `${text(e(column.envName))} AS e${i}`]),
+    ...differs.map((flag, i) => `${inP} AND ${inE} AND ${flag} AS f${i}`),
+    ...compared.flatMap((column, i) => [`${p(column.name)} AS p${i}`, `${e(column.envName)} AS e${i}`]),
   ];
   const on = keys.map((k) => `${p(k.p)} = ${e(k.e)}`).join(" AND ");
-  const anyDiffers = differs.length === 0 ? "false" : differs.join(" OR ");
+  const anyDiffers = differs.length === 0 ? "false" : `(${differs.join(" OR ")})`;
   const differences =
     `CREATE TEMPORARY TABLE ${target} AS SELECT ${select.join(", ")} ` +
-    `FROM (SELECT 1 AS ${IN}, t.* FROM ${production.relation} t) p FULL OUTER JOIN (SELECT 1 AS ${IN}, t.* FROM ${env.relation} t) e ON ${on} ` +
-    `WHERE p.${IN} IS NULL OR e.${IN} IS NULL OR ${anyDiffers}`;
-  const keyIsNull = keys.map((_, i) => `k${i} IS NULL`).join(" OR ");
+    `FROM ${production.relation} p FULL OUTER JOIN ${env.relation} e ON ${on} ` +
+    // Rows of one side only, or differing; not a row whose key has a null part on both sides.
+    `WHERE (${outP} OR ${outE} OR ${anyDiffers}) AND (${inP} OR ${inE})`;
   const summary =
     `SELECT count(*) FILTER (WHERE kind = 'added') AS added, count(*) FILTER (WHERE kind = 'removed') AS removed, ` +
-    `count(*) FILTER (WHERE kind = 'changed') AS changed, count(*) FILTER (WHERE kind <> 'changed' AND (${keyIsNull})) AS null_keys` +
+    `count(*) FILTER (WHERE kind = 'changed') AS changed` +
     compared.map((_, i) => `, count(*) FILTER (WHERE f${i}) AS c${i}`).join("") +
     ` FROM ${target}`;
   const order = keys.map((_, i) => `k${i}`).join(", ");
   const sample = (n: number) =>
-    `SELECT kind, ${keys.map((_, i) => `CAST(k${i} AS VARCHAR) AS k${i}`).join(", ")}${compared.map((_, i) => `, f${i}, p${i}, e${i}`).join("")} FROM (` +
+    `SELECT kind, ${keys.map((_, i) => `CAST(k${i} AS VARCHAR) AS k${i}`).join(", ")}${compared.map((_, i) => `, f${i}, ${text(`p${i}`)} AS p${i}, ${text(`e${i}`)} AS e${i}`).join("")} FROM (` +
     ["added", "removed", "changed"].map((k) => `(SELECT * FROM ${target} WHERE kind = '${k}' ORDER BY ${order} LIMIT ${Math.max(0, Math.floor(n))})`).join(" UNION ALL ") +
     `) s ORDER BY CASE s.kind WHEN 'added' THEN 0 WHEN 'removed' THEN 1 ELSE 2 END, ${keys.map((_, i) => `s.k${i}`).join(", ")}`;
-  return { differences, summary, sample, compared: compared.map((column) => column.name), keys: keys.map((k) => k.p) };
+  return { counts, differences, summary, sample, compared: compared.map((column) => column.name), keys: keys.map((k) => k.p) };
 }
 
 /** Row counts of both sides. */

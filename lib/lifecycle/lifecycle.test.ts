@@ -1,13 +1,12 @@
 // The lifecycle end to end on a real DuckDB and a real PostgreSQL: build into an
 // environment (reading production in place), diff, promote atomically, roll back, and clean
 // up, with the tables each step writes counted.
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeSqlReferenceParser } from "../graph/sql-refs-node";
 import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
 import { openPostgresWarehouse } from "../warehouse/postgres";
 import type { Warehouse } from "../warehouse/types";
+import { adminUrl, pgDatabases } from "../queue/test-pg";
 import { adoptNotebooks } from "./adopt";
 import { buildEnvironment } from "./build";
 import { productionBinding, productionRunWarehouse } from "./production-runs";
@@ -18,38 +17,10 @@ import type { ProposedNotebook } from "./project";
 import { ensureLifecycleTables, servedState, versionTables as versionsOf } from "./store";
 import { versionedStateKey } from "./versioned-warehouse";
 
-const pgUrl = process.env.TEST_DATABASE_URL;
-if (!pgUrl && process.env.CI) throw new Error("TEST_DATABASE_URL must be set in CI");
-
-const databases: string[] = [];
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const databases = pgDatabases("lc");
 const backends: { name: string; open(): Promise<Warehouse> }[] = [{ name: "duckdb", open: () => openDuckDbWarehouse({ path: ":memory:" }) }];
-if (pgUrl) {
-  backends.push({
-    name: "postgres",
-    async open() {
-      const database = `lc_${randomBytes(5).toString("hex")}`;
-      await admin((client) => client.query(`CREATE DATABASE ${database} TEMPLATE template0`));
-      databases.push(database);
-      const url = new URL(pgUrl);
-      url.pathname = `/${database}`;
-      return openPostgresWarehouse({ connectionString: url.toString() });
-    },
-  });
-}
-afterAll(async () => {
-  if (databases.length > 0) await admin(async (client) => {
-    for (const database of databases) await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  });
-});
+if (adminUrl) backends.push({ name: "postgres", open: async () => openPostgresWarehouse({ connectionString: await databases.fresh() }) });
+afterAll(() => databases.dropAll());
 
 let parser: NodeSqlReferenceParser;
 beforeAll(async () => {

@@ -4,7 +4,6 @@ import pg from "pg";
 
 export const adminUrl = process.env.TEST_DATABASE_URL || undefined;
 const inCi = process.env.CI === "true" || process.env.CI === "1";
-if (!adminUrl && inCi) throw new Error("TEST_DATABASE_URL must be set in CI: the queue is tested on a real PostgreSQL");
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -16,7 +15,30 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Drops a test database and the connections still open on it. FORCE cannot end a backend a
+ * non-superuser does not own ("must be a member of the role whose process is being
+ * terminated"): autovacuum may be in the new database for a moment, and a connection still
+ * authenticating has no role yet. New connections are refused first, and the drop is tried
+ * again until those have gone.
+ */
+const quoteName = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+export async function dropDatabase(client: pg.Client, name: string): Promise<void> {
+  await client.query(`alter database ${quoteName(name)} with allow_connections false`).catch(() => undefined);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.query(`drop database if exists ${quoteName(name)} with (force)`);
+      return;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 export function pgDatabases(prefix: string): { fresh(): Promise<string>; dropAll(): Promise<void> } {
+  if (!adminUrl && inCi) throw new Error("TEST_DATABASE_URL must be set in CI: PostgreSQL is tested on a real server");
   const created: string[] = [];
   let counter = 0;
   return {
@@ -32,7 +54,7 @@ export function pgDatabases(prefix: string): { fresh(): Promise<string>; dropAll
     async dropAll() {
       if (!adminUrl || created.length === 0) return;
       await admin(async (c) => {
-        for (const name of created.splice(0)) await c.query(`drop database if exists ${name} with (force)`);
+        for (const name of created.splice(0)) await dropDatabase(c, name);
       });
     },
   };

@@ -1,42 +1,15 @@
 // The PostgreSQL adapter passes the same conformance suite as the DuckDB ones, against a
 // real server: TEST_DATABASE_URL (CI starts PostgreSQL and sets it). Each test gets a
 // fresh database, so state and tables never leak between cases.
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { warehouseConformance } from "./conformance";
 import { openPostgresWarehouse } from "./postgres";
+import { adminUrl, pgDatabases } from "../queue/test-pg";
 
-const adminUrl = process.env.TEST_DATABASE_URL;
-if (!adminUrl && process.env.CI) throw new Error("TEST_DATABASE_URL must be set in CI: the PostgreSQL adapter is tested on a real server");
 
-const created: string[] = [];
-let counter = 0;
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function freshDatabaseUrl(): Promise<string> {
-  const name = `wh_test_${process.pid}_${++counter}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE template0`));
-  created.push(name);
-  const url = new URL(adminUrl ?? "");
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-afterAll(async () => {
-  if (!adminUrl) return;
-  await admin(async (c) => {
-    for (const name of created) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  });
-});
+const databases = pgDatabases("wh_test");
+const freshDatabaseUrl = () => databases.fresh();
+afterAll(() => databases.dropAll());
 
 if (adminUrl) {
   warehouseConformance("postgres", async () => openPostgresWarehouse({ connectionString: await freshDatabaseUrl() }));

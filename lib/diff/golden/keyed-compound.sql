@@ -1,0 +1,11 @@
+-- counts
+SELECT (SELECT count(*) FROM "v"."orders__p") AS production, (SELECT count(*) FROM "v"."orders__e") AS env, (SELECT count(*) FROM "v"."orders__p" WHERE "id" IS NULL OR "region" IS NULL) AS production_null_keys, (SELECT count(*) FROM "v"."orders__e" WHERE "ID" IS NULL OR "region" IS NULL) AS env_null_keys;
+
+-- differences
+CREATE TEMPORARY TABLE "assetbook_diff_t" AS SELECT CASE WHEN (p."id" IS NULL OR p."region" IS NULL) THEN 'added' WHEN (e."ID" IS NULL OR e."region" IS NULL) THEN 'removed' ELSE 'changed' END AS kind, coalesce(p."id", e."ID") AS k0, coalesce(p."region", e."region") AS k1, (p."id" IS NOT NULL AND p."region" IS NOT NULL) AND (e."ID" IS NOT NULL AND e."region" IS NOT NULL) AND (p."amount" IS DISTINCT FROM e."amount") AS f0, (p."id" IS NOT NULL AND p."region" IS NOT NULL) AND (e."ID" IS NOT NULL AND e."region" IS NOT NULL) AND (CAST(p."status" AS VARCHAR) IS DISTINCT FROM CAST(e."status" AS VARCHAR)) AS f1, p."amount" AS p0, e."amount" AS e0, p."status" AS p1, e."status" AS e1 FROM "v"."orders__p" p FULL OUTER JOIN "v"."orders__e" e ON p."id" = e."ID" AND p."region" = e."region" WHERE ((p."id" IS NULL OR p."region" IS NULL) OR (e."ID" IS NULL OR e."region" IS NULL) OR ((p."amount" IS DISTINCT FROM e."amount") OR (CAST(p."status" AS VARCHAR) IS DISTINCT FROM CAST(e."status" AS VARCHAR)))) AND ((p."id" IS NOT NULL AND p."region" IS NOT NULL) OR (e."ID" IS NOT NULL AND e."region" IS NOT NULL));
+
+-- summary
+SELECT count(*) FILTER (WHERE kind = 'added') AS added, count(*) FILTER (WHERE kind = 'removed') AS removed, count(*) FILTER (WHERE kind = 'changed') AS changed, count(*) FILTER (WHERE f0) AS c0, count(*) FILTER (WHERE f1) AS c1 FROM "assetbook_diff_t";
+
+-- sample
+SELECT kind, CAST(k0 AS VARCHAR) AS k0, CAST(k1 AS VARCHAR) AS k1, f0, CAST(p0 AS VARCHAR) AS p0, CAST(e0 AS VARCHAR) AS e0, f1, CAST(p1 AS VARCHAR) AS p1, CAST(e1 AS VARCHAR) AS e1 FROM ((SELECT * FROM "assetbook_diff_t" WHERE kind = 'added' ORDER BY k0, k1 LIMIT 5) UNION ALL (SELECT * FROM "assetbook_diff_t" WHERE kind = 'removed' ORDER BY k0, k1 LIMIT 5) UNION ALL (SELECT * FROM "assetbook_diff_t" WHERE kind = 'changed' ORDER BY k0, k1 LIMIT 5)) s ORDER BY CASE s.kind WHEN 'added' THEN 0 WHEN 'removed' THEN 1 ELSE 2 END, s.k0, s.k1;
