@@ -16,7 +16,7 @@ const planAnswer: z.ZodType<PlanAnswer> = z.union([z.object({ ok: z.literal(true
 const buildAnswer = z.custom<BuildAnswer>((value) => typeof value === "object" && value !== null && "ok" in value && ("document" in value || "issues" in value), "not a build answer");
 const diffAnswer = z.custom<DiffAnswer>((value) => typeof value === "object" && value !== null && "ok" in value && ("assets" in value || "reason" in value), "not a diff answer");
 const promoteAnswer: z.ZodType<PromoteResult> = z.union([
-  z.object({ ok: z.literal(true), promotion: z.string(), changed: z.array(z.string()) }),
+  z.object({ ok: z.literal(true), promotion: z.string(), changed: z.array(z.string()), backfill: z.array(z.object({ notebook: z.string(), assets: z.array(z.string()), built: z.array(z.string()) })).optional() }),
   z.object({ ok: z.literal(false), reason: z.string(), stale: z.object({ assets: z.array(z.string()), notebooks: z.array(z.string()), rebuild: z.array(z.string()) }).optional() }),
 ]);
 const envList: z.ZodType<EnvList> = z.object({ environments: z.array(z.object({ env: z.string(), status: z.string() })), promotions: z.array(z.object({ id: z.string(), seq: z.number(), env: z.string() })) });

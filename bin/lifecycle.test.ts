@@ -109,4 +109,23 @@ describe("assetbook plan / build / diff / promote / rollback / env", () => {
     expect(segments).toEqual([{ n: landed ? 18000 : 20000 }]);
     expect(promotions).toEqual([{ n: landed ? 2 : 1 }]);
   });
+  it("builds the partitions asked for of a partitioned notebook, names a key it does not have, and says what production backfills", async () => {
+    const db = "monthly.duckdb";
+    const project = path.join(dir, "monthly");
+    fs.mkdirSync(project, { recursive: true });
+    for (const name of ["shop.md", "shop-monthly.md"]) fs.copyFileSync(path.join(root, "notebooks", name), path.join(project, name));
+    const unknown = cli("plan", "monthly", "--env", "init", "--partition", "1999-01", "--db", db);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('shop-monthly.md:1:1: partitions: --partition "1999-01" is not one of its partitions');
+    const planned = cli("plan", "monthly", "--env", "init", "--partition", "2024-03", "--partition", "2024-04", "--db", db, "--json");
+    const schedule = z.object({ assets: z.array(z.object({ asset: z.string(), partitions: z.object({ build: z.array(z.string()), backfill: z.object({ count: z.number(), first: z.string() }) }).optional() })) });
+    const daily = schedule.parse(JSON.parse(planned.stdout)).assets.find((asset) => asset.asset === "daily_sales");
+    expect(daily?.partitions?.build).toEqual(["2024-03", "2024-04"]);
+    expect(daily?.partitions?.backfill.first).toBe("2024-01");
+    expect(cli("build", "monthly", "--env", "init", "--partition", "2024-03", "--partition", "2024-04", "--db", db).code).toBe(0);
+    const promoted = cli("promote", "--env", "init", "--db", db);
+    expect(promoted.code).toBe(0);
+    expect(promoted.stdout).toContain("shop-monthly: partitions other than 2024-03, 2024-04 are backfilled by production's runs (daily_sales)");
+    expect(await rows(path.join(dir, db), "select distinct _partition as p from daily_sales order by p")).toEqual([{ p: "2024-03" }, { p: "2024-04" }]);
+  });
 });

@@ -12,6 +12,7 @@ import { readFilePages } from "../lib/extract/file";
 import { withParser } from "./parser";
 import { envNameSchema } from "../lib/lifecycle/layout";
 import { PlanError, type Plan } from "../lib/lifecycle/plan";
+import { describeSchedule } from "../lib/lifecycle/partitions";
 import { GuardError } from "../lib/warehouse/errors";
 import { PROMOTION_CRASH_POINTS, type PromotionCrashPoint } from "../lib/lifecycle/promote";
 import { ensureLifecycleTables } from "../lib/lifecycle/store";
@@ -29,8 +30,10 @@ type Out = (line: string) => void;
 export class LifecycleUsageError extends Error {}
 
 export const LIFECYCLE_COMMANDS = ["plan", "build", "diff", "promote", "rollback", "env"] as const;
-export const LIFECYCLE_USAGE = `  assetbook plan PATH... --env NAME [--db FILE] [--json]   what the change adds, removes, rebuilds
-  assetbook build PATH... --env NAME [--db FILE] [--json]  build it, reading production in place
+export const LIFECYCLE_USAGE = `  assetbook plan PATH... --env NAME [--partition KEY]... [--db FILE] [--json]
+                                                    what the change adds, removes, rebuilds
+  assetbook build PATH... --env NAME [--partition KEY]... [--db FILE] [--json]
+                                                    build it, reading production in place
   assetbook diff --env NAME [ASSET...] [--key COL] [--db FILE] [--json]
                                                     the data diff of the build against production
   assetbook promote --env NAME [--db FILE] [--json]  make the build production, atomically
@@ -38,7 +41,9 @@ export const LIFECYCLE_USAGE = `  assetbook plan PATH... --env NAME [--db FILE] 
   assetbook env list | env drop NAME [--db FILE] [--json]
 
   PATH is a notebook file or a directory of them (a directory stands for the whole
-  project: a production notebook missing from it is removed).`;
+  project: a production notebook missing from it is removed). A changed partitioned
+  notebook is built for its newest partition, or for each --partition KEY it has; production
+  backfills its other partitions after the promotion.`;
 
 function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
   try {
@@ -124,6 +129,7 @@ function printPlan(plan: Plan, out: Out): void {
   for (const asset of plan.assets) {
     const what = asset.build ? ` -> build${asset.reason ? ` (${asset.reason})` : ""}` : asset.change === "removed" ? "" : dim(" -> read from production in place");
     out(`  ${mark[asset.change]} ${asset.asset} ${dim(`(${asset.notebook})`)} ${asset.change}${what}`);
+    if (asset.partitions) out(dim(`      ${describeSchedule(asset.partitions)}`));
   }
   out(dim(`  ${plan.build.length} to build`));
 }
@@ -145,8 +151,8 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
   switch (command) {
     case "plan":
     case "build": {
-      const { positionals, values } = parse(args, { env: { type: "string" } });
-      const proposal = { env: envName(values.env), ...(await readProposal(positionals)) };
+      const { positionals, values } = parse(args, { env: { type: "string" }, partition: { type: "string", multiple: true } });
+      const proposal = { env: envName(values.env), ...(await readProposal(positionals)), ...(values.partition ? { partitions: values.partition } : {}) };
       return withOps(values.db, async (ops) => {
         if (command === "plan") {
           const planned = await ops.plan(proposal);
@@ -185,7 +191,10 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
       return withOps(values.db, async (ops) => {
         const result = await ops.promote(env);
         if (values.json) out(JSON.stringify(result));
-        else if (result.ok) out(`${green("promoted")} ${env} ${dim(result.promotion)}: ${result.changed.join(", ") || "no asset changed"}`);
+        else if (result.ok) {
+          out(`${green("promoted")} ${env} ${dim(result.promotion)}: ${result.changed.join(", ") || "no asset changed"}`);
+          for (const entry of result.backfill ?? []) out(dim(`  ${entry.notebook}: partitions other than ${entry.built.join(", ")} are backfilled by production's runs (${entry.assets.join(", ")})`));
+        }
         else err(red(result.reason));
         return result.ok ? 0 : 1;
       });

@@ -10,6 +10,7 @@ import { RouteError } from "./route";
 import { extractSources, secretKeyOf } from "@/workers/runtime";
 import { appConfig } from "./config";
 import { appContext, appWorkers } from "./server-context";
+import { runsPort } from "./run-data";
 
 /**
  * Runs `work` with everything a notebook's changes need; the parser and any session opened
@@ -24,7 +25,9 @@ export async function withChanges<T>(work: (deps: ChangesDeps) => Promise<T>, op
   const parser = await NodeSqlReferenceParser.create();
   try {
     const extract = options.extract ? await extractSources(db, await secretKeyOf(config), config, process.env)(workspaceId) : undefined;
-    return await work({ db, workspaceId, notebooksDir, parser, warehouse: reader.warehouse, ...(extract ? { extract } : {}) });
+    // Whatever starts runs here (embedded workers or the team queue) starts a promotion's backfills.
+    const runs = await runsPort().then(({ runs: port }) => port, () => undefined);
+    return await work({ db, workspaceId, notebooksDir, parser, warehouse: reader.warehouse, ...(extract ? { extract } : {}), ...(runs ? { runs } : {}) });
   } catch (error) {
     // By name: the embedded workers' warehouse comes from another bundle, with its own error classes.
     if (error instanceof Error && error.name === "GuardError") throw new RouteError(409, error.message);

@@ -6,11 +6,8 @@ import type { ExtractContext } from "../extract/run";
 import type { SqlReferenceParser } from "../graph";
 import { producerOfTable } from "../graph";
 import type { RunEvent, RunSummary } from "../engine/events";
-import { prepareNotebook } from "../engine/prepare";
-import { parseNotebook } from "../notebook";
-import { notebookPartitions } from "../partitions/windows";
-import { runPlan } from "../engine/run";
-import type { AssetCell, NotebookIssue } from "../notebook/types";
+import type { NotebookIssue } from "../notebook/types";
+import { buildStages } from "./build-stages";
 import type { TxStep, Warehouse } from "../warehouse/types";
 import { BUILDS_TABLE, envSchema, PLANS_TABLE, NOTEBOOKS_TABLE, ASSETS_TABLE, VERSIONS_TABLE, VERSIONS_SCHEMA, versionTable, quoteIdent, quoteLiteral, sqlTimestamp } from "./layout";
 import { projectGraph, type Plan } from "./plan";
@@ -29,6 +26,8 @@ export interface BuildOptions {
   extract?: Omit<ExtractContext, "onProgress" | "now">;
   onEvent?: (event: RunEvent) => void;
   now?: () => Date;
+  /** Partition keys to build of the partitioned notebooks with changes (default: each one's newest). */
+  partitions?: readonly string[];
 }
 
 export type BuildResult =
@@ -48,7 +47,7 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
   const { warehouse, env, parser } = options;
   const now = options.now ?? (() => new Date());
   await ensureLifecycleTables(warehouse);
-  const planned = await planProject(warehouse, env, options.proposed, parser);
+  const planned = await planProject(warehouse, env, options.proposed, parser, { now: now(), ...(options.partitions ? { partitions: options.partitions } : {}) });
   if (!planned.ok) return planned;
   const { plan, texts } = planned;
   const existing = await versionTables(warehouse);
@@ -85,19 +84,6 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
       : [],
   );
   if (pinned.length > 0) return { ok: false, issues: pinned };
-  const cells = new Map<string, AssetCell>();
-  for (const nb of texts) {
-    const prepared = await prepareNotebook(nb.text, `${nb.slug}.md`, parser);
-    if (!prepared.ok) {
-      const partitioned = notebookPartitions(parseNotebook(nb.text, `${nb.slug}.md`).notebook?.frontMatter ?? {}) !== null;
-      if (!partitioned) return { ok: false, issues: prepared.issues };
-      const wanted = prepared.issues.length > 0 && [...toBuild].some((asset) => planned.assets.some((a) => a.asset === asset && a.notebook === nb.slug));
-      // Which partitions an environment builds is the next step of the lifecycle; until then such a build is refused, clearly.
-      if (wanted) return { ok: false, issues: [{ file: `${nb.slug}.md`, line: 1, column: 1, message: "a partitioned notebook cannot be built into an environment yet, so its changes cannot be promoted yet: production keeps running the text it was promoted with" }] };
-      continue;
-    }
-    for (const cell of prepared.notebook.cells) if (cell.type === "asset" && toBuild.has(cell.name.toLowerCase())) cells.set(cell.name.toLowerCase(), cell);
-  }
   const graph = projectGraph(planned.assets);
   const assetsByName = new Map(planned.assets.map((asset) => [asset.asset, asset]));
   const versions = new Map(plan.assets.flatMap((asset) => (asset.version === null ? [] : [[asset.asset, asset.version] as const])));
@@ -110,19 +96,28 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     viewSchemas: [schema],
     onWritten: (table, version) => written.set(version, new Set([...(written.get(version) ?? []), table])),
   });
-  const summary = await runPlan({
-    warehouse: scoped,
-    plan: { cells: graph.topoOrder().flatMap((name) => cells.get(name) ?? []), upstream: (name) => graph.upstream(name.toLowerCase()) },
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  const built = await buildStages({
+    parser,
     ...(options.extract ? { extract: options.extract } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    warehouse: scoped,
+    order: graph.topoOrder().filter((name) => toBuild.has(name)),
+    upstream: (name) => graph.upstream(name),
+    notebookOf: (name) => assetsByName.get(name)?.notebook ?? "",
+    kindOf: (name) => assetsByName.get(name)?.kind ?? "sql",
+    texts: new Map(texts.map((nb) => [nb.slug, nb.text])),
+    keysOf: (slug) => plan.assets.find((asset) => asset.notebook === slug && asset.partitions)?.partitions?.build ?? [],
   });
+  if (!built.ok) return built;
+  const { summary } = built;
 
   // Record each built version (its tables) and that the environment serves it.
   const steps: TxStep[] = [];
-  for (const outcome of summary.outcomes) {
-    const asset = outcome.asset.toLowerCase();
+  // A partitioned asset is built when every partition it was built for succeeded.
+  const failed = new Set(summary.outcomes.filter((outcome) => outcome.status !== "succeeded").map((outcome) => outcome.asset.toLowerCase()));
+  for (const asset of new Set(summary.outcomes.map((outcome) => outcome.asset.toLowerCase()))) {
     const version = versions.get(asset);
-    if (outcome.status !== "succeeded" || version === undefined) continue;
+    if (failed.has(asset) || version === undefined) continue;
     const tables = [...(written.get(version) ?? [])].sort();
     steps.push(
       { sql: `DELETE FROM ${VERSIONS_TABLE} WHERE version = ${quoteLiteral(version)}` },

@@ -238,4 +238,44 @@ describe.each(backends)("the lifecycle on $name", (backend) => {
       await warehouse.close();
     }
   });
+  it("builds the partitions its plan names of a changed partitioned asset; production backfills the others into the promoted version", async () => {
+    const warehouse = await backend.open();
+    try {
+      const regional = (amount: number) => `---\ntitle: Regional\npartitions: { type: static, keys: [eu, us, apac] }\n---\n\n\`\`\`sql sales\nselect {{ partition.key }} as region, ${amount} as amount\n\`\`\`\n\n\`\`\`sql totals\nselect region, sum(amount) as amount from sales group by region\n\`\`\`\n`;
+      const rows = async (relation: string) =>
+        (await warehouse.query(`select _partition as p, region, amount from ${relation} order by _partition`)).map((row) => `${String(row.p)}:${String(row.region)}:${Number(row.amount)}`);
+      await ensureLifecycleTables(warehouse);
+      const unknown = await buildEnvironment({ warehouse, productionSchema: warehouse.schema, env: "init", proposed: [{ slug: "regional", text: regional(10) }], parser, partitions: ["mars"] });
+      expect(unknown).toEqual({ ok: false, issues: [expect.objectContaining({ file: "regional.md", message: '--partition "mars" is not one of its partitions' })] });
+      const first = await buildEnvironment({ warehouse, productionSchema: warehouse.schema, env: "init", proposed: [{ slug: "regional", text: regional(10) }], parser, partitions: ["eu", "us", "apac"] });
+      if (!first.ok) throw new Error(JSON.stringify(first.issues));
+      expect(first.summary.outcomes.map((o) => `${o.asset}@${o.partition ?? ""}:${o.status}`)).toEqual(["sales@eu:succeeded", "totals@eu:succeeded", "sales@us:succeeded", "totals@us:succeeded", "sales@apac:succeeded", "totals@apac:succeeded"]);
+      expect((await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "init" })).ok).toBe(true);
+      expect(await rows("sales")).toEqual(["apac:apac:10", "eu:eu:10", "us:us:10"]);
+
+      // A change: by default the environment builds the newest partition; the plan says which others production backfills.
+      const change = await buildEnvironment({ warehouse, productionSchema: warehouse.schema, env: "change", proposed: [{ slug: "regional", text: regional(20) }], parser });
+      if (!change.ok) throw new Error(JSON.stringify(change.issues));
+      expect(change.plan.assets.map((a) => [a.asset, a.partitions])).toEqual([
+        ["sales", { build: ["apac"], backfill: { count: 2, first: "eu", last: "us" } }],
+        ["totals", { build: ["apac"], backfill: { count: 2, first: "eu", last: "us" } }],
+      ]);
+      expect(await rows(`"env__change".sales`)).toEqual(["apac:apac:20"]);
+      expect(await rows("sales")).toEqual(["apac:apac:10", "eu:eu:10", "us:us:10"]);
+      expect(await rows(`"env__change".totals`)).toEqual(["apac:apac:20"]);
+
+      // Promoted: production serves the built partition at once, and a partition run writes the others into that version.
+      expect((await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "change" })).ok).toBe(true);
+      expect(await rows("sales")).toEqual(["apac:apac:20"]);
+      const binding = await productionBinding(warehouse);
+      if (binding === null) throw new Error("production is promoted");
+      const cells = new Map((["sales", "totals"] as const).map((name) => [name, { kind: "sql" as const }]));
+      const run = productionRunWarehouse(warehouse, binding, cells);
+      await run.exec(`create table sales__eu as select 'eu' as region, 20 as amount, 'eu' as _partition`);
+      await run.swap([{ staging: "sales__eu", target: "sales", partition: { column: "_partition", key: "eu" } }]);
+      expect(await rows("sales")).toEqual(["apac:apac:20", "eu:eu:20"]);
+    } finally {
+      await warehouse.close();
+    }
+  });
 });

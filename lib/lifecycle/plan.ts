@@ -9,6 +9,7 @@ import { describeCycle, findCycles, graphFromEdges, producerOfTable, type AssetG
 import type { CellKind } from "../notebook/types";
 import type { AssetDefinition, NotebookText } from "./definitions";
 import { fingerprint } from "./fingerprint";
+import type { PartitionSchedule } from "./partitions";
 import { onlyAddsColumns } from "./syntax";
 
 export const CHANGES = ["added", "removed", "breaking", "non_breaking", "unchanged"] as const;
@@ -39,6 +40,8 @@ export interface PlannedAsset {
   /** The version the environment serves (null: removed). */
   version: string | null;
   productionVersion: string | null;
+  /** Built in a partitioned notebook: the keys the environment builds, and those production backfills after the promotion. */
+  partitions?: PartitionSchedule;
 }
 
 export interface PlannedNotebook {
@@ -63,6 +66,7 @@ export interface Plan {
    * of them has moved since.
    */
   base: { notebooks: Record<string, string | null>; versions: Record<string, string> };
+  /** Of everything above but the partition schedules: which keys are newest moves with the clock, what the plan changes does not. */
   hash: string;
 }
 
@@ -179,6 +183,17 @@ export function planChange(env: string, production: ProductionState, proposed: P
   };
   const body = { env, assets: planned, build: planned.filter((asset) => asset.build).map((asset) => asset.asset), notebooks, base };
   return { ...body, hash: fingerprint(body) };
+}
+
+/** The plan with each built asset of a partitioned notebook given its notebook's partition schedule (partitions.ts); the hash stays. */
+export function schedulePartitions(plan: Plan, scheduleOf: (notebook: string) => PartitionSchedule | null): Plan {
+  return {
+    ...plan,
+    assets: plan.assets.map((asset) => {
+      const schedule = asset.build ? scheduleOf(asset.notebook) : null;
+      return schedule === null ? asset : { ...asset, partitions: schedule };
+    }),
+  };
 }
 
 /** The project after a proposal: production's notebooks with the proposed texts over them (null removes one). */

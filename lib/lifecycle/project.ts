@@ -4,7 +4,8 @@ import type { SqlReferenceParser } from "../graph";
 import type { NotebookIssue } from "../notebook/types";
 import { projectDefinitions, type AssetDefinition, type NotebookText } from "./definitions";
 import { PRODUCTION } from "./layout";
-import { overlayNotebooks, planChange, type Plan } from "./plan";
+import { partitionSchedules } from "./partitions";
+import { overlayNotebooks, planChange, schedulePartitions, type Plan } from "./plan";
 import { servedState, type LifecycleWarehouse } from "./store";
 import type { SqlSyntax } from "./syntax";
 import type { ServedState } from "./transition";
@@ -25,8 +26,14 @@ function texts(state: ServedState): NotebookText[] {
     .map(([slug, text]) => ({ slug, text }));
 }
 
+export interface PlanOptions {
+  /** Partition keys to build in the environment (default: each partitioned notebook's newest). */
+  partitions?: readonly string[];
+  now?: Date;
+}
+
 /** Plans `proposed` over production for environment `env`. Issues in production's own texts are reported too. */
-export async function planProject(warehouse: LifecycleWarehouse, env: string, proposed: readonly ProposedNotebook[], parser: SqlReferenceParser & SqlSyntax): Promise<PlannedProject> {
+export async function planProject(warehouse: LifecycleWarehouse, env: string, proposed: readonly ProposedNotebook[], parser: SqlReferenceParser & SqlSyntax, options: PlanOptions = {}): Promise<PlannedProject> {
   const production = await servedState(warehouse, PRODUCTION);
   const before = await projectDefinitions(texts(production), parser);
   const project = overlayNotebooks(texts(production), proposed);
@@ -34,5 +41,8 @@ export async function planProject(warehouse: LifecycleWarehouse, env: string, pr
   if (!after.ok) return { ok: false, issues: after.issues };
   if (!before.ok) return { ok: false, issues: before.issues };
   const plan = planChange(env, { notebooks: texts(production), assets: before.assets, versions: production.assets }, { notebooks: project, assets: after.assets });
-  return { ok: true, plan, production, texts: project, assets: after.assets };
+  const building = new Set(plan.assets.filter((asset) => asset.build).map((asset) => asset.notebook));
+  const schedules = partitionSchedules(project, building, options.now ?? new Date(), options.partitions ?? []);
+  if (schedules.issues.length > 0) return { ok: false, issues: schedules.issues };
+  return { ok: true, plan: schedulePartitions(plan, schedules.scheduleOf), production, texts: project, assets: after.assets };
 }

@@ -27,11 +27,26 @@ export interface PromoteOptions {
 export const PROMOTION_CRASH_POINTS = ["before_transaction", "before_commit", "after_commit"] as const;
 export type PromotionCrashPoint = (typeof PROMOTION_CRASH_POINTS)[number];
 
+/** A partitioned notebook the promotion changed: production backfills its partitions other than `built` into the promoted versions. */
+export interface PromotedBackfill {
+  notebook: string;
+  assets: string[];
+  built: string[];
+}
+
 export type PromoteResult =
-  | { ok: true; promotion: string; changed: string[] }
+  | { ok: true; promotion: string; changed: string[]; backfill?: PromotedBackfill[] }
   | { ok: false; reason: string; stale?: { assets: string[]; notebooks: string[]; rebuild: string[] } };
 
-const plannedAsset = z.object({ asset: z.string(), change: z.string(), build: z.boolean(), version: z.string().nullable(), productionVersion: z.string().nullable() });
+const plannedAsset = z.object({
+  asset: z.string(),
+  notebook: z.string(),
+  change: z.string(),
+  build: z.boolean(),
+  version: z.string().nullable(),
+  productionVersion: z.string().nullable(),
+  partitions: z.object({ build: z.array(z.string()) }).optional(),
+});
 const planSchema = z.object({
   hash: z.string(),
   assets: z.array(plannedAsset),
@@ -158,7 +173,19 @@ export async function promoteEnvironment(options: PromoteOptions): Promise<Promo
   crash("before_transaction");
   await warehouse.transaction(steps, { beforeCommit: async () => crash("before_commit") });
   crash("after_commit");
-  return { ok: true, promotion: id, changed: changedAssets.map((asset) => asset.asset) };
+  return { ok: true, promotion: id, changed: changedAssets.map((asset) => asset.asset), backfill: backfillOf(changedAssets) };
+}
+
+/** The partitioned notebooks among the promoted assets, with the partitions the environment built. */
+function backfillOf(assets: readonly z.infer<typeof plannedAsset>[]): PromotedBackfill[] {
+  const byNotebook = new Map<string, PromotedBackfill>();
+  for (const asset of assets) {
+    if (!asset.partitions) continue;
+    const entry = byNotebook.get(asset.notebook) ?? { notebook: asset.notebook, assets: [], built: asset.partitions.build };
+    entry.assets.push(asset.asset);
+    byNotebook.set(asset.notebook, entry);
+  }
+  return [...byNotebook.values()];
 }
 
 export interface RollbackOptions {

@@ -87,9 +87,8 @@ export async function promotions(warehouse: LifecycleWarehouse): Promise<Promoti
   }));
 }
 
-
 const checkResult = z.object({ check: z.string(), severity: z.string(), passed: z.boolean(), failures: z.number(), error: z.string().optional() });
-const outcomeRow = z.object({ asset: z.string(), kind: z.string(), status: z.string(), rows: z.number().optional(), durationMs: z.number(), checks: z.array(checkResult), reason: z.string().optional() });
+const outcomeRow = z.object({ asset: z.string(), kind: z.string(), status: z.string(), rows: z.number().optional(), durationMs: z.number(), checks: z.array(checkResult), reason: z.string().optional(), partition: z.string().optional() });
 export type BuiltOutcome = z.infer<typeof outcomeRow>;
 const buildRow = z.object({ outcomes: z.string(), ok: z.union([z.boolean(), z.number()]), built_at: storedTime, diff: z.string().nullable() });
 /** A stored diff, as env-diff.ts wrote it (per asset: a DataDiff, or why there is none). */

@@ -157,7 +157,7 @@ describe.each(cases)("concurrency limits over $name", (storeCase) => {
 
         const options = { concurrency: 2, pollIntervalMs: 20, lockTimeoutMs: 60_000, stopGraceMs: 2_000 };
         workers.push(fixture.queues[0].work(services[0].handlers(), options), fixture.queues[1].work(services[1].handlers(), options));
-        await waitFor("every run to end", async () => (await db.run.count({ where: { workspaceId, status: { in: ["queued", "running"] } } })) === 0, 150_000);
+        await waitFor("every run to end", async () => (await db.run.count({ where: { workspaceId, status: { in: ["queued", "running"] } } })) === 0, 200_000);
         sampling = false;
         await sampler;
 

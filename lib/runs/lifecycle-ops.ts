@@ -25,6 +25,8 @@ export const proposalSchema = z.object({
   env: envNameSchema,
   notebooks: z.array(z.object({ slug: z.string().refine(isSlug, "not a notebook slug"), text: z.string().max(2_000_000) })).max(1000),
   project: z.boolean().default(false),
+  /** Partition keys to build of the partitioned notebooks with changes (default: each one's newest). */
+  partitions: z.array(z.string().min(1).max(200)).max(1000).optional(),
 });
 export type Proposal = z.input<typeof proposalSchema>;
 
@@ -64,33 +66,33 @@ export interface WarehouseLifecycleDeps {
   extract?: ExtractSources;
   /** Named points where crash tests kill the process. */
   crash?: (point: PromotionCrashPoint) => void;
-  /** After production changed (a promotion or a rollback): the server reconciles its catalog. */
-  afterChange?: () => Promise<void>;
+  /** After production changed (a promotion or a rollback): the server reconciles its catalog and starts the promotion's backfills. */
+  afterChange?: (result: Extract<PromoteResult, { ok: true }>) => Promise<void>;
 }
 
 export function warehouseLifecycle(deps: WarehouseLifecycleDeps): LifecycleOps {
   const { warehouse, parser } = deps;
   const productionSchema = warehouse.schema;
-  const proposed = async (proposal: Proposal): Promise<{ env: string; notebooks: ProposedNotebook[] }> => {
+  const proposed = async (proposal: Proposal): Promise<{ env: string; notebooks: ProposedNotebook[]; partitions: string[] }> => {
     const parsed = proposalSchema.parse(proposal);
     await ensureLifecycleTables(warehouse);
     const named = new Set(parsed.notebooks.map((nb) => nb.slug));
     const removed = parsed.project ? Object.keys((await servedState(warehouse, PRODUCTION)).notebooks).filter((slug) => !named.has(slug)) : [];
-    return { env: parsed.env, notebooks: [...removed.map((slug) => ({ slug, text: null })), ...parsed.notebooks] };
+    return { env: parsed.env, notebooks: [...removed.map((slug) => ({ slug, text: null })), ...parsed.notebooks], partitions: parsed.partitions ?? [] };
   };
   const changed = async (result: PromoteResult) => {
-    if (result.ok) await deps.afterChange?.();
+    if (result.ok) await deps.afterChange?.(result);
     return result;
   };
   return {
     async plan(proposal) {
-      const { env, notebooks } = await proposed(proposal);
-      const planned = await planProject(warehouse, env, notebooks, parser);
+      const { env, notebooks, partitions } = await proposed(proposal);
+      const planned = await planProject(warehouse, env, notebooks, parser, { partitions });
       return planned.ok ? { ok: true, plan: planned.plan } : { ok: false, issues: planned.issues };
     },
     async build(proposal, onEvent) {
-      const { env, notebooks } = await proposed(proposal);
-      const result = await buildEnvironment({ warehouse, productionSchema, env, proposed: notebooks, parser, ...(deps.extract ? { extract: deps.extract } : {}), ...(onEvent ? { onEvent } : {}) });
+      const { env, notebooks, partitions } = await proposed(proposal);
+      const result = await buildEnvironment({ warehouse, productionSchema, env, proposed: notebooks, parser, partitions, ...(deps.extract ? { extract: deps.extract } : {}), ...(onEvent ? { onEvent } : {}) });
       if (!result.ok) return result;
       return { ok: true, document: { env, plan: result.plan, built: result.built, reused: result.reused, ok: result.summary.ok, outcomes: result.summary.outcomes, durationMs: result.summary.durationMs } };
     },

@@ -21,6 +21,8 @@ import type { Warehouse } from "../warehouse/types";
 import { readNotebook } from "../workspace/notebook-files";
 import type { ExtractSources } from "./materialize";
 import { reconcileProduction } from "./production";
+import { backfillPromoted } from "./promoted-backfill";
+import type { RunTriggers } from "./trigger";
 import { warehouseLifecycle, type LifecycleOps } from "./lifecycle-ops";
 
 export interface ChangesDeps {
@@ -30,6 +32,8 @@ export interface ChangesDeps {
   warehouse: Warehouse;
   parser: SqlReferenceParser & SqlSyntax;
   extract?: ExtractSources;
+  /** Starts production runs: a promotion's partition backfills (none without it). */
+  runs?: Pick<RunTriggers, "triggerRun">;
 }
 
 /** The environment a notebook's changes are built in from the app: `edit-<slug>`. */
@@ -111,10 +115,21 @@ export function productionLifecycle(deps: ChangesDeps): LifecycleOps {
   return warehouseLifecycle({
     ...deps,
     // Production has changed whatever happens here: a catalog that could not follow is told at the next start.
-    afterChange: () =>
-      reconcileProduction(deps).then(
-        () => undefined,
-        (error: unknown) => console.error(`[assetbook] the catalog did not follow production's change (the next start reconciles it): ${error instanceof Error ? error.message : String(error)}`),
-      ),
+    afterChange: async (result) => {
+      try {
+        await reconcileProduction(deps);
+      } catch (error) {
+        console.error(`[assetbook] the catalog did not follow production's change (the next start reconciles it): ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      const entries = result.backfill ?? [];
+      if (entries.length === 0 || deps.runs === undefined) return;
+      try {
+        const started = await backfillPromoted(deps.runs, deps.db, { workspaceId: deps.workspaceId, promotion: result.promotion, entries, now: new Date() });
+        for (const { notebook, triggered } of started) console.log(`[assetbook] promotion ${result.promotion}: backfilling ${triggered.length} partitions of ${notebook}`);
+      } catch (error) {
+        console.error(`[assetbook] promotion ${result.promotion}: its partition backfill did not start (start it from the notebook's partitions): ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
   });
 }

@@ -28,6 +28,7 @@ import { startProduction } from "./production";
 import { RunService } from "./service";
 import { isRunInputError } from "./trigger";
 import { readWorkspaceNotebooks } from "./workspace-notebooks";
+import { productionLifecycle } from "./notebook-changes";
 
 const [embedded] = storeCases().cases;
 if (embedded === undefined) throw new Error("no embedded store case");
@@ -184,5 +185,30 @@ describe("production runs after promotion", () => {
     await run.exec("create table doubled__stage as select 8 as v");
     await expect(run.swap([{ staging: "doubled__stage", target: "doubled" }])).rejects.toBeInstanceOf(GuardError);
     expect(await doubled()).toEqual([3, 6]);
+  });
+  it("a promoted change of a partitioned notebook: the environment built its newest partition, production's runs backfill the others into the promoted version", async () => {
+    const regional = (amount: number) => `---\ntitle: Regional\npartitions: { type: static, keys: [eu, us, apac] }\n---\n\n\`\`\`sql sales\nselect {{ partition.key }} as region, ${amount} as amount\n\`\`\`\n`;
+    const sales = async () => (await warehouse.query("select region, amount from sales order by region")).map((row) => `${String(row.region)}:${Number(row.amount)}`);
+    await writeFile(path.join(dir, "regional.md"), regional(10));
+    await start();
+    const svc = service();
+    work(svc);
+    for (const partition of ["eu", "us", "apac"]) {
+      expect((await finished((await svc.triggerRun({ workspaceId, notebook: "regional", partition, trigger: "manual", environment: "production" })).runId)).status).toBe("succeeded");
+    }
+    expect(await sales()).toEqual(["apac:10", "eu:10", "us:10"]);
+
+    const lifecycle = productionLifecycle({ db, workspaceId, notebooksDir: dir, warehouse, parser, runs: svc });
+    const built = await lifecycle.build({ env: "change", notebooks: [{ slug: "regional", text: regional(20) }] });
+    expect(built.ok && built.document.outcomes.map((o) => `${o.asset}@${o.partition ?? ""}`)).toEqual(["sales@apac"]);
+    expect(await sales()).toEqual(["apac:10", "eu:10", "us:10"]);
+    const promoted = await lifecycle.promote("change");
+    expect(promoted).toMatchObject({ ok: true, changed: ["sales"], backfill: [{ notebook: "regional", assets: ["sales"], built: ["apac"] }] });
+    const backfills = await db.run.findMany({ where: { workspaceId, trigger: "backfill" }, orderBy: { createdAt: "asc" }, select: { id: true, partitions: true, selection: true } });
+    expect(backfills.map((run) => [run.partitions, run.selection])).toEqual([[["eu"], ["sales"]], [["us"], ["sales"]]]);
+    for (const run of backfills) expect((await finished(run.id)).status).toBe("succeeded");
+    expect(await sales()).toEqual(["apac:20", "eu:20", "us:20"]);
+    // All of it in the promoted version: production serves it, and the environment that built it reads the same rows.
+    expect((await warehouse.query(`select count(*) as n from "env__change".sales`))[0]?.n).toBe(3);
   });
 });

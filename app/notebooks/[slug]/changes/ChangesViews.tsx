@@ -2,6 +2,7 @@
 import type { AssetDiff } from "@/lib/lifecycle/env-diff";
 import type { Plan } from "@/lib/lifecycle/plan";
 import type { BuiltOutcome } from "@/lib/lifecycle/store";
+import { describeSchedule } from "@/lib/lifecycle/partitions";
 
 const CHANGE_LABELS: Record<Plan["assets"][number]["change"], string> = {
   added: "added",
@@ -35,7 +36,10 @@ export function PlanTable({ plan }: { plan: Plan }) {
               </span>
               {asset.metadataChanged ? <span className="muted"> · checks or settings</span> : null}
             </td>
-            <td>{asset.build ? (asset.reason ?? "rebuilt") : asset.change === "removed" ? "dropped on promotion" : "read from production"}</td>
+            <td>
+              {asset.build ? (asset.reason ?? "rebuilt") : asset.change === "removed" ? "dropped on promotion" : "read from production"}
+              {asset.partitions ? <div className="changes-reason" data-testid="plan-partitions">{describeSchedule(asset.partitions)}</div> : null}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -57,9 +61,10 @@ export function BuildOutcomes({ outcomes }: { outcomes: readonly BuiltOutcome[] 
       </thead>
       <tbody>
         {outcomes.map((outcome) => (
-          <tr key={outcome.asset} data-asset={outcome.asset}>
+          <tr key={`${outcome.asset}@${outcome.partition ?? ""}`} data-asset={outcome.asset}>
             <td>
               <code>{outcome.asset}</code>
+              {outcome.partition === undefined ? null : <span className="muted"> · partition {outcome.partition}</span>}
             </td>
             <td>
               <span className="pill" data-run-status={outcome.status}>

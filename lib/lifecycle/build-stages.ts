@@ -1,0 +1,125 @@
+// How a build runs its cells: in the project's graph order, through the same executor as a
+// run. Cells of a partitioned notebook run once per partition the plan builds, each with its
+// partition's values, replacing only that partition's rows (as a production partition run
+// does); the others run once. A cell whose input failed, or was skipped, is skipped.
+import type { AssetOutcome, RunEvent, RunSummary } from "../engine/events";
+import { partitionedWarehouse, partitionPlan } from "../engine/partition-plan";
+import { prepareNotebook } from "../engine/prepare";
+import { preparePartitioned } from "../engine/prepare-partitioned";
+import { runPlan, type ExecutionPlan } from "../engine/run";
+import type { ExtractContext } from "../extract/run";
+import type { SqlReferenceParser } from "../graph";
+import type { AssetCell, CellKind, NotebookIssue } from "../notebook/types";
+import { partitionWindow, PARTITION_COLUMN, type PartitionWindow } from "../partitions/windows";
+import type { Warehouse } from "../warehouse/types";
+import { textPartitions } from "./partitions";
+
+export interface StagesOptions {
+  warehouse: Warehouse;
+  parser: SqlReferenceParser;
+  /** Assets to build, lower case, in graph order. */
+  order: readonly string[];
+  upstream(asset: string): readonly string[];
+  notebookOf(asset: string): string;
+  kindOf(asset: string): CellKind;
+  /** slug → the text the environment builds. */
+  texts: ReadonlyMap<string, string>;
+  /** The partitions the plan builds of a partitioned notebook. */
+  keysOf(slug: string): readonly string[];
+  extract?: Omit<ExtractContext, "onProgress" | "now">;
+  onEvent?: (event: RunEvent) => void;
+}
+
+interface Stage {
+  /** A partitioned notebook's slug; null: cells of unpartitioned notebooks. */
+  partitioned: string | null;
+  assets: string[];
+}
+
+function stagesOf(options: StagesOptions): { ok: true; stages: Stage[] } | { ok: false; issues: NotebookIssue[] } {
+  const stages: Stage[] = [];
+  const issues: NotebookIssue[] = [];
+  for (const asset of options.order) {
+    const slug = options.notebookOf(asset);
+    const def = textPartitions({ slug, text: options.texts.get(slug) ?? "" });
+    if (def !== null && options.keysOf(slug).length === 0) {
+      issues.push({ file: `${slug}.md`, line: 1, column: 1, cell: asset, message: "no partition of this notebook has started yet: there is nothing to build" });
+      continue;
+    }
+    const partitioned = def === null ? null : slug;
+    const last = stages.at(-1);
+    if (last !== undefined && last.partitioned === partitioned) last.assets.push(asset);
+    else stages.push({ partitioned, assets: [asset] });
+  }
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, stages };
+}
+
+export async function buildStages(options: StagesOptions): Promise<{ ok: true; summary: RunSummary } | { ok: false; issues: NotebookIssue[] }> {
+  const staged = stagesOf(options);
+  if (!staged.ok) return staged;
+  const started = performance.now();
+  const outcomes: AssetOutcome[] = [];
+  /** Failed or skipped: their readers are skipped. */
+  const stopped = new Set<string>();
+  let runId: string | null = null;
+  const unpartitioned = new Map<string, AssetCell[]>();
+
+  /** The cells of `assets` as they run in `window` (null: unpartitioned), or the issues of their notebook. */
+  async function cellsOf(assets: readonly string[], window: { slug: string; key: string } | null): Promise<{ ok: true; cells: AssetCell[] } | { ok: false; issues: NotebookIssue[] }> {
+    const wanted = new Set(assets);
+    const slugs = window === null ? [...new Set(assets.map((asset) => options.notebookOf(asset)))] : [window.slug];
+    const cells: AssetCell[] = [];
+    for (const slug of slugs) {
+      const known = window === null ? unpartitioned.get(slug) : undefined;
+      if (known !== undefined) {
+        cells.push(...known);
+        continue;
+      }
+      const text = options.texts.get(slug) ?? "";
+      const prepared = window === null ? await prepareNotebook(text, `${slug}.md`, options.parser) : await preparePartitioned(text, `${slug}.md`, options.parser, window.key);
+      if (!prepared.ok) return prepared;
+      const own = prepared.notebook.cells.filter((cell): cell is AssetCell => cell.type === "asset");
+      if (window === null) unpartitioned.set(slug, own);
+      cells.push(...own);
+    }
+    return { ok: true, cells: cells.filter((cell) => wanted.has(cell.name.toLowerCase())) };
+  }
+
+  for (const stage of staged.stages) {
+    const runnable = stage.assets.filter((asset) => {
+      const blocked = options.upstream(asset).find((input) => stopped.has(input));
+      if (blocked === undefined) return true;
+      stopped.add(asset);
+      outcomes.push({ asset, kind: options.kindOf(asset), status: "skipped", durationMs: 0, checks: [], reason: `its input ${blocked} was not built` });
+      return false;
+    });
+    if (runnable.length === 0) continue;
+    const windows: (PartitionWindow | null)[] = stage.partitioned === null ? [null] : options.keysOf(stage.partitioned).map((key) => windowOf(options, stage.partitioned ?? "", key));
+    for (const window of windows) {
+      const prepared = await cellsOf(runnable, window === null || stage.partitioned === null ? null : { slug: stage.partitioned, key: window.key });
+      if (!prepared.ok) return prepared;
+      const plain: ExecutionPlan = { cells: prepared.cells, upstream: (name) => [...options.upstream(name.toLowerCase())] };
+      const plan = partitionPlan(plain, window);
+      const summary = await runPlan({
+        // A partition's SQL and extract rows replace only its own rows, as in a production partition run.
+        warehouse: partitionedWarehouse(options.warehouse, plan.cells, window),
+        plan,
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+        ...(options.extract ? { extract: window === null ? options.extract : { ...options.extract, partition: { column: PARTITION_COLUMN, key: window.key } } } : {}),
+      });
+      runId ??= summary.runId;
+      for (const outcome of summary.outcomes) {
+        outcomes.push(window === null ? outcome : { ...outcome, partition: window.key });
+        if (outcome.status !== "succeeded") stopped.add(outcome.asset.toLowerCase());
+      }
+    }
+  }
+  return { ok: true, summary: { runId: runId ?? crypto.randomUUID(), outcomes, durationMs: performance.now() - started, ok: outcomes.every((outcome) => outcome.status === "succeeded") } };
+}
+
+function windowOf(options: StagesOptions, slug: string, key: string): PartitionWindow {
+  const def = textPartitions({ slug, text: options.texts.get(slug) ?? "" });
+  const window = def === null ? null : partitionWindow(def, key);
+  if (window === null) throw new Error(`notebook "${slug}" has no partition "${key}"`);
+  return window;
+}
