@@ -1,6 +1,10 @@
 "use client";
 // One cell's Monaco editor: auto height, SQL or YAML, markers for the cell's problems,
 // and the notebook's keyboard flow as editor actions (they take precedence in the editor).
+// The editor owns its text: `value` seeds it, and later values are pushed into it only when
+// they are not the editor's own (a reload, a rename). A controlled editor wrote each
+// render's value back, and a render that lagged behind fast typing erased the keys typed
+// since ("select" became "selet").
 import Editor, { type OnMount } from "@monaco-editor/react";
 import { useEffect, useRef, useState } from "react";
 import type { CellKind } from "@/lib/notebook/types";
@@ -57,6 +61,8 @@ export function CellEditor({ id, name, kind, value, markers, keys, onChange, onF
   const monacoRef = useRef<MonacoApi>(undefined);
   const keysRef = useRef(keys);
   const focusRef = useRef(onFocus);
+  /** Texts this editor reported since the last outside change: a render may hand any of them back late. */
+  const ownTexts = useRef(new Set<string>([value]));
   useEffect(() => {
     keysRef.current = keys;
     focusRef.current = onFocus;
@@ -105,6 +111,24 @@ export function CellEditor({ id, name, kind, value, markers, keys, onChange, onF
   }
   useEffect(applyMarkers);
 
+  // A value from outside the editor (not one it reported) replaces its text, as one undoable edit.
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (!model || ownTexts.current.has(value) || model.getValue() === value) return;
+    ownTexts.current = new Set([value]);
+    editorRef.current?.pushUndoStop();
+    model.pushEditOperations([], [{ range: model.getFullModelRange(), text: value }], () => null);
+    editorRef.current?.pushUndoStop();
+  }, [value]);
+
+  const report = (next: string) => {
+    const own = ownTexts.current;
+    own.add(next);
+    // Bounded, oldest first out: a lagging render hands back one of the last few texts, not one from hundreds of keys ago.
+    if (own.size > 200) own.delete(own.values().next().value ?? "");
+    onChange(next);
+  };
+
   return (
     <div className="nb-editor" style={{ height }} data-testid={`cell-editor-${name}`} data-markers={markers.length}>
       {!loaded ? (
@@ -113,9 +137,9 @@ export function CellEditor({ id, name, kind, value, markers, keys, onChange, onF
       <Editor
         path={`inmemory://assetbook/${id}.${languageOf(kind)}`}
         language={languageOf(kind)}
-        value={value}
+        defaultValue={value}
         theme={dark ? "vs-dark" : "vs"}
-        onChange={(next) => onChange(next ?? "")}
+        onChange={(next) => report(next ?? "")}
         onMount={onMount}
         loading={<pre className="nb-editor__loading">{value}</pre>}
         options={{
