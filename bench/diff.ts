@@ -1,7 +1,7 @@
 // The data diff against a bare FULL OUTER JOIN ... count(*) of the same two tables (the
 // least any keyed comparison must do), on a file-backed DuckDB, both measured in this run.
 // Two tables of `rows` rows; 1% of the env rows changed (amount), plus a few added and removed.
-// Usage: npx tsx bench/diff.ts [rows=10000000] [repeats=5]. Each repeat runs the variants in
+// Usage: npx tsx bench/diff.ts [rows=10000000] [repeats=7]. Each repeat runs the variants in
 // turn, starting with a different one, so neither always follows the other.
 import fs from "node:fs";
 import os from "node:os";
@@ -10,7 +10,7 @@ import { dataDiff } from "../lib/diff";
 import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
 
 const rows = Number(process.argv[2] ?? 10_000_000);
-const repeats = Number(process.argv[3] ?? 5);
+const repeats = Number(process.argv[3] ?? 7);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
