@@ -52,6 +52,8 @@ describe("assetbook check", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("notebooks/shop.md: 5 assets");
+    // Who feeds whom (orders' relationships check reads customers), not one chain.
+    expect(r.stdout).toContain("customers -> orders, top_customers; orders -> daily_revenue, top_customers; daily_revenue -> revenue_per_day");
   });
 
   it("names the cycle, the file and the lines, and exits non-zero", () => {
@@ -285,7 +287,9 @@ describe("assetbook fmt", () => {
     expect(fs.readFileSync(file, "utf8")).toBe(messy);
     expect(assetbook("fmt", "messy.md").code).toBe(0);
     expect(fs.readFileSync(file, "utf8")).toBe("---\ntitle: Messy\n---\n\nSome prose.\n\n```sql one\nselect 1 as x\n```\n");
-    expect(assetbook("fmt", "--check", "messy.md").code).toBe(0);
+    const clean = assetbook("fmt", "--check", "messy.md");
+    expect(clean.code).toBe(0);
+    expect(clean.stdout.trim()).toBe("1 notebook in canonical form");
   });
 
   it("refuses to rewrite a notebook with errors", () => {

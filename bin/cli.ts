@@ -11,6 +11,7 @@ import { readFilePages } from "../lib/extract/file";
 import { formatNotebook, parseNotebook } from "../lib/notebook";
 import { formatIssue, type FrontMatter, type NotebookIssue } from "../lib/notebook/types";
 import { describePartitions, latestPartitions, partitionedWarehouse, partitionPlan } from "../lib/engine/partition-plan";
+import { describeEdges } from "../lib/graph/describe";
 import { preparePartitioned } from "../lib/engine/prepare-partitioned";
 import { notebookPartitions, partitionWindow, PARTITION_COLUMN, type PartitionWindow } from "../lib/partitions/windows";
 import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
@@ -140,7 +141,7 @@ async function check(args: string[], out: Out, err: Out): Promise<number> {
       const order = prepared.graph.topoOrder();
       const def = notebookPartitions(prepared.notebook.frontMatter);
       const partitioned = def === null ? "" : `, partitioned (${describePartitions(def)})`;
-      out(`${green("ok")} ${file}: ${order.length} asset${order.length === 1 ? "" : "s"}${partitioned} ${dim(order.join(" -> "))}`);
+      out(`${green("ok")} ${file}: ${order.length} asset${order.length === 1 ? "" : "s"}${partitioned} ${dim(describeEdges(prepared.graph))}`);
     }
     return failed > 0 ? 1 : 0;
   });
@@ -234,6 +235,7 @@ async function fmt(args: string[], out: Out, err: Out): Promise<number> {
   const { positionals: named, values } = parse(args, { check: { type: "boolean", default: false } });
   const positionals = await notebookFiles(named, err);
   let status = 0;
+  let canonical = 0;
   for (const file of positionals) {
     const text = readNotebook(file);
     // Only a notebook that parses is rewritten: formatting must never hide or move an error.
@@ -244,7 +246,10 @@ async function fmt(args: string[], out: Out, err: Out): Promise<number> {
       status = 1;
       continue;
     }
-    if (formatted.text === text) continue;
+    if (formatted.text === text) {
+      canonical++;
+      continue;
+    }
     if (values.check) {
       err(`${file}: not in canonical form (run: assetbook fmt ${file})`);
       status = 1;
@@ -253,6 +258,7 @@ async function fmt(args: string[], out: Out, err: Out): Promise<number> {
       out(`formatted ${file}`);
     }
   }
+  if (canonical > 0) out(`${canonical} notebook${canonical === 1 ? "" : "s"} ${values.check && status === 0 ? "" : "already "}in canonical form`);
   return status;
 }
 

@@ -23,7 +23,7 @@ function checksSummary(o: AssetOutcome): string {
 export function formatOutcome(o: AssetOutcome): string {
   switch (o.status) {
     case "succeeded":
-      return `${green("OK  ")} ${o.asset} ${dim(`(${o.kind})`)} ${(o.rows ?? 0).toLocaleString("en")} rows in ${seconds(o.durationMs)}${checksSummary(o)}`;
+      return `${green("OK  ")} ${o.asset} ${dim(`(${o.kind})`)} ${(o.rows ?? 0).toLocaleString("en")} row${o.rows === 1 ? "" : "s"} in ${seconds(o.durationMs)}${checksSummary(o)}`;
     case "failed":
       return `${red("FAIL")} ${o.asset} ${dim(`(${o.kind})`)} after ${seconds(o.durationMs)}: ${o.reason ?? "unknown error"}${checksSummary(o)}`;
     case "skipped":
@@ -41,7 +41,8 @@ export function formatOutcome(o: AssetOutcome): string {
 
 export function formatProgress(p: { asset: string; pages: number; rows: number; elapsedMs: number }): string {
   const perSecond = p.elapsedMs > 0 ? Math.round((p.rows / p.elapsedMs) * 1000) : 0;
-  return dim(`...  ${p.asset}: ${p.pages.toLocaleString("en")} pages, ${p.rows.toLocaleString("en")} rows, ${perSecond.toLocaleString("en")} rows/s`);
+  const count = (n: number, what: string) => `${n.toLocaleString("en")} ${what}${n === 1 ? "" : "s"}`;
+  return dim(`...  ${p.asset}: ${count(p.pages, "page")}, ${count(p.rows, "row")}, ${perSecond.toLocaleString("en")} rows/s`);
 }
 
 const PROGRESS_EVERY_MS = 2000;
@@ -53,6 +54,8 @@ const PROGRESS_EVERY_MS = 2000;
 export function progressPrinter(write: (line: string) => void, tty = Boolean(process.stdout.isTTY)): (e: RunEvent) => void {
   let lastProgress = -Infinity;
   let progressShown = false;
+  /** The newest progress not printed yet (throttled): printed before its asset's outcome, so a log ends on the true count. */
+  let unprinted: Extract<RunEvent, { type: "asset_progress" }> | null = null;
   const clearProgress = () => {
     if (tty && progressShown) process.stdout.write("\r\x1b[2K");
     progressShown = false;
@@ -65,7 +68,10 @@ export function progressPrinter(write: (line: string) => void, tty = Boolean(pro
           progressShown = true;
         } else if (e.elapsedMs - lastProgress >= PROGRESS_EVERY_MS) {
           lastProgress = e.elapsedMs;
+          unprinted = null;
           write(formatProgress(e));
+        } else {
+          unprinted = e;
         }
         return;
       case "run_started":
@@ -75,6 +81,8 @@ export function progressPrinter(write: (line: string) => void, tty = Boolean(pro
         return;
       case "asset_finished":
         clearProgress();
+        if (unprinted !== null && unprinted.asset === e.outcome.asset) write(formatProgress(unprinted));
+        unprinted = null;
         lastProgress = -Infinity;
         write(formatOutcome(e.outcome));
         return;

@@ -1,6 +1,7 @@
 // The cell editor never loses or reorders a key, however busy the page: fast typing (15 ms
 // a key) into a cell while the main thread is slowed 6× and a heavy query below it reruns
-// after each pause. The saved file must hold exactly what was typed.
+// after each pause. The saved file must hold exactly what was typed. Enter starts a new line
+// even with suggestions open, and completion offers the tables the notebook has now.
 import { copyFile, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import { parseNotebook } from "../lib/notebook";
@@ -10,6 +11,7 @@ const slug = `e2e-typing-${Math.random().toString(36).slice(2, 8)}`;
 const notebooksDir = path.join(process.cwd(), "notebooks");
 const file = path.join(notebooksDir, `${slug}.md`);
 
+test.describe.configure({ mode: "serial" });
 test.beforeAll(() => copyFile(path.join(notebooksDir, "shop.md"), file));
 test.afterAll(() => unlink(file).catch(() => undefined));
 
@@ -51,4 +53,44 @@ test("typing fast into a cell while a heavy query runs keeps every key, in order
   if (!saved.ok) throw new Error("the saved notebook does not parse");
   const customers = saved.notebook.cells.find((cell) => cell.type === "asset" && cell.name === "customers");
   expect(customers?.type === "asset" && customers.kind === "sql" ? customers.config.sql : "").toMatch(/from range\(1, 501\) as t\(i\) -- typed fast: select segment from range 1 to 20001 as t where a <> b, then selet nothing$/);
+});
+
+test("Enter starts a new line while suggestions show, and a renamed asset's old name is not suggested", async ({ page }) => {
+  await page.goto(`/notebooks/${slug}`);
+  const editorOf = (name: string) => page.getByTestId(`cell-editor-${name}`).locator(".monaco-editor");
+  await expect(editorOf("orders")).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("cell-state-customers")).toHaveAttribute("data-state", "fresh", { timeout: 45_000 });
+
+  // Rename customers to clients: once it has run under its new name, completion offers clients, not customers.
+  const name = page.getByTestId("cell-customers").getByRole("textbox", { name: "Asset name" });
+  await name.fill("clients");
+  await name.press("Enter");
+  await expect(page.getByTestId("cell-state-clients")).toHaveAttribute("data-state", "fresh", { timeout: 45_000 });
+
+  // What is typed stays SQL at every pause (DuckDB takes a trailing comma), so no parse is refused on the way.
+  await editorOf("top_customers").locator(".view-lines").click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText("select\n  1 as a,\n");
+  await page.keyboard.type("cl", { delay: 30 });
+  const suggestions = page.locator(".suggest-widget.visible");
+  await expect(suggestions).toBeVisible();
+  await expect(suggestions.locator(".monaco-list-row").first()).toContainText("clients");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("x,", { delay: 30 });
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("cu", { delay: 30 });
+  await expect(suggestions).toBeVisible();
+  const labels = await suggestions.locator(".monaco-list-row .label-name").allTextContents();
+  expect(labels.length).toBeGreaterThan(0);
+  expect(labels).not.toContain("customers");
+  await page.keyboard.press("Escape");
+
+  await page.keyboard.press("ControlOrMeta+S");
+  await expect(page.getByTestId("save-state")).toHaveAttribute("data-dirty", "false", { timeout: 20_000 });
+  const saved = parseNotebook(await readFile(file, "utf8"), `${slug}.md`);
+  if (!saved.ok) throw new Error("the saved notebook does not parse");
+  const top = saved.notebook.cells.find((cell) => cell.type === "asset" && cell.name === "top_customers");
+  // "cl", Enter (a new line, kept indented, not the suggestion), "x,", then a new line and "cu".
+  expect(top?.type === "asset" && top.kind === "sql" ? top.config.sql : "").toBe("select\n  1 as a,\n  cl\n  x,\n  cu");
 });

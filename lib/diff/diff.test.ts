@@ -88,7 +88,7 @@ describe.each(backends)("data diff on $name", (backend) => {
       await warehouse.exec(`INSERT INTO "${schema}"."env" SELECT id, amount, price, label, extra FROM "${schema}"."env" WHERE id = 500`);
       const keyed = await dataDiff(warehouse, prod, await side(warehouse, schema, "env"), { key: ["id"] });
       expect(keyed.warnings).toHaveLength(2);
-      expect(keyed.warnings[0]).toMatch(/1 rows have a null key/);
+      expect(keyed.warnings[0]).toMatch(/1 row has a null key/);
       expect(keyed.warnings[1]).toMatch(/not unique/);
       // The row with a null key matches nothing: it counts as added, and samples show only keyed rows.
       expect({ added: keyed.added, removed: keyed.removed, changed: keyed.changed }).toEqual({ added: 5, removed: 3, changed: 12 });

@@ -44,7 +44,7 @@ export async function dataDiff(warehouse: DiffWarehouse, production: DiffSide, e
     const matchedFromEnv = rows.env - added;
     const warnings: string[] = [];
     const nullKeys = counts.production_null_keys + counts.env_null_keys;
-    if (nullKeys > 0) warnings.push(`${nullKeys} rows have a null key (${sql.keys.join(", ")}); they never match`);
+    if (nullKeys > 0) warnings.push(`${nullKeys} ${nullKeys === 1 ? "row has" : "rows have"} a null key (${sql.keys.join(", ")}); they never match`);
     if (matchedFromProduction !== matchedFromEnv) warnings.push(`the key (${sql.keys.join(", ")}) is not unique: matched rows repeat, so counts are approximate`);
     const matched = Math.min(matchedFromProduction, matchedFromEnv);
     const columns = sql.compared.map((name, i) => {

@@ -4,7 +4,7 @@
 import { blockingFailures, describeFailure, runChecks, type CheckResult } from "../checks";
 import { extractConfigSchema, type ExtractSpec } from "../notebook/schemas/extract";
 import type { ExtractCell } from "../notebook/types";
-import type { Column, Warehouse } from "../warehouse/types";
+import { quoteIdent, quoteLiteral, type Column, type Warehouse } from "../warehouse/types";
 import { FileSourceError } from "./file/errors";
 import type { FileSourceConfig } from "./file/read-file-pages";
 import type { BudgetLease } from "./budget";
@@ -157,10 +157,18 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
       return blocking.length > 0 ? blocking.map(describeFailure).join("; ") : undefined;
     });
     const columns = (await warehouse.describe(cell.name)) ?? [];
-    const rootRows = load.tables.find((table) => table.name === cell.name)?.rows ?? 0;
+    // A run that brought nothing swaps nothing in: the table's rows are those it already had.
+    const rootRows = load.tables.find((table) => table.name === cell.name)?.rows ?? (columns.length === 0 ? 0 : await tableRows(warehouse, cell.name, ctx.partition));
     return { ok: true, rows: rootRows, columns, checks, load };
   } catch (error) {
     await loader?.abort().catch(() => undefined);
     return { ok: false, reason: redactor.redact(withCell(cell.name, error)), checks };
   }
+}
+
+/** Rows of `table` (of the partition's, in a partitioned run). */
+async function tableRows(warehouse: Warehouse, table: string, partition: ExtractContext["partition"]): Promise<number> {
+  const where = partition === undefined ? "" : ` WHERE ${quoteIdent(partition.column)} = ${quoteLiteral(partition.key)}`;
+  const [row] = await warehouse.query(`SELECT count(*) AS n FROM ${quoteIdent(table)}${where}`);
+  return Number(row?.n ?? 0);
 }

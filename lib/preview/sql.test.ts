@@ -102,6 +102,17 @@ describe("against DuckDB", () => {
     expect(exact[0]?.distinct).toBe(1000);
   });
 
+  it("never counts more distinct values than non-null rows (approx_count_distinct overshoots)", async () => {
+    await warehouse.exec("create table overshoot as select i as id, case when i % 10 = 0 then null else i end as half from range(500) t(i)");
+    const cols = [{ name: "id", type: "BIGINT" }, { name: "half", type: "BIGINT" }];
+    const [row] = await warehouse.query(columnStatsQuery("overshoot", cols));
+    const stats = parseColumnStats(row, cols);
+    expect(stats[0]?.distinct).toBeLessThanOrEqual(500);
+    expect(stats[1]?.distinct).toBeLessThanOrEqual(450);
+    // As a row from a backend that overshoots.
+    expect(parseColumnStats({ total: 500, c0_nulls: 0, c0_distinct: 520, c1_nulls: 50, c1_distinct: 470 }, cols).map((s) => s.distinct)).toEqual([500, 450]);
+  });
+
   it("bins numbers and dates into equal-width bins", async () => {
     const sql = histogramQuery("demo", "id", "BIGINT");
     if (!sql) throw new Error("expected a histogram query");

@@ -144,6 +144,8 @@ export function CellEditor({ id, name, kind, value, markers, keys, onChange, onF
         loading={<pre className="nb-editor__loading">{value}</pre>}
         options={{
           minimap: { enabled: false },
+          // Enter always starts a new line (Tab takes a suggestion): typed newlines were swallowed by the suggest widget.
+          acceptSuggestionOnEnter: "off",
           scrollBeyondLastLine: false,
           lineHeight: LINE_HEIGHT,
           fontSize: 13,

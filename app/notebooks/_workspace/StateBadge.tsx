@@ -10,7 +10,7 @@ export function StateBadge({ name, status }: { name: string; status: CellStatus 
   const state = status?.state ?? "idle";
   const details = [
     status?.durationMs === undefined ? undefined : duration(status.durationMs),
-    status?.rows === undefined ? undefined : `${status.rows.toLocaleString("en-US")} rows`,
+    status?.rows === undefined ? undefined : `${status.rows.toLocaleString("en-US")} ${status.rows === 1 ? "row" : "rows"}`,
     status && status.runs > 0 ? `run ${status.runs}` : undefined,
   ].filter((d) => d !== undefined);
   return (

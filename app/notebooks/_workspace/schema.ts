@@ -1,5 +1,6 @@
 // The tables and columns the browser's DuckDB holds now (for SQL completion).
 import { z } from "zod";
+import type { Notebook } from "@/lib/notebook/types";
 import type { Warehouse } from "@/lib/warehouse/types";
 import type { SchemaTable } from "./monaco";
 
@@ -19,4 +20,18 @@ export async function readSchema(warehouse: Warehouse): Promise<SchemaTable[]> {
     tables.set(table.name, table);
   }
   return [...tables.values()];
+}
+
+/**
+ * The tables completion offers: those the notebook has now (its assets and the externals
+ * it declares). The browser's DuckDB still holds a renamed or deleted asset's old table.
+ */
+export function notebookTables(tables: readonly SchemaTable[], notebook: Notebook): SchemaTable[] {
+  const names = new Set<string>((notebook.frontMatter.external ?? []).map((name) => name.toLowerCase()));
+  for (const cell of notebook.cells) {
+    if (cell.type !== "asset") continue;
+    names.add(cell.name.toLowerCase());
+    if (cell.kind === "sql") for (const name of cell.config.external ?? []) names.add(name.toLowerCase());
+  }
+  return tables.filter((table) => names.has(table.name.toLowerCase()));
 }

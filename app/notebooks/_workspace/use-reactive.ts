@@ -7,7 +7,7 @@ import { ReactiveSession, type CellMaterializer, type ExternalLoader, type React
 import type { SqlReferenceParser } from "@/lib/graph";
 import type { Warehouse } from "@/lib/warehouse/types";
 import { setCompletionSchema } from "./monaco";
-import { readSchema } from "./schema";
+import { notebookTables, readSchema } from "./schema";
 
 export const DEBOUNCE_MS = 300;
 
@@ -58,7 +58,8 @@ export function useReactive(
         if (!busy && runs !== lastRuns) {
           lastRuns = runs;
           setVersion((v) => v + 1);
-          void readSchema(engine.warehouse).then(setCompletionSchema, () => undefined);
+          const notebook = next.notebook;
+          if (notebook) void readSchema(engine.warehouse).then((tables) => setCompletionSchema(notebookTables(tables, notebook)), () => undefined);
         }
       },
     });
