@@ -2,7 +2,7 @@
 // triggers), opened once per process (kept on globalThis so dev reloads reuse it). On
 // first open it syncs notebooks/*.md into the catalog and, while there is no owner,
 // prints the one-time setup link to the server log.
-import { createAuth, keyFromEnvOrFile, startSetup, type Auth } from "@/lib/auth";
+import { createAuth, keyFromEnvOrFile, setupLink, startSetup, type Auth } from "@/lib/auth";
 import { openCatalogStore, parseSecretKey, type CatalogDb, type CatalogStore } from "@/lib/catalog";
 import { newSyncMemory, syncNotebookFiles, type SyncMemory } from "@/lib/catalog/sync-notebooks";
 import { ensureWorkspace } from "@/lib/catalog/workspaces";
@@ -44,7 +44,7 @@ async function open(): Promise<AppContext> {
   const context: AppContext = { store, db: store.db, auth, workspaceId: workspace.id, secretKey, notebooksDir: config.notebooksDir };
   await syncNotebooks(context, true);
   const token = await startSetup(store.db, workspace.id);
-  if (token) console.log(`[assetbook] first run: create the owner account at ${baseURL ?? ""}/setup?token=${token} (one-time link, valid 24 h)`);
+  if (token) console.log(`[assetbook] first run: create the owner account at ${setupLink(token, config.baseUrl, { PORT: process.env.PORT })} (one-time link, valid 24 h)`);
   return context;
 }
 

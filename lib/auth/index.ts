@@ -16,7 +16,7 @@ export {
 } from "./api-tokens";
 export { passesCsrfCheck, isSafeMethod } from "./csrf";
 export { principalFromHeaders, type Principal } from "./session";
-export { startSetup, completeSetup, isSetupTokenValid, hasOwner, SetupError, type CompleteSetupInput } from "./setup";
+export { startSetup, completeSetup, isSetupTokenValid, hasOwner, setupLink, SetupError, type CompleteSetupInput } from "./setup";
 export { addMember, listMembers, MemberError, type AddMemberInput } from "./members";
 export { signInSchema, newUserSchema, emailSchema, passwordSchema, nameSchema } from "./credentials";
 export { keyFromEnvOrFile } from "./key-file";

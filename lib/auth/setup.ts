@@ -71,3 +71,15 @@ export async function completeSetup(db: CatalogDb, auth: Auth, input: CompleteSe
     return user;
   });
 }
+
+/**
+ * The setup link as the log prints it: a whole URL a person can open. Without
+ * ASSETBOOK_BASE_URL, the server's own port on localhost (PORT, as `next start` and
+ * `next dev` are given it; 3000 by default).
+ */
+export function setupLink(token: string, baseUrl: string | null, env: { PORT?: string | undefined } = {}): string {
+  const origin = baseUrl ?? `http://localhost:${/^\d{1,5}$/.test(env.PORT ?? "") ? env.PORT : "3000"}`;
+  const url = new URL("setup", origin.endsWith("/") ? origin : `${origin}/`);
+  url.searchParams.set("token", token);
+  return url.href;
+}

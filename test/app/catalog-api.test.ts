@@ -30,6 +30,8 @@ beforeAll(async () => {
   handlers = await apiHandlers();
   const printed = logs.find((l) => l.includes("/setup?token="));
   setupToken = /\/setup\?token=([A-Za-z0-9_-]+)/.exec(printed ?? "")?.[1] ?? "";
+  // A link a person can open from the log: with its host.
+  expect(printed).toMatch(/ at https?:\/\/[^/\s]+\/setup\?token=/);
 });
 
 afterAll(async () => {
