@@ -68,6 +68,18 @@ describe("vegaLiteSpec", () => {
     });
   });
 
+  it("stands bars along an integer column on bands, unless the cell typed the channel", () => {
+    const weekdays = [{ name: "weekday", type: "BIGINT" }, { name: "km", type: "DOUBLE" }, { name: "share", type: "DOUBLE" }];
+    expect(vegaLiteSpec({ mark: "bar", x: "weekday", y: "km" }, weekdays).encoding.x).toEqual({ field: "weekday", type: "ordinal" });
+    const horizontal = vegaLiteSpec({ mark: "bar", y: "weekday", x: "km", aggregate: "sum" }, weekdays).encoding;
+    expect([horizontal.y, horizontal.x]).toEqual([{ field: "weekday", type: "ordinal" }, { field: "km", type: "quantitative", aggregate: "sum" }]);
+    expect(vegaLiteSpec({ mark: "bar", x: "weekday", aggregate: "count" }, weekdays).encoding.x).toEqual({ field: "weekday", type: "ordinal" });
+    expect(vegaLiteSpec({ mark: "bar", x: { field: "weekday", type: "quantitative" }, y: "km" }, weekdays).encoding.x).toEqual({ field: "weekday", type: "quantitative" });
+    // A float stays on a continuous axis, and so do other marks.
+    expect(vegaLiteSpec({ mark: "bar", x: "share", y: "km" }, weekdays).encoding.x).toEqual({ field: "share", type: "quantitative" });
+    expect(vegaLiteSpec({ mark: "line", x: "weekday", y: "km" }, weekdays).encoding.x).toEqual({ field: "weekday", type: "quantitative" });
+  });
+
   it("keeps field definitions and fills their type", () => {
     const spec = vegaLiteSpec({ mark: "bar", x: { field: "day", timeUnit: "month" }, y: { field: "rides", aggregate: "sum" } }, columns);
     expect(spec.encoding.x).toEqual({ field: "day", timeUnit: "month", type: "temporal" });

@@ -115,6 +115,27 @@ function measureChannel(config: ChartConfig, encoding: VegaLiteSpec["encoding"])
   return y ? "y" : undefined;
 }
 
+const INTEGER = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|INT1|INT2|INT4|INT8)$/i;
+
+/**
+ * Bars along an integer column (a weekday 0–6, a year) stand on bands, one per value: on a
+ * quantitative axis they were hairlines on a −0.4…6.4 scale. Only where the cell did not
+ * give the channel a type.
+ */
+function bandIntegers(config: ChartConfig, columns: readonly Column[], encoding: VegaLiteSpec["encoding"]): void {
+  for (const [band, measure] of [["x", "y"], ["y", "x"]] as const) {
+    const def = encoding[band];
+    const other = encoding[measure];
+    const given = config[band];
+    const name = typeof given === "string" ? given : isRecord(given) && given.type === undefined && typeof given.field === "string" ? given.field : undefined;
+    const column = name === undefined ? undefined : lookup(columns, name);
+    // A bar's length: the other channel's numbers, or the count of rows when it has none.
+    const length = isRecord(other) ? other.type === "quantitative" : band === "x" && other === undefined && config.aggregate === "count";
+    if (!isRecord(def) || def.type !== "quantitative" || def.aggregate !== undefined || !length || !column || !INTEGER.test(column.type.trim())) continue;
+    encoding[band] = { ...def, type: "ordinal" };
+  }
+}
+
 /** The Vega-Lite spec for a chart cell over a table with `columns`; data is the named dataset `table`. */
 export function vegaLiteSpec(config: ChartConfig, columns: readonly Column[]): VegaLiteSpec {
   const encoding: VegaLiteSpec["encoding"] = {};
@@ -145,6 +166,9 @@ export function vegaLiteSpec(config: ChartConfig, columns: readonly Column[]): V
     }
     faceted = true;
   }
+
+  // Before the aggregate finds its measure: an integer category is not one.
+  if (config.mark === "bar") bandIntegers(config, columns, encoding);
 
   if (config.aggregate !== undefined) {
     const target = measureChannel(config, encoding);
