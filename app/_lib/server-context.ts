@@ -3,6 +3,7 @@
 // first open it syncs notebooks/*.md into the catalog and, while there is no owner,
 // prints the one-time setup link to the server log.
 import { createAuth, keyFromEnvOrFile, setupLink, startSetup, type Auth } from "@/lib/auth";
+import { seedExampleData } from "@/lib/workspace/example-data";
 import { openCatalogStore, parseSecretKey, type CatalogDb, type CatalogStore } from "@/lib/catalog";
 import { newSyncMemory, syncNotebookFiles, type SyncMemory } from "@/lib/catalog/sync-notebooks";
 import { ensureWorkspace } from "@/lib/catalog/workspaces";
@@ -35,6 +36,8 @@ const holder = globalThis as typeof globalThis & {
 async function open(): Promise<AppContext> {
   const config = appConfig();
   for (const move of await moveLegacyState(config)) console.log(`[assetbook] moved out of the data directory (cells can read it): ${move}`);
+  const seeded = await seedExampleData({ root: process.cwd(), dataDir: config.dataDir, notebooksDir: config.notebooksDir });
+  if (seeded.length > 0) console.log(`[assetbook] put the example notebooks' data into ${config.dataDir}: ${seeded.join(", ")}`);
   const store = await openCatalogStore(config);
   const workspace = await ensureWorkspace(store.db, config.workspaceSlug);
   const authSecret = await keyFromEnvOrFile(config.authSecret);
