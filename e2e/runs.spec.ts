@@ -19,6 +19,10 @@ test("run shop.md in production from the catalog, watch it go green, see it in t
   await expect(log.locator("li").first()).toContainText("queued");
   await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 30_000 });
   await expect(log).toContainText("attempt 1 succeeded");
+  // Each event once: polls never overlap to append the same events twice.
+  const ids = await log.locator("li").evaluateAll((items) => items.map((li) => li.getAttribute("data-event-id")));
+  expect(ids.length).toBeGreaterThan(3);
+  expect(new Set(ids).size).toBe(ids.length);
   const assets = page.getByTestId("run-assets");
   await expect(assets.locator("tr[data-asset='orders']")).toHaveAttribute("data-state", "succeeded");
   await expect(assets.locator("tr[data-asset]:not([data-state='succeeded'])")).toHaveCount(0);

@@ -1,47 +1,66 @@
 "use client";
 // A run as it happens: the per-asset timeline and the log, polled every second until the
-// run finishes (new events since the last id; the timeline is refetched when any arrive).
+// run finishes (new events since the last id, each once; the run itself on every poll).
 import { useEffect, useRef, useState } from "react";
 import { errorAnswer, eventsAnswer, runAnswer, type EventItem, type RunDetailView } from "./schemas";
 
 const POLL_MS = 1_000;
 const number = new Intl.NumberFormat("en-US");
 const time = (iso: string) => iso.slice(11, 23);
+/** `fresh` after `old`, without events `old` already has (a poll may overlap a page's initial events). */
+function appendNew(old: readonly EventItem[], fresh: readonly EventItem[]): EventItem[] {
+  const seen = new Set(old.map((e) => e.id));
+  return [...old, ...fresh.filter((e) => !seen.has(e.id))];
+}
+
 const ms = (v: number | null) => (v === null ? "—" : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`);
 
 export function RunLive({ initial, canCancel }: { initial: RunDetailView; canCancel: boolean }) {
   const [run, setRun] = useState(initial);
   const [events, setEvents] = useState<EventItem[]>(initial.events);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const lastId = useRef(initial.events.at(-1)?.id ?? null);
   const finished = run.finished;
 
   useEffect(() => {
     if (finished) return;
     let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // One poll at a time, the next scheduled when this one is done: overlapping polls read the
+    // same cursor and appended the same events twice.
     const tick = async () => {
       const after = lastId.current === null ? "" : `?after=${lastId.current}`;
       const polled = eventsAnswer.safeParse(await fetch(`/api/runs/${initial.id}/events${after}`).then((r) => r.json()).catch(() => null));
-      if (stopped || !polled.success || polled.data.events.length === 0) return;
-      lastId.current = polled.data.events.at(-1)?.id ?? lastId.current;
-      setEvents((old) => [...old, ...polled.data.events]);
+      if (stopped) return;
+      if (polled.success && polled.data.events.length > 0) {
+        lastId.current = polled.data.events.at(-1)?.id ?? lastId.current;
+        setEvents((old) => appendNew(old, polled.data.events));
+      }
+      // The assets' states change without a log line too: the run is read on every poll until it has ended.
       const detail = runAnswer.safeParse(await fetch(`/api/runs/${initial.id}`).then((r) => r.json()).catch(() => null));
-      if (!stopped && detail.success) setRun(detail.data.run);
+      if (stopped) return;
+      if (detail.success) setRun(detail.data.run);
+      if (!(detail.success && detail.data.run.finished)) timer = setTimeout(() => void tick(), POLL_MS);
     };
-    const timer = setInterval(() => void tick(), POLL_MS);
+    timer = setTimeout(() => void tick(), POLL_MS);
     return () => {
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(timer);
     };
   }, [finished, initial.id]);
 
   async function cancel() {
     setError(null);
+    setNotice(null);
     const response = await fetch(`/api/runs/${initial.id}/cancel`, { method: "POST" });
-    if (!response.ok) {
-      const body = errorAnswer.safeParse(await response.json().catch(() => null));
-      setError(body.success ? body.data.error : "could not cancel the run");
+    if (response.ok) {
+      setNotice("Cancel requested: the run stops at its next step.");
+      return;
     }
+    const body = errorAnswer.safeParse(await response.json().catch(() => null));
+    // 409: it ended before the cancel reached it; say how, instead of a bare refusal.
+    setError(body.success ? (response.status === 409 ? `Not cancelled: ${body.data.error}.` : body.data.error) : "could not cancel the run");
   }
 
   return (
@@ -61,6 +80,7 @@ export function RunLive({ initial, canCancel }: { initial: RunDetailView; canCan
           </button>
         ) : null}
         {error ? <span role="alert">{error}</span> : null}
+        {notice && !finished ? <span className="muted" role="status">{notice}</span> : null}
       </div>
       {run.error ? <pre className="run-error">{run.error}</pre> : null}
       <div className="grid2">
@@ -114,7 +134,7 @@ export function RunLive({ initial, canCancel }: { initial: RunDetailView; canCan
           <h2>Log</h2>
           <ol className="run-log" data-testid="run-log">
             {events.map((e) => (
-              <li key={e.id} data-level={e.level}>
+              <li key={e.id} data-level={e.level} data-event-id={e.id}>
                 <span className="muted">{time(e.at)}</span> {e.asset ? <strong>{e.asset}</strong> : null} {e.message}
               </li>
             ))}
