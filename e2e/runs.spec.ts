@@ -47,3 +47,17 @@ test("run shop.md in production from the catalog, watch it go green, see it in t
   await expect(page.getByTestId("history-run").first()).toHaveText(runId.slice(0, 8));
   await expect(page.getByTestId("samples").locator("tbody tr")).not.toHaveCount(0);
 });
+
+test("Run in production names the inputs that never ran and offers to include them", async ({ page }) => {
+  // The penguins notebook never ran in production here: its accuracy reads the model, which reads penguins.
+  await page.goto("/catalog/species_accuracy");
+  await expect(page.getByRole("heading", { name: "species_accuracy" })).toBeVisible();
+  await page.getByTestId("run-in-production").click();
+  const missing = page.getByTestId("run-missing-inputs");
+  await expect(missing).toContainText("penguins, species_model have never been materialized, and this run reads them.");
+  await expect(page.getByTestId("run-include-missing")).toBeVisible();
+  await expect(page.getByTestId("run-as-chosen")).toBeVisible();
+  // Nothing started: the page is still the asset's.
+  await expect(page).toHaveURL(/\/catalog\/species_accuracy$/);
+  await page.screenshot({ path: "docs/screenshots/run-missing-inputs.png" });
+});

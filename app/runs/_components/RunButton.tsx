@@ -4,7 +4,7 @@
 // notebook is partitioned — and opens its run page.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { createdAnswer, errorAnswer } from "./schemas";
+import { createdAnswer, errorAnswer, inputsAnswer } from "./schemas";
 
 const SCOPES = ["asset", "upstream", "downstream", "notebook"] as const;
 type Scope = (typeof SCOPES)[number];
@@ -46,10 +46,29 @@ export function RunButton({ notebook, asset, partitionKeys }: { notebook: string
   const [scope, setScope] = useState<Scope>(asset === undefined ? "notebook" : "downstream");
   const [partition, setPartition] = useState(partitionKeys?.at(-1) ?? "");
 
-  async function run() {
-    setBusy(true);
+  /** Never-materialized inputs of the chosen selection, shown before the run: include them, or run as chosen. */
+  const [missing, setMissing] = useState<string[] | null>(null);
+
+  async function start() {
     setError(null);
     const selection = selectionOf(scope, asset);
+    if (selection !== undefined) {
+      setBusy(true);
+      const params = new URLSearchParams({ notebook, selection: selection.join(" ") });
+      const answer = inputsAnswer.safeParse(await fetch(`/api/runs/inputs?${params.toString()}`).then((r) => r.json()).catch(() => null));
+      setBusy(false);
+      if (answer.success && answer.data.neverMaterialized.length > 0) {
+        setMissing(answer.data.neverMaterialized);
+        return;
+      }
+    }
+    await run(selection);
+  }
+
+  async function run(selection: string[] | undefined) {
+    setBusy(true);
+    setError(null);
+    setMissing(null);
     const request = { notebook, ...(selection ? { selection } : {}), ...(partitionKeys && partition ? { partition } : {}) };
     const response = await fetch("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
     const body: unknown = await response.json().catch(() => null);
@@ -83,9 +102,20 @@ export function RunButton({ notebook, asset, partitionKeys }: { notebook: string
           ))}
         </select>
       ) : null}
-      <button type="button" className="btn btn--primary" onClick={run} disabled={busy} data-testid="run-in-production">
+      <button type="button" className="btn btn--primary" onClick={() => void start()} disabled={busy} data-testid="run-in-production">
         {busy ? "Starting…" : "Run in production"}
       </button>
+      {missing ? (
+        <span className="run-button__missing" role="alert" data-testid="run-missing-inputs">
+          {missing.join(", ")} {missing.length === 1 ? "has" : "have"} never been materialized, and this run reads {missing.length === 1 ? "it" : "them"}.
+          <button type="button" className="btn btn--small btn--primary" onClick={() => void run([...(selectionOf(scope, asset) ?? []), ...missing])} data-testid="run-include-missing">
+            Include {missing.length === 1 ? "it" : "them"}
+          </button>
+          <button type="button" className="btn btn--small" onClick={() => void run(selectionOf(scope, asset))} data-testid="run-as-chosen">
+            Run as chosen
+          </button>
+        </span>
+      ) : null}
       {error ? (
         <span role="alert" className="muted">
           {error}

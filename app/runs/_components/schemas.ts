@@ -44,3 +44,6 @@ export const runAnswer = z.object({ run: runDetailSchema });
 export const eventsAnswer = z.object({ status, events: z.array(eventSchema) });
 export const createdAnswer = z.object({ id: z.string() });
 export const errorAnswer = z.object({ error: z.string() });
+
+/** GET /api/runs/inputs: the selection's inputs that were never materialized. */
+export const inputsAnswer = z.object({ neverMaterialized: z.array(z.string()) });

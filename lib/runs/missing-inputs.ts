@@ -1,0 +1,30 @@
+// Before a run of a selection: the assets of the notebook it reads (its cells' inputs and
+// what their checks read) that are outside the selection and were never materialized, so
+// that "Run in production" can say so and offer to include them instead of failing.
+import type { CatalogDb } from "../catalog";
+import { graphFromEdges, planRun, SelectionError } from "../graph";
+
+export async function neverMaterializedInputs(db: CatalogDb, workspaceId: string, notebook: string, selection: readonly string[]): Promise<string[]> {
+  if (selection.length === 0) return [];
+  const assets = await db.asset.findMany({ where: { workspaceId, notebook: { slug: notebook } }, select: { id: true, name: true, kind: true, upstream: true } });
+  const names = new Set(assets.map((asset) => asset.name));
+  const graph = graphFromEdges(
+    assets.map((asset) => ({ name: asset.name, kind: asset.kind, line: 1 })),
+    // Within the notebook: another notebook's tables cannot join this run.
+    assets.flatMap((asset) => asset.upstream.filter((input) => names.has(input) && input !== asset.name).map((input) => ({ from: input, to: asset.name }))),
+  );
+  let selected: Set<string>;
+  try {
+    selected = new Set(planRun(graph, selection.join(" ")));
+  } catch (error) {
+    // A selection the run itself will refuse, with its own message.
+    if (error instanceof SelectionError) return [];
+    throw error;
+  }
+  const inputs = new Set([...selected].flatMap((name) => graph.ancestors(name)).filter((name) => !selected.has(name)));
+  if (inputs.size === 0) return [];
+  const ids = assets.filter((asset) => inputs.has(asset.name)).map((asset) => asset.id);
+  const built = await db.materialization.findMany({ where: { assetId: { in: ids }, environment: "production", status: "succeeded" }, distinct: ["assetId"], select: { asset: { select: { name: true } } } });
+  const materialized = new Set(built.map((m) => m.asset.name));
+  return graph.sortTopologically([...inputs].filter((name) => !materialized.has(name)));
+}
