@@ -85,7 +85,17 @@ export function RunButton({ notebook, asset, partitionKeys }: { notebook: string
   return (
     <span className="run-button">
       {asset !== undefined ? (
-        <select aria-label="What to materialize" value={scope} onChange={(e) => isScope(e.target.value) && setScope(e.target.value)} data-testid="run-scope">
+        <select
+          aria-label="What to materialize"
+          value={scope}
+          onChange={(e) => {
+            if (!isScope(e.target.value)) return;
+            setScope(e.target.value);
+            // The named inputs were those of the scope before.
+            setMissing(null);
+          }}
+          data-testid="run-scope"
+        >
           {SCOPES.map((s) => (
             <option key={s} value={s}>
               {SCOPE_LABELS[s]}
@@ -94,7 +104,15 @@ export function RunButton({ notebook, asset, partitionKeys }: { notebook: string
         </select>
       ) : null}
       {partitionKeys && partitionKeys.length > 0 ? (
-        <select aria-label="Partition" value={partition} onChange={(e) => setPartition(e.target.value)} data-testid="run-partition">
+        <select
+          aria-label="Partition"
+          value={partition}
+          onChange={(e) => {
+            setPartition(e.target.value);
+            setMissing(null);
+          }}
+          data-testid="run-partition"
+        >
           {partitionKeys.map((k) => (
             <option key={k} value={k}>
               {k}
@@ -108,10 +126,10 @@ export function RunButton({ notebook, asset, partitionKeys }: { notebook: string
       {missing ? (
         <span className="run-button__missing" role="alert" data-testid="run-missing-inputs">
           {missing.join(", ")} {missing.length === 1 ? "has" : "have"} never been materialized, and this run reads {missing.length === 1 ? "it" : "them"}.
-          <button type="button" className="btn btn--small btn--primary" onClick={() => void run([...(selectionOf(scope, asset) ?? []), ...missing])} data-testid="run-include-missing">
+          <button type="button" className="btn btn--small btn--primary" disabled={busy} onClick={() => void run([...(selectionOf(scope, asset) ?? []), ...missing])} data-testid="run-include-missing">
             Include {missing.length === 1 ? "it" : "them"}
           </button>
-          <button type="button" className="btn btn--small" onClick={() => void run(selectionOf(scope, asset))} data-testid="run-as-chosen">
+          <button type="button" className="btn btn--small" disabled={busy} onClick={() => void run(selectionOf(scope, asset))} data-testid="run-as-chosen">
             Run as chosen
           </button>
         </span>

@@ -29,19 +29,25 @@ export function RunLive({ initial, canCancel }: { initial: RunDetailView; canCan
     let timer: ReturnType<typeof setTimeout> | undefined;
     // One poll at a time, the next scheduled when this one is done: overlapping polls read the
     // same cursor and appended the same events twice.
-    const tick = async () => {
+    const readEvents = async () => {
       const after = lastId.current === null ? "" : `?after=${lastId.current}`;
       const polled = eventsAnswer.safeParse(await fetch(`/api/runs/${initial.id}/events${after}`).then((r) => r.json()).catch(() => null));
+      if (stopped || !polled.success || polled.data.events.length === 0) return;
+      lastId.current = polled.data.events.at(-1)?.id ?? lastId.current;
+      setEvents((old) => appendNew(old, polled.data.events));
+    };
+    const tick = async () => {
+      await readEvents();
       if (stopped) return;
-      if (polled.success && polled.data.events.length > 0) {
-        lastId.current = polled.data.events.at(-1)?.id ?? lastId.current;
-        setEvents((old) => appendNew(old, polled.data.events));
-      }
       // The assets' states change without a log line too: the run is read on every poll until it has ended.
       const detail = runAnswer.safeParse(await fetch(`/api/runs/${initial.id}`).then((r) => r.json()).catch(() => null));
       if (stopped) return;
+      const ended = detail.success && detail.data.run.finished;
+      // Lines written between the two reads (the last one says how it ended) are read once more.
+      if (ended) await readEvents();
+      if (stopped) return;
       if (detail.success) setRun(detail.data.run);
-      if (!(detail.success && detail.data.run.finished)) timer = setTimeout(() => void tick(), POLL_MS);
+      if (!ended) timer = setTimeout(() => void tick(), POLL_MS);
     };
     timer = setTimeout(() => void tick(), POLL_MS);
     return () => {
