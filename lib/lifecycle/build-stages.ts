@@ -85,6 +85,20 @@ export async function buildStages(options: StagesOptions): Promise<{ ok: true; s
     return { ok: true, cells: cells.filter((cell) => wanted.has(cell.name.toLowerCase())) };
   }
 
+  // Every stage's cells, for every partition, prepared before anything runs: a partition
+  // whose values do not make SQL stops the build before it has written anything.
+  const prepared = new Map<Stage, { window: PartitionWindow | null; cells: AssetCell[] }[]>();
+  for (const stage of staged.stages) {
+    const windows: (PartitionWindow | null)[] = stage.partitioned === null ? [null] : options.keysOf(stage.partitioned).map((key) => windowOf(options, stage.partitioned ?? "", key));
+    const runs: { window: PartitionWindow | null; cells: AssetCell[] }[] = [];
+    for (const window of windows) {
+      const cells = await cellsOf(stage.assets, window === null || stage.partitioned === null ? null : { slug: stage.partitioned, key: window.key });
+      if (!cells.ok) return cells;
+      runs.push({ window, cells: cells.cells });
+    }
+    prepared.set(stage, runs);
+  }
+
   for (const stage of staged.stages) {
     const runnable = stage.assets.filter((asset) => {
       const blocked = options.upstream(asset).find((input) => stopped.has(input));
@@ -94,11 +108,9 @@ export async function buildStages(options: StagesOptions): Promise<{ ok: true; s
       return false;
     });
     if (runnable.length === 0) continue;
-    const windows: (PartitionWindow | null)[] = stage.partitioned === null ? [null] : options.keysOf(stage.partitioned).map((key) => windowOf(options, stage.partitioned ?? "", key));
-    for (const window of windows) {
-      const prepared = await cellsOf(runnable, window === null || stage.partitioned === null ? null : { slug: stage.partitioned, key: window.key });
-      if (!prepared.ok) return prepared;
-      const plain: ExecutionPlan = { cells: prepared.cells, upstream: (name) => [...options.upstream(name.toLowerCase())] };
+    const wanted = new Set(runnable);
+    for (const { window, cells } of prepared.get(stage) ?? []) {
+      const plain: ExecutionPlan = { cells: cells.filter((cell) => wanted.has(cell.name.toLowerCase())), upstream: (name) => [...options.upstream(name.toLowerCase())] };
       const plan = partitionPlan(plain, window);
       const summary = await runPlan({
         // A partition's SQL and extract rows replace only its own rows, as in a production partition run.

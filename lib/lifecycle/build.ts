@@ -58,8 +58,10 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     if (asset.version === null) return [];
     const tables = existing.get(asset.version);
     // Built before (by this or another environment) and kept: served as it is, not built again.
-    // A version production adopted but never ran has no table yet: it is built.
-    return tables === undefined || tables.length === 0 ? [] : [{ asset: asset.asset, version: asset.version, tables }];
+    // A version production adopted but never ran has no table yet: it is built. So is a
+    // partitioned one: this plan's partitions are written into it (the others stay), so
+    // that what production backfills after the promotion is exactly the rest.
+    return tables === undefined || tables.length === 0 || asset.partitions !== undefined ? [] : [{ asset: asset.asset, version: asset.version, tables }];
   });
   const reused = served.filter((s) => plan.build.includes(s.asset)).map((s) => s.asset);
   await warehouse.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
@@ -108,7 +110,11 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     texts: new Map(texts.map((nb) => [nb.slug, nb.text])),
     keysOf: (slug) => plan.assets.find((asset) => asset.notebook === slug && asset.partitions)?.partitions?.build ?? [],
   });
-  if (!built.ok) return built;
+  if (!built.ok) {
+    // Nothing ran: the environment says its build failed rather than that it is still building.
+    await warehouse.exec(`UPDATE ${PLANS_TABLE} SET status = 'failed', updated_at = ${sqlTimestamp(now())} WHERE env = ${quoteLiteral(env)}`);
+    return built;
+  }
   const { summary } = built;
 
   // Record each built version (its tables) and that the environment serves it.

@@ -263,17 +263,22 @@ describe.each(backends)("the lifecycle on $name", (backend) => {
       expect(await rows(`"env__change".sales`)).toEqual(["apac:apac:20"]);
       expect(await rows("sales")).toEqual(["apac:apac:10", "eu:eu:10", "us:us:10"]);
       expect(await rows(`"env__change".totals`)).toEqual(["apac:apac:20"]);
+      // The same change built for another partition writes it into the same version, next to the first, instead of reusing the version as it was.
+      const again = await buildEnvironment({ warehouse, productionSchema: warehouse.schema, env: "again", proposed: [{ slug: "regional", text: regional(20) }], parser, partitions: ["us"] });
+      if (!again.ok) throw new Error(JSON.stringify(again.issues));
+      expect(again.reused).toEqual([]);
+      expect(await rows(`"env__again".sales`)).toEqual(["apac:apac:20", "us:us:20"]);
 
-      // Promoted: production serves the built partition at once, and a partition run writes the others into that version.
+      // Promoted: production serves the built partitions at once, and a partition run writes the others into that version.
       expect((await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "change" })).ok).toBe(true);
-      expect(await rows("sales")).toEqual(["apac:apac:20"]);
+      expect(await rows("sales")).toEqual(["apac:apac:20", "us:us:20"]);
       const binding = await productionBinding(warehouse);
       if (binding === null) throw new Error("production is promoted");
       const cells = new Map((["sales", "totals"] as const).map((name) => [name, { kind: "sql" as const }]));
       const run = productionRunWarehouse(warehouse, binding, cells);
       await run.exec(`create table sales__eu as select 'eu' as region, 20 as amount, 'eu' as _partition`);
       await run.swap([{ staging: "sales__eu", target: "sales", partition: { column: "_partition", key: "eu" } }]);
-      expect(await rows("sales")).toEqual(["apac:apac:20", "eu:eu:20"]);
+      expect(await rows("sales")).toEqual(["apac:apac:20", "eu:eu:20", "us:us:20"]);
     } finally {
       await warehouse.close();
     }

@@ -75,6 +75,10 @@ describe("vegaLiteSpec", () => {
     expect([horizontal.y, horizontal.x]).toEqual([{ field: "weekday", type: "ordinal" }, { field: "km", type: "quantitative", aggregate: "sum" }]);
     expect(vegaLiteSpec({ mark: "bar", x: "weekday", aggregate: "count" }, weekdays).encoding.x).toEqual({ field: "weekday", type: "ordinal" });
     expect(vegaLiteSpec({ mark: "bar", x: { field: "weekday", type: "quantitative" }, y: "km" }, weekdays).encoding.x).toEqual({ field: "weekday", type: "quantitative" });
+    // Two integer columns (a weekday and a count): x is the category.
+    const counts = [{ name: "weekday", type: "BIGINT" }, { name: "rides", type: "BIGINT" }];
+    const both = vegaLiteSpec({ mark: "bar", x: "weekday", y: "rides" }, counts).encoding;
+    expect([both.x, both.y]).toEqual([{ field: "weekday", type: "ordinal" }, { field: "rides", type: "quantitative" }]);
     // A float stays on a continuous axis, and so do other marks.
     expect(vegaLiteSpec({ mark: "bar", x: "share", y: "km" }, weekdays).encoding.x).toEqual({ field: "share", type: "quantitative" });
     expect(vegaLiteSpec({ mark: "line", x: "weekday", y: "km" }, weekdays).encoding.x).toEqual({ field: "weekday", type: "quantitative" });

@@ -123,15 +123,20 @@ const INTEGER = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLIN
  * give the channel a type.
  */
 function bandIntegers(config: ChartConfig, columns: readonly Column[], encoding: VegaLiteSpec["encoding"]): void {
+  const untypedInteger = (channel: "x" | "y"): boolean => {
+    const given = config[channel];
+    const name = typeof given === "string" ? given : isRecord(given) && given.type === undefined && typeof given.field === "string" ? given.field : undefined;
+    const column = name === undefined ? undefined : lookup(columns, name);
+    return column !== undefined && INTEGER.test(column.type.trim());
+  };
+  // With two integer columns (a weekday and a count) x is the category: bars stand upright
+  // unless the cell types its channels.
   for (const [band, measure] of [["x", "y"], ["y", "x"]] as const) {
     const def = encoding[band];
     const other = encoding[measure];
-    const given = config[band];
-    const name = typeof given === "string" ? given : isRecord(given) && given.type === undefined && typeof given.field === "string" ? given.field : undefined;
-    const column = name === undefined ? undefined : lookup(columns, name);
     // A bar's length: the other channel's numbers, or the count of rows when it has none.
     const length = isRecord(other) ? other.type === "quantitative" : band === "x" && other === undefined && config.aggregate === "count";
-    if (!isRecord(def) || def.type !== "quantitative" || def.aggregate !== undefined || !length || !column || !INTEGER.test(column.type.trim())) continue;
+    if (!isRecord(def) || def.type !== "quantitative" || def.aggregate !== undefined || !length || !untypedInteger(band)) continue;
     encoding[band] = { ...def, type: "ordinal" };
   }
 }

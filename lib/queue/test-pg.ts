@@ -15,6 +15,10 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+if (!adminUrl && inCi) throw new Error("TEST_DATABASE_URL must be set in CI: PostgreSQL is tested on a real server");
+
+const quoteName = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
 /**
  * Drops a test database and the connections still open on it. FORCE cannot end a backend a
  * non-superuser does not own ("must be a member of the role whose process is being
@@ -22,8 +26,6 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
  * authenticating has no role yet. New connections are refused first, and the drop is tried
  * again until those have gone.
  */
-const quoteName = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
 export async function dropDatabase(client: pg.Client, name: string): Promise<void> {
   await client.query(`alter database ${quoteName(name)} with allow_connections false`).catch(() => undefined);
   for (let attempt = 1; ; attempt++) {
@@ -38,14 +40,13 @@ export async function dropDatabase(client: pg.Client, name: string): Promise<voi
 }
 
 export function pgDatabases(prefix: string): { fresh(): Promise<string>; dropAll(): Promise<void> } {
-  if (!adminUrl && inCi) throw new Error("TEST_DATABASE_URL must be set in CI: PostgreSQL is tested on a real server");
   const created: string[] = [];
   let counter = 0;
   return {
     async fresh() {
       if (!adminUrl) throw new Error("TEST_DATABASE_URL is not set");
       const name = `${prefix}_${process.pid}_${++counter}`;
-      await admin((c) => c.query(`create database ${name} template template0`));
+      await admin((c) => c.query(`create database ${quoteName(name)} template template0`));
       created.push(name);
       const url = new URL(adminUrl);
       url.pathname = `/${name}`;

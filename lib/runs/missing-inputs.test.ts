@@ -47,5 +47,9 @@ describe("neverMaterializedInputs", () => {
     expect(await missing("orders+")).toEqual(["customers"]);
     await recordMaterialization(db, { assetId: customers.id, environment: "production", partition: null, status: "succeeded", notebookVersionId: null, runId: null, durationMs: 1 });
     expect(await missing("orders+")).toEqual([]);
+    // Above a materialized input nothing is named: the run reads that input's table.
+    const orders = await db.asset.findFirstOrThrow({ where: { workspaceId, name: "orders" } });
+    await recordMaterialization(db, { assetId: orders.id, environment: "production", partition: null, status: "succeeded", notebookVersionId: null, runId: null, durationMs: 1 });
+    expect(await missing("revenue_per_day")).toEqual(["daily_revenue"]);
   });
 });

@@ -21,10 +21,21 @@ export async function neverMaterializedInputs(db: CatalogDb, workspaceId: string
     if (error instanceof SelectionError) return [];
     throw error;
   }
-  const inputs = new Set([...selected].flatMap((name) => graph.ancestors(name)).filter((name) => !selected.has(name)));
-  if (inputs.size === 0) return [];
-  const ids = assets.filter((asset) => inputs.has(asset.name)).map((asset) => asset.id);
-  const built = await db.materialization.findMany({ where: { assetId: { in: ids }, environment: "production", status: "succeeded" }, distinct: ["assetId"], select: { asset: { select: { name: true } } } });
+  const outside = assets.filter((asset) => !selected.has(asset.name));
+  const built = await db.materialization.findMany({
+    where: { assetId: { in: outside.map((asset) => asset.id) }, environment: "production", status: "succeeded" },
+    distinct: ["assetId"],
+    select: { asset: { select: { name: true } } },
+  });
   const materialized = new Set(built.map((m) => m.asset.name));
-  return graph.sortTopologically([...inputs].filter((name) => !materialized.has(name)));
+  // What the selection reads directly, and above an input only while it never ran: the input
+  // of a materialized table is read from that table, not by this run.
+  const missing = new Set<string>();
+  const queue = [...selected].flatMap((name) => graph.upstream(name));
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    if (selected.has(name) || materialized.has(name) || missing.has(name)) continue;
+    missing.add(name);
+    queue.push(...graph.upstream(name));
+  }
+  return graph.sortTopologically(missing);
 }

@@ -128,7 +128,7 @@ export function productionLifecycle(deps: ChangesDeps): LifecycleOps {
         const started = await backfillPromoted(deps.runs, deps.db, { workspaceId: deps.workspaceId, promotion: result.promotion, entries, now: new Date() });
         for (const { notebook, triggered } of started) console.log(`[assetbook] promotion ${result.promotion}: backfilling ${triggered.length} partitions of ${notebook}`);
       } catch (error) {
-        console.error(`[assetbook] promotion ${result.promotion}: its partition backfill did not start (start it from the notebook's partitions): ${error instanceof Error ? error.message : String(error)}`);
+        console.error(`[assetbook] promotion ${result.promotion}: its partition backfill did not start; trigger a run of each partition the environment did not build (a backfill from the partitions panel skips those that ran before the promotion): ${error instanceof Error ? error.message : String(error)}`);
       }
     },
   });
