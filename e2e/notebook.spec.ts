@@ -55,6 +55,9 @@ test("an edit reruns exactly the cells downstream, in the browser", async ({ pag
   const before = Object.fromEntries(await Promise.all(cells.map(async (name) => [name, await runs(page, name)] as const)));
   const dailyRows = await rows(page, "daily_revenue");
   expect(dailyRows).toBe(365);
+  // Passing checks show on the cell, counted: customers declares three.
+  await expect(state(page, "customers")).toHaveAttribute("data-checks", "3/3");
+  await expect(state(page, "customers")).toContainText("checks 3/3");
 
   await setCellText(page, "orders", ordersSql);
   await expect.poll(() => runs(page, "daily_revenue"), { timeout: 20_000 }).toBeGreaterThan(before.daily_revenue ?? 0);

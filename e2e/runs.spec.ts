@@ -25,6 +25,11 @@ test("run shop.md in production from the catalog, watch it go green, see it in t
   expect(new Set(ids).size).toBe(ids.length);
   const assets = page.getByTestId("run-assets");
   await expect(assets.locator("tr[data-asset='orders']")).toHaveAttribute("data-state", "succeeded");
+  // orders' checks show passing, with their count.
+  await expect(page.getByTestId("run-checks-orders")).toHaveText(/^\d+\/\d+$/);
+  const [passed, total] = (await page.getByTestId("run-checks-orders").innerText()).split("/").map(Number);
+  expect(total).toBeGreaterThan(0);
+  expect(passed).toBe(total);
   await expect(assets.locator("tr[data-asset]:not([data-state='succeeded'])")).toHaveCount(0);
   expect(await assets.locator("tr[data-asset]").count()).toBeGreaterThan(1);
   await expect(page.getByTestId("run-cancel")).toHaveCount(0);

@@ -78,7 +78,9 @@ export function productionHooks(p: ProductionRun): ExecutorHooks {
         const { rows, columns } = event.result;
         const checks = event.result.checks.map(({ check, severity, passed, failures, error }) => ({ check, severity, passed, failures, ...(error === undefined ? {} : { error }) }));
         await record(cell, { status: "succeeded", rows, columns, durationMs: event.durationMs, checks });
-        await log(`attempt ${event.attempt} succeeded: ${rows} ${rows === 1 ? "row" : "rows"}`, "info", { event: "attempt_succeeded", attempt: event.attempt, rows, durationMs: event.durationMs }, cell.name);
+        const passed = checks.filter((c) => c.passed).length;
+        const checked = checks.length === 0 ? "" : `, checks ${passed}/${checks.length} passed`;
+        await log(`attempt ${event.attempt} succeeded: ${rows} ${rows === 1 ? "row" : "rows"}${checked}`, "info", { event: "attempt_succeeded", attempt: event.attempt, rows, durationMs: event.durationMs, checks: { passed, total: checks.length } }, cell.name);
         return;
       }
       case "attempt_failed":

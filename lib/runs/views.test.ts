@@ -17,7 +17,7 @@ describe("assetTimeline", () => {
         ev("a", { event: "attempt_failed", attempt: 1, error: "boom", durationMs: 10 }, 2, "attempt 1 failed: boom"),
         ev("a", { event: "retry_scheduled", attempt: 2, delayMs: 5 }, 2),
         ev("a", { event: "attempt_started", attempt: 2 }, 3),
-        ev("a", { event: "attempt_succeeded", attempt: 2, rows: 7, durationMs: 30 }, 4),
+        ev("a", { event: "attempt_succeeded", attempt: 2, rows: 7, durationMs: 30, checks: { passed: 3, total: 3 } }, 4),
         ev("b", { event: "asset_skipped", reason: 'upstream "x" did not succeed' }, 5),
       ],
       "succeeded",
@@ -31,6 +31,8 @@ describe("assetTimeline", () => {
       [2, "succeeded", null],
     ]);
     expect(timeline[1]?.reason).toBe('upstream "x" did not succeed');
+    // Passing checks count too, not only failures.
+    expect(timeline.map((a) => a.checks)).toEqual([{ passed: 3, total: 3 }, null]);
   });
 
   it("shows a running asset while the run runs, and stops it when the run is cancelled", () => {

@@ -52,6 +52,8 @@ export interface AssetTimeline {
   durationMs: number | null;
   reason: string | null;
   startedAt: string;
+  /** The checks of its succeeded attempt (passing ones too); null before one, or from a run logged without them. */
+  checks: { passed: number; total: number } | null;
 }
 
 export interface RunDetail extends RunSummary {
@@ -131,6 +133,7 @@ const eventData = z.object({
   durationMs: z.number().optional(),
   error: z.string().optional(),
   reason: z.string().optional(),
+  checks: z.object({ passed: z.number(), total: z.number() }).optional(),
 });
 
 /** Folds a run's events into one timeline per asset, in the order the assets started. */
@@ -143,7 +146,7 @@ export function assetTimeline(events: readonly { asset: string | null; data: unk
     const data = parsed.data;
     let asset = assets.get(event.asset);
     if (asset === undefined) {
-      asset = { name: event.asset, state: "running", attempts: [], rows: null, durationMs: null, reason: null, startedAt: event.at.toISOString() };
+      asset = { name: event.asset, state: "running", attempts: [], rows: null, durationMs: null, reason: null, startedAt: event.at.toISOString(), checks: null };
       assets.set(event.asset, asset);
     }
     const current = asset.attempts.at(-1);
@@ -160,6 +163,7 @@ export function assetTimeline(events: readonly { asset: string | null; data: unk
         }
         asset.state = "succeeded";
         asset.rows = data.rows ?? null;
+        asset.checks = data.checks ?? null;
         asset.durationMs = sumDurations(asset.attempts);
         break;
       case "attempt_failed":

@@ -12,6 +12,8 @@ export function StateBadge({ name, status }: { name: string; status: CellStatus 
     status?.durationMs === undefined ? undefined : duration(status.durationMs),
     status?.rows === undefined ? undefined : `${status.rows.toLocaleString("en-US")} ${status.rows === 1 ? "row" : "rows"}`,
     status && status.runs > 0 ? `run ${status.runs}` : undefined,
+    // Passing checks show too: a check is seen before it fails.
+    status && status.checks.length > 0 ? `checks ${status.checks.filter((c) => c.passed).length}/${status.checks.length}` : undefined,
   ].filter((d) => d !== undefined);
   return (
     <span
@@ -20,8 +22,9 @@ export function StateBadge({ name, status }: { name: string; status: CellStatus 
       data-state={state}
       data-runs={status?.runs ?? 0}
       data-rows={status?.rows ?? ""}
+      data-checks={status && status.checks.length > 0 ? `${status.checks.filter((c) => c.passed).length}/${status.checks.length}` : ""}
       style={{ "--state": stateColor(state) }}
-      title={status?.error}
+      title={status?.error ?? (status && status.checks.length > 0 ? status.checks.map((c) => `${c.passed ? "✓" : "✗"} ${c.check}`).join("\n") : undefined)}
     >
       <span className="nb-state__dot" aria-hidden="true" />
       <span className="nb-state__label">{stateLabel(state)}</span>

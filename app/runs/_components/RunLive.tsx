@@ -101,6 +101,7 @@ export function RunLive({ initial, canCancel }: { initial: RunDetailView; canCan
                   <th>Asset</th>
                   <th>State</th>
                   <th className="num">Rows</th>
+                  <th className="num">Checks</th>
                   <th className="num">Duration</th>
                   <th className="num">Attempts</th>
                 </tr>
@@ -128,6 +129,9 @@ export function RunLive({ initial, canCancel }: { initial: RunDetailView; canCan
                       </span>
                     </td>
                     <td className="num">{a.rows === null ? "—" : number.format(a.rows)}</td>
+                    <td className="num" data-testid={`run-checks-${a.name}`} title={a.checks ? `${a.checks.passed} of ${a.checks.total} checks passed` : undefined}>
+                      {a.checks === null || a.checks.total === 0 ? "—" : `${a.checks.passed}/${a.checks.total}`}
+                    </td>
                     <td className="num">{ms(a.durationMs)}</td>
                     <td className="num">{a.attempts.length}</td>
                   </tr>

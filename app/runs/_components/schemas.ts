@@ -21,6 +21,7 @@ const assetSchema = z.object({
   durationMs: z.number().nullable(),
   reason: z.string().nullable(),
   startedAt: z.string(),
+  checks: z.object({ passed: z.number(), total: z.number() }).nullable(),
 });
 export const runDetailSchema = z.object({
   id: z.string(),
