@@ -107,8 +107,16 @@ export async function startBackfill(service: Pick<RunTriggers, "triggerRun">, db
     const s = latest.get(k)?.status;
     return s === undefined || s === "failed" || s === "cancelled";
   });
-  const lanes = input.concurrency;
-  for (const [i, key] of todo.entries()) {
+  await triggerPartitionRuns(service, { ...input, keys: todo });
+  return { triggered: todo };
+}
+
+/** One backfill run per key, spread over `concurrency` serial queue lanes of the backfill `backfillId`. */
+export async function triggerPartitionRuns(
+  service: Pick<RunTriggers, "triggerRun">,
+  input: Pick<BackfillInput, "workspaceId" | "notebook" | "concurrency" | "backfillId" | "selection" | "createdById"> & { keys: readonly string[] },
+): Promise<void> {
+  for (const [i, key] of input.keys.entries()) {
     await service.triggerRun({
       workspaceId: input.workspaceId,
       notebook: input.notebook,
@@ -116,8 +124,7 @@ export async function startBackfill(service: Pick<RunTriggers, "triggerRun">, db
       trigger: "backfill",
       ...(input.selection && input.selection.length > 0 ? { selection: input.selection } : {}),
       ...(input.createdById ? { createdById: input.createdById } : {}),
-      queueName: `backfill:${input.backfillId}:${i % lanes}`,
+      queueName: `backfill:${input.backfillId}:${i % input.concurrency}`,
     });
   }
-  return { triggered: todo };
 }

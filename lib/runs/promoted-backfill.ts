@@ -6,7 +6,7 @@ import type { CatalogDb } from "../catalog";
 import { productionVersion } from "../catalog/production";
 import type { PromotedBackfill } from "../lifecycle/promote";
 import { textPartitions } from "../lifecycle/partitions";
-import { partitionWindows } from "../partitions/windows";
+import { backfillKeys, triggerPartitionRuns } from "./backfill";
 import type { RunTriggers } from "./trigger";
 
 /** Lanes of a promotion's backfill: partitions run at most this many at once. */
@@ -23,17 +23,8 @@ export async function backfillPromoted(
     const def = production === null ? null : textPartitions({ slug: entry.notebook, text: production.text });
     if (def === null) continue;
     const built = new Set(entry.built);
-    const keys = partitionWindows(def, input.now).map((window) => window.key).filter((key) => !built.has(key));
-    for (const [i, key] of keys.entries()) {
-      await runs.triggerRun({
-        workspaceId: input.workspaceId,
-        notebook: entry.notebook,
-        partition: key,
-        trigger: "backfill",
-        selection: entry.assets,
-        queueName: `backfill:${input.promotion}:${i % LANES}`,
-      });
-    }
+    const keys = backfillKeys(def, { until: input.now }).filter((key) => !built.has(key));
+    await triggerPartitionRuns(runs, { workspaceId: input.workspaceId, notebook: entry.notebook, keys, concurrency: LANES, backfillId: input.promotion, selection: entry.assets });
     started.push({ notebook: entry.notebook, triggered: keys });
   }
   return started;
