@@ -26,6 +26,7 @@ export const LAYERS = [
   ["auth", "engine"],
   ["lifecycle"],
   ["runs"],
+  ["reviews"],
 ];
 
 const layerZones = LAYERS.flatMap((layer, level) =>

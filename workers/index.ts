@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { CatalogDb, CatalogStore } from "../lib/catalog";
 import type { CrashHook, RunService } from "../lib/runs";
 import type { Warehouse } from "../lib/warehouse/types";
+import type { JobQueue } from "../lib/queue/types";
 import { parseConfig } from "../lib/config";
 import { moveLegacyState } from "../lib/config/legacy-layout";
 import { startMaterializer } from "./materializer";
@@ -20,6 +21,8 @@ export interface RunningWorkers {
   db: CatalogDb;
   workspaceId: string;
   service: RunService;
+  /** The queue the workers claim from (the app enqueues review builds on it in embedded mode). */
+  queue: JobQueue;
   /** The production DuckDB warehouse this process owns, for the app to read through; null on PostgreSQL. */
   warehouse: Warehouse | null;
   /** Stops claiming and scheduling, lets running handlers stop (bounded), closes what it opened. */
@@ -37,6 +40,7 @@ export async function startWorkers(env: Env, options: StartOptions = {}): Promis
     db: rt.db,
     workspaceId: rt.workspaceId,
     service: rt.service,
+    queue: rt.queue,
     warehouse: rt.warehouse,
     stop() {
       stopping ??= (async () => {

@@ -15,6 +15,7 @@ import { RunService, crashFromEnv, prismaSqlClient, type CrashHook, type Extract
 import { openWarehousePool } from "../lib/warehouse/open";
 import type { Warehouse } from "../lib/warehouse/types";
 import type { AssetbookConfig } from "../lib/config";
+import type { ReviewBuildDeps } from "../lib/reviews/build-job";
 
 export type Env = Record<string, string | undefined>;
 
@@ -30,6 +31,8 @@ export interface WorkerRuntime {
   workspaceId: string;
   queue: JobQueue;
   service: RunService;
+  /** What a review's build (the `build_review` job) runs with. */
+  reviewBuilds: ReviewBuildDeps;
   /** The DuckDB warehouse this process owns (the app reads through it); null for PostgreSQL. */
   warehouse: Warehouse | null;
   close(): Promise<void>;
@@ -81,16 +84,18 @@ export async function openRuntime(config: AssetbookConfig, env: Env, options: Ru
     } finally {
       await lease.release();
     }
+    const sources = extractSources(db, await secretKeyOf(config), config, env);
     const service = new RunService({
       db,
       queue,
       openWarehouse: () => warehouse.lease(),
       notebooksDir: config.notebooksDir,
       parser: async () => parser,
-      extractSources: extractSources(db, await secretKeyOf(config), config, env),
+      extractSources: sources,
       crash: options.crash ?? crashFromEnv(env),
     });
-    return { config, db, workspaceId: workspace.id, queue, service, warehouse: warehouse.shared, close };
+    const reviewBuilds: ReviewBuildDeps = { db, openWarehouse: () => warehouse.lease(), parser: async () => parser, extractSources: sources };
+    return { config, db, workspaceId: workspace.id, queue, service, reviewBuilds, warehouse: warehouse.shared, close };
   } catch (error) {
     await close();
     throw error;

@@ -6,7 +6,7 @@ import type { ShareLink } from "./generated/client";
 import type { CatalogDb } from "./store";
 import { TOKEN_BODY, hashToken, newToken } from "./tokens";
 
-export type ShareLinkTarget = { type: "catalog" } | { type: "lineage" } | { type: "asset"; assetId: string };
+export type ShareLinkTarget = { type: "catalog" } | { type: "lineage" } | { type: "asset"; assetId: string } | { type: "review"; reviewId: string };
 
 export interface CreateShareLinkInput {
   workspaceId: string;
@@ -43,6 +43,9 @@ function targetOf(link: ShareLink): ShareLinkTarget {
     case "asset":
       if (link.assetId === null) throw new Error(`share link ${link.id} targets an asset but has none`);
       return { type: "asset", assetId: link.assetId };
+    case "review":
+      if (link.reviewId === null) throw new Error(`share link ${link.id} targets a review but has none`);
+      return { type: "review", reviewId: link.reviewId };
     default: {
       const unreachable: never = link.target;
       throw new Error(`unknown share target ${String(unreachable)}`);
@@ -72,6 +75,7 @@ export async function createShareLink(db: CatalogDb, input: CreateShareLinkInput
         tokenHash: hashShareToken(token),
         target: input.target.type,
         assetId: input.target.type === "asset" ? input.target.assetId : null,
+        reviewId: input.target.type === "review" ? input.target.reviewId : null,
         allowSamples: input.allowSamples ?? false,
         expiresAt: input.expiresAt ?? null,
         createdById: input.createdById,

@@ -1,0 +1,166 @@
+// A review's life: proposed from working copies (planned against production, built on the
+// workers), revised, decided, then promoted through the one atomic promotion or abandoned;
+// either way its environment is dropped. Routes and pages call only these.
+import type { Warehouse } from "../warehouse/types";
+import { dropEnvironment } from "../lifecycle/cleanup";
+import { PRODUCTION } from "../lifecycle/layout";
+import { planProject } from "../lifecycle/project";
+import { staleness } from "../lifecycle/promote";
+import { environments, servedState } from "../lifecycle/store";
+import { formatIssue } from "../notebook/types";
+import { productionLifecycle, type ChangesDeps } from "../runs/notebook-changes";
+import { readNotebook } from "../workspace/notebook-files";
+import { promoteGate, reviewPolicy, verdictState, type Gate, type Verdict } from "./rules";
+import {
+  addRevision,
+  closeReview,
+  createReview,
+  loadReview,
+  nextReviewNumber,
+  recordVerdict,
+  replanRevision,
+  reviewEnv,
+  reviewSettings,
+  ReviewError,
+  type LoadedReview,
+  type LoadedRevision,
+  type RevisionNotebook,
+} from "./store";
+
+/** A revision's build, as the `build_review` job carries it. */
+// A type, not an interface: a job's payload must be assignable to JsonValue.
+export type ReviewBuildJob = { reviewId: string; revisionId: string };
+
+export interface ReviewDeps extends ChangesDeps {
+  /** Puts a revision's build on the workers' queue. */
+  enqueueBuild(job: ReviewBuildJob): Promise<void>;
+}
+
+/** The working copies of `slugs` against production's texts: only those that differ. */
+async function workingCopies(deps: Pick<ReviewDeps, "notebooksDir" | "warehouse">, slugs: readonly string[]): Promise<RevisionNotebook[]> {
+  const production = (await servedState(deps.warehouse, PRODUCTION)).notebooks;
+  const notebooks: RevisionNotebook[] = [];
+  for (const slug of [...new Set(slugs)].sort()) {
+    const text = (await readNotebook(deps.notebooksDir, slug))?.text ?? null;
+    const base = production[slug] ?? null;
+    if (text === null && base === null) throw new ReviewError(404, `no notebook "${slug}"`);
+    if (text !== base) notebooks.push({ slug, text, base });
+  }
+  return notebooks;
+}
+
+async function planned(deps: ReviewDeps, env: string, notebooks: readonly RevisionNotebook[]) {
+  const result = await planProject(deps.warehouse, env, notebooks.map(({ slug, text }) => ({ slug, text })), deps.parser);
+  if (!result.ok) throw new ReviewError(422, `the change does not plan:\n${result.issues.map(formatIssue).join("\n")}`);
+  return result.plan;
+}
+
+export interface ProposeInput {
+  authorId: string;
+  title: string;
+  description: string;
+  notebooks: readonly string[];
+}
+
+/** Turns working copies into review N, planned against production, and queues its build. */
+export async function proposeReview(deps: ReviewDeps, input: ProposeInput): Promise<{ number: number }> {
+  const notebooks = await workingCopies(deps, input.notebooks);
+  if (notebooks.length === 0) throw new ReviewError(422, `nothing to propose: ${input.notebooks.join(", ")} ${input.notebooks.length === 1 ? "is" : "are"} the same as production`);
+  // Two proposals at once take the same number: the second is planned again with the next.
+  for (let attempt = 0; ; attempt++) {
+    const number = await nextReviewNumber(deps.db, deps.workspaceId);
+    const plan = await planned(deps, reviewEnv(number), notebooks);
+    try {
+      const created = await createReview(deps.db, { workspaceId: deps.workspaceId, number, title: input.title, description: input.description, revision: { authorId: input.authorId, notebooks, plan } });
+      await deps.enqueueBuild({ reviewId: created.id, revisionId: created.revisionId });
+      return { number };
+    } catch (error) {
+      if (attempt < 3 && error instanceof Error && /Unique constraint/i.test(error.message)) continue;
+      throw error;
+    }
+  }
+}
+
+async function openReview(deps: Pick<ReviewDeps, "db" | "workspaceId">, number: number): Promise<{ review: LoadedReview; latest: LoadedRevision }> {
+  const review = await loadReview(deps.db, deps.workspaceId, number);
+  const latest = review?.revisions.at(-1);
+  if (review === null || latest === undefined) throw new ReviewError(404, `no review #${number}`);
+  if (review.status !== "open") throw new ReviewError(409, `review #${number} is ${review.status}`);
+  return { review, latest };
+}
+
+/** Pushes the working copies of the review's notebooks (and any added) as its next revision; its verdicts reset. */
+export async function reviseReview(deps: ReviewDeps, input: { number: number; authorId: string; notebooks?: readonly string[] }): Promise<{ revision: number }> {
+  const { review, latest } = await openReview(deps, input.number);
+  const notebooks = await workingCopies(deps, [...latest.notebooks.map((nb) => nb.slug), ...(input.notebooks ?? [])]);
+  if (notebooks.length === 0) throw new ReviewError(422, "nothing to propose: the working copies are the same as production (abandon the review instead)");
+  const same = notebooks.length === latest.notebooks.length && notebooks.every((nb) => latest.notebooks.some((old) => old.slug === nb.slug && old.text === nb.text));
+  if (same) throw new ReviewError(422, `nothing changed since revision ${latest.number}: save the notebook, then push`);
+  const plan = await planned(deps, review.env, notebooks);
+  const revision = await addRevision(deps.db, { workspaceId: deps.workspaceId, reviewId: review.id, revision: { authorId: input.authorId, notebooks, plan } });
+  await deps.enqueueBuild({ reviewId: review.id, revisionId: revision.id });
+  return { revision: revision.number };
+}
+
+/** Plans the current revision's texts again over production as it is now and builds it (what is unchanged is reused). */
+export async function rebuildReview(deps: ReviewDeps, number: number): Promise<void> {
+  const { review, latest } = await openReview(deps, number);
+  const plan = await planned(deps, review.env, latest.notebooks);
+  await replanRevision(deps.db, latest.id, plan);
+  await deps.enqueueBuild({ reviewId: review.id, revisionId: latest.id });
+}
+
+export async function decideReview(deps: Pick<ReviewDeps, "db" | "workspaceId">, input: { number: number; userId: string; verdict: Verdict; revision: number }): Promise<void> {
+  const { review, latest } = await openReview(deps, input.number);
+  // A verdict is on what the member saw: a revision pushed meanwhile must be read first.
+  if (input.revision !== latest.number) throw new ReviewError(409, `revision ${latest.number} was pushed since: read it, then decide`);
+  await recordVerdict(deps.db, { workspaceId: deps.workspaceId, reviewId: review.id, userId: input.userId, revision: latest.number, verdict: input.verdict });
+}
+
+/** Whether the review may be promoted now, from the catalog and the warehouse as they are. */
+export async function reviewGate(deps: Pick<ReviewDeps, "db" | "workspaceId"> & { warehouse: Warehouse }, review: LoadedReview): Promise<Gate> {
+  const latest = review.revisions.at(-1);
+  if (latest === undefined) throw new ReviewError(404, `review #${review.number} has no revision`);
+  const { settings, members } = await reviewSettings(deps.db, deps.workspaceId);
+  const record = (await environments(deps.warehouse)).find((candidate) => candidate.env === review.env);
+  const envHash = record !== undefined && typeof record.plan === "object" && record.plan !== null && "hash" in record.plan ? record.plan.hash : null;
+  const production = await servedState(deps.warehouse, PRODUCTION);
+  return promoteGate({
+    status: review.status,
+    policy: reviewPolicy(settings, members),
+    verdicts: verdictState(
+      review.decisions.map((d) => ({ userId: d.userId, revision: d.revision, verdict: d.verdict, at: d.createdAt })),
+      latest.number,
+      review.authorId,
+    ),
+    build: latest.buildStatus,
+    buildCurrent: record?.status === "built" && envHash === latest.planHash,
+    moved: review.status === "open" ? staleness(latest.plan, production) : { assets: [], notebooks: [] },
+  });
+}
+
+export type PromoteReviewResult = { ok: true; promotion: string; changed: string[] } | { ok: false; reason: string };
+
+/** Promotes the review's build when the rules allow, closes the review and drops its environment. */
+export async function promoteReview(deps: ReviewDeps, input: { number: number; actorId: string }): Promise<PromoteReviewResult> {
+  const { review } = await openReview(deps, input.number);
+  const gate = await reviewGate(deps, review);
+  if (!gate.ok) return { ok: false, reason: gate.missing.map((m) => m.message).join("; ") };
+  const result = await productionLifecycle(deps).promote(review.env);
+  if (!result.ok) return { ok: false, reason: result.reason };
+  await closeReview(deps.db, { workspaceId: deps.workspaceId, reviewId: review.id, actorId: input.actorId, status: "promoted", promotionId: result.promotion });
+  await dropEnvironment(deps.warehouse, review.env);
+  return { ok: true, promotion: result.promotion, changed: result.changed };
+}
+
+export async function abandonReview(deps: Pick<ReviewDeps, "db" | "workspaceId" | "warehouse">, input: { number: number; actorId: string }): Promise<void> {
+  const { review } = await openReview(deps, input.number);
+  await closeReview(deps.db, { workspaceId: deps.workspaceId, reviewId: review.id, actorId: input.actorId, status: "abandoned" });
+  await dropEnvironment(deps.warehouse, review.env);
+}
+
+/** The plain Promote (outside a review) is closed while the policy requires reviews. */
+export async function plainPromoteRefusal(deps: Pick<ReviewDeps, "db" | "workspaceId">): Promise<string | null> {
+  const { settings, members } = await reviewSettings(deps.db, deps.workspaceId);
+  return reviewPolicy(settings, members).required ? "this workspace promotes only approved reviews: propose the change from the editor (Propose changes), then promote it from its review" : null;
+}
