@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { ShellNav } from "./components/ShellNav";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -18,6 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <span className="brand__mark" aria-hidden="true" />
               Assetbook
             </Link>
+            <ShellNav />
           </div>
         </header>
         <main className="container">{children}</main>

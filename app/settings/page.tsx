@@ -2,6 +2,7 @@ import { requireMember } from "@/app/_lib/page-session";
 import { CatalogNav } from "@/app/catalog/_components/Nav";
 import { ApiTokens } from "./ApiTokens";
 import { ConcurrencyLimits } from "./ConcurrencyLimits";
+import { ReviewPolicy } from "./ReviewPolicy";
 import "@/app/catalog/catalog.css";
 
 export const metadata = { title: "Settings · Assetbook" };
@@ -18,6 +19,7 @@ export default async function SettingsPage() {
       </div>
       <ApiTokens owner={owner} />
       <ConcurrencyLimits owner={owner} />
+      <ReviewPolicy owner={owner} />
     </div>
   );
 }

@@ -13,6 +13,11 @@ const MATRIX: Record<Role, Record<Action, boolean>> = {
     manage_members: false,
     manage_own_api_tokens: true,
     revoke_any_api_token: false,
+    comment_review: true,
+    propose_review: false,
+    approve_review: false,
+    promote_review: false,
+    manage_review_policy: false,
   },
   editor: {
     read: true,
@@ -24,6 +29,11 @@ const MATRIX: Record<Role, Record<Action, boolean>> = {
     manage_members: false,
     manage_own_api_tokens: true,
     revoke_any_api_token: false,
+    comment_review: true,
+    propose_review: true,
+    approve_review: true,
+    promote_review: true,
+    manage_review_policy: false,
   },
   owner: {
     read: true,
@@ -35,6 +45,11 @@ const MATRIX: Record<Role, Record<Action, boolean>> = {
     manage_members: true,
     manage_own_api_tokens: true,
     revoke_any_api_token: true,
+    comment_review: true,
+    propose_review: true,
+    approve_review: true,
+    promote_review: true,
+    manage_review_policy: true,
   },
 };
 

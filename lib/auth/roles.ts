@@ -16,6 +16,11 @@ export const ACTIONS = [
   "manage_members",
   "manage_own_api_tokens",
   "revoke_any_api_token",
+  "comment_review",
+  "propose_review",
+  "approve_review",
+  "promote_review",
+  "manage_review_policy",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -39,15 +44,20 @@ export function requiredRole(action: Action): Role {
   switch (action) {
     case "read":
     case "manage_own_api_tokens":
+    case "comment_review":
       return "viewer";
     case "edit_notebook":
     case "run":
     case "create_share_link":
     case "revoke_share_link":
+    case "propose_review":
+    case "approve_review":
+    case "promote_review":
       return "editor";
     case "manage_secrets":
     case "manage_members":
     case "revoke_any_api_token":
+    case "manage_review_policy":
       return "owner";
     default: {
       const unreachable: never = action;

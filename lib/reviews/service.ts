@@ -10,8 +10,11 @@ import { environments, servedState } from "../lifecycle/store";
 import { formatIssue } from "../notebook/types";
 import { productionLifecycle, type ChangesDeps } from "../runs/notebook-changes";
 import { readNotebook } from "../workspace/notebook-files";
+import { cellCode } from "./cells";
+import { codeLines } from "./anchor";
 import { promoteGate, reviewPolicy, verdictState, type Gate, type Verdict } from "./rules";
 import {
+  addComment,
   addRevision,
   closeReview,
   createReview,
@@ -163,4 +166,38 @@ export async function abandonReview(deps: Pick<ReviewDeps, "db" | "workspaceId" 
 export async function plainPromoteRefusal(deps: Pick<ReviewDeps, "db" | "workspaceId">): Promise<string | null> {
   const { settings, members } = await reviewSettings(deps.db, deps.workspaceId);
   return reviewPolicy(settings, members).required ? "this workspace promotes only approved reviews: propose the change from the editor (Propose changes), then promote it from its review" : null;
+}
+
+export interface CommentRequest {
+  number: number;
+  authorId: string;
+  body: string;
+  threadId?: string;
+  notebook?: string;
+  cell?: string;
+  line?: number;
+}
+
+/** A comment on the review, a cell or a line of the current revision (its text is kept to find it again), or a reply. */
+export async function commentOnReview(deps: Pick<ReviewDeps, "db" | "workspaceId">, input: CommentRequest): Promise<{ id: string }> {
+  const review = await loadReview(deps.db, deps.workspaceId, input.number);
+  const current = review?.revisions.at(-1);
+  if (review === null || current === undefined) throw new ReviewError(404, `no review #${input.number}`);
+  const base = { workspaceId: deps.workspaceId, reviewId: review.id, authorId: input.authorId, revision: current.number, body: input.body };
+  if (input.threadId !== undefined) return addComment(deps.db, { ...base, threadId: input.threadId });
+  if (input.notebook === undefined) {
+    if (input.cell !== undefined || input.line !== undefined) throw new ReviewError(422, "a comment on a cell names its notebook");
+    return addComment(deps.db, base);
+  }
+  const notebook = current.notebooks.find((nb) => nb.slug === input.notebook);
+  if (notebook === undefined) throw new ReviewError(422, `notebook "${input.notebook}" is not part of revision ${current.number}`);
+  if (input.cell === undefined) return addComment(deps.db, { ...base, notebook: notebook.slug });
+  // A removed cell is commented on as production had it.
+  const code = cellCode(notebook.slug, notebook.text, input.cell) ?? cellCode(notebook.slug, notebook.base, input.cell);
+  if (code === null) throw new ReviewError(422, `cell "${input.cell}" is not in notebook ${notebook.slug}`);
+  if (input.line === undefined) return addComment(deps.db, { ...base, notebook: notebook.slug, cell: input.cell });
+  const lines = codeLines(code);
+  const lineText = lines[input.line - 1];
+  if (lineText === undefined) throw new ReviewError(422, `cell "${input.cell}" has ${lines.length} line${lines.length === 1 ? "" : "s"}: there is no line ${input.line}`);
+  return addComment(deps.db, { ...base, notebook: notebook.slug, cell: input.cell, line: input.line, lineText });
 }

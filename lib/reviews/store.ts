@@ -270,3 +270,11 @@ export async function reviewsOfPromotions(db: CatalogDb, workspaceId: string, pr
   const rows = await db.review.findMany({ where: { workspaceId, promotionId: { in: [...promotionIds] } }, select: { number: true, title: true, promotionId: true } });
   return new Map(rows.flatMap((row) => (row.promotionId === null ? [] : [[row.promotionId, { number: row.number, title: row.title }] as const])));
 }
+
+/** The promoted review that last changed an asset's production version (null: none, or a promotion outside reviews did). */
+export async function lastReviewOf(db: CatalogDb, workspaceId: string, asset: string): Promise<{ number: number; title: string; promotedAt: Date } | null> {
+  const promotion = await db.promotion.findFirst({ where: { workspaceId, changed: { has: asset } }, orderBy: { seq: "desc" }, select: { id: true, promotedAt: true } });
+  if (promotion === null) return null;
+  const review = await db.review.findFirst({ where: { workspaceId, promotionId: promotion.id }, select: { number: true, title: true } });
+  return review === null ? null : { ...review, promotedAt: promotion.promotedAt };
+}

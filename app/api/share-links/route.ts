@@ -1,5 +1,5 @@
 // GET: the workspace's share links (no tokens). POST: create a read-only link to the
-// catalog, the lineage page or one asset; the token is shown once, in the answer.
+// catalog, the lineage page, one asset or one review; the token is shown once, in the answer.
 import { z } from "zod";
 import { createShareLink, findAsset, listShareLinks, type ShareLinkTarget } from "@/lib/catalog";
 import { route, RouteError, signedIn } from "@/app/_lib/route";
@@ -16,8 +16,10 @@ export const GET = route({ role: "editor" }, async () => {
 });
 
 const body = z.object({
-  target: z.enum(["catalog", "lineage", "asset"]),
+  target: z.enum(["catalog", "lineage", "asset", "review"]),
   asset: z.string().min(1).max(200).optional(),
+  /** The review's number, for target review. */
+  review: z.number().int().positive().optional(),
   /** Hours until the link stops working; absent: no expiry. */
   expiresInHours: z.number().positive().max(24 * 366).optional(),
   allowSamples: z.boolean().default(false),
@@ -35,6 +37,12 @@ export const POST = route({ role: "editor", body }, async ({ body, principal }) 
       const asset = body.asset ? await findAsset(db, workspaceId, body.asset) : null;
       if (!asset) throw new RouteError(404, "no such asset");
       target = { type: "asset", assetId: asset.id };
+      break;
+    }
+    case "review": {
+      const review = body.review === undefined ? null : await db.review.findUnique({ where: { workspaceId_number: { workspaceId, number: body.review } }, select: { id: true } });
+      if (!review) throw new RouteError(404, "no such review");
+      target = { type: "review", reviewId: review.id };
       break;
     }
     default: {

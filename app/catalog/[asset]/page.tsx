@@ -8,6 +8,9 @@ import { AssetView } from "../_components/AssetView";
 import { CatalogNav } from "../_components/Nav";
 import { PartitionsPanel } from "../_components/PartitionsPanel";
 import { ShareButton } from "../_components/ShareButton";
+import { lastReviewOf } from "@/lib/reviews/store";
+import { appContext } from "@/app/_lib/server-context";
+import Link from "next/link";
 import "../catalog.css";
 
 const params = z.object({ asset: z.string().min(1).max(200) });
@@ -21,6 +24,8 @@ export default async function AssetPage(props: { params: Promise<{ asset: string
   const sample = await loadSample(asset.name);
   const partitionKeys = asset.notebookSlug ? await loadPartitionKeys(asset.notebookSlug) : null;
   const canRun = roleAtLeast(principal.role, "editor");
+  const { db, workspaceId } = await appContext();
+  const review = await lastReviewOf(db, workspaceId, asset.name);
   return (
     <>
       <div className="wide">
@@ -29,6 +34,15 @@ export default async function AssetPage(props: { params: Promise<{ asset: string
           <CatalogNav principal={principal} />
         </div>
         {asset.description ? <p className="lede">{asset.description}</p> : null}
+        {review ? (
+          <p className="muted" data-testid="asset-review">
+            Last changed in production by{" "}
+            <Link href={`/reviews/${review.number}`}>
+              review #{review.number} {review.title}
+            </Link>{" "}
+            ({review.promotedAt.toISOString().slice(0, 10)})
+          </p>
+        ) : null}
         {canRun ? (
           <div className="form-row">
             <ShareButton target="asset" asset={asset.name} />

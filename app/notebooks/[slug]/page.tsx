@@ -10,7 +10,11 @@ import { readNotebook, readNotebookDir } from "@/lib/workspace/notebook-files";
 import { isSlug } from "@/lib/workspace/slug";
 import { notebooksDir } from "@/app/notebooks";
 import { appContext } from "@/app/_lib/server-context";
-import { isPromoted, productionVersion } from "@/lib/catalog/production";
+import { isPromoted, productionTexts, productionVersion } from "@/lib/catalog/production";
+import { headers } from "next/headers";
+import { can } from "@/lib/auth";
+import { openReviewsOf } from "@/lib/reviews/store";
+import { principalOf } from "@/app/_lib/session";
 import { NotebookWorkspace } from "../_workspace/NotebookWorkspace";
 
 interface Params {
@@ -46,6 +50,7 @@ export default async function NotebookPage({ params }: Params) {
       initialDraft={draft.draft}
       otherProducers={await otherProducers(slug)}
       production={await productionOf(slug)}
+      reviews={await reviewsOf(slug)}
     />
   );
 }
@@ -64,4 +69,21 @@ async function otherProducers(slug: string): Promise<AssetProducer[]> {
     const parsed = parseNotebook(nb.text, nb.file).notebook;
     return parsed === undefined ? [] : assetProducers(parsed);
   });
+}
+
+/** For a member who may propose: the other notebooks whose working copy differs from production, and this one's open reviews. */
+async function reviewsOf(slug: string): Promise<{ otherChanged: string[]; open: { number: number; title: string }[] } | null> {
+  const principal = await principalOf(await headers());
+  if (principal === null || !can(principal.role, "propose_review")) return null;
+  const { db, workspaceId } = await appContext();
+  const production = await productionTexts(db, workspaceId);
+  if (production === null) return null;
+  const { notebooks } = await readNotebookDir(notebooksDir());
+  const onDisk = new Set(notebooks.map((nb) => nb.slug));
+  const otherChanged = [
+    ...notebooks.filter((nb) => nb.slug !== slug && production[nb.slug] !== nb.text).map((nb) => nb.slug),
+    // Deleted files still in production: proposing them removes them.
+    ...Object.keys(production).filter((other) => other !== slug && !onDisk.has(other)),
+  ].sort();
+  return { otherChanged, open: await openReviewsOf(db, workspaceId, slug) };
 }

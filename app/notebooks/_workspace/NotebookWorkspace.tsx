@@ -27,6 +27,7 @@ import { PartitionSelect } from "./PartitionSelect";
 import { ProseCellView } from "./ProseCellView";
 import { Toolbar } from "./Toolbar";
 import { ProductionStatus } from "./ProductionStatus";
+import { ProposeChanges } from "./ProposeChanges";
 import { previewMaterializer } from "./extract-preview";
 import { loadFromProduction } from "./production-tables";
 import { ProductionNote } from "./ProductionNote";
@@ -52,6 +53,8 @@ interface Props {
   otherProducers: AssetProducer[];
   /** Production's text of this notebook (null: not in production); undefined before the workspace's first promotion. */
   production?: { text: string | null };
+  /** Reviews (null: the member may not propose): other notebooks with changes, and this one's open reviews. */
+  reviews?: { otherChanged: string[]; open: { number: number; title: string }[] } | null;
 }
 
 /** Per other notebook: the assets this one shares with it, and their lines here. */
@@ -74,7 +77,7 @@ function titleOf(draft: NotebookDraft, slug: string): string {
   return title || slug;
 }
 
-export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft, otherProducers, production }: Props) {
+export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft, otherProducers, production, reviews = null }: Props) {
   const file = `notebooks/${slug}.md`;
   const [draft, setDraft] = useState(initialDraft);
   const text = useMemo(() => draftToText(draft, file), [draft, file]);
@@ -189,6 +192,9 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
       <div className="nb-workspace">
         <Toolbar title={titleOf(draft, slug)} file={file} engine={engine} dirty={dirty} status={saver.status} onSave={save}>
           <ProductionStatus slug={slug} savedText={saver.savedText} production={production} />
+          {reviews && production !== undefined ? (
+            <ProposeChanges slug={slug} otherChanged={reviews.otherChanged} openReviews={reviews.open} dirty={dirty} changed={saver.savedText !== production.text} />
+          ) : null}
           {snapshot?.partitions && <PartitionSelect partitions={snapshot.partitions} onChange={setPartition} />}
         </Toolbar>
         {saver.conflict && (

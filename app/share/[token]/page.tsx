@@ -1,4 +1,4 @@
-// A shared page: one catalog, lineage or asset page, read-only, for anyone holding
+// A shared page: one catalog, lineage, asset or review page, read-only, for anyone holding
 // the link. Unknown, revoked or expired links are 404 on the very next request. No
 // edit controls, no code execution, samples only when the link allows them.
 import { notFound } from "next/navigation";
@@ -10,7 +10,13 @@ import { loadSample } from "@/app/_lib/catalog-data";
 import { appContext } from "@/app/_lib/server-context";
 import { AssetView, type Samples } from "@/app/catalog/_components/AssetView";
 import { CatalogBody, LineageBody } from "@/app/catalog/_components/views";
+import { reviewView } from "@/lib/reviews/view";
+import { withReviews } from "@/app/_lib/review-data";
+import { READ_ONLY, ReviewBody } from "@/app/reviews/_components/ReviewBody";
 import "@/app/catalog/catalog.css";
+import "@/app/runs/runs.css";
+import "@/app/components/lifecycle.css";
+import "@/app/reviews/reviews.css";
 
 export const metadata = { title: "Shared · Assetbook", referrer: "no-referrer", robots: { index: false, follow: false } };
 
@@ -77,6 +83,29 @@ export default async function SharedPage(props: { params: Promise<{ token: strin
           <AssetView asset={asset} samples={samples} linkAssets={false} />
         </>
       );
+    }
+    case "review": {
+      const { reviewId } = link.target;
+      const row = await db.review.findFirst({ where: { id: reviewId, workspaceId }, select: { number: true } });
+      const view = row === null ? null : await withReviews((deps) => reviewView(deps, row.number));
+      if (view === null) notFound();
+      return (
+        <>
+          <Banner />
+          <div className="wide">
+            <div className="page-head">
+              <h1>
+                Review #{view.review.number} {view.review.title}
+              </h1>
+            </div>
+            <ReviewBody view={view} access={{ ...READ_ONLY, samples: link.allowSamples }} />
+          </div>
+        </>
+      );
+    }
+    default: {
+      const unreachable: never = link.target;
+      throw new Error(`unknown share target ${JSON.stringify(unreachable)}`);
     }
   }
 }

@@ -55,14 +55,21 @@ export function ChangesActions({ slug, canBuild, canPromote }: { slug: string; c
   );
 }
 
-/** Undoes production's latest promotion (the warehouse's, whatever the page showed). */
-export function RollbackButton() {
+/** Points production back to what it served before promotion `to` (everything promoted since is undone too). */
+export function RollbackButton({ to, label }: { to: string; label: string }) {
   const { busy, error, act } = useAction();
   return (
     <>
       {" "}
-      <button type="button" className="btn btn--small" disabled={busy !== null} onClick={() => void act("Rolling back…", "/api/lifecycle/rollback", {})}>
-        {busy ?? "Roll back"}
+      <button
+        type="button"
+        className="btn btn--small"
+        disabled={busy !== null}
+        onClick={() => {
+          if (label === "Roll back" || window.confirm(`${label}? Production serves what it served before that promotion; every promotion since is undone too.`)) void act("Rolling back…", "/api/lifecycle/rollback", { to });
+        }}
+      >
+        {busy ?? label}
       </button>
       <ActionError error={error} />
     </>

@@ -9,13 +9,16 @@ import { notebookChanges } from "@/lib/runs/notebook-changes";
 import { cellChanges, describeChanges } from "@/lib/workspace/changes";
 import { isSlug } from "@/lib/workspace/slug";
 import { withChanges } from "@/app/_lib/lifecycle-data";
+import { plainPromoteRefusal } from "@/lib/reviews/service";
+import { openReviewsOf, reviewsOfPromotions } from "@/lib/reviews/store";
+import { appContext } from "@/app/_lib/server-context";
 import { requireMember } from "@/app/_lib/page-session";
 import { CatalogNav } from "@/app/catalog/_components/Nav";
-import { BuildOutcomes, DiffView, PlanTable } from "./ChangesViews";
+import { BuildOutcomes, DiffView, PlanTable } from "@/app/components/LifecycleViews";
 import { ChangesActions, RollbackButton } from "./ChangesActions";
 import "@/app/catalog/catalog.css";
 import "@/app/runs/runs.css";
-import "./changes.css";
+import "@/app/components/lifecycle.css";
 
 export const metadata = { title: "Changes · Assetbook" };
 
@@ -29,7 +32,13 @@ export default async function ChangesPage(props: { params: Promise<{ slug: strin
   const summary = changes.working === null ? "Deleted: promoting removes its assets from production" : describeChanges(cellChanges(changes.production, changes.working), changes.production !== null);
   const { plan, build } = changes;
   const toBuild = plan.ok ? plan.plan.build.length : 0;
-  const canPromote = plan.ok && build !== null && build.current && build.status === "built";
+  const { db, workspaceId } = await appContext();
+  const reviewOnly = await plainPromoteRefusal({ db, workspaceId });
+  const canPromote = reviewOnly === null && plan.ok && build !== null && build.current && build.status === "built";
+  // This notebook's history: the promotions that changed its text (and the first start).
+  const history = changes.promotions.filter((promotion) => promotion.env === "initial" || promotion.notebooks.includes(slug) || promotion.env.startsWith("rollback:"));
+  const reviewOf = await reviewsOfPromotions(db, workspaceId, history.map((promotion) => promotion.id));
+  const openReviews = await openReviewsOf(db, workspaceId, slug);
   return (
     <div className="wide">
       <div className="page-head">
@@ -64,6 +73,17 @@ export default async function ChangesPage(props: { params: Promise<{ slug: strin
           </>
         )}
         {canChange ? <ChangesActions slug={slug} canBuild={plan.ok} canPromote={canPromote} /> : null}
+        {reviewOnly !== null ? (
+          <p className="changes-stale" data-testid="review-only">
+            This workspace promotes only approved reviews: propose the change from the editor (Propose changes).
+            {openReviews.map((review) => (
+              <span key={review.number}>
+                {" "}
+                <Link href={`/reviews/${review.number}`}>Review #{review.number}</Link>
+              </span>
+            ))}
+          </p>
+        ) : null}
       </section>
 
       {changes.diff !== null ? (
@@ -78,15 +98,23 @@ export default async function ChangesPage(props: { params: Promise<{ slug: strin
 
       <section className="card" data-testid="promotions">
         <h2>Production history</h2>
-        {changes.promotions.length === 0 ? <p className="muted">Production has not been promoted yet.</p> : null}
+        {history.length === 0 ? <p className="muted">Production has not been promoted yet.</p> : null}
         <ol className="changes-history">
-          {changes.promotions.map((promotion, index) => (
-            <li key={promotion.id} data-testid="promotion">
-              <span className="muted">#{promotion.seq}</span> {promotion.env.startsWith("rollback:") ? "rollback" : promotion.env === "initial" ? "first start" : <code>{promotion.env}</code>}{" "}
-              <span className="muted">{promotion.promotedAt.toISOString().replace("T", " ").slice(0, 19)} UTC</span> · {promotion.changed.length > 0 ? promotion.changed.join(", ") : "no asset changed"}
-              {canChange && index === 0 && promotion.env !== "initial" ? <RollbackButton /> : null}
-            </li>
-          ))}
+          {history.map((promotion, index) => {
+            const review = reviewOf.get(promotion.id);
+            return (
+              <li key={promotion.id} data-testid="promotion">
+                <span className="muted">#{promotion.seq}</span> {promotion.env.startsWith("rollback:") ? "rollback" : promotion.env === "initial" ? "first start" : <code>{promotion.env}</code>}{" "}
+                {review ? (
+                  <Link href={`/reviews/${review.number}`} data-testid="promotion-review">
+                    review #{review.number} {review.title} (code and data diff)
+                  </Link>
+                ) : null}{" "}
+                <span className="muted">{promotion.promotedAt.toISOString().replace("T", " ").slice(0, 19)} UTC</span> · {promotion.changed.length > 0 ? promotion.changed.join(", ") : "no asset changed"}
+                {canChange && promotion.env !== "initial" && !promotion.env.startsWith("rollback:") ? <RollbackButton to={promotion.id} label={index === 0 ? "Roll back" : `Roll back to before #${promotion.seq}`} /> : null}
+              </li>
+            );
+          })}
         </ol>
       </section>
     </div>

@@ -1,0 +1,19 @@
+// PATCH: resolves a thread (or opens it again).
+import { z } from "zod";
+import { requiredRole } from "@/lib/auth";
+import { resolveThread } from "@/lib/reviews/store";
+import { route, RouteError, signedIn } from "@/app/_lib/route";
+import { reviewErrors } from "@/app/_lib/review-data";
+import { appContext } from "@/app/_lib/server-context";
+
+export const runtime = "nodejs";
+
+const params = z.object({ number: z.coerce.number().int().positive(), id: z.uuid() });
+
+export const PATCH = route({ role: requiredRole("comment_review"), params, body: z.object({ resolved: z.boolean() }) }, async ({ params, body, principal }) => {
+  const { db, workspaceId } = await appContext();
+  const review = await db.review.findUnique({ where: { workspaceId_number: { workspaceId, number: params.number } }, select: { id: true } });
+  if (review === null) throw new RouteError(404, `no review #${params.number}`);
+  await reviewErrors(() => resolveThread(db, { workspaceId, reviewId: review.id, threadId: params.id, userId: signedIn(principal).userId, resolved: body.resolved }));
+  return { ok: true };
+});
