@@ -14,7 +14,10 @@ import { startProduction } from "../runs/production";
 import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
 import type { Warehouse } from "../warehouse/types";
 import { placeComment } from "./anchor";
-import { buildRevision } from "./build-job";
+import { buildRevision, REVIEW_BUILD_QUEUE, REVIEW_BUILD_TASK, reviewBuildHandlers, reviewBuildJobKey } from "./build-job";
+import { openLocalQueue } from "../queue/local";
+import { waitFor } from "../queue/conformance";
+import { prismaSqlClient } from "../runs/prisma-sql";
 import { cellCode } from "./cells";
 import { verdictState } from "./rules";
 import { abandonReview, decideReview, plainPromoteRefusal, promoteReview, proposeReview, reviewGate, reviseReview, type ReviewBuildJob, type ReviewDeps } from "./service";
@@ -173,5 +176,21 @@ describe.each(cases)("reviews on the $name store", (storeCase) => {
     await expect(abandonReview(deps, { number: 1, actorId: editor })).rejects.toBeInstanceOf(ReviewError);
     await setReviewSettings(db, { workspaceId, actorId: owner, settings: { approvals: null, required: false } });
     expect(await plainPromoteRefusal(deps)).toBeNull();
+  });
+
+  // The embedded queue over this store (PostgreSQL's graphile-worker has its own conformance suite).
+  it.skipIf(storeCase.name !== "embedded")("is built by a worker that claims its job from the queue", async () => {
+    const queue = await openLocalQueue(prismaSqlClient(db));
+    const worker = queue.work(reviewBuildHandlers({ db, openWarehouse: async () => ({ warehouse, release: async () => undefined }), parser: async () => parser }), { concurrency: 1, pollIntervalMs: 20, lockTimeoutMs: 30_000, stopGraceMs: 2_000 });
+    try {
+      const queued: ReviewDeps = { ...deps, enqueueBuild: async (job) => void (await queue.enqueue(REVIEW_BUILD_TASK, job, { jobKey: reviewBuildJobKey(job.revisionId, new Date()), queueName: REVIEW_BUILD_QUEUE })) };
+      await writeFile(path.join(dir, "shop.md"), SHOP("select id * 7 as v from src"));
+      await proposeReview(queued, { authorId: editor, title: "Seven", description: "", notebooks: ["shop"] });
+      await waitFor("the review's build", async () => (await review(1)).revisions[0]?.buildStatus === "built");
+      expect((await review(1)).revisions[0]?.outcomes.map((o) => [o.asset, o.status])).toEqual([["doubled", "succeeded"]]);
+    } finally {
+      await worker.stop();
+      await queue.close();
+    }
   });
 });

@@ -14,7 +14,9 @@ export interface CommentTarget {
 export function CommentForm(props: { reviewNumber: number; target: CommentTarget; label: string; lines?: string[]; line?: number | null; onLine?: (line: number | null) => void; compact?: boolean }) {
   const router = useRouter();
   const id = useId();
-  const [open, setOpen] = useState(!props.compact && props.lines === undefined);
+  // The review's own comment box stays open; a cell's or a reply's opens on demand.
+  const alwaysOpen = !props.compact && props.lines === undefined;
+  const [open, setOpen] = useState(alwaysOpen);
   const [body, setBody] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -36,7 +38,7 @@ export function CommentForm(props: { reviewNumber: number; target: CommentTarget
     if (failed !== null) return setError(failed);
     setBody("");
     props.onLine?.(null);
-    setOpen(!props.compact && props.lines === undefined);
+    setOpen(alwaysOpen);
     router.refresh();
   };
   return (
@@ -65,16 +67,18 @@ export function CommentForm(props: { reviewNumber: number; target: CommentTarget
         <button type="submit" className="btn btn--small btn--primary" disabled={busy || body.trim() === ""}>
           {busy ? "Sending…" : props.target.threadId ? "Reply" : "Comment"}
         </button>
-        <button
-          type="button"
-          className="btn btn--small"
-          onClick={() => {
-            setOpen(false);
-            props.onLine?.(null);
-          }}
-        >
-          Cancel
-        </button>
+        {alwaysOpen ? null : (
+          <button
+            type="button"
+            className="btn btn--small"
+            onClick={() => {
+              setOpen(false);
+              props.onLine?.(null);
+            }}
+          >
+            Cancel
+          </button>
+        )}
         {error ? (
           <span className="changes-error" role="alert">
             {error}
