@@ -19,7 +19,7 @@ const frameworkImports = {
 // The dependency rule (docs/architecture.md): a module of lib/ imports only from modules in
 // lower layers (and lib/ never from app/, workers/ or bin/). Tests are exempt.
 export const LAYERS = [
-  ["config", "queue"],
+  ["config", "queue", "git"],
   ["warehouse", "notebook"],
   ["secrets", "outbound", "workspace", "graph", "partitions", "schedule", "checks", "ml", "preview", "diff"],
   ["extract", "catalog"],
