@@ -20,6 +20,7 @@ import { dim, formatSummary, green, progressPrinter, red } from "./format";
 import { trigger, TRIGGER_COMMAND, TRIGGER_OPTIONS } from "./trigger";
 import { lifecycle, LIFECYCLE_USAGE, LifecycleUsageError } from "./lifecycle";
 import { hasPromotedProduction } from "../lib/lifecycle/store";
+import { review, REVIEW_USAGE, ReviewUsageError } from "./review";
 
 const USAGE = `Usage:
   assetbook check [NOTEBOOK|DIR...]                 parse, validate and build the graph; runs nothing
@@ -27,6 +28,7 @@ const USAGE = `Usage:
                                                     materialize the selected assets in graph order
   assetbook fmt [--check] [NOTEBOOK|DIR...]         rewrite notebooks in canonical form
 ${LIFECYCLE_USAGE}
+${REVIEW_USAGE}
 ${TRIGGER_COMMAND}
 
   check and fmt take every notebook in a directory named, and in the notebooks directory
@@ -55,6 +57,8 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return await fmt(rest, out, err);
       case "trigger":
         return await trigger(rest, { env: process.env, out, err });
+      case "review":
+        return await review(rest, process.env, out, err);
       case "plan":
       case "build":
       case "diff":
@@ -72,7 +76,7 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return 2;
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof SelectionError || e instanceof ConfigError || e instanceof LifecycleUsageError) {
+    if (e instanceof UsageError || e instanceof SelectionError || e instanceof ConfigError || e instanceof LifecycleUsageError || e instanceof ReviewUsageError) {
       err(`assetbook ${command}: ${e.message}`);
       return 2;
     }

@@ -25,6 +25,7 @@ import { z } from "zod";
 import { warehouseLifecycle, type LifecycleOps } from "../lib/runs/lifecycle-ops";
 import { remoteLifecycle, RemoteProblem } from "./lifecycle-remote";
 import { serverUrl, TriggerUsageError } from "./trigger";
+import { promoteReview } from "./review";
 
 type Out = (line: string) => void;
 export class LifecycleUsageError extends Error {}
@@ -186,7 +187,11 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
       });
     }
     case "promote": {
-      const { values } = parse(args, { env: { type: "string" } });
+      const { values } = parse(args, { env: { type: "string" }, review: { type: "string" } });
+      if (values.review !== undefined) {
+        if (values.env !== undefined || values.db !== undefined) throw new LifecycleUsageError("--review promotes a review on the server: it takes neither --env nor --db");
+        return promoteReview(values.review, values.json, process.env, out, err);
+      }
       const env = envName(values.env);
       return withOps(values.db, async (ops) => {
         const result = await ops.promote(env);

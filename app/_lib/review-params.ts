@@ -23,3 +23,20 @@ export const commentBody = z.object({
 export const decisionBody = z.object({ verdict: z.enum(["approved", "changes_requested"]), revision: z.number().int().positive() });
 
 export const reviewFilterSchema = z.enum(["open", "mine", "waiting", "promoted", "all"]);
+
+/** A git branch name as CI knows it (refs/heads/ dropped): no spaces, no control characters. */
+export const branchSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(250)
+  .regex(/^[^\s~^:?*[\\\x00-\x1f\x7f]+$/, "not a git branch name")
+  .transform((name) => name.replace(/^refs\/heads\//, ""));
+
+export const branchBody = z.object({
+  branch: branchSchema,
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(20_000).default(""),
+  texts: z.array(z.object({ slug: notebookSlugSchema, text: z.string().max(2_000_000).nullable() })).max(1000),
+  commit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, "a full commit hash").optional(),
+});

@@ -20,6 +20,7 @@ import {
   createReview,
   loadReview,
   nextReviewNumber,
+  openReviewOfBranch,
   recordVerdict,
   replanRevision,
   reviewEnv,
@@ -39,17 +40,29 @@ export interface ReviewDeps extends ChangesDeps {
   enqueueBuild(job: ReviewBuildJob): Promise<void>;
 }
 
-/** The working copies of `slugs` against production's texts: only those that differ. */
-async function workingCopies(deps: Pick<ReviewDeps, "notebooksDir" | "warehouse">, slugs: readonly string[]): Promise<RevisionNotebook[]> {
+/** A proposed text: from the working copy (the app) or from a git commit (the CLI); null deletes the notebook. */
+export interface ProposedText {
+  slug: string;
+  text: string | null;
+}
+
+/** `texts` against production's: only those that differ, each with production's text as its base. */
+async function againstProduction(deps: Pick<ReviewDeps, "warehouse">, texts: readonly ProposedText[]): Promise<RevisionNotebook[]> {
   const production = (await servedState(deps.warehouse, PRODUCTION)).notebooks;
   const notebooks: RevisionNotebook[] = [];
-  for (const slug of [...new Set(slugs)].sort()) {
-    const text = (await readNotebook(deps.notebooksDir, slug))?.text ?? null;
+  for (const { slug, text } of [...new Map(texts.map((t) => [t.slug, t])).values()].sort((a, b) => a.slug.localeCompare(b.slug))) {
     const base = production[slug] ?? null;
-    if (text === null && base === null) throw new ReviewError(404, `no notebook "${slug}"`);
+    if (text === null && base === null) throw new ReviewError(404, `no notebook "${slug}" in production to remove`);
     if (text !== base) notebooks.push({ slug, text, base });
   }
   return notebooks;
+}
+
+/** The working copies of `slugs` (the files in the notebooks folder; a missing one is deleted). */
+async function workingCopies(deps: Pick<ReviewDeps, "notebooksDir" | "warehouse">, slugs: readonly string[]): Promise<RevisionNotebook[]> {
+  const texts: ProposedText[] = [];
+  for (const slug of new Set(slugs)) texts.push({ slug, text: (await readNotebook(deps.notebooksDir, slug))?.text ?? null });
+  return againstProduction(deps, texts);
 }
 
 async function planned(deps: ReviewDeps, env: string, notebooks: readonly RevisionNotebook[]) {
@@ -69,12 +82,23 @@ export interface ProposeInput {
 export async function proposeReview(deps: ReviewDeps, input: ProposeInput): Promise<{ number: number }> {
   const notebooks = await workingCopies(deps, input.notebooks);
   if (notebooks.length === 0) throw new ReviewError(422, `nothing to propose: ${input.notebooks.join(", ")} ${input.notebooks.length === 1 ? "is" : "are"} the same as production`);
+  return createWith(deps, { authorId: input.authorId, title: input.title, description: input.description }, notebooks);
+}
+
+async function createWith(deps: ReviewDeps, input: { authorId: string; title: string; description: string; branch?: string; commit?: string }, notebooks: RevisionNotebook[]): Promise<{ number: number }> {
   // Two proposals at once take the same number: the second is planned again with the next.
   for (let attempt = 0; ; attempt++) {
     const number = await nextReviewNumber(deps.db, deps.workspaceId);
     const plan = await planned(deps, reviewEnv(number), notebooks);
     try {
-      const created = await createReview(deps.db, { workspaceId: deps.workspaceId, number, title: input.title, description: input.description, revision: { authorId: input.authorId, notebooks, plan } });
+      const created = await createReview(deps.db, {
+        workspaceId: deps.workspaceId,
+        number,
+        title: input.title,
+        description: input.description,
+        ...(input.branch ? { branch: input.branch } : {}),
+        revision: { authorId: input.authorId, notebooks, plan, ...(input.commit ? { commit: input.commit } : {}) },
+      });
       await deps.enqueueBuild({ reviewId: created.id, revisionId: created.revisionId });
       return { number };
     } catch (error) {
@@ -82,6 +106,48 @@ export async function proposeReview(deps: ReviewDeps, input: ProposeInput): Prom
       throw error;
     }
   }
+}
+
+export interface BranchInput {
+  authorId: string;
+  branch: string;
+  title: string;
+  description: string;
+  /** The texts of the notebooks the branch changed, read from `commit`. */
+  texts: readonly ProposedText[];
+  commit?: string;
+}
+
+export type BranchResult = { number: number; revision: number; created: boolean; unchanged: boolean };
+
+/**
+ * The review of a git branch: opened on its first push, and each later push with other
+ * texts is its next revision (the same texts again change nothing: CI may run twice).
+ */
+export async function openBranchReview(deps: ReviewDeps, input: BranchInput): Promise<BranchResult> {
+  const notebooks = await againstProduction(deps, input.texts);
+  const existing = await openReviewOfBranch(deps.db, deps.workspaceId, input.branch);
+  if (existing === null) {
+    if (notebooks.length === 0) throw new ReviewError(422, `nothing to review: branch ${input.branch} changes no notebook against production`);
+    const { number } = await createWith(deps, input, notebooks);
+    return { number, revision: 1, created: true, unchanged: false };
+  }
+  const { review, latest } = await openReview(deps, existing);
+  if (sameTexts(notebooks, latest.notebooks)) return { number: existing, revision: latest.number, created: false, unchanged: true };
+  if (notebooks.length === 0) throw new ReviewError(422, `branch ${input.branch} no longer changes any notebook against production: abandon review #${existing}`);
+  const revision = await reviseWith(deps, review, notebooks, input.authorId, input.commit);
+  return { number: existing, revision, created: false, unchanged: false };
+}
+
+function sameTexts(a: readonly RevisionNotebook[], b: readonly RevisionNotebook[]): boolean {
+  return a.length === b.length && a.every((nb) => b.some((old) => old.slug === nb.slug && old.text === nb.text));
+}
+
+async function reviseWith(deps: ReviewDeps, review: LoadedReview, notebooks: RevisionNotebook[], authorId: string, commit?: string): Promise<number> {
+  const plan = await planned(deps, review.env, notebooks);
+  const revision = await addRevision(deps.db, { workspaceId: deps.workspaceId, reviewId: review.id, revision: { authorId, notebooks, plan, ...(commit ? { commit } : {}) } });
+  await deps.enqueueBuild({ reviewId: review.id, revisionId: revision.id });
+  return revision.number;
 }
 
 async function openReview(deps: Pick<ReviewDeps, "db" | "workspaceId">, number: number): Promise<{ review: LoadedReview; latest: LoadedRevision }> {
@@ -97,12 +163,8 @@ export async function reviseReview(deps: ReviewDeps, input: { number: number; au
   const { review, latest } = await openReview(deps, input.number);
   const notebooks = await workingCopies(deps, [...latest.notebooks.map((nb) => nb.slug), ...(input.notebooks ?? [])]);
   if (notebooks.length === 0) throw new ReviewError(422, "nothing to propose: the working copies are the same as production (abandon the review instead)");
-  const same = notebooks.length === latest.notebooks.length && notebooks.every((nb) => latest.notebooks.some((old) => old.slug === nb.slug && old.text === nb.text));
-  if (same) throw new ReviewError(422, `nothing changed since revision ${latest.number}: save the notebook, then push`);
-  const plan = await planned(deps, review.env, notebooks);
-  const revision = await addRevision(deps.db, { workspaceId: deps.workspaceId, reviewId: review.id, revision: { authorId: input.authorId, notebooks, plan } });
-  await deps.enqueueBuild({ reviewId: review.id, revisionId: revision.id });
-  return { revision: revision.number };
+  if (sameTexts(notebooks, latest.notebooks)) throw new ReviewError(422, `nothing changed since revision ${latest.number}: save the notebook, then push`);
+  return { revision: await reviseWith(deps, review, notebooks, input.authorId) };
 }
 
 /** Plans the current revision's texts again over production as it is now and builds it (what is unchanged is reused). */

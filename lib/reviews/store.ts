@@ -35,6 +35,8 @@ export interface NewRevision {
   authorId: string;
   notebooks: RevisionNotebook[];
   plan: Plan;
+  /** The git commit the texts were read from. */
+  commit?: string;
 }
 
 function isJsonValue(value: unknown): value is Prisma.InputJsonValue {
@@ -48,14 +50,24 @@ function json(value: unknown): Prisma.InputJsonValue {
   return plain;
 }
 
+function revisionData(revision: NewRevision) {
+  return { notebooks: json(revision.notebooks), plan: json(revision.plan), planHash: revision.plan.hash, authorId: revision.authorId, commit: revision.commit ?? null };
+}
+
+/** The open review of a git branch, if any. */
+export async function openReviewOfBranch(db: CatalogDb, workspaceId: string, branch: string): Promise<number | null> {
+  const review = await db.review.findFirst({ where: { workspaceId, branch, status: "open" }, orderBy: { number: "desc" }, select: { number: true } });
+  return review?.number ?? null;
+}
+
 /** Creates review N (and its first revision). `plan` is planned for `reviewEnv(number)`: number comes from `nextReviewNumber`. */
-export async function createReview(db: CatalogDb, input: { workspaceId: string; number: number; title: string; description: string; revision: NewRevision }): Promise<{ id: string; number: number; env: string; revisionId: string }> {
+export async function createReview(db: CatalogDb, input: { workspaceId: string; number: number; title: string; description: string; branch?: string; revision: NewRevision }): Promise<{ id: string; number: number; env: string; revisionId: string }> {
   return db.$transaction(async (tx) => {
     const review = await tx.review.create({
-      data: { workspaceId: input.workspaceId, number: input.number, title: input.title, description: input.description, authorId: input.revision.authorId, env: reviewEnv(input.number) },
+      data: { workspaceId: input.workspaceId, number: input.number, title: input.title, description: input.description, authorId: input.revision.authorId, env: reviewEnv(input.number), branch: input.branch ?? null },
     });
     const revision = await tx.reviewRevision.create({
-      data: { reviewId: review.id, number: 1, notebooks: json(input.revision.notebooks), plan: json(input.revision.plan), planHash: input.revision.plan.hash, authorId: input.revision.authorId },
+      data: { reviewId: review.id, number: 1, ...revisionData(input.revision) },
     });
     await recordAudit(tx, { workspaceId: input.workspaceId, actorId: input.revision.authorId, action: "review.propose", targetType: "review", targetId: review.id, data: { number: review.number, notebooks: input.revision.notebooks.map((nb) => nb.slug) } });
     return { id: review.id, number: review.number, env: review.env, revisionId: revision.id };
@@ -75,9 +87,7 @@ export async function addRevision(db: CatalogDb, input: { workspaceId: string; r
     if (review.status !== "open") throw new ReviewError(409, `the review is ${review.status}`);
     const last = await tx.reviewRevision.findFirst({ where: { reviewId: input.reviewId }, orderBy: { number: "desc" }, select: { number: true } });
     const number = (last?.number ?? 0) + 1;
-    const revision = await tx.reviewRevision.create({
-      data: { reviewId: input.reviewId, number, notebooks: json(input.revision.notebooks), plan: json(input.revision.plan), planHash: input.revision.plan.hash, authorId: input.revision.authorId },
-    });
+    const revision = await tx.reviewRevision.create({ data: { reviewId: input.reviewId, number, ...revisionData(input.revision) } });
     await tx.review.update({ where: { id: input.reviewId }, data: { updatedAt: new Date() } });
     await recordAudit(tx, { workspaceId: input.workspaceId, actorId: input.revision.authorId, action: "review.revise", targetType: "review", targetId: input.reviewId, data: { revision: number } });
     return { id: revision.id, number };
@@ -221,11 +231,11 @@ export type LoadedRevision = LoadedReview["revisions"][number];
 export type ReviewFilter = "open" | "mine" | "waiting" | "promoted" | "all";
 
 /** Reviews for the list, newest activity first. `waiting`: open, not mine, no verdict of mine on its latest revision. */
-export async function listReviews(db: CatalogDb, workspaceId: string, filter: ReviewFilter, userId: string) {
+export async function listReviews(db: CatalogDb, workspaceId: string, filter: ReviewFilter, userId: string, options: { branch?: string } = {}) {
   const where: Prisma.ReviewWhereInput =
     filter === "open" || filter === "waiting" ? { workspaceId, status: "open" } : filter === "mine" ? { workspaceId, authorId: userId } : filter === "promoted" ? { workspaceId, status: "promoted" } : { workspaceId };
   const reviews = await db.review.findMany({
-    where: filter === "waiting" ? { ...where, authorId: { not: userId } } : where,
+    where: { ...where, ...(filter === "waiting" ? { authorId: { not: userId } } : {}), ...(options.branch === undefined ? {} : { branch: options.branch }) },
     orderBy: { updatedAt: "desc" },
     take: 200,
     include: {
@@ -242,6 +252,7 @@ export async function listReviews(db: CatalogDb, workspaceId: string, filter: Re
       number: review.number,
       title: review.title,
       status: review.status,
+      branch: review.branch,
       author: review.author,
       updatedAt: review.updatedAt,
       revision: latest?.number ?? 1,
@@ -272,9 +283,9 @@ export async function reviewsOfPromotions(db: CatalogDb, workspaceId: string, pr
 }
 
 /** The promoted review that last changed an asset's production version (null: none, or a promotion outside reviews did). */
-export async function lastReviewOf(db: CatalogDb, workspaceId: string, asset: string): Promise<{ number: number; title: string; promotedAt: Date } | null> {
+export async function lastReviewOf(db: CatalogDb, workspaceId: string, asset: string): Promise<{ number: number; title: string; promotedAt: Date; commit: string | null } | null> {
   const promotion = await db.promotion.findFirst({ where: { workspaceId, changed: { has: asset } }, orderBy: { seq: "desc" }, select: { id: true, promotedAt: true } });
   if (promotion === null) return null;
-  const review = await db.review.findFirst({ where: { workspaceId, promotionId: promotion.id }, select: { number: true, title: true } });
-  return review === null ? null : { ...review, promotedAt: promotion.promotedAt };
+  const review = await db.review.findFirst({ where: { workspaceId, promotionId: promotion.id }, select: { number: true, title: true, revisions: { orderBy: { number: "desc" }, take: 1, select: { commit: true } } } });
+  return review === null ? null : { number: review.number, title: review.title, promotedAt: promotion.promotedAt, commit: review.revisions[0]?.commit ?? null };
 }

@@ -40,7 +40,13 @@ export default async function AssetPage(props: { params: Promise<{ asset: string
             <Link href={`/reviews/${review.number}`}>
               review #{review.number} {review.title}
             </Link>{" "}
-            ({review.promotedAt.toISOString().slice(0, 10)})
+            ({review.promotedAt.toISOString().slice(0, 10)}
+            {review.commit ? (
+              <>
+                , commit <code data-testid="asset-commit" title={review.commit}>{review.commit.slice(0, 12)}</code>
+              </>
+            ) : null}
+            )
           </p>
         ) : null}
         {canRun ? (
