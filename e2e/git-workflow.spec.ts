@@ -123,7 +123,7 @@ test("a branch that adds a notebook is reviewed, approved and promoted from CI",
 
 test("a changed cell gives a review of exactly that change, revised by a second push, promoted after approval", async ({ page }) => {
   await git(WORK, ["checkout", "-b", "price-change"]);
-  await commit("Item 2 costs 25", 25);
+  await commit("Raise item 2 to 25", 25);
   // CI runs twice on the same push: the second run changes nothing.
   const first = await cli(["review", "open", "--base", "main", "--wait", "--summary", "../summary.md", "--json"]);
   expect(first.code, first.stderr).toBe(0);
@@ -141,7 +141,7 @@ test("a changed cell gives a review of exactly that change, revised by a second 
     [total, "unchanged"],
   ]);
   const summary = await readFile(path.join(ROOT, "summary.md"), "utf8");
-  expect(summary).toContain(`## Assetbook review #${opened.number}: Item 2 costs 25`);
+  expect(summary).toContain(`## Assetbook review #${opened.number}: Raise item 2 to 25`);
   expect(summary).toContain("### Data diff");
   expect(summary).toContain(`**${items}**: rows 3 → 3 · 0 added · 0 removed · 1 changed`);
   expect(summary).toContain("| changed | id=2 | amount: 20 → 25 |");
@@ -152,7 +152,7 @@ test("a changed cell gives a review of exactly that change, revised by a second 
   expect(JSON.parse(status.stdout)).toMatchObject({ number: opened.number, ok: false, build: "built" });
 
   // A second push is a new revision of the same review.
-  await commit("Item 2 costs 26", 26);
+  await commit("Raise item 2 to 26", 26);
   const second = await cli(["review", "open", "--base", "main", "--wait", "--json"]);
   expect(second.code, second.stderr).toBe(0);
   expect(JSON.parse(second.stdout)).toMatchObject({ number: opened.number, revision: 2, created: false, build: "built" });

@@ -38,6 +38,8 @@ test.describe.configure({ mode: "serial" });
 const ORIGIN = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 
 let editor: BrowserContext;
+/** The review the editor proposes in the UI (the phone test reads it again). */
+let proposed = 0;
 
 async function api(request: APIRequestContext, method: "GET" | "POST" | "PUT", url: string, data?: unknown): Promise<unknown> {
   const response = await request.fetch(url, { method, headers: { origin: ORIGIN }, ...(data === undefined ? {} : { data }) });
@@ -136,6 +138,7 @@ test("editor proposes, owner requests changes on a line, editor revises, owner a
   await form.getByRole("button", { name: "Propose" }).click();
   await expect(mine).toHaveURL(/\/reviews\/\d+$/, { timeout: 30_000 });
   const number = await reviewNumber(mine);
+  proposed = number;
   await expect(mine.getByTestId("build-status")).toHaveText(/queued|building|built/);
 
   // 2. The owner sees it waiting, with the code diff and the data diff.
@@ -223,8 +226,7 @@ test("editor proposes, owner requests changes on a line, editor revises, owner a
 test("the review page reads on a phone", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/reviews?filter=all");
-  const row = page.getByTestId("reviews-table").locator("tr", { hasText: "Item 2 costs 25" });
-  await row.getByRole("link").click();
+  await page.getByTestId("reviews-table").locator(`tr[data-review="${proposed}"]`).getByRole("link").click();
   await expect(page.getByTestId("review-status")).toHaveText("promoted");
   await expect(page.getByTestId("code-diff").first().locator(".monaco-diff-editor")).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: "docs/screenshots/review-390.png", fullPage: true });

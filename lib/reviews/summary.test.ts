@@ -24,8 +24,8 @@ const plan: Plan = {
 };
 
 const built: ReviewView = {
-  review: { id: "r7", number: 7, title: "Orders | in cents", description: "", status: "open", env: "review-7", promotionId: null, createdAt: at, closedAt: null, author: person },
-  revisions: [{ number: 2, at, author: person, build: "built" }],
+  review: { id: "r7", number: 7, title: "Orders | in cents", description: "", status: "open", env: "review-7", promotionId: null, createdAt: at, closedAt: null, branch: "orders-in-cents", author: person },
+  revisions: [{ number: 2, at, author: person, build: "built", commit: "0123456789abcdef0123456789abcdef01234567" }],
   current: {
     number: 2,
     plan,

@@ -58,10 +58,12 @@ function diffLines(asset: string, diff: AssetDiff): string[] {
 export function reviewSummary(view: ReviewView, url: string): string {
   const { review, current } = view;
   const approvals = view.verdicts.filter((v) => v.current && v.verdict === "approved").length;
+  const commit = view.revisions.find((r) => r.number === current.number)?.commit ?? null;
+  const source = [review.branch ? `branch ${code(review.branch)}` : null, commit ? `commit ${code(commit.slice(0, 12))}` : null].filter((part) => part !== null);
   const lines = [
     `## Assetbook review #${review.number}: ${review.title}`,
     "",
-    `[Open the review](${url}) · revision ${current.number} · build **${current.buildStatus}** · ${approvals} of ${view.policy.approvals} approval${view.policy.approvals === 1 ? "" : "s"} · ${review.status}`,
+    `[Open the review](${url}) · revision ${current.number}${source.length > 0 ? ` (${source.join(", ")})` : ""} · build **${current.buildStatus}** · ${approvals} of ${view.policy.approvals} approval${view.policy.approvals === 1 ? "" : "s"} · ${review.status}`,
     "",
     "### Plan",
     "",

@@ -34,8 +34,8 @@ export interface ReviewThread extends ReviewComment {
 }
 
 export interface ReviewView {
-  review: Pick<LoadedReview, "id" | "number" | "title" | "description" | "status" | "env" | "promotionId" | "createdAt" | "closedAt"> & { author: Person };
-  revisions: { number: number; at: Date; author: Person; build: LoadedRevision["buildStatus"] }[];
+  review: Pick<LoadedReview, "id" | "number" | "title" | "description" | "status" | "env" | "promotionId" | "createdAt" | "closedAt" | "branch"> & { author: Person };
+  revisions: { number: number; at: Date; author: Person; build: LoadedRevision["buildStatus"]; commit: string | null }[];
   current: Pick<LoadedRevision, "number" | "plan" | "buildStatus" | "outcomes" | "diff" | "buildError" | "builtAt">;
   notebooks: NotebookReview[];
   threads: ReviewThread[];
@@ -78,8 +78,8 @@ export async function reviewView(deps: { db: CatalogDb; workspaceId: string; war
   const verdicts = [...lastByUser.values()].map((d) => ({ user: person(d.user), verdict: d.verdict, revision: d.revision, at: d.createdAt, current: d.revision === current.number && d.userId !== review.authorId && (state.approvedBy.includes(d.userId) || state.changesRequestedBy.includes(d.userId)) }));
   const { settings, members } = await reviewSettings(deps.db, deps.workspaceId);
   return {
-    review: { id: review.id, number: review.number, title: review.title, description: review.description, status: review.status, env: review.env, promotionId: review.promotionId, createdAt: review.createdAt, closedAt: review.closedAt, author: person(review.author) },
-    revisions: review.revisions.map((r) => ({ number: r.number, at: r.createdAt, author: person(r.author), build: r.buildStatus })),
+    review: { id: review.id, number: review.number, title: review.title, description: review.description, status: review.status, env: review.env, promotionId: review.promotionId, createdAt: review.createdAt, closedAt: review.closedAt, branch: review.branch, author: person(review.author) },
+    revisions: review.revisions.map((r) => ({ number: r.number, at: r.createdAt, author: person(r.author), build: r.buildStatus, commit: r.commit })),
     current: { number: current.number, plan: current.plan, buildStatus: current.buildStatus, outcomes: current.outcomes, diff: current.diff, buildError: current.buildError, builtAt: current.builtAt },
     notebooks: current.notebooks.map((nb) => reviewNotebook(nb.slug, nb.base, nb.text)),
     threads,

@@ -71,13 +71,15 @@ async function otherProducers(slug: string): Promise<AssetProducer[]> {
   });
 }
 
-/** For a member who may propose: the other notebooks whose working copy differs from production, and this one's open reviews. */
-async function reviewsOf(slug: string): Promise<{ otherChanged: string[]; open: { number: number; title: string }[] } | null> {
+/** This notebook's open reviews; for a member who may propose, also the other notebooks whose working copy differs from production. */
+async function reviewsOf(slug: string): Promise<{ canPropose: boolean; otherChanged: string[]; open: { number: number; title: string }[] } | null> {
   const principal = await principalOf(await headers());
-  if (principal === null || !can(principal.role, "propose_review")) return null;
+  if (principal === null) return null;
   const { db, workspaceId } = await appContext();
   const production = await productionTexts(db, workspaceId);
   if (production === null) return null;
+  const open = await openReviewsOf(db, workspaceId, slug);
+  if (!can(principal.role, "propose_review")) return { canPropose: false, otherChanged: [], open };
   const { notebooks } = await readNotebookDir(notebooksDir());
   const onDisk = new Set(notebooks.map((nb) => nb.slug));
   const otherChanged = [
@@ -85,5 +87,5 @@ async function reviewsOf(slug: string): Promise<{ otherChanged: string[]; open: 
     // Deleted files still in production: proposing them removes them.
     ...Object.keys(production).filter((other) => other !== slug && !onDisk.has(other)),
   ].sort();
-  return { otherChanged, open: await openReviewsOf(db, workspaceId, slug) };
+  return { canPropose: true, otherChanged, open };
 }

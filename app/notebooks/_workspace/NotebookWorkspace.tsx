@@ -54,7 +54,7 @@ interface Props {
   /** Production's text of this notebook (null: not in production); undefined before the workspace's first promotion. */
   production?: { text: string | null };
   /** Reviews (null: the member may not propose): other notebooks with changes, and this one's open reviews. */
-  reviews?: { otherChanged: string[]; open: { number: number; title: string }[] } | null;
+  reviews?: { canPropose: boolean; otherChanged: string[]; open: { number: number; title: string }[] } | null;
 }
 
 /** Per other notebook: the assets this one shares with it, and their lines here. */
@@ -193,7 +193,7 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
         <Toolbar title={titleOf(draft, slug)} file={file} engine={engine} dirty={dirty} status={saver.status} onSave={save}>
           <ProductionStatus slug={slug} savedText={saver.savedText} production={production} />
           {reviews && production !== undefined ? (
-            <ProposeChanges slug={slug} otherChanged={reviews.otherChanged} openReviews={reviews.open} dirty={dirty} changed={saver.savedText !== production.text} />
+            <ProposeChanges slug={slug} canPropose={reviews.canPropose} otherChanged={reviews.otherChanged} openReviews={reviews.open} dirty={dirty} changed={saver.savedText !== production.text} />
           ) : null}
           {snapshot?.partitions && <PartitionSelect partitions={snapshot.partitions} onChange={setPartition} />}
         </Toolbar>

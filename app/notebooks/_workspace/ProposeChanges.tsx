@@ -8,6 +8,8 @@ import { useState } from "react";
 
 interface Props {
   slug: string;
+  /** A viewer sees the open reviews, nothing to propose or push. */
+  canPropose: boolean;
   /** Other notebooks whose saved working copy differs from production. */
   otherChanged: string[];
   openReviews: { number: number; title: string }[];
@@ -24,7 +26,7 @@ async function send(url: string, body: unknown): Promise<{ ok: true; value: unkn
   return { ok: false, error: answer && typeof answer === "object" && "error" in answer && typeof answer.error === "string" ? answer.error : `failed (HTTP ${response.status})` };
 }
 
-export function ProposeChanges({ slug, otherChanged, openReviews, dirty, changed }: Props) {
+export function ProposeChanges({ slug, canPropose, otherChanged, openReviews, dirty, changed }: Props) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [title, setTitle] = useState(`Update ${slug}`);
@@ -59,14 +61,18 @@ export function ProposeChanges({ slug, otherChanged, openReviews, dirty, changed
           <a href={`/reviews/${review.number}`} data-testid="open-review" title={review.title}>
             Review #{review.number}
           </a>
-          <button type="button" className="nb-button" disabled={busy || dirty} title={dirty ? "Save first" : "Push the saved working copy to this review as a new revision"} onClick={() => void push(review.number)}>
-            Push
-          </button>
+          {canPropose ? (
+            <button type="button" className="nb-button" disabled={busy || dirty} title={dirty ? "Save first" : "Push the saved working copy to this review as a new revision"} onClick={() => void push(review.number)}>
+              Push
+            </button>
+          ) : null}
         </span>
       ))}
-      <button type="button" className="nb-button" aria-expanded={open} onClick={() => setOpen(!open)}>
-        Propose changes
-      </button>
+      {canPropose ? (
+        <button type="button" className="nb-button" aria-expanded={open} onClick={() => setOpen(!open)}>
+          Propose changes
+        </button>
+      ) : null}
       {error && !open ? (
         <span className="nb-save-error" role="alert">
           {error}

@@ -76,6 +76,12 @@ export function ReviewBody({ view, access }: { view: ReviewView; access: ReviewA
             {review.status}
           </span>{" "}
           <strong>{review.author.name}</strong> proposed {view.notebooks.map((nb) => nb.slug).join(", ")} · revision {current.number} of {view.revisions.length} · {when(review.createdAt)}
+          {review.branch ? (
+            <span className="muted" data-testid="review-branch">
+              {" "}
+              · branch <code>{review.branch}</code>
+            </span>
+          ) : null}
         </p>
         {review.description.trim() !== "" ? (
           <div className="review-description">
@@ -192,6 +198,12 @@ export function ReviewBody({ view, access }: { view: ReviewView; access: ReviewA
           {view.revisions.map((revision) => (
             <li key={revision.number}>
               Revision {revision.number} by {revision.author.name} · {when(revision.at)} · build {revision.build}
+              {revision.commit ? (
+                <>
+                  {" "}
+                  · commit <code title={revision.commit}>{revision.commit.slice(0, 12)}</code>
+                </>
+              ) : null}
             </li>
           ))}
         </ol>
