@@ -44,9 +44,10 @@ async function buildAndPromote(page: Page): Promise<void> {
   await expect(page.getByTestId("promotion").first()).toContainText(`edit-${slug}`);
 }
 
-/** The newest promotion's number (0: none yet); a promotion or rollback adds one. */
+/** The number of the newest promotion in this notebook's history (0: none yet). */
 const latestSeq = async (page: Page) => Number(/#(\d+)/.exec((await page.getByTestId("promotion").first().innerText().catch(() => "#0")))?.[1] ?? 0);
-const nextPromotion = (page: Page, seq: number) => expect(page.getByTestId("promotion").first()).toContainText(`#${seq + 1} `, { timeout: 30_000 });
+/** Waits for a newer promotion of this notebook than #seq (other specs promote meanwhile: the numbers are the workspace's). */
+const nextPromotion = (page: Page, seq: number) => expect.poll(() => latestSeq(page), { timeout: 30_000 }).toBeGreaterThan(seq);
 
 const productionVersion = async (page: Page, asset: string) => {
   await page.goto(`/catalog/${asset}`);

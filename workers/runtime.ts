@@ -16,6 +16,8 @@ import { openWarehousePool } from "../lib/warehouse/open";
 import type { Warehouse } from "../lib/warehouse/types";
 import type { AssetbookConfig } from "../lib/config";
 import type { ReviewBuildDeps } from "../lib/reviews/build-job";
+import type { BranchSyncDeps } from "../lib/gitsync/job";
+import { secretValueOf } from "../lib/secrets";
 
 export type Env = Record<string, string | undefined>;
 
@@ -33,6 +35,8 @@ export interface WorkerRuntime {
   service: RunService;
   /** What a review's build (the `build_review` job) runs with. */
   reviewBuilds: ReviewBuildDeps;
+  /** Production follows a branch (ASSETBOOK_GIT_REMOTE): what the `sync_branch` job runs with; null when off. */
+  branchSync: BranchSyncDeps | null;
   /** The DuckDB warehouse this process owns (the app reads through it); null for PostgreSQL. */
   warehouse: Warehouse | null;
   close(): Promise<void>;
@@ -95,7 +99,29 @@ export async function openRuntime(config: AssetbookConfig, env: Env, options: Ru
       crash: options.crash ?? crashFromEnv(env),
     });
     const reviewBuilds: ReviewBuildDeps = { db, openWarehouse: () => warehouse.lease(), parser: async () => parser, extractSources: sources };
-    return { config, db, workspaceId: workspace.id, queue, service, reviewBuilds, warehouse: warehouse.shared, close };
+    const secretKey = await secretKeyOf(config);
+    const git = config.git;
+    const branchSync: BranchSyncDeps | null =
+      git === null
+        ? null
+        : {
+            db,
+            workspaceId: workspace.id,
+            notebooksDir: config.notebooksDir,
+            parser,
+            extract: await sources(workspace.id),
+            runs: service,
+            git,
+            stateDir: config.stateDir,
+            openWarehouse: () => warehouse.lease(),
+            credential: async () => {
+              if (git.credential === null) return null;
+              const value = secretValueOf((await workspaceSecretResolver(db, secretKey, workspace.id, config.envSecrets, env))(git.credential));
+              if (value === undefined) throw new Error(`ASSETBOOK_GIT_CREDENTIAL names the secret ${git.credential}, which the workspace does not have: set it on the Secrets page`);
+              return value;
+            },
+          };
+    return { config, db, workspaceId: workspace.id, queue, service, reviewBuilds, branchSync, warehouse: warehouse.shared, close };
   } catch (error) {
     await close();
     throw error;

@@ -5,6 +5,7 @@ import { notebookSchedules, prismaSqlClient, scheduledRunQueue } from "../lib/ru
 import { Scheduler, SqlCursorStore, type FiredTick } from "../lib/schedule/scheduler";
 import type { AssetbookConfig } from "../lib/config";
 import type { WorkerRuntime } from "./runtime";
+import { requestBranchSync } from "../lib/gitsync/job";
 
 export interface RunningScheduler {
   /** One evaluation now (what the timer does). */
@@ -28,12 +29,15 @@ export function startScheduler(rt: WorkerRuntime, clock: () => Date = () => new 
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
+  const git = rt.config.git;
   const loop = () => {
     if (stopped) return;
     current = scheduler
       .tick()
-      .then((fired) => {
+      .then(async (fired) => {
         for (const f of fired) if (f.created) console.log(`[scheduler] ${f.scheduleId} tick ${f.tick.toISOString()}: job ${f.jobId}`);
+        // Production follows a branch: one sync per poll interval, whichever scheduler asks first.
+        if (git !== null) await requestBranchSync(rt.queue, clock(), git.pollMs, "schedule");
       })
       .catch((error: unknown) => console.error("[scheduler] tick failed:", error))
       .finally(() => {

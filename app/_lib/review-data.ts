@@ -6,9 +6,11 @@ import { plainPromoteRefusal, type ReviewBuildJob, type ReviewDeps } from "@/lib
 import type { JobQueue } from "@/lib/queue/types";
 import { withChanges } from "./lifecycle-data";
 import { RouteError } from "./route";
+import { appConfig } from "./config";
 import { appContext, appTeamTriggers, appWorkers } from "./server-context";
 
-async function reviewQueue(): Promise<JobQueue> {
+/** The queue the workers claim from: team mode's shared one, else the embedded workers'. */
+export async function reviewQueue(): Promise<JobQueue> {
   const team = await appTeamTriggers();
   if (team !== null) return team.queue;
   const workers = await appWorkers();
@@ -43,8 +45,15 @@ export function withReviews<T>(work: (deps: ReviewDeps) => Promise<T>, options: 
   return reviewErrors(() => withChanges((deps) => work({ ...deps, enqueueBuild }), options));
 }
 
+/** While production follows a git branch, only the branch's commits reach it: every other promotion is refused (403). */
+export function assertNotFollowingBranch(): void {
+  const git = appConfig().git;
+  if (git !== null) throw new RouteError(403, `production follows the branch ${git.branch} of the workspace's git repository: changes reach it as commits to that branch (push yours to a branch and merge it)`);
+}
+
 /** The plain Promote (the Changes page, `assetbook promote` against the server) is closed while the policy requires reviews: 403. */
 export async function assertPlainPromoteOpen(): Promise<void> {
+  assertNotFollowingBranch();
   const { db, workspaceId } = await appContext();
   const refusal = await plainPromoteRefusal({ db, workspaceId });
   if (refusal !== null) throw new RouteError(403, refusal);

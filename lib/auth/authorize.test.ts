@@ -59,6 +59,11 @@ describe("authorizeApiRequest", () => {
     expect(await authorizeApiRequest(req("POST", { origin: "http://evil.test" }), "public", as(null))).toMatchObject({ ok: false, status: 403 });
   });
 
+  it("lets signed routes (webhooks) through without a session or an origin, and never with a principal: the route checks the signature", async () => {
+    expect(await authorizeApiRequest(req("POST"), "signed", as(member("owner")))).toEqual({ ok: true, principal: null });
+    expect(await authorizeApiRequest(req("POST", { origin: "http://github.example" }), "signed", as(null))).toEqual({ ok: true, principal: null });
+  });
+
   it("csrf: safe methods always pass; malformed origins fail", () => {
     expect(passesCsrfCheck(req("GET", { origin: "http://evil.test" }))).toBe(true);
     expect(passesCsrfCheck(req("PUT", { origin: "null" }))).toBe(false);

@@ -8,7 +8,8 @@ import { isSafeMethod, passesCsrfCheck } from "./csrf";
 import { roleAtLeast } from "./roles";
 import type { Principal } from "./session";
 
-export type Access = Role | "public";
+/** `signed`: a public route whose request carries its own credential (a webhook's signature), with no cookie to ride on: no CSRF check. */
+export type Access = Role | "public" | "signed";
 
 export const BAD_API_TOKEN = "the API token is invalid, revoked or expired";
 
@@ -26,6 +27,7 @@ export async function authorizeApiRequest(
   access: Access,
   principalOf: (headers: Headers) => Promise<Principal | null>,
 ): Promise<Decision> {
+  if (access === "signed") return { ok: true, principal: null };
   const writes = !isSafeMethod(request.method) || (access !== "public" && access !== "viewer");
   if (writes && presentsShareToken(request)) return { ok: false, status: 403, error: "share links are read-only" };
   if (access !== "public") {

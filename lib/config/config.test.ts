@@ -114,4 +114,22 @@ describe("parseConfig", () => {
     expect(configError({ ASSETBOOK_BASE_URL: "ftp://x" }).variable).toBe("ASSETBOOK_BASE_URL");
     expect(configError({ ASSETBOOK_WORKSPACE: "Not A Slug" }).variable).toBe("ASSETBOOK_WORKSPACE");
   });
+
+  it("production follows a branch only when ASSETBOOK_GIT_REMOTE is set, and never with a credential in its URL", () => {
+    expect(parseConfig({}, cwd).git).toBeNull();
+    expect(parseConfig({ ASSETBOOK_GIT_REMOTE: "https://git.example.com/data.git", ASSETBOOK_GIT_CREDENTIAL: "GIT_TOKEN", ASSETBOOK_GIT_POLL_S: "30", ASSETBOOK_GIT_FOLDER: "pipelines/" }, cwd).git).toEqual({
+      remote: "https://git.example.com/data.git",
+      branch: "main",
+      folder: "pipelines",
+      credential: "GIT_TOKEN",
+      pollMs: 30_000,
+      webhookSecret: null,
+    });
+    const leaked = configError({ ASSETBOOK_GIT_REMOTE: "https://bob:hunter2@git.example.com/data.git" });
+    expect(leaked.variable).toBe("ASSETBOOK_GIT_REMOTE");
+    expect(leaked.message).toContain("must not hold a credential");
+    expect(leaked.message).not.toContain("hunter2");
+    expect(configError({ ASSETBOOK_GIT_REMOTE: "/srv/repo.git", ASSETBOOK_GIT_BRANCH: "has space" }).variable).toBe("ASSETBOOK_GIT_BRANCH");
+    expect(configError({ ASSETBOOK_GIT_REMOTE: "/srv/repo.git", ASSETBOOK_GIT_WEBHOOK_SECRET: "short" }).variable).toBe("ASSETBOOK_GIT_WEBHOOK_SECRET");
+  });
 });

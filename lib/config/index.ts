@@ -24,6 +24,10 @@
 //   ASSETBOOK_BASE_URL, ASSETBOOK_WORKSPACE, ASSETBOOK_WORKERS (off: no embedded workers),
 //   ASSETBOOK_WORKER_CONCURRENCY, ASSETBOOK_SCHEDULE_INTERVAL_S, ASSETBOOK_LOCK_TIMEOUT_MS,
 //   ASSETBOOK_POLL_MS, ASSETBOOK_SCHEDULER (off: no scheduler)
+//   ASSETBOOK_GIT_REMOTE      production follows a git branch of this remote (off when unset), with
+//   ASSETBOOK_GIT_BRANCH (default main), ASSETBOOK_GIT_FOLDER (the notebooks in the repository,
+//   default notebooks), ASSETBOOK_GIT_CREDENTIAL (the workspace secret holding the remote's token),
+//   ASSETBOOK_GIT_POLL_S (default 60), ASSETBOOK_GIT_WEBHOOK_SECRET (signs POST /api/git/webhook)
 import path from "node:path";
 import { z } from "zod";
 
@@ -36,6 +40,18 @@ export interface OutboundConfig {
 }
 
 export type WarehouseConfig = { kind: "duckdb"; path: string } | { kind: "postgres"; url: string };
+
+/** Production follows a branch: each new commit is built and promoted when its checks pass. */
+export interface GitFollowConfig {
+  /** A URL or a path; never with a credential in it. */
+  remote: string;
+  branch: string;
+  folder: string;
+  /** The workspace secret whose value is the remote's token (sent as HTTP basic auth). */
+  credential: string | null;
+  pollMs: number;
+  webhookSecret: string | null;
+}
 
 export interface AssetbookConfig {
   /** null: embedded (PGlite catalog, in-process queue). */
@@ -61,6 +77,8 @@ export interface AssetbookConfig {
   /** Embedded workers in the app process (never in team mode). */
   embeddedWorkers: boolean;
   workers: { concurrency: number; scheduleIntervalMs: number; lockTimeoutMs: number; pollMs: number; scheduler: boolean };
+  /** ASSETBOOK_GIT_*: null when production changes by promotions from the app and the CLI. */
+  git: GitFollowConfig | null;
 }
 
 /** A variable with a bad value; the message names it. */
@@ -100,7 +118,28 @@ const envSchema = z.object({
   ASSETBOOK_LOCK_TIMEOUT_MS: positiveInt(60_000),
   ASSETBOOK_POLL_MS: positiveInt(1_000),
   ASSETBOOK_SCHEDULER: z.preprocess(blank, z.enum(["on", "off"]).default("on")),
+  ASSETBOOK_GIT_REMOTE: text,
+  ASSETBOOK_GIT_BRANCH: z.preprocess(blank, z.string().regex(/^[^\s~^:?*[\\]+$/, "must be a git branch name").default("main")),
+  ASSETBOOK_GIT_FOLDER: z.preprocess(blank, z.string().regex(/^[^/].*$/, "a folder inside the repository, without a leading /").default("notebooks")),
+  ASSETBOOK_GIT_CREDENTIAL: z.preprocess(blank, z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "the name of a workspace secret").optional()),
+  ASSETBOOK_GIT_POLL_S: positiveInt(60),
+  ASSETBOOK_GIT_WEBHOOK_SECRET: z.preprocess(blank, z.string().min(16, "at least 16 characters").optional()),
 });
+
+/** ASSETBOOK_GIT_REMOTE: refused with a credential in it (it would reach logs and errors). Throws ConfigError. */
+function parseGitRemote(remote: string): string {
+  const variable = "ASSETBOOK_GIT_REMOTE";
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote)) {
+    let url: URL;
+    try {
+      url = new URL(remote);
+    } catch {
+      throw new ConfigError(variable, "is not a URL or a path");
+    }
+    if (url.username !== "" || url.password !== "") throw new ConfigError(variable, "must not hold a credential: put the token in a workspace secret and name it with ASSETBOOK_GIT_CREDENTIAL");
+  }
+  return remote;
+}
 
 /** `duckdb:<file>`, `postgres:<postgres://url>`, or a plain DuckDB file path. Throws ConfigError. */
 export function parseWarehouse(spec: string, cwd: string): WarehouseConfig {
@@ -175,6 +214,17 @@ export function parseConfig(env: EnvSource, cwd: string = process.cwd()): Assetb
       pollMs: e.ASSETBOOK_POLL_MS,
       scheduler: e.ASSETBOOK_SCHEDULER === "on",
     },
+    git:
+      e.ASSETBOOK_GIT_REMOTE === undefined
+        ? null
+        : {
+            remote: parseGitRemote(e.ASSETBOOK_GIT_REMOTE),
+            branch: e.ASSETBOOK_GIT_BRANCH,
+            folder: e.ASSETBOOK_GIT_FOLDER.replace(/\/+$/, ""),
+            credential: e.ASSETBOOK_GIT_CREDENTIAL ?? null,
+            pollMs: e.ASSETBOOK_GIT_POLL_S * 1000,
+            webhookSecret: e.ASSETBOOK_GIT_WEBHOOK_SECRET ?? null,
+          },
   };
 }
 

@@ -282,10 +282,12 @@ export async function reviewsOfPromotions(db: CatalogDb, workspaceId: string, pr
   return new Map(rows.flatMap((row) => (row.promotionId === null ? [] : [[row.promotionId, { number: row.number, title: row.title }] as const])));
 }
 
-/** The promoted review that last changed an asset's production version (null: none, or a promotion outside reviews did). */
-export async function lastReviewOf(db: CatalogDb, workspaceId: string, asset: string): Promise<{ number: number; title: string; promotedAt: Date; commit: string | null } | null> {
+/** Where an asset's production version came from: the promotion that last changed it, its review and its git commit (either may be absent). */
+export async function productionSourceOf(db: CatalogDb, workspaceId: string, asset: string): Promise<{ promotedAt: Date; review: { number: number; title: string } | null; commit: string | null } | null> {
   const promotion = await db.promotion.findFirst({ where: { workspaceId, changed: { has: asset } }, orderBy: { seq: "desc" }, select: { id: true, promotedAt: true } });
   if (promotion === null) return null;
   const review = await db.review.findFirst({ where: { workspaceId, promotionId: promotion.id }, select: { number: true, title: true, revisions: { orderBy: { number: "desc" }, take: 1, select: { commit: true } } } });
-  return review === null ? null : { number: review.number, title: review.title, promotedAt: promotion.promotedAt, commit: review.revisions[0]?.commit ?? null };
+  // A commit of the branch production follows, promoted by the branch sync.
+  const synced = review === null ? await db.gitCommit.findFirst({ where: { workspaceId, promotionId: promotion.id }, select: { sha: true } }) : null;
+  return { promotedAt: promotion.promotedAt, review: review === null ? null : { number: review.number, title: review.title }, commit: review?.revisions[0]?.commit ?? synced?.sha ?? null };
 }

@@ -8,7 +8,7 @@ import { AssetView } from "../_components/AssetView";
 import { CatalogNav } from "../_components/Nav";
 import { PartitionsPanel } from "../_components/PartitionsPanel";
 import { ShareButton } from "../_components/ShareButton";
-import { lastReviewOf } from "@/lib/reviews/store";
+import { productionSourceOf } from "@/lib/reviews/store";
 import { appContext } from "@/app/_lib/server-context";
 import Link from "next/link";
 import "../catalog.css";
@@ -25,7 +25,7 @@ export default async function AssetPage(props: { params: Promise<{ asset: string
   const partitionKeys = asset.notebookSlug ? await loadPartitionKeys(asset.notebookSlug) : null;
   const canRun = roleAtLeast(principal.role, "editor");
   const { db, workspaceId } = await appContext();
-  const review = await lastReviewOf(db, workspaceId, asset.name);
+  const source = await productionSourceOf(db, workspaceId, asset.name);
   return (
     <>
       <div className="wide">
@@ -34,19 +34,22 @@ export default async function AssetPage(props: { params: Promise<{ asset: string
           <CatalogNav principal={principal} />
         </div>
         {asset.description ? <p className="lede">{asset.description}</p> : null}
-        {review ? (
+        {source && (source.review || source.commit) ? (
           <p className="muted" data-testid="asset-review">
-            Last changed in production by{" "}
-            <Link href={`/reviews/${review.number}`}>
-              review #{review.number} {review.title}
-            </Link>{" "}
-            ({review.promotedAt.toISOString().slice(0, 10)}
-            {review.commit ? (
+            Production version from{" "}
+            {source.review ? (
+              <Link href={`/reviews/${source.review.number}`}>
+                review #{source.review.number} {source.review.title}
+              </Link>
+            ) : (
+              "the branch production follows"
+            )}
+            {source.commit ? (
               <>
-                , commit <code data-testid="asset-commit" title={review.commit}>{review.commit.slice(0, 12)}</code>
+                , commit <code data-testid="asset-commit" title={source.commit}>{source.commit.slice(0, 12)}</code>
               </>
-            ) : null}
-            )
+            ) : null}{" "}
+            ({source.promotedAt.toISOString().slice(0, 10)})
           </p>
         ) : null}
         {canRun ? (

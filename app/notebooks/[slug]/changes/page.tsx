@@ -36,7 +36,7 @@ export default async function ChangesPage(props: { params: Promise<{ slug: strin
   const reviewOnly = await plainPromoteRefusal({ db, workspaceId });
   const canPromote = reviewOnly === null && plan.ok && build !== null && build.current && build.status === "built";
   // This notebook's history: the promotions that changed its text (and the first start).
-  const history = changes.promotions.filter((promotion) => promotion.env === "initial" || promotion.notebooks.includes(slug) || promotion.env.startsWith("rollback:"));
+  const history = changes.promotions.filter((promotion) => promotion.env === "initial" || promotion.notebooks.includes(slug));
   const reviewOf = await reviewsOfPromotions(db, workspaceId, history.map((promotion) => promotion.id));
   const openReviews = await openReviewsOf(db, workspaceId, slug);
   return (
