@@ -26,7 +26,7 @@ export const LAYERS = [
   ["auth", "engine"],
   ["lifecycle"],
   ["runs"],
-  ["reviews"],
+  ["reviews", "gitsync"],
 ];
 
 const layerZones = LAYERS.flatMap((layer, level) =>

@@ -3,6 +3,8 @@ import { CatalogNav } from "@/app/catalog/_components/Nav";
 import { ApiTokens } from "./ApiTokens";
 import { ConcurrencyLimits } from "./ConcurrencyLimits";
 import { ReviewPolicy } from "./ReviewPolicy";
+import { BranchSync } from "./BranchSync";
+import "@/app/runs/runs.css";
 import "@/app/catalog/catalog.css";
 
 export const metadata = { title: "Settings · Assetbook" };
@@ -20,6 +22,7 @@ export default async function SettingsPage() {
       <ApiTokens owner={owner} />
       <ConcurrencyLimits owner={owner} />
       <ReviewPolicy owner={owner} />
+      <BranchSync />
     </div>
   );
 }
