@@ -1,5 +1,5 @@
 // 2 workers × N queued runs under concurrency limits, on each store: embedded PGlite with two
-// in-process queues over it (120 runs: one WASM thread serves both workers and the sampler, and
+// in-process queues over it (60 runs: one WASM thread serves both workers and the sampler, and
 // the embedded store is the single-user one); PostgreSQL (TEST_DATABASE_URL) with two graphile-worker queues,
 // each worker with its own catalog client. Every run must execute exactly once, and neither
 // the live count per pool (tracked in the materialize seam) nor the number of runs the catalog
@@ -32,7 +32,7 @@ if (postgresMissingInCi) throw new Error(postgresMissingInCi);
 if (postgresSkipped) console.warn(postgresSkipped);
 
 /** Runs per store: PGlite executes one statement at a time, so 500 runs there took minutes under a loaded CI. */
-const RUNS_BY_STORE: Record<StoreCase["name"], number> = { embedded: 120, postgres: 500 };
+const RUNS_BY_STORE: Record<StoreCase["name"], number> = { embedded: 60, postgres: 500 };
 const LIMITS = { workspace: 3, heavy: 2, single: 1 };
 
 /** Four notebooks: two tagged heavy as a whole, one with a heavy asset, one with an asset of concurrency 1. */
