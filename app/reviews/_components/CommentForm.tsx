@@ -3,7 +3,7 @@
 // by clicking a line number), or a reply to a thread. The page reloads its data after.
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { postJson } from "./post";
+import { postJson } from "@/app/components/use-action";
 
 export interface CommentTarget {
   notebook?: string;

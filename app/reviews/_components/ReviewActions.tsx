@@ -6,7 +6,8 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { Missing } from "@/lib/reviews/rules";
-import { postJson } from "./post";
+import { ActionError } from "@/app/components/ActionError";
+import { postJson, useAction } from "@/app/components/use-action";
 
 export function BuildPoller({ active }: { active: boolean }) {
   const router = useRouter();
@@ -18,29 +19,6 @@ export function BuildPoller({ active }: { active: boolean }) {
   return null;
 }
 
-function useAction() {
-  const router = useRouter();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const act = async (label: string, url: string, body?: unknown) => {
-    setBusy(label);
-    setError(null);
-    const failed = await postJson(url, body);
-    setBusy(null);
-    if (failed !== null) setError(failed);
-    router.refresh();
-    return failed === null;
-  };
-  return { busy, error, act };
-}
-
-function ActionError({ error }: { error: string | null }) {
-  return error ? (
-    <p className="changes-error" role="alert">
-      {error}
-    </p>
-  ) : null;
-}
 
 export interface ReviewPermissions {
   decide: boolean;

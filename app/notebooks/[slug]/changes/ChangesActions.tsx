@@ -1,38 +1,8 @@
 "use client";
 // Build, Promote and Roll back: each posts to its route, then the page reloads its data.
-import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { ActionError } from "@/app/components/ActionError";
+import { useAction } from "@/app/components/use-action";
 
-async function post(url: string, body?: unknown): Promise<string | null> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
-  const answer: unknown = await response.json().catch(() => null);
-  // A refusal is an answer too: `{ ok: false, reason }` (the lifecycle's routes).
-  if (response.ok) return answer && typeof answer === "object" && "ok" in answer && answer.ok === false && "reason" in answer && typeof answer.reason === "string" ? answer.reason : null;
-  return answer && typeof answer === "object" && "error" in answer && typeof answer.error === "string" ? answer.error : `failed (HTTP ${response.status})`;
-}
-
-function useAction() {
-  const router = useRouter();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const act = async (label: string, url: string, body?: unknown) => {
-    setBusy(label);
-    setError(null);
-    const failed = await post(url, body).catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
-    setBusy(null);
-    if (failed !== null) setError(failed);
-    router.refresh();
-  };
-  return { busy, error, act };
-}
-
-function ActionError({ error }: { error: string | null }) {
-  return error ? (
-    <span className="changes-error" role="alert">
-      {error}
-    </span>
-  ) : null;
-}
 
 export function ChangesActions({ slug, canBuild, canPromote }: { slug: string; canBuild: boolean; canPromote: boolean }) {
   const { busy, error, act } = useAction();
