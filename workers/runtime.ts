@@ -109,7 +109,7 @@ export async function openRuntime(config: AssetbookConfig, env: Env, options: Ru
             workspaceId: workspace.id,
             notebooksDir: config.notebooksDir,
             parser,
-            extract: await sources(workspace.id),
+            extractSources: sources,
             runs: service,
             git,
             stateDir: config.stateDir,

@@ -1,6 +1,7 @@
 // Binds lib/reviews to the server: the lifecycle's dependencies (withChanges) and the queue
 // the workers claim review builds from (the embedded workers', or team mode's shared one).
 // A review's refusal (ReviewError) becomes its HTTP status.
+import { branchFollowRefusal } from "@/lib/gitsync/job";
 import { REVIEW_BUILD_QUEUE, REVIEW_BUILD_TASK, reviewBuildJobKey } from "@/lib/reviews/build-job";
 import { plainPromoteRefusal, type ReviewBuildJob, type ReviewDeps } from "@/lib/reviews/service";
 import type { JobQueue } from "@/lib/queue/types";
@@ -47,8 +48,8 @@ export function withReviews<T>(work: (deps: ReviewDeps) => Promise<T>, options: 
 
 /** While production follows a git branch, only the branch's commits reach it: every other promotion is refused (403). */
 export function assertNotFollowingBranch(): void {
-  const git = appConfig().git;
-  if (git !== null) throw new RouteError(403, `production follows the branch ${git.branch} of the workspace's git repository: changes reach it as commits to that branch (push yours to a branch and merge it)`);
+  const refusal = branchFollowRefusal(appConfig().git);
+  if (refusal !== null) throw new RouteError(403, refusal);
 }
 
 /** The plain Promote (the Changes page, `assetbook promote` against the server) is closed while the policy requires reviews: 403. */

@@ -2,7 +2,7 @@
 // key can both try to insert; the loser gets P2002. Run it again: the row exists now.
 import { Prisma } from "./generated/client";
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 

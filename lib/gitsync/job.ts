@@ -5,6 +5,7 @@ import path from "node:path";
 import type { CatalogDb } from "../catalog";
 import type { GitFollowConfig } from "../config";
 import type { JobHandler, JobQueue, TaskHandlers } from "../queue/types";
+import type { ExtractSources } from "../runs/materialize";
 import { productionLifecycle, type ChangesDeps } from "../runs/notebook-changes";
 import { Redactor } from "../secrets";
 import type { WarehouseLease } from "../warehouse/open";
@@ -13,7 +14,9 @@ import { syncBranch, type CommitOutcome, type SyncResult } from "./sync";
 export const SYNC_BRANCH_TASK = "sync_branch";
 export const SYNC_BRANCH_QUEUE = "branch-sync";
 
-export interface BranchSyncDeps extends Omit<ChangesDeps, "warehouse"> {
+export interface BranchSyncDeps extends Omit<ChangesDeps, "warehouse" | "extract"> {
+  /** The workspace's extract sources, read at each sync (a secret set since is seen). */
+  extractSources?(workspaceId: string): Promise<ExtractSources>;
   git: GitFollowConfig;
   stateDir: string;
   openWarehouse(): Promise<WarehouseLease>;
@@ -38,7 +41,8 @@ export async function runBranchSync(deps: BranchSyncDeps): Promise<SyncResult> {
   if (token !== null) redactor.add(token);
   const lease = await deps.openWarehouse();
   try {
-    const changes: ChangesDeps = { ...deps, warehouse: lease.warehouse };
+    const extract = deps.extractSources ? await deps.extractSources(deps.workspaceId) : undefined;
+    const changes: ChangesDeps = { ...deps, warehouse: lease.warehouse, ...(extract ? { extract } : {}) };
     const result = await syncBranch({
       source: {
         remote: deps.git.remote,
@@ -74,4 +78,9 @@ export function branchSyncHandlers(deps: BranchSyncDeps): TaskHandlers {
 export async function requestBranchSync(queue: JobQueue, now: Date, everyMs: number, reason: "schedule" | "webhook"): Promise<void> {
   const slot = Math.floor(now.getTime() / everyMs);
   await queue.enqueue(SYNC_BRANCH_TASK, { reason }, { jobKey: `sync-branch:${reason}:${slot}`, queueName: SYNC_BRANCH_QUEUE, maxAttempts: 2 });
+}
+
+/** While production follows a branch, no other promotion may change it: the reason, else null. */
+export function branchFollowRefusal(git: GitFollowConfig | null): string | null {
+  return git === null ? null : `production follows the branch ${git.branch} of the workspace's git repository: changes reach it as commits to that branch (push yours to a branch and merge it)`;
 }

@@ -2,6 +2,7 @@
 // workers), revised, decided, then promoted through the one atomic promotion or abandoned;
 // either way its environment is dropped. Routes and pages call only these.
 import type { Warehouse } from "../warehouse/types";
+import { isUniqueViolation } from "../catalog/unique";
 import { dropEnvironment } from "../lifecycle/cleanup";
 import { PRODUCTION } from "../lifecycle/layout";
 import { planProject } from "../lifecycle/project";
@@ -12,7 +13,7 @@ import { productionLifecycle, type ChangesDeps } from "../runs/notebook-changes"
 import { readNotebook } from "../workspace/notebook-files";
 import { cellCode } from "./cells";
 import { codeLines } from "./anchor";
-import { promoteGate, reviewPolicy, verdictState, type Gate, type Verdict } from "./rules";
+import { promoteGate, reviewPolicy, verdictState, type Gate, type ReviewPolicy, type Verdict } from "./rules";
 import {
   addComment,
   addRevision,
@@ -23,6 +24,7 @@ import {
   openReviewOfBranch,
   recordVerdict,
   replanRevision,
+  resolveThread,
   reviewEnv,
   reviewSettings,
   ReviewError,
@@ -102,7 +104,7 @@ async function createWith(deps: ReviewDeps, input: { authorId: string; title: st
       await deps.enqueueBuild({ reviewId: created.id, revisionId: created.revisionId });
       return { number };
     } catch (error) {
-      if (attempt < 3 && error instanceof Error && /Unique constraint/i.test(error.message)) continue;
+      if (attempt < 3 && isUniqueViolation(error)) continue;
       throw error;
     }
   }
@@ -183,16 +185,16 @@ export async function decideReview(deps: Pick<ReviewDeps, "db" | "workspaceId">,
 }
 
 /** Whether the review may be promoted now, from the catalog and the warehouse as they are. */
-export async function reviewGate(deps: Pick<ReviewDeps, "db" | "workspaceId"> & { warehouse: Warehouse }, review: LoadedReview): Promise<Gate> {
+export async function reviewGate(deps: Pick<ReviewDeps, "db" | "workspaceId"> & { warehouse: Warehouse }, review: LoadedReview, known?: ReviewPolicy): Promise<Gate> {
   const latest = review.revisions.at(-1);
   if (latest === undefined) throw new ReviewError(404, `review #${review.number} has no revision`);
-  const { settings, members } = await reviewSettings(deps.db, deps.workspaceId);
+  const policy = known ?? (await workspacePolicy(deps));
   const record = (await environments(deps.warehouse)).find((candidate) => candidate.env === review.env);
   const envHash = record !== undefined && typeof record.plan === "object" && record.plan !== null && "hash" in record.plan ? record.plan.hash : null;
   const production = await servedState(deps.warehouse, PRODUCTION);
   return promoteGate({
     status: review.status,
-    policy: reviewPolicy(settings, members),
+    policy,
     verdicts: verdictState(
       review.decisions.map((d) => ({ userId: d.userId, revision: d.revision, verdict: d.verdict, at: d.createdAt })),
       latest.number,
@@ -224,10 +226,15 @@ export async function abandonReview(deps: Pick<ReviewDeps, "db" | "workspaceId" 
   await dropEnvironment(deps.warehouse, review.env);
 }
 
+/** The review policy in force: the owner's settings, with defaults by the number of members. */
+export async function workspacePolicy(deps: Pick<ReviewDeps, "db" | "workspaceId">): Promise<ReviewPolicy> {
+  const { settings, members } = await reviewSettings(deps.db, deps.workspaceId);
+  return reviewPolicy(settings, members);
+}
+
 /** The plain Promote (outside a review) is closed while the policy requires reviews. */
 export async function plainPromoteRefusal(deps: Pick<ReviewDeps, "db" | "workspaceId">): Promise<string | null> {
-  const { settings, members } = await reviewSettings(deps.db, deps.workspaceId);
-  return reviewPolicy(settings, members).required ? "this workspace promotes only approved reviews: propose the change from the editor (Propose changes), then promote it from its review" : null;
+  return (await workspacePolicy(deps)).required ? "this workspace promotes only approved reviews: propose the change from the editor (Propose changes), then promote it from its review" : null;
 }
 
 export interface CommentRequest {
@@ -262,4 +269,11 @@ export async function commentOnReview(deps: Pick<ReviewDeps, "db" | "workspaceId
   const lineText = lines[input.line - 1];
   if (lineText === undefined) throw new ReviewError(422, `cell "${input.cell}" has ${lines.length} line${lines.length === 1 ? "" : "s"}: there is no line ${input.line}`);
   return addComment(deps.db, { ...base, notebook: notebook.slug, cell: input.cell, line: input.line, lineText });
+}
+
+/** Resolves a thread of review N (or opens it again). */
+export async function resolveReviewThread(deps: Pick<ReviewDeps, "db" | "workspaceId">, input: { number: number; threadId: string; userId: string; resolved: boolean }): Promise<void> {
+  const review = await deps.db.review.findUnique({ where: { workspaceId_number: { workspaceId: deps.workspaceId, number: input.number } }, select: { id: true } });
+  if (review === null) throw new ReviewError(404, `no review #${input.number}`);
+  await resolveThread(deps.db, { workspaceId: deps.workspaceId, reviewId: review.id, threadId: input.threadId, userId: input.userId, resolved: input.resolved });
 }

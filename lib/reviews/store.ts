@@ -259,15 +259,24 @@ export async function listReviews(db: CatalogDb, workspaceId: string, filter: Re
       build: latest?.buildStatus ?? "queued",
       notebooks: latest ? z.array(revisionNotebookSchema).parse(latest.notebooks).map((nb) => nb.slug) : [],
       comments: review._count.comments,
-      mineDone: latest !== undefined && review.decisions.some((decision) => decision.revision === latest.number),
+      mineDone: decidedLatest(latest?.number, review.decisions),
     };
   });
   return filter === "waiting" ? rows.filter((row) => !row.mineDone) : rows;
 }
 
-/** How many open reviews wait for `userId`'s verdict (the app shell's badge). */
+/** Whether a member has given a verdict on a review's latest revision (else it waits for them). */
+function decidedLatest(latest: number | undefined, mine: readonly { revision: number }[]): boolean {
+  return latest !== undefined && mine.some((decision) => decision.revision === latest);
+}
+
+/** How many open reviews wait for `userId`'s verdict (the app shell's badge, on every page: numbers only, no texts). */
 export async function waitingCount(db: CatalogDb, workspaceId: string, userId: string): Promise<number> {
-  return (await listReviews(db, workspaceId, "waiting", userId)).length;
+  const open = await db.review.findMany({
+    where: { workspaceId, status: "open", authorId: { not: userId } },
+    select: { revisions: { orderBy: { number: "desc" }, take: 1, select: { number: true } }, decisions: { where: { userId }, select: { revision: true } } },
+  });
+  return open.filter((review) => !decidedLatest(review.revisions[0]?.number, review.decisions)).length;
 }
 
 /** Open reviews that change a notebook, for its page. */

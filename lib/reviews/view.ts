@@ -5,9 +5,9 @@ import type { Warehouse } from "../warehouse/types";
 import type { CatalogDb } from "../catalog";
 import { placeComment, type Placement } from "./anchor";
 import { cellCode, reviewNotebook, type NotebookReview } from "./cells";
-import { reviewPolicy, verdictState, type Gate, type ReviewPolicy, type Verdict } from "./rules";
-import { reviewGate } from "./service";
-import { loadReview, reviewSettings, type LoadedReview, type LoadedRevision } from "./store";
+import { verdictState, type Gate, type ReviewPolicy, type Verdict } from "./rules";
+import { reviewGate, workspacePolicy } from "./service";
+import { loadReview, type LoadedReview, type LoadedRevision } from "./store";
 
 interface Person {
   id: string;
@@ -76,7 +76,7 @@ export async function reviewView(deps: { db: CatalogDb; workspaceId: string; war
   // Each member's last verdict; `current` when it still counts on this revision.
   const lastByUser = new Map(review.decisions.map((d) => [d.userId, d]));
   const verdicts = [...lastByUser.values()].map((d) => ({ user: person(d.user), verdict: d.verdict, revision: d.revision, at: d.createdAt, current: d.revision === current.number && d.userId !== review.authorId && (state.approvedBy.includes(d.userId) || state.changesRequestedBy.includes(d.userId)) }));
-  const { settings, members } = await reviewSettings(deps.db, deps.workspaceId);
+  const policy = await workspacePolicy(deps);
   return {
     review: { id: review.id, number: review.number, title: review.title, description: review.description, status: review.status, env: review.env, promotionId: review.promotionId, createdAt: review.createdAt, closedAt: review.closedAt, branch: review.branch, author: person(review.author) },
     revisions: review.revisions.map((r) => ({ number: r.number, at: r.createdAt, author: person(r.author), build: r.buildStatus, commit: r.commit })),
@@ -84,7 +84,7 @@ export async function reviewView(deps: { db: CatalogDb; workspaceId: string; war
     notebooks: current.notebooks.map((nb) => reviewNotebook(nb.slug, nb.base, nb.text)),
     threads,
     verdicts,
-    policy: reviewPolicy(settings, members),
-    gate: await reviewGate(deps, review),
+    policy,
+    gate: await reviewGate(deps, review, policy),
   };
 }

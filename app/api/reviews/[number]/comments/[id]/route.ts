@@ -1,8 +1,8 @@
 // PATCH: resolves a thread (or opens it again).
 import { z } from "zod";
 import { requiredRole } from "@/lib/auth";
-import { resolveThread } from "@/lib/reviews/store";
-import { route, RouteError, signedIn } from "@/app/_lib/route";
+import { resolveReviewThread } from "@/lib/reviews/service";
+import { route, signedIn } from "@/app/_lib/route";
 import { reviewErrors } from "@/app/_lib/review-data";
 import { appContext } from "@/app/_lib/server-context";
 
@@ -12,8 +12,6 @@ const params = z.object({ number: z.coerce.number().int().positive(), id: z.uuid
 
 export const PATCH = route({ role: requiredRole("comment_review"), params, body: z.object({ resolved: z.boolean() }) }, async ({ params, body, principal }) => {
   const { db, workspaceId } = await appContext();
-  const review = await db.review.findUnique({ where: { workspaceId_number: { workspaceId, number: params.number } }, select: { id: true } });
-  if (review === null) throw new RouteError(404, `no review #${params.number}`);
-  await reviewErrors(() => resolveThread(db, { workspaceId, reviewId: review.id, threadId: params.id, userId: signedIn(principal).userId, resolved: body.resolved }));
+  await reviewErrors(() => resolveReviewThread({ db, workspaceId }, { number: params.number, threadId: params.id, userId: signedIn(principal).userId, resolved: body.resolved }));
   return { ok: true };
 });
