@@ -7,13 +7,19 @@
 //
 // It also drops a client's own X-Forwarded-For unless the operator says a proxy in front
 // writes it (ASSETBOOK_TRUSTED_PROXIES): Next.js then fills in the socket's address, which
-// the sign-in limits read (lib/auth/client-address.ts).
+// the sign-in limits read (lib/auth/client-address.ts). And it tells the layout's shell
+// which page it wraps (app/_lib/shell-path.ts).
 import { NextResponse, type NextRequest } from "next/server";
 import { pageAccess, signInPath, withoutUntrustedForwarding } from "@/lib/auth";
 import { principalOf, trustedProxies } from "@/app/_lib/session";
+import { SHELL_PATH_HEADER } from "@/app/_lib/shell-path";
 
 export async function proxy(request: NextRequest): Promise<NextResponse> {
-  const pass = () => NextResponse.next({ request: { headers: withoutUntrustedForwarding(request.headers, trustedProxies()) } });
+  const pass = () => {
+    const forwarded = withoutUntrustedForwarding(request.headers, trustedProxies());
+    forwarded.set(SHELL_PATH_HEADER, request.nextUrl.pathname);
+    return NextResponse.next({ request: { headers: forwarded } });
+  };
   const access = pageAccess(request.nextUrl.pathname);
   switch (access) {
     case "public":

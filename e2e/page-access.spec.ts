@@ -12,7 +12,7 @@ import { OWNER_STATE } from "./owner";
 const APP_DIR = path.join(process.cwd(), "app");
 
 /** Open without a session; every other page needs a member. */
-const OPEN_PAGES = new Set(["/login", "/setup", "/share/[token]"]);
+const OPEN_PAGES = new Set(["/login", "/setup", "/invite", "/share/[token]"]);
 
 interface PageRoute {
   /** The route as written in app/, e.g. /notebooks/[slug]. */

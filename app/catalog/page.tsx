@@ -3,7 +3,6 @@ import { FRESHNESS } from "@/lib/catalog/freshness";
 import { CELL_KINDS } from "@/lib/notebook/types";
 import { catalogQuerySchema, loadCatalog } from "@/app/_lib/catalog-data";
 import { requireMember } from "@/app/_lib/page-session";
-import { CatalogNav } from "./_components/Nav";
 import { NotebookProblems } from "./_components/NotebookProblems";
 import { ShareButton } from "./_components/ShareButton";
 import { CatalogBody } from "./_components/views";
@@ -20,9 +19,8 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
     <div className="wide">
       <div className="page-head">
         <h1>Catalog</h1>
-        <CatalogNav principal={principal} />
+        {roleAtLeast(principal.role, "editor") ? <ShareButton target="catalog" /> : null}
       </div>
-      {roleAtLeast(principal.role, "editor") ? <ShareButton target="catalog" /> : null}
       <form className="filters" method="get" role="search">
         <label>
           Search

@@ -8,8 +8,11 @@ import { edgePath, layoutGraph, type GraphLayout } from "@/lib/preview/graph-lay
 import { stateColor, stateLabel } from "./state-colors";
 import styles from "./graph-panel.module.css";
 
-/** A node; `name` is accepted as well as `id` (an asset's name is its id). */
-export type GraphPanelNode = { kind: CellKind; state?: CellRunState } & ({ id: string; name?: string } | { name: string; id?: undefined });
+/**
+ * A node; `name` is accepted as well as `id` (an asset's name is its id). An `external` node
+ * is a table another notebook produces, read here: drawn dashed, without a run state.
+ */
+export type GraphPanelNode = { kind: CellKind | "external"; state?: CellRunState } & ({ id: string; name?: string } | { name: string; id?: undefined });
 
 export interface GraphPanelProps {
   nodes: GraphPanelNode[];
@@ -31,8 +34,10 @@ function nodeId(node: GraphPanelNode): string {
   return node.id ?? node.name ?? "";
 }
 
-function kindLetter(kind: CellKind): string {
+function kindLetter(kind: CellKind | "external"): string {
   switch (kind) {
+    case "external":
+      return "X";
     case "extract":
       return "E";
     case "sql":
@@ -41,13 +46,26 @@ function kindLetter(kind: CellKind): string {
       return "M";
     case "chart":
       return "C";
+    default: {
+      const unreachable: never = kind;
+      return String(unreachable);
+    }
   }
 }
 
+/** Below this zoom, labels are too small to read (12.5 px × 0.7 ≈ 9 px). */
+const READABLE_ZOOM = 0.7;
+
+/**
+ * The whole graph, centred, when it fits at a readable size; a larger graph is shown from
+ * its start (its sources, at the left) at the smallest readable zoom, and the user pans.
+ */
 function fit(layout: GraphLayout, width: number, height: number): View {
   if (layout.width === 0 || width === 0 || height === 0) return { x: 0, y: 0, k: 1 };
-  const k = Math.min(1, Math.max(MIN_ZOOM, Math.min(width / layout.width, height / layout.height)));
-  return { k, x: (width - layout.width * k) / 2, y: (height - layout.height * k) / 2 };
+  const k = Math.min(1, Math.max(READABLE_ZOOM, Math.min(width / layout.width, height / layout.height)));
+  const x = layout.width * k <= width ? (width - layout.width * k) / 2 : 0;
+  const y = layout.height * k <= height ? (height - layout.height * k) / 2 : 0;
+  return { k, x, y };
 }
 
 function clampZoom(k: number): number {
@@ -181,22 +199,23 @@ export function GraphPanel({ nodes, edges, selected, onSelect }: GraphPanelProps
             {layout.nodes.map((box) => {
               const node = byId.get(box.id);
               if (!node) return null;
+              const external = node.kind === "external";
               const state = node.state ?? "idle";
-              const color = stateColor(state);
+              const color = external ? "var(--muted)" : stateColor(state);
               const isSelected = selected === box.id;
               const left = box.x - box.width / 2;
               const top = box.y - box.height / 2;
               return (
                 <g
                   key={box.id}
-                  className={`${styles.node} ${isSelected ? styles.selected : ""}`}
+                  className={`${styles.node} ${isSelected ? styles.selected : ""} ${external ? styles.external : ""}`}
                   transform={`translate(${left},${top})`}
                   role="button"
                   tabIndex={0}
                   aria-pressed={isSelected}
-                  aria-label={`${box.id}, ${node.kind} cell, ${stateLabel(state)}`}
+                  aria-label={external ? `${box.id}, external table` : `${box.id}, ${node.kind} cell, ${stateLabel(state)}`}
                   data-testid={`graph-node-${box.id}`}
-                  data-state={state}
+                  data-state={external ? "external" : state}
                   onClick={() => select(box.id)}
                   onKeyDown={(event) => {
                     if (event.key === "Enter" || event.key === " ") {
@@ -205,7 +224,7 @@ export function GraphPanel({ nodes, edges, selected, onSelect }: GraphPanelProps
                     }
                   }}
                 >
-                  <title>{`${box.id} (${node.kind}) — ${stateLabel(state)}`}</title>
+                  <title>{external ? `${box.id} (external: another notebook produces it)` : `${box.id} (${node.kind}) — ${stateLabel(state)}`}</title>
                   <rect className={styles.box} width={box.width} height={box.height} rx={9} style={{ stroke: isSelected ? undefined : color }} />
                   <rect className={styles.badge} x={10} y={box.height / 2 - 10} width={20} height={20} rx={5} style={{ fill: color }} />
                   <text className={styles.badgeText} x={20} y={box.height / 2} dominantBaseline="central" textAnchor="middle">

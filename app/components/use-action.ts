@@ -16,15 +16,15 @@ export async function postJson(url: string, body: unknown = {}, method = "POST")
   }
 }
 
-/** `act(label, url, body)`: `busy` holds the label while it runs, `error` the refusal; true when done. */
+/** `act(label, url, body, method)`: `busy` holds the label while it runs, `error` the refusal; true when done. */
 export function useAction() {
   const router = useRouter();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const act = async (label: string, url: string, body?: unknown): Promise<boolean> => {
+  const act = async (label: string, url: string, body?: unknown, method = "POST"): Promise<boolean> => {
     setBusy(label);
     setError(null);
-    const failed = await postJson(url, body);
+    const failed = await postJson(url, body, method);
     setBusy(null);
     if (failed !== null) setError(failed);
     router.refresh();

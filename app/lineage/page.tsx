@@ -1,7 +1,6 @@
 import { roleAtLeast } from "@/lib/auth";
 import { loadLineage } from "@/app/_lib/catalog-data";
 import { requireMember } from "@/app/_lib/page-session";
-import { CatalogNav } from "../catalog/_components/Nav";
 import { ShareButton } from "../catalog/_components/ShareButton";
 import { LineageBody } from "../catalog/_components/views";
 import "../catalog/catalog.css";
@@ -16,9 +15,8 @@ export default async function LineagePage() {
       <div className="wide">
         <div className="page-head">
           <h1>Lineage</h1>
-          <CatalogNav principal={principal} />
+          {roleAtLeast(principal.role, "editor") ? <ShareButton target="lineage" /> : null}
         </div>
-        {roleAtLeast(principal.role, "editor") ? <ShareButton target="lineage" /> : null}
       </div>
       <LineageBody lineage={lineage} linkAssets />
     </>

@@ -5,7 +5,6 @@ import { listReviews } from "@/lib/reviews/store";
 import { requireMember } from "@/app/_lib/page-session";
 import { reviewFilterSchema } from "@/app/_lib/review-params";
 import { appContext } from "@/app/_lib/server-context";
-import { CatalogNav } from "@/app/catalog/_components/Nav";
 import "@/app/catalog/catalog.css";
 import "@/app/runs/runs.css";
 import "./reviews.css";
@@ -31,7 +30,6 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
     <div className="wide">
       <div className="page-head">
         <h1>Reviews</h1>
-        <CatalogNav principal={principal} />
       </div>
       <nav className="review-filters" aria-label="Filter reviews">
         {FILTERS.map(([value, label]) => (

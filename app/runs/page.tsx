@@ -2,7 +2,6 @@ import Link from "next/link";
 import { RUN_STATUSES } from "@/lib/runs";
 import { loadRuns, runsQuerySchema } from "@/app/_lib/run-data";
 import { requireMember } from "@/app/_lib/page-session";
-import { CatalogNav } from "@/app/catalog/_components/Nav";
 import "@/app/catalog/catalog.css";
 import "./runs.css";
 import { FilterSelect } from "@/app/components/FilterSelect";
@@ -13,14 +12,13 @@ const when = (iso: string) => iso.replace("T", " ").slice(0, 19) + " UTC";
 const took = (from: string | null, to: string | null) => (from === null || to === null ? "—" : `${((Date.parse(to) - Date.parse(from)) / 1000).toFixed(1)} s`);
 
 export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { principal } = await requireMember("viewer", "/runs");
+  await requireMember("viewer", "/runs");
   const query = runsQuerySchema.parse(await searchParams);
   const { runs, notebooks } = await loadRuns(query);
   return (
     <div className="wide">
       <div className="page-head">
         <h1>Runs</h1>
-        <CatalogNav principal={principal} />
       </div>
       <form className="filters" method="get" role="search">
         <FilterSelect label="Status" name="status" value={query.status} options={RUN_STATUSES} />

@@ -5,6 +5,7 @@
 import "@/app/_lib/zod-jitless";
 import { useEffect, useState, type FormEvent } from "react";
 import { z } from "zod";
+import { CopyButton } from "@/app/components/CopyButton";
 
 const tokenSchema = z.object({
   id: z.string(),
@@ -53,7 +54,6 @@ export function ApiTokens({ owner = false }: { owner?: boolean }) {
   const [tokens, setTokens] = useState<TokenRow[] | null>(null);
   const [everyone, setEveryone] = useState(false);
   const [created, setCreated] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(0);
 
@@ -80,7 +80,6 @@ export function ApiTokens({ owner = false }: { owner?: boolean }) {
     const form = new FormData(formElement);
     const days = Number(form.get("expires"));
     setError(null);
-    setCopied(false);
     const response = await fetch("/api/tokens", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -99,11 +98,6 @@ export function ApiTokens({ owner = false }: { owner?: boolean }) {
     const response = await fetch(`/api/tokens/${id}`, { method: "DELETE" });
     if (!response.ok) setError(await errorOf(response, "could not revoke the token"));
     reload();
-  }
-
-  async function copy(token: string) {
-    await navigator.clipboard.writeText(token);
-    setCopied(true);
   }
 
   return (
@@ -135,11 +129,7 @@ export function ApiTokens({ owner = false }: { owner?: boolean }) {
       {created ? (
         <p className="notice" data-testid="new-token-notice">
           Copy it now, it will not be shown again: <code data-testid="new-token">{created}</code>{" "}
-          {typeof navigator !== "undefined" && navigator.clipboard ? (
-            <button type="button" className="btn" onClick={() => void copy(created)} data-testid="copy-token">
-              {copied ? "Copied" : "Copy"}
-            </button>
-          ) : null}
+          <CopyButton text={created} testId="copy-token" />
         </p>
       ) : null}
       {error ? (

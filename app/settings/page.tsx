@@ -1,5 +1,5 @@
 import { requireMember } from "@/app/_lib/page-session";
-import { CatalogNav } from "@/app/catalog/_components/Nav";
+import { SettingsNav } from "@/app/catalog/_components/Nav";
 import { ApiTokens } from "./ApiTokens";
 import { ConcurrencyLimits } from "./ConcurrencyLimits";
 import { ReviewPolicy } from "./ReviewPolicy";
@@ -17,7 +17,7 @@ export default async function SettingsPage() {
     <div className="wide">
       <div className="page-head">
         <h1>Settings</h1>
-        <CatalogNav principal={access.principal} />
+        <SettingsNav principal={access.principal} current="general" />
       </div>
       <ApiTokens owner={owner} />
       <ConcurrencyLimits owner={owner} />

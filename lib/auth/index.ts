@@ -17,7 +17,8 @@ export {
 export { passesCsrfCheck, isSafeMethod } from "./csrf";
 export { principalFromHeaders, type Principal } from "./session";
 export { startSetup, completeSetup, isSetupTokenValid, hasOwner, setupLink, SetupError, type CompleteSetupInput } from "./setup";
-export { addMember, listMembers, MemberError, type AddMemberInput } from "./members";
+export { addMember, listMembers, changeMemberRole, removeMember, MemberError, type AddMemberInput, type MemberView } from "./members";
+export { createInvite, listInvites, revokeInvite, openInvite, acceptInvite, inviteState, INVITE_REFUSED, INVITE_TTL_MS, type InviteView, type InviteState } from "./invites";
 export { signInSchema, newUserSchema, emailSchema, passwordSchema, nameSchema } from "./credentials";
 export { keyFromEnvOrFile } from "./key-file";
 export { SignInThrottle, ACCOUNT_POLICY, ADDRESS_POLICY, type ThrottlePolicy, type Admission, type SignInAttempt, type SignInThrottleOptions } from "./sign-in-throttle";

@@ -2,12 +2,12 @@
 // Everything else needs a member; API routes decide for themselves (app/_lib/route.ts
 // answers a JSON 401, never a redirect).
 
-/** `public`: sign-in, setup, share links and static files; `api`: left to the route; `member`: sign in first. */
+/** `public`: sign-in, setup, invites, share links and static files; `api`: left to the route; `member`: sign in first. */
 export type PathAccess = "public" | "api" | "member";
 
 /** Files served at the root (app/icon.svg and the names browsers ask for unprompted). */
 const PUBLIC_FILES = new Set(["/icon.svg", "/favicon.ico", "/robots.txt"]);
-const PUBLIC_PAGES = new Set(["/login", "/setup"]);
+const PUBLIC_PAGES = new Set(["/login", "/setup", "/invite"]);
 /** A share link: /share/<token>, one segment, nothing below it. */
 const SHARE_PAGE = /^\/share\/[^/]+$/;
 

@@ -8,7 +8,8 @@ import { stageTableFor } from "../extract/load/staging";
 
 
 export type MaterializeResult =
-  | { ok: true; rows: number; columns: Column[]; checks: CheckResult[] }
+  /** `sampled`: the result holds only part of its source's rows (a preview that stopped at its cap). */
+  | { ok: true; rows: number; columns: Column[]; checks: CheckResult[]; sampled?: boolean }
   | { ok: false; reason: string; checks: CheckResult[] };
 
 async function countRows(warehouse: Warehouse, table: string): Promise<number> {

@@ -127,6 +127,26 @@ describe("ReactiveSession while a cell runs", () => {
     expect(session.snapshot().cells.find((c) => c.name === "m")).toMatchObject({ state: "fresh", runs: 1 });
   });
 
+  it("a result the host says is a sample marks itself and every cell below it; a whole one clears the mark", async () => {
+    let capped = true;
+    const session = new ReactiveSession({
+      warehouse,
+      parser,
+      file: "nb.md",
+      materializeOther: async (cell, wh) => {
+        await wh.exec(`create or replace table ${cell.name} as select 1 as n`);
+        return { ok: true, rows: 1, columns: [], checks: [], sampled: capped };
+      },
+    });
+    const text = mlText(10, "\n```sql below\nselect * from m\n```\n\n```sql apart\nselect 1 as one\n```\n");
+    await session.update(text);
+    const marks = () => Object.fromEntries(session.snapshot().cells.map((c) => [c.name, c.sampledFrom]));
+    expect(marks()).toEqual({ a: undefined, m: ["m"], below: ["m"], apart: undefined });
+    capped = false;
+    await session.run("m");
+    expect(marks()).toEqual({ a: undefined, m: undefined, below: undefined, apart: undefined });
+  });
+
   it("a cell added while others run is planned with the new graph", async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
@@ -172,6 +192,14 @@ describe("ReactiveSession with external tables", () => {
     };
     return { loads, loadExternal };
   }
+
+  it("marks what is computed from a sampled external table as sampled, and nothing else", async () => {
+    const { loadExternal } = host();
+    const session = new ReactiveSession({ warehouse, parser, file: "nb.md", loadExternal });
+    await session.update(notebook(segments, "external: [orders, customers]"));
+    const sampled = Object.fromEntries(session.snapshot().cells.map((c) => [c.name, c.sampledFrom]));
+    expect(sampled).toEqual({ segment_revenue: ["orders"], top: ["orders"], other: undefined });
+  });
 
   it("loads each declared table once, before the cells that read it run", async () => {
     const { loads, loadExternal } = host();

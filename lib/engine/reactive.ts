@@ -33,6 +33,12 @@ export interface CellStatus {
   columns?: Column[];
   checks: CheckResult[];
   error?: string;
+  /**
+   * The sampled sources this result was computed from (its own name when a preview stopped
+   * at its cap, sampled cells and external tables above it); absent when it is exact. Its
+   * rows and everything computed from it may then differ from a full run.
+   */
+  sampledFrom?: string[];
 }
 
 /** An external table as the host loaded it; `sampled`: the host loaded only part of its rows. */
@@ -63,6 +69,8 @@ export interface ReactiveSnapshot {
   cells: CellStatus[];
   /** The external tables the cells read (in the front matter's order, then the order the cells read them), as the host loaded them. */
   externals: ExternalTableStatus[];
+  /** Which cell reads which external table (`from` the table, `to` the cell), for the graph. */
+  externalEdges: { from: string; to: string }[];
   /** A partitioned notebook's partitions and the one its cells run with. */
   partitions?: SessionPartitions;
 }
@@ -118,6 +126,8 @@ export class ReactiveSession {
   private cellExternals = new Map<string, TableRef[]>();
   /** Each external table asked of the host, once per session, by externalTableName. */
   private readonly externals = new Map<string, ExternalTableStatus>();
+  /** Cells whose last result the host said is a sample (an extract preview at its cap). */
+  private readonly sampledSelf = new Set<string>();
 
   constructor(private readonly options: ReactiveOptions) {
     this.partitioner = new DevPartitions(options.clock);
@@ -138,6 +148,7 @@ export class ReactiveSession {
       issues: this.issues,
       cells: byOrder.flatMap((name) => this.statuses.get(name) ?? []),
       externals: [...this.externals.values()],
+      externalEdges: [...this.cellExternals].flatMap(([cell, refs]) => [...new Set(refs.map(externalTableName))].map((table) => ({ from: table, to: cell }))),
       ...(this.partitions === undefined ? {} : { partitions: this.partitions }),
     };
   }
@@ -311,7 +322,7 @@ export class ReactiveSession {
     const { durationMs, checks } = outcome;
     switch (outcome.status) {
       case "succeeded":
-        this.setStatus(cell.name, { state: "fresh", runs, durationMs, rows: outcome.rows, columns: outcome.columns, checks, error: undefined });
+        this.setStatus(cell.name, { state: "fresh", runs, durationMs, rows: outcome.rows, columns: outcome.columns, checks, error: undefined, sampledFrom: this.sampledSources(cell.name) });
         break;
       case "unsupported":
         this.setStatus(cell.name, { state: "idle", runs, durationMs, error: `${cell.kind} cells cannot run here yet` });
@@ -330,13 +341,31 @@ export class ReactiveSession {
     this.publish();
   }
 
+  /**
+   * What `name`'s fresh result was computed from that is a sample: itself (a capped
+   * preview), the sampled sources of the cells it reads, the sampled external tables it reads.
+   */
+  private sampledSources(name: string): string[] | undefined {
+    const sources = new Set<string>(this.sampledSelf.has(name) ? [name] : []);
+    for (const up of this.graph?.has(name) ? this.graph.upstream(name) : []) for (const source of this.statuses.get(up)?.sampledFrom ?? []) sources.add(source);
+    for (const ref of this.cellExternals.get(name) ?? []) {
+      const external = this.externals.get(externalTableName(ref));
+      if (external?.state === "loaded" && external.sampled) sources.add(external.table);
+    }
+    return sources.size === 0 ? undefined : [...sources].sort();
+  }
+
   /** SQL and charts run here; extract and ML cells as the host says (the server previews extracts, a worker trains). */
-  private materialize(cell: AssetCell): Promise<AttemptResult> {
+  private async materialize(cell: AssetCell): Promise<AttemptResult> {
     const { warehouse } = this.options;
     const missing = this.missingExternal(cell);
-    if (missing !== null) return Promise.resolve({ ok: false, reason: missing, checks: [] });
+    if (missing !== null) return { ok: false, reason: missing, checks: [] };
     if (cell.kind === "extract" || cell.kind === "ml") {
-      return this.options.materializeOther ? this.options.materializeOther(cell, warehouse, { partition: this.partition }) : Promise.resolve("unsupported");
+      if (!this.options.materializeOther) return "unsupported";
+      const result = await this.options.materializeOther(cell, warehouse, { partition: this.partition });
+      if (result !== "unsupported" && result.ok && result.sampled === true) this.sampledSelf.add(cell.name);
+      else this.sampledSelf.delete(cell.name);
+      return result;
     }
     return materializeCell(cell, warehouse, { extract: null });
   }

@@ -48,7 +48,7 @@ describe("previewExtract", () => {
     if (!result.ok) throw new Error(result.error);
     // Two pages of 100 reach 150, and only 150 rows of them are kept; the third page is never requested.
     expect(api.requests).toHaveLength(2);
-    expect(result).toMatchObject({ table: "activities", rows: 150 });
+    expect(result).toMatchObject({ table: "activities", rows: 150, sampled: true, sampleRows: 150 });
     const table = tableFromIPC(result.ipc);
     expect(table.numRows).toBe(150);
     expect(table.schema.fields.map((field) => field.name)).toEqual(result.columns.map((column) => column.name));
@@ -70,8 +70,13 @@ describe("previewExtract", () => {
   it("defaults to a 1,000-row sample", async () => {
     api = await startFitnessApi({ token: TOKEN, activities: 1_200 });
     const result = await previewExtract(request(notebook(api.url)));
-    expect(result).toMatchObject({ ok: true, rows: 1_000 });
+    expect(result).toMatchObject({ ok: true, rows: 1_000, sampled: true, sampleRows: 1_000 });
     expect(api.requests).toHaveLength(10);
+  });
+
+  it("says a preview under its cap is whole, and a raised cap reads more", async () => {
+    api = await startFitnessApi({ token: TOKEN, activities: 1_200 });
+    expect(await previewExtract(request(notebook(api.url), { sampleRows: 10_000 }))).toMatchObject({ ok: true, rows: 1_200, sampled: false, sampleRows: 10_000 });
   });
 
   it("names the cell and never shows a secret value when the extract fails", async () => {

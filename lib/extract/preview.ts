@@ -53,7 +53,8 @@ export type PreviewFailure = {
   error: string;
 };
 
-export type PreviewResult = { ok: true; table: string; rows: number; columns: Column[]; ipc: Uint8Array } | PreviewFailure;
+/** `sampled`: the preview stopped at its cap (`sampleRows`); the source may hold more rows. */
+export type PreviewResult = { ok: true; table: string; rows: number; columns: Column[]; ipc: Uint8Array; sampled: boolean; sampleRows: number } | PreviewFailure;
 
 export async function previewExtract(request: PreviewRequest): Promise<PreviewResult> {
   const found = findExtractCell(request.text, request.file, request.cell);
@@ -74,9 +75,10 @@ export async function previewExtract(request: PreviewRequest): Promise<PreviewRe
     warehouse = await request.openWarehouse();
     // A client that goes away interrupts the query in flight.
     const live = request.signal === undefined ? warehouse : abortable(warehouse, request.signal);
+    const sampleRows = request.sampleRows ?? DEFAULT_SAMPLE_ROWS;
     const outcome = await runExtract(live, prepared, {
       resolveSecret: request.resolveSecret,
-      sampleRows: request.sampleRows ?? DEFAULT_SAMPLE_ROWS,
+      sampleRows,
       dataDir: request.dataDir,
       readFilePages: request.readFilePages,
       signal: request.signal,
@@ -88,7 +90,7 @@ export async function previewExtract(request: PreviewRequest): Promise<PreviewRe
     if (!outcome.ok) return fail(outcome.reason);
     const columns = (await live.describe(cell.name)) ?? [];
     const rows = await live.query(`SELECT * FROM ${quoteIdent(cell.name)}`);
-    return { ok: true, table: cell.name, rows: rows.length, columns, ipc: arrowIpcFromRows(columns, rows) };
+    return { ok: true, table: cell.name, rows: rows.length, columns, ipc: arrowIpcFromRows(columns, rows), sampled: outcome.sampled, sampleRows };
   } catch (error) {
     return fail(error);
   } finally {

@@ -49,7 +49,8 @@ export interface ExtractContext {
 }
 
 export type ExtractOutcome =
-  | { ok: true; rows: number; columns: Column[]; checks: CheckResult[]; load: ExtractLoadResult }
+  /** `sampled`: a sample run (sampleRows) stopped at its cap, so the source may hold more. */
+  | { ok: true; rows: number; columns: Column[]; checks: CheckResult[]; load: ExtractLoadResult; sampled: boolean }
   | { ok: false; reason: string; checks: CheckResult[] };
 
 function message(error: unknown): string {
@@ -137,6 +138,7 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
     });
     let pages = 0;
     let rows = 0;
+    let sampled = false;
     for await (const page of pagesOf(cell, spec, warehouse, ctx, redactor)) {
       // A sample stops inside a page too: a 200,000-row page previews as its first rows.
       const wanted = ctx.sampleRows === undefined ? page : page.slice(0, Math.max(0, ctx.sampleRows - rows));
@@ -147,7 +149,10 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
       rows += records.length;
       ctx.onProgress?.({ asset: cell.name, pages, rows, elapsedMs: now() - started });
       // Leaving the loop closes the page source, so no further page is requested.
-      if (ctx.sampleRows !== undefined && rows >= ctx.sampleRows) break;
+      if (ctx.sampleRows !== undefined && rows >= ctx.sampleRows) {
+        sampled = true;
+        break;
+      }
     }
     const load = await loader.commit(async (swaps) => {
       const root = swaps.find((swap) => swap.target === cell.name);
@@ -159,7 +164,7 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
     const columns = (await warehouse.describe(cell.name)) ?? [];
     // A run that brought nothing swaps nothing in: the table's rows are those it already had.
     const rootRows = load.tables.find((table) => table.name === cell.name)?.rows ?? (columns.length === 0 ? 0 : await tableRows(warehouse, cell.name, ctx.partition));
-    return { ok: true, rows: rootRows, columns, checks, load };
+    return { ok: true, rows: rootRows, columns, checks, load, sampled };
   } catch (error) {
     await loader?.abort().catch(() => undefined);
     return { ok: false, reason: redactor.redact(withCell(cell.name, error)), checks };

@@ -128,3 +128,17 @@ export async function triggerPartitionRuns(
     });
   }
 }
+
+/**
+ * The newest partition of a notebook that production holds rows for (its keys sort as
+ * their windows do), or null: the editor opens a partitioned notebook on it rather than
+ * on the current period, which may have no data yet.
+ */
+export async function newestPartitionWithData(db: CatalogDb, workspaceId: string, notebook: string): Promise<string | null> {
+  const found = await db.materialization.findFirst({
+    where: { environment: "production", status: "succeeded", partition: { not: null }, rows: { gt: 0 }, asset: { workspaceId, notebook: { slug: notebook } } },
+    orderBy: { partition: "desc" },
+    select: { partition: true },
+  });
+  return found?.partition ?? null;
+}

@@ -2,7 +2,7 @@
 export { RunService, fenceKey, doneKey, type RunServiceDeps } from "./service";
 export { RunTriggers, RunInputError, isRunInputError, type RunTriggerDeps, type TriggeredRun } from "./trigger";
 export { RUN_TASK, triggerInputSchema, runPayloadSchema, TRIGGERS, type Trigger, type TriggerInput, type RunPayload } from "./payload";
-export { startBackfill, backfillProgress, backfillKeys, partitionStates, notebookPartitionKeys, type BackfillInput, type BackfillProgress, type PartitionState, type PartitionStatus } from "./backfill";
+export { startBackfill, backfillProgress, backfillKeys, partitionStates, notebookPartitionKeys, newestPartitionWithData, type BackfillInput, type BackfillProgress, type PartitionState, type PartitionStatus } from "./backfill";
 export { partitionWindows, partitionWindow, substitutePartition, applyPartition, notebookPartitions, PARTITION_COLUMN, type PartitionsDef, type PartitionWindow } from "../partitions/windows";
 export { assetPolicy, notebookPolicy, retryDelayMs, DEFAULT_RETRY, type AssetPolicy, type RetryPolicy } from "../engine/policy";
 export { CRASH_POINTS, crashFromEnv, noCrash, type CrashPoint, type CrashHook } from "./crash";

@@ -1,23 +1,23 @@
-// GET: members and roles. POST: add a member with a role and an initial password (owners).
+// GET: members, their roles and the invites (owners). POST: add a member with a role and
+// an initial password (owners; the members page invites instead).
 import { z } from "zod";
-import { addMember, listMembers, MemberError, newUserSchema } from "@/lib/auth";
-import { route, RouteError, signedIn } from "@/app/_lib/route";
+import { addMember, listInvites, listMembers, newUserSchema, requiredRole } from "@/lib/auth";
+import { memberConflict } from "@/app/_lib/member-errors";
+import { route, signedIn } from "@/app/_lib/route";
 import { appContext } from "@/app/_lib/server-context";
 
-export const GET = route({ role: "owner" }, async () => {
+const manage = requiredRole("manage_members");
+
+export const GET = route({ role: manage }, async () => {
   const { db, workspaceId } = await appContext();
-  return { members: await listMembers(db, workspaceId) };
+  const [members, invites] = await Promise.all([listMembers(db, workspaceId), listInvites(db, workspaceId)]);
+  return { members, invites };
 });
 
 const body = newUserSchema.extend({ role: z.enum(["viewer", "editor", "owner"]) });
 
-export const POST = route({ role: "owner", body }, async ({ body, principal }) => {
+export const POST = route({ role: manage, body }, async ({ body, principal }) => {
   const { db, auth, workspaceId } = await appContext();
-  try {
-    const user = await addMember(db, auth, { workspaceId, actorId: signedIn(principal).userId, ...body });
-    return Response.json({ userId: user.id, email: user.email, role: body.role }, { status: 201 });
-  } catch (error) {
-    if (error instanceof MemberError) throw new RouteError(409, error.message);
-    throw error;
-  }
+  const user = await addMember(db, auth, { workspaceId, actorId: signedIn(principal).userId, ...body }).catch(memberConflict);
+  return Response.json({ userId: user.id, email: user.email, role: body.role }, { status: 201 });
 });

@@ -5,7 +5,6 @@ import { loadAsset, loadPartitionKeys, loadSample } from "@/app/_lib/catalog-dat
 import { requireMember } from "@/app/_lib/page-session";
 import { RunButton } from "@/app/runs/_components/RunButton";
 import { AssetView } from "../_components/AssetView";
-import { CatalogNav } from "../_components/Nav";
 import { PartitionsPanel } from "../_components/PartitionsPanel";
 import { ShareButton } from "../_components/ShareButton";
 import { productionSourceOf } from "@/lib/reviews/store";
@@ -31,7 +30,6 @@ export default async function AssetPage(props: { params: Promise<{ asset: string
       <div className="wide">
         <div className="page-head">
           <h1>{asset.name}</h1>
-          <CatalogNav principal={principal} />
         </div>
         {asset.description ? <p className="lede">{asset.description}</p> : null}
         {source && (source.review || source.commit) ? (

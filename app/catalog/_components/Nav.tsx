@@ -1,21 +1,19 @@
-// Links between the signed-in catalog pages, by role.
+// The settings pages' own links, by role (the app shell links the sections).
 import Link from "next/link";
 import { roleAtLeast, type Principal } from "@/lib/auth";
-import { SignOutButton } from "@/app/_auth/SignOutButton";
 
-export function CatalogNav({ principal }: { principal: Principal }) {
+export function SettingsNav({ principal, current }: { principal: Principal; current: "general" | "members" | "share-links" | "secrets" }) {
+  const link = (key: typeof current, href: string, label: string) => (
+    <Link href={href} aria-current={current === key ? "page" : undefined}>
+      {label}
+    </Link>
+  );
   return (
-    <nav className="subnav" aria-label="Workspace">
-      <Link href="/catalog">Catalog</Link>
-      <Link href="/lineage">Lineage</Link>
-      <Link href="/runs">Runs</Link>
-      {roleAtLeast(principal.role, "editor") ? <Link href="/settings/share-links">Share links</Link> : null}
-      {roleAtLeast(principal.role, "owner") ? <Link href="/settings/secrets">Secrets</Link> : null}
-      <Link href="/settings">Settings</Link>
-      <span className="muted">
-        {principal.email} ({principal.role})
-      </span>
-      <SignOutButton />
+    <nav className="subnav" aria-label="Settings">
+      {link("general", "/settings", "General")}
+      {roleAtLeast(principal.role, "owner") ? link("members", "/settings/members", "Members") : null}
+      {roleAtLeast(principal.role, "editor") ? link("share-links", "/settings/share-links", "Share links") : null}
+      {roleAtLeast(principal.role, "owner") ? link("secrets", "/settings/secrets", "Secrets") : null}
     </nav>
   );
 }

@@ -2,6 +2,7 @@
 // Creates a read-only share link for this page (editors and owners), with an optional
 // expiry and whether sample rows may be seen. The link is shown once.
 import { useState } from "react";
+import { CopyButton } from "@/app/components/CopyButton";
 
 type Target = { target: "catalog" } | { target: "lineage" } | { target: "asset"; asset: string };
 
@@ -53,7 +54,7 @@ export function ShareButton(props: Target) {
       </div>
       {url ? (
         <p className="notice">
-          Anyone with this link can read this page (shown once): <code data-testid="share-url">{url}</code>
+          Anyone with this link can read this page (shown once): <code data-testid="share-url">{url}</code> <CopyButton text={url} testId="share-copy" />
         </p>
       ) : null}
       {error ? <p className="error">{error}</p> : null}

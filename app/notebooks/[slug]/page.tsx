@@ -14,6 +14,7 @@ import { isPromoted, productionTexts, productionVersion } from "@/lib/catalog/pr
 import { headers } from "next/headers";
 import { can } from "@/lib/auth";
 import { openReviewsOf } from "@/lib/reviews/store";
+import { newestPartitionWithData } from "@/lib/runs";
 import { principalOf } from "@/app/_lib/session";
 import { NotebookWorkspace } from "../_workspace/NotebookWorkspace";
 
@@ -51,8 +52,15 @@ export default async function NotebookPage({ params }: Params) {
       otherProducers={await otherProducers(slug)}
       production={await productionOf(slug)}
       reviews={await reviewsOf(slug)}
+      initialPartition={await newestWithData(slug)}
     />
   );
+}
+
+/** The partition the editor opens on: the newest production has rows for (null: the newest that has started). */
+async function newestWithData(slug: string): Promise<string | null> {
+  const { db, workspaceId } = await appContext();
+  return newestPartitionWithData(db, workspaceId, slug).catch(() => null);
 }
 
 /** Production's text of the notebook (null: not in production), or undefined before the workspace's first promotion. */

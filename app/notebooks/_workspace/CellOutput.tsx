@@ -96,7 +96,31 @@ export function CellOutput({ name, cell, status, problems, warehouse }: Props) {
   return (
     <>
       <Problems name={name} problems={problems} status={status} />
+      {fresh && status.sampledFrom ? <SampleNote name={name} sources={status.sampledFrom} /> : null}
       {preview}
     </>
+  );
+}
+
+/** Said wherever a result comes from a sample: its numbers may differ from a full run. */
+function SampleNote({ name, sources }: { name: string; sources: string[] }) {
+  const own = sources.includes(name);
+  const others = sources.filter((source) => source !== name);
+  return (
+    <p className="nb-sampled" data-testid={`sampled-${name}`}>
+      <strong>Sampled.</strong> {own ? "This preview stopped at its row cap; the source has more rows. " : null}
+      {others.length > 0 ? (
+        <>
+          Computed from a sample of {others.map((source, i) => (
+            <span key={source}>
+              {i > 0 ? ", " : null}
+              <code>{source}</code>
+            </span>
+          ))}
+          ; a full run can give other numbers.{" "}
+        </>
+      ) : null}
+      Raise <em>Preview rows</em> in the toolbar to read more; production runs read everything.
+    </p>
   );
 }

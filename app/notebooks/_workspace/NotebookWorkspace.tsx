@@ -29,6 +29,7 @@ import { Toolbar } from "./Toolbar";
 import { ProductionStatus } from "./ProductionStatus";
 import { ProposeChanges } from "./ProposeChanges";
 import { previewMaterializer } from "./extract-preview";
+import { PREVIEW_CAPS, PreviewCap } from "./PreviewCap";
 import { loadFromProduction } from "./production-tables";
 import { ProductionNote } from "./ProductionNote";
 import { FocusRegistry, Latest } from "./focus-registry";
@@ -55,6 +56,8 @@ interface Props {
   production?: { text: string | null };
   /** Reviews (null: the member may not propose): other notebooks with changes, and this one's open reviews. */
   reviews?: { canPropose: boolean; otherChanged: string[]; open: { number: number; title: string }[] } | null;
+  /** A partitioned notebook opens on this partition (the newest production has rows for); null: the newest that has started. */
+  initialPartition?: string | null;
 }
 
 /** Per other notebook: the assets this one shares with it, and their lines here. */
@@ -77,7 +80,7 @@ function titleOf(draft: NotebookDraft, slug: string): string {
   return title || slug;
 }
 
-export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft, otherProducers, production, reviews = null }: Props) {
+export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft, otherProducers, production, reviews = null, initialPartition = null }: Props) {
   const file = `notebooks/${slug}.md`;
   const [draft, setDraft] = useState(initialDraft);
   const text = useMemo(() => draftToText(draft, file), [draft, file]);
@@ -89,9 +92,12 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
   const engine = useBrowserWarehouse();
   const ready = useMemo(() => (engine.status === "ready" ? { warehouse: engine.warehouse, parser: engine.parser } : undefined), [engine]);
   const [mlJobs] = useState(() => new MlJobs());
-  const materializeOther = useMemo(() => mlJobs.materializer(previewMaterializer(slug, latestText.get)), [mlJobs, slug, latestText]);
+  const [previewCap, setPreviewCap] = useState<number>(PREVIEW_CAPS[0]);
+  const [latestCap] = useState(() => new Latest(previewCap));
+  useEffect(() => latestCap.set(previewCap), [latestCap, previewCap]);
+  const materializeOther = useMemo(() => mlJobs.materializer(previewMaterializer(slug, latestText.get, latestCap.get)), [mlJobs, slug, latestText, latestCap]);
   useWarehouseDebugHook(ready?.warehouse);
-  const { snapshot, run, setPartition } = useReactive(ready, file, text, materializeOther, loadFromProduction);
+  const { snapshot, run, setPartition } = useReactive(ready, file, text, materializeOther, loadFromProduction, initialPartition);
 
   const [focusedId, setFocusedId] = useState<string>();
   const [registry] = useState(() => new FocusRegistry());
@@ -185,6 +191,7 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
 
   const focusedName = draft.cells.find((c): c is AssetDraft => c.type === "asset" && c.id === focusedId)?.name;
   const assetCells = draft.cells.filter((c) => c.type === "asset");
+  const extractNames = assetCells.flatMap((c) => (c.kind === "extract" ? [c.name] : []));
 
   return (
     <MlJobsContext value={mlJobs}>
@@ -196,6 +203,16 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
             <ProposeChanges slug={slug} canPropose={reviews.canPropose} otherChanged={reviews.otherChanged} openReviews={reviews.open} dirty={dirty} changed={saver.savedText !== production.text} />
           ) : null}
           {snapshot?.partitions && <PartitionSelect partitions={snapshot.partitions} onChange={setPartition} />}
+          {extractNames.length > 0 ? (
+            <PreviewCap
+              value={previewCap}
+              onChange={(rows) => {
+                latestCap.set(rows);
+                setPreviewCap(rows);
+                for (const name of extractNames) run(name);
+              }}
+            />
+          ) : null}
         </Toolbar>
         {saver.conflict && (
           <ConflictBanner

@@ -1,4 +1,5 @@
-// A cell's run state: fresh, queued, running, stale, error, blocked; duration, rows, runs.
+// A cell's run state: fresh, queued, running, stale, error, blocked; duration, rows, runs,
+// checks, and whether the result was computed from a sample.
 import type { CellStatus } from "@/lib/engine/reactive";
 import { stateColor, stateLabel } from "@/app/components/state-colors";
 
@@ -14,6 +15,7 @@ export function StateBadge({ name, status }: { name: string; status: CellStatus 
     status && status.runs > 0 ? `run ${status.runs}` : undefined,
     // Passing checks show too: a check is seen before it fails.
     status && status.checks.length > 0 ? `checks ${status.checks.filter((c) => c.passed).length}/${status.checks.length}` : undefined,
+    status?.state === "fresh" && status.sampledFrom ? "sampled" : undefined,
   ].filter((d) => d !== undefined);
   return (
     <span
@@ -22,6 +24,7 @@ export function StateBadge({ name, status }: { name: string; status: CellStatus 
       data-state={state}
       data-runs={status?.runs ?? 0}
       data-rows={status?.rows ?? ""}
+      data-sampled={status?.state === "fresh" && status.sampledFrom ? status.sampledFrom.join(",") : undefined}
       data-checks={status && status.checks.length > 0 ? `${status.checks.filter((c) => c.passed).length}/${status.checks.length}` : ""}
       style={{ "--state": stateColor(state) }}
       title={status?.error ?? (status && status.checks.length > 0 ? status.checks.map((c) => `${c.passed ? "✓" : "✗"} ${c.check}`).join("\n") : undefined)}

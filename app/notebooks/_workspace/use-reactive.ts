@@ -26,6 +26,8 @@ export function useReactive(
   text: string,
   materializeOther: CellMaterializer,
   loadExternal: ExternalLoader,
+  /** The partition a partitioned notebook opens on (null: the newest that has started). */
+  initialPartition: string | null = null,
 ): Reactive {
   const [snapshot, setSnapshot] = useState<ReactiveSnapshot>();
   const [version, setVersion] = useState(0);
@@ -49,6 +51,7 @@ export function useReactive(
       warehouse: engine.warehouse,
       parser: engine.parser,
       file,
+      partition: initialPartition,
       materializeOther: (cell, warehouse, run) => other.current(cell, warehouse, run),
       loadExternal: (table, warehouse) => external.current(table, warehouse),
       onChange: (next) => {
@@ -65,6 +68,8 @@ export function useReactive(
     });
     first.current = true;
     setSession(created);
+    // The initial partition only seeds a new session; choosing another goes through setPartition.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [engine, file]);
 
   useEffect(() => {

@@ -6,7 +6,6 @@ import { can } from "@/lib/auth";
 import { reviewView } from "@/lib/reviews/view";
 import { requireMember } from "@/app/_lib/page-session";
 import { withReviews } from "@/app/_lib/review-data";
-import { CatalogNav } from "@/app/catalog/_components/Nav";
 import { ReviewBody } from "../_components/ReviewBody";
 import "@/app/catalog/catalog.css";
 import "@/app/runs/runs.css";
@@ -31,7 +30,6 @@ export default async function ReviewPage(props: { params: Promise<{ number: stri
         <h1>
           <Link href="/reviews">Reviews</Link> / #{number} {view.review.title}
         </h1>
-        <CatalogNav principal={principal} />
       </div>
       <ReviewBody
         view={view}

@@ -4,7 +4,6 @@ import { z } from "zod";
 import { roleAtLeast } from "@/lib/auth";
 import { loadRun } from "@/app/_lib/run-data";
 import { requireMember } from "@/app/_lib/page-session";
-import { CatalogNav } from "@/app/catalog/_components/Nav";
 import { RunLive } from "../_components/RunLive";
 import "@/app/catalog/catalog.css";
 import "../runs.css";
@@ -26,7 +25,6 @@ export default async function RunPage(props: { params: Promise<{ id: string }> }
           <h1>
             <Link href="/runs">Runs</Link> / <code>{run.id.slice(0, 8)}</code>
           </h1>
-          <CatalogNav principal={principal} />
         </div>
       </div>
       <RunLive initial={run} canCancel={roleAtLeast(principal.role, "editor")} />

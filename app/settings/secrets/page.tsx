@@ -1,7 +1,7 @@
 import { listSecrets } from "@/lib/catalog";
 import { requireMember } from "@/app/_lib/page-session";
 import { appContext } from "@/app/_lib/server-context";
-import { CatalogNav, Forbidden } from "@/app/catalog/_components/Nav";
+import { Forbidden, SettingsNav } from "@/app/catalog/_components/Nav";
 import { SecretForm, SecretHostsForm } from "./SecretForm";
 import "@/app/catalog/catalog.css";
 
@@ -16,7 +16,7 @@ export default async function SecretsPage() {
     <div className="wide">
       <div className="page-head">
         <h1>Secrets</h1>
-        <CatalogNav principal={access.principal} />
+        <SettingsNav principal={access.principal} current="secrets" />
       </div>
       <section className="card">
         <p className="muted">

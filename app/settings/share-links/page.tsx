@@ -2,7 +2,7 @@ import { listShareLinks } from "@/lib/catalog";
 import { requireMember } from "@/app/_lib/page-session";
 import { appContext } from "@/app/_lib/server-context";
 import { shareLinkJson } from "@/app/_lib/share-view";
-import { CatalogNav, Forbidden } from "@/app/catalog/_components/Nav";
+import { Forbidden, SettingsNav } from "@/app/catalog/_components/Nav";
 import { RevokeButton } from "./RevokeButton";
 import "@/app/catalog/catalog.css";
 
@@ -24,7 +24,7 @@ export default async function ShareLinksPage() {
     <div className="wide">
       <div className="page-head">
         <h1>Share links</h1>
-        <CatalogNav principal={access.principal} />
+        <SettingsNav principal={access.principal} current="share-links" />
       </div>
       <section className="card">
         <p className="muted">Links are created from the catalog, asset and lineage pages. The link itself is shown only once.</p>

@@ -13,7 +13,6 @@ import { plainPromoteRefusal } from "@/lib/reviews/service";
 import { openReviewsOf, reviewsOfPromotions } from "@/lib/reviews/store";
 import { appContext } from "@/app/_lib/server-context";
 import { requireMember } from "@/app/_lib/page-session";
-import { CatalogNav } from "@/app/catalog/_components/Nav";
 import { BuildOutcomes, DiffView, PlanTable } from "@/app/components/LifecycleViews";
 import { ChangesActions, RollbackButton } from "./ChangesActions";
 import "@/app/catalog/catalog.css";
@@ -45,7 +44,6 @@ export default async function ChangesPage(props: { params: Promise<{ slug: strin
         <h1>
           <Link href={`/notebooks/${slug}`}>{slug}</Link> / Changes
         </h1>
-        <CatalogNav principal={principal} />
       </div>
       <p className="lede" data-testid="changes-summary">
         {summary}. Builds go into the environment <code>{changes.env}</code>; production is not touched until you promote.

@@ -12,7 +12,7 @@ import { workspaceSecretResolver } from "@/lib/catalog";
 import { readFilePages } from "@/lib/extract/file";
 import { ByteBudget } from "@/lib/extract/budget";
 import { PREVIEW_MEMORY_BUDGET_BYTES, previewExtract, type PreviewFailure } from "@/lib/extract/preview";
-import { ARROW_STREAM_CONTENT_TYPE } from "@/lib/extract/preview-load";
+import { ARROW_STREAM_CONTENT_TYPE, PREVIEW_SAMPLED_HEADER } from "@/lib/extract/preview-load";
 import { extractForPartition } from "@/lib/engine/partition-plan";
 import { preparePartitioned } from "@/lib/engine/prepare-partitioned";
 import { NodeSqlReferenceParser } from "@/lib/graph/sql-refs-node";
@@ -93,6 +93,7 @@ export const POST = route({ params, body, role: "editor" }, async ({ params: { s
       "content-type": ARROW_STREAM_CONTENT_TYPE,
       "cache-control": "no-store",
       "x-assetbook-rows": String(result.rows),
+      [PREVIEW_SAMPLED_HEADER]: result.sampled ? String(result.sampleRows) : "",
     },
   });
 });
