@@ -23,7 +23,7 @@ export default async function InvitePage({ searchParams }: { searchParams: Promi
       ) : (
         <>
           <p className="muted">
-            You are invited as {invite.role === "owner" ? "an" : "a"} <strong>{invite.role}</strong>
+            You are invited as {invite.role === "viewer" ? "a" : "an"} <strong>{invite.role}</strong>
             {invite.email ? ` (${invite.email})` : ""}. Create your account; this link works once.
           </p>
           <AuthForm mode="invite" token={token} email={invite.email} next="/" />

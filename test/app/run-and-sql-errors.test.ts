@@ -1,5 +1,5 @@
 // Bad input to two API routes is the caller's error, never a 500: POST /api/runs for a
-// notebook that does not exist (404), POST /api/sql/references with a NUL character (422)
+// notebook that does not exist (404), POST /api/sql/references with a NUL character (200 with the parser's message)
 // or more SQL than it takes (400). The run routes are loaded as a production server loads
 // them: apart from the embedded workers (instrumentation.ts is a bundle of its own, with
 // its own copies of lib/runs' classes), which vi.resetModules reproduces here.
@@ -59,8 +59,8 @@ describe("POST /api/runs", () => {
 });
 
 describe("POST /api/sql/references", () => {
-  it("answers 422 with the offset to SQL holding a NUL character", async () => {
-    expect(await post("sql/references", { sql: "select 1 as x\u0000; drop table t" })).toEqual({ status: 422, json: { error: "SQL cannot contain a NUL character", position: 13 } });
+  it("answers the parser's message with the offset to SQL holding a NUL character", async () => {
+    expect(await post("sql/references", { sql: "select 1 as x\u0000; drop table t" })).toEqual({ status: 200, json: { error: "SQL cannot contain a NUL character", position: 13 } });
   });
 
   it("answers 400 to more SQL than it takes, and reads ordinary SQL", async () => {

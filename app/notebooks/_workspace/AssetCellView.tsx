@@ -1,5 +1,6 @@
 "use client";
 // An asset cell: header, Monaco editor, problems and preview.
+import { memo } from "react";
 import type { CellStatus } from "@/lib/engine/reactive";
 import type { AssetCell } from "@/lib/notebook/types";
 import type { AssetDraft } from "@/lib/workspace/draft";
@@ -25,7 +26,31 @@ interface Props {
   registerFocus: (focus: (() => void) | undefined) => void;
 }
 
-export function AssetCellView({ cell, parsed, status, problems, warehouse, first, last, focused, actions, keys, onBody, onFocus, registerFocus }: Props) {
+/**
+ * Re-renders only when its data changes: the callbacks are stable per cell (cell-handlers.ts),
+ * and the problems are compared by content (they are recomputed on every keystroke).
+ */
+export const AssetCellView = memo(AssetCellViewOf, (before, after) =>
+  before.cell === after.cell &&
+  before.parsed === after.parsed &&
+  before.status === after.status &&
+  before.warehouse === after.warehouse &&
+  before.first === after.first &&
+  before.last === after.last &&
+  before.focused === after.focused &&
+  before.actions === after.actions &&
+  before.keys === after.keys &&
+  before.onBody === after.onBody &&
+  before.onFocus === after.onFocus &&
+  before.registerFocus === after.registerFocus &&
+  sameProblems(before.problems, after.problems),
+);
+
+function sameProblems(a: readonly CellProblem[], b: readonly CellProblem[]): boolean {
+  return a === b || (a.length === b.length && JSON.stringify(a) === JSON.stringify(b));
+}
+
+function AssetCellViewOf({ cell, parsed, status, problems, warehouse, first, last, focused, actions, keys, onBody, onFocus, registerFocus }: Props) {
   return (
     <section
       className={focused ? "nb-cell nb-cell--focused" : "nb-cell"}

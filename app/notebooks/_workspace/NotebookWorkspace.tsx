@@ -1,17 +1,15 @@
 "use client";
 // The notebook page: the file's cells as editors. The text is the source of truth: every
 // edit changes the draft, whose canonical text runs reactively (debounced) on DuckDB-WASM.
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { producedElsewhere, type AssetProducer } from "@/lib/graph/producers";
 import type { AssetCell } from "@/lib/notebook/types";
-import { cellProblems } from "@/lib/workspace/cell-markers";
+import { cellProblems, type CellProblem } from "@/lib/workspace/cell-markers";
 import {
-  changeKind,
   deleteCell,
   draftFromText,
   draftToText,
   insertCell,
-  moveCell,
   templateBody,
   uniqueName,
   updateCell,
@@ -20,6 +18,7 @@ import {
   type NotebookDraft,
 } from "@/lib/workspace/draft";
 import { AssetCellView } from "./AssetCellView";
+import { makeCellHandlers, type CellHandlers, type PageState } from "./cell-handlers";
 import { ConflictBanner } from "./ConflictBanner";
 import { AddCellBar } from "./AddCellBar";
 import { GraphSide } from "./GraphSide";
@@ -41,6 +40,8 @@ import { useBrowserWarehouse } from "./use-browser-warehouse";
 import { useReactive } from "./use-reactive";
 import { useSave } from "./use-save";
 import "../notebook.css";
+
+const NO_PROBLEMS: readonly CellProblem[] = [];
 
 let lastId = 0;
 const newId = () => `c${++lastId}`;
@@ -189,6 +190,20 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
     if (target) focusCell(target);
   };
 
+  // Each cell's callbacks are made once and read the page's latest state when called, so
+  // a keystroke re-renders only the cell it changed (AssetCellView is memoized on its data).
+  const [latest] = useState(() => new Latest<PageState>({ draft, run, go, neighbour, addBelow, focusCell, edit }));
+  useLayoutEffect(() => latest.set({ draft, run, go, neighbour, addBelow, focusCell, edit }));
+  const [handlerCache] = useState(() => new Map<string, CellHandlers>());
+  const cellHandlers = (id: string): CellHandlers => {
+    let handlers = handlerCache.get(id);
+    if (handlers === undefined) {
+      handlers = makeCellHandlers(id, latest.get, setFocusedId);
+      handlerCache.set(id, handlers);
+    }
+    return handlers;
+  };
+
   const focusedName = draft.cells.find((c): c is AssetDraft => c.type === "asset" && c.id === focusedId)?.name;
   const assetCells = draft.cells.filter((c) => c.type === "asset");
   const extractNames = assetCells.flatMap((c) => (c.kind === "extract" ? [c.name] : []));
@@ -268,42 +283,23 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
                   />
                 );
               }
-              const assetIndex = assetCells.indexOf(cell);
+              const handlers = cellHandlers(cell.id);
               return (
                 <AssetCellView
                   key={cell.id}
                   cell={cell}
                   parsed={parsedByName.get(cell.name)}
                   status={statusByName.get(cell.name)}
-                  problems={problems.get(cell.id) ?? []}
+                  problems={problems.get(cell.id) ?? NO_PROBLEMS}
                   warehouse={ready?.warehouse}
                   first={index === 0}
                   last={index === draft.cells.length - 1}
                   focused={focusedId === cell.id}
-                  onFocus={() => setFocusedId(cell.id)}
+                  onFocus={handlers.onFocus}
                   registerFocus={registry.registrar(cell.id)}
-                  onBody={(body) => edit((d) => updateCell(d, cell.id, { body }))}
-                  actions={{
-                    run: () => run(cell.name),
-                    moveUp: () => edit((d) => moveCell(d, cell.id, -1)),
-                    moveDown: () => edit((d) => moveCell(d, cell.id, 1)),
-                    remove: () => edit((d) => deleteCell(d, cell.id)),
-                    addBelow: () => addBelow(cell.id, "sql"),
-                    rename: (name) => edit((d) => updateCell(d, cell.id, { name })),
-                    changeKind: (kind) => edit((d) => changeKind(d, cell.id, kind, assetCells[assetIndex - 1]?.name)),
-                  }}
-                  keys={{
-                    run: () => run(cell.name),
-                    runAndNext: () => {
-                      run(cell.name);
-                      const next = neighbour(cell.id, 1);
-                      if (next) focusCell(next);
-                      else addBelow(cell.id, "sql");
-                    },
-                    addBelow: () => addBelow(cell.id, "sql"),
-                    previous: () => go(cell.id, -1),
-                    next: () => go(cell.id, 1),
-                  }}
+                  onBody={handlers.onBody}
+                  actions={handlers.actions}
+                  keys={handlers.keys}
                 />
               );
             })}
