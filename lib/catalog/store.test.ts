@@ -32,7 +32,7 @@ describe.each(cases)("$name store", (storeCase) => {
   const db = () => store.db;
 
   beforeAll(async () => {
-    opened = await storeCase.open();
+    opened = await storeCase.open({ migrated: false });
     store = opened.store;
   });
   afterAll(async () => {

@@ -26,7 +26,8 @@ export interface OpenedStore {
 
 export interface StoreCase {
   name: "embedded" | "postgres";
-  open(): Promise<OpenedStore>;
+  /** `migrated: false`: an embedded store that applies every migration itself (else a copy of a migrated one). */
+  open(options?: { migrated?: boolean }): Promise<OpenedStore>;
 }
 
 const quiet = { onWarning: () => {} };
@@ -48,12 +49,17 @@ function migratedTemplate(): Promise<string> {
   return template;
 }
 
+/** Puts a migrated embedded catalog at `dataDir` (for a test that opens it from other processes too). */
+export async function copyMigratedCatalog(dataDir: string): Promise<void> {
+  await cp(await migratedTemplate(), dataDir, { recursive: true });
+}
+
 const embedded: StoreCase = {
   name: "embedded",
-  async open() {
+  async open({ migrated = true } = {}) {
     const dir = await mkdtemp(path.join(os.tmpdir(), "assetbook-catalog-"));
     const dataDir = path.join(dir, "catalog");
-    await cp(await migratedTemplate(), dataDir, { recursive: true });
+    if (migrated) await copyMigratedCatalog(dataDir);
     const openIt = () => openCatalogStore({ catalogDir: dataDir }, quiet);
     return { store: await openIt(), reopen: openIt, cleanup: () => rm(dir, { recursive: true, force: true }) };
   },

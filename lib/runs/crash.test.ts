@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activity, startFitnessApi, type FitnessApi } from "../../fixtures/fitness-api/api";
 import { extractNotebook, partitionedExtractNotebook, spawnWorker } from "../../workers/crash-env";
 import { openCatalogStore, type CatalogDb, type CatalogStore } from "../catalog";
+import { copyMigratedCatalog } from "../catalog/test-stores";
 import { ensureWorkspace } from "../catalog/workspaces";
 import { openGraphileQueue } from "../queue/graphile";
 import { openLocalQueue } from "../queue/local";
@@ -54,6 +55,7 @@ const embedded: Mode = {
   rows: ACTIVITIES,
   async stores(dir) {
     const catalogDir = path.join(dir, "catalog");
+    await copyMigratedCatalog(catalogDir);
     const warehouseFile = path.join(dir, "warehouse.duckdb");
     return {
       env: { ASSETBOOK_CATALOG_DIR: catalogDir, ASSETBOOK_WAREHOUSE: `duckdb:${warehouseFile}` },
