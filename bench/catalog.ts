@@ -7,7 +7,6 @@
 // Not included: Next's RSC/Flight serialization and HTML streaming.
 // Usage: npx tsx bench/catalog.ts [assets=10000] [materializations=100000] [repeats=30]
 // With TEST_DATABASE_URL set, runs again on PostgreSQL in a database of its own (created, then dropped).
-import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,6 +21,7 @@ import { parseConfig } from "../lib/config";
 import { PrismaClient, type Prisma } from "../lib/catalog/generated/client";
 import { catalogPage, workspaceLineage } from "../lib/catalog/views";
 import { ensureWorkspace } from "../lib/catalog/workspaces";
+import { seedCatalog } from "./seed-catalog";
 
 register("./catalog-hooks.mjs", import.meta.url);
 // React's production build, as `next start` uses (the development build renders several times slower).
@@ -40,85 +40,6 @@ function quantile(xs: number[], q: number): number {
 const p50 = (xs: number[]) => quantile(xs, 0.5);
 const p95 = (xs: number[]) => quantile(xs, 0.95);
 const ms = (n: number) => `${n.toFixed(0).padStart(6)} ms`;
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-// ---------- seed ----------
-async function seed(db: CatalogDb, workspaceId: string): Promise<void> {
-  const rand = rng(42);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-  const some = <T,>(xs: readonly T[], max: number): T[] => [...new Set(Array.from({ length: Math.floor(rand() * (max + 1)) }, () => pick(xs)))];
-  const nNotebooks = Math.max(1, Math.round(nAssets / 50));
-  const owners = Array.from({ length: 30 }, (_, i) => `user${i}@example.com`);
-  const tags = Array.from({ length: 40 }, (_, i) => `tag${i}`);
-  const groups = Array.from({ length: 25 }, (_, i) => `group_${i}`);
-  const kinds = ["extract", "sql", "sql", "sql", "ml", "chart"] as const;
-
-  const notebooks = Array.from({ length: nNotebooks }, (_, i) => ({ id: randomUUID(), workspaceId, slug: `nb_${i}` }));
-  await db.notebook.createMany({ data: notebooks });
-
-  const assets: Prisma.AssetCreateManyInput[] = [];
-  for (let i = 0; i < nAssets; i++) {
-    const nb = i % nNotebooks;
-    const name = `asset_${String(i).padStart(5, "0")}`;
-    // Upstreams among earlier assets: mostly the same notebook, sometimes another one.
-    const upstream = new Set<string>();
-    for (let k = Math.floor(rand() * 4); k > 0 && i > 0; k--) {
-      const j = rand() < 0.8 ? i - nNotebooks * (1 + Math.floor(rand() * 3)) : Math.floor(rand() * i);
-      if (j >= 0) upstream.add(`asset_${String(j).padStart(5, "0")}`);
-    }
-    assets.push({
-      id: randomUUID(),
-      workspaceId,
-      name,
-      kind: pick(kinds),
-      notebookId: notebooks[nb]!.id,
-      cell: name,
-      group: rand() < 0.9 ? pick(groups) : null,
-      owners: some(owners, 2),
-      tags: some(tags, 3),
-      upstream: [...upstream],
-      description: rand() < 0.6 ? `Generated asset ${i} for the catalog bench` : null,
-    });
-  }
-  for (let i = 0; i < assets.length; i += 2000) await db.asset.createMany({ data: assets.slice(i, i + 2000) });
-
-  // 5% never materialized; the rest share nMats, 80% in production.
-  const live = assets.filter(() => rand() >= 0.05);
-  const now = Date.now();
-  const chunk: Prisma.MaterializationCreateManyInput[] = [];
-  const flush = async () => {
-    if (chunk.length) await db.materialization.createMany({ data: chunk.splice(0) });
-  };
-  for (let i = 0; i < nMats; i++) {
-    const asset = live[i % live.length]!;
-    const r = rand();
-    const nChecks = Math.floor(rand() * 4);
-    chunk.push({
-      assetId: asset.id!,
-      environment: r < 0.8 ? "production" : r < 0.9 ? "preview" : `review/${Math.floor(rand() * 50)}`,
-      partition: rand() < 0.1 ? `2024-01-${String(1 + Math.floor(rand() * 28)).padStart(2, "0")}` : null,
-      status: rand() < 0.9 ? "succeeded" : rand() < 0.7 ? "failed" : "skipped",
-      rows: BigInt(Math.floor(rand() * 10_000_000)),
-      columns: Array.from({ length: 3 + Math.floor(rand() * 6) }, (_, c) => ({ name: `col_${c}`, type: pick(["BIGINT", "VARCHAR", "DOUBLE", "TIMESTAMP"]) })),
-      bytes: BigInt(Math.floor(rand() * 1e9)),
-      durationMs: rand() * 5000,
-      checks: Array.from({ length: nChecks }, (_, c) => ({ check: `check_${c}`, severity: rand() < 0.8 ? "error" : "warn", passed: rand() < 0.9, failures: 0 })),
-      createdAt: new Date(now - rand() * 30 * 86_400_000),
-    });
-    if (chunk.length >= 5000) await flush();
-  }
-  await flush();
-}
 
 // ---------- the baseline: one bare query for the same rows ----------
 function bareQuery(db: CatalogDb, workspaceId: string) {
@@ -198,7 +119,7 @@ async function runOn(label: string, env: Record<string, string>, reopen: () => P
   const db = store.db;
   const workspace = await ensureWorkspace(db);
   const t0 = performance.now();
-  await seed(db, workspace.id);
+  await seedCatalog(db, workspace.id, { assets: nAssets, materializations: nMats });
   const seedMs = performance.now() - t0;
   const g = globalThis as typeof globalThis & { __assetbookBench?: unknown };
   g.__assetbookBench = { db, workspaceId: workspace.id, principal: { userId: "u", email: "owner@example.com", name: "Owner", role: "owner", workspaceId: workspace.id } };

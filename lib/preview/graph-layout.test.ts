@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { edgePath, layoutGraph, nodeWidth } from "./graph-layout";
+import { edgePath, LARGE_GRAPH, layoutGraph, nodeWidth } from "./graph-layout";
 
 describe("layoutGraph", () => {
   it("lays the graph out left to right", () => {
@@ -24,6 +24,16 @@ describe("layoutGraph", () => {
     for (const edge of layout.edges) expect(edge.points.length).toBeGreaterThanOrEqual(2);
     expect(layout.width).toBeGreaterThan(0);
     expect(layout.nodes.find((n) => n.id === "daily_distance")?.width).toBe(nodeWidth("daily_distance"));
+  });
+
+  it("lays a large graph out left to right too (the faster ranker): every edge points right", () => {
+    const n = LARGE_GRAPH + 50;
+    const nodes = Array.from({ length: n }, (_, i) => ({ id: `a${i}`, label: `a${i}` }));
+    const edges = Array.from({ length: n - 1 }, (_, i) => ({ from: `a${Math.floor(i / 3)}`, to: `a${i + 1}` }));
+    const layout = layoutGraph(nodes, edges);
+    const x = new Map(layout.nodes.map((node) => [node.id, node.x]));
+    expect(layout.nodes).toHaveLength(n);
+    for (const edge of edges) expect(x.get(edge.from) ?? Infinity).toBeLessThan(x.get(edge.to) ?? -Infinity);
   });
 
   it("draws edge paths", () => {

@@ -1,6 +1,7 @@
 "use client";
 // The notebook's DAG beside the cells, with the external tables it reads; clicking a cell's
 // node jumps to the cell.
+import { memo } from "react";
 import type { ReactiveSnapshot } from "@/lib/engine/reactive";
 import { GraphPanel, type GraphPanelNode } from "@/app/components/GraphPanel";
 
@@ -10,7 +11,8 @@ interface Props {
   onSelect: (name: string) => void;
 }
 
-export function GraphSide({ snapshot, selected, onSelect }: Props) {
+/** Memoized: it changes with the session's snapshot and the focused cell, never with a keystroke. */
+export const GraphSide = memo(function GraphSide({ snapshot, selected, onSelect }: Props) {
   const graph = snapshot?.graph;
   const states = new Map(snapshot?.cells.map((c) => [c.name, c.state]));
   const cells: GraphPanelNode[] = (graph?.nodes ?? []).map((node) => ({ name: node.name, kind: node.kind, state: states.get(node.name) ?? "idle" }));
@@ -24,4 +26,4 @@ export function GraphSide({ snapshot, selected, onSelect }: Props) {
       {graph ? <GraphPanel nodes={nodes} edges={[...externalEdges, ...graph.edges()]} selected={selected} onSelect={(name) => graph.has(name) && onSelect(name)} /> : <p className="muted">Building the graph…</p>}
     </aside>
   );
-}
+});

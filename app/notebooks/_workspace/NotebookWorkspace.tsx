@@ -204,6 +204,18 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
     return handlers;
   };
 
+  // Stable, so the graph (memoized) does not re-render on a keystroke.
+  const selectByName = useCallback(
+    (name: string) => {
+      const target = latest.get().draft.cells.find((c) => c.type === "asset" && c.name === name);
+      if (target) {
+        setFocusedId(target.id);
+        latest.get().focusCell(target.id);
+      }
+    },
+    [latest],
+  );
+
   const focusedName = draft.cells.find((c): c is AssetDraft => c.type === "asset" && c.id === focusedId)?.name;
   const assetCells = draft.cells.filter((c) => c.type === "asset");
   const extractNames = assetCells.flatMap((c) => (c.kind === "extract" ? [c.name] : []));
@@ -305,17 +317,7 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
             })}
             <AddCellBar onAdd={(kind) => addBelow(null, kind)} />
           </div>
-          <GraphSide
-            snapshot={snapshot}
-            selected={focusedName}
-            onSelect={(name) => {
-              const target = draft.cells.find((c) => c.type === "asset" && c.name === name);
-              if (target) {
-                setFocusedId(target.id);
-                focusCell(target.id);
-              }
-            }}
-          />
+          <GraphSide snapshot={snapshot} selected={focusedName} onSelect={selectByName} />
         </div>
       </div>
     </SessionBusyContext>
