@@ -60,6 +60,13 @@ test("every page of a member, at desktop and phone sizes", async ({ page }) => {
     { name: "secrets", path: "/settings/secrets", ready: heading("Secrets") },
   ];
   for (const shot of shots) await shoot(page, shot, true);
+
+  // No dead ends: a notebook in production can be run from its page, and an asset links its notebook.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto("/notebooks/shop");
+  await expect(page.getByTestId("run-in-production")).toBeVisible({ timeout: 30_000 });
+  await page.goto("/catalog/daily_revenue");
+  await expect(page.getByTestId("asset-notebook")).toHaveAttribute("href", "/notebooks/shop");
 });
 
 test("a visitor's pages have no workspace shell", async ({ browser }) => {

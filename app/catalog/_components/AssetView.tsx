@@ -45,7 +45,17 @@ export function AssetView({ asset, samples, linkAssets, partitionsPanel }: { ass
             <dt>Kind</dt>
             <dd>{asset.kind}</dd>
             <dt>Notebook</dt>
-            <dd>{asset.notebookSlug ? <code>notebooks/{asset.notebookSlug}.md</code> : "—"}</dd>
+            <dd>
+              {asset.notebookSlug === null || asset.notebookSlug === undefined ? (
+                "—"
+              ) : linkAssets ? (
+                <Link href={`/notebooks/${encodeURIComponent(asset.notebookSlug)}`} data-testid="asset-notebook">
+                  <code>notebooks/{asset.notebookSlug}.md</code>
+                </Link>
+              ) : (
+                <code>notebooks/{asset.notebookSlug}.md</code>
+              )}
+            </dd>
             <dt>Production version</dt>
             <dd data-testid="production-version" title="What production serves: a fingerprint of the cell's definition and its inputs'">
               {asset.productionVersion ? <code>{asset.productionVersion}</code> : "not promoted"}

@@ -27,6 +27,7 @@ import { ProseCellView } from "./ProseCellView";
 import { Toolbar } from "./Toolbar";
 import { ProductionStatus } from "./ProductionStatus";
 import { ProposeChanges } from "./ProposeChanges";
+import { RunButton } from "@/app/runs/_components/RunButton";
 import { previewMaterializer } from "./extract-preview";
 import { PREVIEW_CAPS, PreviewCap } from "./PreviewCap";
 import { loadFromProduction } from "./production-tables";
@@ -230,6 +231,8 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
             <ProposeChanges slug={slug} canPropose={reviews.canPropose} otherChanged={reviews.otherChanged} openReviews={reviews.open} dirty={dirty} changed={saver.savedText !== production.text} />
           ) : null}
           {snapshot?.partitions && <PartitionSelect partitions={snapshot.partitions} onChange={setPartition} />}
+          {/* Production runs the promoted text: offered to editors once the notebook is in production. */}
+          {reviews?.canPropose && production?.text ? <RunButton notebook={slug} /> : null}
           {extractNames.length > 0 ? (
             <PreviewCap
               value={previewCap}
