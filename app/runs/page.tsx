@@ -45,7 +45,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
             {runs.map((r) => (
               <tr key={r.id} data-run={r.id}>
                 <td>
-                  <Link href={`/runs/${r.id}`}>
+                  <Link href={`/runs/${r.id}`} prefetch={false}>
                     <code>{r.id.slice(0, 8)}</code>
                   </Link>
                 </td>

@@ -26,7 +26,13 @@ export function CatalogTable({ rows, linkAssets }: { rows: CatalogRow[]; linkAss
         {rows.map((row) => (
           <tr key={row.name} data-asset={row.name}>
             <td>
-              {linkAssets ? <Link href={`/catalog/${encodeURIComponent(row.name)}`}>{row.name}</Link> : <strong>{row.name}</strong>}
+              {linkAssets ? (
+                <Link href={`/catalog/${encodeURIComponent(row.name)}`} prefetch={false}>
+                  {row.name}
+                </Link>
+              ) : (
+                <strong>{row.name}</strong>
+              )}
               {row.tags.map((t) => (
                 <span key={t} className="tag">
                   {t}
