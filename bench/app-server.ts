@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "@playwright/test";
+import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { createAuth } from "../lib/auth/better-auth";
 import { createMemberAccount } from "../lib/auth/members";
 import { hashPassword } from "../lib/auth/passwords";
@@ -86,22 +86,50 @@ export async function startApp(options: { port: number; notebooks: string; seed?
 }
 
 /** Debian's Chromium, as the e2e tests launch it. */
-export async function launchChromium(): Promise<Browser> {
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
+
+function chromiumPath(): string {
   const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (!existsSync(executablePath)) {
     console.error(`no Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH)`);
     process.exit(2);
   }
-  return chromium.launch({
-    executablePath,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-  });
+  return executablePath;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+}
+
+/**
+ * A browser with a profile on disk, as a user's is: unlike a fresh context, it keeps the
+ * compiled code of the pages' scripts and WebAssembly between page loads. Signed in as the
+ * seeded owner unless `visitor`.
+ */
+export async function launchProfile(app: BenchApp, options: { visitor?: boolean; viewport?: { width: number; height: number } } = {}): Promise<{ page: Page; close(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "assetbook-bench-profile-"));
+  const context = await chromium.launchPersistentContext(dir, { executablePath: chromiumPath(), args: CHROMIUM_ARGS, baseURL: app.url, viewport: options.viewport ?? { width: 1440, height: 900 } });
+  const close = async () => {
+    await context.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    if (!options.visitor) await signIn(context, app);
+    return { page: context.pages()[0] ?? (await context.newPage()), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function signIn(context: BrowserContext, app: BenchApp): Promise<void> {
+  const answer = await context.request.post("/api/session", { data: { email: OWNER.email, password: OWNER.password }, headers: { origin: app.url } });
+  if (!answer.ok()) throw new Error(`sign-in failed: HTTP ${answer.status()}`);
 }
 
 /** A page signed in as the seeded owner. */
 export async function ownerPage(browser: Browser, app: BenchApp, viewport = { width: 1440, height: 900 }): Promise<Page> {
   const context = await browser.newContext({ baseURL: app.url, viewport });
-  const answer = await context.request.post("/api/session", { data: { email: OWNER.email, password: OWNER.password }, headers: { origin: app.url } });
-  if (!answer.ok()) throw new Error(`sign-in failed: HTTP ${answer.status()}`);
+  await signIn(context, app);
   return context.newPage();
 }

@@ -32,7 +32,7 @@ export function openBrowserWarehouse(): Promise<BrowserWarehouse> {
 
 async function start(): Promise<BrowserWarehouse> {
   // The exception-handling build: every browser Assetbook supports has Wasm exceptions.
-  const worker = new Worker(new URL("@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js", import.meta.url));
+  const worker = new Worker(new URL("./duckdb-worker.ts", import.meta.url));
   const db = new AsyncDuckDB(new VoidLogger(), worker);
   try {
     await db.instantiate(new URL("@duckdb/duckdb-wasm/dist/duckdb-eh.wasm", import.meta.url).href);

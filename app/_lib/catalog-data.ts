@@ -16,6 +16,7 @@ export const catalogQuerySchema = z.object({
   owner: optional,
   tag: optional,
   freshness: z.preprocess((v) => (v === "" ? undefined : v), z.enum(FRESHNESS).optional()).catch(undefined),
+  page: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).optional()).catch(undefined),
 });
 export type CatalogQuery = z.infer<typeof catalogQuerySchema>;
 
@@ -34,7 +35,7 @@ export function toFilters(query: CatalogQuery): CatalogFilters {
 export async function loadCatalog(query: CatalogQuery) {
   const context = await appContext();
   const { problems } = await syncNotebooks(context);
-  return { ...(await catalogPage(context.db, context.workspaceId, toFilters(query), new Date())), notebookProblems: problems };
+  return { ...(await catalogPage(context.db, context.workspaceId, toFilters(query), new Date(), { page: query.page ?? 1 })), notebookProblems: problems };
 }
 
 export async function loadLineage() {

@@ -13,17 +13,26 @@ export const notebookSlug = notebookSlugSchema;
 export const runsQuerySchema = z.object({
   status: z.preprocess(blank, z.enum(RUN_STATUSES).optional()).catch(undefined),
   notebook: z.preprocess(blank, notebookSlug.optional()).catch(undefined),
+  /** A run's id: the page of the runs older than it. */
+  before: z.preprocess(blank, z.string().uuid().optional()).catch(undefined),
 });
 export type RunsQuery = z.infer<typeof runsQuerySchema>;
 
 export function toRunFilters(query: RunsQuery): RunFilters {
-  return { ...(query.status ? { status: query.status } : {}), ...(query.notebook ? { notebook: query.notebook } : {}) };
+  return { ...(query.status ? { status: query.status } : {}), ...(query.notebook ? { notebook: query.notebook } : {}), ...(query.before ? { before: query.before } : {}) };
 }
 
+const RUNS_PAGE = 100;
+
+/** A page of runs; `older` is the last one's id when there are runs before it. */
 export async function loadRuns(query: RunsQuery) {
   const { db, workspaceId } = await appContext();
-  const [runs, notebooks] = await Promise.all([listRuns(db, workspaceId, toRunFilters(query)), db.notebook.findMany({ where: { workspaceId }, select: { slug: true }, orderBy: { slug: "asc" } })]);
-  return { runs, notebooks: notebooks.map((n) => n.slug) };
+  const [page, notebooks] = await Promise.all([
+    listRuns(db, workspaceId, toRunFilters(query), RUNS_PAGE + 1),
+    db.notebook.findMany({ where: { workspaceId }, select: { slug: true }, orderBy: { slug: "asc" } }),
+  ]);
+  const runs = page.slice(0, RUNS_PAGE);
+  return { runs, older: page.length > RUNS_PAGE ? runs.at(-1)?.id : undefined, notebooks: notebooks.map((n) => n.slug) };
 }
 
 export async function loadRun(id: string) {

@@ -8,6 +8,7 @@ import { ShareButton } from "./_components/ShareButton";
 import { CatalogBody } from "./_components/views";
 import "./catalog.css";
 import { FilterSelect } from "@/app/components/FilterSelect";
+import { withQuery } from "@/app/components/Pager";
 
 export const metadata = { title: "Catalog · Assetbook" };
 
@@ -36,7 +37,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
         </button>
       </form>
       <NotebookProblems problems={page.notebookProblems} />
-      <CatalogBody page={page} linkAssets />
+      <CatalogBody page={page} linkAssets hrefFor={(n) => withQuery("/catalog", { ...query, page: n === 1 ? undefined : n })} />
     </div>
   );
 }

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type PointerEvent } from "react";
 import type { CellRunState } from "@/lib/engine/reactive";
 import type { CellKind } from "@/lib/notebook/types";
-import { edgePath, layoutGraph, type GraphLayout } from "@/lib/preview/graph-layout";
+import { edgePath, layoutGraph, visiblePart, type GraphLayout } from "@/lib/preview/graph-layout";
 import { stateColor, stateLabel } from "./state-colors";
 import styles from "./graph-panel.module.css";
 
@@ -19,6 +19,8 @@ export interface GraphPanelProps {
   edges: { from: string; to: string }[];
   selected?: string;
   onSelect(id: string): void;
+  /** A layout of exactly these nodes and edges made on the server: drawn at once, even before hydration. */
+  layout?: GraphLayout;
 }
 
 interface View {
@@ -68,6 +70,16 @@ function fit(layout: GraphLayout, width: number, height: number): View {
   return { k, x, y };
 }
 
+/** The part of the layout the frame shows under `view`, widened by `margin` screen pixels. */
+function frameRect(view: View, frame: { width: number; height: number }, margin: number) {
+  return {
+    left: (-margin - view.x) / view.k,
+    top: (-margin - view.y) / view.k,
+    right: (frame.width + margin - view.x) / view.k,
+    bottom: (frame.height + margin - view.y) / view.k,
+  };
+}
+
 function clampZoom(k: number): number {
   return Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, k));
 }
@@ -75,17 +87,24 @@ function clampZoom(k: number): number {
 const EMPTY_LAYOUT: GraphLayout = { nodes: [], edges: [], width: 0, height: 0 };
 const noSubscription = () => () => undefined;
 
-export function GraphPanel({ nodes, edges, selected, onSelect }: GraphPanelProps) {
+/** Above this many nodes only what meets the frame is drawn (a thousand SVG groups cost seconds). */
+const CULL_ABOVE = 150;
+/** The frame assumed before it is measured (the server's render): a large screen. */
+const UNMEASURED_FRAME = { width: 1_920, height: 1_080 };
+/** Drawn beyond the frame's edges, so a short pan shows no gap before the next render. */
+const CULL_MARGIN = 200;
+
+export function GraphPanel({ nodes, edges, selected, onSelect, layout: precomputed }: GraphPanelProps) {
   const markerId = `arrow-${useId().replace(/:/g, "")}`;
   const layoutKey = JSON.stringify([nodes.map((n) => [nodeId(n), n.kind]), edges]);
   // Laid out in the browser only, never during the server render: dagre grows much
   // faster than the node count and would hold up the whole page.
   const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
   const layout = useMemo(
-    () => (inBrowser ? layoutGraph(nodes.map((n) => ({ id: nodeId(n), label: nodeId(n) })), edges) : EMPTY_LAYOUT),
+    () => precomputed ?? (inBrowser ? layoutGraph(nodes.map((n) => ({ id: nodeId(n), label: nodeId(n) })), edges) : EMPTY_LAYOUT),
     // `layoutKey` stands for nodes and edges.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [layoutKey, inBrowser],
+    [layoutKey, inBrowser, precomputed],
   );
   const byId = useMemo(() => new Map(nodes.map((n) => [nodeId(n), n])), [nodes]);
 
@@ -106,7 +125,9 @@ export function GraphPanel({ nodes, edges, selected, onSelect }: GraphPanelProps
     return () => observer.disconnect();
   }, []);
 
-  const current = userView?.key === layoutKey ? userView.view : fit(layout, size.width, size.height);
+  const frameSize = size.width === 0 ? UNMEASURED_FRAME : size;
+  const current = userView?.key === layoutKey ? userView.view : fit(layout, frameSize.width, frameSize.height);
+  const drawn = layout.nodes.length <= CULL_ABOVE ? layout : visiblePart(layout, frameRect(current, frameSize, CULL_MARGIN));
   const setView = useCallback((view: View | undefined) => setUserView(view ? { key: layoutKey, view } : undefined), [layoutKey]);
 
   // Wheel zoom around the cursor; a non-passive listener so the page does not scroll.
@@ -187,7 +208,7 @@ export function GraphPanel({ nodes, edges, selected, onSelect }: GraphPanelProps
             </marker>
           </defs>
           <g transform={`translate(${current.x},${current.y}) scale(${current.k})`}>
-            {layout.edges.map((edge) => (
+            {drawn.edges.map((edge) => (
               <path
                 key={`${edge.from}->${edge.to}`}
                 d={edgePath(edge.points)}
@@ -196,7 +217,7 @@ export function GraphPanel({ nodes, edges, selected, onSelect }: GraphPanelProps
                 data-testid={`graph-edge-${edge.from}-${edge.to}`}
               />
             ))}
-            {layout.nodes.map((box) => {
+            {drawn.nodes.map((box) => {
               const node = byId.get(box.id);
               if (!node) return null;
               const external = node.kind === "external";

@@ -5,6 +5,7 @@ import { requireMember } from "@/app/_lib/page-session";
 import "@/app/catalog/catalog.css";
 import "./runs.css";
 import { FilterSelect } from "@/app/components/FilterSelect";
+import { Pager, withQuery } from "@/app/components/Pager";
 
 export const metadata = { title: "Runs · Assetbook" };
 
@@ -14,7 +15,7 @@ const took = (from: string | null, to: string | null) => (from === null || to ==
 export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireMember("viewer", "/runs");
   const query = runsQuerySchema.parse(await searchParams);
-  const { runs, notebooks } = await loadRuns(query);
+  const { runs, older, notebooks } = await loadRuns(query);
   return (
     <div className="wide">
       <div className="page-head">
@@ -63,6 +64,15 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
           </tbody>
         </table>
       )}
+      {query.before || older ? (
+        <Pager
+          testId="runs-pager"
+          label={query.before ? "Older runs" : `The newest ${runs.length} runs`}
+          previousLabel="← Newest"
+          previous={query.before ? withQuery("/runs", { status: query.status, notebook: query.notebook }) : undefined}
+          next={older ? withQuery("/runs", { status: query.status, notebook: query.notebook, before: older }) : undefined}
+        />
+      ) : null}
     </div>
   );
 }

@@ -115,6 +115,18 @@ describe.each(cases)("catalog views on the $name store", (storeCase) => {
     expect((await catalogPage(store.db, workspaceId, { freshness: "stale" }, now)).rows.map((r) => r.name)).toEqual(["orders"]);
     expect((await catalogPage(store.db, workspaceId, { search: "DAILY_REV" }, now)).rows.map((r) => r.name)).toEqual(["daily_revenue"]);
     expect((await catalogPage(store.db, workspaceId, { group: "shop" }, now)).rows.every((r) => r.group === "shop")).toBe(true);
+
+    // Pages: in name order, the same total on each; a page past the last shows the last.
+    const names = all.rows.map((r) => r.name);
+    expect(names.length).toBeGreaterThan(2);
+    const first = await catalogPage(store.db, workspaceId, {}, now, { page: 1, pageSize: 2 });
+    const second = await catalogPage(store.db, workspaceId, {}, now, { page: 2, pageSize: 2 });
+    expect(first).toMatchObject({ page: 1, pageSize: 2, total: names.length });
+    expect([...first.rows, ...second.rows].map((r) => r.name)).toEqual(names.slice(0, 4));
+    const lastPage = Math.ceil(names.length / 2);
+    const beyond = await catalogPage(store.db, workspaceId, {}, now, { page: 99, pageSize: 2 });
+    expect(beyond.page).toBe(lastPage);
+    expect(beyond.rows.map((r) => r.name)).toEqual(names.slice((lastPage - 1) * 2));
   });
 
   test("lineage spans the workspace; an asset knows its neighbours, history and cell", async () => {

@@ -24,9 +24,12 @@ export interface CatalogFilters extends AssetFilters {
 }
 
 export interface CatalogPage {
+  /** The rows of page `page` (1-based), at most `pageSize` of them. */
   rows: CatalogRow[];
-  /** All matching assets, before `limit`. */
+  /** All matching assets, across the pages. */
   total: number;
+  page: number;
+  pageSize: number;
   groups: string[];
   owners: string[];
   tags: string[];
@@ -72,7 +75,11 @@ async function assetSummaries(db: CatalogDb, workspaceId: string): Promise<Asset
 
 const hasAssetFilters = (f: AssetFilters) => Boolean(f.kind || f.group || f.owner || f.tag || f.search?.trim());
 
-export async function catalogPage(db: CatalogDb, workspaceId: string, filters: CatalogFilters, now: Date, limit = 500): Promise<CatalogPage> {
+/** Rows on one catalog page: a table of a thousand rows took a second to draw. */
+export const CATALOG_PAGE_SIZE = 100;
+
+/** One page of the catalog (`page` from 1; past the last, the last page). */
+export async function catalogPage(db: CatalogDb, workspaceId: string, filters: CatalogFilters, now: Date, { page = 1, pageSize = CATALOG_PAGE_SIZE } = {}): Promise<CatalogPage> {
   const summaries = await assetSummaries(db, workspaceId);
   // The filters' one definition is assetWhere(): ask the store which assets match only when there are filters.
   const matchingIds = hasAssetFilters(filters)
@@ -98,9 +105,13 @@ export async function catalogPage(db: CatalogDb, workspaceId: string, filters: C
     });
   }
   const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
+  const lastPage = Math.max(1, Math.ceil(matching.length / pageSize));
+  const shown = Math.min(Math.max(1, Math.floor(page)), lastPage);
   return {
-    rows: matching.slice(0, limit),
+    rows: matching.slice((shown - 1) * pageSize, shown * pageSize),
     total: matching.length,
+    page: shown,
+    pageSize,
     groups: sorted(summaries.flatMap((f) => (f.group ? [f.group] : []))),
     owners: sorted(summaries.flatMap((f) => f.owners)),
     tags: sorted(summaries.flatMap((f) => f.tags)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { edgePath, LARGE_GRAPH, layoutGraph, nodeWidth } from "./graph-layout";
+import { edgePath, LARGE_GRAPH, layoutGraph, nodeWidth, visiblePart, type GraphLayout } from "./graph-layout";
 
 describe("layoutGraph", () => {
   it("lays the graph out left to right", () => {
@@ -40,5 +40,26 @@ describe("layoutGraph", () => {
     expect(edgePath([])).toBe("");
     expect(edgePath([{ x: 0, y: 0 }, { x: 10, y: 0 }])).toBe("M0,0 L10,0");
     expect(edgePath([{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 20, y: 10 }])).toBe("M0,0 Q10,0 20,10");
+  });
+
+  it("keeps the nodes and edges that meet a rectangle, and an edge that crosses it", () => {
+    const box = (id: string, x: number, y: number) => ({ id, x, y, width: 100, height: 40 });
+    const layout: GraphLayout = {
+      nodes: [box("left", 60, 30), box("middle", 400, 30), box("far", 2_000, 30)],
+      edges: [
+        { from: "left", to: "middle", points: [{ x: 110, y: 30 }, { x: 350, y: 30 }] },
+        { from: "left", to: "far", points: [{ x: 110, y: 30 }, { x: 1_950, y: 30 }] },
+        { from: "middle", to: "far", points: [{ x: 450, y: 30 }, { x: 1_950, y: 30 }] },
+      ],
+      width: 2_100,
+      height: 60,
+    };
+    const part = visiblePart(layout, { left: 300, top: 0, right: 800, bottom: 60 });
+    expect(part.nodes.map((n) => n.id)).toEqual(["middle"]);
+    // left→middle ends in the view; left→far and middle→far cross it.
+    expect(part.edges.map((e) => `${e.from}->${e.to}`)).toEqual(["left->middle", "left->far", "middle->far"]);
+    const beyond = visiblePart(layout, { left: 2_200, top: 0, right: 2_400, bottom: 60 });
+    expect(beyond).toEqual({ nodes: [], edges: [] });
+    expect(visiblePart(layout, { left: 0, top: 100, right: 3_000, bottom: 200 }).nodes).toEqual([]);
   });
 });

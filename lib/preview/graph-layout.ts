@@ -90,3 +90,27 @@ export function edgePath(points: readonly Point[]): string {
   if (rest.length === 1 && rest[0]) d += ` L${rest[0].x},${rest[0].y}`;
   return d;
 }
+
+export interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * The nodes and edges of `layout` that meet `rect` (layout coordinates): a large graph
+ * draws only what can be on screen. An edge is kept when the box around its points meets
+ * the rectangle, so a line crossing the view is drawn even when both its ends are off it.
+ */
+export function visiblePart(layout: GraphLayout, rect: Rect): Pick<GraphLayout, "nodes" | "edges"> {
+  const meets = (left: number, top: number, right: number, bottom: number) => left <= rect.right && right >= rect.left && top <= rect.bottom && bottom >= rect.top;
+  const nodes = layout.nodes.filter((n) => meets(n.x - n.width / 2, n.y - n.height / 2, n.x + n.width / 2, n.y + n.height / 2));
+  const edges = layout.edges.filter((e) => {
+    if (e.points.length === 0) return false;
+    const xs = e.points.map((p) => p.x);
+    const ys = e.points.map((p) => p.y);
+    return meets(Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys));
+  });
+  return { nodes, edges };
+}

@@ -74,6 +74,12 @@ describe.each(cases)("run views on the $name store", (storeCase) => {
     expect((await listRuns(db, workspaceId)).map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
     expect((await listRuns(db, workspaceId, { status: "succeeded" })).map((r) => [r.id, r.notebook])).toEqual([[a.id, "shop"]]);
     expect((await listRuns(db, workspaceId, { notebook: "rides" })).map((r) => r.id)).toEqual([b.id]);
+    // Pages of one run: the newest first, then the one before it, then none.
+    const [newest, older] = await listRuns(db, workspaceId);
+    expect(await listRuns(db, workspaceId, {}, 1)).toEqual([newest]);
+    expect((await listRuns(db, workspaceId, { before: newest?.id }, 1)).map((r) => r.id)).toEqual([older?.id]);
+    expect(await listRuns(db, workspaceId, { before: older?.id }, 1)).toEqual([]);
+    expect(await listRuns(db, workspaceId, { before: "00000000-0000-0000-0000-000000000000" })).toEqual([]);
 
     const detail = await runDetail(db, workspaceId, a.id);
     expect(detail?.finished).toBe(true);

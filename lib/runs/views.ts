@@ -9,6 +9,8 @@ export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancel
 export interface RunFilters {
   status?: RunStatus;
   notebook?: string;
+  /** Only runs older than this run (its id): the next page of a list. */
+  before?: string;
 }
 
 export interface RunSummary {
@@ -97,11 +99,19 @@ function summary(run: RunRow): RunSummary {
   };
 }
 
+/** The newest runs first (ties by id), `limit` of them, after `filters.before` when given. */
 export async function listRuns(db: CatalogDb, workspaceId: string, filters: RunFilters = {}, limit = 100): Promise<RunSummary[]> {
+  const cursor = filters.before === undefined ? null : await db.run.findFirst({ where: { id: filters.before, workspaceId }, select: { id: true, createdAt: true } });
+  if (filters.before !== undefined && cursor === null) return [];
   const runs = await db.run.findMany({
-    where: { workspaceId, ...(filters.status ? { status: filters.status } : {}), ...(filters.notebook ? { notebook: { slug: filters.notebook } } : {}) },
+    where: {
+      workspaceId,
+      ...(filters.status ? { status: filters.status } : {}),
+      ...(filters.notebook ? { notebook: { slug: filters.notebook } } : {}),
+      ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
+    },
     include: { notebook: { select: { slug: true } } },
-    orderBy: { createdAt: "desc" },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit,
   });
   return runs.map(summary);

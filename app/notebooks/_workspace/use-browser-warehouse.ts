@@ -19,6 +19,10 @@ function open(): Promise<{ warehouse: Warehouse; parser: SqlReferenceParser }> {
   return opening;
 }
 
+// Started as soon as the notebook's code arrives, before React hydrates the page: the
+// module takes seconds to compile and start, and nothing on the page needs it sooner.
+if (typeof window !== "undefined") open().catch(() => undefined);
+
 export function useBrowserWarehouse(): BrowserWarehouse {
   const [state, setState] = useState<BrowserWarehouse>({ status: "loading" });
   useEffect(() => {

@@ -4,6 +4,10 @@
 import { useEffect, useState } from "react";
 import { loadMonaco } from "./monaco";
 
+// Fetched and evaluated as soon as the notebook's code arrives, not after React hydrates the
+// page: Monaco is megabytes of script, and every cell waits for it.
+if (typeof window !== "undefined") loadMonaco().catch(() => undefined);
+
 export function useMonacoLoaded(): boolean {
   const [loaded, setLoaded] = useState(false);
   useEffect(() => {

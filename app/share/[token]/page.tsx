@@ -10,6 +10,7 @@ import { loadSample } from "@/app/_lib/catalog-data";
 import { appContext } from "@/app/_lib/server-context";
 import { AssetView, type Samples } from "@/app/catalog/_components/AssetView";
 import { CatalogBody, LineageBody } from "@/app/catalog/_components/views";
+import { withQuery } from "@/app/components/Pager";
 import { reviewView } from "@/lib/reviews/view";
 import { withReviews } from "@/app/_lib/review-data";
 import { READ_ONLY, ReviewBody } from "@/app/reviews/_components/ReviewBody";
@@ -30,7 +31,9 @@ function Banner() {
   );
 }
 
-export default async function SharedPage(props: { params: Promise<{ token: string }> }) {
+const pageParam = z.object({ page: z.coerce.number().int().min(1).catch(1).default(1) });
+
+export default async function SharedPage(props: { params: Promise<{ token: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const { token } = params.parse(await props.params);
   const { db, workspaceId } = await appContext();
@@ -39,7 +42,7 @@ export default async function SharedPage(props: { params: Promise<{ token: strin
   const now = new Date();
   switch (link.target.type) {
     case "catalog": {
-      const page = await catalogPage(db, workspaceId, {}, now);
+      const page = await catalogPage(db, workspaceId, {}, now, pageParam.parse(await props.searchParams));
       return (
         <>
           <Banner />
@@ -47,7 +50,7 @@ export default async function SharedPage(props: { params: Promise<{ token: strin
             <div className="page-head">
               <h1>Catalog</h1>
             </div>
-            <CatalogBody page={page} linkAssets={false} />
+            <CatalogBody page={page} linkAssets={false} hrefFor={(n) => withQuery(`/share/${encodeURIComponent(token)}`, { page: n === 1 ? undefined : n })} />
           </div>
         </>
       );
