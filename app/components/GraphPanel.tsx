@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type PointerEvent } from "react";
 import type { CellRunState } from "@/lib/engine/reactive";
 import type { CellKind } from "@/lib/notebook/types";
-import { edgePath, layoutGraph, visiblePart, type GraphLayout } from "@/lib/preview/graph-layout";
+import { edgePath, fitView, layoutGraph, visiblePart, type GraphLayout, type View } from "@/lib/preview/graph-layout";
 import { stateColor, stateLabel } from "./state-colors";
 import styles from "./graph-panel.module.css";
 
@@ -21,12 +21,6 @@ export interface GraphPanelProps {
   onSelect(id: string): void;
   /** A layout of exactly these nodes and edges made on the server: drawn at once, even before hydration. */
   layout?: GraphLayout;
-}
-
-interface View {
-  x: number;
-  y: number;
-  k: number;
 }
 
 const MIN_ZOOM = 0.2;
@@ -53,21 +47,6 @@ function kindLetter(kind: CellKind | "external"): string {
       return String(unreachable);
     }
   }
-}
-
-/** Below this zoom, labels are too small to read (12.5 px × 0.7 ≈ 9 px). */
-const READABLE_ZOOM = 0.7;
-
-/**
- * The whole graph, centred, when it fits at a readable size; a larger graph is shown from
- * its start (its sources, at the left) at the smallest readable zoom, and the user pans.
- */
-function fit(layout: GraphLayout, width: number, height: number): View {
-  if (layout.width === 0 || width === 0 || height === 0) return { x: 0, y: 0, k: 1 };
-  const k = Math.min(1, Math.max(READABLE_ZOOM, Math.min(width / layout.width, height / layout.height)));
-  const x = layout.width * k <= width ? (width - layout.width * k) / 2 : 0;
-  const y = layout.height * k <= height ? (height - layout.height * k) / 2 : 0;
-  return { k, x, y };
 }
 
 /** The part of the layout the frame shows under `view`, widened by `margin` screen pixels. */
@@ -126,7 +105,7 @@ export function GraphPanel({ nodes, edges, selected, onSelect, layout: precomput
   }, []);
 
   const frameSize = size.width === 0 ? UNMEASURED_FRAME : size;
-  const current = userView?.key === layoutKey ? userView.view : fit(layout, frameSize.width, frameSize.height);
+  const current = userView?.key === layoutKey ? userView.view : fitView(layout, frameSize.width, frameSize.height);
   const drawn = layout.nodes.length <= CULL_ABOVE ? layout : visiblePart(layout, frameRect(current, frameSize, CULL_MARGIN));
   const setView = useCallback((view: View | undefined) => setUserView(view ? { key: layoutKey, view } : undefined), [layoutKey]);
 

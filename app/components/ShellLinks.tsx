@@ -19,8 +19,10 @@ export function ShellLinks({ waiting }: { waiting: number }) {
       {SECTIONS.map((section) => {
         const reviews = section.href === "/reviews";
         const href = reviews && waiting > 0 ? "/reviews?filter=waiting" : section.href;
+        // Not prefetched: every page is rendered per request, and six prefetches on each page
+        // load competed with the page's own scripts for the server and the network.
         return (
-          <Link key={section.href} href={href} aria-current={section.match(pathname) ? "page" : undefined} data-testid={reviews ? "shell-reviews" : undefined}>
+          <Link key={section.href} href={href} prefetch={false} aria-current={section.match(pathname) ? "page" : undefined} data-testid={reviews ? "shell-reviews" : undefined}>
             {section.label}
             {reviews && waiting > 0 ? (
               <span className="shell-badge" data-testid="reviews-waiting" title={`${waiting} review${waiting === 1 ? "" : "s"} waiting for you`}>

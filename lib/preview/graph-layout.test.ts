@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { edgePath, LARGE_GRAPH, layoutGraph, nodeWidth, visiblePart, type GraphLayout } from "./graph-layout";
+import { edgePath, fitView, LARGE_GRAPH, layoutGraph, nodeWidth, READABLE_ZOOM, visiblePart, type GraphLayout } from "./graph-layout";
 
 describe("layoutGraph", () => {
   it("lays the graph out left to right", () => {
@@ -61,5 +61,36 @@ describe("layoutGraph", () => {
     const beyond = visiblePart(layout, { left: 2_200, top: 0, right: 2_400, bottom: 60 });
     expect(beyond).toEqual({ nodes: [], edges: [] });
     expect(visiblePart(layout, { left: 0, top: 100, right: 3_000, bottom: 200 }).nodes).toEqual([]);
+  });
+
+  it("opens a small graph whole and centred, a tall one at a readable zoom on nodes of its first rank", () => {
+    const small = layoutGraph([{ id: "a", label: "a" }, { id: "b", label: "b" }], [{ from: "a", to: "b" }]);
+    const whole = fitView(small, 1_000, 600);
+    expect(whole.k).toBe(1);
+    expect(whole.x).toBeCloseTo((1_000 - small.width) / 2);
+
+    // A lineage like a workspace's: each asset reads one to three earlier ones, most often a
+    // few places back (the same notebook's chain). Laid out, it is far taller than the frame.
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const n = 320;
+    const nodes = Array.from({ length: n }, (_, i) => ({ id: `asset_${i}`, label: `asset_${String(i).padStart(5, "0")}` }));
+    const edges: { from: string; to: string }[] = [];
+    for (let i = 1; i < n; i++) {
+      for (let reads = 1 + Math.floor(random() * 3); reads > 0; reads--) {
+        const j = random() < 0.8 ? i - 6 * (1 + Math.floor(random() * 3)) : Math.floor(random() * i);
+        if (j >= 0) edges.push({ from: `asset_${j}`, to: `asset_${i}` });
+      }
+    }
+    const tall = layoutGraph(nodes, edges);
+    const [width, height] = [1_200, 600];
+    const view = fitView(tall, width, height);
+    expect(tall.height * READABLE_ZOOM).toBeGreaterThan(height);
+    expect(view.k).toBe(READABLE_ZOOM);
+    const shownAt = (v: { x: number; y: number; k: number }) =>
+      visiblePart(tall, { left: -v.x / v.k, top: -v.y / v.k, right: (width - v.x) / v.k, bottom: (height - v.y) / v.k }).nodes.length;
+    // More nodes than the top-left corner shows, and more than a handful.
+    expect(shownAt(view)).toBeGreaterThan(shownAt({ ...view, y: 0 }));
+    expect(shownAt(view)).toBeGreaterThanOrEqual(10);
   });
 });

@@ -114,3 +114,41 @@ export function visiblePart(layout: GraphLayout, rect: Rect): Pick<GraphLayout, 
   });
   return { nodes, edges };
 }
+
+/** A pan and zoom: a layout point p is drawn at p × k + (x, y). */
+export interface View {
+  x: number;
+  y: number;
+  k: number;
+}
+
+/** Below this zoom, labels are too small to read (12.5 px × 0.7 ≈ 9 px). */
+export const READABLE_ZOOM = 0.7;
+
+/**
+ * The view a frame of `width` × `height` opens on: the whole graph, centred, when it fits at
+ * a readable size; a larger one at the smallest readable zoom, from its start (its sources,
+ * at the left), and the user pans. A graph taller than the frame opens on the stretch of
+ * its left part that holds the most nodes: its top-left corner is often empty, and a
+ * large lineage opened on nothing.
+ */
+export function fitView(layout: GraphLayout, width: number, height: number): View {
+  if (layout.width === 0 || width === 0 || height === 0) return { x: 0, y: 0, k: 1 };
+  const k = Math.min(1, Math.max(READABLE_ZOOM, Math.min(width / layout.width, height / layout.height)));
+  const x = layout.width * k <= width ? (width - layout.width * k) / 2 : 0;
+  if (layout.height * k <= height) return { k, x, y: (height - layout.height * k) / 2 };
+  // Centres of the nodes in view across, top to bottom; a window of the frame's height slides over them.
+  const ys = layout.nodes
+    .filter((n) => (n.x - n.width / 2) * k + x < width)
+    .map((n) => n.y)
+    .sort((a, b) => a - b);
+  const span = height / k - NODE_HEIGHT;
+  let best = { count: 0, top: 0, bottom: 0 };
+  for (let i = 0, j = 0; i < ys.length; i++) {
+    const top = ys[i] ?? 0;
+    while (j < ys.length && (ys[j] ?? 0) <= top + span) j++;
+    if (j - i > best.count) best = { count: j - i, top, bottom: ys[j - 1] ?? top };
+  }
+  const middle = (best.top + best.bottom) / 2;
+  return { k, x, y: height / 2 - middle * k };
+}

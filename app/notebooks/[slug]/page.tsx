@@ -43,16 +43,18 @@ export default async function NotebookPage({ params }: Params) {
       </section>
     );
   }
+  // Independent reads, asked at once.
+  const [producers, production, reviews, initialPartition] = await Promise.all([otherProducers(slug), productionOf(slug), reviewsOf(slug), newestWithData(slug)]);
   return (
     <NotebookWorkspace
       slug={slug}
       initialText={file.text}
       initialHash={file.hash}
       initialDraft={draft.draft}
-      otherProducers={await otherProducers(slug)}
-      production={await productionOf(slug)}
-      reviews={await reviewsOf(slug)}
-      initialPartition={await newestWithData(slug)}
+      otherProducers={producers}
+      production={production}
+      reviews={reviews}
+      initialPartition={initialPartition}
     />
   );
 }
