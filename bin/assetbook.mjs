@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `assetbook` command: loads the TypeScript CLI through tsx, so no build step is needed.
-import { register } from "tsx/esm/api";
+// The `assetbook` command: the command line built into JavaScript (scripts/build-cli.mjs),
+// rebuilt first when a source changed.
+import { importBuilt } from "./built.mjs";
 
-register();
-const { main } = await import("./cli.ts");
+const { main } = await importBuilt("cli");
 process.exitCode = await main(process.argv.slice(2));

@@ -26,26 +26,12 @@ import { warehouseLifecycle, type LifecycleOps } from "../lib/runs/lifecycle-ops
 import { remoteLifecycle, RemoteProblem } from "./lifecycle-remote";
 import { serverUrl, TriggerUsageError } from "./trigger";
 import { promoteReview } from "./review";
+import { UsageError } from "./usage";
 
 type Out = (line: string) => void;
-export class LifecycleUsageError extends Error {}
+export class LifecycleUsageError extends UsageError {}
 
 export const LIFECYCLE_COMMANDS = ["plan", "build", "diff", "promote", "rollback", "env"] as const;
-export const LIFECYCLE_USAGE = `  assetbook plan PATH... --env NAME [--partition KEY]... [--db FILE] [--json]
-                                                    what the change adds, removes, rebuilds
-  assetbook build PATH... --env NAME [--partition KEY]... [--db FILE] [--json]
-                                                    build it, reading production in place
-  assetbook diff --env NAME [ASSET...] [--key COL] [--db FILE] [--json]
-                                                    the data diff of the build against production
-  assetbook promote --env NAME [--db FILE] [--json]  make the build production, atomically
-  assetbook rollback [--to PROMOTION_ID] [--db FILE] [--json]
-  assetbook env list | env drop NAME [--db FILE] [--json]
-
-  PATH is a notebook file or a directory of them (a directory stands for the whole
-  project: a production notebook missing from it is removed). A changed partitioned
-  notebook is built for its newest partition, or for each --partition KEY it has; production
-  backfills its other partitions after the promotion.`;
-
 function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
   try {
     return parseArgs({ args, options: { ...options, db: { type: "string" }, json: { type: "boolean", default: false } }, allowPositionals: true, strict: true });

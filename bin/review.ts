@@ -11,16 +11,10 @@ import { changedFiles, currentBranch, fileAt, git, GitError, headCommit, reposit
 import { slugOfFileName } from "../lib/workspace/notebook-files";
 import { dim, green, red, yellow } from "./format";
 import { problemOf, serverUrl, TriggerUsageError } from "./trigger";
+import { REVIEW_USAGE, UsageError } from "./usage";
 
 type Out = (line: string) => void;
-export class ReviewUsageError extends Error {}
-
-export const REVIEW_USAGE = `  assetbook review open --base REF [--title T] [--description D] [--branch NAME] [--dir DIR]
-                       [--wait] [--timeout SECONDS] [--summary FILE] [--json]
-                                                    open or update this branch's review on the server
-  assetbook review status [--review N | --branch NAME] [--json]
-                                                    exit 0 when it is approved and built, else 1 saying why
-  assetbook promote --review N [--json]             promote a review's build (after the merge)`;
+export class ReviewUsageError extends UsageError {}
 
 const serverEnv = z.object({
   ASSETBOOK_SERVER: z.preprocess((v) => (v === "" ? undefined : v), z.string({ error: "ASSETBOOK_SERVER is not set: the review commands talk to an Assetbook server" })),

@@ -7,18 +7,11 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { isSlug, SLUG_RULE } from "../lib/workspace/slug";
 import { dim, green, red } from "./format";
-
-export const TRIGGER_COMMAND = `  assetbook trigger NOTEBOOK [--select SEL] [--partition KEY] [--server URL] [--no-wait]
-                                                    run a notebook in production on a server, follow its log`;
-export const TRIGGER_OPTIONS = `  trigger: NOTEBOOK is a slug (shop) or its file (notebooks/shop.md); the API token is read
-  from $ASSETBOOK_TOKEN only (create one on the server's /settings page).
-  --server URL     the Assetbook server (default: $ASSETBOOK_SERVER)
-  --partition KEY  run one partition of a partitioned notebook
-  --no-wait        print the run's URL and exit without following it`;
+import { UsageError } from "./usage";
 
 type Out = (line: string) => void;
 
-export class TriggerUsageError extends Error {}
+export class TriggerUsageError extends UsageError {}
 
 export interface TriggerArgs {
   notebook: string;

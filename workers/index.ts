@@ -63,7 +63,8 @@ export async function startEmbeddedWorkers(options: StartOptions & { env?: Env }
   return startWorkers(env, options);
 }
 
-async function main(): Promise<void> {
+/** Starts the workers of this process until SIGINT or SIGTERM (`npm run worker`, through bin/worker.mjs). */
+export async function main(): Promise<void> {
   const workers = await startWorkers(process.env);
   console.log("[worker] started");
   const shutdown = (signal: string) => {

@@ -10,7 +10,6 @@ import { abortable } from "../warehouse/abortable";
 import type { Warehouse } from "../warehouse/types";
 import type { AttemptResult } from "./executor";
 import { materializeChart, materializeSql, type MaterializeResult } from "./materialize";
-import { materializeMl } from "./materialize-ml";
 
 export type ExtractRunner = (cell: ExtractCell, warehouse: Warehouse, staging: StagingScope | undefined) => Promise<MaterializeResult>;
 
@@ -37,7 +36,8 @@ export function materializeCell(cell: AssetCell, warehouse: Warehouse, ctx: Cell
     case "chart":
       return materializeChart(attemptWarehouse, cell);
     case "ml":
-      return materializeMl(attemptWarehouse, cell, { signal }, ctx.train);
+      // Loaded on the first ML cell: a notebook without one never loads the ML code.
+      return import("./materialize-ml").then(({ materializeMl }) => materializeMl(attemptWarehouse, cell, { signal }, ctx.train));
     case "extract":
       return ctx.extract === null ? Promise.resolve("unsupported") : ctx.extract(cell, attemptWarehouse, ctx.staging);
     default: {

@@ -3,7 +3,7 @@
 // and events for the terminal. Extract cells run when given a source context; without one
 // they are reported as unsupported, and cells below them still run on tables that exist.
 import type { ExtractContext } from "../extract/run";
-import { trainInThread } from "../ml/thread";
+import type { MlTrainer } from "../ml";
 import type { Warehouse } from "../warehouse/types";
 import type { RunEvent, RunSummary } from "./events";
 import { execute, type ExecutionPlan } from "./executor";
@@ -22,6 +22,9 @@ export interface RunOptions {
   /** How extract cells reach their sources; without it they are reported as unsupported. */
   extract?: Omit<ExtractContext, "onProgress" | "now">;
 }
+
+/** Training on a worker thread (lib/ml/thread), loaded when a model is first trained. */
+const trainInThread: MlTrainer = async (request, control) => (await import("../ml/thread")).trainInThread(request, control);
 
 export async function runPlan(options: RunOptions): Promise<RunSummary> {
   const { warehouse, plan } = options;

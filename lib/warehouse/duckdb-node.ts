@@ -3,7 +3,6 @@
 // a call under an AbortSignal interrupts the connection when it aborts.
 import { createCallGate, withSignals } from "./abortable";
 import { duckdbDialect } from "./dialect";
-import { readArrowColumns } from "./arrow-columns";
 import { appendColumns } from "./duckdb-appender";
 import { openLockedDuckDb, type DuckDbOpenOptions } from "./duckdb-lockdown";
 import { enrichWarehouseError, WarehouseError } from "./errors";
@@ -125,6 +124,8 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
           }),
         loadArrow: (table, ipc) =>
           call(async () => {
+            // Loaded on first use: apache-arrow is large, and most processes never load Arrow here.
+            const { readArrowColumns } = await import("./arrow-columns");
             const arrow = (() => {
               try {
                 return readArrowColumns(ipc);
