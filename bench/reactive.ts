@@ -1,4 +1,4 @@
-// Reactive rerun benchmark, in Chromium against a running app (it starts no server).
+// Reactive rerun benchmark, in Chromium, on a production build it starts (or an app at --url).
 // A 5-cell chain over 1M generated rows (c1 -> c2 join+filter -> c3 window -> c4 group by
 // -> c5 group by + window) is written to notebooks/bench-reactive-<random>.md, opened at
 // /notebooks/<slug>, and c1's SQL is edited in Monaco one keystroke at a time (the last
@@ -15,21 +15,25 @@
 // its own (AsyncDuckDB ignores answers it did not ask for). The same watch tells when the
 // app has no request in flight, so each sample starts on an idle worker.
 //
-// Run: npx tsx bench/reactive.ts [--url http://127.0.0.1:3300] [--runs 15] [--warmup 2] [--notebooks notebooks]
+// Run: npm run build && npx tsx bench/reactive.ts [--runs 15] [--warmup 2]
+// (it starts the build on a fresh state, signed in as its owner), or against a running app
+// that lets the page in: [--url http://127.0.0.1:3300 --notebooks DIR]
 import { readFileSync } from "node:fs";
 import { unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
+import { ownerPage, requireBuild, startApp } from "./app-server";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 
-const BASE_URL = arg("url", "http://127.0.0.1:3300").replace(/\/$/, "");
+/** An app to measure; without it the bench starts its own production build, signed in as its owner. */
+const URL_ARG = arg("url", "").replace(/\/$/, "");
 const RUNS = Number(arg("runs", "15"));
 const WARMUP = Number(arg("warmup", "2"));
-const NOTEBOOKS_DIR = path.resolve(arg("notebooks", "notebooks"));
+const NOTEBOOKS_ARG = path.resolve(arg("notebooks", "notebooks"));
 const GOAL_RATIO = 1.3;
 const TIMEOUT_MS = 120_000;
 
@@ -316,12 +320,15 @@ function pct(samples: number[], p: number): number {
 const ms = (v: number) => `${v.toFixed(0).padStart(6)} ms`;
 
 async function main(): Promise<void> {
+  if (URL_ARG === "") requireBuild();
+  const own = URL_ARG === "" ? await startApp({ port: 3300, notebooks: NOTEBOOKS_ARG }) : null;
+  const BASE_URL = own?.url ?? URL_ARG;
   const slug = `bench-reactive-${Math.random().toString(36).slice(2, 8)}`;
-  const file = path.join(NOTEBOOKS_DIR, `${slug}.md`);
+  const file = path.join(own ? path.join(own.dir, "notebooks") : NOTEBOOKS_ARG, `${slug}.md`);
   await writeFile(file, notebookText(1));
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = own ? await ownerPage(browser, own) : await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on("console", (m) => {
       if (m.type() === "error") console.error(`[page] ${m.text()}`);
     });
@@ -377,6 +384,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await unlink(file).catch(() => undefined);
+    await own?.stop();
   }
 }
 

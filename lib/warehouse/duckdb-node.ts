@@ -6,7 +6,7 @@ import { duckdbDialect } from "./dialect";
 import { appendColumns } from "./duckdb-appender";
 import { openLockedDuckDb, type DuckDbOpenOptions } from "./duckdb-lockdown";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, createViewSql, dropViewSql, duckdbSearchPathSql, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
+import { CREATE_METADATA_SQL, createViewSql, dropViewSql, duckdbSearchPathSql, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, duckdbDescribeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type Row, type Warehouse } from "./types";
@@ -63,7 +63,7 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
   const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work, (sql) => gate.statement(() => execute(sql), { cleanup: true }));
 
 
-  const describeTable = async (schema: string, table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(schema, table)));
+  const describeTable = async (schema: string, table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(duckdbDescribeSql(schema, table)));
 
 
   /** Creates the table if missing and appends, in one transaction so a bad value loads nothing. */

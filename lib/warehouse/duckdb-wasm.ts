@@ -19,7 +19,7 @@ import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { logicalTypeOf, readArrowColumns } from "./arrow-columns";
 import { arrowIpcFromColumns, rowsFromArrowIpc } from "./arrow-ipc";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, createViewSql, dropViewSql, duckdbSearchPathSql, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
+import { CREATE_METADATA_SQL, createViewSql, dropViewSql, duckdbSearchPathSql, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, duckdbDescribeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
 import { coerceOrFail } from "./values";
@@ -118,7 +118,7 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
   const inTransaction = (work: () => Promise<void>) => runInTransaction(run, work, (sql) => gate.statement(() => execute(sql), { cleanup: true }));
 
 
-  const describeTable = async (schema: string, table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(describeSql(schema, table)));
+  const describeTable = async (schema: string, table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(duckdbDescribeSql(schema, table)));
 
 
   /**

@@ -7,7 +7,7 @@
 import { access } from "node:fs/promises";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { WarehouseConfig } from "../config";
-import { columnsFromDescribe, describeSql } from "./metadata-sql";
+import { columnsFromDescribe, duckdbDescribeSql } from "./metadata-sql";
 import { openPostgresWarehouse } from "./postgres";
 import { quoteIdent, type Column, type Warehouse } from "./types";
 
@@ -103,7 +103,7 @@ export async function readSampleRows(file: string, table: string, limit = 10): P
     try {
       return await sampleFrom(
         {
-          describe: async (name) => columnsFromDescribe((await connection.runAndReadAll(describeSql("main", name))).getRowObjectsJS()),
+          describe: async (name) => columnsFromDescribe((await connection.runAndReadAll(duckdbDescribeSql("main", name))).getRowObjectsJS()),
           rows: async (sql) => (await connection.runAndReadAll(sql)).getRowsJS(),
         },
         table,
