@@ -7,9 +7,11 @@ import type { SchemaTable } from "./monaco";
 const columnRow = z.object({ table_name: z.string(), column_name: z.string(), data_type: z.string() });
 
 export async function readSchema(warehouse: Warehouse): Promise<SchemaTable[]> {
+  // DuckDB's own catalog function: the browser's warehouse is DuckDB, and its
+  // information_schema view costs ten times as much on the worker after every run.
   const rows = await warehouse.query(
-    "select table_name, column_name, data_type from information_schema.columns " +
-      "where table_schema = 'main' and table_name not like '\\_ab\\_%' escape '\\' order by table_name, ordinal_position",
+    "select table_name, column_name, data_type from duckdb_columns() " +
+      "where schema_name = 'main' and table_name not like '\\_ab\\_%' escape '\\' order by table_name, column_index",
   );
   const tables = new Map<string, SchemaTable>();
   for (const raw of rows) {
