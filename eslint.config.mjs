@@ -64,5 +64,7 @@ export default defineConfig([
     "playwright-report/**",
     "data/**",
     ".tmp/**",
+    // The built command line (scripts/build-cli.mjs).
+    "dist/**",
   ]),
 ]);
