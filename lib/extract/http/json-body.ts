@@ -136,7 +136,10 @@ function describeType(value: unknown): string {
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
-/** The records of one page: at `dataPath`, or the body itself when it is an array. */
+/**
+ * The records of one page: at `dataPath`, or the body itself. An array holds the records; an
+ * object is one record (a stats endpoint, a profile: dlt loads it as one row too).
+ */
 export function recordsFromBody(
   body: unknown,
   dataPath: string | undefined,
@@ -145,8 +148,9 @@ export function recordsFromBody(
 ): unknown[] {
   if (dataPath === undefined) {
     if (Array.isArray(body)) return body;
+    if (isPlainObject(body)) return [body];
     throw new ExtractHttpError(
-      `the response from ${redactedUrl} is ${describeType(body)}, not an array; set data_path to where the records are`,
+      `the response from ${redactedUrl} is ${describeType(body)}, not a record or an array of records; set data_path to where the records are`,
       { url: redactedUrl, attempts },
     );
   }
@@ -157,11 +161,10 @@ export function recordsFromBody(
       attempts,
     });
   }
-  if (!Array.isArray(lookup.value)) {
-    throw new ExtractHttpError(
-      `data_path "${dataPath}" is ${describeType(lookup.value)}, not an array, in the response from ${redactedUrl}`,
-      { url: redactedUrl, attempts },
-    );
-  }
-  return lookup.value;
+  if (Array.isArray(lookup.value)) return lookup.value;
+  if (isPlainObject(lookup.value)) return [lookup.value];
+  throw new ExtractHttpError(
+    `data_path "${dataPath}" is ${describeType(lookup.value)}, not a record or an array of records, in the response from ${redactedUrl}`,
+    { url: redactedUrl, attempts },
+  );
 }

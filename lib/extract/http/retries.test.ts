@@ -170,13 +170,19 @@ describe("bad responses", () => {
     expect(error.message).toContain(`${api.url}/items?key=***`);
   });
 
-  it("data_path missing, or not an array, or no data_path for an object body: clear errors", async () => {
-    const api = await serve((_request, response) => sendJson(response, 200, { results: { items: { id: 1 } } }));
+  it("data_path missing, or neither a record nor records: clear errors", async () => {
+    const api = await serve((_request, response) => sendJson(response, 200, { results: { items: { id: 1 }, total: 3 } }));
     const missing = await rejectionOf(collectPages({ base_url: api.url, data_path: "data.items" }));
     expect(missing.message).toBe(`data_path "data.items" not found in the response from ${api.url}/`);
-    const notArray = await rejectionOf(collectPages({ base_url: api.url, data_path: "results.items" }));
-    expect(notArray.message).toBe(`data_path "results.items" is an object, not an array, in the response from ${api.url}/`);
-    const noPath = await rejectionOf(collectPages({ base_url: api.url }));
-    expect(noPath.message).toContain("is an object, not an array; set data_path");
+    const scalar = await rejectionOf(collectPages({ base_url: api.url, data_path: "results.total" }));
+    expect(scalar.message).toBe(`data_path "results.total" is a number, not a record or an array of records, in the response from ${api.url}/`);
+  });
+
+  it("a body that is one object is one record, as dlt loads it; so is an object at data_path", async () => {
+    const api = await serve((request, response) => sendJson(response, 200, request.url === "/text" ? "not records" : { athlete: 7, totals: { runs: 12, km: 84.5 } }));
+    expect((await collectPages({ base_url: api.url })).flatMap((p) => p.records)).toEqual([{ athlete: 7, totals: { runs: 12, km: 84.5 } }]);
+    expect((await collectPages({ base_url: api.url, data_path: "totals" })).flatMap((p) => p.records)).toEqual([{ runs: 12, km: 84.5 }]);
+    const error = await rejectionOf(collectPages({ base_url: api.url, path: "/text" }));
+    expect(error.message).toBe(`the response from ${api.url}/text is a string, not a record or an array of records; set data_path to where the records are`);
   });
 });
