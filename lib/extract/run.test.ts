@@ -10,6 +10,7 @@ import { parseNotebook } from "../notebook";
 import type { ExtractCell } from "../notebook/types";
 import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
 import type { Warehouse } from "../warehouse/types";
+import { readFilePages } from "./file";
 import { runExtract } from "./run";
 
 const TOKEN = "test-token-9f8e7d";
@@ -183,6 +184,79 @@ describe("an extract killed with SIGKILL", () => {
     expect(counts).toEqual({ n: 2300, ids: 2300, lo: 1_000_000, hi: 1_002_299 });
     const [laps] = await warehouse.query("select count(*) as n from activities__laps");
     expect(laps?.n).toBe(Array.from({ length: 2300 }, (_, i) => 1 + (i % 3)).reduce((a, b) => a + b, 0));
+    await warehouse.close();
+  });
+});
+
+describe("incremental without `param`: the source is read whole, and what was loaded is dropped", () => {
+  const events = (rows: { id: number; at: string; v: string }[]) => fs.writeFileSync(path.join(dir, "events.json"), JSON.stringify(rows));
+  const fileCell = (disposition: string, lag = "") =>
+    extractCell(`\`\`\`extract events
+source: file
+path: events.json
+primary_key: id
+write_disposition: ${disposition}
+incremental: { cursor: at${lag} }
+\`\`\`
+`);
+  const fileContext = () => ({ ...context, dataDir: dir, readFilePages });
+  const hour = (h: number) => `2024-05-01T${String(h).padStart(2, "0")}:00:00Z`;
+
+  it("append: a second run loads only the records after the stored cursor, not the whole file again", async () => {
+    const warehouse = await openDuckDbWarehouse({ path: ":memory:", dataDir: dir });
+    const cell = fileCell("append");
+    events([1, 2, 3].map((id) => ({ id, at: hour(id), v: "a" })));
+    expect(await runExtract(warehouse, cell, fileContext())).toMatchObject({ ok: true, rows: 3 });
+    events([1, 2, 3, 4].map((id) => ({ id, at: hour(id), v: "a" })));
+    const second = await runExtract(warehouse, cell, fileContext());
+    expect(second).toMatchObject({ ok: true, rows: 4 });
+    if (second.ok) expect(second.load.records.loaded).toBe(1);
+    expect(await warehouse.query("select id from events order by id")).toEqual([1, 2, 3, 4].map((id) => ({ id })));
+    expect(await warehouse.readState("extract:events:cursor")).toBe(hour(4));
+    await warehouse.close();
+  });
+
+  it("REST without param: every page is fetched, and only the records after the cursor are appended", async () => {
+    api = await startFitnessApi({ token: TOKEN, activities: 50 });
+    const warehouse = await openDuckDbWarehouse({ path: ":memory:", dataDir: dir });
+    const cell = extractCell(`\`\`\`extract activities
+source: rest
+base_url: ${api.url}
+auth: { type: bearer, token: secret:FITNESS_TOKEN }
+path: athlete/activities
+paginator: { type: page_number, page_param: page, size_param: per_page, size: 100 }
+primary_key: id
+write_disposition: append
+incremental: { cursor: start_date }
+\`\`\`
+`);
+    expect(await runExtract(warehouse, cell, context)).toMatchObject({ ok: true, rows: 50 });
+    api.addActivities(5);
+    api.requests.length = 0;
+    const second = await runExtract(warehouse, cell, context);
+    expect(api.requests[0]).not.toContain("after=");
+    expect(second).toMatchObject({ ok: true, rows: 55 });
+    expect(await warehouse.query("select count(*) as n, count(distinct id) as ids from activities")).toEqual([{ n: 55, ids: 55 }]);
+    await warehouse.close();
+  });
+
+  it("merge with lag: the window before the cursor is read again and merged by key; older records are not", async () => {
+    const warehouse = await openDuckDbWarehouse({ path: ":memory:", dataDir: dir });
+    const cell = fileCell("merge", ", lag: 2h");
+    events([1, 2, 3, 4].map((id) => ({ id, at: hour(id), v: "first" })));
+    expect(await runExtract(warehouse, cell, fileContext())).toMatchObject({ ok: true, rows: 4 });
+    // Every record changed; only those after 04:00 minus 2 h (03:00 and 04:00) and the new one are read.
+    events([1, 2, 3, 4, 5].map((id) => ({ id, at: hour(id), v: "second" })));
+    const second = await runExtract(warehouse, cell, fileContext());
+    expect(second).toMatchObject({ ok: true, rows: 5 });
+    if (second.ok) expect(second.load.records.loaded).toBe(3);
+    expect(await warehouse.query("select id, v from events order by id")).toEqual([
+      { id: 1, v: "first" },
+      { id: 2, v: "first" },
+      { id: 3, v: "second" },
+      { id: 4, v: "second" },
+      { id: 5, v: "second" },
+    ]);
     await warehouse.close();
   });
 });

@@ -10,7 +10,7 @@ import type { FileSourceConfig } from "./file/read-file-pages";
 import type { BudgetLease } from "./budget";
 import { fetchPages, parseRestRequestSpec, Redactor, secretValueOf, type SecretResolver } from "./http";
 import type { OutboundPolicy } from "../outbound";
-import { ExtractLoader, readCursor, startingCursor, type ExtractLoadResult, type StagingScope, type TablePartition } from "./load";
+import { compareCursors, cursorValueAt, ExtractLoader, readCursor, startingCursor, type CursorValue, type ExtractLoadResult, type StagingScope, type TablePartition } from "./load";
 
 export interface ExtractProgress {
   asset: string;
@@ -65,7 +65,30 @@ function withCell(cell: string, error: unknown): string {
   return `cell "${cell}": ${field}${text}`;
 }
 
+/**
+ * The pages of the source, without the records an incremental run has already loaded. A
+ * source that cannot be asked for records after the cursor (a file, or a REST source with
+ * no `param`) is read whole, and the records at or before the stored cursor (minus `lag`:
+ * that window is read again, and a merge updates it by primary key) are dropped here.
+ */
 async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext, redactor: Redactor): AsyncGenerator<readonly unknown[]> {
+  const incremental = spec.incremental;
+  if (incremental === undefined || (spec.source === "rest" && incremental.param !== undefined)) {
+    yield* sourcePages(cell, spec, warehouse, ctx, redactor);
+    return;
+  }
+  const after = startingCursor(await readCursor(warehouse, cell.name, ctx.partition?.key), { initial: incremental.initial, lag: incremental.lag });
+  for await (const records of sourcePages(cell, spec, warehouse, ctx, redactor)) {
+    yield after === undefined ? records : records.filter((record) => isAfter(cursorValueAt(record, incremental.cursor), after));
+  }
+}
+
+/** A record without a cursor value is kept: nothing says it was loaded before. */
+function isAfter(value: CursorValue | undefined, after: CursorValue): boolean {
+  return value === undefined || compareCursors(value, after) > 0;
+}
+
+async function* sourcePages(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext, redactor: Redactor): AsyncGenerator<readonly unknown[]> {
   switch (spec.source) {
     case "rest": {
       const extraParams: Record<string, string | number> = {};
