@@ -9,6 +9,9 @@ import { appContext, appWorkers, syncNotebooks } from "./server-context";
 
 const optional = z.preprocess((v) => (v === "" || Array.isArray(v) ? undefined : v), z.string().max(200).optional());
 
+/** A list's page number from a query string (absent, blank or not a page number: undefined, the first page). */
+export const pageNumber = z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).optional()).catch(undefined);
+
 export const catalogQuerySchema = z.object({
   q: optional,
   kind: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["extract", "sql", "ml", "chart"]).optional()).catch(undefined),
@@ -16,7 +19,7 @@ export const catalogQuerySchema = z.object({
   owner: optional,
   tag: optional,
   freshness: z.preprocess((v) => (v === "" ? undefined : v), z.enum(FRESHNESS).optional()).catch(undefined),
-  page: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).optional()).catch(undefined),
+  page: pageNumber,
 });
 export type CatalogQuery = z.infer<typeof catalogQuerySchema>;
 

@@ -1,7 +1,7 @@
 // Binds the run views and the run triggers in lib/runs to the server's store: its embedded
 // workers, or in team mode the shared queue; query strings parsed by zod.
 import { z } from "zod";
-import { RUN_STATUSES, listRuns, runDetail, type RunFilters } from "@/lib/runs";
+import { RUN_STATUSES, runDetail, runsPage, type RunFilters } from "@/lib/runs";
 import type { RunTriggers } from "@/lib/runs";
 import { notebookSlugSchema } from "@/lib/workspace/slug";
 import { RouteError } from "./route";
@@ -22,17 +22,14 @@ export function toRunFilters(query: RunsQuery): RunFilters {
   return { ...(query.status ? { status: query.status } : {}), ...(query.notebook ? { notebook: query.notebook } : {}), ...(query.before ? { before: query.before } : {}) };
 }
 
-const RUNS_PAGE = 100;
-
 /** A page of runs; `older` is the last one's id when there are runs before it. */
 export async function loadRuns(query: RunsQuery) {
   const { db, workspaceId } = await appContext();
   const [page, notebooks] = await Promise.all([
-    listRuns(db, workspaceId, toRunFilters(query), RUNS_PAGE + 1),
+    runsPage(db, workspaceId, toRunFilters(query)),
     db.notebook.findMany({ where: { workspaceId }, select: { slug: true }, orderBy: { slug: "asc" } }),
   ]);
-  const runs = page.slice(0, RUNS_PAGE);
-  return { runs, older: page.length > RUNS_PAGE ? runs.at(-1)?.id : undefined, notebooks: notebooks.map((n) => n.slug) };
+  return { ...page, notebooks: notebooks.map((n) => n.slug) };
 }
 
 export async function loadRun(id: string) {

@@ -11,4 +11,4 @@ export { prismaSqlClient } from "./prisma-sql";
 export { notebookSchedules, notebookScheduleId, assetScheduleId, scheduledRunQueue } from "./schedules";
 export { triggerUpstreamRefresh, refreshAfterRun, upstreamJobKey, MAX_UPSTREAM_DEPTH, type EndedRun, type UpstreamRefresh, type UpstreamRefreshDeps } from "./upstream";
 export { workspaceNotebooks } from "./workspace-notebooks";
-export { listRuns, runDetail, runEventsAfter, assetTimeline, isFinished, RUN_STATUSES, type RunFilters, type RunSummary, type RunDetail, type AssetTimeline, type AttemptView, type EventView } from "./views";
+export { listRuns, runsPage, runDetail, runEventsAfter, assetTimeline, isFinished, RUN_STATUSES, type RunFilters, type RunSummary, type RunDetail, type AssetTimeline, type AttemptView, type EventView } from "./views";

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { appendRunLog, importNotebookVersion, recordRun, setRunStatus, type CatalogDb } from "../catalog";
 import { storeCases, type OpenedStore } from "../catalog/test-stores";
-import { assetTimeline, listRuns, runDetail, runEventsAfter } from "./views";
+import { assetTimeline, listRuns, runDetail, runsPage, runEventsAfter } from "./views";
 
 const at = (s: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, s));
 const ev = (asset: string | null, data: Record<string, unknown>, s: number, message = "") => ({ asset, data, at: at(s), message });
@@ -80,6 +80,8 @@ describe.each(cases)("run views on the $name store", (storeCase) => {
     expect((await listRuns(db, workspaceId, { before: newest?.id }, 1)).map((r) => r.id)).toEqual([older?.id]);
     expect(await listRuns(db, workspaceId, { before: older?.id }, 1)).toEqual([]);
     expect(await listRuns(db, workspaceId, { before: "00000000-0000-0000-0000-000000000000" })).toEqual([]);
+    expect(await runsPage(db, workspaceId, {}, 1)).toEqual({ runs: [newest], older: newest?.id });
+    expect(await runsPage(db, workspaceId, { before: newest?.id }, 1)).toEqual({ runs: [older] });
 
     const detail = await runDetail(db, workspaceId, a.id);
     expect(detail?.finished).toBe(true);

@@ -117,6 +117,14 @@ export async function listRuns(db: CatalogDb, workspaceId: string, filters: RunF
   return runs.map(summary);
 }
 
+/** One page of `listRuns`; `older` names its last run when runs older than it match too (the next page's `before`). */
+export async function runsPage(db: CatalogDb, workspaceId: string, filters: RunFilters = {}, size = 100): Promise<{ runs: RunSummary[]; older?: string }> {
+  const found = await listRuns(db, workspaceId, filters, size + 1);
+  const runs = found.slice(0, size);
+  const older = found.length > size ? runs.at(-1)?.id : undefined;
+  return older === undefined ? { runs } : { runs, older };
+}
+
 export function eventView(event: RunEvent): EventView {
   return { id: event.id.toString(), at: event.at.toISOString(), type: event.type, level: event.level, asset: event.asset, message: event.message };
 }

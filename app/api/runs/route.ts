@@ -3,7 +3,7 @@
 // GET: the workspace's runs, newest first, filtered by status and notebook.
 import { z } from "zod";
 import { latestNotebookVersion } from "@/lib/catalog";
-import { listRuns, isRunInputError } from "@/lib/runs";
+import { isRunInputError, runsPage } from "@/lib/runs";
 import { readNotebook } from "@/lib/workspace/notebook-files";
 import { notebookSlug, runsPort, runsQuerySchema, toRunFilters } from "@/app/_lib/run-data";
 import { route, RouteError, signedIn } from "@/app/_lib/route";
@@ -49,5 +49,6 @@ async function notebookExists(workspaceId: string, slug: string): Promise<boolea
 
 export const GET = route({ role: "viewer", query: runsQuerySchema }, async ({ query }) => {
   const { db, workspaceId } = await appContext();
-  return { runs: await listRuns(db, workspaceId, toRunFilters(query)) };
+  // `older`, when there are more: pass it back as `before` for the next page.
+  return await runsPage(db, workspaceId, toRunFilters(query));
 });

@@ -42,7 +42,7 @@ export function CatalogBody({ page, linkAssets, hrefFor }: { page: CatalogPage; 
         testId="catalog-pager"
         label={label}
         previous={page.page > 1 ? hrefFor(page.page - 1) : undefined}
-        next={first + page.rows.length - 1 < page.total ? hrefFor(page.page + 1) : undefined}
+        next={page.page * page.pageSize < page.total ? hrefFor(page.page + 1) : undefined}
       />
     </>
   );

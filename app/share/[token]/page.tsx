@@ -6,7 +6,7 @@ import { connection } from "next/server";
 import { z } from "zod";
 import { verifyShareLink } from "@/lib/catalog";
 import { assetDetail, catalogPage, workspaceLineage } from "@/lib/catalog/views";
-import { loadSample } from "@/app/_lib/catalog-data";
+import { loadSample, pageNumber } from "@/app/_lib/catalog-data";
 import { appContext } from "@/app/_lib/server-context";
 import { AssetView, type Samples } from "@/app/catalog/_components/AssetView";
 import { CatalogBody, LineageBody } from "@/app/catalog/_components/views";
@@ -31,7 +31,7 @@ function Banner() {
   );
 }
 
-const pageParam = z.object({ page: z.coerce.number().int().min(1).catch(1).default(1) });
+const pageParam = z.object({ page: pageNumber });
 
 export default async function SharedPage(props: { params: Promise<{ token: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
