@@ -1,9 +1,8 @@
 // The ml cell config as lib/ml reads it, and the parameter defaults.
-// It reuses the notebook's model list and params schema, and adds two keys the notebook
-// schema does not have yet: params.seed and key (the columns carried into predictions).
+// It reuses the notebook's model list, params schema and target transforms.
 // The object is not strict, so a whole parsed notebook cell (from, predict_on, ...) passes.
 import { z } from "zod";
-import { ML_MODELS, mlParamsSchema } from "../notebook/schemas/ml";
+import { ML_MODELS, TARGET_TRANSFORMS, mlParamsSchema } from "../notebook/schemas/ml";
 
 export const ML_TASKS = ["regression", "classification"] as const;
 export type MlTask = (typeof ML_TASKS)[number];
@@ -14,7 +13,8 @@ export const mlTrainConfigSchema = z.object({
   features: z.array(z.string().min(1)).min(1),
   model: z.enum(ML_MODELS),
   task: z.enum(ML_TASKS).optional(),
-  params: mlParamsSchema.extend({ seed: z.number().int().optional() }).optional(),
+  target_transform: z.enum(TARGET_TRANSFORMS).optional(),
+  params: mlParamsSchema.optional(),
   split: z.object({ test: z.number().min(0).lt(1).optional(), seed: z.number().int().optional() }).optional(),
   /** Columns copied from the scored table into the predictions; default a `_row` index. */
   key: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
@@ -22,6 +22,14 @@ export const mlTrainConfigSchema = z.object({
 
 export type MlTrainConfig = z.input<typeof mlTrainConfigSchema>;
 export type MlMaxFeatures = number | "sqrt" | "log2";
+export type TargetTransform = (typeof TARGET_TRANSFORMS)[number];
+
+/**
+ * `max_depth: none`: a tree grows until its leaves are pure or `min_samples_leaf` stops it.
+ * Growth recurses once per level, so the bound keeps a pathological tree off the stack limit;
+ * no real table gets near it.
+ */
+export const UNLIMITED_DEPTH = 1000;
 
 /** Every parameter with its default filled in; stored in the model. */
 export interface ResolvedParams {
@@ -32,6 +40,7 @@ export interface ResolvedParams {
   maxFeatures: MlMaxFeatures;
   alpha: number;
   seed: number;
+  targetTransform: TargetTransform;
   testShare: number;
   splitSeed: number;
 }
@@ -46,7 +55,7 @@ export function resolveParams(config: MlTrainConfig, task: MlTask): ResolvedPara
   return {
     trees: params.trees ?? 100,
     // Boosting wants shallow trees (about sklearn's 31 leaves); a forest wants deep ones.
-    maxDepth: params.max_depth ?? (boosting ? 5 : 10),
+    maxDepth: resolveMaxDepth(params.max_depth, boosting),
     learningRate: params.learning_rate ?? 0.1,
     // sklearn's defaults: 1 for a forest, 20 for histogram boosting.
     minSamplesLeaf: params.min_samples_leaf ?? (boosting ? 20 : 1),
@@ -55,9 +64,15 @@ export function resolveParams(config: MlTrainConfig, task: MlTask): ResolvedPara
     // Ridge and logistic default to sklearn's alpha = 1 / C = 1; plain linear has none.
     alpha: params.alpha ?? (config.model === "linear" ? 0 : 1),
     seed: params.seed ?? splitSeed,
+    targetTransform: config.target_transform ?? "none",
     testShare: config.split?.test ?? DEFAULT_TEST_SHARE,
     splitSeed,
   };
+}
+
+function resolveMaxDepth(maxDepth: number | "none" | null | undefined, boosting: boolean): number {
+  if (maxDepth === undefined) return boosting ? 5 : 10;
+  return maxDepth === "none" || maxDepth === null ? UNLIMITED_DEPTH : maxDepth;
 }
 
 /** How many features a split may look at, out of `featureCount`. */

@@ -7,7 +7,7 @@ export interface MetricRow {
   value: number;
 }
 
-/** r2, mae, rmse of predicted against actual over the given rows. */
+/** r2, mae, mse, rmse of predicted against actual over the given rows. */
 export function regressionMetrics(actual: Float64Array, predicted: Float64Array, rows: Uint32Array, split: MetricSplit): MetricRow[] {
   const n = rows.length;
   if (n === 0) return [];
@@ -28,6 +28,7 @@ export function regressionMetrics(actual: Float64Array, predicted: Float64Array,
   return [
     { metric: "r2", split, value: r2 },
     { metric: "mae", split, value: absolute / n },
+    { metric: "mse", split, value: squared / n },
     { metric: "rmse", split, value: Math.sqrt(squared / n) },
   ];
 }

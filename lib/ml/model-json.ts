@@ -1,7 +1,7 @@
 // The model as JSON (stored in the warehouse as asset `m`) and back. Numbers survive
 // JSON.stringify/parse exactly, so a reloaded model predicts bit-for-bit the same.
 import { z } from "zod";
-import { ML_MODELS } from "../notebook/schemas/ml";
+import { ML_MODELS, TARGET_TRANSFORMS } from "../notebook/schemas/ml";
 import type { Estimator, MlModel } from "./model";
 import { MODEL_FORMAT } from "./model";
 import { ML_TASKS } from "./config";
@@ -66,6 +66,8 @@ const modelJsonSchema = z.object({
     maxFeatures: z.union([z.number(), z.enum(["sqrt", "log2"])]),
     alpha: z.number(),
     seed: z.number(),
+    // Models stored before target transforms have none.
+    targetTransform: z.enum(TARGET_TRANSFORMS).default("none"),
     testShare: z.number(),
     splitSeed: z.number(),
   }),

@@ -124,12 +124,13 @@ describe("progress and cancel", () => {
 });
 
 describe("metrics", () => {
-  it("computes r2, mae and rmse", () => {
+  it("computes r2, mae, mse and rmse", () => {
     const rows = Uint32Array.from([0, 1, 2, 3]);
     const metrics = regressionMetrics(Float64Array.from([1, 2, 3, 4]), Float64Array.from([1, 2, 3, 6]), rows, "test");
     expect(metrics).toEqual([
       { metric: "r2", split: "test", value: 1 - 4 / 5 },
       { metric: "mae", split: "test", value: 0.5 },
+      { metric: "mse", split: "test", value: 1 },
       { metric: "rmse", split: "test", value: 1 },
     ]);
   });
@@ -143,5 +144,51 @@ describe("metrics", () => {
     // class 0: tp 1, actual 1, predicted 2 -> 2/3; class 1: tp 2, actual 3, predicted 2 -> 4/5.
     expect(f1).toBeCloseTo((2 / 3 + 4 / 5) / 2, 12);
     expect(logLoss).toBeCloseTo(-(Math.log(0.9) + Math.log(0.8) + Math.log(0.4) + Math.log(0.7)) / 4, 12);
+  });
+});
+
+describe("target_transform", () => {
+  // y grows exponentially in x: a linear model fits log1p(y) exactly, and y itself badly.
+  const x = uniformColumn(31, 300, 0, 5);
+  const y = x.map((value) => Math.expm1(0.8 * value + 0.5));
+  const r2 = (metrics: { metric: string; split: string; value: number }[]) => metrics.find((m) => m.metric === "r2" && m.split === "test")!.value;
+
+  it("fits log1p(y), predicts on y's scale, and scores against y", async () => {
+    const plain = await train({ target: "y", features: ["x"], model: "linear" }, { x, y });
+    const logged = await train({ target: "y", features: ["x"], model: "linear", target_transform: "log1p" }, { x, y });
+    expect(r2(plain.metrics)).toBeLessThan(0.95);
+    expect(r2(logged.metrics)).toBeGreaterThan(0.999999);
+    expect(Number(logged.predictions.data["predicted"]![0])).toBeCloseTo(y[0]!, 6);
+    // A stored model still inverts: predictions from its JSON are on y's scale.
+    const reloaded = modelFromJson(JSON.parse(JSON.stringify(modelToJson(logged.model))));
+    expect(reloaded.params.targetTransform).toBe("log1p");
+    expect(Number(predict(reloaded, { x: [2] }).data["predicted"]![0])).toBeCloseTo(Math.expm1(2.1), 6);
+  });
+
+  it("sqrt inverts by squaring and never predicts below zero", async () => {
+    const root = x.map((value) => (value + 1) ** 2);
+    const { metrics, model } = await train({ target: "y", features: ["x"], model: "linear", target_transform: "sqrt" }, { x, y: root });
+    expect(r2(metrics)).toBeGreaterThan(0.999999);
+    expect(Number(predict(model, { x: [-3] }).data["predicted"]![0])).toBe(0);
+  });
+
+  it("names the target when a value is outside the transform's domain, and refuses classification", async () => {
+    await expect(train({ target: "y", features: ["x"], model: "linear", target_transform: "log1p" }, { x: [1, 2, 3], y: [0, -1, 2] })).rejects.toThrow(
+      /log1p needs every "y" greater than -1; found -1/,
+    );
+    await expect(train({ target: "y", features: ["x"], model: "linear", target_transform: "sqrt" }, { x: [1, 2, 3], y: [1, -0.5, 2] })).rejects.toThrow(
+      /sqrt needs every "y" 0 or more/,
+    );
+    const label = x.map((value) => value > 2.5);
+    await expect(train({ target: "label", features: ["x"], model: "random_forest", target_transform: "log1p" }, { x, label })).rejects.toThrow(
+      /only for regression/,
+    );
+  });
+
+  it("a model stored before transforms existed loads with none", async () => {
+    const { model } = await train({ target: "y", features: ["x"], model: "linear" }, { x, y });
+    const json = modelToJson(model);
+    const { targetTransform: _dropped, ...olderParams } = json.params;
+    expect(modelFromJson({ ...json, params: olderParams }).params.targetTransform).toBe("none");
   });
 });

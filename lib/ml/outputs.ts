@@ -1,6 +1,7 @@
 // The tables an ML cell writes besides the model: predictions and feature importance.
 import { argmaxRows } from "./metrics";
 import { encodeTable, predictScores, type ImportanceRow, type MlModel } from "./model";
+import { invertTarget } from "./target-transform";
 import { requireColumn, rowCountOf, type MlColumn, type MlColumns } from "./table";
 
 export type PredictionSplit = "train" | "test" | "predict";
@@ -53,7 +54,8 @@ export function predict(model: MlModel, table: MlColumns, options: { key?: strin
   const key = keyNames(options.key);
   for (const name of key) requireColumn(table, name, "key");
   const encoded = encodeTable(model, table, rowCount);
-  const scores = predictScores(model.estimator, encoded.columns, rowCount);
+  const outputs = predictScores(model.estimator, encoded.columns, rowCount);
+  const scores = model.task === "regression" ? invertTarget(model.params.targetTransform, outputs) : outputs;
   return buildPredictions(model, scores, table, rowCount, () => "predict", key);
 }
 

@@ -13,6 +13,7 @@ import { ProgressTicker, type TrainControl } from "./progress";
 import { createRandom, shuffleInPlace } from "./random";
 import { gatherColumns, type TrainingSamples, type TrainingTarget } from "./samples";
 import { isMissing, requireColumn, rowCountOf, type MlColumn, type MlColumns } from "./table";
+import { invertTarget, transformTarget } from "./target-transform";
 import { encodeClassificationTarget, encodeRegressionTarget, inferTask, type ClassLabel } from "./target";
 
 export interface TrainOptions extends TrainControl {
@@ -43,6 +44,9 @@ export async function train(configInput: MlTrainConfig, table: MlColumns, option
   for (const name of key) requireColumn(options.predictOn ?? table, name, "key");
   const task = chooseTask(config.model, config.task, targetColumn);
   const params = resolveParams(config, task);
+  if (task === "classification" && params.targetTransform !== "none") {
+    throw new MlInputError("target_transform", `only for regression; "${config.target}" is a classification target`);
+  }
 
   const labeled: number[] = [];
   for (let row = 0; row < rowCount; row++) if (!isMissing(targetColumn[row])) labeled.push(row);
@@ -50,18 +54,20 @@ export async function train(configInput: MlTrainConfig, table: MlColumns, option
     throw new MlInputError("from", `no rows to train on: the table has ${rowCount} rows, none with a value in "${config.target}"`);
   }
   const { classes, target } = encodeTarget(task, targetColumn, config.target);
+  const fitted = fittedTarget(target, params, config.target);
   const { train: trainRows, test: testRows } = splitRows(Uint32Array.from(labeled), params.testShare, params.splitSeed);
 
   const encoding: CategoryEncoding = isTreeModel(config.model) ? "ordinal" : "one_hot_or_ordinal";
   const encoders = config.features.map((name, f) => fitEncoder(name, featureColumns[f]!, trainRows, encoding));
   const encoded = encodeFeatures(encoders, featureColumns, rowCount);
-  const samples: TrainingSamples = { columns: gatherColumns(encoded.columns, trainRows), target: gatherTarget(target, trainRows) };
+  const samples: TrainingSamples = { columns: gatherColumns(encoded.columns, trainRows), target: gatherTarget(fitted, trainRows) };
 
   const ticker = new ProgressTicker(isTreeModel(config.model) ? params.trees : 1, options);
   ticker.throwIfCancelled();
   const { estimator, columnWeights, trainingScores } = await fitEstimator(config.model, samples, params, ticker);
 
-  const scores = scoreRows(estimator, encoded.columns, rowCount, trainRows, trainingScores);
+  const modelScores = scoreRows(estimator, encoded.columns, rowCount, trainRows, trainingScores);
+  const scores = task === "regression" ? invertTarget(params.targetTransform, modelScores) : modelScores;
   const metrics = evaluate(target, scores, classes.length, trainRows, testRows);
   const importance = importanceRows(config.features, columnWeights, encoded.featureOf);
   const model: MlModel = {
@@ -129,6 +135,12 @@ function encodeTarget(task: MlTask, column: MlColumn, name: string): { classes: 
     throw new MlInputError("target", `target "${name}" has a single class (${JSON.stringify(classes[0])}); classification needs two or more`);
   }
   return { classes, target: { task, codes, classCount: classes.length } };
+}
+
+/** The target the estimator learns: the regression target on its transformed scale. */
+function fittedTarget(target: TrainingTarget, params: ResolvedParams, name: string): TrainingTarget {
+  if (target.task !== "regression") return target;
+  return { task: target.task, values: transformTarget(params.targetTransform, target.values, name) };
 }
 
 function gatherTarget(target: TrainingTarget, rows: Uint32Array): TrainingTarget {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { train, type MetricRow } from "./index";
+import type { Estimator } from "./model";
 import { nonlinearTable, uniformColumn, xorTable } from "./test-data";
+
+/** The depth of a one-tree forest's tree. */
+function treeDepth(estimator: Estimator): number {
+  if (estimator.kind !== "forest") throw new Error(`not a forest: ${estimator.kind}`);
+  const { feature, child } = estimator.trees[0]!;
+  const depthOf = (node: number): number => (feature[node]! < 0 ? 0 : 1 + Math.max(depthOf(child[node]!), depthOf(child[node]! + 1)));
+  return depthOf(0);
+}
 
 const metric = (metrics: MetricRow[], name: string, split: "train" | "test") =>
   metrics.find((row) => row.metric === name && row.split === split)?.value ?? NaN;
@@ -64,6 +73,19 @@ describe("regression trees", () => {
     }
     const { metrics } = await train({ target: "y", features: ["x1", "x2"], model: "linear" }, data);
     expect(metric(metrics, "r2", "test")).toBeLessThan(0.3);
+  });
+
+  it("max_depth: none grows until the leaves are pure, as scikit-learn's None", async () => {
+    const small = nonlinearTable(400);
+    const deep = await train({ target: "y", features: ["x1", "x2"], model: "random_forest", params: { trees: 1, max_depth: "none", max_features: 1 } }, small);
+    const capped = await train({ target: "y", features: ["x1", "x2"], model: "random_forest", params: { trees: 1, max_depth: 3, max_features: 1 } }, small);
+    expect(deep.model.params.maxDepth).toBeGreaterThan(100);
+    // Unbounded, the tree splits on past the default depth of 10 until its leaves are pure.
+    expect(treeDepth(deep.model.estimator)).toBeGreaterThan(10);
+    expect(treeDepth(capped.model.estimator)).toBe(3);
+    expect(metric(deep.metrics, "mse", "train")).toBeLessThan(metric(capped.metrics, "mse", "train"));
+    const fromNull = await train({ target: "y", features: ["x1", "x2"], model: "random_forest", params: { trees: 1, max_depth: null, max_features: 1 } }, small);
+    expect(fromNull.model.params.maxDepth).toBe(deep.model.params.maxDepth);
   });
 
   it("respects max_depth and min_samples_leaf", async () => {

@@ -33,6 +33,14 @@ describe("parseNotebook", () => {
     expect(issuesOf(["# Title", "", "```ml m", "from: t", "target: y", "model: linear", fence].join("\n"))).toEqual(['nb.md:3:1 cell "m": features: required']);
   });
 
+  it("reads target_transform and max_depth: none, and refuses a transform on a classifier at its line", () => {
+    const ml = (...lines: string[]) => ["```ml m", "from: t", "target: y", "features: [x]", ...lines, fence].join("\n");
+    expect(issuesOf(ml("model: random_forest", "target_transform: log1p", "params: { max_depth: none, seed: 7 }"))).toEqual([]);
+    expect(issuesOf(ml("model: random_forest", "params: { max_depth: null }"))).toEqual([]);
+    expect(issuesOf(ml("model: logistic", "target_transform: sqrt"))).toEqual(['nb.md:6:1 cell "m": target_transform: only for regression']);
+    expect(issuesOf(ml("model: linear", "target_transform: exp"))[0]).toMatch(/nb\.md:6:\d+ cell "m": target_transform: .*log1p/);
+  });
+
   it("counts lines the same with CRLF line endings", () => {
     const text = ["---", "title: x", "---", "", "```sql a", "-- checks: nope(x)", "select 1", fence, ""].join("\r\n");
     expect(issuesOf(text)).toEqual(['nb.md:6:12 cell "a": checks: unknown check "nope"']);
