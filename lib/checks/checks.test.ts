@@ -5,7 +5,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Check } from "../notebook/types";
 import type { Warehouse } from "../warehouse/types";
 import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
+import { openPostgresWarehouse } from "../warehouse/postgres";
+import { adminUrl, pgDatabases } from "../queue/test-pg";
 import { blockingFailures, runChecks } from ".";
+
+const SETUP = `
+  create table parent as select * from (values (1), (2)) v(id);
+  create table t as select * from (values
+    (1, 'a', 1, timestamp '2020-01-01', 5.0),
+    (2, 'b', 2, timestamp '2020-01-02', 10.0),
+    (2, null, 3, timestamp '2020-01-03', 0.0),
+    (null, ' ', 1, timestamp '2020-01-04', -1.0)
+  ) v(id, letter, parent_id, seen_at, amount);
+`;
 
 let dir: string;
 let warehouse: Warehouse;
@@ -13,15 +25,7 @@ let warehouse: Warehouse;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "assetbook-checks-"));
   warehouse = await openDuckDbWarehouse({ path: ":memory:", dataDir: dir });
-  await warehouse.exec(`
-    create table parent as select * from (values (1), (2)) v(id);
-    create table t as select * from (values
-      (1, 'a', 1, timestamp '2020-01-01'),
-      (2, 'b', 2, timestamp '2020-01-02'),
-      (2, null, 3, timestamp '2020-01-03'),
-      (null, 'z', 1, timestamp '2020-01-04')
-    ) v(id, letter, parent_id, seen_at);
-  `);
+  await warehouse.exec(SETUP);
 });
 afterAll(async () => {
   await warehouse.close();
@@ -42,7 +46,40 @@ const cases: [string, Check, number][] = [
   ["freshness of old data fails", { type: "freshness", column: "seen_at", maxAgeSeconds: 3600, severity: error }, 1],
   ["custom SQL over this", { type: "sql", name: "big_parent", sql: "select * from this where parent_id > 2;", severity: error }, 1],
   ["custom SQL with its own CTE", { type: "sql", name: "cte", sql: "with x as (select * from this) select * from x where id = 1", severity: error }, 1],
+  // dbt-utils' checks, with dbt's semantics.
+  ["unique_combination_of_columns", { type: "unique_combination_of_columns", columns: ["id", "parent_id"], severity: error }, 0],
+  ["unique_combination_of_columns finds a repeat", { type: "unique_combination_of_columns", columns: ["id"], severity: error }, 1],
+  ["expression_is_true: false rows fail, null passes", { type: "expression_is_true", expression: "amount >= 0 and id > 0", severity: error }, 1],
+  ["expression_is_true may read another table", { type: "expression_is_true", expression: "parent_id in (select id from parent)", severity: error }, 1],
+  ["accepted_range is inclusive by default", { type: "accepted_range", column: "amount", min: 0, max: 10, inclusive: true, severity: error }, 1],
+  ["accepted_range exclusive", { type: "accepted_range", column: "amount", min: 0, max: 10, inclusive: false, severity: error }, 3],
+  ["accepted_range with one bound", { type: "accepted_range", column: "amount", max: 5, inclusive: true, severity: error }, 1],
+  ["accepted_range over timestamps", { type: "accepted_range", column: "seen_at", min: "2020-01-02", inclusive: true, severity: error }, 1],
+  ["not_empty_string trims", { type: "not_empty_string", column: "letter", severity: error }, 1],
+  ["recency of old data fails", { type: "recency", column: "seen_at", maxAgeSeconds: 3600, severity: error }, 1],
+  ["recency passes within the window", { type: "recency", column: "seen_at", maxAgeSeconds: 100 * 365 * 86400, severity: error }, 0],
+  ["equal_rowcount fails on different counts", { type: "equal_rowcount", to: "parent", severity: error }, 1],
+  ["equal_rowcount passes on itself", { type: "equal_rowcount", to: "t", severity: error }, 0],
 ];
+
+// The same SQL on PostgreSQL (CI starts it and sets TEST_DATABASE_URL).
+describe.runIf(adminUrl !== undefined)("runChecks on PostgreSQL", () => {
+  const databases = pgDatabases("checks");
+  let pg: Warehouse;
+  beforeAll(async () => {
+    pg = await openPostgresWarehouse({ connectionString: await databases.fresh() });
+    await pg.exec(SETUP);
+  });
+  afterAll(async () => {
+    await pg.close();
+    await databases.dropAll();
+  });
+
+  it.each(cases)("%s", async (_name, check, failures) => {
+    const [result] = await runChecks(pg, "t", [check]);
+    expect(result).toMatchObject({ failures, passed: failures === 0 });
+  });
+});
 
 describe("runChecks", () => {
   it.each(cases)("%s", async (_name, check, failures) => {

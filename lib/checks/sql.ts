@@ -1,6 +1,6 @@
 // Each check becomes one query that returns the failing rows of a table; a check
 // passes when that query returns none. Backend-neutral SQL (DuckDB and PostgreSQL).
-import { customCheckQuery } from "../notebook/custom-check";
+import { customCheckQuery, expressionCheckSql } from "../notebook/custom-check";
 import type { Check } from "../notebook/types";
 
 export { stripTrailingSemicolon } from "../notebook/custom-check";
@@ -18,7 +18,8 @@ export function failingRowsSql(check: Check, table: string): string {
   switch (check.type) {
     case "not_null":
       return `SELECT * FROM ${t} WHERE ${quoteIdent(check.column)} IS NULL`;
-    case "unique": {
+    case "unique":
+    case "unique_combination_of_columns": {
       const cols = check.columns.map(quoteIdent).join(", ");
       return `SELECT ${cols}, count(*) AS occurrences FROM ${t} GROUP BY ${cols} HAVING count(*) > 1`;
     }
@@ -31,7 +32,7 @@ export function failingRowsSql(check: Check, table: string): string {
       const toCol = quoteIdent(check.toColumn);
       return (
         `SELECT child.* FROM ${t} AS child WHERE child.${c} IS NOT NULL AND NOT EXISTS ` +
-        `(SELECT 1 FROM ${quoteIdent(check.to)} AS parent WHERE parent.${toCol} = child.${c})`
+        `(SELECT 1 FROM ${tableIdent(check.to)} AS parent WHERE parent.${toCol} = child.${c})`
       );
     }
     case "row_count": {
@@ -41,7 +42,8 @@ export function failingRowsSql(check: Check, table: string): string {
       const having = bounds.length > 0 ? bounds.join(" OR ") : "FALSE";
       return `SELECT count(*) AS row_count FROM ${t} HAVING ${having}`;
     }
-    case "freshness": {
+    case "freshness":
+    case "recency": {
       const c = quoteIdent(check.column);
       return (
         `SELECT max(${c}) AS newest FROM ${t} HAVING max(${c}) IS NULL OR ` +
@@ -50,11 +52,34 @@ export function failingRowsSql(check: Check, table: string): string {
     }
     case "sql":
       return customCheckQuery(check.sql, t);
+    case "expression_is_true":
+      return customCheckQuery(expressionCheckSql(check.expression), t);
+    case "accepted_range": {
+      const c = quoteIdent(check.column);
+      const [above, below] = check.inclusive ? [">=", "<="] : [">", "<"];
+      const bounds = [
+        check.min === undefined ? undefined : `${c} ${above} ${literal(check.min)}`,
+        check.max === undefined ? undefined : `${c} ${below} ${literal(check.max)}`,
+      ].filter((bound) => bound !== undefined);
+      return `SELECT * FROM ${t} WHERE NOT (${bounds.join(" AND ")})`;
+    }
+    case "not_empty_string":
+      return `SELECT * FROM ${t} WHERE trim(${quoteIdent(check.column)}) = ''`;
+    case "equal_rowcount":
+      return (
+        `SELECT * FROM (SELECT (SELECT count(*) FROM ${t}) AS row_count, (SELECT count(*) FROM ${tableIdent(check.to)}) AS other_row_count) AS counts ` +
+        `WHERE row_count <> other_row_count`
+      );
     default: {
       const unreachable: never = check;
       throw new Error(`unknown check ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/** A table as a check names it (`orders` or `raw.orders`), each part quoted. */
+function tableIdent(name: string): string {
+  return name.split(".").map(quoteIdent).join(".");
 }
 
 /** A short human name for a check, e.g. `not_null(day)` or `unique(a, b)`. */
@@ -74,6 +99,25 @@ export function checkLabel(check: Check): string {
       return `freshness(${check.column}, ${check.maxAgeSeconds}s)`;
     case "sql":
       return check.name;
+    case "unique_combination_of_columns":
+      return `unique_combination_of_columns(${check.columns.join(", ")})`;
+    case "expression_is_true":
+      return `expression_is_true(${check.expression})`;
+    case "accepted_range":
+      return `accepted_range(${[
+        check.column,
+        check.min !== undefined ? `min=${literal(check.min)}` : "",
+        check.max !== undefined ? `max=${literal(check.max)}` : "",
+        check.inclusive ? "" : "inclusive=false",
+      ]
+        .filter(Boolean)
+        .join(", ")})`;
+    case "not_empty_string":
+      return `not_empty_string(${check.column})`;
+    case "recency":
+      return `recency(${check.column}, ${check.maxAgeSeconds}s)`;
+    case "equal_rowcount":
+      return `equal_rowcount(${check.to})`;
     default: {
       const unreachable: never = check;
       throw new Error(`unknown check ${JSON.stringify(unreachable)}`);

@@ -1,7 +1,7 @@
 // Builds the asset graph of a notebook: edges from SQL table references (found by
 // DuckDB's parser through the SqlReferenceParser port), `from:` / `predict_on:` fields
 // and explicit `deps`; reports unknown tables, SQL that does not parse, and cycles.
-import { customCheckQuery } from "../notebook/custom-check";
+import { customCheckQuery, expressionCheckSql } from "../notebook/custom-check";
 import type { AssetCell, Check, Notebook, NotebookIssue } from "../notebook/types";
 import { describeCycle, findCycles } from "./cycles";
 import { TableResolver, tableRefFromText } from "./resolve";
@@ -22,7 +22,8 @@ interface Reference {
   field?: string;
 }
 
-type SqlCheck = Extract<Check, { type: "sql" }>;
+/** What a parse error in a check's SQL is reported with: its name, its SQL, its line. */
+type SqlCheck = Pick<Extract<Check, { type: "sql" }>, "name" | "sql" | "line">;
 
 function isAssetCell(cell: Notebook["cells"][number]): cell is AssetCell {
   return cell.type === "asset";
@@ -60,9 +61,9 @@ function sqlErrorIssue(nb: Notebook, cell: AssetCell & { kind: "sql" }, error: S
 
 function fieldReferences(cell: AssetCell): Reference[] {
   const references: Reference[] = cell.deps.map((dep) => ({ ref: tableRefFromText(dep), field: "deps" }));
-  // A relationships check reads its parent table, so that table must be built first.
+  // A relationships or equal_rowcount check reads the other table, so that table must be built first.
   for (const check of cell.checks) {
-    if (check.type === "relationships") references.push({ ref: tableRefFromText(check.to), field: "checks" });
+    if (check.type === "relationships" || check.type === "equal_rowcount") references.push({ ref: tableRefFromText(check.to), field: "checks" });
   }
   switch (cell.kind) {
     case "ml": {
@@ -114,12 +115,13 @@ export async function buildGraph(nb: Notebook, parser: SqlReferenceParser): Prom
     }
     // A custom check reads its tables when the cell is built: they are inputs of the cell.
     for (const check of cell.checks) {
-      if (check.type !== "sql") continue;
+      if (check.type !== "sql" && check.type !== "expression_is_true") continue;
+      const sql = check.type === "sql" ? check.sql : expressionCheckSql(check.expression);
       try {
-        references.push(...(await parser.tableReferences(customCheckQuery(check.sql, CHECK_THIS))).map((ref) => ({ ref, field: "checks" })));
+        references.push(...(await parser.tableReferences(customCheckQuery(sql, CHECK_THIS))).map((ref) => ({ ref, field: "checks" })));
       } catch (error) {
         if (!(error instanceof SqlParseError)) throw error;
-        issues.push(checkErrorIssue(nb, cell, check, error));
+        issues.push(checkErrorIssue(nb, cell, check.type === "sql" ? check : { name: `expression_is_true(${check.expression})`, sql, line: check.line }, error));
       }
     }
     for (const { ref, field } of references) {

@@ -99,4 +99,26 @@ describe("custom checks in the graph", () => {
     expect(lines).toContainEqual(expect.stringMatching(/^nb\.md:5:1 cell "a": checks: check injected: SQL: expected one SELECT statement; found another kind/));
     expect(lines).toContainEqual(expect.stringMatching(/^nb\.md:6:1 cell "a": checks: check two_selects: SQL: expected one SELECT statement, found 2/));
   });
+
+  it("expression_is_true and equal_rowcount read their tables as inputs; a broken expression is an issue at its line", async () => {
+    const nb = notebookOf([
+      `${fence}sql orders`,
+      "-- checks: expression_is_true(customer_id in (select id from customers)), equal_rowcount(order_copy)",
+      "-- warn: expression_is_true(amount >)",
+      "select 1 as id, 7 as customer_id, 3 as amount",
+      fence,
+      "",
+      `${fence}sql customers`,
+      "select 7 as id",
+      fence,
+      "",
+      `${fence}sql order_copy`,
+      "select 1 as id",
+      fence,
+      "",
+    ]);
+    const { graph, issues } = await buildGraph(nb, parser);
+    expect(issues.map(formatIssue)).toEqual([expect.stringMatching(/^nb\.md:3:1 cell "orders": checks: check expression_is_true\(amount >\): SQL: .*syntax error/)]);
+    expect(graph.upstream("orders").sort()).toEqual(["customers", "order_copy"]);
+  });
 });

@@ -14,8 +14,8 @@ export function diffKeyOf(notebooks: Readonly<Record<string, string>>, asset: st
       const key = primaryKey.safeParse(cell.config.primary_key);
       if (key.success) return typeof key.data === "string" ? [key.data] : key.data;
     }
-    const unique = cell.checks.find((check) => check.type === "unique");
-    return unique?.type === "unique" ? unique.columns : [];
+    const unique = cell.checks.find((check) => check.type === "unique" || check.type === "unique_combination_of_columns");
+    return unique?.type === "unique" || unique?.type === "unique_combination_of_columns" ? unique.columns : [];
   }
   return [];
 }

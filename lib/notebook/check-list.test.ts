@@ -19,6 +19,35 @@ describe("parseCheckList", () => {
     });
   });
 
+  it("parses dbt-utils' checks by their dbt names", () => {
+    const text =
+      "unique_combination_of_columns(order_id, line), expression_is_true(coalesce(amount, 0) >= 0 and status <> 'x, y'), " +
+      "accepted_range(amount, min=0, max=100.5), accepted_range(day, min='2024-01-01', inclusive=false), " +
+      "not_empty_string(name), recency(updated_at, 1d), equal_rowcount(raw.orders)";
+    expect(parseCheckList(text, "error")).toEqual({
+      errors: [],
+      checks: [
+        { type: "unique_combination_of_columns", columns: ["order_id", "line"], severity: "error" },
+        { type: "expression_is_true", expression: "coalesce(amount, 0) >= 0 and status <> 'x, y'", severity: "error" },
+        { type: "accepted_range", column: "amount", min: 0, max: 100.5, inclusive: true, severity: "error" },
+        { type: "accepted_range", column: "day", min: "2024-01-01", inclusive: false, severity: "error" },
+        { type: "not_empty_string", column: "name", severity: "error" },
+        { type: "recency", column: "updated_at", maxAgeSeconds: 86400, severity: "error" },
+        { type: "equal_rowcount", to: "raw.orders", severity: "error" },
+      ],
+    });
+  });
+
+  it("names what a dbt-utils check needs", () => {
+    const messages = (text: string) => parseCheckList(text, "error").errors.map((error) => error.message);
+    expect(messages("accepted_range(amount)")).toEqual([expect.stringMatching(/min=…, max=… or both/)]);
+    expect(messages("accepted_range(amount, min=1, min=2)")).toEqual(["min is given twice"]);
+    expect(messages("accepted_range(amount, max=1, inclusive=maybe)")).toEqual([expect.stringMatching(/quoted string, a number or true\/false/)]);
+    expect(messages("expression_is_true()")).toEqual([expect.stringMatching(/takes a SQL expression/)]);
+    expect(messages("equal_rowcount(a, b)")).toEqual([expect.stringMatching(/equal_rowcount takes a table/)]);
+    expect(messages("recency(at, soon)")).toEqual(['expected a duration like 30m, 24h or 7d, got "soon"']);
+  });
+
   it("converts freshness units to seconds", () => {
     const ages = ["30s", "15m", "24h", "7d"].map((age) => parseCheckList(`freshness(t, ${age})`, "error").checks[0]);
     expect(ages.map((c) => (c?.type === "freshness" ? c.maxAgeSeconds : undefined))).toEqual([30, 900, 86400, 604800]);

@@ -1,11 +1,25 @@
 // The check-list syntax: `not_null(day), unique(a, b), row_count(min=1), freshness(at, 24h)`.
 // Used by SQL header comments (`-- checks: …`) and by `checks:` / `warn:` in YAML cells.
-import type { Check, Severity } from "./types";
+import type { Check, CheckLiteral, Severity } from "./types";
 import { didYouMean } from "./suggest";
 import { splitTopLevel, type Piece } from "./split";
 import { parseColumnName, parseDuration, TABLE_NAME_PATTERN } from "./values";
 
-export const CHECK_NAMES = ["not_null", "unique", "accepted_values", "relationships", "row_count", "freshness"] as const;
+export const CHECK_NAMES = [
+  "not_null",
+  "unique",
+  "accepted_values",
+  "relationships",
+  "row_count",
+  "freshness",
+  // dbt-utils' common tests, by their dbt names.
+  "unique_combination_of_columns",
+  "expression_is_true",
+  "accepted_range",
+  "not_empty_string",
+  "recency",
+  "equal_rowcount",
+] as const;
 type CheckName = (typeof CHECK_NAMES)[number];
 
 export interface CheckListError {
@@ -58,6 +72,12 @@ function parseOneCheck(piece: Piece, severity: Severity): Check {
   }
   const argsText = call[2] ?? "";
   const argsOffset = piece.offset + piece.text.indexOf("(") + 1;
+  if (name === "expression_is_true") {
+    // The expression is SQL: its commas and parentheses are its own. The graph parses it.
+    const expression = argsText.trim();
+    if (expression === "") throw new CheckSyntaxError("expression_is_true takes a SQL expression: expression_is_true(amount >= 0)", piece.offset);
+    return { type: "expression_is_true", expression, severity };
+  }
   const args = argsText.trim() === "" ? [] : splitTopLevel(argsText).map((a) => ({ ...a, offset: a.offset + argsOffset }));
   return buildCheck(name, args, severity, piece.offset);
 }
@@ -101,20 +121,64 @@ function buildCheck(name: CheckName, args: Piece[], severity: Severity, offset: 
     }
     case "row_count":
       return rowCount(args, severity, offset);
-    case "freshness": {
-      expectArgs(name, args, 2, "a column and a maximum age: freshness(column, 24h)", offset);
-      const age = args[1];
-      const seconds = age ? parseDuration(age.text) : undefined;
-      if (!age || seconds === undefined || seconds <= 0) {
-        throw new CheckSyntaxError(`expected a duration like 30m, 24h or 7d, got "${age?.text ?? ""}"`, age?.offset ?? offset);
-      }
-      return { type: "freshness", column: column(args[0], offset), maxAgeSeconds: seconds, severity };
+    case "freshness":
+    case "recency": {
+      expectArgs(name, args, 2, `a column and a maximum age: ${name}(column, 24h)`, offset);
+      return { type: name, column: column(args[0], offset), maxAgeSeconds: maxAge(args[1], offset), severity };
+    }
+    case "unique_combination_of_columns":
+      if (args.length < 1) throw new CheckSyntaxError(`${name} takes one or more columns: ${name}(a, b)`, offset);
+      return { type: name, columns: args.map((a) => column(a, offset)), severity };
+    case "expression_is_true":
+      throw new Error("expression_is_true is read before its arguments are split");
+    case "accepted_range":
+      return acceptedRange(args, severity, offset);
+    case "not_empty_string":
+      expectArgs(name, args, 1, "one column: not_empty_string(column)", offset);
+      return { type: name, column: column(args[0], offset), severity };
+    case "equal_rowcount": {
+      expectArgs(name, args, 1, "a table: equal_rowcount(other_table)", offset);
+      const target = args[0];
+      if (!target || !TABLE_NAME_PATTERN.test(target.text)) throw new CheckSyntaxError(`expected a table name, got "${target?.text ?? ""}"`, target?.offset ?? offset);
+      return { type: name, to: target.text, severity };
     }
     default: {
       const unreachable: never = name;
       throw new Error(`unhandled check ${String(unreachable)}`);
     }
   }
+}
+
+function maxAge(age: Piece | undefined, offset: number): number {
+  const seconds = age ? parseDuration(age.text) : undefined;
+  if (!age || seconds === undefined || seconds <= 0) {
+    throw new CheckSyntaxError(`expected a duration like 30m, 24h or 7d, got "${age?.text ?? ""}"`, age?.offset ?? offset);
+  }
+  return seconds;
+}
+
+/** `accepted_range(col, min=0, max=100, inclusive=false)`: dbt-utils' bounds, inclusive unless told. */
+function acceptedRange(args: Piece[], severity: Severity, offset: number): Check {
+  const [first, ...rest] = args;
+  const range: { min?: CheckLiteral; max?: CheckLiteral; inclusive: boolean } = { inclusive: true };
+  const seen = new Set<string>();
+  for (const arg of rest) {
+    const named = /^(min|max|inclusive)\s*=\s*([\s\S]+)$/.exec(arg.text);
+    if (!named) throw new CheckSyntaxError(`expected min=…, max=… or inclusive=true|false, got "${arg.text}"`, arg.offset);
+    const key = named[1] ?? "";
+    if (seen.has(key)) throw new CheckSyntaxError(`${key} is given twice`, arg.offset);
+    seen.add(key);
+    const value = literal({ text: (named[2] ?? "").trim(), offset: arg.offset + arg.text.indexOf("=") + 1 });
+    if (key === "inclusive") {
+      if (typeof value !== "boolean") throw new CheckSyntaxError(`inclusive is true or false, got "${named[2]}"`, arg.offset);
+      range.inclusive = value;
+    } else if (key === "min") range.min = value;
+    else range.max = value;
+  }
+  if (range.min === undefined && range.max === undefined) {
+    throw new CheckSyntaxError("accepted_range takes a column and min=…, max=… or both: accepted_range(amount, min=0, max=100)", offset);
+  }
+  return { type: "accepted_range", column: column(first, offset), ...range, severity };
 }
 
 function rowCount(args: Piece[], severity: Severity, offset: number): Check {

@@ -11,3 +11,8 @@ export function customCheckQuery(sql: string, thisSource: string): string {
   // The user's SQL may have its own WITH clause; the newlines keep a trailing `-- comment` inside.
   return `WITH this AS (SELECT * FROM ${thisSource}) SELECT * FROM (\n${stripTrailingSemicolon(sql)}\n) AS failing`;
 }
+
+/** An `expression_is_true(expr)` check as custom-check SQL: the rows where the expression is false (null passes, as in dbt). */
+export function expressionCheckSql(expression: string): string {
+  return `SELECT * FROM this WHERE NOT (${expression})`;
+}

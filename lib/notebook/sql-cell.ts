@@ -63,7 +63,7 @@ export function parseSqlHeader(body: string, bodyLine: number, cell: string, iss
       case "checks":
       case "warn": {
         const parsed = parseCheckList(value, key === "warn" ? "warn" : "error");
-        header.checks.push(...parsed.checks);
+        header.checks.push(...parsed.checks.map((check) => (check.type === "expression_is_true" ? { ...check, line: entry.line } : check)));
         for (const error of parsed.errors) issues.push({ ...at(error.offset), message: error.message });
         break;
       }

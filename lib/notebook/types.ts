@@ -10,6 +10,9 @@ export type CellKind = (typeof CELL_KINDS)[number];
 
 export type Severity = "error" | "warn";
 
+/** A value written in a check: a quoted string, a number or a boolean. */
+export type CheckLiteral = string | number | boolean;
+
 /** A data test on an asset. `sql` checks return failing rows; `this` names the asset under test. */
 export type Check =
   | { type: "not_null"; column: string; severity: Severity }
@@ -18,6 +21,13 @@ export type Check =
   | { type: "relationships"; column: string; to: string; toColumn: string; severity: Severity }
   | { type: "row_count"; min?: number; max?: number; severity: Severity }
   | { type: "freshness"; column: string; maxAgeSeconds: number; severity: Severity }
+  // The common checks of dbt's utility packages, by their dbt names.
+  | { type: "unique_combination_of_columns"; columns: string[]; severity: Severity }
+  | { type: "expression_is_true"; expression: string; severity: Severity; /** 1-based line of the check in the file. */ line?: number }
+  | { type: "accepted_range"; column: string; min?: CheckLiteral; max?: CheckLiteral; inclusive: boolean; severity: Severity }
+  | { type: "not_empty_string"; column: string; severity: Severity }
+  | { type: "recency"; column: string; maxAgeSeconds: number; severity: Severity }
+  | { type: "equal_rowcount"; to: string; severity: Severity }
   | { type: "sql"; name: string; sql: string; severity: Severity; /** 1-based line of the check in the file. */ line?: number };
 
 export interface ProseCell {

@@ -83,7 +83,8 @@ function cellChecks(source: YamlSource, value: Record<string, unknown>, cell: st
     for (const { item, path } of items) {
       if (typeof item === "string") {
         const parsed = parseCheckList(item, severity);
-        checks.push(...parsed.checks);
+        const line = source.locate(path).line;
+        checks.push(...parsed.checks.map((check) => (check.type === "expression_is_true" ? { ...check, line } : check)));
         for (const error of parsed.errors) issues.push({ ...source.locateInScalar(path, error.offset), cell, field: key, message: error.message });
       } else if (isRecord(item)) {
         for (const [label, sql] of Object.entries(item)) {
