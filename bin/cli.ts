@@ -18,7 +18,8 @@ ${TRIGGER_COMMAND}
   asset that two of them produce.
 
   --db FILE        DuckDB file to materialize into (default: data/dev.duckdb)
-  --select SEL     name, name+ (and below), +name (and above), +name+; several separated by spaces or commas
+  --select SEL     name, name+ (and below), +name (and above), +name+, or tag:, owner:, kind:,
+                   notebook:, path: (same + forms); space = union, comma = intersection
   --data-dir DIR   directory that SQL may read files from (default: ASSETBOOK_DATA_DIR, else data/)
   --partition KEY  run: one partition of a partitioned notebook (required there); its SQL and
                    extract rows replace only that partition's, tagged in the _partition column

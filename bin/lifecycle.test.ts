@@ -92,6 +92,39 @@ describe("assetbook plan / build / diff / promote / rollback / env", () => {
     expect(await rows(path.join(dir, db), "select count(*)::int as n from orders")).toEqual([{ n: 20000 }]);
   });
 
+  it("--select builds part of a change with dbt's selectors; such a build cannot be promoted; run takes the same selectors", async () => {
+    const db = "select.duckdb";
+    fs.writeFileSync(path.join(dir, "project", "shop.md"), shop());
+    expect(cli("build", "project", "--env", "init", "--db", db).code).toBe(0);
+    expect(cli("promote", "--env", "init", "--db", db).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "project", "shop.md"), fewerOrders());
+
+    // A union of two terms, the second an intersection: everything below orders that is SQL.
+    const planned = cli("plan", "project", "--env", "part", "--db", db, "--select", "customers orders+,kind:sql", "--json");
+    expect(planned.code).toBe(0);
+    const plan = planJson.extend({ excluded: z.array(z.string()), selection: z.string() }).parse(JSON.parse(planned.stdout));
+    expect(plan.build).toEqual(["orders", "daily_revenue", "top_customers", "segment_revenue"]);
+    expect(plan.excluded).toEqual(["revenue_per_day"]);
+    const built = cli("build", "project", "--env", "part", "--db", db, "--select", "customers orders+,kind:sql");
+    expect(built.code).toBe(0);
+    expect(built.stdout).toMatch(/revenue_per_day .*not built: outside --select/);
+    const refused = cli("promote", "--env", "part", "--db", db);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('was built with --select "customers orders+,kind:sql", which leaves out changes to revenue_per_day');
+    expect(await rows(path.join(dir, db), "select count(*)::int as n from orders")).toEqual([{ n: 20000 }]);
+
+    const typo = cli("plan", "project", "--env", "part", "--db", db, "--select", "kind:sqll");
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('--select: no asset matches kind:sqll (did you mean "sql"?)');
+
+    // `run` on a fresh file: the SQL cells the notebook's owner owns, not its chart.
+    const run = cli("run", "project/shop.md", "--db", "run-select.duckdb", "--select", "owner:analytics@example.com,kind:sql");
+    expect(run.code).toBe(0);
+    expect(await rows(path.join(dir, "run-select.duckdb"), "select distinct asset from _assetbook.materializations order by asset")).toEqual(
+      ["customers", "daily_revenue", "orders", "top_customers"].map((asset) => ({ asset })),
+    );
+  });
+
   it.each(["before_transaction", "before_commit", "after_commit"])("a promotion killed -9 %s leaves production wholly old or wholly new", async (point) => {
     const db = `crash-${point}.duckdb`;
     fs.writeFileSync(path.join(dir, "project", "shop.md"), shop());

@@ -114,11 +114,16 @@ function printPlan(plan: Plan, out: Out): void {
   const mark = { added: green("+"), removed: red("-"), breaking: red("!"), non_breaking: yellow("~"), unchanged: dim("=") } as const;
   out(`plan for ${plan.env} ${dim(plan.hash)}`);
   for (const asset of plan.assets) {
-    const what = asset.build ? ` -> build${asset.reason ? ` (${asset.reason})` : ""}` : asset.change === "removed" ? "" : dim(" -> read from production in place");
+    const what =
+      asset.build ? ` -> build${asset.reason ? ` (${asset.reason})` : ""}`
+      : asset.excluded ? yellow(" -> not built: outside --select, production's version is read")
+      : asset.change === "removed" ? ""
+      : dim(" -> read from production in place");
     out(`  ${mark[asset.change]} ${asset.asset} ${dim(`(${asset.notebook})`)} ${asset.change}${what}`);
     if (asset.partitions) out(dim(`      ${describeSchedule(asset.partitions)}`));
   }
   out(dim(`  ${plan.build.length} to build`));
+  if (plan.excluded && plan.excluded.length > 0) out(yellow(`  --select ${plan.selection ?? ""} leaves out ${plan.excluded.join(", ")}: this build cannot be promoted`));
 }
 
 export async function lifecycle(command: (typeof LIFECYCLE_COMMANDS)[number], args: string[], out: Out, err: Out): Promise<number> {
@@ -138,8 +143,13 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
   switch (command) {
     case "plan":
     case "build": {
-      const { positionals, values } = parse(args, { env: { type: "string" }, partition: { type: "string", multiple: true } });
-      const proposal = { env: envName(values.env), ...(await readProposal(positionals)), ...(values.partition ? { partitions: values.partition } : {}) };
+      const { positionals, values } = parse(args, { env: { type: "string" }, partition: { type: "string", multiple: true }, select: { type: "string" } });
+      const proposal = {
+        env: envName(values.env),
+        ...(await readProposal(positionals)),
+        ...(values.partition ? { partitions: values.partition } : {}),
+        ...(values.select === undefined ? {} : { select: values.select }),
+      };
       return withOps(values.db, async (ops) => {
         if (command === "plan") {
           const planned = await ops.plan(proposal);

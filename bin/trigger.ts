@@ -5,6 +5,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { selectionTerms } from "../lib/graph/plan";
 import { isSlug, SLUG_RULE } from "../lib/workspace/slug";
 import { dim, green, red } from "./format";
 import { UsageError } from "./usage";
@@ -66,7 +67,8 @@ export function parseTriggerArgs(args: string[], rawEnv: Record<string, string |
   const rawServer = values.server ?? env.ASSETBOOK_SERVER;
   if (rawServer === undefined) throw new TriggerUsageError("name the server: --server URL or ASSETBOOK_SERVER");
   const server = serverUrl(rawServer, values.server === undefined ? "ASSETBOOK_SERVER" : "--server");
-  const selection = (values.select ?? "").split(/[\s,]+/).filter((s) => s !== "");
+  // Spaces separate the union's terms; a comma joins an intersection within one term.
+  const selection = selectionTerms(values.select ?? "");
   if (values.partition !== undefined && values.partition.trim() === "") throw new TriggerUsageError("--partition needs a key");
   if (env.ASSETBOOK_TOKEN === undefined) throw new TriggerUsageError(`ASSETBOOK_TOKEN is not set: create an API token on ${new URL("settings", server).href} and export it`);
   return { notebook: notebookSlug(notebook), selection, partition: values.partition ?? null, server, wait: !values["no-wait"], token: env.ASSETBOOK_TOKEN };

@@ -3,9 +3,9 @@
 
 export class UsageError extends Error {}
 
-export const LIFECYCLE_USAGE = `  assetbook plan PATH... --env NAME [--partition KEY]... [--db FILE] [--json]
+export const LIFECYCLE_USAGE = `  assetbook plan PATH... --env NAME [--select SEL] [--partition KEY]... [--db FILE] [--json]
                                                     what the change adds, removes, rebuilds
-  assetbook build PATH... --env NAME [--partition KEY]... [--db FILE] [--json]
+  assetbook build PATH... --env NAME [--select SEL] [--partition KEY]... [--db FILE] [--json]
                                                     build it, reading production in place
   assetbook diff --env NAME [ASSET...] [--key COL] [--db FILE] [--json]
                                                     the data diff of the build against production
@@ -16,7 +16,9 @@ export const LIFECYCLE_USAGE = `  assetbook plan PATH... --env NAME [--partition
   PATH is a notebook file or a directory of them (a directory stands for the whole
   project: a production notebook missing from it is removed). A changed partitioned
   notebook is built for its newest partition, or for each --partition KEY it has; production
-  backfills its other partitions after the promotion.`;
+  backfills its other partitions after the promotion. --select (as for run, over the whole
+  project) builds only what it selects, reading production for the rest; a build that leaves
+  out a change cannot be promoted.`;
 
 export const REVIEW_USAGE = `  assetbook review open --base REF [--title T] [--description D] [--branch NAME] [--dir DIR]
                        [--wait] [--timeout SECONDS] [--summary FILE] [--json]

@@ -1,6 +1,6 @@
 // From notebook text to something the engine can run: parse, build the graph, plan a
 // selection. Shared by the CLI and (later) the workers and the app.
-import { buildGraph, planRun, type AssetGraph, type SqlReferenceParser } from "../graph";
+import { buildGraph, planRun, selectableOf, type AssetGraph, type SqlReferenceParser } from "../graph";
 import { parseNotebook } from "../notebook";
 import type { AssetCell, Notebook, NotebookIssue } from "../notebook/types";
 import type { ExecutionPlan } from "./run";
@@ -26,7 +26,7 @@ export async function prepareNotebook(text: string, file: string, parser: SqlRef
 export function planNotebook(notebook: Notebook, graph: AssetGraph, selection?: string): ExecutionPlan {
   const byName = new Map<string, AssetCell>();
   for (const cell of notebook.cells) if (cell.type === "asset") byName.set(cell.name, cell);
-  const cells = planRun(graph, selection).flatMap((name) => byName.get(name) ?? []);
+  const cells = planRun(graph, selection, selectableOf(notebook)).flatMap((name) => byName.get(name) ?? []);
   return {
     cells,
     upstream: (name) => graph.upstream(name),

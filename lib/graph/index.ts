@@ -4,7 +4,20 @@ export { buildGraph, type BuildGraphResult } from "./build-graph";
 export { describeCycle, findCycles, type Cycle } from "./cycles";
 export { lineage, type LineageJson } from "./lineage";
 export { assetProducers, duplicateProducerIssues, producedElsewhere, producedElsewhereIssues, type AssetProducer } from "./producers";
-export { downstreamOf, parseSelection, planRun, selectCells, SelectionError, skipAfterFailure, type Selector } from "./plan";
+export {
+  downstreamOf,
+  parseSelection,
+  selectionTerms,
+  planRun,
+  selectCells,
+  SelectionError,
+  skipAfterFailure,
+  SELECTOR_METHODS,
+  type Selector,
+  type SelectableAsset,
+  type SelectableOf,
+} from "./plan";
+export { selectableAssets, selectableOf } from "./selectable";
 export { ML_OUTPUT_SUFFIXES, producerOfTable, TableResolver, tableRefFromText, type Resolution } from "./resolve";
 export {
   lineAndColumnAt,

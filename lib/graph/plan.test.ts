@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { downstreamOf, parseSelection, planRun, SelectionError, skipAfterFailure } from "./plan";
+import { downstreamOf, parseSelection, planRun, SelectionError, skipAfterFailure, type SelectableAsset } from "./plan";
 import { graphFromEdges } from "./topology";
 
 // raw -> clean -> daily -> chart ; clean -> model ; other (independent)
@@ -14,18 +14,26 @@ const graph = graphFromEdges(
 );
 
 describe("parseSelection", () => {
-  it("reads the four selector forms, separated by spaces or commas", () => {
-    expect(parseSelection("a, b+ +c  +d+")).toEqual([
-      { name: "a", withAncestors: false, withDescendants: false },
-      { name: "b", withAncestors: false, withDescendants: true },
-      { name: "c", withAncestors: true, withDescendants: false },
-      { name: "d", withAncestors: true, withDescendants: true },
+  it("reads the four selector forms: spaces make a union, commas an intersection", () => {
+    const sel = (method: string, value: string, withAncestors = false, withDescendants = false) => ({ method, value, withAncestors, withDescendants });
+    expect(parseSelection("a b+ +c  +d+ tag:x,kind:sql+")).toEqual([
+      [sel("name", "a")],
+      [sel("name", "b", false, true)],
+      [sel("name", "c", true, false)],
+      [sel("name", "d", true, true)],
+      [sel("tag", "x"), sel("kind", "sql", false, true)],
     ]);
   });
 
-  it("rejects malformed selectors", () => {
+  it("rejects malformed selectors and unknown methods", () => {
     expect(() => parseSelection("a++")).toThrow(SelectionError);
     expect(() => parseSelection("+")).toThrow('invalid selector "+"');
+    expect(() => parseSelection("a,")).toThrow('invalid selector "a,"');
+    expect(() => parseSelection("tags:x")).toThrow('unknown selector method "tags:" (did you mean "tag"?)');
+  });
+
+  it("a comma takes in the spaces around it", () => {
+    expect(parseSelection("a , b+  c")).toEqual(parseSelection("a,b+ c"));
   });
 });
 
@@ -52,7 +60,12 @@ describe("planRun", () => {
   });
 
   it("a union of selectors, in graph order, without repeats", () => {
-    expect(planRun(graph, "chart,other model+ +model")).toEqual(["raw", "other", "clean", "model", "chart"]);
+    expect(planRun(graph, "chart other model+ +model")).toEqual(["raw", "other", "clean", "model", "chart"]);
+  });
+
+  it("an intersection of selectors (commas)", () => {
+    expect(planRun(graph, "clean+,+chart")).toEqual(["clean", "daily", "chart"]);
+    expect(planRun(graph, "clean+,other")).toEqual([]);
   });
 
   it("matches names case-insensitively and returns canonical names", () => {
@@ -87,5 +100,53 @@ describe("skipAfterFailure", () => {
 
   it("only skips cells that are in the plan", () => {
     expect(skipAfterFailure(["raw", "clean", "daily"], "raw", graph)).toEqual(["clean", "daily"]);
+  });
+});
+
+describe("selector methods", () => {
+  // raw (extract, ingest) -> clean -> daily (finance) -> chart (chart) ; clean -> model (ml) ; other in a second notebook
+  const kinds = { raw: "extract", other: "sql", clean: "sql", daily: "sql", model: "ml", chart: "chart" } as const;
+  const mixed = graphFromEdges(
+    (["raw", "other", "clean", "daily", "model", "chart"] as const).map((name, i) => ({ name, kind: kinds[name], line: i * 5 + 1 })),
+    [
+      { from: "raw", to: "clean" },
+      { from: "clean", to: "daily" },
+      { from: "daily", to: "chart" },
+      { from: "clean", to: "model" },
+    ],
+  );
+  const attributes: Record<string, SelectableAsset> = {
+    raw: { tags: ["ingest"], owners: ["data@example.com"], notebook: "shop", path: "notebooks/shop.md" },
+    clean: { tags: [], owners: ["data@example.com"], notebook: "shop", path: "notebooks/shop.md" },
+    daily: { tags: ["finance", "nightly"], owners: ["data@example.com"], notebook: "shop", path: "notebooks/shop.md" },
+    model: { tags: ["nightly"], owners: ["data@example.com"], notebook: "shop", path: "notebooks/shop.md" },
+    chart: { tags: [], owners: ["data@example.com"], notebook: "shop", path: "notebooks/shop.md" },
+    other: { tags: ["finance"], owners: ["ana@example.com"], notebook: "ledger", path: "notebooks/finance/ledger.md" },
+  };
+  const plan = (selection: string) => planRun(mixed, selection, (name) => attributes[name]);
+
+  it("tag:, owner:, kind:, notebook: and path: select by what the notebook says", () => {
+    expect(plan("tag:finance")).toEqual(["other", "daily"]);
+    expect(plan("owner:ANA@example.com")).toEqual(["other"]);
+    expect(plan("kind:ml kind:chart")).toEqual(["model", "chart"]);
+    expect(plan("notebook:ledger")).toEqual(["other"]);
+    expect(plan("path:notebooks/finance")).toEqual(["other"]);
+    expect(plan("path:notebooks/shop.md")).toEqual(["raw", "clean", "daily", "model", "chart"]);
+  });
+
+  it("+ takes a method selector's ancestors or descendants, and commas intersect", () => {
+    expect(plan("+tag:finance")).toEqual(["raw", "other", "clean", "daily"]);
+    expect(plan("tag:ingest+,kind:sql")).toEqual(["clean", "daily"]);
+    expect(plan("tag:nightly,kind:sql tag:ingest")).toEqual(["raw", "daily"]);
+  });
+
+  it("a method selector that matches nothing is an error with a suggestion", () => {
+    expect(() => plan("tag:finanse")).toThrow('no asset matches tag:finanse (did you mean "finance"?) in selection "tag:finanse"');
+    expect(() => plan("kind:extract,tag:nope daily")).toThrow(/no asset matches tag:nope/);
+  });
+
+  it("without attributes, only names and kinds select", () => {
+    expect(planRun(mixed, "kind:extract")).toEqual(["raw"]);
+    expect(() => planRun(mixed, "tag:finance")).toThrow(SelectionError);
   });
 });

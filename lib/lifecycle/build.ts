@@ -28,6 +28,8 @@ export interface BuildOptions {
   now?: () => Date;
   /** Partition keys to build of the partitioned notebooks with changes (default: each one's newest). */
   partitions?: readonly string[];
+  /** `--select`: build only the selected assets (the plan names what it leaves out). */
+  select?: string;
 }
 
 export type BuildResult =
@@ -47,7 +49,11 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
   const { warehouse, env, parser } = options;
   const now = options.now ?? (() => new Date());
   await ensureLifecycleTables(warehouse);
-  const planned = await planProject(warehouse, env, options.proposed, parser, { now: now(), ...(options.partitions ? { partitions: options.partitions } : {}) });
+  const planned = await planProject(warehouse, env, options.proposed, parser, {
+    now: now(),
+    ...(options.partitions ? { partitions: options.partitions } : {}),
+    ...(options.select === undefined ? {} : { select: options.select }),
+  });
   if (!planned.ok) return planned;
   const { plan, texts } = planned;
   const existing = await versionTables(warehouse);

@@ -9,6 +9,7 @@ import { NodeSqlReferenceParser } from "../graph/sql-refs-node";
 import { formatIssue } from "../notebook/types";
 import { projectDefinitions, type NotebookText } from "./definitions";
 import { planChange } from "./plan";
+import { projectSelection } from "./project";
 
 const dir = path.join(import.meta.dirname, "__fixtures__", "plans");
 
@@ -36,7 +37,10 @@ async function planCase(name: string) {
   const production = await definitionsOf(readFolder(path.join(dir, name, "production")));
   const proposed = await definitionsOf(readFolder(path.join(dir, name, "proposed")));
   const versions = Object.fromEntries(production.assets.map((asset) => [asset.asset, `prod-${asset.asset}`]));
-  return planChange("feature", { ...production, versions }, proposed);
+  // A case with select.txt plans with that `--select`.
+  const selectFile = path.join(dir, name, "select.txt");
+  const selection = fs.existsSync(selectFile) ? projectSelection(fs.readFileSync(selectFile, "utf8").trim(), proposed.notebooks) : undefined;
+  return planChange("feature", { ...production, versions }, proposed, selection);
 }
 
 const cases = fs.readdirSync(dir).filter((entry) => fs.statSync(path.join(dir, entry)).isDirectory()).sort();

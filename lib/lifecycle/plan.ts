@@ -5,7 +5,7 @@
 // adds output columns is non_breaking: the asset is rebuilt, its readers are not (every
 // column they read is as it was). Any other change is breaking, and everything below it is
 // rebuilt. What is not rebuilt is read from production's version in place (defer).
-import { describeCycle, findCycles, graphFromEdges, producerOfTable, type AssetGraph } from "../graph";
+import { describeCycle, findCycles, graphFromEdges, producerOfTable, selectCells, type AssetGraph, type SelectableOf } from "../graph";
 import type { CellKind } from "../notebook/types";
 import type { AssetDefinition, NotebookText } from "./definitions";
 import { fingerprint } from "./fingerprint";
@@ -37,6 +37,8 @@ export interface PlannedAsset {
   build: boolean;
   /** Why it is built, for people. */
   reason?: string;
+  /** It would be built, but the plan's selection leaves it out: production's version is read instead. */
+  excluded?: true;
   /** The version the environment serves (null: removed). */
   version: string | null;
   productionVersion: string | null;
@@ -59,6 +61,10 @@ export interface Plan {
   assets: PlannedAsset[];
   /** Names of the assets to build, in build order. */
   build: string[];
+  /** The `--select` the plan was made with: only the selected assets are built. */
+  selection?: string;
+  /** Assets the plan would build but its selection leaves out; an environment built from such a plan cannot be promoted. */
+  excluded?: string[];
   notebooks: PlannedNotebook[];
   /**
    * What of production the plan builds on: the texts of the notebooks it changes (null: not
@@ -119,9 +125,21 @@ function notebookChanges(production: readonly NotebookText[], proposed: readonly
   });
 }
 
-/** Plans `proposed` (the whole project as it would be) against production, for environment `env`. */
-export function planChange(env: string, production: ProductionState, proposed: ProjectState): Plan {
+/** A plan of part of the project (`--select`): what the selection names, and what it matches on. */
+export interface PlanSelection {
+  text: string;
+  selectable: SelectableOf;
+}
+
+/**
+ * Plans `proposed` (the whole project as it would be) against production, for environment
+ * `env`. With a selection, only the selected assets are built: an asset it leaves out that
+ * would be built is `excluded`, production's version is read in its place, and its readers
+ * are not rebuilt because of it. Throws SelectionError on a selection that names nothing.
+ */
+export function planChange(env: string, production: ProductionState, proposed: ProjectState, selection?: PlanSelection): Plan {
   const graph = projectGraph(proposed.assets);
+  const selected = selection === undefined || selection.text.trim() === "" ? undefined : selectCells(graph, selection.text, selection.selectable);
   const before = byName(production.assets);
   const after = byName(proposed.assets);
   const versions = new Map<string, string>();
@@ -144,7 +162,8 @@ export function planChange(env: string, production: ProductionState, proposed: P
       : brokenInput !== undefined ? `reads ${brokenInput}, which changed in a breaking way`
       : productionVersion === null ? "never built in production"
       : undefined;
-    const build = reason !== undefined;
+    const excluded = reason !== undefined && selected !== undefined && !selected.has(name);
+    const build = reason !== undefined && !excluded;
     if (build && change !== "non_breaking") breaksReaders.add(name);
     let version: string;
     if (build) {
@@ -165,7 +184,8 @@ export function planChange(env: string, production: ProductionState, proposed: P
       change,
       metadataChanged: previous !== undefined && previous.metadata !== asset.metadata,
       build,
-      ...(reason === undefined ? {} : { reason }),
+      ...(reason === undefined ? {} : { reason: excluded ? `${reason}; left out by the selection: production's version is read` : reason }),
+      ...(excluded ? { excluded: true as const } : {}),
       version,
       productionVersion,
     });
@@ -176,12 +196,13 @@ export function planChange(env: string, production: ProductionState, proposed: P
   }
 
   const notebooks = notebookChanges(production.notebooks, proposed.notebooks);
-  const deferred = planned.filter((asset) => !asset.build && asset.version !== null && deferredInputs.has(asset.asset));
+  const deferred = planned.filter((asset) => !asset.build && asset.version !== null && asset.version !== "" && deferredInputs.has(asset.asset));
   const base = {
     notebooks: Object.fromEntries(notebooks.filter((nb) => nb.change !== "unchanged").map((nb) => [nb.slug, nb.productionText])),
     versions: Object.fromEntries(deferred.map((asset) => [asset.asset, asset.version ?? ""])),
   };
-  const body = { env, assets: planned, build: planned.filter((asset) => asset.build).map((asset) => asset.asset), notebooks, base };
+  const scope = selection === undefined || selected === undefined ? {} : { selection: selection.text.trim(), excluded: planned.filter((asset) => asset.excluded).map((asset) => asset.asset) };
+  const body = { env, assets: planned, build: planned.filter((asset) => asset.build).map((asset) => asset.asset), ...scope, notebooks, base };
   return { ...body, hash: fingerprint(body) };
 }
 

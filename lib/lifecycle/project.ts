@@ -1,11 +1,12 @@
 // A plan from what is in the warehouse: production's promoted texts and versions, against
 // proposed notebook texts.
-import type { SqlReferenceParser } from "../graph";
+import { SelectionError, selectableAssets, type SelectableAsset, type SqlReferenceParser } from "../graph";
+import { parseNotebook } from "../notebook";
 import type { NotebookIssue } from "../notebook/types";
 import { projectDefinitions, type AssetDefinition, type NotebookText } from "./definitions";
 import { PRODUCTION } from "./layout";
 import { partitionSchedules } from "./partitions";
-import { overlayNotebooks, planChange, schedulePartitions, type Plan } from "./plan";
+import { overlayNotebooks, planChange, PlanError, schedulePartitions, type Plan, type PlanSelection } from "./plan";
 import { servedState, type LifecycleWarehouse } from "./store";
 import type { SqlSyntax } from "./syntax";
 import type { ServedState } from "./transition";
@@ -30,6 +31,18 @@ export interface PlanOptions {
   /** Partition keys to build in the environment (default: each partitioned notebook's newest). */
   partitions?: readonly string[];
   now?: Date;
+  /** `--select`: build only these assets (dbt's selector syntax, over the whole project). */
+  select?: string;
+}
+
+/** The selection over every notebook of the project: tags, owners, slug and path `notebooks/<slug>.md`. */
+export function projectSelection(text: string, notebooks: readonly NotebookText[]): PlanSelection {
+  const byName = new Map<string, SelectableAsset>();
+  for (const nb of notebooks) {
+    const parsed = parseNotebook(nb.text, `notebooks/${nb.slug}.md`);
+    if (parsed.notebook) for (const [name, asset] of selectableAssets(parsed.notebook)) byName.set(name, asset);
+  }
+  return { text, selectable: (name) => byName.get(name.toLowerCase()) };
 }
 
 /** Plans `proposed` over production for environment `env`. Issues in production's own texts are reported too. */
@@ -40,7 +53,14 @@ export async function planProject(warehouse: LifecycleWarehouse, env: string, pr
   const after = await projectDefinitions(project, parser);
   if (!after.ok) return { ok: false, issues: after.issues };
   if (!before.ok) return { ok: false, issues: before.issues };
-  const plan = planChange(env, { notebooks: texts(production), assets: before.assets, versions: production.assets }, { notebooks: project, assets: after.assets });
+  const selection = options.select === undefined ? undefined : projectSelection(options.select, project);
+  let plan: Plan;
+  try {
+    plan = planChange(env, { notebooks: texts(production), assets: before.assets, versions: production.assets }, { notebooks: project, assets: after.assets }, selection);
+  } catch (error) {
+    if (error instanceof SelectionError) throw new PlanError(`--select: ${error.message}`);
+    throw error;
+  }
   const building = new Set(plan.assets.filter((asset) => asset.build).map((asset) => asset.notebook));
   const schedules = partitionSchedules(project, building, options.now ?? new Date(), options.partitions ?? []);
   if (schedules.issues.length > 0) return { ok: false, issues: schedules.issues };

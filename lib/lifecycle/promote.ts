@@ -52,6 +52,8 @@ const planSchema = z.object({
   assets: z.array(plannedAsset),
   notebooks: z.array(z.object({ slug: z.string(), change: z.enum(["added", "removed", "changed", "unchanged"]) })),
   base: z.object({ notebooks: z.record(z.string(), z.string().nullable()), versions: z.record(z.string(), z.string()) }),
+  selection: z.string().optional(),
+  excluded: z.array(z.string()).optional(),
 });
 
 /** What of production moved since `plan` was made: inputs read in place, and the texts it changes. */
@@ -108,6 +110,13 @@ export async function promoteEnvironment(options: PromoteOptions): Promise<Promo
   if (!record) return { ok: false, reason: `environment "${env}" has no build: run \`assetbook build … --env ${env}\` first` };
   if (record.status !== "built") return { ok: false, reason: `environment "${env}" is not built (its last build is ${record.status}): build it again` };
   const plan = planSchema.parse(record.plan);
+  if (plan.excluded !== undefined && plan.excluded.length > 0) {
+    // Its notebook texts hold changes it did not build: promoting them would serve old data under new definitions.
+    return {
+      ok: false,
+      reason: `environment "${env}" was built with --select "${plan.selection ?? ""}", which leaves out changes to ${plan.excluded.join(", ")}: build it without --select to promote it`,
+    };
+  }
   const production = await servedState(warehouse, PRODUCTION);
   const envState = await servedState(warehouse, env);
   // The environment's texts planned again over production as it is now: anything that plan

@@ -27,6 +27,8 @@ export const proposalSchema = z.object({
   project: z.boolean().default(false),
   /** Partition keys to build of the partitioned notebooks with changes (default: each one's newest). */
   partitions: z.array(z.string().min(1).max(200)).max(1000).optional(),
+  /** `--select`: build only the selected assets; such a build cannot be promoted. */
+  select: z.string().max(10_000).optional(),
 });
 export type Proposal = z.input<typeof proposalSchema>;
 
@@ -73,12 +75,17 @@ export interface WarehouseLifecycleDeps {
 export function warehouseLifecycle(deps: WarehouseLifecycleDeps): LifecycleOps {
   const { warehouse, parser } = deps;
   const productionSchema = warehouse.schema;
-  const proposed = async (proposal: Proposal): Promise<{ env: string; notebooks: ProposedNotebook[]; partitions: string[] }> => {
+  const proposed = async (proposal: Proposal): Promise<{ env: string; notebooks: ProposedNotebook[]; partitions: string[]; select?: string }> => {
     const parsed = proposalSchema.parse(proposal);
     await ensureLifecycleTables(warehouse);
     const named = new Set(parsed.notebooks.map((nb) => nb.slug));
     const removed = parsed.project ? Object.keys((await servedState(warehouse, PRODUCTION)).notebooks).filter((slug) => !named.has(slug)) : [];
-    return { env: parsed.env, notebooks: [...removed.map((slug) => ({ slug, text: null })), ...parsed.notebooks], partitions: parsed.partitions ?? [] };
+    return {
+      env: parsed.env,
+      notebooks: [...removed.map((slug) => ({ slug, text: null })), ...parsed.notebooks],
+      partitions: parsed.partitions ?? [],
+      ...(parsed.select === undefined ? {} : { select: parsed.select }),
+    };
   };
   const changed = async (result: PromoteResult) => {
     if (result.ok) await deps.afterChange?.(result);
@@ -86,13 +93,13 @@ export function warehouseLifecycle(deps: WarehouseLifecycleDeps): LifecycleOps {
   };
   return {
     async plan(proposal) {
-      const { env, notebooks, partitions } = await proposed(proposal);
-      const planned = await planProject(warehouse, env, notebooks, parser, { partitions });
+      const { env, notebooks, partitions, select } = await proposed(proposal);
+      const planned = await planProject(warehouse, env, notebooks, parser, { partitions, ...(select === undefined ? {} : { select }) });
       return planned.ok ? { ok: true, plan: planned.plan } : { ok: false, issues: planned.issues };
     },
     async build(proposal, onEvent) {
-      const { env, notebooks, partitions } = await proposed(proposal);
-      const result = await buildEnvironment({ warehouse, productionSchema, env, proposed: notebooks, parser, partitions, ...(deps.extract ? { extract: deps.extract } : {}), ...(onEvent ? { onEvent } : {}) });
+      const { env, notebooks, partitions, select } = await proposed(proposal);
+      const result = await buildEnvironment({ warehouse, productionSchema, env, proposed: notebooks, parser, partitions, ...(select === undefined ? {} : { select }), ...(deps.extract ? { extract: deps.extract } : {}), ...(onEvent ? { onEvent } : {}) });
       if (!result.ok) return result;
       return { ok: true, document: { env, plan: result.plan, built: result.built, reused: result.reused, ok: result.summary.ok, outcomes: result.summary.outcomes, durationMs: result.summary.durationMs } };
     },
