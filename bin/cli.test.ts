@@ -306,3 +306,37 @@ describe("assetbook fmt", () => {
     expect(assetbook("fmt", "--check").code).toBe(0);
   });
 });
+
+describe("SQL contracts and dbt-utils checks through run", () => {
+  it("a frozen contract fails a build whose columns changed, naming them, and keeps the old table; warn reports and swaps", async () => {
+    const file = path.join(dir, "contract.md");
+    const notebook = (level: string, select: string) =>
+      `\`\`\`sql totals\n-- contract: ${level}\n-- checks: accepted_range(amount, min=0), expression_is_true(amount < 1000)\n${select}\n\`\`\`\n`;
+    fs.writeFileSync(file, notebook("freeze", "select 1 as id, 10 as amount"));
+    expect(assetbook("run", "contract.md", "--db", "contract.duckdb").code).toBe(0);
+
+    fs.writeFileSync(file, notebook("freeze", "select 1 as id, 10.5 as amount, 'x' as note"));
+    const frozen = assetbook("run", "contract.md", "--db", "contract.duckdb");
+    expect(frozen.code).toBe(1);
+    expect(frozen.stdout).toMatch(/FAIL totals .*check contract failed: the output columns changed since the last materialization \(contract: freeze\): added note \(VARCHAR\), amount INTEGER -> DECIMAL\(3,1\)/);
+    expect(await tableRows(path.join(dir, "contract.duckdb"), "select * from totals")).toEqual([{ id: 1, amount: 10 }]);
+
+    fs.writeFileSync(file, notebook("warn", "select 1 as id, 10.5 as amount, 'x' as note"));
+    const warned = assetbook("run", "contract.md", "--db", "contract.duckdb");
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toMatch(/OK +totals .*warn: contract \(the output columns changed .*added note/);
+
+    // A check of dbt-utils fails the build as any error check does.
+    fs.writeFileSync(file, notebook("warn", "select 1 as id, 5000 as amount, 'x' as note"));
+    const checked = assetbook("run", "contract.md", "--db", "contract.duckdb");
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toContain("check expression_is_true(amount < 1000) failed: 1 failing row");
+  });
+
+  it("check names a bad contract level at its line", () => {
+    fs.writeFileSync(path.join(dir, "bad-contract.md"), "```sql t\n-- contract: frozen\nselect 1 as id\n```\n");
+    const r = assetbook("check", "bad-contract.md");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('bad-contract.md:2:14 cell "t": contract: contract is freeze or warn, got "frozen"');
+  });
+});

@@ -16,7 +16,8 @@ function checksSummary(o: AssetOutcome): string {
   if (o.checks.length === 0) return "";
   const passed = o.checks.filter((c) => c.passed).length;
   const warned = o.checks.filter((c) => !c.passed && c.severity === "warn");
-  const warnText = warned.length > 0 ? yellow(`, warn: ${warned.map((c) => c.check).join(", ")}`) : "";
+  // A warning that says more than its name (a contract's changed columns) says it.
+  const warnText = warned.length > 0 ? yellow(`, warn: ${warned.map((c) => (c.error ? `${c.check} (${c.error})` : c.check)).join(", ")}`) : "";
   return `, checks ${passed}/${o.checks.length} passed${warnText}`;
 }
 

@@ -125,6 +125,20 @@ describe("assetbook plan / build / diff / promote / rollback / env", () => {
     );
   });
 
+  it("a frozen contract fails an environment's build when the columns differ from production's", async () => {
+    const db = "contract.duckdb";
+    const project = path.join(dir, "contracted");
+    fs.mkdirSync(project, { recursive: true });
+    const write = (select: string) => fs.writeFileSync(path.join(project, "ledger.md"), `\`\`\`sql entries\n-- contract: freeze\n${select}\n\`\`\`\n`);
+    write("select 1 as id, 5 as amount");
+    expect(cli("build", "contracted", "--env", "init", "--db", db).code).toBe(0);
+    expect(cli("promote", "--env", "init", "--db", db).code).toBe(0);
+    write("select 1 as id, 5 as amount, 2 as extra");
+    const built = cli("build", "contracted", "--env", "wider", "--db", db);
+    expect(built.code).toBe(1);
+    expect(built.stdout).toContain("check contract failed: the output columns changed since the last materialization (contract: freeze): added extra (INTEGER)");
+  });
+
   it.each(["before_transaction", "before_commit", "after_commit"])("a promotion killed -9 %s leaves production wholly old or wholly new", async (point) => {
     const db = `crash-${point}.duckdb`;
     fs.writeFileSync(path.join(dir, "project", "shop.md"), shop());

@@ -1,2 +1,3 @@
 export { failingRowsSql, checkLabel, stripTrailingSemicolon } from "./sql";
 export { runChecks, blockingFailures, describeFailure, type CheckResult } from "./run";
+export { contractResult, schemaChanges, describeSchemaChanges, CONTRACT_CHECK, type SchemaChanges } from "./contract";

@@ -10,7 +10,7 @@ export interface CheckResult {
   failures: number;
   /** Up to five failing rows, for the error message. */
   sample: Row[];
-  /** Set when the check itself could not run (bad column, bad SQL): counts as a failure. */
+  /** Why it failed when that is not failing rows: the check could not run (bad column, bad SQL; failures 0), or the contract's changes. */
   error?: string;
 }
 
@@ -41,6 +41,7 @@ export function blockingFailures(results: CheckResult[]): CheckResult[] {
 }
 
 export function describeFailure(r: CheckResult): string {
-  if (r.error) return `check ${r.check} could not run: ${r.error}`;
+  // A check that failed with a message (the contract) has failures; one that could not run has none.
+  if (r.error) return r.failures > 0 ? `check ${r.check} failed: ${r.error}` : `check ${r.check} could not run: ${r.error}`;
   return `check ${r.check} failed: ${r.failures} failing row${r.failures === 1 ? "" : "s"}`;
 }

@@ -9,7 +9,7 @@ import type { AssetCell, ExtractCell } from "../notebook/types";
 import { abortable } from "../warehouse/abortable";
 import type { Warehouse } from "../warehouse/types";
 import type { AttemptResult } from "./executor";
-import { materializeChart, materializeSql, type MaterializeResult } from "./materialize";
+import { materializeChart, materializeSql, type BaselineColumns, type MaterializeResult } from "./materialize";
 
 export type ExtractRunner = (cell: ExtractCell, warehouse: Warehouse, staging: StagingScope | undefined) => Promise<MaterializeResult>;
 
@@ -25,6 +25,8 @@ export interface CellContext {
   signal?: AbortSignal;
   /** Where ML training runs (default: on this thread; a server passes lib/ml/thread's trainInThread). */
   train?: MlTrainer;
+  /** What a SQL cell's contract compares with (default: the table the swap replaces). */
+  baseline?: BaselineColumns;
 }
 
 export function materializeCell(cell: AssetCell, warehouse: Warehouse, ctx: CellContext): Promise<AttemptResult> {
@@ -32,7 +34,7 @@ export function materializeCell(cell: AssetCell, warehouse: Warehouse, ctx: Cell
   const attemptWarehouse = signal === undefined ? warehouse : abortable(warehouse, signal);
   switch (cell.kind) {
     case "sql":
-      return materializeSql(attemptWarehouse, cell, stageTableFor(cell.name, ctx.staging));
+      return materializeSql(attemptWarehouse, cell, stageTableFor(cell.name, ctx.staging), ctx.baseline);
     case "chart":
       return materializeChart(attemptWarehouse, cell);
     case "ml":

@@ -1,6 +1,6 @@
 // How one cell becomes a table: build into a staging table, check it there, then swap it
 // in with one transaction. The old table stays whole until the swap commits.
-import { blockingFailures, describeFailure, runChecks, stripTrailingSemicolon, type CheckResult } from "../checks";
+import { blockingFailures, contractResult, describeFailure, runChecks, stripTrailingSemicolon, type CheckResult } from "../checks";
 import type { ChartCell, SqlCell } from "../notebook/types";
 import type { Column, Warehouse } from "../warehouse/types";
 import { quoteIdent } from "../warehouse/types";
@@ -17,8 +17,15 @@ async function countRows(warehouse: Warehouse, table: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/**
+ * The columns of an asset's last materialization, which a contract compares a build with
+ * (null: never materialized). By default the table the swap is about to replace; an
+ * environment's build, whose table is a new version, compares with production's.
+ */
+export type BaselineColumns = (asset: string) => Promise<Column[] | null>;
+
 /** `staging` names the staging table when several builds of one asset may run at once (partitions). */
-export async function materializeSql(warehouse: Warehouse, cell: SqlCell, staging = stageTableFor(cell.name)): Promise<MaterializeResult> {
+export async function materializeSql(warehouse: Warehouse, cell: SqlCell, staging = stageTableFor(cell.name), baseline?: BaselineColumns): Promise<MaterializeResult> {
   await warehouse.drop(staging);
   try {
     // The newline before `)` keeps a trailing `-- comment` in the cell from swallowing it.
@@ -28,12 +35,14 @@ export async function materializeSql(warehouse: Warehouse, cell: SqlCell, stagin
     return { ok: false, reason: e instanceof Error ? e.message : String(e), checks: [] };
   }
   const checks = await runChecks(warehouse, staging, cell.checks);
+  const columns = (await warehouse.describe(staging)) ?? [];
+  const contract = cell.config.contract;
+  if (contract !== undefined) checks.push(contractResult(contract, await (baseline ?? ((asset) => warehouse.describe(asset)))(cell.name), columns));
   const blocking = blockingFailures(checks);
   if (blocking.length > 0) {
     await warehouse.drop(staging);
     return { ok: false, reason: blocking.map(describeFailure).join("; "), checks };
   }
-  const columns = (await warehouse.describe(staging)) ?? [];
   const rows = await countRows(warehouse, staging);
   await warehouse.swap([{ staging, target: cell.name }]);
   return { ok: true, rows, columns, checks };

@@ -8,6 +8,7 @@ import type { Warehouse } from "../warehouse/types";
 import type { RunEvent, RunSummary } from "./events";
 import { execute, type ExecutionPlan } from "./executor";
 import { extractRunner } from "./extract-runner";
+import type { BaselineColumns } from "./materialize";
 import { materializeCell } from "./materialize-cell";
 import { ensureMetadataTables, recordMaterialization } from "./metadata";
 
@@ -21,6 +22,8 @@ export interface RunOptions {
   now?: () => number;
   /** How extract cells reach their sources; without it they are reported as unsupported. */
   extract?: Omit<ExtractContext, "onProgress" | "now">;
+  /** What SQL contracts compare with (default: the table each swap replaces). */
+  baseline?: BaselineColumns;
 }
 
 /** Training on a worker thread (lib/ml/thread), loaded when a model is first trained. */
@@ -41,7 +44,7 @@ export async function runPlan(options: RunOptions): Promise<RunSummary> {
     now,
     hooks: {
       // Trained on a worker thread, like the workers do: a long forest never stalls the process.
-      attempt: (cell, ctx) => materializeCell(cell, warehouse, { extract, signal: ctx.signal, train: trainInThread }),
+      attempt: (cell, ctx) => materializeCell(cell, warehouse, { extract, signal: ctx.signal, train: trainInThread, ...(options.baseline ? { baseline: options.baseline } : {}) }),
       async onEvent(event) {
         if (event.type === "asset_started") emit({ type: "asset_started", asset: event.cell.name, kind: event.cell.kind });
         if (event.type !== "asset_finished") return;

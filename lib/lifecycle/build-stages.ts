@@ -7,6 +7,7 @@ import { partitionedWarehouse, partitionPlan } from "../engine/partition-plan";
 import { prepareNotebook } from "../engine/prepare";
 import { preparePartitioned } from "../engine/prepare-partitioned";
 import { runPlan, type ExecutionPlan } from "../engine/run";
+import type { BaselineColumns } from "../engine/materialize";
 import type { ExtractContext } from "../extract/run";
 import type { SqlReferenceParser } from "../graph";
 import type { AssetCell, CellKind, NotebookIssue } from "../notebook/types";
@@ -28,6 +29,8 @@ export interface StagesOptions {
   keysOf(slug: string): readonly string[];
   extract?: Omit<ExtractContext, "onProgress" | "now">;
   onEvent?: (event: RunEvent) => void;
+  /** What SQL contracts compare with: production's columns of the asset. */
+  baseline?: BaselineColumns;
 }
 
 interface Stage {
@@ -117,6 +120,7 @@ export async function buildStages(options: StagesOptions): Promise<{ ok: true; s
         warehouse: partitionedWarehouse(options.warehouse, plan.cells, window),
         plan,
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+        ...(options.baseline ? { baseline: options.baseline } : {}),
         ...(options.extract ? { extract: window === null ? options.extract : { ...options.extract, partition: { column: PARTITION_COLUMN, key: window.key } } } : {}),
       });
       runId ??= summary.runId;

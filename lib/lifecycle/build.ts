@@ -115,6 +115,8 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     kindOf: (name) => assetsByName.get(name)?.kind ?? "sql",
     texts: new Map(texts.map((nb) => [nb.slug, nb.text])),
     keysOf: (slug) => plan.assets.find((asset) => asset.notebook === slug && asset.partitions)?.partitions?.build ?? [],
+    // A contract compares a new version with what production serves, not with the version's own (new) table.
+    baseline: (asset) => warehouse.describe(asset),
   });
   if (!built.ok) {
     // Nothing ran: the environment says its build failed rather than that it is still building.

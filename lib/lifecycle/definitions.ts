@@ -80,7 +80,13 @@ export async function notebookDefinitions(source: NotebookText, parser: SqlRefer
       notebook: source.slug,
       kind: cell.kind,
       definition,
-      metadata: canonicalJson({ checks: cell.checks.map((check) => ({ ...check, line: undefined })), run: runConfig(cell.config), notebook: runConfig(notebook.frontMatter) }),
+      metadata: canonicalJson({
+        checks: cell.checks.map((check) => ({ ...check, line: undefined })),
+        run: runConfig(cell.config),
+        notebook: runConfig(notebook.frontMatter),
+        // A SQL cell's contract judges its output; it does not change it.
+        ...(cell.kind === "sql" && cell.config.contract !== undefined ? { contract: cell.config.contract } : {}),
+      }),
       projection,
       inputs: [...new Set(inputs)].sort(),
     });

@@ -72,6 +72,7 @@ function buildAssetCell(block: FenceBlock, issues: LocatedIssue[]): AssetCell | 
         sql: block.body,
         ...(header.description !== undefined ? { description: header.description } : {}),
         ...(header.external !== undefined ? { external: header.external } : {}),
+        ...(header.contract !== undefined ? { contract: header.contract } : {}),
         ...(header.schedule !== undefined ? { schedule: header.schedule } : {}),
         ...(header.refresh !== undefined ? { refresh: header.refresh } : {}),
         ...(header.tags !== undefined ? { tags: header.tags } : {}),

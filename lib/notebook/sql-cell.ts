@@ -1,5 +1,5 @@
 // SQL cells: the body is SQL; its leading `-- key: value` comments are the cell's header.
-import type { Check, Severity, SqlRunPolicy } from "./types";
+import { SQL_CONTRACT_LEVELS, type Check, type Severity, type SqlContractLevel, type SqlRunPolicy } from "./types";
 import { MAX_TIMEOUT_SECONDS } from "./schemas/common";
 import { parseCheckList } from "./check-list";
 import { didYouMean } from "./suggest";
@@ -8,13 +8,14 @@ import { splitTopLevel } from "./split";
 import { cronError, isTimeZone, REFRESH_POLICIES, RUN_KEY_NAMES, TAG_PATTERN, type RunKeys } from "./schemas/run-keys";
 import { ASSET_NAME_RULE, isAssetName, parseDuration, TABLE_NAME_PATTERN } from "./values";
 
-export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external", "retries", "timeout", ...RUN_KEY_NAMES] as const;
+export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external", "contract", "retries", "timeout", ...RUN_KEY_NAMES] as const;
 
 export interface SqlHeader extends RunKeys, SqlRunPolicy {
   checks: Check[];
   deps: string[];
   description?: string;
   external?: string[];
+  contract?: SqlContractLevel;
 }
 
 interface HeaderLine {
@@ -79,6 +80,12 @@ export function parseSqlHeader(body: string, bodyLine: number, cell: string, iss
           else issues.push({ ...at(piece.offset), message: `bad table name "${piece.text}"` });
         }
         break;
+      case "contract": {
+        const level = SQL_CONTRACT_LEVELS.find((candidate) => candidate === value.trim());
+        if (level === undefined) issues.push({ ...at(0), message: `contract is ${SQL_CONTRACT_LEVELS.join(" or ")}, got "${value.trim()}"` });
+        else header.contract = level;
+        break;
+      }
       case "description":
         header.description = header.description === undefined ? value.trim() : `${header.description} ${value.trim()}`;
         break;

@@ -71,7 +71,11 @@ export interface SqlRunPolicy {
   timeout?: number;
 }
 
-export type SqlCell = AssetCellBase<"sql", { sql: string; description?: string; external?: string[] } & CellRunKeys & SqlRunPolicy>;
+/** `-- contract: freeze | warn`: a change in a SQL cell's output columns or types fails its build, or warns. */
+export const SQL_CONTRACT_LEVELS = ["freeze", "warn"] as const;
+export type SqlContractLevel = (typeof SQL_CONTRACT_LEVELS)[number];
+
+export type SqlCell = AssetCellBase<"sql", { sql: string; description?: string; external?: string[]; contract?: SqlContractLevel } & CellRunKeys & SqlRunPolicy>;
 export type ExtractCell = AssetCellBase<"extract", ExtractConfig>;
 export type MlCell = AssetCellBase<"ml", MlConfig>;
 export type ChartCell = AssetCellBase<"chart", ChartConfig>;
