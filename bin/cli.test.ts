@@ -340,3 +340,90 @@ describe("SQL contracts and dbt-utils checks through run", () => {
     expect(r.stderr).toContain('bad-contract.md:2:14 cell "t": contract: contract is freeze or warn, got "frozen"');
   });
 });
+
+describe("the workspace file (assetbook.yml beside the notebooks)", () => {
+  const WORKSPACE = [
+    "vars:",
+    "  min_km: 5",
+    "  since: '2024-01-01'",
+    "connections:",
+    "  fitness:",
+    "    base_url: http://127.0.0.1:1/unused",
+    "    auth: { type: bearer, token: secret:FITNESS_TOKEN }",
+    "    paginator: { type: page_number, page_param: page, size_param: per_page, size: 100 }",
+    "macros:",
+    "  km:",
+    "    args: [meters]",
+    "    sql: round(meters / 1000.0, 1)",
+    "  longer_than:",
+    "    args: [t, limit_km]",
+    "    table: select * from query_table(t) where km(distance) > limit_km",
+    "checks:",
+    "  positive:",
+    "    args: [column]",
+    "    sql: select * from this where {{ column }} <= 0",
+    "environments:",
+    "  development:",
+    "    connections:",
+    "      fitness: { base_url: 'http://127.0.0.1:4011/api/v3' }",
+    "",
+  ].join("\n");
+  const NOTEBOOK = [
+    "```extract activities",
+    "source: rest",
+    "connection: fitness",
+    "path: athlete/activities",
+    "primary_key: id",
+    "```",
+    "",
+    "```sql long_rides",
+    "-- checks: positive(km), not_null(id)",
+    "select id, km(distance) as km from longer_than(activities, {{ var.min_km }})",
+    "```",
+    "",
+  ].join("\n");
+
+  it("runs a notebook with a connection, variables, macros and a workspace check", async () => {
+    const folder = path.join(dir, "workspace-project");
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, "assetbook.yml"), WORKSPACE);
+    fs.writeFileSync(path.join(folder, "rides.md"), NOTEBOOK);
+    expect(assetbook("check", "workspace-project/rides.md").code).toBe(0);
+    const api = await startFitnessApi({ port: 4011, token: "workspace-token" });
+    try {
+      const r = await assetbookAsync({ FITNESS_TOKEN: "workspace-token" }, "run", "workspace-project/rides.md", "--db", "workspace.duckdb");
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/OK +long_rides \(sql\) [\d,]+ rows.*checks 2\/2 passed/);
+      expect(r.stdout + r.stderr).not.toContain("workspace-token");
+    } finally {
+      await api.close();
+    }
+    const [counts] = await tableRows(
+      path.join(dir, "workspace.duckdb"),
+      "select (select count(*) from long_rides) as long, (select count(*) from activities where round(distance / 1000.0, 1) > 5) as expected, (select min(km) from long_rides) as shortest",
+    );
+    expect(Number(counts?.long)).toBeGreaterThan(0);
+    expect(counts?.long).toBe(counts?.expected);
+    expect(Number(counts?.shortest)).toBeGreaterThan(5);
+  });
+
+  it("check names an unknown variable, check or connection at its line, and a bad workspace file at its own", () => {
+    const folder = path.join(dir, "workspace-broken");
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, "assetbook.yml"), WORKSPACE);
+    fs.writeFileSync(
+      path.join(folder, "rides.md"),
+      NOTEBOOK.replace("connection: fitness", "connection: fitnes").replace("positive(km)", "postive(km)").replace("var.min_km", "var.min_kms"),
+    );
+    const r = assetbook("check", "workspace-broken/rides.md");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('workspace-broken/rides.md:1:1 cell "activities": connection: unknown connection "fitnes" (did you mean fitness?)');
+    expect(r.stderr).toContain('workspace-broken/rides.md:9:12 cell "long_rides": checks: unknown check "postive" (did you mean positive?)');
+    expect(r.stderr).toMatch(/workspace-broken\/rides\.md:10:\d+ cell "long_rides": unknown variable "min_kms" \(did you mean min_km\?\)/);
+
+    fs.writeFileSync(path.join(folder, "assetbook.yml"), "macros:\n  km: { args: [m] }\n");
+    const bad = assetbook("check", "workspace-broken/rides.md");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("workspace-broken/assetbook.yml:2:3: macros.km: a macro has either sql (an expression) or table (a query)");
+  });
+});

@@ -1,7 +1,9 @@
 // `assetbook fmt`: rewrites notebooks in canonical form (`--check`: only says which are not).
 import fs from "node:fs";
 import path from "node:path";
-import { formatNotebook, parseNotebook } from "../lib/notebook";
+import { formatNotebook } from "../lib/notebook";
+import { parseNotebookIn } from "../lib/notebook/apply-workspace";
+import { workspaceOf } from "../lib/workspace/workspace-source";
 import { notebookFiles, parse, printIssues, readNotebook, type Out } from "./args";
 
 export async function fmt(args: string[], out: Out, err: Out): Promise<number> {
@@ -11,8 +13,14 @@ export async function fmt(args: string[], out: Out, err: Out): Promise<number> {
   let canonical = 0;
   for (const file of positionals) {
     const text = readNotebook(file);
-    // Only a notebook that parses is rewritten: formatting must never hide or move an error.
-    const parsed = parseNotebook(text, file);
+    // Only a notebook that parses (in its workspace: its checks and variables resolve) is rewritten: formatting must never hide or move an error.
+    const workspace = await workspaceOf(path.dirname(file), "development");
+    if (!workspace.ok) {
+      printIssues(workspace.issues, err);
+      status = 1;
+      continue;
+    }
+    const parsed = parseNotebookIn(text, file, workspace.workspace);
     const formatted = formatNotebook(text, file);
     if (!parsed.ok || !formatted.ok) {
       printIssues(parsed.ok ? (formatted.ok ? [] : formatted.issues) : parsed.issues, err);

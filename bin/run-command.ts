@@ -5,6 +5,7 @@ import path from "node:path";
 import { parseConfig } from "../lib/config";
 import { planNotebook } from "../lib/engine/prepare";
 import { runPlan } from "../lib/engine/run";
+import { workspaceOf } from "../lib/workspace/workspace-source";
 import { describePartitions, latestPartitions, partitionedWarehouse, partitionPlan } from "../lib/engine/partition-plan";
 import { preparePartitioned } from "../lib/engine/prepare-partitioned";
 import { readFilePages } from "../lib/extract/file";
@@ -41,7 +42,13 @@ export async function run(args: string[], out: Out, err: Out): Promise<number> {
   const selection = typeof values.select === "string" ? values.select : undefined;
   const key = typeof values.partition === "string" ? values.partition : null;
   const text = readNotebook(file);
-  const prepared = await withParser((parser) => preparePartitioned(text, file, parser, key));
+  // `run` is development: the workspace file's development values.
+  const workspace = await workspaceOf(path.dirname(file), "development");
+  if (!workspace.ok) {
+    printIssues(workspace.issues, err);
+    return 1;
+  }
+  const prepared = await withParser((parser) => preparePartitioned(text, file, parser, key, workspace.workspace));
   if (!prepared.ok) {
     printIssues(prepared.issues, err);
     return 1;

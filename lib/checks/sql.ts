@@ -70,6 +70,9 @@ export function failingRowsSql(check: Check, table: string): string {
         `SELECT * FROM (SELECT (SELECT count(*) FROM ${t}) AS row_count, (SELECT count(*) FROM ${tableIdent(check.to)}) AS other_row_count) AS counts ` +
         `WHERE row_count <> other_row_count`
       );
+    case "call":
+      // applyWorkspace turns a workspace check into SQL before anything runs; one left here is not defined.
+      throw new Error(`check "${check.name}" is not defined in the workspace file`);
     default: {
       const unreachable: never = check;
       throw new Error(`unknown check ${JSON.stringify(unreachable)}`);
@@ -118,6 +121,8 @@ export function checkLabel(check: Check): string {
       return `recency(${check.column}, ${check.maxAgeSeconds}s)`;
     case "equal_rowcount":
       return `equal_rowcount(${check.to})`;
+    case "call":
+      return `${check.name}(${check.args.join(", ")})`;
     default: {
       const unreachable: never = check;
       throw new Error(`unknown check ${JSON.stringify(unreachable)}`);

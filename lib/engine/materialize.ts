@@ -28,6 +28,8 @@ export type BaselineColumns = (asset: string) => Promise<Column[] | null>;
 export async function materializeSql(warehouse: Warehouse, cell: SqlCell, staging = stageTableFor(cell.name), baseline?: BaselineColumns): Promise<MaterializeResult> {
   await warehouse.drop(staging);
   try {
+    // The workspace macros it calls: named by their content, so creating one that exists is a no-op.
+    for (const statement of warehouse.dialect.macroStatements(cell.config.macros ?? [])) await warehouse.exec(statement);
     // The newline before `)` keeps a trailing `-- comment` in the cell from swallowing it.
     await warehouse.exec(`CREATE TABLE ${quoteIdent(staging)} AS (\n${stripTrailingSemicolon(cell.config.sql)}\n)`);
   } catch (e) {

@@ -3,6 +3,7 @@
 import { prepareNotebook, type PreparedNotebook } from "./prepare";
 import type { SqlReferenceParser } from "../graph";
 import { parseNotebook } from "../notebook/parse";
+import type { Workspace } from "../notebook/workspace-file";
 import { substituteNotebookText } from "../partitions/values";
 import { neutralWindow, notebookPartitions, partitionWindow } from "../partitions/windows";
 
@@ -12,16 +13,16 @@ import { neutralWindow, notebookPartitions, partitionWindow } from "../partition
  * is not one is an issue at its file:line:col. No such partition: the plain notebook (the
  * caller reports it).
  */
-export async function preparePartitioned(text: string, file: string, parser: SqlReferenceParser, partition: string | null): Promise<PreparedNotebook> {
+export async function preparePartitioned(text: string, file: string, parser: SqlReferenceParser, partition: string | null, workspace?: Workspace): Promise<PreparedNotebook> {
   // A wrong `partitions:` leaves no definition here; the plan below reports it at its line.
   const def = notebookPartitions(parseNotebook(text, file).notebook?.frontMatter ?? {});
   const neutral = substituteNotebookText(text, file, neutralWindow(def));
-  const planned = await prepareNotebook(neutral.text, file, parser);
+  const planned = await prepareNotebook(neutral.text, file, parser, workspace);
   if (neutral.issues.length > 0) return { ok: false, issues: [...neutral.issues, ...(planned.ok ? [] : planned.issues)] };
   if (!planned.ok || partition === null || def === null) return planned;
   const window = partitionWindow(def, partition);
   if (window === null) return planned;
   const real = substituteNotebookText(text, file, window);
   if (real.issues.length > 0) return { ok: false, issues: real.issues };
-  return prepareNotebook(real.text, file, parser);
+  return prepareNotebook(real.text, file, parser, workspace);
 }

@@ -1,7 +1,8 @@
 // From notebook text to something the engine can run: parse, build the graph, plan a
 // selection. Shared by the CLI and (later) the workers and the app.
 import { buildGraph, planRun, selectableOf, type AssetGraph, type SqlReferenceParser } from "../graph";
-import { parseNotebook } from "../notebook";
+import { parseNotebookIn } from "../notebook/apply-workspace";
+import { emptyWorkspace, type Workspace } from "../notebook/workspace-file";
 import type { AssetCell, Notebook, NotebookIssue } from "../notebook/types";
 import type { ExecutionPlan } from "./run";
 
@@ -9,9 +10,12 @@ export type PreparedNotebook =
   | { ok: true; notebook: Notebook; graph: AssetGraph }
   | { ok: false; issues: NotebookIssue[] };
 
-/** Parses and checks a notebook and its graph, reporting every issue found (parse and graph). */
-export async function prepareNotebook(text: string, file: string, parser: SqlReferenceParser): Promise<PreparedNotebook> {
-  const parsed = parseNotebook(text, file);
+/**
+ * Parses and checks a notebook and its graph in its workspace (variables, connections, macros
+ * and checks of the workspace file; none by default), reporting every issue found.
+ */
+export async function prepareNotebook(text: string, file: string, parser: SqlReferenceParser, workspace: Workspace = emptyWorkspace()): Promise<PreparedNotebook> {
+  const parsed = parseNotebookIn(text, file, workspace);
   if (!parsed.ok) {
     // A notebook that parsed partly still gets its graph checked, so one pass reports all.
     const graphIssues = parsed.notebook ? (await buildGraph(parsed.notebook, parser)).issues : [];

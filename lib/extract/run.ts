@@ -144,6 +144,10 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
   const parsed = extractConfigSchema.safeParse(cell.config);
   if (!parsed.success) return { ok: false, reason: withCell(cell.name, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")), checks: [] };
   const spec = parsed.data;
+  if (spec.source === "rest" && spec.base_url === undefined) {
+    // A host that runs a cell gives it its workspace first (lib/notebook/apply-workspace.ts); this one did not.
+    return { ok: false, reason: withCell(cell.name, `connection "${spec.connection ?? ""}" was not resolved: its workspace file was not read here`), checks: [] };
+  }
   const now = ctx.now ?? (() => performance.now());
   const started = now();
   let loader: ExtractLoader | undefined;

@@ -6,7 +6,7 @@ describe("parseCheckList", () => {
     const text =
       "not_null(day), unique(a, b), accepted_values(status, ['open', 'it''s', \"x, y\", 3, true]), " +
       "relationships(user_id, raw.users.id), row_count(min=1, max=100), freshness(updated_at, 90m)";
-    expect(parseCheckList(text, "warn")).toEqual({
+    expect(parseCheckList(text, "warn")).toMatchObject({
       errors: [],
       checks: [
         { type: "not_null", column: "day", severity: "warn" },
@@ -24,7 +24,7 @@ describe("parseCheckList", () => {
       "unique_combination_of_columns(order_id, line), expression_is_true(coalesce(amount, 0) >= 0 and status <> 'x, y'), " +
       "accepted_range(amount, min=0, max=100.5), accepted_range(day, min='2024-01-01', inclusive=false), " +
       "not_empty_string(name), recency(updated_at, 1d), equal_rowcount(raw.orders)";
-    expect(parseCheckList(text, "error")).toEqual({
+    expect(parseCheckList(text, "error")).toMatchObject({
       errors: [],
       checks: [
         { type: "unique_combination_of_columns", columns: ["order_id", "line"], severity: "error" },
@@ -58,14 +58,18 @@ describe("parseCheckList", () => {
   });
 
   it("gives nothing for an empty list", () => {
-    expect(parseCheckList("   ", "error")).toEqual({ checks: [], errors: [] });
+    expect(parseCheckList("   ", "error")).toEqual({ checks: [], offsets: [], errors: [] });
   });
 
-  it("reports an unknown check at its offset with a suggestion, and keeps the good ones", () => {
-    const text = "not_null(day), nul_not(day)";
+  it("reads a check that is not built in as a call, for the workspace file to resolve, with its offset", () => {
+    const text = "not_null(day), positive(amount, 'a, b')";
     const result = parseCheckList(text, "error");
-    expect(result.checks).toEqual([{ type: "not_null", column: "day", severity: "error" }]);
-    expect(result.errors).toEqual([{ offset: text.indexOf("nul_not"), message: 'unknown check "nul_not" (did you mean not_null?)' }]);
+    expect(result.checks).toEqual([
+      { type: "not_null", column: "day", severity: "error" },
+      { type: "call", name: "positive", args: ["amount", "'a, b'"], severity: "error" },
+    ]);
+    expect(result.offsets).toEqual([0, text.indexOf("positive")]);
+    expect(result.errors).toEqual([]);
   });
 
   it("reports argument errors at the argument", () => {

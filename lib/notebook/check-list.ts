@@ -1,7 +1,6 @@
 // The check-list syntax: `not_null(day), unique(a, b), row_count(min=1), freshness(at, 24h)`.
 // Used by SQL header comments (`-- checks: …`) and by `checks:` / `warn:` in YAML cells.
 import type { Check, CheckLiteral, Severity } from "./types";
-import { didYouMean } from "./suggest";
 import { splitTopLevel, type Piece } from "./split";
 import { parseColumnName, parseDuration, TABLE_NAME_PATTERN } from "./values";
 
@@ -30,6 +29,8 @@ export interface CheckListError {
 
 export interface CheckListResult {
   checks: Check[];
+  /** Offset of each check in the parsed text (parallel to `checks`). */
+  offsets: number[];
   errors: CheckListError[];
 }
 
@@ -47,11 +48,12 @@ function isCheckName(name: string): name is CheckName {
 }
 
 export function parseCheckList(text: string, severity: Severity): CheckListResult {
-  const result: CheckListResult = { checks: [], errors: [] };
+  const result: CheckListResult = { checks: [], offsets: [], errors: [] };
   if (text.trim() === "") return result;
   for (const piece of splitTopLevel(text)) {
     try {
       result.checks.push(parseOneCheck(piece, severity));
+      result.offsets.push(piece.offset);
     } catch (error) {
       if (!(error instanceof CheckSyntaxError)) throw error;
       result.errors.push({ offset: error.offset, message: error.message });
@@ -67,11 +69,13 @@ function parseOneCheck(piece: Piece, severity: Severity): Check {
     throw new CheckSyntaxError(`expected a check like not_null(column), got "${piece.text}"`, piece.offset);
   }
   const name = call[1] ?? "";
-  if (!isCheckName(name)) {
-    throw new CheckSyntaxError(`unknown check "${name}"${didYouMean(name, CHECK_NAMES)}`, piece.offset);
-  }
   const argsText = call[2] ?? "";
   const argsOffset = piece.offset + piece.text.indexOf("(") + 1;
+  if (!isCheckName(name)) {
+    // Maybe the workspace file's: applyWorkspace resolves it, or names it unknown at its place.
+    const args = argsText.trim() === "" ? [] : splitTopLevel(argsText).map((arg) => arg.text);
+    return { type: "call", name, args, severity };
+  }
   if (name === "expression_is_true") {
     // The expression is SQL: its commas and parentheses are its own. The graph parses it.
     const expression = argsText.trim();

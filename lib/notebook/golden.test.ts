@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import { parseNotebookIn } from "./apply-workspace";
+import { emptyWorkspace } from "./workspace-file";
 import { describe, expect, it } from "vitest";
 import { expectGolden } from "../../test/golden";
 import { formatIssue, formatNotebook, parseNotebook, serializeNotebook, type Notebook } from "./index";
@@ -65,7 +67,8 @@ describe("error fixtures", () => {
   for (const name of markdownIn("errors")) {
     it(`reports every problem in ${name}`, () => {
       const text = fs.readFileSync(path.join(fixtures, "errors", name), "utf8");
-      const result = parseNotebook(text, `notebooks/${name}`);
+      // As `assetbook check` reads it: a check that is not built in is resolved against the (empty) workspace.
+      const result = parseNotebookIn(text, `notebooks/${name}`, emptyWorkspace());
       expect(result.ok).toBe(false);
       const report = result.ok ? "" : result.issues.map(formatIssue).join("\n");
       expectGolden(path.join(fixtures, "errors", name.replace(/\.md$/, ".txt")), `${report}\n`);

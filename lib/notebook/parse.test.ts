@@ -42,8 +42,8 @@ describe("parseNotebook", () => {
   });
 
   it("counts lines the same with CRLF line endings", () => {
-    const text = ["---", "title: x", "---", "", "```sql a", "-- checks: nope(x)", "select 1", fence, ""].join("\r\n");
-    expect(issuesOf(text)).toEqual(['nb.md:6:12 cell "a": checks: unknown check "nope"']);
+    const text = ["---", "title: x", "---", "", "```sql a", "-- checks: not_null()", "select 1", fence, ""].join("\r\n");
+    expect(issuesOf(text)).toEqual(['nb.md:6:12 cell "a": checks: not_null takes one column: not_null(column)']);
   });
 
   it("keeps the readable cells in the notebook of a failed parse", () => {

@@ -64,7 +64,13 @@ export function parseSqlHeader(body: string, bodyLine: number, cell: string, iss
       case "checks":
       case "warn": {
         const parsed = parseCheckList(value, key === "warn" ? "warn" : "error");
-        header.checks.push(...parsed.checks.map((check) => (check.type === "expression_is_true" ? { ...check, line: entry.line } : check)));
+        header.checks.push(
+          ...parsed.checks.map((check, i): Check => {
+            if (check.type === "expression_is_true") return { ...check, line: entry.line };
+            if (check.type === "call") return { ...check, line: entry.line, column: valueColumn + (parsed.offsets[i] ?? 0) };
+            return check;
+          }),
+        );
         for (const error of parsed.errors) issues.push({ ...at(error.offset), message: error.message });
         break;
       }

@@ -28,6 +28,11 @@ export type Check =
   | { type: "not_empty_string"; column: string; severity: Severity }
   | { type: "recency"; column: string; maxAgeSeconds: number; severity: Severity }
   | { type: "equal_rowcount"; to: string; severity: Severity }
+  /**
+   * A call of a check that is not built in (`positive(amount)`): one of the workspace file's
+   * checks, resolved by applyWorkspace (an unknown one is reported there, at its place).
+   */
+  | { type: "call"; name: string; args: string[]; severity: Severity; line?: number; column?: number }
   | { type: "sql"; name: string; sql: string; severity: Severity; /** 1-based line of the check in the file. */ line?: number };
 
 export interface ProseCell {
@@ -75,7 +80,30 @@ export interface SqlRunPolicy {
 export const SQL_CONTRACT_LEVELS = ["freeze", "warn"] as const;
 export type SqlContractLevel = (typeof SQL_CONTRACT_LEVELS)[number];
 
-export type SqlCell = AssetCellBase<"sql", { sql: string; description?: string; external?: string[]; contract?: SqlContractLevel } & CellRunKeys & SqlRunPolicy>;
+/** A workspace macro a SQL cell calls, as the warehouse holds it (lib/notebook/apply-workspace.ts). */
+export interface CellMacro {
+  /** The workspace's name. */
+  macro: string;
+  schema: string;
+  /** The name with a hash of the content: never redefined. */
+  name: string;
+  args: readonly string[];
+  sql?: string;
+  table?: string;
+}
+
+export type SqlCell = AssetCellBase<
+  "sql",
+  {
+    sql: string;
+    description?: string;
+    external?: string[];
+    contract?: SqlContractLevel;
+    /** Set by applyWorkspace: the macros `sql` calls (and those they call), created before it runs. */
+    macros?: CellMacro[];
+  } & CellRunKeys &
+    SqlRunPolicy
+>;
 export type ExtractCell = AssetCellBase<"extract", ExtractConfig>;
 export type MlCell = AssetCellBase<"ml", MlConfig>;
 export type ChartCell = AssetCellBase<"chart", ChartConfig>;

@@ -84,7 +84,13 @@ function cellChecks(source: YamlSource, value: Record<string, unknown>, cell: st
       if (typeof item === "string") {
         const parsed = parseCheckList(item, severity);
         const line = source.locate(path).line;
-        checks.push(...parsed.checks.map((check) => (check.type === "expression_is_true" ? { ...check, line } : check)));
+        checks.push(
+          ...parsed.checks.map((check, i): Check => {
+            if (check.type === "expression_is_true") return { ...check, line };
+            if (check.type === "call") return { ...check, ...source.locateInScalar(path, parsed.offsets[i] ?? 0) };
+            return check;
+          }),
+        );
         for (const error of parsed.errors) issues.push({ ...source.locateInScalar(path, error.offset), cell, field: key, message: error.message });
       } else if (isRecord(item)) {
         for (const [label, sql] of Object.entries(item)) {

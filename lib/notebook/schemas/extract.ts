@@ -61,11 +61,13 @@ export const incrementalSchema = z.strictObject({
   lag: durationSchema.optional(),
 });
 
-const REST_ONLY_KEYS = ["base_url", "params", "headers", "paginator", "auth", "page_limit", "timeout"] as const;
+const REST_ONLY_KEYS = ["connection", "base_url", "params", "headers", "paginator", "auth", "page_limit", "timeout"] as const;
 
 export const extractConfigSchema = z
   .strictObject({
     source: z.enum(["rest", "file"]),
+    /** A connection of the workspace file (assetbook.yml): its base_url, auth, headers, params and paginator, under this cell's own. */
+    connection: z.string().regex(/^[a-z_][a-z0-9_]*$/, "a connection's name: lower-case letters, digits and _").optional(),
     base_url: httpUrlSchema.optional(),
     path: z.string().optional(),
     format: z.enum(["csv", "json", "ndjson", "parquet"]).optional(),
@@ -88,8 +90,8 @@ export const extractConfigSchema = z
     if (config.write_disposition === "merge" && config.primary_key === undefined) {
       ctx.addIssue({ code: "custom", path: ["write_disposition"], message: "merge requires primary_key" });
     }
-    if (config.source === "rest" && config.base_url === undefined) {
-      ctx.addIssue({ code: "custom", path: ["source"], message: "a rest source needs base_url" });
+    if (config.source === "rest" && config.base_url === undefined && config.connection === undefined) {
+      ctx.addIssue({ code: "custom", path: ["source"], message: "a rest source needs base_url (or a connection)" });
     }
     if (config.source === "file") {
       if (config.path === undefined) ctx.addIssue({ code: "custom", path: ["source"], message: "a file source needs path" });
