@@ -139,6 +139,33 @@ describe("assetbook plan / build / diff / promote / rollback / env", () => {
     expect(built.stdout).toContain("check contract failed: the output columns changed since the last materialization (contract: freeze): added extra (INTEGER)");
   });
 
+  it("the workspace file is planned, built and promoted with the notebooks, with production's values; a changed macro changes its callers", async () => {
+    const db = "workspace.duckdb";
+    const project = path.join(dir, "with-workspace");
+    fs.mkdirSync(project, { recursive: true });
+    const workspace = (factor: string) =>
+      `vars:\n  threshold: 1\nmacros:\n  scaled:\n    args: [x]\n    sql: x * ${factor}\nenvironments:\n  production:\n    vars: { threshold: 2 }\n  development:\n    vars: { threshold: 0 }\n`;
+    fs.writeFileSync(path.join(project, "assetbook.yml"), workspace("10"));
+    fs.writeFileSync(path.join(project, "numbers.md"), "```sql numbers\nselect i from range(5) t(i)\n```\n\n```sql big\nselect scaled(i) as v from numbers where i > {{ var.threshold }}\n```\n\n```sql other\nselect 1 as one\n```\n");
+    expect(cli("build", "with-workspace", "--env", "init", "--db", db).code).toBe(0);
+    expect(cli("promote", "--env", "init", "--db", db).code).toBe(0);
+    // Production's threshold (2): 3 and 4, scaled by 10.
+    expect(await rows(path.join(dir, db), "select v::int as v from big order by v")).toEqual([{ v: 30 }, { v: 40 }]);
+
+    fs.writeFileSync(path.join(project, "assetbook.yml"), workspace("100"));
+    const planned = planJson.parse(JSON.parse(cli("plan", "with-workspace", "--env", "macro", "--db", db, "--json").stdout));
+    expect(planned.build).toEqual(["big"]);
+    expect(cli("build", "with-workspace", "--env", "macro", "--db", db).code).toBe(0);
+    expect(cli("promote", "--env", "macro", "--db", db).code).toBe(0);
+    expect(await rows(path.join(dir, db), "select v::int as v from big order by v")).toEqual([{ v: 300 }, { v: 400 }]);
+    // The old macro's version is still what rollback serves.
+    expect(cli("rollback", "--db", db).code).toBe(0);
+    expect(await rows(path.join(dir, db), "select v::int as v from big order by v")).toEqual([{ v: 30 }, { v: 40 }]);
+    // `run` is development: the development threshold (0).
+    expect(cli("run", "with-workspace/numbers.md", "--db", "workspace-dev.duckdb").code).toBe(0);
+    expect(await rows(path.join(dir, "workspace-dev.duckdb"), "select count(*)::int as n from big")).toEqual([{ n: 4 }]);
+  });
+
   it.each(["before_transaction", "before_commit", "after_commit"])("a promotion killed -9 %s leaves production wholly old or wholly new", async (point) => {
     const db = `crash-${point}.duckdb`;
     fs.writeFileSync(path.join(dir, "project", "shop.md"), shop());

@@ -17,6 +17,7 @@ import { GuardError } from "../lib/warehouse/errors";
 import { PROMOTION_CRASH_POINTS, type PromotionCrashPoint } from "../lib/lifecycle/promote";
 import { ensureLifecycleTables } from "../lib/lifecycle/store";
 import { formatIssue } from "../lib/notebook/types";
+import { WORKSPACE_FILE } from "../lib/notebook/workspace-file";
 import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
 import { readNotebookDir } from "../lib/workspace/notebook-files";
 import { isSlug } from "../lib/workspace/slug";
@@ -91,10 +92,12 @@ async function readProposal(paths: string[]): Promise<{ notebooks: { slug: strin
   let project = false;
   for (const arg of paths) {
     if (fs.existsSync(arg) && fs.statSync(arg).isDirectory()) {
-      const { notebooks, ignored } = await readNotebookDir(arg);
+      const { notebooks, workspace, ignored } = await readNotebookDir(arg);
       if (ignored.length > 0) throw new LifecycleUsageError(ignored.map((i) => `${i.file}: ${i.reason}`).join("\n"));
       project = true;
       for (const nb of notebooks) proposed.set(nb.slug, nb.text);
+      // The workspace file goes with the notebooks: planned, built, promoted and rolled back with them.
+      if (workspace !== null) proposed.set(WORKSPACE_FILE, workspace);
       continue;
     }
     const slug = path.basename(arg).replace(/\.md$/, "");

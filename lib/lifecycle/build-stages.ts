@@ -8,6 +8,7 @@ import { prepareNotebook } from "../engine/prepare";
 import { preparePartitioned } from "../engine/prepare-partitioned";
 import { runPlan, type ExecutionPlan } from "../engine/run";
 import type { BaselineColumns } from "../engine/materialize";
+import type { Workspace } from "../notebook/workspace-file";
 import type { ExtractContext } from "../extract/run";
 import type { SqlReferenceParser } from "../graph";
 import type { AssetCell, CellKind, NotebookIssue } from "../notebook/types";
@@ -31,6 +32,8 @@ export interface StagesOptions {
   onEvent?: (event: RunEvent) => void;
   /** What SQL contracts compare with: production's columns of the asset. */
   baseline?: BaselineColumns;
+  /** The project's workspace (production's values): variables, connections, macros, checks. */
+  workspace?: Workspace;
 }
 
 interface Stage {
@@ -79,7 +82,10 @@ export async function buildStages(options: StagesOptions): Promise<{ ok: true; s
         continue;
       }
       const text = options.texts.get(slug) ?? "";
-      const prepared = window === null ? await prepareNotebook(text, `${slug}.md`, options.parser) : await preparePartitioned(text, `${slug}.md`, options.parser, window.key);
+      const prepared =
+        window === null
+          ? await prepareNotebook(text, `${slug}.md`, options.parser, options.workspace)
+          : await preparePartitioned(text, `${slug}.md`, options.parser, window.key, options.workspace);
       if (!prepared.ok) return prepared;
       const own = prepared.notebook.cells.filter((cell): cell is AssetCell => cell.type === "asset");
       if (window === null) unpartitioned.set(slug, own);

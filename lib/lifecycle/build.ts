@@ -8,6 +8,7 @@ import { producerOfTable } from "../graph";
 import type { RunEvent, RunSummary } from "../engine/events";
 import type { NotebookIssue } from "../notebook/types";
 import { buildStages } from "./build-stages";
+import { projectWorkspace } from "./definitions";
 import type { TxStep, Warehouse } from "../warehouse/types";
 import { BUILDS_TABLE, envSchema, PLANS_TABLE, NOTEBOOKS_TABLE, ASSETS_TABLE, VERSIONS_TABLE, VERSIONS_SCHEMA, versionTable, quoteIdent, quoteLiteral, sqlTimestamp } from "./layout";
 import { projectGraph, type Plan } from "./plan";
@@ -92,6 +93,8 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
       : [],
   );
   if (pinned.length > 0) return { ok: false, issues: pinned };
+  // Planned above, so it parsed: the workspace the project's notebooks are defined in.
+  const workspace = projectWorkspace(texts);
   const graph = projectGraph(planned.assets);
   const assetsByName = new Map(planned.assets.map((asset) => [asset.asset, asset]));
   const versions = new Map(plan.assets.flatMap((asset) => (asset.version === null ? [] : [[asset.asset, asset.version] as const])));
@@ -117,6 +120,7 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     keysOf: (slug) => plan.assets.find((asset) => asset.notebook === slug && asset.partitions)?.partitions?.build ?? [],
     // A contract compares a new version with what production serves, not with the version's own (new) table.
     baseline: (asset) => warehouse.describe(asset),
+    ...(workspace.ok ? { workspace: workspace.workspace } : {}),
   });
   if (!built.ok) {
     // Nothing ran: the environment says its build failed rather than that it is still building.

@@ -4,7 +4,9 @@
 // tags...) are metadata: they change how an asset is run and judged, never its data.
 import { buildGraph, type SqlReferenceParser } from "../graph";
 import { qualifiedName } from "../graph/sql-refs";
-import { RUN_KEY_NAMES, parseNotebook } from "../notebook";
+import { RUN_KEY_NAMES } from "../notebook";
+import { parseNotebookIn } from "../notebook/apply-workspace";
+import { emptyWorkspace, parseWorkspaceFile, workspaceFor, WORKSPACE_FILE, type Workspace } from "../notebook/workspace-file";
 import { neutralNotebookText } from "../partitions/neutral-text";
 import type { AssetCell, CellKind, Notebook, NotebookIssue } from "../notebook/types";
 import { canonicalJson } from "./fingerprint";
@@ -62,10 +64,11 @@ async function definitionOf(cell: AssetCell, notebook: Notebook, syntax: SqlSynt
 }
 
 /** The definitions of every asset of one notebook text, or the issues that keep it from being planned. */
-export async function notebookDefinitions(source: NotebookText, parser: SqlReferenceParser & SqlSyntax): Promise<DefinitionsResult> {
+export async function notebookDefinitions(source: NotebookText, parser: SqlReferenceParser & SqlSyntax, workspace: Workspace = emptyWorkspace("production")): Promise<DefinitionsResult> {
   const file = `${source.slug}.md`;
   // `{{ partition.* }}` is not SQL: a partitioned notebook is defined by its text with neutral values.
-  const parsed = parseNotebook(neutralNotebookText(source.text, file), file);
+  // Its workspace's variables and macros are in its SQL: a changed value or macro changes the definition.
+  const parsed = parseNotebookIn(neutralNotebookText(source.text, file), file, workspace);
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
   const notebook = parsed.notebook;
   const { graph, issues, externals } = await buildGraph(notebook, parser);
@@ -94,12 +97,27 @@ export async function notebookDefinitions(source: NotebookText, parser: SqlRefer
   return { ok: true, assets };
 }
 
-/** The definitions of a whole project (several notebook texts); every notebook's issues are reported. */
+/**
+ * The workspace a project's notebooks are defined in: its workspace file (the text under
+ * the slug `assetbook.yml`, beside the notebooks' texts) with production's values, since
+ * what any environment builds is what a promotion serves. Empty without one.
+ */
+export function projectWorkspace(sources: readonly NotebookText[]): { ok: true; workspace: Workspace } | { ok: false; issues: NotebookIssue[] } {
+  const text = sources.find((source) => source.slug === WORKSPACE_FILE)?.text;
+  if (text === undefined) return { ok: true, workspace: emptyWorkspace("production") };
+  const parsed = parseWorkspaceFile(text, WORKSPACE_FILE);
+  return parsed.ok ? { ok: true, workspace: workspaceFor(parsed.workspace, "production") } : parsed;
+}
+
+/** The definitions of a whole project (several notebook texts, and its workspace file); every notebook's issues are reported. */
 export async function projectDefinitions(sources: readonly NotebookText[], parser: SqlReferenceParser & SqlSyntax): Promise<DefinitionsResult> {
   const assets: AssetDefinition[] = [];
   const issues: NotebookIssue[] = [];
+  const workspace = projectWorkspace(sources);
+  if (!workspace.ok) return workspace;
   for (const source of sources) {
-    const result = await notebookDefinitions(source, parser);
+    if (source.slug === WORKSPACE_FILE) continue;
+    const result = await notebookDefinitions(source, parser, workspace.workspace);
     if (result.ok) assets.push(...result.assets);
     else issues.push(...result.issues);
   }

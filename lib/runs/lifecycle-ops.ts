@@ -18,12 +18,14 @@ import type { AssetOutcome } from "../engine/events";
 import type { NotebookIssue } from "../notebook/types";
 import type { Warehouse } from "../warehouse/types";
 import { isSlug } from "../workspace/slug";
+import { WORKSPACE_FILE } from "../notebook/workspace-file";
 import type { ExtractSources } from "./materialize";
 
 /** Proposed texts as a command sends them: `project` when they are a whole directory (production's notebooks it lacks are removed). */
 export const proposalSchema = z.object({
   env: envNameSchema,
-  notebooks: z.array(z.object({ slug: z.string().refine(isSlug, "not a notebook slug"), text: z.string().max(2_000_000) })).max(1000),
+  // The workspace file travels with the notebooks, under its file name.
+  notebooks: z.array(z.object({ slug: z.string().refine((slug) => isSlug(slug) || slug === WORKSPACE_FILE, "not a notebook slug"), text: z.string().max(2_000_000) })).max(1000),
   project: z.boolean().default(false),
   /** Partition keys to build of the partitioned notebooks with changes (default: each one's newest). */
   partitions: z.array(z.string().min(1).max(200)).max(1000).optional(),

@@ -8,6 +8,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { formatIssue, formatNotebook, formatSize, MAX_NOTEBOOK_BYTES, parseNotebook, type NotebookIssue } from "../notebook";
 import { assertSlug, isSlug, slugify, SLUG_RULE } from "./slug";
+import { WORKSPACE_FILE } from "../notebook/workspace-file";
 
 export interface NotebookSummary {
   slug: string;
@@ -81,6 +82,8 @@ export interface IgnoredFile {
 export interface NotebookDir {
   /** Sorted by slug. */
   notebooks: NotebookText[];
+  /** The workspace file's text (assetbook.yml in the folder), null when there is none. */
+  workspace: string | null;
   /** `.md` files not read as notebooks, with the reason: a name that is not a notebook's, or a notebook file that cannot be read. */
   ignored: IgnoredFile[];
 }
@@ -100,8 +103,14 @@ async function fileNames(dir: string): Promise<string[]> {
  * others are read: no notebook can make the listing fail. A file over the limit is not read whole.
  */
 export async function readNotebookDir(dir: string): Promise<NotebookDir> {
-  const result: NotebookDir = { notebooks: [], ignored: [] };
-  for (const name of await fileNames(dir)) {
+  const result: NotebookDir = { notebooks: [], workspace: null, ignored: [] };
+  const names = await fileNames(dir);
+  if (names.includes(WORKSPACE_FILE)) {
+    const read = await readBounded(path.join(/* turbopackIgnore: true */ dir, WORKSPACE_FILE));
+    if (read.kind === "text") result.workspace = read.text;
+    else if (read.kind === "refused") result.ignored.push({ file: `notebooks/${WORKSPACE_FILE}`, reason: read.reason });
+  }
+  for (const name of names) {
     if (!name.endsWith(".md") || name.startsWith(".")) continue;
     const slug = slugOfFileName(name);
     if (slug === null) {
