@@ -2,6 +2,7 @@
 // a branch's review on an Assetbook server (ASSETBOOK_SERVER, ASSETBOOK_TOKEN). `open`
 // reads, with git, the notebooks the branch changed since --base at its commit, and opens
 // or updates the branch's review; `status` exits 0 only when the review may be promoted.
+import { WORKSPACE_FILE } from "../lib/notebook/workspace-file";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
@@ -99,7 +100,8 @@ async function branchTexts(root: string, dir: string, base: string, commit: stri
   const texts: { slug: string; text: string | null }[] = [];
   for (const file of await changedFiles(root, base, commit, folder)) {
     const relative = folder === "." ? file.path : file.path.slice(folder.length + 1);
-    const slug = relative.includes("/") ? null : slugOfFileName(relative);
+    // The workspace file is proposed with the notebooks, under its name.
+    const slug = relative.includes("/") ? null : relative === WORKSPACE_FILE ? WORKSPACE_FILE : slugOfFileName(relative);
     if (slug === null) continue;
     texts.push({ slug, text: file.deleted ? null : await fileAt(root, commit, file.path) });
   }

@@ -1,6 +1,7 @@
 // The request shapes of the review routes, parsed once.
 import { z } from "zod";
 import { notebookSlugSchema } from "@/lib/workspace/slug";
+import { WORKSPACE_FILE } from "@/lib/notebook/workspace-file";
 
 export const reviewParams = z.object({ number: z.coerce.number().int().positive().max(1_000_000_000) });
 
@@ -37,6 +38,7 @@ export const branchBody = z.object({
   branch: branchSchema,
   title: z.string().trim().min(1).max(200),
   description: z.string().max(20_000).default(""),
-  texts: z.array(z.object({ slug: notebookSlugSchema, text: z.string().max(2_000_000).nullable() })).max(1000),
+  // The workspace file (assetbook.yml) comes with the notebooks the branch changed.
+  texts: z.array(z.object({ slug: z.union([notebookSlugSchema, z.literal(WORKSPACE_FILE)]), text: z.string().max(2_000_000).nullable() })).max(1000),
   commit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, "a full commit hash").optional(),
 });

@@ -5,6 +5,7 @@
 // and skipped; production stays at the last good commit. Which commit production serves is
 // the name of the environment its latest promotion came from (`git-<sha>`), written in the
 // promotion's own transaction: a kill -9 anywhere leaves production at one whole commit.
+import { WORKSPACE_FILE } from "../notebook/workspace-file";
 import { mkdir } from "node:fs/promises";
 import { git, GitError } from "../git";
 import { promotions } from "../lifecycle/store";
@@ -95,13 +96,18 @@ async function pending(source: BranchSource, from: string | null, head: string):
   return [head];
 }
 
-/** The notebooks at a commit: the `.md` files directly in the folder. */
+/** The notebooks at a commit: the `.md` files directly in the folder, and the workspace file beside them (under its name). */
 async function notebooksAt(source: BranchSource, sha: string): Promise<{ slug: string; text: string }[]> {
   const folder = source.folder.replace(/\/+$/, "");
   const listed = await run(source, ["ls-tree", "-z", "--name-only", sha, `${folder}/`]);
   const notebooks: { slug: string; text: string }[] = [];
   for (const file of listed.split("\0").filter((name) => name !== "")) {
-    const slug = slugOfFileName(file.slice(folder.length + 1));
+    const name = file.slice(folder.length + 1);
+    if (name === WORKSPACE_FILE) {
+      notebooks.push({ slug: WORKSPACE_FILE, text: await run(source, ["show", `${sha}:${file}`]) });
+      continue;
+    }
+    const slug = slugOfFileName(name);
     if (slug === null) continue;
     notebooks.push({ slug, text: await run(source, ["show", `${sha}:${file}`]) });
   }

@@ -12,6 +12,7 @@ import type { PromotionRecord } from "../lifecycle/store";
 import { GuardError } from "../warehouse/errors";
 import type { Warehouse } from "../warehouse/types";
 import { readNotebookDir } from "../workspace/notebook-files";
+import { WORKSPACE_FILE } from "../notebook/workspace-file";
 
 function changedKeys(before: Record<string, string>, after: Record<string, string>): string[] {
   return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((key) => before[key] !== after[key]).sort();
@@ -42,17 +43,21 @@ export async function reconcileProduction(input: ReconcileInput): Promise<boolea
   const { db, workspaceId, warehouse } = input;
   if (!(await hasPromotedProduction(warehouse))) return false;
   const state = await servedState(warehouse, PRODUCTION);
-  await syncNotebookFiles(db, workspaceId, input.notebooksDir, input.parser, newSyncMemory(), state.notebooks);
-  await recordProduction(db, workspaceId, { notebooks: state.notebooks, assets: state.assets, promotions: (await promotions(warehouse)).map(catalogPromotion) });
+  // The workspace file is promoted with the notebooks but is not one: the catalog lists notebooks.
+  const notebooks = Object.fromEntries(Object.entries(state.notebooks).filter(([slug]) => slug !== WORKSPACE_FILE));
+  await syncNotebookFiles(db, workspaceId, input.notebooksDir, input.parser, newSyncMemory(), notebooks);
+  await recordProduction(db, workspaceId, { notebooks, assets: state.assets, promotions: (await promotions(warehouse)).map(catalogPromotion) });
   return true;
 }
 
 /** On start: the first one promotes the notebooks on disk (a racing start changes nothing), then the catalog is reconciled. */
 export async function startProduction(input: ReconcileInput & { parser: SqlReferenceParser & SqlSyntax }): Promise<AdoptResult> {
-  const { notebooks } = await readNotebookDir(input.notebooksDir);
+  const { notebooks, workspace } = await readNotebookDir(input.notebooksDir);
   let adopted: AdoptResult;
   try {
-    adopted = await adoptNotebooks({ warehouse: input.warehouse, productionSchema: input.warehouse.schema, notebooks, parser: input.parser });
+    // The workspace file beside them is promoted with them.
+    const texts = workspace === null || notebooks.length === 0 ? notebooks : [...notebooks, { slug: WORKSPACE_FILE, text: workspace }];
+    adopted = await adoptNotebooks({ warehouse: input.warehouse, productionSchema: input.warehouse.schema, notebooks: texts, parser: input.parser });
   } catch (error) {
     // Two starts at once (team mode's workers): one promotion commits, the other conflicts on its id or guard.
     // Anything else (a view of the user's own over a production table on PostgreSQL, say) leaves production

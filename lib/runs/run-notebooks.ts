@@ -6,6 +6,8 @@ import type { PreparedNotebook } from "../engine/prepare";
 import type { SqlReferenceParser } from "../graph";
 import { Lru } from "./lru";
 import { preparePartitioned } from "../engine/prepare-partitioned";
+import { projectWorkspace } from "../lifecycle/definitions";
+import { WORKSPACE_FILE } from "../notebook/workspace-file";
 
 export interface RunVersion {
   id: string;
@@ -37,12 +39,17 @@ export class RunNotebooks {
     return version;
   }
 
-  /** preparePartitioned of the version (its issues too); nothing reads a prepared notebook but to plan. */
-  async prepare(version: RunVersion, partition: string | null, parser: () => Promise<SqlReferenceParser>): Promise<PreparedNotebook> {
-    const key = JSON.stringify([version.id, partition]);
+  /**
+   * preparePartitioned of the version (its issues too) in production's workspace file
+   * (`workspaceText`, null: none); nothing reads a prepared notebook but to plan.
+   */
+  async prepare(version: RunVersion, partition: string | null, parser: () => Promise<SqlReferenceParser>, workspaceText: string | null = null): Promise<PreparedNotebook> {
+    const key = JSON.stringify([version.id, partition, workspaceText]);
     const cached = this.prepared.get(key);
     if (cached !== undefined) return cached;
-    const prepared = await preparePartitioned(version.text, `${version.slug}.md`, await parser(), partition);
+    const workspace = projectWorkspace(workspaceText === null ? [] : [{ slug: WORKSPACE_FILE, text: workspaceText }]);
+    if (!workspace.ok) return workspace;
+    const prepared = await preparePartitioned(version.text, `${version.slug}.md`, await parser(), partition, workspace.workspace);
     this.prepared.set(key, prepared);
     return prepared;
   }

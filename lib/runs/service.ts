@@ -14,6 +14,7 @@ import { formatIssue } from "../notebook/types";
 import type { PartitionWindow } from "../partitions/windows";
 import { errorMessage, type JobHelpers, type JsonValue, type TaskHandlers } from "../queue/types";
 import { isFencedError } from "../warehouse/fence";
+import { WORKSPACE_FILE } from "../notebook/workspace-file";
 import type { WarehouseLease } from "../warehouse/open";
 import type { Warehouse } from "../warehouse/types";
 import type { SlotPolling } from "./concurrency";
@@ -151,7 +152,8 @@ export class RunService {
     }
     const { version, versionId } = bound;
     // `{{ partition.* }}` is not SQL: plan with neutral values, then with the run's window.
-    const prepared = await this.notebooks.prepare(version, payload.partition, this.deps.parser);
+    // In production's workspace file: the one promoted with the notebooks.
+    const prepared = await this.notebooks.prepare(version, payload.partition, this.deps.parser, bound.binding?.state.notebooks[WORKSPACE_FILE] ?? null);
     if (!prepared.ok) {
       await setRunStatus(db, run.id, "failed", prepared.issues.map(formatIssue).join("\n"));
       return;
