@@ -8,7 +8,8 @@
 // warehouse: the host loads each one once (the editor, a sample from production) before the
 // cells that read it run, and a cell reading one that could not be loaded fails with why.
 import { buildGraph, qualifiedName, tableRefFromText, type AssetGraph, type SqlReferenceParser, type TableRef } from "../graph";
-import { parseNotebook } from "../notebook";
+import { parseNotebookIn } from "../notebook/apply-workspace";
+import { emptyWorkspace, type Workspace } from "../notebook/workspace-file";
 import type { AssetCell, CellKind, Notebook, NotebookIssue } from "../notebook/types";
 import type { CheckResult } from "../checks";
 import { hasPlaceholder } from "../partitions/values";
@@ -97,11 +98,17 @@ export interface ReactiveOptions {
    * reads it runs. Without it, they are expected in the warehouse already.
    */
   loadExternal?: ExternalLoader;
+  /** The workspace file's development values: variables, connections, macros, checks (default: none). */
+  workspace?: Workspace;
 }
 
-/** What a cell's result depends on: its text (SQL with the partition's literals), and the partition when it still holds placeholders (an extract). */
+/**
+ * What a cell's result depends on: its text (SQL with the partition's literals), the partition
+ * when it still holds placeholders (an extract), and its config as its workspace made it (a
+ * changed macro or variable reruns exactly the cells that use it).
+ */
 function signature(cell: AssetCell, partition: string | null): string {
-  return JSON.stringify([cell.kind, cell.body, cell.infoRest, hasPlaceholder(cell.body) ? partition : null]);
+  return JSON.stringify([cell.kind, cell.body, cell.infoRest, hasPlaceholder(cell.body) ? partition : null, cell.config]);
 }
 
 export class ReactiveSession {
@@ -121,6 +128,7 @@ export class ReactiveSession {
   private updates: Promise<void> = Promise.resolve();
   private readonly partitioner: DevPartitions;
   private chosen: string | null;
+  private workspace: Workspace;
   private partitions: SessionPartitions | undefined;
   /** Per cell, the external tables it reads (from the graph of the latest edit). */
   private cellExternals = new Map<string, TableRef[]>();
@@ -132,6 +140,7 @@ export class ReactiveSession {
   constructor(private readonly options: ReactiveOptions) {
     this.partitioner = new DevPartitions(options.clock);
     this.chosen = options.partition ?? null;
+    this.workspace = options.workspace ?? emptyWorkspace();
   }
 
   /** The key the cells run with (null: unpartitioned, or no partition has started). */
@@ -151,6 +160,12 @@ export class ReactiveSession {
       externalEdges: [...this.cellExternals].flatMap(([cell, refs]) => [...new Set(refs.map(externalTableName))].map((table) => ({ from: table, to: cell }))),
       ...(this.partitions === undefined ? {} : { partitions: this.partitions }),
     };
+  }
+
+  /** Takes the workspace file's new values: the cells whose SQL or config they change rerun. */
+  async setWorkspace(workspace: Workspace): Promise<void> {
+    this.workspace = workspace;
+    if (this.latestText !== undefined) await this.update(this.latestText);
   }
 
   /** Runs the notebook with another partition (null: the newest that has started); returns when its cells have run. */
@@ -173,7 +188,7 @@ export class ReactiveSession {
     // `{{ partition.* }}` is not SQL: the cells read the partition's literals, as in its production run.
     const partitioned = this.partitioner.substitute(rawText, this.options.file, this.chosen);
     this.partitions = partitioned.partitions;
-    const parsed = parseNotebook(partitioned.text, this.options.file);
+    const parsed = parseNotebookIn(partitioned.text, this.options.file, this.workspace);
     const notebook = parsed.notebook;
     if (!notebook) {
       this.issues = [...partitioned.issues, ...(parsed.ok ? [] : parsed.issues)];

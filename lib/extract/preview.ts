@@ -1,8 +1,9 @@
 // An extract cell in preview: run on the server (which holds the secrets) into a
 // throwaway warehouse with a sample limit, and hand back the root table as Arrow IPC.
 // The browser loads it with loadPreviewIntoWarehouse (preview-load.ts).
+import { parseNotebookIn } from "../notebook/apply-workspace";
+import { emptyWorkspace, type Workspace } from "../notebook/workspace-file";
 import { abortable } from "../warehouse/abortable";
-import { parseNotebook } from "../notebook";
 import type { ExtractCell } from "../notebook/types";
 import { arrowIpcFromRows } from "../warehouse/arrow-ipc";
 import { quoteIdent, type Column, type Warehouse } from "../warehouse/types";
@@ -40,6 +41,8 @@ export interface PreviewRequest {
   outbound?: OutboundPolicy;
   /** The server-wide budget of response bytes across concurrent previews; past it, `busy`. */
   budget?: ByteBudget;
+  /** The workspace file's development values (a cell's connection and variables); default none. */
+  workspace?: Workspace;
 }
 
 export type PreviewFailure = {
@@ -57,7 +60,7 @@ export type PreviewFailure = {
 export type PreviewResult = { ok: true; table: string; rows: number; columns: Column[]; ipc: Uint8Array; sampled: boolean; sampleRows: number } | PreviewFailure;
 
 export async function previewExtract(request: PreviewRequest): Promise<PreviewResult> {
-  const found = findExtractCell(request.text, request.file, request.cell);
+  const found = findExtractCell(request.text, request.file, request.cell, request.workspace ?? emptyWorkspace());
   if (!found.ok) return found;
   const cell = found.cell;
   // One redactor for the whole preview: runExtract feeds it every value it resolves.
@@ -102,8 +105,8 @@ export async function previewExtract(request: PreviewRequest): Promise<PreviewRe
 type FoundCell = { ok: true; cell: ExtractCell } | PreviewFailure;
 
 /** The extract cell named `name`; problems elsewhere in the notebook do not block its preview. */
-function findExtractCell(text: string, file: string, name: string): FoundCell {
-  const parsed = parseNotebook(text, file);
+function findExtractCell(text: string, file: string, name: string, workspace: Workspace): FoundCell {
+  const parsed = parseNotebookIn(text, file, workspace);
   const issues = parsed.ok ? [] : parsed.issues;
   const cell = parsed.notebook?.cells.find((c) => c.type === "asset" && c.name === name);
   const own = issues.filter((issue) => issue.cell === name);

@@ -163,3 +163,35 @@ export function workspaceFor(file: WorkspaceFile, target: WorkspaceTarget): Work
 export function emptyWorkspace(target: WorkspaceTarget = "development"): Workspace {
   return { file: WORKSPACE_FILE, target, vars: new Map(), connections: new Map(), macros: [], checks: new Map(), lines: new Map() };
 }
+
+/** A workspace as plain JSON, for a server to hand to the browser. */
+export interface WorkspaceJson {
+  file: string;
+  target: WorkspaceTarget;
+  vars: [string, VarValue][];
+  connections: [string, ConnectionDef][];
+  macros: MacroDef[];
+  checks: [string, CheckDef][];
+  lines: [string, number][];
+}
+
+/**
+ * What the browser may see of a workspace: a connection keeps its base URL and paginator,
+ * never its auth, headers or params (they may hold keys; extracts run on the server, which
+ * reads the whole file).
+ */
+export function browserWorkspace(workspace: Workspace): WorkspaceJson {
+  return {
+    file: workspace.file,
+    target: workspace.target,
+    vars: [...workspace.vars],
+    connections: [...workspace.connections].map(([name, connection]) => [name, { ...(connection.base_url ? { base_url: connection.base_url } : {}), ...(connection.paginator ? { paginator: connection.paginator } : {}) }]),
+    macros: [...workspace.macros],
+    checks: [...workspace.checks],
+    lines: [...workspace.lines],
+  };
+}
+
+export function workspaceFromJson(json: WorkspaceJson): Workspace {
+  return { file: json.file, target: json.target, vars: new Map(json.vars), connections: new Map(json.connections), macros: json.macros, checks: new Map(json.checks), lines: new Map(json.lines) };
+}

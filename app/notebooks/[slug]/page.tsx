@@ -16,7 +16,8 @@ import { can } from "@/lib/auth";
 import { openReviewsOf } from "@/lib/reviews/store";
 import { newestPartitionWithData } from "@/lib/runs";
 import { principalOf } from "@/app/_lib/session";
-import { NotebookWorkspace } from "../_workspace/NotebookWorkspace";
+import { NotebookWorkspace, type EditorWorkspace } from "../_workspace/NotebookWorkspace";
+import { browserWorkspace, parseWorkspaceFile, workspaceFor, WORKSPACE_FILE } from "@/lib/notebook/workspace-file";
 
 interface Params {
   params: Promise<{ slug: string }>;
@@ -44,14 +45,15 @@ export default async function NotebookPage({ params }: Params) {
     );
   }
   // Independent reads, asked at once.
-  const [producers, production, reviews, initialPartition] = await Promise.all([otherProducers(slug), productionOf(slug), reviewsOf(slug), newestWithData(slug)]);
+  const [others, production, reviews, initialPartition] = await Promise.all([otherProducers(slug), productionOf(slug), reviewsOf(slug), newestWithData(slug)]);
   return (
     <NotebookWorkspace
       slug={slug}
       initialText={file.text}
       initialHash={file.hash}
       initialDraft={draft.draft}
-      otherProducers={producers}
+      otherProducers={others.producers}
+      workspace={others.workspace}
       production={production}
       reviews={reviews}
       initialPartition={initialPartition}
@@ -72,13 +74,24 @@ async function productionOf(slug: string): Promise<{ text: string | null } | und
   return { text: (await productionVersion(db, workspaceId, slug))?.text ?? null };
 }
 
-/** The assets the workspace's other notebooks produce: the editor reports a cell that declares one of them. */
-async function otherProducers(slug: string): Promise<AssetProducer[]> {
-  const { notebooks } = await readNotebookDir(notebooksDir());
-  return notebooks.filter((nb) => nb.slug !== slug).flatMap((nb) => {
+/**
+ * The assets the workspace's other notebooks produce (the editor reports a cell that declares
+ * one of them), and the workspace file's text (null: none), which the editor runs with.
+ */
+async function otherProducers(slug: string): Promise<{ producers: AssetProducer[]; workspace: EditorWorkspace }> {
+  const { notebooks, workspace } = await readNotebookDir(notebooksDir());
+  const producers = notebooks.filter((nb) => nb.slug !== slug).flatMap((nb) => {
     const parsed = parseNotebook(nb.text, nb.file).notebook;
     return parsed === undefined ? [] : assetProducers(parsed);
   });
+  return { producers, workspace: editorWorkspace(workspace) };
+}
+
+/** The workspace file's development values as the browser may see them, or its mistakes. */
+function editorWorkspace(text: string | null): EditorWorkspace {
+  if (text === null) return null;
+  const parsed = parseWorkspaceFile(text, `notebooks/${WORKSPACE_FILE}`);
+  return parsed.ok ? { workspace: browserWorkspace(workspaceFor(parsed.workspace, "development")) } : { issues: parsed.issues };
 }
 
 /** This notebook's open reviews; for a member who may propose, also the other notebooks whose working copy differs from production. */

@@ -1,6 +1,8 @@
 "use client";
 // The notebook page: the file's cells as editors. The text is the source of truth: every
 // edit changes the draft, whose canonical text runs reactively (debounced) on DuckDB-WASM.
+import { emptyWorkspace, workspaceFromJson, WORKSPACE_FILE, type Workspace, type WorkspaceJson } from "@/lib/notebook/workspace-file";
+import { formatIssue, type NotebookIssue } from "@/lib/notebook/types";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { producedElsewhere, type AssetProducer } from "@/lib/graph/producers";
 import type { AssetCell } from "@/lib/notebook/types";
@@ -60,7 +62,12 @@ interface Props {
   reviews?: { canPropose: boolean; otherChanged: string[]; open: { number: number; title: string }[] } | null;
   /** A partitioned notebook opens on this partition (the newest production has rows for); null: the newest that has started. */
   initialPartition?: string | null;
+  /** The workspace file's development values (notebooks/assetbook.yml; null: none), or its mistakes. */
+  workspace?: EditorWorkspace;
 }
+
+/** What the page hands the editor of the workspace file: its values as the browser may see them, or its mistakes. */
+export type EditorWorkspace = { workspace: WorkspaceJson } | { issues: NotebookIssue[] } | null;
 
 /** Per other notebook: the assets this one shares with it, and their lines here. */
 function sharedWithOthers(shared: ReturnType<typeof producedElsewhere>): { file: string; assets: string[]; lines: number[] }[] {
@@ -76,13 +83,19 @@ function sharedWithOthers(shared: ReturnType<typeof producedElsewhere>): { file:
   return [...byFile.values()];
 }
 
+/** The workspace file's development values; a file with mistakes runs as none, and says why. */
+function developmentWorkspace(given: EditorWorkspace): { workspace: Workspace; issues: NotebookIssue[] } {
+  if (given === null) return { workspace: emptyWorkspace("development"), issues: [] };
+  return "issues" in given ? { workspace: emptyWorkspace("development"), issues: given.issues } : { workspace: workspaceFromJson(given.workspace), issues: [] };
+}
+
 function titleOf(draft: NotebookDraft, slug: string): string {
   const line = draft.frontMatterText.split("\n").find((l) => l.startsWith("title:"));
   const title = line?.slice("title:".length).trim().replace(/^(["'])(.*)\1$/, "$2");
   return title || slug;
 }
 
-export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft, otherProducers, production, reviews = null, initialPartition = null }: Props) {
+export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft, otherProducers, production, reviews = null, initialPartition = null, workspace: workspaceProp = null }: Props) {
   const file = `notebooks/${slug}.md`;
   const [draft, setDraft] = useState(initialDraft);
   const text = useMemo(() => draftToText(draft, file), [draft, file]);
@@ -99,7 +112,8 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
   useEffect(() => latestCap.set(previewCap), [latestCap, previewCap]);
   const materializeOther = useMemo(() => mlJobs.materializer(previewMaterializer(slug, latestText.get, latestCap.get)), [mlJobs, slug, latestText, latestCap]);
   useWarehouseDebugHook(ready?.warehouse);
-  const { snapshot, run, setPartition } = useReactive(ready, file, text, materializeOther, loadFromProduction, initialPartition);
+  const workspace = useMemo(() => developmentWorkspace(workspaceProp), [workspaceProp]);
+  const { snapshot, run, setPartition } = useReactive(ready, file, text, materializeOther, loadFromProduction, initialPartition, workspace.workspace);
 
   const [focusedId, setFocusedId] = useState<string>();
   const [registry] = useState(() => new FocusRegistry());
@@ -266,6 +280,19 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
                 <span className="nb-problems__message">
                   {assets.length === 1 ? "asset" : "assets"} {assets.join(", ")} {assets.length === 1 ? "is" : "are"} also produced by {other}; an asset has one producer: rename {assets.length === 1 ? "it" : "them"} here or there
                 </span>
+              </p>
+            ))}
+          </div>
+        )}
+        {workspace.issues.length > 0 && (
+          <div className="nb-problems" role="alert" data-testid="workspace-file-problems">
+            <p>
+              <span className="nb-problems__message">notebooks/{WORKSPACE_FILE} has mistakes; the notebook runs without its variables, connections, macros and checks:</span>
+            </p>
+            {workspace.issues.map((issue, i) => (
+              <p key={i}>
+                <span className="nb-problems__where">line {issue.line}</span>
+                <span className="nb-problems__message">{formatIssue(issue).replace(/^[^ ]+ /, "")}</span>
               </p>
             ))}
           </div>

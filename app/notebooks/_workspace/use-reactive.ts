@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { ReactiveSession, type CellMaterializer, type ExternalLoader, type ReactiveSnapshot } from "@/lib/engine/reactive";
 import type { SqlReferenceParser } from "@/lib/graph";
 import type { Warehouse } from "@/lib/warehouse/types";
+import type { Workspace } from "@/lib/notebook/workspace-file";
 import { setCompletionSchema } from "./monaco";
 import { notebookTables, readSchema } from "./schema";
 
@@ -28,6 +29,8 @@ export function useReactive(
   loadExternal: ExternalLoader,
   /** The partition a partitioned notebook opens on (null: the newest that has started). */
   initialPartition: string | null = null,
+  /** The workspace file's development values. */
+  workspace?: Workspace,
 ): Reactive {
   const [snapshot, setSnapshot] = useState<ReactiveSnapshot>();
   const [version, setVersion] = useState(0);
@@ -35,6 +38,7 @@ export function useReactive(
   const other = useRef(materializeOther);
   const external = useRef(loadExternal);
   const first = useRef(true);
+  const latestWorkspace = useRef(workspace);
 
   useEffect(() => {
     other.current = materializeOther;
@@ -52,6 +56,7 @@ export function useReactive(
       parser: engine.parser,
       file,
       partition: initialPartition,
+      ...(latestWorkspace.current ? { workspace: latestWorkspace.current } : {}),
       materializeOther: (cell, warehouse, run) => other.current(cell, warehouse, run),
       loadExternal: (table, warehouse) => external.current(table, warehouse),
       onChange: (next) => {
@@ -79,6 +84,12 @@ export function useReactive(
     const timer = setTimeout(() => void session.update(text).catch(() => undefined), delay);
     return () => clearTimeout(timer);
   }, [session, text]);
+
+  useEffect(() => {
+    if (latestWorkspace.current === workspace) return;
+    latestWorkspace.current = workspace;
+    if (session && workspace) void session.setWorkspace(workspace).catch(() => undefined);
+  }, [session, workspace]);
 
   const run = useCallback((name: string) => void session?.run(name).catch(() => undefined), [session]);
   const setPartition = useCallback((key: string | null) => void session?.setPartition(key).catch(() => undefined), [session]);

@@ -3,6 +3,7 @@
 // IPC, which the browser loads into DuckDB-WASM. Secret values never leave the server.
 // Requests go through the operator's outbound policy (ASSETBOOK_OUTBOUND_ALLOW), and all
 // previews together hold at most PREVIEW_MEMORY_BUDGET_BYTES of responses: past that, 503.
+import { workspaceOf } from "@/lib/workspace/workspace-source";
 import { z } from "zod";
 import { notebooksDir } from "@/app/notebooks";
 import { appConfig } from "@/app/_lib/config";
@@ -64,7 +65,10 @@ export const POST = route({ params, body, role: "editor" }, async ({ params: { s
   if (text === undefined) throw new RouteError(404, `notebook "${slug}" not found`);
   // The cell is checked as a run would check it first: a custom check is one SELECT, never pasted unread.
   parser ??= NodeSqlReferenceParser.create();
-  const checked = await preparePartitioned(text, `${slug}.md`, await parser, body?.partition ?? null);
+  // The editor is development: the workspace file's development values.
+  const workspace = await workspaceOf(notebooksDir(), "development", "notebooks");
+  if (!workspace.ok) return Response.json({ error: workspace.issues.map(formatIssue).join("\n"), cell }, { status: 422 });
+  const checked = await preparePartitioned(text, `${slug}.md`, await parser, body?.partition ?? null, workspace.workspace);
   const problems = checked.ok ? [] : checked.issues.filter((issue) => issue.cell === cell);
   if (problems.length > 0) return Response.json({ error: problems.map(formatIssue).join("\n"), cell }, { status: 422 });
   const { db, secretKey, workspaceId } = await appContext();
@@ -73,6 +77,7 @@ export const POST = route({ params, body, role: "editor" }, async ({ params: { s
     text,
     file: `${slug}.md`,
     cell,
+    workspace: workspace.workspace,
     openWarehouse: () => openDuckDbWarehouse({ path: ":memory:", dataDir }),
     // As in production runs: the workspace's secrets (bound to their hosts), else the environment.
     resolveSecret: await workspaceSecretResolver(db, secretKey, workspaceId, appConfig().envSecrets, process.env),
