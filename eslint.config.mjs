@@ -21,7 +21,7 @@ const frameworkImports = {
 export const LAYERS = [
   ["config", "queue", "git"],
   ["warehouse", "notebook"],
-  ["secrets", "outbound", "workspace", "graph", "partitions", "schedule", "checks", "ml", "preview", "diff"],
+  ["secrets", "outbound", "workspace", "graph", "partitions", "schedule", "checks", "ml", "preview", "diff", "importers"],
   ["extract", "catalog"],
   ["auth", "engine"],
   ["lifecycle"],

@@ -427,3 +427,60 @@ describe("the workspace file (assetbook.yml beside the notebooks)", () => {
     expect(bad.stderr).toContain("workspace-broken/assetbook.yml:2:3: macros.km: a macro has either sql (an expression) or table (a query)");
   });
 });
+
+describe("assetbook import dbt", () => {
+  const fixtures = path.join(root, "fixtures", "dbt");
+
+  it("converts jaffle_shop_duckdb: every model and test; the notebooks check, run, and equal dbt's SQL run on DuckDB over the same seeds", async () => {
+    const out = path.join(dir, "imported");
+    const r = assetbook("import", "dbt", path.join(fixtures, "jaffle_shop_duckdb"), "--out", "imported", "--data-dir", "imported-data");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("models 5/5, tests 20/20, seeds 3");
+    expect(fs.readdirSync(out).sort()).toEqual(["jaffle-shop.md", "seeds.md", "staging.md"]);
+    expect(assetbook("check", "imported").code).toBe(0);
+    for (const notebook of ["seeds", "staging", "jaffle-shop"]) {
+      const run = assetbook("run", `imported/${notebook}.md`, "--db", "imported.duckdb", "--data-dir", "imported-data");
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+    }
+    // dbt's models on plain DuckDB: the seeds read with read_csv, each model's SQL with its refs rendered as dbt-duckdb does (main.<model>).
+    const { renderDbt } = await import("../lib/importers/dbt/render");
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    try {
+      await connection.run(`attach '${path.join(dir, "imported.duckdb")}' as ours (read_only)`);
+      for (const seed of ["raw_customers", "raw_orders", "raw_payments"]) {
+        await connection.run(`create table ${seed} as select * from read_csv('${path.join(fixtures, "jaffle_shop_duckdb", "seeds", `${seed}.csv`)}')`);
+      }
+      for (const model of ["staging/stg_customers", "staging/stg_orders", "staging/stg_payments", "customers", "orders"]) {
+        const name = path.basename(model);
+        const { sql } = renderDbt(fs.readFileSync(path.join(fixtures, "jaffle_shop_duckdb", "models", `${model}.sql`), "utf8"), { ref: (other) => `main.${other}`, source: () => "", vars: {}, packages: [], self: name });
+        await connection.run(`create table ${name} as (${sql})`);
+        const diff = await connection.runAndReadAll(
+          `select (select count(*) from ${name}) as n, (select count(*) from (select * from ${name} except all select * from ours.main.${name})) as missing, (select count(*) from (select * from ours.main.${name} except all select * from ${name})) as extra`,
+        );
+        expect(diff.getRowObjectsJson()[0], name).toEqual({ n: expect.stringMatching(/^[1-9]\d*$/), missing: "0", extra: "0" });
+      }
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it("reports what it cannot convert with file:line, and what it converts checks and runs", () => {
+    const r = assetbook("import", "dbt", path.join(fixtures, "constructs"), "--out", "constructs", "--data-dir", "constructs-data");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("models 3/4, tests 10/12");
+    expect(r.stdout).toMatch(/constructs\/models\/marts\/star_payments\.sql:1: package dbt_utils: macro dbt_utils\.star is not expanded/);
+    expect(r.stdout).toMatch(/constructs\/models\/marts\/forecast\.py:1: a Python model is not converted/);
+    expect(r.stdout).toMatch(/order_totals\.sql:1: materialized: incremental is built as a table/);
+    // A second import refuses to overwrite.
+    expect(assetbook("import", "dbt", path.join(fixtures, "constructs"), "--out", "constructs").code).toBe(1);
+    expect(assetbook("check", "constructs").code).toBe(0);
+    expect(assetbook("run", "constructs/seeds.md", "--db", "constructs.duckdb", "--data-dir", "constructs-data").code).toBe(0);
+    // stg_accounts reads a CRM table this warehouse does not have: the rest of staging runs.
+    expect(assetbook("run", "constructs/staging.md", "--db", "constructs.duckdb", "--data-dir", "constructs-data", "--select", "stg_payments").code).toBe(0);
+    const marts = assetbook("run", "constructs/marts.md", "--db", "constructs.duckdb", "--data-dir", "constructs-data");
+    expect(marts.code, marts.stdout + marts.stderr).toBe(0);
+    expect(marts.stdout).toMatch(/OK +order_totals \(sql\) 2 rows.*checks 2\/2 passed/);
+  });
+});

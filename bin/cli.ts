@@ -2,7 +2,7 @@
 import { ConfigError } from "../lib/config";
 import { SelectionError } from "../lib/graph/plan";
 import type { Out } from "./args";
-import { LIFECYCLE_USAGE, REVIEW_USAGE, TRIGGER_COMMAND, TRIGGER_OPTIONS, UsageError } from "./usage";
+import { IMPORT_USAGE, LIFECYCLE_USAGE, REVIEW_USAGE, TRIGGER_COMMAND, TRIGGER_OPTIONS, UsageError } from "./usage";
 
 const USAGE = `Usage:
   assetbook check [NOTEBOOK|DIR...]                 parse, validate and build the graph; runs nothing
@@ -12,6 +12,7 @@ const USAGE = `Usage:
 ${LIFECYCLE_USAGE}
 ${REVIEW_USAGE}
 ${TRIGGER_COMMAND}
+${IMPORT_USAGE}
 
   check and fmt take every notebook in a directory named, and in the notebooks directory
   (ASSETBOOK_NOTEBOOKS_DIR, default notebooks/) when nothing is named; check reports an
@@ -37,6 +38,8 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
         return await (await import("./run-command")).run(rest, out, err);
       case "fmt":
         return await (await import("./fmt-command")).fmt(rest, out, err);
+      case "import":
+        return await (await import("./import-command")).importCommand(rest, out, err);
       case "trigger":
         return await (await import("./trigger")).trigger(rest, { env: process.env, out, err });
       case "review":

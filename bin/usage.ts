@@ -35,3 +35,7 @@ export const TRIGGER_OPTIONS = `  trigger: NOTEBOOK is a slug (shop) or its file
   --server URL     the Assetbook server (default: $ASSETBOOK_SERVER)
   --partition KEY  run one partition of a partitioned notebook
   --no-wait        print the run's URL and exit without following it`;
+
+export const IMPORT_USAGE = `  assetbook import dbt PATH [--out DIR] [--data-dir DIR] [--force]
+                                                    convert a dbt project into notebooks (default --out notebooks,
+                                                    seeds copied into --data-dir, default data); prints a report`;
