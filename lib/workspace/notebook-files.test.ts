@@ -120,7 +120,15 @@ describe("the notebook source", () => {
     expect(notebooks).toEqual([{ slug: "daily_sales", file: "notebooks/daily_sales.md", text: canonical }]);
     expect(ignored).toEqual([{ file: "notebooks/README.md", reason: expect.stringMatching(/^not a notebook name: lowercase letters/) }]);
     expect([slugOfFileName("daily_sales.md"), slugOfFileName("README.md"), slugOfFileName("x.txt")]).toEqual(["daily_sales", null, null]);
-    expect(await readNotebookDir(path.join(dir, "missing"))).toEqual({ notebooks: [], ignored: [] });
+    expect(await readNotebookDir(path.join(dir, "missing"))).toEqual({ notebooks: [], workspace: null, ignored: [] });
+  });
+
+  it("reads the workspace file beside the notebooks", async () => {
+    expect((await readNotebookDir(dir)).workspace).toBeNull();
+    await writeFile(path.join(dir, "assetbook.yml"), "vars: { a: 1 }\n");
+    const read = await readNotebookDir(dir);
+    expect(read.workspace).toBe("vars: { a: 1 }\n");
+    expect(read.ignored).toEqual([]);
   });
 
   it("deletes a notebook only over the version it was read from", async () => {
