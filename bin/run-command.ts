@@ -25,6 +25,7 @@ export async function run(args: string[], out: Out, err: Out): Promise<number> {
     "data-dir": { type: "string" },
     partition: { type: "string" },
     env: { type: "string" },
+    "full-refresh": { type: "boolean", default: false },
   });
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError("name exactly one notebook");
@@ -77,6 +78,8 @@ export async function run(args: string[], out: Out, err: Out): Promise<number> {
       warehouse: partitionedWarehouse(warehouse, plan.cells, window),
       plan,
       onEvent: progressPrinter(out),
+      // Incremental cells built whole, as on their first run.
+      ...(values["full-refresh"] ? { fullRefresh: true } : {}),
       // The CLI reads secrets from the environment: `secret:FITNESS_TOKEN` is $FITNESS_TOKEN.
       extract: {
         resolveSecret: (name) => process.env[name],

@@ -27,6 +27,8 @@ export interface CellContext {
   train?: MlTrainer;
   /** What a SQL cell's contract compares with (default: the table the swap replaces). */
   baseline?: BaselineColumns;
+  /** Incremental cells are built whole (their first run, a full refresh on demand, the editor's preview). */
+  fullRefresh?: boolean;
 }
 
 export function materializeCell(cell: AssetCell, warehouse: Warehouse, ctx: CellContext): Promise<AttemptResult> {
@@ -34,7 +36,10 @@ export function materializeCell(cell: AssetCell, warehouse: Warehouse, ctx: Cell
   const attemptWarehouse = signal === undefined ? warehouse : abortable(warehouse, signal);
   switch (cell.kind) {
     case "sql":
-      return materializeSql(attemptWarehouse, cell, stageTableFor(cell.name, ctx.staging), ctx.baseline);
+      return materializeSql(attemptWarehouse, cell, stageTableFor(cell.name, ctx.staging), {
+        ...(ctx.baseline ? { baseline: ctx.baseline } : {}),
+        ...(ctx.fullRefresh ? { fullRefresh: true } : {}),
+      });
     case "chart":
       return materializeChart(attemptWarehouse, cell);
     case "ml":

@@ -5,6 +5,7 @@ import type { ChartCell, SqlCell } from "../notebook/types";
 import type { Column, Warehouse } from "../warehouse/types";
 import { quoteIdent } from "../warehouse/types";
 import { stageTableFor } from "../extract/load/staging";
+import { incrementalMergeSql, incrementalRowsSql } from "./incremental-sql";
 
 
 export type MaterializeResult =
@@ -24,14 +25,26 @@ async function countRows(warehouse: Warehouse, table: string): Promise<number> {
  */
 export type BaselineColumns = (asset: string) => Promise<Column[] | null>;
 
+export interface SqlBuildOptions {
+  /** What a contract compares with (default: the table the swap replaces). */
+  baseline?: BaselineColumns;
+  /** An incremental cell is built whole, as on its first run. */
+  fullRefresh?: boolean;
+}
+
 /** `staging` names the staging table when several builds of one asset may run at once (partitions). */
-export async function materializeSql(warehouse: Warehouse, cell: SqlCell, staging = stageTableFor(cell.name), baseline?: BaselineColumns): Promise<MaterializeResult> {
+export async function materializeSql(warehouse: Warehouse, cell: SqlCell, staging = stageTableFor(cell.name), options: SqlBuildOptions = {}): Promise<MaterializeResult> {
+  const { baseline } = options;
   await warehouse.drop(staging);
+  // An incremental cell whose table exists computes only its new rows, then merges them in.
+  const current = cell.config.materialized === "incremental" && options.fullRefresh !== true ? await warehouse.describe(cell.name) : null;
+  const sql = stripTrailingSemicolon(cell.config.sql);
   try {
     // The workspace macros it calls: named by their content, so creating one that exists is a no-op.
     for (const statement of warehouse.dialect.macroStatements(cell.config.macros ?? [])) await warehouse.exec(statement);
     // The newline before `)` keeps a trailing `-- comment` in the cell from swallowing it.
-    await warehouse.exec(`CREATE TABLE ${quoteIdent(staging)} AS (\n${stripTrailingSemicolon(cell.config.sql)}\n)`);
+    await warehouse.exec(`CREATE TABLE ${quoteIdent(staging)} AS (\n${current === null ? sql : incrementalRowsSql(sql, cell.name, cell.config.incremental)}\n)`);
+    if (current !== null) staging = await mergeNewRows(warehouse, cell, staging, current);
   } catch (e) {
     await warehouse.drop(staging);
     return { ok: false, reason: e instanceof Error ? e.message : String(e), checks: [] };
@@ -48,6 +61,25 @@ export async function materializeSql(warehouse: Warehouse, cell: SqlCell, stagin
   const rows = await countRows(warehouse, staging);
   await warehouse.swap([{ staging, target: cell.name }]);
   return { ok: true, rows, columns, checks };
+}
+
+/** The incremental run's new rows merged into the current table, in a staging table of its own (returned); the new rows' table is dropped. */
+async function mergeNewRows(warehouse: Warehouse, cell: SqlCell, newRows: string, current: Column[]): Promise<string> {
+  const incoming = (await warehouse.describe(newRows)) ?? [];
+  const names = (columns: readonly Column[]) => columns.map((column) => column.name.toLowerCase()).sort().join(", ");
+  if (names(incoming) !== names(current)) {
+    throw new Error(`the columns changed since the last build (${names(current)} -> ${names(incoming)}): an incremental cell needs a full refresh (assetbook run --full-refresh)`);
+  }
+  const merged = `${newRows}__merged`;
+  await warehouse.drop(merged);
+  try {
+    await warehouse.exec(incrementalMergeSql({ stage: merged, target: cell.name, newRows, columns: current.map((column) => column.name), key: cell.config.uniqueKey ?? [] }));
+  } catch (error) {
+    await warehouse.drop(merged);
+    throw error;
+  }
+  await warehouse.drop(newRows);
+  return merged;
 }
 
 /** A chart materializes no table: it checks that its data and encoded columns exist. */

@@ -382,7 +382,8 @@ export class ReactiveSession {
       else this.sampledSelf.delete(cell.name);
       return result;
     }
-    return materializeCell(cell, warehouse, { extract: null });
+    // A preview shows what a whole build gives: an incremental cell is never merged into the previous preview.
+    return materializeCell(cell, warehouse, { extract: null, fullRefresh: true });
   }
 
   private markDirty(name: string): void {

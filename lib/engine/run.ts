@@ -24,6 +24,8 @@ export interface RunOptions {
   extract?: Omit<ExtractContext, "onProgress" | "now">;
   /** What SQL contracts compare with (default: the table each swap replaces). */
   baseline?: BaselineColumns;
+  /** Incremental cells are built whole. */
+  fullRefresh?: boolean;
 }
 
 /** Training on a worker thread (lib/ml/thread), loaded when a model is first trained. */
@@ -44,7 +46,7 @@ export async function runPlan(options: RunOptions): Promise<RunSummary> {
     now,
     hooks: {
       // Trained on a worker thread, like the workers do: a long forest never stalls the process.
-      attempt: (cell, ctx) => materializeCell(cell, warehouse, { extract, signal: ctx.signal, train: trainInThread, ...(options.baseline ? { baseline: options.baseline } : {}) }),
+      attempt: (cell, ctx) => materializeCell(cell, warehouse, { extract, signal: ctx.signal, train: trainInThread, ...(options.baseline ? { baseline: options.baseline } : {}), ...(options.fullRefresh ? { fullRefresh: true } : {}) }),
       async onEvent(event) {
         if (event.type === "asset_started") emit({ type: "asset_started", asset: event.cell.name, kind: event.cell.kind });
         if (event.type !== "asset_finished") return;

@@ -50,7 +50,10 @@ async function definitionOf(cell: AssetCell, notebook: Notebook, syntax: SqlSynt
   switch (cell.kind) {
     case "sql": {
       const statement = withoutPositions(await syntax.statementAst(cell.config.sql));
-      return { definition: canonicalJson({ kind: "sql", statement, partitions }), projection: projectionOf(statement) };
+      // How it is written counts too: an incremental cell's key and predicate decide its rows.
+      const { materialized, uniqueKey, incremental } = cell.config;
+      const writes = materialized === undefined ? {} : { materialized, uniqueKey: uniqueKey ?? null, incremental: incremental ?? null };
+      return { definition: canonicalJson({ kind: "sql", statement, partitions, ...writes }), projection: projectionOf(statement) };
     }
     case "extract":
     case "ml":

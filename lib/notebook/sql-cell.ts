@@ -6,9 +6,9 @@ import { didYouMean } from "./suggest";
 import type { LocatedIssue } from "./scan";
 import { splitTopLevel } from "./split";
 import { cronError, isTimeZone, REFRESH_POLICIES, RUN_KEY_NAMES, TAG_PATTERN, type RunKeys } from "./schemas/run-keys";
-import { ASSET_NAME_RULE, isAssetName, parseDuration, TABLE_NAME_PATTERN } from "./values";
+import { ASSET_NAME_RULE, isAssetName, parseColumnName, parseDuration, TABLE_NAME_PATTERN } from "./values";
 
-export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external", "contract", "retries", "timeout", ...RUN_KEY_NAMES] as const;
+export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external", "contract", "materialized", "unique_key", "incremental", "retries", "timeout", ...RUN_KEY_NAMES] as const;
 
 export interface SqlHeader extends RunKeys, SqlRunPolicy {
   checks: Check[];
@@ -16,6 +16,9 @@ export interface SqlHeader extends RunKeys, SqlRunPolicy {
   description?: string;
   external?: string[];
   contract?: SqlContractLevel;
+  materialized?: "table" | "incremental";
+  uniqueKey?: string[];
+  incremental?: string;
 }
 
 interface HeaderLine {
@@ -34,6 +37,8 @@ const HEADER_ENTRY = /^([a-z_]+)\s*:\s*([\s\S]*)$/;
 export function parseSqlHeader(body: string, bodyLine: number, cell: string, issues: LocatedIssue[]): SqlHeader {
   const header: SqlHeader = { checks: [], deps: [] };
   const customNames = new Set<string>();
+  /** Where the materialization keys were written, for the issues that relate them. */
+  const placed = new Map<string, { line: number; column: number; cell: string; field: string }>();
   // A custom check continues on the comment lines below it that are indented after `--`.
   let continued: Extract<Check, { type: "sql" }> | undefined;
   for (const entry of headerLines(body, bodyLine)) {
@@ -92,6 +97,27 @@ export function parseSqlHeader(body: string, bodyLine: number, cell: string, iss
         else header.contract = level;
         break;
       }
+      case "materialized": {
+        placed.set(key, at(0));
+        const kind = value.trim();
+        if (kind === "table" || kind === "incremental") header.materialized = kind;
+        else if (kind === "view" || kind === "ephemeral") issues.push({ ...at(0), message: `materialized: ${kind} is not supported yet: use table or incremental` });
+        else issues.push({ ...at(0), message: `materialized is table or incremental, got "${kind}"` });
+        break;
+      }
+      case "unique_key":
+        placed.set(key, at(0));
+        for (const piece of splitTopLevel(value).filter((p) => p.text !== "")) {
+          const column = parseColumnName(piece.text);
+          if (column === undefined) issues.push({ ...at(piece.offset), message: `expected a column name, got "${piece.text}"` });
+          else (header.uniqueKey ??= []).push(column);
+        }
+        break;
+      case "incremental":
+        placed.set(key, at(0));
+        // A predicate over the cell's output; several lines are joined with AND.
+        header.incremental = header.incremental === undefined ? value.trim() : `(${header.incremental}) AND (${value.trim()})`;
+        break;
       case "description":
         header.description = header.description === undefined ? value.trim() : `${header.description} ${value.trim()}`;
         break;
@@ -152,6 +178,15 @@ export function parseSqlHeader(body: string, bodyLine: number, cell: string, iss
         if (hint) issues.push({ line: entry.line, column: entry.column, cell, message: `unknown header key "${key}"${hint}` });
       }
     }
+  }
+  // An incremental cell merges by its key; the key and the predicate mean nothing elsewhere.
+  const incrementalAt = placed.get("materialized");
+  if (header.materialized === "incremental" && header.uniqueKey === undefined && incrementalAt) {
+    issues.push({ ...incrementalAt, message: "an incremental cell needs -- unique_key: the columns its new rows replace old ones by" });
+  }
+  for (const key of ["unique_key", "incremental"] as const) {
+    const where = placed.get(key);
+    if (where && header.materialized !== "incremental") issues.push({ ...where, message: `${key} is for -- materialized: incremental` });
   }
   return header;
 }

@@ -99,6 +99,12 @@ export type SqlCell = AssetCellBase<
     description?: string;
     external?: string[];
     contract?: SqlContractLevel;
+    /** `-- materialized: incremental`: later runs merge new rows by `uniqueKey` (absent: a table, rebuilt). */
+    materialized?: "table" | "incremental";
+    /** `-- unique_key: a, b`: the key an incremental cell's new rows replace old ones by. */
+    uniqueKey?: string[];
+    /** `-- incremental: <predicate>`: on an incremental run, the rows kept of the cell's output; `this` is the current table. */
+    incremental?: string;
     /** Set by applyWorkspace: the macros `sql` calls (and those they call), created before it runs. */
     macros?: CellMacro[];
   } & CellRunKeys &

@@ -106,8 +106,14 @@ export function convertDbtProject(files: DbtFiles): ImportResult {
     }
     const config = { ...rendered.config, tags: [...folder.tags, ...rendered.config.tags] };
     const materialized = config.materialized ?? folder.materialized;
-    if (materialized !== undefined && materialized !== "table") {
-      report.push({ file, line: 1, message: `materialized: ${materialized} is built as a table (views, incremental and ephemeral models are not converted yet)` });
+    if (materialized !== undefined) config.materialized = materialized;
+    if (materialized === "incremental" && config.uniqueKey !== undefined) {
+      if ((files.texts.get(file) ?? "").includes("is_incremental")) {
+        report.push({ file, line: 1, message: "incremental: its is_incremental() filter is not converted: each run merges all the model's rows by unique_key (write the filter as -- incremental: <predicate>)" });
+      }
+    } else if (materialized !== undefined && materialized !== "table") {
+      const why = materialized === "incremental" ? "an incremental model without unique_key" : `materialized: ${materialized}`;
+      report.push({ file, line: 1, message: `${why} is built as a table (views and ephemeral models are not converted yet)` });
     }
     const schema = config.schema ?? folder.schema;
     if (schema !== undefined) report.push({ file, line: 1, message: `schema: ${schema} is not applied: assets live in one schema` });
@@ -372,6 +378,7 @@ function cellOf(model: Model, doc: ModelDoc | undefined, docBlocksByName: Readon
   const description = describe(doc?.description);
   if (description) header.push(`-- description: ${description}`);
   if (model.config.tags.length > 0) header.push(`-- tags: ${[...new Set(model.config.tags)].join(", ")}`);
+  if (model.config.materialized === "incremental" && model.config.uniqueKey !== undefined) header.push("-- materialized: incremental", `-- unique_key: ${model.config.uniqueKey}`);
   for (const check of model.checks) header.push(`-- ${check.severity === "warn" ? "warn" : "checks"}: ${check.text}`);
   for (const custom of model.custom) {
     const [first, ...rest] = custom.sql.split("\n");

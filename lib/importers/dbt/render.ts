@@ -98,7 +98,9 @@ export function renderDbt(text: string, context: RenderContext, prelude = ""): {
     if (typeof keywords.materialized === "string") config.materialized = keywords.materialized;
     if (typeof keywords.schema === "string") config.schema = keywords.schema;
     if (typeof keywords.alias === "string") config.alias = keywords.alias;
-    if (typeof keywords.unique_key === "string") config.uniqueKey = keywords.unique_key;
+    const key = keywords.unique_key;
+    if (typeof key === "string") config.uniqueKey = key;
+    if (Array.isArray(key)) config.uniqueKey = key.map(String).join(", ");
     const tags = keywords.tags;
     if (typeof tags === "string") config.tags.push(tags);
     if (Array.isArray(tags)) config.tags.push(...tags.map(String));
