@@ -18,6 +18,8 @@ export interface TriggerArgs {
   notebook: string;
   selection: string[];
   partition: string | null;
+  /** Incremental cells built whole. */
+  fullRefresh: boolean;
   server: URL;
   wait: boolean;
   token: string;
@@ -54,7 +56,7 @@ export function parseTriggerArgs(args: string[], rawEnv: Record<string, string |
       args,
       allowPositionals: true,
       strict: true,
-      options: { select: { type: "string" }, partition: { type: "string" }, server: { type: "string" }, "no-wait": { type: "boolean", default: false } },
+      options: { select: { type: "string" }, partition: { type: "string" }, server: { type: "string" }, "no-wait": { type: "boolean", default: false }, "full-refresh": { type: "boolean", default: false } },
     });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -71,7 +73,7 @@ export function parseTriggerArgs(args: string[], rawEnv: Record<string, string |
   const selection = selectionTerms(values.select ?? "");
   if (values.partition !== undefined && values.partition.trim() === "") throw new TriggerUsageError("--partition needs a key");
   if (env.ASSETBOOK_TOKEN === undefined) throw new TriggerUsageError(`ASSETBOOK_TOKEN is not set: create an API token on ${new URL("settings", server).href} and export it`);
-  return { notebook: notebookSlug(notebook), selection, partition: values.partition ?? null, server, wait: !values["no-wait"], token: env.ASSETBOOK_TOKEN };
+  return { notebook: notebookSlug(notebook), selection, partition: values.partition ?? null, fullRefresh: values["full-refresh"], server, wait: !values["no-wait"], token: env.ASSETBOOK_TOKEN };
 }
 
 /** An answer the CLI cannot go on from: exit 2 with this message. */
@@ -149,6 +151,7 @@ async function triggerAndFollow(args: TriggerArgs, options: TriggerOptions): Pro
     trigger: "cli",
     ...(args.selection.length > 0 ? { selection: args.selection } : {}),
     ...(args.partition === null ? {} : { partition: args.partition }),
+    ...(args.fullRefresh ? { fullRefresh: true } : {}),
   });
   const created = createdAnswer.safeParse(posted.body);
   if (posted.status < 200 || posted.status >= 300 || !created.success) throw new HttpProblem(problemOf(posted.status, posted.body));

@@ -295,7 +295,8 @@ export function physicalMacros(workspace: Workspace): Map<string, PhysicalMacro>
     if (!macro) throw new Error(`no macro ${key}`);
     if (visiting.includes(key)) throw new MacroCycleError([...visiting.slice(visiting.indexOf(key)), key].map((k) => byName.get(k)?.name ?? k));
     visiting.push(key);
-    const body = macro.table ?? macro.sql ?? "";
+    // A macro may use the workspace's variables: its body (and so its name) differs per target.
+    const body = substituteVars(macro.table ?? macro.sql ?? "", workspace.vars, "sql").text;
     const rewritten = rewriteCalls(body, names, (name) => resolve(name.toLowerCase()));
     visiting.pop();
     const content = { args: macro.args, ...(macro.table !== undefined ? { table: rewritten } : { sql: rewritten }) };

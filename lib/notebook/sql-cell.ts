@@ -1,5 +1,5 @@
 // SQL cells: the body is SQL; its leading `-- key: value` comments are the cell's header.
-import { SQL_CONTRACT_LEVELS, type Check, type Severity, type SqlContractLevel, type SqlRunPolicy } from "./types";
+import { SQL_CONTRACT_LEVELS, type Check, type Severity, type SqlCell, type SqlRunPolicy } from "./types";
 import { MAX_TIMEOUT_SECONDS } from "./schemas/common";
 import { parseCheckList } from "./check-list";
 import { didYouMean } from "./suggest";
@@ -10,15 +10,10 @@ import { ASSET_NAME_RULE, isAssetName, parseColumnName, parseDuration, TABLE_NAM
 
 export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external", "contract", "materialized", "unique_key", "incremental", "retries", "timeout", ...RUN_KEY_NAMES] as const;
 
-export interface SqlHeader extends RunKeys, SqlRunPolicy {
+/** The cell's header: its checks and deps, and the config keys it sets (the cell's own types). */
+export interface SqlHeader extends RunKeys, SqlRunPolicy, Pick<SqlCell["config"], "description" | "external" | "contract" | "materialized" | "uniqueKey" | "incremental"> {
   checks: Check[];
   deps: string[];
-  description?: string;
-  external?: string[];
-  contract?: SqlContractLevel;
-  materialized?: "table" | "incremental";
-  uniqueKey?: string[];
-  incremental?: string;
 }
 
 interface HeaderLine {

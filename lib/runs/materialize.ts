@@ -22,6 +22,8 @@ export interface AttemptContext {
   runId: string;
   partition: string | null;
   extract: ExtractSources | null;
+  /** Incremental cells are built whole. */
+  fullRefresh?: boolean;
   /** Called as an extract reads pages. */
   onProgress: (progress: { pages: number; rows: number }) => void;
 }
@@ -40,6 +42,7 @@ export const materializeWithEngine: MaterializeFn = (cell, ctx) =>
     // Cancel and timeouts interrupt the query in flight; ML trains off the event loop.
     signal: ctx.signal,
     train: trainInThread,
+    ...(ctx.fullRefresh ? { fullRefresh: true } : {}),
     extract:
       ctx.extract === null
         ? null

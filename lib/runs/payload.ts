@@ -23,6 +23,8 @@ export const triggerInputSchema = z.object({
   runAt: z.date().optional(),
   /** Upstream refreshes: the assets each earlier run of the chain materialized (a loop guard). */
   chain: z.array(z.array(z.string().min(1))).optional(),
+  /** Incremental cells are built whole, as on their first run. */
+  fullRefresh: z.boolean().optional(),
 });
 export type TriggerInput = z.input<typeof triggerInputSchema>;
 
@@ -31,5 +33,6 @@ export const runPayloadSchema = z.object({
   versionId: z.string().min(1),
   partition: z.string().nullable().default(null),
   chain: z.array(z.array(z.string())).default([]),
+  fullRefresh: z.boolean().default(false),
 });
 export type RunPayload = z.infer<typeof runPayloadSchema>;

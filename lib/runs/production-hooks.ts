@@ -44,6 +44,8 @@ export interface ProductionRun {
   crash: CrashHook;
   materialize: MaterializeFn;
   extract: ExtractSources | null;
+  /** Incremental cells are built whole (a full refresh asked for at the trigger). */
+  fullRefresh: boolean;
   /** The current attempt of the run's job when it is newer than this one, else null. */
   supersededBy(): Promise<number | null>;
 }
@@ -133,7 +135,7 @@ export function productionHooks(p: ProductionRun): ExecutorHooks {
       const guarded = guardWarehouse(abortable(warehouse, ctx.signal), { signal: ctx.signal, fence: p.fence, doneKey: doneKey(run.id, cell.name, partition, p.reboundTo), attempt: helpers.attempt, crash: p.crash, partition: swapPartition(cell, p.window) });
       guards.set(cell.name, guarded);
       const result = await p
-        .materialize(cell, { warehouse: guarded, signal: ctx.signal, attempt: ctx.attempt, runAttempt: helpers.attempt, runId: run.id, partition, extract: p.extract, onProgress: () => p.crash("mid_extract") })
+        .materialize(cell, { warehouse: guarded, signal: ctx.signal, attempt: ctx.attempt, runAttempt: helpers.attempt, runId: run.id, partition, extract: p.extract, fullRefresh: p.fullRefresh, onProgress: () => p.crash("mid_extract") })
         .catch((error: unknown) => {
           // Once the fence refused a swap, whatever the materializer threw after it, the fence wins.
           if (isFencedError(error) || guarded.fenced) return null;

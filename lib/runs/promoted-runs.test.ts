@@ -122,6 +122,34 @@ describe("production runs after promotion", () => {
     expect(await start()).toEqual({ adopted: false, reason: "production has been promoted before" });
   });
 
+  it("runs in production's workspace file (its values and macros), merges an incremental cell, and builds it whole on a full refresh", async () => {
+    await writeFile(path.join(dir, "assetbook.yml"), "vars: { factor: 1 }\nmacros:\n  scaled: { args: [x], sql: 'x * {{ var.factor }}' }\nenvironments:\n  production: { vars: { factor: 10 } }\n");
+    await writeFile(
+      path.join(dir, "feed.md"),
+      "---\ntitle: Feed\nexternal: [feed]\n---\n\n```sql totals\n-- materialized: incremental\n-- unique_key: id\n-- incremental: id >= (select max(id) from this)\nselect id, scaled(v) as v from feed\n```\n",
+    );
+    await warehouse.exec("create table feed as select * from (values (1, 1), (2, 2)) t(id, v)");
+    expect(await start()).toMatchObject({ adopted: true, notebooks: ["assetbook.yml", "feed"] });
+    // The catalog lists notebooks, not the workspace file.
+    expect(Object.keys((await productionTexts(db, workspaceId)) ?? {})).toEqual(["feed"]);
+    const svc = service();
+    work(svc);
+    const totals = async () => (await warehouse.query("select id, v from totals order by id")).map((row) => [Number(row.id), Number(row.v)]);
+    const run = async (fullRefresh = false) => {
+      const triggered = await svc.triggerRun({ workspaceId, notebook: "feed", trigger: "manual", environment: "production", ...(fullRefresh ? { fullRefresh } : {}) });
+      const finishedRun = await finished(triggered.runId);
+      return finishedRun.status === "succeeded" ? "succeeded" : `${finishedRun.status}: ${finishedRun.error ?? ""}`;
+    };
+    expect(await run()).toBe("succeeded");
+    expect(await totals()).toEqual([[1, 10], [2, 20]]);
+    // Row 1 changed at the source, row 3 arrived: the predicate takes 2 and 3 only.
+    await warehouse.exec("delete from feed; insert into feed values (1, 5), (2, 2), (3, 3)");
+    expect(await run()).toBe("succeeded");
+    expect(await totals()).toEqual([[1, 10], [2, 20], [3, 30]]);
+    expect(await run(true)).toBe("succeeded");
+    expect(await totals()).toEqual([[1, 50], [2, 20], [3, 30]]);
+  });
+
   it("saving a notebook changes neither the next run nor the schedules' view; a promotion does, and a run triggered before it runs the promoted text", async () => {
     await writeFile(path.join(dir, "shop.md"), SHOP(2));
     await start();

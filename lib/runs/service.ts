@@ -191,7 +191,7 @@ export class RunService {
     try {
       const hooks = productionHooks({
         db, run, versionId, reboundTo: versionId === payload.versionId ? null : versionId, partition: payload.partition, window, helpers, warehouse, fence, policy,
-        slots: this.slots, crash: this.crash, materialize: this.materialize,
+        slots: this.slots, crash: this.crash, materialize: this.materialize, fullRefresh: payload.fullRefresh,
         extract: this.deps.extractSources ? await this.deps.extractSources(run.workspaceId) : null,
         supersededBy: () => this.supersededBy(helpers),
       });

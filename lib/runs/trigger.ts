@@ -53,7 +53,7 @@ export class RunTriggers {
       partitions: input.partition === undefined ? [] : [input.partition],
       createdById: input.createdById ?? null,
     });
-    const payload: RunPayload = { runId: run.id, versionId: version.id, partition: input.partition ?? null, chain: input.chain ?? [] };
+    const payload: RunPayload = { runId: run.id, versionId: version.id, partition: input.partition ?? null, chain: input.chain ?? [], fullRefresh: input.fullRefresh ?? false };
     const job = await this.deps.queue.enqueue(RUN_TASK, payload, {
       jobKey: input.jobKey ?? `run:${run.id}`,
       maxAttempts: this.deps.jobMaxAttempts ?? 5,
@@ -70,7 +70,7 @@ export class RunTriggers {
     }
     await appendRunLog(db, run.id, {
       message: `triggered by ${input.trigger}`,
-      data: { event: "enqueued", trigger: input.trigger, jobId: job.id, versionId: version.id, partition: input.partition ?? null },
+      data: { event: "enqueued", trigger: input.trigger, jobId: job.id, versionId: version.id, partition: input.partition ?? null, ...(input.fullRefresh ? { fullRefresh: true } : {}) },
     });
     return { runId: run.id, jobId: job.id, created: true };
   }

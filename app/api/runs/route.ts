@@ -15,6 +15,8 @@ const body = z.object({
   selection: z.array(z.string().min(1).max(200)).max(50).optional(),
   partition: z.string().min(1).max(200).optional(),
   trigger: z.enum(["manual", "cli"]).default("manual"),
+  /** Incremental cells built whole, as on their first run. */
+  fullRefresh: z.boolean().optional(),
 });
 
 export const POST = route({ role: "editor", body }, async ({ body, principal }) => {
@@ -33,6 +35,7 @@ export const POST = route({ role: "editor", body }, async ({ body, principal }) 
       createdById: caller.userId,
       ...(body.selection ? { selection: body.selection } : {}),
       ...(body.partition === undefined ? {} : { partition: body.partition }),
+      ...(body.fullRefresh ? { fullRefresh: true } : {}),
     });
     return { id: run.runId };
   } catch (error) {
