@@ -79,6 +79,15 @@ describe.each(cases)("notebook sync on the $name store", (storeCase) => {
     expect(await assetNames()).toEqual(["fine_a", "fine_c", "throws_b"]);
   });
 
+  test("reads lineage in the workspace file's values and macros; a broken workspace file is a problem", async () => {
+    await writeFile(path.join(dir, "assetbook.yml"), "vars: { min: 1 }\nmacros:\n  twice: { args: [x], sql: x * 2 }\n");
+    await writeFile(path.join(dir, "a.md"), `${sql("a1", "select 1 as x")}\n${sql("a2", "select twice(x) as y from a1 where x >= {{ var.min }}")}`);
+    expect(await syncNotebookFiles(store.db, workspaceId, dir, parser)).toMatchObject({ notebooks: 1, assets: 2, problems: [] });
+    expect((await store.db.asset.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId, name: "a2" } } })).upstream).toEqual(["a1"]);
+    await writeFile(path.join(dir, "assetbook.yml"), "vars: [\n");
+    expect((await syncNotebookFiles(store.db, workspaceId, dir, parser)).problems).toEqual([expect.stringMatching(/^notebooks\/assetbook\.yml:\d+:\d+: YAML: /)]);
+  });
+
   test("an unchanged file is not parsed again, and unchanged assets are not written again", async () => {
     await writeFile(path.join(dir, "a.md"), `${sql("a1", "select 1 as x")}\n${sql("a2", "select x from a1")}`);
     await writeFile(path.join(dir, "b.md"), sql("b1", "select 2 as y"));

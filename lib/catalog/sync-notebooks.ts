@@ -7,6 +7,8 @@
 // and what it contributed, so an unchanged file is neither parsed nor its graph rebuilt
 // (two 5,000-cell notebooks took tens of seconds to sync in full), and only asset rows
 // that differ from the catalog's are written.
+import { applyWorkspace } from "../notebook/apply-workspace";
+import { emptyWorkspace, parseWorkspaceFile, workspaceFor, type Workspace } from "../notebook/workspace-file";
 import { formatIssue } from "../notebook";
 import { buildGraph } from "../graph/build-graph";
 import type { SqlReferenceParser } from "../graph/sql-refs";
@@ -77,14 +79,15 @@ interface FileInput {
   text: string;
 }
 
-async function contributionOf(db: CatalogDb, workspaceId: string, { slug, file, text }: FileInput, parser: SqlReferenceParser, production: boolean): Promise<Contribution> {
+async function contributionOf(db: CatalogDb, workspaceId: string, { slug, file, text }: FileInput, parser: SqlReferenceParser, production: boolean, workspace: Workspace): Promise<Contribution> {
   // The lineage is read with neutral partition values (`{{ partition.* }}` is not SQL).
   const parsed = parseNotebook(neutralNotebookText(text, file), file);
   if (!parsed.ok) {
     const first = parsed.issues[0];
     return { ok: false, problem: first ? formatIssue(first) : `${file}: does not parse` };
   }
-  const nb = parsed.notebook;
+  // In its workspace, so `{{ var.* }}` and macros read as SQL; what does not resolve is `check`'s to report.
+  const nb = applyWorkspace(parsed.notebook, workspace).notebook;
   // Production's text is a version already, or becomes one (numbered after the others: see docs/lifecycle.md, what is left).
   const version = production ? await versionWithText(db, workspaceId, slug, text) : (await importNotebookVersion(db, { workspaceId, slug, text, authorId: null })).version;
   const upstream = await upstreamByCell(nb, parser);
@@ -118,6 +121,10 @@ export async function syncNotebookFiles(
   const result: SyncResult = { notebooks: 0, assets: 0, problems: [], parsed: 0, written: 0, failed: 0 };
   const read = await readNotebookDir(dir);
   for (const { file, reason } of read.ignored) result.problems.push(`${file}: ${reason}`);
+  // The lineage's workspace: the file beside the notebooks (what a value is never changes an edge).
+  const workspaceFile = read.workspace === null ? null : parseWorkspaceFile(read.workspace);
+  const workspace = workspaceFile?.ok ? workspaceFor(workspaceFile.workspace, "development") : emptyWorkspace();
+  if (workspaceFile?.ok === false) result.problems.push(...workspaceFile.issues.map((issue) => formatIssue({ ...issue, file: `notebooks/${issue.file}` })));
   if (production !== null) await importChangedFiles(db, workspaceId, read.notebooks, memory, result);
   const notebooks = production === null ? read.notebooks : Object.entries(production).map(([slug, text]) => ({ slug, file: `${slug}.md`, text }));
   const present = new Set(notebooks.map((nb) => nb.slug));
@@ -127,12 +134,12 @@ export async function syncNotebookFiles(
   const producedBy = new Map<string, string>();
   const wanted: AssetInput[] = [];
   for (const input of notebooks) {
-    const hash = hashText(input.text);
+    const hash = hashText(`${input.text}\n${read.workspace ?? ""}`);
     let contribution = memory.get(input.slug)?.hash === hash ? memory.get(input.slug)?.contribution : undefined;
     if (contribution === undefined) {
       result.parsed += 1;
       try {
-        contribution = await contributionOf(db, workspaceId, input, parser, production !== null);
+        contribution = await contributionOf(db, workspaceId, input, parser, production !== null, workspace);
         memory.set(input.slug, { hash, contribution });
       } catch (error) {
         // One notebook that throws is reported; the others are synced.
