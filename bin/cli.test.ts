@@ -484,3 +484,40 @@ describe("assetbook import dbt", () => {
     expect(marts.stdout).toMatch(/OK +order_totals \(sql\) 2 rows.*checks 2\/2 passed/);
   });
 });
+
+describe("run parameters through the command line", () => {
+  it("run --param sets a declared parameter, checked before anything runs; ML params take it as a number", async () => {
+    fs.writeFileSync(
+      path.join(dir, "params.md"),
+      [
+        "---",
+        "params:",
+        "  days: { type: integer, default: 2, min: 1 }",
+        "  trees: { type: integer, default: 3 }",
+        "---",
+        "",
+        "```sql numbers",
+        "select i as x, i * 2 + (i % 3) as y from range({{ params.days }} * 10) t(i)",
+        "```",
+        "",
+        "```ml fit",
+        "from: numbers",
+        "target: y",
+        "features: [x]",
+        "model: random_forest",
+        'params: { trees: "{{ params.trees }}" }',
+        "```",
+        "",
+      ].join("\n"),
+    );
+    const r = assetbook("run", "params.md", "--db", "params.duckdb", "--param", "days=5", "--param", "trees=4");
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/OK +numbers \(sql\) 50 rows/);
+    const [counted] = await tableRows(path.join(dir, "params.duckdb"), "select count(*) as n from numbers");
+    expect(Number(counted?.n)).toBe(50);
+    const refused = assetbook("run", "params.md", "--db", "params.duckdb", "--param", "days=0", "--param", "dayz=1");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("params.md:1:1: params: parameter dayz is not declared by the notebook (did you mean days?)");
+    expect(refused.stderr).toContain("params: parameter days: 0 is below the minimum 1");
+  });
+});

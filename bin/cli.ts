@@ -6,7 +6,7 @@ import { IMPORT_USAGE, LIFECYCLE_USAGE, REVIEW_USAGE, TRIGGER_COMMAND, TRIGGER_O
 
 const USAGE = `Usage:
   assetbook check [NOTEBOOK|DIR...]                 parse, validate and build the graph; runs nothing
-  assetbook run NOTEBOOK [--db FILE] [--select SEL] [--data-dir DIR] [--partition KEY] [--env NAME] [--full-refresh]
+  assetbook run NOTEBOOK [--db FILE] [--select SEL] [--data-dir DIR] [--partition KEY] [--env NAME] [--full-refresh] [--param K=V]...
                                                     materialize the selected assets in graph order
   assetbook fmt [--check] [NOTEBOOK|DIR...]         rewrite notebooks in canonical form
 ${LIFECYCLE_USAGE}
@@ -23,6 +23,7 @@ ${IMPORT_USAGE}
                    notebook:, path: (same + forms); space = union, comma = intersection
   --data-dir DIR   directory that SQL may read files from (default: ASSETBOOK_DATA_DIR, else data/)
   --full-refresh   run: build incremental cells whole, as on their first run
+  --param K=V      run: a parameter the notebook declares (front matter params:), checked first
   --partition KEY  run: one partition of a partitioned notebook (required there); its SQL and
                    extract rows replace only that partition's, tagged in the _partition column
 

@@ -6,6 +6,7 @@ import { parseConfig } from "../lib/config";
 import { planNotebook } from "../lib/engine/prepare";
 import { runPlan } from "../lib/engine/run";
 import { workspaceOf } from "../lib/workspace/workspace-source";
+import { paramPairs } from "../lib/notebook/params";
 import { describePartitions, latestPartitions, partitionedWarehouse, partitionPlan } from "../lib/engine/partition-plan";
 import { preparePartitioned } from "../lib/engine/prepare-partitioned";
 import { readFilePages } from "../lib/extract/file";
@@ -26,6 +27,7 @@ export async function run(args: string[], out: Out, err: Out): Promise<number> {
     partition: { type: "string" },
     env: { type: "string" },
     "full-refresh": { type: "boolean", default: false },
+    param: { type: "string", multiple: true },
   });
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError("name exactly one notebook");
@@ -49,7 +51,9 @@ export async function run(args: string[], out: Out, err: Out): Promise<number> {
     printIssues(workspace.issues, err);
     return 1;
   }
-  const prepared = await withParser((parser) => preparePartitioned(text, file, parser, key, workspace.workspace));
+  const pairs = paramPairs(values.param ?? []);
+  if (!pairs.ok) throw new UsageError(pairs.problem);
+  const prepared = await withParser((parser) => preparePartitioned(text, file, parser, key, workspace.workspace, pairs.params));
   if (!prepared.ok) {
     printIssues(prepared.issues, err);
     return 1;

@@ -6,6 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { selectionTerms } from "../lib/graph/plan";
+import { paramPairs } from "../lib/notebook/params";
 import { isSlug, SLUG_RULE } from "../lib/workspace/slug";
 import { dim, green, red } from "./format";
 import { UsageError } from "./usage";
@@ -20,6 +21,8 @@ export interface TriggerArgs {
   partition: string | null;
   /** Incremental cells built whole. */
   fullRefresh: boolean;
+  /** `--param name=value`, as text. */
+  params: Record<string, string>;
   server: URL;
   wait: boolean;
   token: string;
@@ -56,7 +59,7 @@ export function parseTriggerArgs(args: string[], rawEnv: Record<string, string |
       args,
       allowPositionals: true,
       strict: true,
-      options: { select: { type: "string" }, partition: { type: "string" }, server: { type: "string" }, "no-wait": { type: "boolean", default: false }, "full-refresh": { type: "boolean", default: false } },
+      options: { select: { type: "string" }, partition: { type: "string" }, server: { type: "string" }, "no-wait": { type: "boolean", default: false }, "full-refresh": { type: "boolean", default: false }, param: { type: "string", multiple: true } },
     });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -72,8 +75,10 @@ export function parseTriggerArgs(args: string[], rawEnv: Record<string, string |
   // Spaces separate the union's terms; a comma joins an intersection within one term.
   const selection = selectionTerms(values.select ?? "");
   if (values.partition !== undefined && values.partition.trim() === "") throw new TriggerUsageError("--partition needs a key");
+  const pairs = paramPairs(values.param ?? []);
+  if (!pairs.ok) throw new TriggerUsageError(pairs.problem);
   if (env.ASSETBOOK_TOKEN === undefined) throw new TriggerUsageError(`ASSETBOOK_TOKEN is not set: create an API token on ${new URL("settings", server).href} and export it`);
-  return { notebook: notebookSlug(notebook), selection, partition: values.partition ?? null, fullRefresh: values["full-refresh"], server, wait: !values["no-wait"], token: env.ASSETBOOK_TOKEN };
+  return { notebook: notebookSlug(notebook), selection, partition: values.partition ?? null, fullRefresh: values["full-refresh"], params: pairs.params, server, wait: !values["no-wait"], token: env.ASSETBOOK_TOKEN };
 }
 
 /** An answer the CLI cannot go on from: exit 2 with this message. */
@@ -152,6 +157,7 @@ async function triggerAndFollow(args: TriggerArgs, options: TriggerOptions): Pro
     ...(args.selection.length > 0 ? { selection: args.selection } : {}),
     ...(args.partition === null ? {} : { partition: args.partition }),
     ...(args.fullRefresh ? { fullRefresh: true } : {}),
+    ...(Object.keys(args.params).length > 0 ? { params: args.params } : {}),
   });
   const created = createdAnswer.safeParse(posted.body);
   if (posted.status < 200 || posted.status >= 300 || !created.success) throw new HttpProblem(problemOf(posted.status, posted.body));

@@ -27,7 +27,7 @@ export const REVIEW_USAGE = `  assetbook review open --base REF [--title T] [--d
                                                     exit 0 when it is approved and built, else 1 saying why
   assetbook promote --review N [--json]             promote a review's build (after the merge)`;
 
-export const TRIGGER_COMMAND = `  assetbook trigger NOTEBOOK [--select SEL] [--partition KEY] [--full-refresh] [--server URL] [--no-wait]
+export const TRIGGER_COMMAND = `  assetbook trigger NOTEBOOK [--select SEL] [--partition KEY] [--full-refresh] [--param K=V]... [--server URL] [--no-wait]
                                                     run a notebook in production on a server, follow its log`;
 
 export const TRIGGER_OPTIONS = `  trigger: NOTEBOOK is a slug (shop) or its file (notebooks/shop.md); the API token is read

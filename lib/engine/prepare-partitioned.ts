@@ -13,16 +13,24 @@ import { neutralWindow, notebookPartitions, partitionWindow } from "../partition
  * is not one is an issue at its file:line:col. No such partition: the plain notebook (the
  * caller reports it).
  */
-export async function preparePartitioned(text: string, file: string, parser: SqlReferenceParser, partition: string | null, workspace?: Workspace): Promise<PreparedNotebook> {
+export async function preparePartitioned(
+  text: string,
+  file: string,
+  parser: SqlReferenceParser,
+  partition: string | null,
+  workspace?: Workspace,
+  /** The run's parameters as text (absent: their defaults). */
+  params?: Readonly<Record<string, string>>,
+): Promise<PreparedNotebook> {
   // A wrong `partitions:` leaves no definition here; the plan below reports it at its line.
   const def = notebookPartitions(parseNotebook(text, file).notebook?.frontMatter ?? {});
   const neutral = substituteNotebookText(text, file, neutralWindow(def));
-  const planned = await prepareNotebook(neutral.text, file, parser, workspace);
+  const planned = await prepareNotebook(neutral.text, file, parser, workspace, params);
   if (neutral.issues.length > 0) return { ok: false, issues: [...neutral.issues, ...(planned.ok ? [] : planned.issues)] };
   if (!planned.ok || partition === null || def === null) return planned;
   const window = partitionWindow(def, partition);
   if (window === null) return planned;
   const real = substituteNotebookText(text, file, window);
   if (real.issues.length > 0) return { ok: false, issues: real.issues };
-  return prepareNotebook(real.text, file, parser, workspace);
+  return prepareNotebook(real.text, file, parser, workspace, params);
 }

@@ -14,8 +14,8 @@ export type PreparedNotebook =
  * Parses and checks a notebook and its graph in its workspace (variables, connections, macros
  * and checks of the workspace file; none by default), reporting every issue found.
  */
-export async function prepareNotebook(text: string, file: string, parser: SqlReferenceParser, workspace: Workspace = emptyWorkspace()): Promise<PreparedNotebook> {
-  const parsed = parseNotebookIn(text, file, workspace);
+export async function prepareNotebook(text: string, file: string, parser: SqlReferenceParser, workspace: Workspace = emptyWorkspace(), params?: Readonly<Record<string, string>>): Promise<PreparedNotebook> {
+  const parsed = parseNotebookIn(text, file, workspace, params);
   if (!parsed.ok) {
     // A notebook that parsed partly still gets its graph checked, so one pass reports all.
     const graphIssues = parsed.notebook ? (await buildGraph(parsed.notebook, parser)).issues : [];

@@ -4,10 +4,12 @@
 // each SQL cell calls named. Pure; whatever does not resolve is an issue at its place.
 import { CHECK_NAMES } from "./check-list";
 import { parseNotebook } from "./parse";
+import { scanNotebook, splitLines } from "./scan";
 import { canonicalJson, stableHash } from "./stable-hash";
 import { extractConfigSchema } from "./schemas/extract";
 import { didYouMean } from "./suggest";
 import type { AssetCell, CellMacro, Check, Notebook, NotebookIssue, ParseResult } from "./types";
+import { resolveParams } from "./params";
 import type { ConnectionDef, VarValue, Workspace } from "./workspace-file";
 import { describeIssues } from "./zod-issues";
 
@@ -20,7 +22,9 @@ export interface AppliedNotebook {
   macros: PhysicalMacro[];
 }
 
-const VAR = /\{\{\s*var\b([^{}]*)\}\}/g;
+const VAR = /\{\{\s*(var|params)\b([^{}]*)\}\}/g;
+/** A string that is one placeholder and nothing else: its value keeps its type (a whole ML or extract config value). */
+const WHOLE = /^\{\{\s*(var|params)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
 const VAR_INSIDE = /^\.([A-Za-z_][A-Za-z0-9_]*)$/;
 
 export function hasVars(text: string): boolean {
@@ -40,24 +44,46 @@ interface VarProblem {
   message: string;
 }
 
-/** `text` with each `{{ var.name }}` replaced; an unknown one stays (NULL in SQL, so the SQL still parses) and is a problem. */
-export function substituteVars(text: string, vars: Workspace["vars"], target: "sql" | "text"): { text: string; problems: VarProblem[] } {
+/**
+ * `text` with each `{{ var.name }}` (the workspace's) and `{{ params.name }}` (the run's)
+ * replaced; an unknown one stays (NULL in SQL, so the SQL still parses) and is a problem.
+ */
+export function substituteVars(text: string, vars: Workspace["vars"], target: "sql" | "text", params: Workspace["params"] = new Map()): { text: string; problems: VarProblem[] } {
   const problems: VarProblem[] = [];
-  const out = text.replace(VAR, (whole: string, inside: string, offset: number) => {
+  const out = text.replace(VAR, (whole: string, namespace: string, inside: string, offset: number) => {
+    const isParam = namespace === "params";
     const name = VAR_INSIDE.exec(inside.trim())?.[1];
     if (name === undefined) {
-      problems.push({ offset, message: `${whole} is not a variable: write {{ var.<name> }}` });
+      problems.push({ offset, message: `${whole} is not a ${isParam ? "parameter" : "variable"}: write {{ ${namespace}.<name> }}` });
       return target === "sql" ? "NULL" : whole;
     }
-    const value = vars.get(name);
-    if (value === undefined && !vars.has(name)) {
-      const known = [...vars.keys()];
-      problems.push({ offset, message: `unknown variable "${name}"${didYouMean(name, known)}: define it under vars: in assetbook.yml` });
+    const values = isParam ? params : vars;
+    if (!values.has(name)) {
+      const known = [...values.keys()];
+      problems.push({
+        offset,
+        message: isParam
+          ? `unknown parameter "${name}"${didYouMean(name, known)}: declare it under params: in the front matter`
+          : `unknown variable "${name}"${didYouMean(name, known)}: define it under vars: in assetbook.yml`,
+      });
       return target === "sql" ? "NULL" : whole;
     }
-    return target === "sql" ? sqlLiteral(value ?? null) : String(value ?? "");
+    const value = values.get(name) ?? null;
+    return target === "sql" ? sqlLiteral(value) : String(value ?? "");
   });
   return { text: out, problems };
+}
+
+/** A config string that is one placeholder: its typed value; otherwise the text with placeholders replaced. */
+function configValue(text: string, workspace: Workspace, report: (message: string) => void): unknown {
+  const whole = WHOLE.exec(text.trim());
+  if (whole) {
+    const values = whole[1] === "params" ? (workspace.params ?? new Map()) : workspace.vars;
+    if (values.has(whole[2] ?? "")) return values.get(whole[2] ?? "") ?? null;
+  }
+  const done = substituteVars(text, workspace.vars, "text", workspace.params);
+  for (const problem of done.problems) report(problem.message);
+  return done.text;
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -65,8 +91,13 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line: before.length, column: (before[before.length - 1]?.length ?? 0) + 1 };
 }
 
-export function applyWorkspace(notebook: Notebook, workspace: Workspace): AppliedNotebook {
+/**
+ * `given`: the run's parameters as text (absent: each declared one's default, or NULL for
+ * one without, as `check` and the editor read a notebook).
+ */
+export function applyWorkspace(notebook: Notebook, base: Workspace, given?: Readonly<Record<string, string>>): AppliedNotebook {
   const issues: NotebookIssue[] = [];
+  const workspace: Workspace = { ...base, params: runParams(notebook, given, issues) };
   const macrosOf = new Map<string, string[]>();
   let physical: Map<string, PhysicalMacro>;
   try {
@@ -97,6 +128,19 @@ export function applyWorkspace(notebook: Notebook, workspace: Workspace): Applie
     };
   });
   return { notebook: { ...notebook, cells }, issues, macrosOf, macros: macrosNeeded(physical, used) };
+}
+
+function runParams(notebook: Notebook, given: Readonly<Record<string, string>> | undefined, issues: NotebookIssue[]): Map<string, VarValue> {
+  const defs = notebook.frontMatter.params ?? {};
+  if (given !== undefined) {
+    const resolved = resolveParams(defs, given);
+    if (resolved.ok) return resolved.values;
+    issues.push(...resolved.problems.map((message) => ({ file: notebook.file, line: 1, column: 1, field: "params", message })));
+  }
+  const defaults = resolveParams(Object.fromEntries(Object.entries(defs).filter(([, def]) => def.default !== undefined)), {});
+  const values = new Map<string, VarValue>(Object.keys(defs).map((name) => [name, null]));
+  if (defaults.ok) for (const [name, value] of defaults.values) values.set(name, value);
+  return values;
 }
 
 function missingMacro(name: string): never {
@@ -131,7 +175,7 @@ function applyToCell(cell: AssetCell, workspace: Workspace, report: Report): Ass
     case "sql": {
       const sql = cell.config.sql;
       if (!hasVars(sql)) return cell;
-      const done = substituteVars(sql, workspace.vars, "sql");
+      const done = substituteVars(sql, workspace.vars, "sql", workspace.params);
       const sqlStart = Math.max(0, cell.body.indexOf(sql));
       for (const problem of done.problems) {
         const at = lineAndColumn(cell.body, sqlStart + problem.offset);
@@ -141,7 +185,11 @@ function applyToCell(cell: AssetCell, workspace: Workspace, report: Report): Ass
     }
     case "extract":
       return applyToExtract(cell, workspace, report);
-    case "ml":
+    case "ml": {
+      // A model's config may take the run's parameters (`params: { trees: "{{ params.trees }}" }`).
+      const config = mapStrings(cell.config, (text, path) => (hasVars(text) ? configValue(text, workspace, (message) => report(cell.line, 1, message, path)) : text));
+      return { ...cell, config: { ...cell.config, ...config } };
+    }
     case "chart":
       return cell;
     default: {
@@ -152,12 +200,7 @@ function applyToCell(cell: AssetCell, workspace: Workspace, report: Report): Ass
 }
 
 function applyToExtract(cell: Extract<AssetCell, { kind: "extract" }>, workspace: Workspace, report: Report): AssetCell {
-  const substituted = mapStrings(cell.config, (text, path) => {
-    if (!hasVars(text)) return text;
-    const done = substituteVars(text, workspace.vars, "text");
-    for (const problem of done.problems) report(cell.line, 1, problem.message, path);
-    return done.text;
-  });
+  const substituted = mapStrings(cell.config, (text, path) => (hasVars(text) ? configValue(text, workspace, (message) => report(cell.line, 1, message, path)) : text));
   const name = substituted["connection"];
   if (typeof name !== "string") return { ...cell, config: { ...substituted, source: cell.config.source } };
   const connection = workspace.connections.get(name);
@@ -194,7 +237,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Every string in a config, replaced by `change(text, dotted path)`. */
-function mapStrings(config: Record<string, unknown>, change: (text: string, path: string) => string): Record<string, unknown> {
+function mapStrings(config: Record<string, unknown>, change: (text: string, path: string) => unknown): Record<string, unknown> {
   const walk = (value: unknown, path: string): unknown => {
     if (typeof value === "string") return change(value, path);
     if (Array.isArray(value)) return value.map((item, i) => walk(item, `${path}[${i}]`));
@@ -221,7 +264,7 @@ function resolveChecks(checks: readonly Check[], workspace: Workspace, cell: Ass
     }
     const values = new Map(definition.args.map((arg, i) => [arg, check.args[i] ?? ""]));
     const sql = definition.sql.replace(/\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g, (whole: string, arg: string) => values.get(arg) ?? whole);
-    return { type: "sql", name: `${check.name}(${check.args.join(", ")})`, sql: substituteVars(sql, workspace.vars, "sql").text, severity: check.severity, line: at.line };
+    return { type: "sql", name: `${check.name}(${check.args.join(", ")})`, sql: substituteVars(sql, workspace.vars, "sql", workspace.params).text, severity: check.severity, line: at.line };
   });
 }
 
@@ -327,16 +370,42 @@ function rewriteCalls(sql: string, names: ReadonlyMap<string, string>, physicalO
   return out + sql.slice(last);
 }
 
+/**
+ * A YAML value that is one quoted placeholder (`trees: "{{ params.trees }}"`) takes the value's
+ * type before the cell's schema reads it, so a number stays a number. Lines do not move.
+ */
+function wholeYamlValues(text: string, file: string, workspace: Workspace, given: Readonly<Record<string, string>> | undefined): string {
+  if (!hasVars(text)) return text;
+  const notebook = parseNotebook(text, file).notebook;
+  if (notebook === undefined) return text;
+  const params = runParams(notebook, given, []);
+  const lines = splitLines(text);
+  // Only in YAML cells: in SQL, a quoted placeholder is the user's own string literal.
+  for (const block of scanNotebook(text).blocks) {
+    if (block.type !== "fence" || block.kind === "sql") continue;
+    const count = block.body === "" ? 0 : block.body.split("\n").length;
+    for (let i = block.bodyLine - 1; i < block.bodyLine - 1 + count; i++) {
+      lines[i] = (lines[i] ?? "").replace(/(["'])\{\{\s*(var|params)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}\1/g, (whole: string, _quote: string, namespace: string, name: string) => {
+        const values = namespace === "params" ? params : workspace.vars;
+        if (!values.has(name)) return whole;
+        const value = values.get(name) ?? null;
+        return typeof value === "string" ? JSON.stringify(value) : String(value);
+      });
+    }
+  }
+  return lines.join("\n");
+}
+
 export type WorkspaceParseResult = (ParseResult & { ok: true } & Pick<AppliedNotebook, "macrosOf" | "macros">) | Extract<ParseResult, { ok: false }>;
 
 /**
  * A notebook as it runs in `workspace`: parsed, then the workspace applied. Every issue of
  * both steps, in file order (a partly parsed notebook gets its workspace issues too).
  */
-export function parseNotebookIn(text: string, file: string, workspace: Workspace): WorkspaceParseResult {
-  const parsed = parseNotebook(text, file);
+export function parseNotebookIn(text: string, file: string, workspace: Workspace, params?: Readonly<Record<string, string>>): WorkspaceParseResult {
+  const parsed = parseNotebook(wholeYamlValues(text, file, workspace, params), file);
   if (parsed.notebook === undefined) return parsed.ok ? { ok: false, issues: [] } : parsed;
-  const applied = applyWorkspace(parsed.notebook, workspace);
+  const applied = applyWorkspace(parsed.notebook, workspace, params);
   const issues = [...(parsed.ok ? [] : parsed.issues), ...applied.issues].sort((a, b) => a.line - b.line || a.column - b.column);
   if (issues.length > 0) return { ok: false, issues, notebook: applied.notebook };
   return { ok: true, notebook: applied.notebook, macrosOf: applied.macrosOf, macros: applied.macros };

@@ -1,6 +1,7 @@
 // The parsed form of a notebook file. Pure data: no framework, no I/O.
 import type { RunRetries } from "./schemas/common";
 import type { PartitionsDef } from "./schemas/partitions";
+import type { ParamDef } from "./params";
 
 export type { RunRetries } from "./schemas/common";
 export type { PartitionsDef, DimensionDef, TimePartitionsDef } from "./schemas/partitions";
@@ -158,6 +159,7 @@ export interface FrontMatter {
   /** Seconds for a whole run. */
   run_timeout?: number;
   lazy?: boolean;
+  params?: Record<string, ParamDef>;
   [key: string]: unknown;
 }
 

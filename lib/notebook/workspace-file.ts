@@ -93,6 +93,8 @@ export interface Workspace {
   macros: readonly MacroDef[];
   checks: ReadonlyMap<string, CheckDef>;
   lines: ReadonlyMap<string, number>;
+  /** The run's parameters (`{{ params.name }}`), set by applyWorkspace from the notebook's declarations. */
+  params?: ReadonlyMap<string, VarValue>;
 }
 
 export type WorkspaceFileResult = { ok: true; workspace: WorkspaceFile } | { ok: false; issues: NotebookIssue[] };

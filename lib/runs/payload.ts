@@ -25,6 +25,8 @@ export const triggerInputSchema = z.object({
   chain: z.array(z.array(z.string().min(1))).optional(),
   /** Incremental cells are built whole, as on their first run. */
   fullRefresh: z.boolean().optional(),
+  /** The run's parameters as text, checked against the notebook's declarations before anything runs. */
+  params: z.record(z.string(), z.string()).optional(),
 });
 export type TriggerInput = z.input<typeof triggerInputSchema>;
 
@@ -34,5 +36,6 @@ export const runPayloadSchema = z.object({
   partition: z.string().nullable().default(null),
   chain: z.array(z.array(z.string())).default([]),
   fullRefresh: z.boolean().default(false),
+  params: z.record(z.string(), z.string()).default({}),
 });
 export type RunPayload = z.infer<typeof runPayloadSchema>;

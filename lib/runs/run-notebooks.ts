@@ -43,13 +43,20 @@ export class RunNotebooks {
    * preparePartitioned of the version (its issues too) in production's workspace file
    * (`workspaceText`, null: none); nothing reads a prepared notebook but to plan.
    */
-  async prepare(version: RunVersion, partition: string | null, parser: () => Promise<SqlReferenceParser>, workspaceText: string | null = null): Promise<PreparedNotebook> {
-    const key = JSON.stringify([version.id, partition, workspaceText]);
+  async prepare(
+    version: RunVersion,
+    partition: string | null,
+    parser: () => Promise<SqlReferenceParser>,
+    workspaceText: string | null = null,
+    /** The run's parameters as text (empty: their defaults). */
+    params: Readonly<Record<string, string>> = {},
+  ): Promise<PreparedNotebook> {
+    const key = JSON.stringify([version.id, partition, workspaceText, params]);
     const cached = this.prepared.get(key);
     if (cached !== undefined) return cached;
     const workspace = projectWorkspace(workspaceText === null ? [] : [{ slug: WORKSPACE_FILE, text: workspaceText }]);
     if (!workspace.ok) return workspace;
-    const prepared = await preparePartitioned(version.text, `${version.slug}.md`, await parser(), partition, workspace.workspace);
+    const prepared = await preparePartitioned(version.text, `${version.slug}.md`, await parser(), partition, workspace.workspace, params);
     this.prepared.set(key, prepared);
     return prepared;
   }

@@ -153,7 +153,7 @@ export class RunService {
     const { version, versionId } = bound;
     // `{{ partition.* }}` is not SQL: plan with neutral values, then with the run's window.
     // In production's workspace file: the one promoted with the notebooks.
-    const prepared = await this.notebooks.prepare(version, payload.partition, this.deps.parser, bound.binding?.state.notebooks[WORKSPACE_FILE] ?? null);
+    const prepared = await this.notebooks.prepare(version, payload.partition, this.deps.parser, bound.binding?.state.notebooks[WORKSPACE_FILE] ?? null, payload.params);
     if (!prepared.ok) {
       await setRunStatus(db, run.id, "failed", prepared.issues.map(formatIssue).join("\n"));
       return;

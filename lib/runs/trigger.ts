@@ -1,5 +1,7 @@
 // Triggering and cancelling runs: a catalog row plus one `materialize_run` job. This is all a
 // process needs that only starts runs (the app in team mode, where workers execute them).
+import { parseNotebook } from "../notebook/parse";
+import { resolveParams } from "../notebook/params";
 import { appendRunLog, importNotebookVersion, latestNotebookVersion, recordRun, setRunStatus, type CatalogDb } from "../catalog";
 import { isPromoted, productionVersion } from "../catalog/production";
 import type { JobQueue } from "../queue/types";
@@ -16,7 +18,11 @@ export interface RunTriggerDeps {
 }
 
 export class RunInputError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** `not_found`: no such notebook; `invalid`: what the trigger asked for is wrong (its parameters). */
+    readonly kind: "not_found" | "invalid" = "not_found",
+  ) {
     super(message);
     this.name = "RunInputError";
   }
@@ -44,6 +50,10 @@ export class RunTriggers {
     const input = triggerInputSchema.parse(raw);
     const { db } = this.deps;
     const version = await this.currentVersion(input.workspaceId, input.notebook);
+    // The parameters are checked against the text this run executes, before anything is recorded.
+    const declared = parseNotebook(version.text, `${input.notebook}.md`).notebook?.frontMatter.params ?? {};
+    const params = resolveParams(declared, input.params ?? {});
+    if (!params.ok) throw new RunInputError(params.problems.join("; "), "invalid");
     const run = await recordRun(db, {
       workspaceId: input.workspaceId,
       environment: input.environment,
@@ -53,7 +63,7 @@ export class RunTriggers {
       partitions: input.partition === undefined ? [] : [input.partition],
       createdById: input.createdById ?? null,
     });
-    const payload: RunPayload = { runId: run.id, versionId: version.id, partition: input.partition ?? null, chain: input.chain ?? [], fullRefresh: input.fullRefresh ?? false };
+    const payload: RunPayload = { runId: run.id, versionId: version.id, partition: input.partition ?? null, chain: input.chain ?? [], fullRefresh: input.fullRefresh ?? false, params: input.params ?? {} };
     const job = await this.deps.queue.enqueue(RUN_TASK, payload, {
       jobKey: input.jobKey ?? `run:${run.id}`,
       maxAttempts: this.deps.jobMaxAttempts ?? 5,
@@ -70,7 +80,7 @@ export class RunTriggers {
     }
     await appendRunLog(db, run.id, {
       message: `triggered by ${input.trigger}`,
-      data: { event: "enqueued", trigger: input.trigger, jobId: job.id, versionId: version.id, partition: input.partition ?? null, ...(input.fullRefresh ? { fullRefresh: true } : {}) },
+      data: { event: "enqueued", trigger: input.trigger, jobId: job.id, versionId: version.id, partition: input.partition ?? null, ...(input.fullRefresh ? { fullRefresh: true } : {}), ...(input.params ? { params: input.params } : {}) },
     });
     return { runId: run.id, jobId: job.id, created: true };
   }
@@ -87,7 +97,7 @@ export class RunTriggers {
     return true;
   }
 
-  private async currentVersion(workspaceId: string, slug: string): Promise<{ id: string; notebookId: string }> {
+  private async currentVersion(workspaceId: string, slug: string): Promise<{ id: string; notebookId: string; text: string }> {
     // Once promoted, production runs production's text: a saved working copy changes nothing.
     if (await isPromoted(this.deps.db, workspaceId)) {
       const production = await productionVersion(this.deps.db, workspaceId, slug);

@@ -17,6 +17,8 @@ const body = z.object({
   trigger: z.enum(["manual", "cli"]).default("manual"),
   /** Incremental cells built whole, as on their first run. */
   fullRefresh: z.boolean().optional(),
+  /** The run's parameters, as text: each is checked against the notebook's declaration. */
+  params: z.record(z.string().min(1).max(100), z.string().max(10_000)).optional(),
 });
 
 export const POST = route({ role: "editor", body }, async ({ body, principal }) => {
@@ -36,10 +38,11 @@ export const POST = route({ role: "editor", body }, async ({ body, principal }) 
       ...(body.selection ? { selection: body.selection } : {}),
       ...(body.partition === undefined ? {} : { partition: body.partition }),
       ...(body.fullRefresh ? { fullRefresh: true } : {}),
+      ...(body.params ? { params: body.params } : {}),
     });
     return { id: run.runId };
   } catch (error) {
-    if (isRunInputError(error)) throw new RouteError(404, error.message);
+    if (isRunInputError(error)) throw new RouteError(error.kind === "invalid" ? 422 : 404, error.message);
     throw error;
   }
 });

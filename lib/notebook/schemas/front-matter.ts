@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { runRetriesSchema, tableNameSchema, timeoutSchema } from "./common";
 import { partitionsSchema } from "./partitions";
+import { paramsSchema } from "../params";
 import { REFRESH_POLICIES, scheduleSchema, tagSchema } from "./run-keys";
 
 export const frontMatterSchema = z.looseObject({
@@ -22,4 +23,6 @@ export const frontMatterSchema = z.looseObject({
   run_timeout: timeoutSchema.optional(),
   /** The editor marks cells below an edit stale instead of rerunning them. */
   lazy: z.boolean().optional(),
+  /** Run parameters: typed, set when a run starts, read as `{{ params.name }}`. */
+  params: paramsSchema.optional(),
 });
