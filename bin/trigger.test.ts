@@ -92,9 +92,9 @@ describe("parseTriggerArgs", () => {
   const env = { ASSETBOOK_TOKEN: TOKEN, ASSETBOOK_SERVER: "http://env.test" };
 
   it("takes a slug or a notebook file, a selection's terms (spaces: union; commas: intersection), a partition and --no-wait", () => {
-    expect(parseTriggerArgs(["shop"], env)).toEqual({ notebook: "shop", selection: [], partition: null, fullRefresh: false, server: new URL("http://env.test/"), wait: true, token: TOKEN });
-    const full = parseTriggerArgs(["notebooks/shop.md", "--select", "orders+ tag:x , kind:sql  +revenue_per_day", "--partition", "2024-01-02", "--full-refresh", "--no-wait", "--server", "https://flag.test/ab"], env);
-    expect(full).toMatchObject({ notebook: "shop", selection: ["orders+", "tag:x,kind:sql", "+revenue_per_day"], partition: "2024-01-02", fullRefresh: true, wait: false });
+    expect(parseTriggerArgs(["shop"], env)).toEqual({ notebook: "shop", selection: [], partition: null, fullRefresh: false, params: {}, server: new URL("http://env.test/"), wait: true, token: TOKEN });
+    const full = parseTriggerArgs(["notebooks/shop.md", "--select", "orders+ tag:x , kind:sql  +revenue_per_day", "--partition", "2024-01-02", "--full-refresh", "--param", "days=3", "--no-wait", "--server", "https://flag.test/ab"], env);
+    expect(full).toMatchObject({ notebook: "shop", selection: ["orders+", "tag:x,kind:sql", "+revenue_per_day"], partition: "2024-01-02", fullRefresh: true, params: { days: "3" }, wait: false });
     // --server wins over ASSETBOOK_SERVER; a path prefix is kept for the API paths.
     expect(full.server.href).toBe("https://flag.test/ab/");
   });
