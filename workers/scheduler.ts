@@ -6,10 +6,16 @@ import { Scheduler, SqlCursorStore, type FiredTick } from "../lib/schedule/sched
 import type { AssetbookConfig } from "../lib/config";
 import type { WorkerRuntime } from "./runtime";
 import { requestBranchSync } from "../lib/gitsync/job";
+import { evaluateFreshnessStates, type FreshnessChange } from "../lib/catalog/freshness-states";
+
+/** Freshness policies are evaluated at most once a minute, whatever the schedule interval. */
+export const FRESHNESS_INTERVAL_MS = 60_000;
 
 export interface RunningScheduler {
   /** One evaluation now (what the timer does). */
   tick(now?: Date): Promise<FiredTick[]>;
+  /** One evaluation of the freshness policies now (what the timer does once a minute). */
+  evaluateFreshness(now?: Date): Promise<FreshnessChange[]>;
   stop(): Promise<void>;
 }
 
@@ -30,6 +36,13 @@ export function startScheduler(rt: WorkerRuntime, clock: () => Date = () => new 
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
   const git = rt.config.git;
+  let freshnessAt = Number.NEGATIVE_INFINITY;
+  const evaluateFreshness = async (now: Date = clock()) => {
+    freshnessAt = now.getTime();
+    const changes = await evaluateFreshnessStates(rt.db, rt.workspaceId, now);
+    for (const c of changes) console.log(`[scheduler] freshness: ${c.asset} is ${c.state} since ${c.since.toISOString()}${c.previous === null ? "" : ` (was ${c.previous})`}`);
+    return changes;
+  };
   const loop = () => {
     if (stopped) return;
     current = scheduler
@@ -38,6 +51,7 @@ export function startScheduler(rt: WorkerRuntime, clock: () => Date = () => new 
         for (const f of fired) if (f.created) console.log(`[scheduler] ${f.scheduleId} tick ${f.tick.toISOString()}: job ${f.jobId}`);
         // Production follows a branch: one sync per poll interval, whichever scheduler asks first.
         if (git !== null) await requestBranchSync(rt.queue, clock(), git.pollMs, "schedule");
+        if (clock().getTime() - freshnessAt >= FRESHNESS_INTERVAL_MS) await evaluateFreshness();
       })
       .catch((error: unknown) => console.error("[scheduler] tick failed:", error))
       .finally(() => {
@@ -47,6 +61,7 @@ export function startScheduler(rt: WorkerRuntime, clock: () => Date = () => new 
   loop();
   return {
     tick: (now) => scheduler.tick(now),
+    evaluateFreshness,
     async stop() {
       stopped = true;
       clearTimeout(timer);

@@ -1,5 +1,6 @@
 // Assets in the catalog: registered from notebook cells, listed with filters.
-import type { Asset, AssetKind, Prisma } from "./generated/client";
+import { Prisma, type Asset, type AssetKind } from "./generated/client";
+import type { FreshnessPolicy } from "../notebook/types";
 import { toMaterializationView, type MaterializationView } from "./materializations";
 import type { CatalogDb } from "./store";
 import { retryOnUniqueViolation } from "./unique";
@@ -16,6 +17,8 @@ export interface AssetInput {
   /** Assets this one reads; left unchanged when absent. */
   upstream?: string[];
   description?: string | null;
+  /** The freshness policy (null: none); left unchanged when absent. */
+  freshnessPolicy?: FreshnessPolicy | null;
 }
 
 /** Creates the asset or updates it in place (the name is the identity within a workspace). */
@@ -28,6 +31,7 @@ export async function upsertAsset(db: CatalogDb, input: AssetInput): Promise<Ass
     ...(input.tags !== undefined ? { tags: input.tags } : {}),
     ...(input.description !== undefined ? { description: input.description } : {}),
     ...(input.upstream ? { upstream: input.upstream } : {}),
+    ...(input.freshnessPolicy !== undefined ? { freshnessPolicy: input.freshnessPolicy === null ? Prisma.DbNull : { ...input.freshnessPolicy } } : {}),
   };
   const fields = { kind: input.kind, notebookId: input.notebookId ?? null, cell: input.cell, ...given };
   return retryOnUniqueViolation(() =>

@@ -1,11 +1,18 @@
-// How current an asset is, from its last production materialization.
+// How current an asset is: under its freshness policy, the state the scheduler last
+// evaluated (fresh, late, overdue: lib/catalog/freshness-states.ts); without one, from its
+// last production materialization.
+import type { FreshnessState } from "../schedule/freshness";
 import type { MaterializationView } from "./materializations";
 
-export const FRESHNESS = ["fresh", "stale", "failed", "never"] as const;
+export const FRESHNESS = ["fresh", "late", "overdue", "stale", "failed", "never"] as const;
 export type Freshness = (typeof FRESHNESS)[number];
 
-/** Fresh: last write succeeded within `maxAgeMs` (default 24 h); stale: older; failed: the last write failed. */
-export function freshnessOf(last: Pick<MaterializationView, "status" | "createdAt"> | null, now: Date, maxAgeMs = 24 * 3600_000): Freshness {
+/**
+ * The policy's state when the asset has one. Else fresh: last write succeeded within
+ * `maxAgeMs` (default 24 h); stale: older; failed: the last write failed.
+ */
+export function freshnessOf(last: Pick<MaterializationView, "status" | "createdAt"> | null, now: Date, policyState: FreshnessState | null = null, maxAgeMs = 24 * 3600_000): Freshness {
+  if (policyState !== null) return policyState;
   if (!last) return "never";
   switch (last.status) {
     case "failed":

@@ -9,11 +9,12 @@
 // that differ from the catalog's are written.
 import { applyWorkspace } from "../notebook/apply-workspace";
 import { emptyWorkspace, parseWorkspaceFile, workspaceFor, type Workspace } from "../notebook/workspace-file";
-import { formatIssue } from "../notebook";
+import { formatIssue, freshnessPolicyOf } from "../notebook";
+import { canonicalJson } from "../notebook/stable-hash";
 import { buildGraph } from "../graph/build-graph";
 import type { SqlReferenceParser } from "../graph/sql-refs";
 import { parseNotebook } from "../notebook/parse";
-import type { AssetCell, Notebook } from "../notebook/types";
+import type { AssetCell, FreshnessPolicy, Notebook } from "../notebook/types";
 import { neutralNotebookText } from "../partitions/neutral-text";
 import { hashText, readNotebookDir } from "../workspace/notebook-files";
 import { upsertAsset, type AssetInput } from "./assets";
@@ -42,6 +43,7 @@ interface CellAsset {
   line: number;
   description: string | null;
   upstream: string[];
+  freshnessPolicy: FreshnessPolicy | null;
 }
 
 /** What one file contributes, as of its content hash. Parse outcomes only: a failure that may pass (a thrown error) is not remembered. */
@@ -92,7 +94,9 @@ async function contributionOf(db: CatalogDb, workspaceId: string, { slug, file, 
   const version = production ? await versionWithText(db, workspaceId, slug, text) : (await importNotebookVersion(db, { workspaceId, slug, text, authorId: null })).version;
   const upstream = await upstreamByCell(nb, parser);
   const cells = nb.cells.flatMap((cell): CellAsset[] =>
-    cell.type === "asset" ? [{ name: cell.name, kind: cell.kind, line: cell.line, description: description(cell), upstream: upstream.get(cell.name) ?? [] }] : [],
+    cell.type === "asset"
+      ? [{ name: cell.name, kind: cell.kind, line: cell.line, description: description(cell), upstream: upstream.get(cell.name) ?? [], freshnessPolicy: freshnessPolicyOf(nb, cell) ?? null }]
+      : [],
   );
   return { ok: true, notebookId: version.notebookId, owners: nb.frontMatter.owners ?? [], cells };
 }
@@ -174,6 +178,7 @@ export async function syncNotebookFiles(
         tags: [],
         upstream: cell.upstream,
         description: cell.description,
+        freshnessPolicy: cell.freshnessPolicy,
       });
     }
   }
@@ -208,7 +213,7 @@ async function writeChangedAssets(db: CatalogDb, workspaceId: string, wanted: As
   if (wanted.length === 0) return 0;
   const rows = await db.asset.findMany({
     where: { workspaceId },
-    select: { name: true, kind: true, notebookId: true, cell: true, group: true, owners: true, tags: true, upstream: true, description: true },
+    select: { name: true, kind: true, notebookId: true, cell: true, group: true, owners: true, tags: true, upstream: true, description: true, freshnessPolicy: true },
   });
   const current = new Map(rows.map((row) => [row.name, row]));
   let written = 0;
@@ -223,7 +228,8 @@ async function writeChangedAssets(db: CatalogDb, workspaceId: string, wanted: As
       row.description === (want.description ?? null) &&
       sameList(row.owners, want.owners) &&
       sameList(row.tags, want.tags) &&
-      sameList(row.upstream, want.upstream);
+      sameList(row.upstream, want.upstream) &&
+      canonicalJson(row.freshnessPolicy ?? null) === canonicalJson(want.freshnessPolicy ?? null);
     if (same) continue;
     await upsertAsset(db, want);
     written += 1;

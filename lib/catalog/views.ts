@@ -4,6 +4,8 @@ import { assetWhere, type AssetFilters } from "./assets";
 import { checkStateOf, freshnessOf, type CheckState, type Freshness } from "./freshness";
 import { z } from "zod";
 import { assetHistory, type MaterializationView } from "./materializations";
+import { assetFreshness, type FreshnessEventView, type FreshnessView } from "./freshness-states";
+import { FRESHNESS_STATES } from "../schedule/freshness";
 import type { CatalogDb } from "./store";
 
 export interface CatalogRow {
@@ -53,6 +55,7 @@ const assetSummaryRow = z.object({
   rows: z.union([z.bigint(), z.number()]).nullable(),
   checks: z.array(z.object({ passed: z.boolean(), severity: z.enum(["error", "warn"]) }).loose()).nullable(),
   createdAt: z.date().nullable(),
+  policyState: z.enum(FRESHNESS_STATES).nullable(),
 });
 type AssetSummary = z.infer<typeof assetSummaryRow>;
 
@@ -61,8 +64,9 @@ type AssetSummary = z.infer<typeof assetSummaryRow>;
 async function assetSummaries(db: CatalogDb, workspaceId: string): Promise<AssetSummary[]> {
   const rows = await db.$queryRaw`
     SELECT a.id, a.name, a.kind::text AS kind, a."group", a.owners, a.tags, a.description, a.upstream,
-           m.status::text AS status, m.rows, m.checks, m."createdAt"
+           m.status::text AS status, m.rows, m.checks, m."createdAt", f.state AS "policyState"
     FROM assets a
+    LEFT JOIN asset_freshness f ON f."assetId" = a.id
     LEFT JOIN LATERAL (
       SELECT status, rows, checks, "createdAt" FROM materializations
       WHERE "assetId" = a.id AND environment = ${PRODUCTION}
@@ -89,7 +93,7 @@ export async function catalogPage(db: CatalogDb, workspaceId: string, filters: C
   for (const a of summaries) {
     if (matchingIds !== null && !matchingIds.has(a.id)) continue;
     const last = a.status === null || a.createdAt === null ? null : { status: a.status, createdAt: a.createdAt };
-    const freshness = freshnessOf(last, now);
+    const freshness = freshnessOf(last, now, a.policyState);
     if (filters.freshness && freshness !== filters.freshness) continue;
     matching.push({
       name: a.name,
@@ -137,7 +141,7 @@ export async function workspaceLineage(db: CatalogDb, workspaceId: string, now: 
   return {
     nodes: assets.map((a) => {
       const last = a.status === null || a.createdAt === null ? null : { status: a.status, createdAt: a.createdAt };
-      return { name: a.name, kind: a.kind, freshness: freshnessOf(last, now), checks: last === null ? "none" : checkStateOf(a.checks ?? []) };
+      return { name: a.name, kind: a.kind, freshness: freshnessOf(last, now, a.policyState), checks: last === null ? "none" : checkStateOf(a.checks ?? []) };
     }),
     edges: assets.flatMap((a) => a.upstream.filter((u) => names.has(u)).map((from) => ({ from, to: a.name }))),
   };
@@ -154,6 +158,8 @@ export interface AssetDetail {
   notebookSlug: string | null;
   cell: string;
   freshness: Freshness;
+  /** Its freshness policy's state and history; null without a policy (or before the scheduler evaluated it). */
+  policy: { current: FreshnessView; history: FreshnessEventView[] } | null;
   last: MaterializationView | null;
   history: MaterializationView[];
   upstream: string[];
@@ -173,6 +179,7 @@ export async function assetDetail(db: CatalogDb, workspaceId: string, name: stri
   const history = await assetHistory(db, asset.id, { environment: PRODUCTION, limit: 50 });
   const downstream = await db.asset.findMany({ where: { workspaceId, upstream: { has: asset.name } }, orderBy: { name: "asc" }, select: { name: true } });
   const last = history[0] ?? null;
+  const policy = await assetFreshness(db, asset.id);
   return {
     id: asset.id,
     name: asset.name,
@@ -183,7 +190,8 @@ export async function assetDetail(db: CatalogDb, workspaceId: string, name: stri
     description: asset.description,
     notebookSlug: asset.notebook?.slug ?? null,
     cell: asset.cell,
-    freshness: freshnessOf(last, now),
+    freshness: freshnessOf(last, now, policy?.current.state ?? null),
+    policy,
     last,
     history,
     upstream: asset.upstream,

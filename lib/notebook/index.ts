@@ -14,6 +14,8 @@ export { runKeysOf, scheduleSchema, REFRESH_POLICIES, RUN_KEY_NAMES, type RunKey
 export { isAssetName, parseDuration, ASSET_NAME_PATTERN, SECRET_PATTERN } from "./values";
 export { closestName } from "./suggest";
 export { MAX_NOTEBOOK_BYTES, MAX_YAML_BYTES, MAX_YAML_ALIASES, formatSize } from "./limits";
+export { freshnessPolicyOf } from "./freshness";
+export { freshnessSchema } from "./schemas/common";
 
 /** The asset cells of a notebook, in file order. */
 export function assetCells(nb: Notebook): AssetCell[] {

@@ -76,6 +76,7 @@ function buildAssetCell(block: FenceBlock, issues: LocatedIssue[]): AssetCell | 
         ...(header.materialized !== undefined ? { materialized: header.materialized } : {}),
         ...(header.uniqueKey !== undefined ? { uniqueKey: header.uniqueKey } : {}),
         ...(header.incremental !== undefined ? { incremental: header.incremental } : {}),
+        ...(header.freshness !== undefined ? { freshness: header.freshness } : {}),
         ...(header.schedule !== undefined ? { schedule: header.schedule } : {}),
         ...(header.refresh !== undefined ? { refresh: header.refresh } : {}),
         ...(header.tags !== undefined ? { tags: header.tags } : {}),

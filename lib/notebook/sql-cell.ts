@@ -1,6 +1,7 @@
 // SQL cells: the body is SQL; its leading `-- key: value` comments are the cell's header.
 import { SQL_CONTRACT_LEVELS, type Check, type Severity, type SqlCell, type SqlRunPolicy } from "./types";
-import { MAX_TIMEOUT_SECONDS } from "./schemas/common";
+import { freshnessSchema, MAX_TIMEOUT_SECONDS, type FreshnessPolicy } from "./schemas/common";
+import { parse as parseYaml } from "yaml";
 import { parseCheckList } from "./check-list";
 import { didYouMean } from "./suggest";
 import type { LocatedIssue } from "./scan";
@@ -8,10 +9,10 @@ import { splitTopLevel } from "./split";
 import { cronError, isTimeZone, REFRESH_POLICIES, RUN_KEY_NAMES, TAG_PATTERN, type RunKeys } from "./schemas/run-keys";
 import { ASSET_NAME_RULE, isAssetName, parseColumnName, parseDuration, TABLE_NAME_PATTERN } from "./values";
 
-export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external", "contract", "materialized", "unique_key", "incremental", "retries", "timeout", ...RUN_KEY_NAMES] as const;
+export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external", "contract", "freshness", "materialized", "unique_key", "incremental", "retries", "timeout", ...RUN_KEY_NAMES] as const;
 
 /** The cell's header: its checks and deps, and the config keys it sets (the cell's own types). */
-export interface SqlHeader extends RunKeys, SqlRunPolicy, Pick<SqlCell["config"], "description" | "external" | "contract" | "materialized" | "uniqueKey" | "incremental"> {
+export interface SqlHeader extends RunKeys, SqlRunPolicy, Pick<SqlCell["config"], "description" | "external" | "contract" | "materialized" | "uniqueKey" | "incremental" | "freshness"> {
   checks: Check[];
   deps: string[];
 }
@@ -90,6 +91,12 @@ export function parseSqlHeader(body: string, bodyLine: number, cell: string, iss
         const level = SQL_CONTRACT_LEVELS.find((candidate) => candidate === value.trim());
         if (level === undefined) issues.push({ ...at(0), message: `contract is ${SQL_CONTRACT_LEVELS.join(" or ")}, got "${value.trim()}"` });
         else header.contract = level;
+        break;
+      }
+      case "freshness": {
+        const policy = parseFreshness(value);
+        if (typeof policy === "string") issues.push({ ...at(0), message: policy });
+        else header.freshness = policy;
         break;
       }
       case "materialized": {
@@ -184,6 +191,22 @@ export function parseSqlHeader(body: string, bodyLine: number, cell: string, iss
     if (where && header.materialized !== "incremental") issues.push({ ...where, message: `${key} is for -- materialized: incremental` });
   }
   return header;
+}
+
+/**
+ * `-- freshness: 6h` (a max_lag) or `-- freshness: { max_lag: 1h, cron: "0 9 * * *", timezone: Europe/Paris }`:
+ * the policy, or why it is not one.
+ */
+function parseFreshness(value: string): FreshnessPolicy | string {
+  let written: unknown;
+  try {
+    written = parseYaml(value);
+  } catch (error) {
+    return `expected a lag (6h) or { max_lag: 1h, cron: "0 9 * * *", timezone: … }: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+  }
+  const parsed = freshnessSchema.safeParse(typeof written === "string" || typeof written === "number" ? { max_lag: written } : written);
+  if (parsed.success) return parsed.data;
+  return parsed.error.issues.map((issue) => `${issue.path.length > 0 ? `${issue.path.join(".")}: ` : ""}${issue.message}`).join("; ");
 }
 
 /** The leading comment lines (blank lines allowed between them), without their `--`. */

@@ -1,9 +1,9 @@
 // The parsed form of a notebook file. Pure data: no framework, no I/O.
-import type { RunRetries } from "./schemas/common";
+import type { FreshnessPolicy, RunRetries } from "./schemas/common";
 import type { PartitionsDef } from "./schemas/partitions";
 import type { ParamDef } from "./params";
 
-export type { RunRetries } from "./schemas/common";
+export type { FreshnessPolicy, RunRetries } from "./schemas/common";
 export type { PartitionsDef, DimensionDef, TimePartitionsDef } from "./schemas/partitions";
 
 export const CELL_KINDS = ["extract", "sql", "ml", "chart"] as const;
@@ -64,6 +64,7 @@ interface AssetCellBase<K extends CellKind, C> {
 
 /** Run keys (lib/notebook/schemas/run-keys.ts): in a SQL cell's header, in a YAML cell's body. */
 export interface CellRunKeys {
+  freshness?: FreshnessPolicy;
   schedule?: { cron: string; timezone?: string };
   refresh?: "on_upstream_update";
   tags?: string[];
@@ -159,6 +160,7 @@ export interface FrontMatter {
   /** Seconds for a whole run. */
   run_timeout?: number;
   lazy?: boolean;
+  freshness?: FreshnessPolicy;
   params?: Record<string, ParamDef>;
   [key: string]: unknown;
 }

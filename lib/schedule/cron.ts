@@ -71,3 +71,13 @@ export function dueTicks(spec: ScheduleSpec, lastTick: Date | null, now: Date, o
 export function tickKey(scheduleId: string, tick: Date): string {
   return `schedule:${scheduleId}:${tick.toISOString()}`;
 }
+
+/** The first tick after `after` (strictly), or null when there is none. */
+export function tickAfter(spec: ScheduleSpec, after: Date): Date | null {
+  return cronOf(spec).nextRun(after);
+}
+
+/** The latest tick at or before `at`, or null when there is none. */
+export function tickAtOrBefore(spec: ScheduleSpec, at: Date): Date | null {
+  return latestTick(spec, new Date(0), at);
+}

@@ -8,6 +8,7 @@ import type { AssetDetail } from "@/lib/catalog/views";
 import { SAMPLE_VALUE_CHARS, type SampleRows } from "@/lib/warehouse/sample-rows";
 import { HistoryChart } from "./HistoryChart";
 import { FreshnessPill } from "./status";
+import { describePolicy } from "@/lib/schedule/freshness";
 
 const number = new Intl.NumberFormat("en-US");
 const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
@@ -63,8 +64,14 @@ export function AssetView({ asset, samples, linkAssets, partitionsPanel }: { ass
             <dt>Owners</dt>
             <dd>{asset.owners.join(", ") || "—"}</dd>
             <dt>Freshness</dt>
-            <dd>
+            <dd data-testid="asset-freshness">
               <FreshnessPill freshness={asset.freshness} />
+              {asset.policy ? (
+                <span className="muted">
+                  {" "}
+                  since {when(asset.policy.current.since)} · policy: {describePolicy(asset.policy.current.policy)}
+                </span>
+              ) : null}
             </dd>
             <dt>Row count</dt>
             <dd data-testid="row-count">{last?.rows === null || last === null ? "—" : number.format(last.rows)}</dd>
@@ -106,6 +113,35 @@ export function AssetView({ asset, samples, linkAssets, partitionsPanel }: { ass
           )}
         </section>
       </div>
+
+      {asset.policy && asset.policy.history.length > 0 ? (
+        <section className="card" data-testid="freshness-history">
+          <h2>Freshness</h2>
+          <p className="muted">Policy: {describePolicy(asset.policy.current.policy)}. Evaluated once a minute by the scheduler; last at {when(asset.policy.current.evaluatedAt)}.</p>
+          <table className="table">
+            <thead>
+              <tr>
+                <th>State</th>
+                <th>Since</th>
+                <th>Was</th>
+                <th>Noticed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {asset.policy.history.slice(0, 20).map((event) => (
+                <tr key={`${event.state}-${event.since.toISOString()}`}>
+                  <td>
+                    <FreshnessPill freshness={event.state} />
+                  </td>
+                  <td>{when(event.since)}</td>
+                  <td>{event.previous ?? "—"}</td>
+                  <td>{when(event.at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
 
       <section className="card">
         <h2>History</h2>

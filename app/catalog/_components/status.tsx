@@ -9,11 +9,17 @@ export function freshnessState(freshness: Freshness, checks: CheckState): CellRu
     case "fresh":
       return "fresh";
     case "stale":
+    case "late":
       return "stale";
     case "failed":
+    case "overdue":
       return "error";
     case "never":
       return "idle";
+    default: {
+      const unreachable: never = freshness;
+      throw new Error(`unknown freshness ${String(unreachable)}`);
+    }
   }
 }
 

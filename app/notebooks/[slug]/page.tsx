@@ -17,6 +17,8 @@ import { openReviewsOf } from "@/lib/reviews/store";
 import { newestPartitionWithData } from "@/lib/runs";
 import { principalOf } from "@/app/_lib/session";
 import { NotebookWorkspace, type EditorWorkspace } from "../_workspace/NotebookWorkspace";
+import type { NotebookFreshness } from "../_workspace/FreshnessBadge";
+import { notebookFreshness } from "@/lib/catalog/freshness-states";
 import { browserWorkspace, parseWorkspaceFile, workspaceFor, WORKSPACE_FILE } from "@/lib/notebook/workspace-file";
 
 interface Params {
@@ -45,7 +47,7 @@ export default async function NotebookPage({ params }: Params) {
     );
   }
   // Independent reads, asked at once.
-  const [others, production, reviews, initialPartition] = await Promise.all([otherProducers(slug), productionOf(slug), reviewsOf(slug), newestWithData(slug)]);
+  const [others, production, reviews, initialPartition, freshness] = await Promise.all([otherProducers(slug), productionOf(slug), reviewsOf(slug), newestWithData(slug), freshnessOf(slug)]);
   return (
     <NotebookWorkspace
       slug={slug}
@@ -57,6 +59,7 @@ export default async function NotebookPage({ params }: Params) {
       production={production}
       reviews={reviews}
       initialPartition={initialPartition}
+      freshness={freshness}
     />
   );
 }
@@ -65,6 +68,12 @@ export default async function NotebookPage({ params }: Params) {
 async function newestWithData(slug: string): Promise<string | null> {
   const { db, workspaceId } = await appContext();
   return newestPartitionWithData(db, workspaceId, slug).catch(() => null);
+}
+
+/** Its assets' freshness under their policies, as the scheduler last evaluated it. */
+async function freshnessOf(slug: string): Promise<NotebookFreshness[]> {
+  const { db, workspaceId } = await appContext();
+  return (await notebookFreshness(db, workspaceId, slug)).map((f) => ({ asset: f.asset, state: f.state, since: f.since.toISOString() }));
 }
 
 /** Production's text of the notebook (null: not in production), or undefined before the workspace's first promotion. */

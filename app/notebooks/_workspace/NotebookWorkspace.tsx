@@ -28,6 +28,7 @@ import { PartitionSelect } from "./PartitionSelect";
 import { ProseCellView } from "./ProseCellView";
 import { Toolbar } from "./Toolbar";
 import { ProductionStatus } from "./ProductionStatus";
+import { FreshnessBadge, type NotebookFreshness } from "./FreshnessBadge";
 import { ProposeChanges } from "./ProposeChanges";
 import { RunButton } from "@/app/runs/_components/RunButton";
 import { previewMaterializer } from "./extract-preview";
@@ -62,6 +63,8 @@ interface Props {
   reviews?: { canPropose: boolean; otherChanged: string[]; open: { number: number; title: string }[] } | null;
   /** A partitioned notebook opens on this partition (the newest production has rows for); null: the newest that has started. */
   initialPartition?: string | null;
+  /** Its assets' freshness under their policies (those that have one). */
+  freshness?: readonly NotebookFreshness[];
   /** The workspace file's development values (notebooks/assetbook.yml; null: none), or its mistakes. */
   workspace?: EditorWorkspace;
 }
@@ -95,7 +98,7 @@ function titleOf(draft: NotebookDraft, slug: string): string {
   return title || slug;
 }
 
-export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft, otherProducers, production, reviews = null, initialPartition = null, workspace: workspaceProp = null }: Props) {
+export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft, otherProducers, production, reviews = null, initialPartition = null, workspace: workspaceProp = null, freshness }: Props) {
   const file = `notebooks/${slug}.md`;
   const [draft, setDraft] = useState(initialDraft);
   const text = useMemo(() => draftToText(draft, file), [draft, file]);
@@ -241,6 +244,7 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
       <div className="nb-workspace">
         <Toolbar title={titleOf(draft, slug)} file={file} engine={engine} dirty={dirty} status={saver.status} onSave={save}>
           <ProductionStatus slug={slug} savedText={saver.savedText} production={production} />
+          <FreshnessBadge freshness={freshness ?? []} />
           {reviews && production !== undefined ? (
             <ProposeChanges slug={slug} canPropose={reviews.canPropose} otherChanged={reviews.otherChanged} openReviews={reviews.open} dirty={dirty} changed={saver.savedText !== production.text} />
           ) : null}

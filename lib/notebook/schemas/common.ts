@@ -1,6 +1,6 @@
 // Pieces shared by the cell schemas.
 import { z } from "zod";
-import { runKeys } from "./run-keys";
+import { cronSchema, runKeys, timeZoneSchema } from "./run-keys";
 import { isAssetName, parseDuration, SECRET_PATTERN, ASSET_NAME_RULE, TABLE_NAME_PATTERN } from "../values";
 
 export const assetNameSchema = z
@@ -31,6 +31,24 @@ export const durationSchema = z.union([z.number().nonnegative(), z.string()]).tr
   return seconds;
 });
 
+const lagSchema = durationSchema.pipe(z.number().positive({ message: "a lag is more than 0 seconds" }));
+
+/**
+ * A freshness policy (`freshness: { max_lag: 6h }`): the data must never be older than
+ * `max_lag` (late once older than `warn_lag`, when given); with `cron`, by each of its
+ * ticks (in `timezone`) the data must be at most `max_lag` old. Lags are parsed to seconds.
+ */
+export const freshnessSchema = z
+  .strictObject({ max_lag: lagSchema, warn_lag: lagSchema.optional(), cron: cronSchema.optional(), timezone: timeZoneSchema.optional() })
+  .superRefine((policy, ctx) => {
+    if (policy.timezone !== undefined && policy.cron === undefined) ctx.addIssue({ code: "custom", path: ["timezone"], message: "timezone is for a policy with a cron" });
+    if (policy.warn_lag !== undefined && policy.cron !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["warn_lag"], message: "warn_lag is for a policy without cron (with a cron, the data is late from max_lag before each tick)" });
+    }
+    if (policy.warn_lag !== undefined && policy.warn_lag >= policy.max_lag) ctx.addIssue({ code: "custom", path: ["warn_lag"], message: "warn_lag is shorter than max_lag" });
+  });
+export type FreshnessPolicy = z.output<typeof freshnessSchema>;
+
 /** Timers cannot wait longer than 2^31 - 1 ms: a timeout is at most ~23 days. */
 export const MAX_TIMEOUT_SECONDS = 2_000_000;
 export const timeoutSchema = durationSchema.pipe(z.number().positive({ message: "a timeout is more than 0 seconds" }).max(MAX_TIMEOUT_SECONDS, { message: `a timeout is at most ${MAX_TIMEOUT_SECONDS} seconds (about 23 days)` }));
@@ -58,6 +76,7 @@ export const commonCellKeys = {
   deps: oneOrMany(assetNameSchema).optional(),
   checks: oneOrMany(checkItemSchema).optional(),
   warn: oneOrMany(checkItemSchema).optional(),
+  freshness: freshnessSchema.optional(),
   ...runKeys,
 };
 

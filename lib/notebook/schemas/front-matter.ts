@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { runRetriesSchema, tableNameSchema, timeoutSchema } from "./common";
+import { freshnessSchema, runRetriesSchema, tableNameSchema, timeoutSchema } from "./common";
 import { partitionsSchema } from "./partitions";
 import { paramsSchema } from "../params";
 import { REFRESH_POLICIES, scheduleSchema, tagSchema } from "./run-keys";
@@ -23,6 +23,8 @@ export const frontMatterSchema = z.looseObject({
   run_timeout: timeoutSchema.optional(),
   /** The editor marks cells below an edit stale instead of rerunning them. */
   lazy: z.boolean().optional(),
+  /** The freshness policy of every asset of the notebook that sets none of its own. */
+  freshness: freshnessSchema.optional(),
   /** Run parameters: typed, set when a run starts, read as `{{ params.name }}`. */
   params: paramsSchema.optional(),
 });
