@@ -23,7 +23,7 @@ export const LAYERS = [
   ["warehouse", "notebook"],
   ["secrets", "outbound", "workspace", "graph", "partitions", "schedule", "checks", "ml", "preview", "diff", "importers"],
   ["extract", "catalog"],
-  ["auth", "engine"],
+  ["auth", "engine", "alerts"],
   ["lifecycle"],
   ["runs"],
   ["reviews", "gitsync"],

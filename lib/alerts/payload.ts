@@ -1,0 +1,102 @@
+// What a notification says, and how a webhook proves it came from us. Pure.
+//
+// The signature (docs/alerts.md): HMAC-SHA256, keyed by the workspace's signing secret, of
+// `<timestamp>.<body>` where timestamp is the `X-Assetbook-Timestamp` header (Unix seconds)
+// and body the request's bytes; sent as `X-Assetbook-Signature: v1=<hex>`. A receiver
+// recomputes it, compares in constant time, and refuses a timestamp more than 5 minutes off.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import type { AlertEvent } from "./events";
+
+export const DELIVERY_KINDS = ["triggered", "resolved", "test"] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+
+export const SIGNATURE_HEADER = "x-assetbook-signature";
+export const TIMESTAMP_HEADER = "x-assetbook-timestamp";
+export const DELIVERY_HEADER = "x-assetbook-delivery";
+export const DEDUP_HEADER = "x-assetbook-dedup-key";
+/** A receiver refuses a signature whose timestamp is further than this from its clock. */
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+const factSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** The generic JSON payload (format `json`), as stored with the delivery and sent. */
+export const alertPayloadSchema = z.object({
+  version: z.literal(1),
+  delivery: z.string(),
+  kind: z.enum(DELIVERY_KINDS),
+  event: z.string(),
+  dedup_key: z.string(),
+  title: z.string(),
+  /** ISO instant the condition began (triggered), ended (resolved) or the test was sent. */
+  at: z.string(),
+  rule: z.string(),
+  notebook: z.string().nullable(),
+  asset: z.string().nullable(),
+  facts: z.record(z.string(), factSchema),
+  link: z.string().nullable(),
+  samples: z.array(z.record(z.string(), factSchema)).optional(),
+});
+export type AlertPayload = z.infer<typeof alertPayloadSchema>;
+
+export interface PayloadInput {
+  delivery: string;
+  kind: DeliveryKind;
+  rule: string;
+  dedupKey: string;
+  event: Pick<AlertEvent, "type" | "title" | "at" | "subject" | "facts" | "link" | "samples">;
+  allowSamples: boolean;
+  /** The app's public URL, for links (null: paths only). */
+  baseUrl: string | null;
+}
+
+export function alertPayload(input: PayloadInput): AlertPayload {
+  const { event } = input;
+  const link = event.link === undefined ? null : input.baseUrl === null ? event.link : new URL(event.link, input.baseUrl).toString();
+  return {
+    version: 1,
+    delivery: input.delivery,
+    kind: input.kind,
+    event: event.type,
+    dedup_key: input.dedupKey,
+    title: input.kind === "resolved" ? `Resolved: ${event.title}` : event.title,
+    at: event.at.toISOString(),
+    rule: input.rule,
+    notebook: event.subject.notebook ?? null,
+    asset: event.subject.asset ?? null,
+    facts: { ...event.facts },
+    link,
+    ...(input.allowSamples && event.samples !== undefined && event.samples.length > 0 ? { samples: event.samples.slice(0, 10).map((row) => ({ ...row })) } : {}),
+  };
+}
+
+/** The Slack-compatible body (format `slack`): an incoming webhook's `text`, with mrkdwn. */
+export function slackBody(payload: AlertPayload): { text: string } {
+  const icon = payload.kind === "resolved" ? ":white_check_mark:" : payload.kind === "test" ? ":bell:" : ":rotating_light:";
+  const facts = Object.entries(payload.facts).map(([key, value]) => `• *${key}*: ${String(value)}`);
+  const link = payload.link === null ? [] : [`<${payload.link}|Open in Assetbook>`];
+  return { text: [`${icon} *${payload.title}*`, ...facts, ...link].join("\n") };
+}
+
+/** An e-mail's subject and plain text. */
+export function emailMessage(payload: AlertPayload): { subject: string; text: string } {
+  const facts = Object.entries(payload.facts).map(([key, value]) => `  ${key}: ${String(value)}`);
+  const lines = [payload.title, "", `Event: ${payload.event} (${payload.kind})`, `At: ${payload.at}`, ...(facts.length > 0 ? ["", ...facts] : [])];
+  if (payload.link !== null) lines.push("", payload.link);
+  lines.push("", `Rule: ${payload.rule} · incident ${payload.dedup_key}`);
+  return { subject: `[Assetbook] ${payload.title}`, text: lines.join("\n") };
+}
+
+/** `v1=<hex>`: HMAC-SHA256 of `<timestamp>.<body>` under the signing secret. */
+export function signatureOf(secret: string, timestamp: number, body: string): string {
+  return `v1=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+}
+
+/** What a receiver does: true when the signature is ours and the timestamp is recent. */
+export function verifySignature(secret: string, header: { signature: string; timestamp: string }, body: string, now: Date): boolean {
+  const timestamp = Number(header.timestamp);
+  if (!Number.isInteger(timestamp) || Math.abs(now.getTime() / 1000 - timestamp) > SIGNATURE_TOLERANCE_SECONDS) return false;
+  const expected = Buffer.from(signatureOf(secret, timestamp, body));
+  const given = Buffer.from(header.signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
