@@ -15,6 +15,6 @@ export interface Materializer {
 
 export function startMaterializer(rt: WorkerRuntime): Materializer {
   const { concurrency, pollMs, lockTimeoutMs } = rt.config.workers;
-  const worker: Worker = rt.queue.work({ ...rt.service.handlers(), ...reviewBuildHandlers(rt.reviewBuilds), ...(rt.branchSync ? branchSyncHandlers(rt.branchSync) : {}) }, { concurrency, pollIntervalMs: pollMs, lockTimeoutMs, stopGraceMs: 10_000 });
+  const worker: Worker = rt.queue.work({ ...rt.service.handlers(), ...rt.alerts.handlers(), ...reviewBuildHandlers(rt.reviewBuilds), ...(rt.branchSync ? branchSyncHandlers(rt.branchSync) : {}) }, { concurrency, pollIntervalMs: pollMs, lockTimeoutMs, stopGraceMs: 10_000 });
   return { stop: () => worker.stop() };
 }

@@ -18,6 +18,7 @@ import type { AssetbookConfig } from "../lib/config";
 import type { ReviewBuildDeps } from "../lib/reviews/build-job";
 import type { BranchSyncDeps } from "../lib/gitsync/job";
 import { secretValueOf } from "../lib/secrets";
+import { AlertService } from "../lib/alerts/service";
 
 export type Env = Record<string, string | undefined>;
 
@@ -37,6 +38,8 @@ export interface WorkerRuntime {
   reviewBuilds: ReviewBuildDeps;
   /** Production follows a branch (ASSETBOOK_GIT_REMOTE): what the `sync_branch` job runs with; null when off. */
   branchSync: BranchSyncDeps | null;
+  /** Alerts: the `deliver_alert` handler, and what runs and the scheduler raise. */
+  alerts: AlertService;
   /** The DuckDB warehouse this process owns (the app reads through it); null for PostgreSQL. */
   warehouse: Warehouse | null;
   close(): Promise<void>;
@@ -89,6 +92,7 @@ export async function openRuntime(config: AssetbookConfig, env: Env, options: Ru
       await lease.release();
     }
     const sources = extractSources(db, await secretKeyOf(config), config, env);
+    const alerts = new AlertService({ db, queue, key: await secretKeyOf(config), baseUrl: config.baseUrl, outbound: config.outbound, smtp: config.smtp, envSecrets: config.envSecrets, env });
     const service = new RunService({
       db,
       queue,
@@ -97,6 +101,7 @@ export async function openRuntime(config: AssetbookConfig, env: Env, options: Ru
       parser: async () => parser,
       extractSources: sources,
       crash: options.crash ?? crashFromEnv(env),
+      onRunEnded: (workspaceId, run) => alerts.runEnded(workspaceId, run),
     });
     const reviewBuilds: ReviewBuildDeps = { db, openWarehouse: () => warehouse.lease(), parser: async () => parser, extractSources: sources };
     const secretKey = await secretKeyOf(config);
@@ -121,7 +126,7 @@ export async function openRuntime(config: AssetbookConfig, env: Env, options: Ru
               return value;
             },
           };
-    return { config, db, workspaceId: workspace.id, queue, service, reviewBuilds, branchSync, warehouse: warehouse.shared, close };
+    return { config, db, workspaceId: workspace.id, queue, service, reviewBuilds, branchSync, alerts, warehouse: warehouse.shared, close };
   } catch (error) {
     await close();
     throw error;

@@ -41,6 +41,8 @@ export function startScheduler(rt: WorkerRuntime, clock: () => Date = () => new 
     freshnessAt = now.getTime();
     const changes = await evaluateFreshnessStates(rt.db, rt.workspaceId, now);
     for (const c of changes) console.log(`[scheduler] freshness: ${c.asset} is ${c.state} since ${c.since.toISOString()}${c.previous === null ? "" : ` (was ${c.previous})`}`);
+    // Only the scheduler that recorded a change raises it: two schedulers send one alert.
+    await rt.alerts.freshnessChanged(rt.workspaceId, changes);
     return changes;
   };
   const loop = () => {

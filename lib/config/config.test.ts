@@ -32,6 +32,15 @@ describe("parseConfig", () => {
     });
   });
 
+  it("alert e-mail is off without ASSETBOOK_SMTP_URL, and a URL that is not smtp is refused naming the variable", () => {
+    expect(parseConfig({}, cwd).smtp).toBeNull();
+    expect(parseConfig({ ASSETBOOK_SMTP_URL: "smtp://u:p@mail.example.com:587", ASSETBOOK_ALERTS_FROM: "Data <data@example.com>" }, cwd).smtp).toEqual({
+      url: "smtp://u:p@mail.example.com:587",
+      from: "Data <data@example.com>",
+    });
+    expect(() => parseConfig({ ASSETBOOK_SMTP_URL: "http://mail.example.com" }, cwd)).toThrow(/ASSETBOOK_SMTP_URL/);
+  });
+
   it("the state directory moves the catalog, the warehouse and the key files with it", () => {
     const config = parseConfig({ ASSETBOOK_STATE_DIR: "/var/lib/assetbook", ASSETBOOK_DATA_DIR: "/srv/data" }, cwd);
     expect([config.dataDir, config.catalogDir, config.warehouse, config.secretKey]).toEqual([

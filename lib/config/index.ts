@@ -28,6 +28,9 @@
 //   ASSETBOOK_GIT_BRANCH (default main), ASSETBOOK_GIT_FOLDER (the notebooks in the repository,
 //   default notebooks), ASSETBOOK_GIT_CREDENTIAL (the workspace secret holding the remote's token),
 //   ASSETBOOK_GIT_POLL_S (default 60), ASSETBOOK_GIT_WEBHOOK_SECRET (signs POST /api/git/webhook)
+//   ASSETBOOK_SMTP_URL        alert e-mail goes through this server (`smtp://user:pass@host:587`,
+//                             `smtps://…:465`; off when unset), from ASSETBOOK_ALERTS_FROM
+//                             (default `Assetbook <alerts@localhost>`)
 import path from "node:path";
 import { z } from "zod";
 
@@ -79,6 +82,8 @@ export interface AssetbookConfig {
   workers: { concurrency: number; scheduleIntervalMs: number; lockTimeoutMs: number; pollMs: number; scheduler: boolean };
   /** ASSETBOOK_GIT_*: null when production changes by promotions from the app and the CLI. */
   git: GitFollowConfig | null;
+  /** ASSETBOOK_SMTP_URL and ASSETBOOK_ALERTS_FROM: null when alert e-mail is off. The URL holds credentials: never log it. */
+  smtp: { url: string; from: string } | null;
 }
 
 /** A variable with a bad value; the message names it. */
@@ -124,6 +129,8 @@ const envSchema = z.object({
   ASSETBOOK_GIT_CREDENTIAL: z.preprocess(blank, z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "the name of a workspace secret").optional()),
   ASSETBOOK_GIT_POLL_S: positiveInt(60),
   ASSETBOOK_GIT_WEBHOOK_SECRET: z.preprocess(blank, z.string().min(16, "at least 16 characters").optional()),
+  ASSETBOOK_SMTP_URL: z.preprocess(blank, z.string().regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL").optional()),
+  ASSETBOOK_ALERTS_FROM: z.preprocess(blank, z.string().default("Assetbook <alerts@localhost>")),
 });
 
 /** ASSETBOOK_GIT_REMOTE: refused with a credential in it (it would reach logs and errors). Throws ConfigError. */
@@ -225,6 +232,7 @@ export function parseConfig(env: EnvSource, cwd: string = process.cwd()): Assetb
             pollMs: e.ASSETBOOK_GIT_POLL_S * 1000,
             webhookSecret: e.ASSETBOOK_GIT_WEBHOOK_SECRET ?? null,
           },
+    smtp: e.ASSETBOOK_SMTP_URL === undefined ? null : { url: e.ASSETBOOK_SMTP_URL, from: e.ASSETBOOK_ALERTS_FROM },
   };
 }
 

@@ -26,6 +26,7 @@ import { RunNotebooks, type RunVersion } from "./run-notebooks";
 import { RunSlots } from "./run-slots";
 import { RunTriggers, type RunTriggerDeps, type TriggeredRun } from "./trigger";
 import { refreshAfterRun } from "./upstream";
+import type { EndedRun } from "../alerts/run-events";
 
 export { doneKey } from "./production-hooks";
 
@@ -45,6 +46,8 @@ export interface RunServiceDeps extends RunTriggerDeps {
   materialize?: MaterializeFn;
   /** How a run or an asset waiting for a concurrency slot polls (default 50 ms growing to 1 s). */
   slotPolling?: SlotPolling;
+  /** Told when a run ends, after its status is written (alerts); a failure here is logged, never the run's. */
+  onRunEnded?(workspaceId: string, run: EndedRun): Promise<void>;
 }
 
 export const fenceKey = (runId: string) => `fence:run:${runId}`;
@@ -147,7 +150,7 @@ export class RunService {
     const { db } = this.deps;
     const bound = await this.bindToProduction(run, triggered, payload.versionId, productionWarehouse);
     if ("refused" in bound) {
-      await setRunStatus(db, run.id, "failed", bound.refused);
+      await this.finish(run, triggered.slug, "failed", bound.refused, []);
       return;
     }
     const { version, versionId } = bound;
@@ -155,7 +158,7 @@ export class RunService {
     // In production's workspace file: the one promoted with the notebooks.
     const prepared = await this.notebooks.prepare(version, payload.partition, this.deps.parser, bound.binding?.state.notebooks[WORKSPACE_FILE] ?? null, payload.params);
     if (!prepared.ok) {
-      await setRunStatus(db, run.id, "failed", prepared.issues.map(formatIssue).join("\n"));
+      await this.finish(run, triggered.slug, "failed", prepared.issues.map(formatIssue).join("\n"), []);
       return;
     }
     const warehouse =
@@ -168,7 +171,7 @@ export class RunService {
       window = runWindow(prepared.notebook.frontMatter, payload.partition);
       plan = partitionPlan(planNotebook(prepared.notebook, prepared.graph, run.selection.join(" ") || undefined), window);
     } catch (error) {
-      await setRunStatus(db, run.id, "failed", errorMessage(error));
+      await this.finish(run, triggered.slug, "failed", errorMessage(error), [], prepared.notebook.frontMatter);
       return;
     }
     const policy = notebookPolicy(prepared.notebook.frontMatter);
@@ -214,11 +217,31 @@ export class RunService {
     // An asset that was not built (it failed, or was skipped for a failed or missing input) fails the run.
     const unbuilt = outcomes.filter((o) => o.status === "failed" || o.status === "skipped");
     if (controller.signal.aborted) {
-      await setRunStatus(db, run.id, "failed", abortReason(controller.signal));
+      await this.finish(run, triggered.slug, "failed", abortReason(controller.signal), outcomes, prepared.notebook.frontMatter);
     } else if (unbuilt.length > 0) {
-      await setRunStatus(db, run.id, "failed", unbuilt.map((o) => `${o.asset}: ${o.reason ?? o.status}`).join("\n"));
+      await this.finish(run, triggered.slug, "failed", unbuilt.map((o) => `${o.asset}: ${o.reason ?? o.status}`).join("\n"), outcomes, prepared.notebook.frontMatter);
     } else {
-      await setRunStatus(db, run.id, "succeeded");
+      await this.finish(run, triggered.slug, "succeeded", null, outcomes, prepared.notebook.frontMatter);
+    }
+  }
+
+  /** The run's final status, then the hosts are told (alerts). */
+  private async finish(
+    run: Run,
+    notebook: string,
+    status: "succeeded" | "failed",
+    error: string | null,
+    outcomes: readonly AssetOutcome[],
+    frontMatter: { owners?: string[]; tags?: string[] } = {},
+  ): Promise<void> {
+    const ended = await setRunStatus(this.deps.db, run.id, status, error ?? undefined);
+    if (ended === null || this.deps.onRunEnded === undefined) return;
+    const at = ended.finishedAt ?? new Date();
+    const started = ended.startedAt ?? ended.createdAt;
+    try {
+      await this.deps.onRunEnded(run.workspaceId, { id: run.id, notebook, owners: frontMatter.owners ?? [], tags: frontMatter.tags ?? [], status, error, at, durationSeconds: Math.max(0, Math.round((at.getTime() - started.getTime()) / 1000)), outcomes });
+    } catch (failure) {
+      await this.log(run.id, `alerts could not be raised: ${errorMessage(failure)}`, "warn", { event: "alerts_failed" }).catch(() => undefined);
     }
   }
 

@@ -1,0 +1,123 @@
+// Alerts as a host wires them: the `deliver_alert` job's handler, and what the run service
+// and the scheduler call when a run ends or a freshness state changes. Payloads are
+// redacted of every secret value the workspace knows (its secrets, the environment
+// secrets it may resolve, the signing secret) before they are stored or sent.
+import { z } from "zod";
+import type { CatalogDb } from "../catalog/store";
+import { workspaceSecrets } from "../catalog/secrets";
+import type { FreshnessChange } from "../catalog/freshness-states";
+import { outboundFetch, type OutboundPolicy } from "../outbound";
+import type { JobQueue, TaskHandlers } from "../queue/types";
+import { Redactor } from "../secrets/secrets";
+import { describePolicy } from "../schedule/freshness";
+import { clearAlert, DELIVER_ALERT_TASK, raiseAlert, sendTestAlert, type AlertDeps } from "./dispatch";
+import { deliverAlert, type DeliverDeps } from "./deliver";
+import type { AlertClear, AlertEvent } from "./events";
+import { runAlerts, type EndedRun } from "./run-events";
+import { signingSecret } from "./signing";
+import { smtpSender } from "./smtp";
+
+export interface AlertServiceOptions {
+  db: CatalogDb;
+  queue: Pick<JobQueue, "enqueue">;
+  /** The secret key (ASSETBOOK_SECRET_KEY): seals the signing secret; null: webhooks cannot be signed, and fail. */
+  key: Buffer | null;
+  baseUrl: string | null;
+  outbound: OutboundPolicy;
+  smtp: { url: string; from: string } | null;
+  /** ASSETBOOK_ENV_SECRETS and the environment: their values are redacted too. */
+  envSecrets: readonly string[];
+  env: Record<string, string | undefined>;
+  now?: () => Date;
+}
+
+const deliveryPayload = z.object({ deliveryId: z.string().min(1) });
+
+export class AlertService {
+  private readonly now: () => Date;
+  private readonly deliverDeps: DeliverDeps;
+
+  constructor(private readonly options: AlertServiceOptions) {
+    this.now = options.now ?? (() => new Date());
+    const { key } = options;
+    this.deliverDeps = {
+      db: options.db,
+      queue: options.queue,
+      now: this.now,
+      fetch: outboundFetch(options.outbound),
+      sendMail: options.smtp === null ? null : smtpSender(options.smtp),
+      signingSecret: async (workspaceId) => {
+        if (key === null) throw new Error("webhooks are signed with a secret sealed by ASSETBOOK_SECRET_KEY, which this process does not have");
+        return signingSecret(options.db, key, workspaceId);
+      },
+    };
+  }
+
+  handlers(): TaskHandlers {
+    return { [DELIVER_ALERT_TASK]: (payload) => deliverAlert(this.deliverDeps, deliveryPayload.parse(payload).deliveryId) };
+  }
+
+  async raise(workspaceId: string, event: AlertEvent): Promise<void> {
+    await raiseAlert(await this.deps(workspaceId), workspaceId, event);
+  }
+
+  async clear(workspaceId: string, clear: AlertClear): Promise<void> {
+    await clearAlert(await this.deps(workspaceId), workspaceId, clear);
+  }
+
+  async sendTest(workspaceId: string, ruleId: string): Promise<string | null> {
+    const rule = await this.options.db.alertRule.findFirst({ where: { id: ruleId, workspaceId } });
+    return rule === null ? null : sendTestAlert(await this.deps(workspaceId), rule);
+  }
+
+  /** A production run ended: its failures raise, its successes clear. */
+  async runEnded(workspaceId: string, run: EndedRun): Promise<void> {
+    const { db } = this.options;
+    const assets = await db.asset.findMany({ where: { workspaceId, name: { in: run.outcomes.map((o) => o.asset) } }, select: { name: true, owners: true, tags: true } });
+    const byName = new Map(assets.map((asset) => [asset.name, asset]));
+    const notebookAssets = run.notebook === null ? [] : await db.asset.findMany({ where: { workspaceId, notebook: { slug: run.notebook } }, select: { owners: true } });
+    const { raise, clear } = runAlerts(run, { notebookOwners: [...new Set(notebookAssets.flatMap((a) => a.owners))], notebookTags: [], asset: (name) => byName.get(name) });
+    const deps = await this.deps(workspaceId);
+    for (const event of raise) await raiseAlert(deps, workspaceId, event);
+    for (const event of clear) await clearAlert(deps, workspaceId, event);
+  }
+
+  /** Freshness states changed (the scheduler's evaluation): overdue raises, leaving overdue clears. */
+  async freshnessChanged(workspaceId: string, changes: readonly FreshnessChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    const deps = await this.deps(workspaceId);
+    const assets = await this.options.db.asset.findMany({ where: { id: { in: changes.map((c) => c.assetId) } }, select: { id: true, owners: true, tags: true, group: true } });
+    const byId = new Map(assets.map((asset) => [asset.id, asset]));
+    for (const change of changes) {
+      const title = `${change.asset} is overdue`;
+      if (change.state === "overdue") {
+        const asset = byId.get(change.assetId);
+        await raiseAlert(deps, workspaceId, {
+          type: "freshness_overdue",
+          key: change.asset,
+          title,
+          at: change.since,
+          subject: { asset: change.asset, ...(asset?.group ? { notebook: asset.group } : {}), owners: asset?.owners ?? [], tags: asset?.tags ?? [] },
+          facts: { asset: change.asset, overdue_since: change.since.toISOString(), policy: describePolicy(change.policy) },
+          link: `/catalog/${encodeURIComponent(change.asset)}`,
+        });
+      } else if (change.previous === "overdue") {
+        await clearAlert(deps, workspaceId, { type: "freshness_overdue", key: change.asset, title, at: change.since });
+      }
+    }
+  }
+
+  private async deps(workspaceId: string): Promise<AlertDeps> {
+    const redactor = new Redactor();
+    const { db, key, envSecrets, env } = this.options;
+    if (key !== null) {
+      for (const secret of (await workspaceSecrets(db, key, workspaceId)).values()) redactor.add(secret.value);
+      redactor.add(await signingSecret(db, key, workspaceId));
+    }
+    for (const name of envSecrets) {
+      const value = env[name];
+      if (value !== undefined && value !== "") redactor.add(value);
+    }
+    return { db, queue: this.options.queue, now: this.now, redact: (value) => redactor.redactValue(value), baseUrl: this.options.baseUrl };
+  }
+}
