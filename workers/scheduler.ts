@@ -43,6 +43,7 @@ export function startScheduler(rt: WorkerRuntime, clock: () => Date = () => new 
     for (const c of changes) console.log(`[scheduler] freshness: ${c.asset} is ${c.state} since ${c.since.toISOString()}${c.previous === null ? "" : ` (was ${c.previous})`}`);
     // Only the scheduler that recorded a change raises it: two schedulers send one alert.
     await rt.alerts.freshnessChanged(rt.workspaceId, changes);
+    await rt.alerts.longRuns(rt.workspaceId, now);
     return changes;
   };
   const loop = () => {

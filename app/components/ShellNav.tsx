@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { headers } from "next/headers";
 import { waitingCount } from "@/lib/reviews/store";
+import { unreadCount } from "@/lib/alerts/store";
 import { SignOutButton } from "@/app/_auth/SignOutButton";
 import { appContext } from "@/app/_lib/server-context";
 import { principalOf } from "@/app/_lib/session";
@@ -29,11 +30,19 @@ export async function ShellNav() {
   }
   const { db, workspaceId } = await appContext();
   // The shell never fails a page: without the count, the link stays.
-  const waiting = await waitingCount(db, workspaceId, principal.userId).catch(() => 0);
+  const [waiting, unread] = await Promise.all([waitingCount(db, workspaceId, principal.userId).catch(() => 0), unreadCount(db, workspaceId).catch(() => 0)]);
   return (
     <>
       <ShellLinks waiting={waiting} />
       <div className="shell-member" data-testid="shell-member">
+        <Link href="/inbox" className="shell-inbox" data-testid="shell-inbox" title={unread === 0 ? "Inbox: nothing new" : `Inbox: ${unread} unread alert${unread === 1 ? "" : "s"}`}>
+          Inbox
+          {unread > 0 ? (
+            <span className="shell-badge" data-testid="inbox-unread">
+              {unread}
+            </span>
+          ) : null}
+        </Link>
         <span className="shell-member__who" title={`${principal.email} (${principal.role})`}>
           {principal.name || principal.email}
           <span className="muted"> · {principal.role}</span>

@@ -98,7 +98,8 @@ async function send(deps: DeliverDeps, destination: AlertDestination, payload: A
       const { subject, text } = emailMessage(payload);
       await deps.db.inboxItem.upsert({
         where: { deliveryId: payload.delivery },
-        create: { workspaceId, deliveryId: payload.delivery, title: subject.replace(/^\[Assetbook\] /, ""), body: text, link: payload.link, createdAt: deps.now() },
+        // The title is the item's heading: the body is the rest of the message.
+        create: { workspaceId, deliveryId: payload.delivery, title: subject.replace(/^\[Assetbook\] /, ""), body: text.split("\n").slice(2).join("\n"), link: payload.link, createdAt: deps.now() },
         update: {},
       });
       return { ok: true };

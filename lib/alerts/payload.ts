@@ -73,14 +73,14 @@ export function alertPayload(input: PayloadInput): AlertPayload {
 /** The Slack-compatible body (format `slack`): an incoming webhook's `text`, with mrkdwn. */
 export function slackBody(payload: AlertPayload): { text: string } {
   const icon = payload.kind === "resolved" ? ":white_check_mark:" : payload.kind === "test" ? ":bell:" : ":rotating_light:";
-  const facts = Object.entries(payload.facts).map(([key, value]) => `• *${key}*: ${String(value)}`);
+  const facts = Object.entries(payload.facts).flatMap(([key, value]) => (value === null ? [] : [`• *${key}*: ${String(value)}`]));
   const link = payload.link === null ? [] : [`<${payload.link}|Open in Assetbook>`];
   return { text: [`${icon} *${payload.title}*`, ...facts, ...link].join("\n") };
 }
 
 /** An e-mail's subject and plain text. */
 export function emailMessage(payload: AlertPayload): { subject: string; text: string } {
-  const facts = Object.entries(payload.facts).map(([key, value]) => `  ${key}: ${String(value)}`);
+  const facts = Object.entries(payload.facts).flatMap(([key, value]) => (value === null ? [] : [`  ${key}: ${String(value)}`]));
   const lines = [payload.title, "", `Event: ${payload.event} (${payload.kind})`, `At: ${payload.at}`, ...(facts.length > 0 ? ["", ...facts] : [])];
   if (payload.link !== null) lines.push("", payload.link);
   lines.push("", `Rule: ${payload.rule} · incident ${payload.dedup_key}`);

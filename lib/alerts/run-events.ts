@@ -5,6 +5,7 @@
 //   asset_failed    key: the asset              cleared when the asset next succeeds
 //   check_failed    key: <asset>:<check>        cleared when the check next passes
 //   schema_changed  key: the asset              a contract (`-- contract:`) saw changed columns; cleared when it passes
+//   run_too_long    key: the run                raised by the scheduler while it runs (AlertService.longRuns); cleared when it ends
 import type { AlertClear, AlertEvent, AlertFact, AlertSubject } from "./events";
 
 export interface EndedRun {
@@ -62,6 +63,8 @@ export function runAlerts(run: EndedRun, subjects: Subjects): RunAlerts {
     return { ...notebookSubject, asset, owners: [...new Set([...notebookSubject.owners, ...(known?.owners ?? [])])], tags: [...new Set([...notebookSubject.tags, ...(known?.tags ?? [])])] };
   };
   const runKey = notebook ?? run.id;
+  // However it ended, it is not running long any more.
+  clear.push({ type: "run_too_long", key: run.id, title: `Run of ${notebook ?? "a notebook"} is taking long`, at: run.at });
   if (run.status === "failed") {
     raise.push({
       type: "run_failed",

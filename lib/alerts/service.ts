@@ -82,6 +82,32 @@ export class AlertService {
     for (const event of clear) await clearAlert(deps, workspaceId, event);
   }
 
+  /** Runs still running: each raises run_too_long with its duration (a rule sends it past its own minutes; its end clears it). */
+  async longRuns(workspaceId: string, now: Date): Promise<void> {
+    const running = await this.options.db.run.findMany({
+      where: { workspaceId, status: "running", startedAt: { not: null } },
+      select: { id: true, startedAt: true, notebook: { select: { slug: true } } },
+    });
+    if (running.length === 0) return;
+    const deps = await this.deps(workspaceId);
+    for (const run of running) {
+      const started = run.startedAt ?? now;
+      const durationSeconds = Math.max(0, Math.round((now.getTime() - started.getTime()) / 1000));
+      const notebook = run.notebook?.slug;
+      const owners = notebook === undefined ? [] : (await this.options.db.asset.findMany({ where: { workspaceId, notebook: { slug: notebook } }, select: { owners: true } })).flatMap((a) => a.owners);
+      await raiseAlert(deps, workspaceId, {
+        type: "run_too_long",
+        key: run.id,
+        title: `Run of ${notebook ?? "a notebook"} is taking long`,
+        at: now,
+        subject: { ...(notebook === undefined ? {} : { notebook }), owners: [...new Set(owners)], tags: [] },
+        facts: { run: run.id, notebook: notebook ?? null, running_for_s: durationSeconds, started_at: started.toISOString() },
+        link: `/runs/${run.id}`,
+        durationSeconds,
+      });
+    }
+  }
+
   /** Freshness states changed (the scheduler's evaluation): overdue raises, leaving overdue clears. */
   async freshnessChanged(workspaceId: string, changes: readonly FreshnessChange[]): Promise<void> {
     if (changes.length === 0) return;

@@ -69,3 +69,38 @@ export async function deliveryHistory(db: CatalogDb, ruleId: string, limit = 50)
     };
   });
 }
+
+export interface InboxView {
+  id: string;
+  title: string;
+  body: string;
+  link: string | null;
+  createdAt: Date;
+  read: boolean;
+}
+
+/** The workspace's inbox, newest first, and how many items are unread. */
+export async function inbox(db: CatalogDb, workspaceId: string, limit = 100): Promise<{ items: InboxView[]; unread: number }> {
+  const [rows, unread] = await Promise.all([
+    db.inboxItem.findMany({ where: { workspaceId }, orderBy: { createdAt: "desc" }, take: limit }),
+    db.inboxItem.count({ where: { workspaceId, readAt: null } }),
+  ]);
+  return { items: rows.map((row) => ({ id: row.id, title: row.title, body: row.body, link: row.link, createdAt: row.createdAt, read: row.readAt !== null })), unread };
+}
+
+export async function unreadCount(db: CatalogDb, workspaceId: string): Promise<number> {
+  return db.inboxItem.count({ where: { workspaceId, readAt: null } });
+}
+
+export async function markInboxRead(db: CatalogDb, workspaceId: string, now: Date): Promise<number> {
+  return (await db.inboxItem.updateMany({ where: { workspaceId, readAt: null }, data: { readAt: now } })).count;
+}
+
+export async function deleteRule(db: CatalogDb, workspaceId: string, id: string): Promise<boolean> {
+  return (await db.alertRule.deleteMany({ where: { workspaceId, id } })).count > 0;
+}
+
+export async function listRules(db: CatalogDb, workspaceId: string): Promise<(AlertRuleSpec & { id: string })[]> {
+  const rows = await db.alertRule.findMany({ where: { workspaceId }, orderBy: { name: "asc" } });
+  return rows.map((row) => ({ id: row.id, ...ruleSpecOf(row) }));
+}

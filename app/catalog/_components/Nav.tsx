@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { roleAtLeast, type Principal } from "@/lib/auth";
 
-export function SettingsNav({ principal, current }: { principal: Principal; current: "general" | "members" | "share-links" | "secrets" }) {
+export function SettingsNav({ principal, current }: { principal: Principal; current: "general" | "members" | "share-links" | "secrets" | "alerts" }) {
   const link = (key: typeof current, href: string, label: string) => (
     <Link href={href} aria-current={current === key ? "page" : undefined}>
       {label}
@@ -14,6 +14,7 @@ export function SettingsNav({ principal, current }: { principal: Principal; curr
       {roleAtLeast(principal.role, "owner") ? link("members", "/settings/members", "Members") : null}
       {roleAtLeast(principal.role, "editor") ? link("share-links", "/settings/share-links", "Share links") : null}
       {roleAtLeast(principal.role, "owner") ? link("secrets", "/settings/secrets", "Secrets") : null}
+      {roleAtLeast(principal.role, "owner") ? link("alerts", "/settings/alerts", "Alerts") : null}
     </nav>
   );
 }
