@@ -1,9 +1,8 @@
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
 import { unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { verifySignature } from "../lib/alerts/payload";
+import { webhookReceiver, type WebhookReceiver } from "../lib/alerts/test-receiver";
 import { expect, test } from "./fixtures";
 
 // Alerts in the app: the owner creates a rule on Settings · Alerts that sends a notebook's
@@ -25,24 +24,16 @@ select 1 as id, {{ params.amount }} as amount
 \`\`\`
 `;
 
-const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-const receiver = createServer((req, res) => {
-  let body = "";
-  req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-  req.on("end", () => {
-    received.push({ headers: req.headers, body });
-    res.end("ok");
-  });
-});
+let receiver: WebhookReceiver;
 
 test.describe.configure({ mode: "serial" });
 test.beforeAll(async () => {
   await writeFile(file, NOTEBOOK);
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiver = await webhookReceiver();
 });
 test.afterAll(async () => {
   await unlink(file).catch(() => undefined);
-  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  await receiver.close();
 });
 
 const runAnswer = z.object({ run: z.object({ id: z.string(), status: z.string() }) });
@@ -50,7 +41,8 @@ const runAnswer = z.object({ run: z.object({ id: z.string(), status: z.string() 
 test("a failed check in production reaches the webhook, the delivery history and the inbox", async ({ page, baseURL }) => {
   test.setTimeout(180_000);
   const origin = new URL(baseURL ?? "").origin;
-  const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const hook = receiver.url;
+  const received = receiver.received;
 
   // Into production through its Changes page.
   await page.goto(`/notebooks/${slug}/changes`);

@@ -44,6 +44,7 @@ export function startScheduler(rt: WorkerRuntime, clock: () => Date = () => new 
     // Only the scheduler that recorded a change raises it: two schedulers send one alert.
     await rt.alerts.freshnessChanged(rt.workspaceId, changes);
     await rt.alerts.longRuns(rt.workspaceId, now);
+    await rt.alerts.reviewsWaiting(rt.workspaceId, now);
     return changes;
   };
   const loop = () => {

@@ -3,7 +3,6 @@
 // (Retry-After honoured), one incident for a flapping condition and its resolved message,
 // the rate limit, the inbox, and no secret value in any payload.
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
@@ -20,36 +19,15 @@ import type { AlertEvent } from "./events";
 import { DEDUP_HEADER, DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from "./payload";
 import { signingSecret } from "./signing";
 import { smtpSender } from "./smtp";
+import { AlertService } from "./service";
 import { deliveryHistory, saveRule } from "./store";
+import { webhookReceiver } from "./test-receiver";
 
 const { cases, postgresMissingInCi } = storeCases();
 if (postgresMissingInCi) {
   test("PostgreSQL store is tested in CI", () => {
     throw new Error(postgresMissingInCi);
   });
-}
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A webhook receiver on loopback that answers each request with the next status in `script` (then 200). */
-async function receiver(script: { status: number; retryAfter?: string }[] = []) {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body });
-      const next = script.shift() ?? { status: 200 };
-      res.writeHead(next.status, next.retryAfter === undefined ? {} : { "retry-after": next.retryAfter });
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 const SECRET_VALUE = "sk_live_9f8e7d6c5b4a";
@@ -125,7 +103,7 @@ describe.each(cases)("alerts on the $name store", (storeCase) => {
   };
 
   test("a webhook gets the event signed, without secret values or samples, and the signature verifies", async () => {
-    const hook = await receiver();
+    const hook = await webhookReceiver();
     try {
       const rule = await saveRule(db, workspaceId, { name: "finance late", scope: { kind: "tag", value: "finance" }, events: ["freshness_overdue"], destination: { type: "webhook", url: hook.url } });
       await saveRule(db, workspaceId, { name: "other asset", scope: { kind: "asset", value: "customers" }, events: ["freshness_overdue"], destination: { type: "webhook", url: hook.url } });
@@ -156,7 +134,7 @@ describe.each(cases)("alerts on the $name store", (storeCase) => {
   });
 
   test("retries a 500 after a backoff and a 429 after its Retry-After, then delivers once", async () => {
-    const hook = await receiver([{ status: 500 }, { status: 429, retryAfter: "1" }]);
+    const hook = await webhookReceiver([{ status: 500 }, { status: 429, retryAfter: "1" }]);
     try {
       const rule = await saveRule(db, workspaceId, { name: "all", scope: { kind: "workspace" }, events: ["freshness_overdue"], destination: { type: "webhook", url: hook.url, format: "slack" } });
       await raiseAlert(alertDeps, workspaceId, overdue("orders", new Date()));
@@ -177,7 +155,7 @@ describe.each(cases)("alerts on the $name store", (storeCase) => {
   });
 
   test("a 4xx other than 408 and 429 fails at once, and the history says why", async () => {
-    const hook = await receiver([{ status: 404 }]);
+    const hook = await webhookReceiver([{ status: 404 }]);
     try {
       const rule = await saveRule(db, workspaceId, { name: "gone", scope: { kind: "workspace" }, events: ["run_failed"], destination: { type: "webhook", url: hook.url } });
       await raiseAlert(alertDeps, workspaceId, { ...overdue("x", new Date()), type: "run_failed", key: "daily" });
@@ -190,7 +168,7 @@ describe.each(cases)("alerts on the $name store", (storeCase) => {
   });
 
   test("a flapping condition opens one incident while it lasts, resolves once, and the rate limit caps the flaps", async () => {
-    const hook = await receiver();
+    const hook = await webhookReceiver();
     try {
       const rule = await saveRule(db, workspaceId, { name: "flaps", scope: { kind: "asset", value: "orders" }, events: ["freshness_overdue"], destination: { type: "webhook", url: hook.url }, rateLimitPerHour: 2 });
       const raise = () => raiseAlert(alertDeps, workspaceId, overdue("orders", new Date()));
@@ -256,5 +234,30 @@ describe.each(cases)("alerts on the $name store", (storeCase) => {
     } finally {
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
     }
+  });
+
+  test("the scheduler's polls: a run past a rule's minutes, and a review waiting for approval until it is approved", async () => {
+    const service = new AlertService({ db, queue, key: KEY, baseUrl: null, outbound: DEFAULT_OUTBOUND_POLICY, smtp: null, envSecrets: [], env: {} });
+    const long = await saveRule(db, workspaceId, { name: "long", scope: { kind: "workspace" }, events: ["run_too_long"], destination: { type: "inbox" }, longRunSeconds: 600 });
+    const longer = await saveRule(db, workspaceId, { name: "longer", scope: { kind: "workspace" }, events: ["run_too_long"], destination: { type: "inbox" }, longRunSeconds: 3600 });
+    const reviews = await saveRule(db, workspaceId, { name: "reviews", scope: { kind: "workspace" }, events: ["review_waiting"], destination: { type: "inbox" } });
+    const now = new Date("2026-02-11T08:20:00Z");
+    await db.run.create({ data: { workspaceId, status: "running", environment: "production", startedAt: new Date("2026-02-11T08:00:00Z") } });
+    const author = await db.user.create({ data: { email: "rev@example.com", name: "Rev" } });
+    const review = await db.review.create({ data: { workspaceId, number: 7, title: "New totals", authorId: author.id, env: "review-7" } });
+    await db.reviewRevision.create({ data: { reviewId: review.id, number: 1, notebooks: [{ slug: "shop", text: "", base: null }], plan: {}, planHash: "h", authorId: author.id, buildStatus: "built", builtAt: now } });
+    for (let i = 0; i < 3; i++) {
+      await service.longRuns(workspaceId, now);
+      await service.reviewsWaiting(workspaceId, now);
+    }
+    await db.reviewDecision.create({ data: { reviewId: review.id, userId: author.id, revision: 1, verdict: "approved" } });
+    await service.reviewsWaiting(workspaceId, now);
+    startWorker();
+    expect((await settled(long.id, 1)).map((d) => `${d.kind} ${d.title}`)).toEqual(["triggered Run of a notebook is taking long"]);
+    expect(await deliveryHistory(db, longer.id)).toEqual([]);
+    expect((await settled(reviews.id, 2)).map((d) => `${d.kind} ${d.title}`)).toEqual([
+      "resolved Resolved: Review #7 is waiting for approval",
+      "triggered Review #7 is waiting for approval: New totals",
+    ]);
   });
 });

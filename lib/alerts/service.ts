@@ -108,6 +108,46 @@ export class AlertService {
     }
   }
 
+  /**
+   * Reviews waiting for approval (the latest revision built, not yet approved) raise
+   * review_waiting; a review approved, promoted or abandoned clears it. The scheduler asks once a minute.
+   */
+  async reviewsWaiting(workspaceId: string, now: Date): Promise<void> {
+    const { db } = this.options;
+    const open = await db.review.findMany({
+      where: { workspaceId, status: "open" },
+      select: {
+        number: true,
+        title: true,
+        revisions: { orderBy: { number: "desc" }, take: 1, select: { number: true, buildStatus: true, builtAt: true, notebooks: true } },
+        decisions: { where: { verdict: "approved" }, select: { revision: true } },
+      },
+    });
+    const deps = await this.deps(workspaceId);
+    const waiting = new Set<string>();
+    for (const review of open) {
+      const latest = review.revisions[0];
+      if (latest === undefined || latest.buildStatus !== "built" || review.decisions.some((d) => d.revision === latest.number)) continue;
+      const key = `#${review.number}`;
+      waiting.add(key);
+      const slugs = z.array(z.object({ slug: z.string() }).loose()).catch([]).parse(latest.notebooks).map((n) => n.slug);
+      const owners = (await db.asset.findMany({ where: { workspaceId, notebook: { slug: { in: slugs } } }, select: { owners: true } })).flatMap((a) => a.owners);
+      await raiseAlert(deps, workspaceId, {
+        type: "review_waiting",
+        key,
+        title: `Review #${review.number} is waiting for approval: ${review.title}`,
+        at: latest.builtAt ?? now,
+        subject: { ...(slugs[0] === undefined ? {} : { notebook: slugs[0] }), owners: [...new Set(owners)], tags: [] },
+        facts: { review: review.number, title: review.title, revision: latest.number, notebooks: slugs.join(", ") },
+        link: `/reviews/${review.number}`,
+      });
+    }
+    const stale = await db.alertIncident.findMany({ where: { event: "review_waiting", openKey: { not: null }, rule: { workspaceId } }, select: { dedupKey: true } });
+    for (const key of new Set(stale.map((incident) => incident.dedupKey.replace(/^review_waiting:/, "")))) {
+      if (!waiting.has(key)) await clearAlert(deps, workspaceId, { type: "review_waiting", key, title: `Review ${key} is waiting for approval`, at: now });
+    }
+  }
+
   /** Freshness states changed (the scheduler's evaluation): overdue raises, leaving overdue clears. */
   async freshnessChanged(workspaceId: string, changes: readonly FreshnessChange[]): Promise<void> {
     if (changes.length === 0) return;

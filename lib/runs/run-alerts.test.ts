@@ -3,8 +3,7 @@
 // the run's next success resolves them, and the history shows every delivery.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { z } from "zod";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -18,6 +17,7 @@ import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
 import type { Warehouse } from "../warehouse/types";
 import { AlertService } from "../alerts/service";
 import { deliveryHistory, saveRule } from "../alerts/store";
+import { webhookReceiver, type WebhookReceiver } from "../alerts/test-receiver";
 import { prismaSqlClient } from "./prisma-sql";
 import { RunService } from "./service";
 
@@ -40,23 +40,14 @@ describe.each(cases)("run alerts on the $name store", (storeCase) => {
   let workspaceId: string;
   let worker: Worker;
   let svc: RunService;
-  const bodies: { kind: string; event: string; dedup_key: string; samples?: unknown }[] = [];
-  let close: () => Promise<void>;
+  let hook: WebhookReceiver;
   let url: string;
+  const body = z.object({ kind: z.string(), event: z.string(), dedup_key: z.string(), samples: z.unknown().optional() });
+  const bodiesOf = () => hook.received.map((request) => body.parse(JSON.parse(request.body)));
 
   beforeEach(async () => {
-    bodies.length = 0;
-    const server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-      req.on("end", () => {
-        bodies.push(JSON.parse(body) as (typeof bodies)[number]);
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-    close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    hook = await webhookReceiver();
+    url = hook.url;
     opened = await storeCase.open();
     db = opened.store.db;
     queue = await openLocalQueue(prismaSqlClient(db));
@@ -82,7 +73,7 @@ describe.each(cases)("run alerts on the $name store", (storeCase) => {
     await opened.store.close();
     await opened.cleanup();
     await rm(dir, { recursive: true, force: true });
-    await close();
+    await hook.close();
   });
 
   async function run() {
@@ -96,21 +87,21 @@ describe.each(cases)("run alerts on the $name store", (storeCase) => {
     await saveRule(db, workspaceId, { name: "elsewhere", scope: { kind: "notebook", value: "other" }, events: ["run_failed", "check_failed"], destination: { type: "webhook", url } });
     await writeFile(path.join(dir, "payments.md"), notebook(-5));
     await run();
-    await waitFor("three alerts", async () => bodies.length >= 3);
-    expect(bodies.map((b) => `${b.kind} ${b.dedup_key}`).sort()).toEqual([
+    await waitFor("three alerts", async () => bodiesOf().length >= 3);
+    expect(bodiesOf().map((b) => `${b.kind} ${b.dedup_key}`).sort()).toEqual([
       "triggered asset_failed:payments",
       "triggered check_failed:payments:accepted_range(amount, min=0)",
       "triggered run_failed:payments",
     ]);
-    expect(bodies.find((b) => b.event === "check_failed")?.samples).toEqual([{ id: 1, amount: -5 }]);
-    expect(bodies.find((b) => b.event === "run_failed")?.samples).toBeUndefined();
+    expect(bodiesOf().find((b) => b.event === "check_failed")?.samples).toEqual([{ id: 1, amount: -5 }]);
+    expect(bodiesOf().find((b) => b.event === "run_failed")?.samples).toBeUndefined();
     // The same failure again: the incidents are open, nothing new is sent.
     await run();
     await writeFile(path.join(dir, "payments.md"), notebook(5));
     await run();
-    await waitFor("three resolved", async () => bodies.filter((b) => b.kind === "resolved").length >= 3);
-    expect(bodies.filter((b) => b.kind === "triggered")).toHaveLength(3);
-    expect(bodies.filter((b) => b.kind === "resolved").map((b) => b.dedup_key).sort()).toEqual([
+    await waitFor("three resolved", async () => bodiesOf().filter((b) => b.kind === "resolved").length >= 3);
+    expect(bodiesOf().filter((b) => b.kind === "triggered")).toHaveLength(3);
+    expect(bodiesOf().filter((b) => b.kind === "resolved").map((b) => b.dedup_key).sort()).toEqual([
       "asset_failed:payments",
       "check_failed:payments:accepted_range(amount, min=0)",
       "run_failed:payments",
