@@ -4,19 +4,16 @@
 // `<timestamp>.<body>` where timestamp is the `X-Assetbook-Timestamp` header (Unix seconds)
 // and body the request's bytes; sent as `X-Assetbook-Signature: v1=<hex>`. A receiver
 // recomputes it, compares in constant time, and refuses a timestamp more than 5 minutes off.
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { AlertEvent } from "./events";
+
+export { SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS, TIMESTAMP_HEADER, signatureOf, verifySignature } from "../secrets/signature";
 
 export const DELIVERY_KINDS = ["triggered", "resolved", "test"] as const;
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 
-export const SIGNATURE_HEADER = "x-assetbook-signature";
-export const TIMESTAMP_HEADER = "x-assetbook-timestamp";
 export const DELIVERY_HEADER = "x-assetbook-delivery";
 export const DEDUP_HEADER = "x-assetbook-dedup-key";
-/** A receiver refuses a signature whose timestamp is further than this from its clock. */
-export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 const factSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -85,18 +82,4 @@ export function emailMessage(payload: AlertPayload): { subject: string; text: st
   if (payload.link !== null) lines.push("", payload.link);
   lines.push("", `Rule: ${payload.rule} · incident ${payload.dedup_key}`);
   return { subject: `[Assetbook] ${payload.title}`, text: lines.join("\n") };
-}
-
-/** `v1=<hex>`: HMAC-SHA256 of `<timestamp>.<body>` under the signing secret. */
-export function signatureOf(secret: string, timestamp: number, body: string): string {
-  return `v1=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
-}
-
-/** What a receiver does: true when the signature is ours and the timestamp is recent. */
-export function verifySignature(secret: string, header: { signature: string; timestamp: string }, body: string, now: Date): boolean {
-  const timestamp = Number(header.timestamp);
-  if (!Number.isInteger(timestamp) || Math.abs(now.getTime() / 1000 - timestamp) > SIGNATURE_TOLERANCE_SECONDS) return false;
-  const expected = Buffer.from(signatureOf(secret, timestamp, body));
-  const given = Buffer.from(header.signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
 }

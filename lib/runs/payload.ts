@@ -4,7 +4,7 @@ import { notebookSlugSchema } from "../workspace/slug";
 
 export const RUN_TASK = "materialize_run";
 
-export const TRIGGERS = ["manual", "schedule", "upstream", "cli", "backfill"] as const;
+export const TRIGGERS = ["manual", "schedule", "upstream", "cli", "backfill", "sensor"] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 export const triggerInputSchema = z.object({

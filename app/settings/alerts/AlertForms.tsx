@@ -187,3 +187,41 @@ export function SigningSecret() {
     </div>
   );
 }
+
+/** One notebook's webhook sensor: its URL and secret shown on demand, and Rotate. */
+export function SensorRow({ slug }: { slug: string }) {
+  const [shown, setShown] = useState<{ url: string; secret: string } | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  async function load(method: "GET" | "POST") {
+    if (method === "POST" && !window.confirm(`Rotate the sensor secret of ${slug}? Requests signed with the old one are refused.`)) return;
+    const response = await fetch(`/api/notebooks/${encodeURIComponent(slug)}/sensor`, { method });
+    const parsed = z.object({ url: z.string(), secret: z.string() }).safeParse(await response.json().catch(() => null));
+    if (parsed.success) setShown(parsed.data);
+    else setMessage(await errorOf(response));
+  }
+  return (
+    <tr data-testid={`sensor-${slug}`}>
+      <td>
+        <code>{slug}</code>
+      </td>
+      <td>
+        {shown === null ? (
+          <button className="btn" type="button" onClick={() => load("GET")}>
+            Show URL and secret
+          </button>
+        ) : (
+          <span className="sensor-shown">
+            <code data-testid="sensor-url">{shown.url}</code>
+            <code data-testid="sensor-secret">{shown.secret}</code>
+          </span>
+        )}
+        {message ? <span className="muted"> {message}</span> : null}
+      </td>
+      <td>
+        <button className="btn" type="button" onClick={() => load("POST")}>
+          Rotate
+        </button>
+      </td>
+    </tr>
+  );
+}

@@ -5,7 +5,8 @@ import { appContext } from "@/app/_lib/server-context";
 import { Forbidden, SettingsNav } from "@/app/catalog/_components/Nav";
 import { deliveryHistory, listRules } from "@/lib/alerts/store";
 import type { AlertDestination, AlertScope } from "@/lib/alerts/rules";
-import { AlertRuleForm, RuleActions, SigningSecret } from "./AlertForms";
+import { AlertRuleForm, RuleActions, SensorRow, SigningSecret } from "./AlertForms";
+import { productionTexts } from "@/lib/catalog/production";
 import "@/app/catalog/catalog.css";
 import "./alerts.css";
 
@@ -36,6 +37,7 @@ export default async function AlertsPage() {
   const access = await requireMember("owner", "/settings/alerts");
   if (!access.allowed) return <Forbidden need="owner" />;
   const { db, workspaceId } = await appContext();
+  const inProduction = Object.keys((await productionTexts(db, workspaceId)) ?? {}).sort();
   const rules = await Promise.all((await listRules(db, workspaceId)).map(async (rule) => ({ rule, deliveries: await deliveryHistory(db, rule.id, 10) })));
   return (
     <div className="wide">
@@ -58,6 +60,24 @@ export default async function AlertsPage() {
           this secret. Refuse a timestamp more than 5 minutes off.
         </p>
         <SigningSecret />
+      </section>
+      <section className="card">
+        <h2>Webhook sensors</h2>
+        <p className="muted">
+          A signed <code>POST</code> to a notebook&apos;s sensor URL starts a production run: JSON <code>{"{"}&quot;idempotency_key&quot;: …, &quot;partition&quot;: …, &quot;params&quot;: {"{…}"}{"}"}</code>, signed like alert
+          webhooks under the notebook&apos;s own secret. The same key starts one run however often it is sent.
+        </p>
+        {inProduction.length === 0 ? (
+          <p className="empty">No notebook is in production yet.</p>
+        ) : (
+          <table className="table" data-testid="sensors">
+            <tbody>
+              {inProduction.map((slug) => (
+                <SensorRow key={slug} slug={slug} />
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
       {rules.length === 0 ? (
         <section className="card">
