@@ -7,6 +7,7 @@ import type { AssetbookConfig } from "../lib/config";
 import type { WorkerRuntime } from "./runtime";
 import { requestBranchSync } from "../lib/gitsync/job";
 import { evaluateFreshnessStates, type FreshnessChange } from "../lib/catalog/freshness-states";
+import { evaluateFileSensors } from "../lib/runs/file-sensors";
 
 /** Freshness policies are evaluated at most once a minute, whatever the schedule interval. */
 export const FRESHNESS_INTERVAL_MS = 60_000;
@@ -37,6 +38,7 @@ export function startScheduler(rt: WorkerRuntime, clock: () => Date = () => new 
   let current: Promise<unknown> = Promise.resolve();
   const git = rt.config.git;
   let freshnessAt = Number.NEGATIVE_INFINITY;
+  let sensorProblems = new Set<string>();
   const evaluateFreshness = async (now: Date = clock()) => {
     freshnessAt = now.getTime();
     const changes = await evaluateFreshnessStates(rt.db, rt.workspaceId, now);
@@ -55,6 +57,12 @@ export function startScheduler(rt: WorkerRuntime, clock: () => Date = () => new 
         for (const f of fired) if (f.created) console.log(`[scheduler] ${f.scheduleId} tick ${f.tick.toISOString()}: job ${f.jobId}`);
         // Production follows a branch: one sync per poll interval, whichever scheduler asks first.
         if (git !== null) await requestBranchSync(rt.queue, clock(), git.pollMs, "schedule");
+        // File sensors: each new or changed file version starts one run.
+        const sensed = await evaluateFileSensors({ db: rt.db, runs: rt.service, dataDir: rt.config.dataDir }, rt.workspaceId);
+        for (const s of sensed.started) console.log(`[scheduler] sensor ${s.notebook}/${s.cell}: ${s.path} started run ${s.runId}`);
+        // A problem is told when it appears, not on every tick while it lasts.
+        for (const problem of sensed.problems) if (!sensorProblems.has(problem)) console.warn(`[scheduler] ${problem}`);
+        sensorProblems = new Set(sensed.problems);
         if (clock().getTime() - freshnessAt >= FRESHNESS_INTERVAL_MS) await evaluateFreshness();
       })
       .catch((error: unknown) => console.error("[scheduler] tick failed:", error))

@@ -35,7 +35,7 @@ export interface AssetDefinition {
 export type DefinitionsResult = { ok: true; assets: AssetDefinition[] } | { ok: false; issues: NotebookIssue[] };
 
 /** Keys of a cell's config that are not data: how it runs, and what describes it. */
-const NOT_DATA = new Set<string>([...RUN_KEY_NAMES, "retries", "timeout", "description", "external", "freshness"]);
+const NOT_DATA = new Set<string>([...RUN_KEY_NAMES, "retries", "timeout", "description", "external", "freshness", "sensor"]);
 
 function dataConfig(config: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(config).filter(([key]) => !NOT_DATA.has(key)));

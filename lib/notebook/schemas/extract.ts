@@ -84,6 +84,16 @@ export const extractConfigSchema = z
     max_depth: z.number().int().min(0).optional(),
     page_limit: positiveInt.optional(),
     timeout: timeoutSchema.optional(),
+    /** A file sensor: a new or changed file in the data directory matching `files` starts a production run (with its path as the run parameter `param`). */
+    sensor: z
+      .strictObject({
+        files: z
+          .string()
+          .min(1)
+          .refine((glob) => !glob.split(/[\\/]/).includes("..") && !glob.startsWith("/"), { message: "a pattern inside the data directory (no .., not absolute)" }),
+        param: z.string().regex(/^[a-z_][a-z0-9_]*$/, "a run parameter's name").optional(),
+      })
+      .optional(),
     ...commonCellKeys,
   })
   .superRefine((config, ctx) => {
