@@ -65,7 +65,7 @@ interface AssetCellBase<K extends CellKind, C> {
 /** Run keys (lib/notebook/schemas/run-keys.ts): in a SQL cell's header, in a YAML cell's body. */
 export interface CellRunKeys {
   freshness?: FreshnessPolicy;
-  schedule?: { cron: string; timezone?: string };
+  schedule?: { cron: string; timezone?: string; params?: Record<string, string | number | boolean> };
   refresh?: "on_upstream_update";
   tags?: string[];
   concurrency?: number;
@@ -147,7 +147,7 @@ export interface Notebook {
 export interface FrontMatter {
   title?: string;
   owners?: string[];
-  schedule?: { cron: string; timezone?: string };
+  schedule?: { cron: string; timezone?: string; params?: Record<string, string | number | boolean> };
   refresh?: "on_upstream_update";
   tags?: string[];
   concurrency?: number;

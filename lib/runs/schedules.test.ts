@@ -101,6 +101,21 @@ describe.each(cases)("schedules on the $name store", (storeCase) => {
     );
   });
 
+  it("a schedule that fixes run parameters gives them to each run it starts", async () => {
+    const workspaceId = (await db.workspace.create({ data: { slug: "default", name: "W" } })).id;
+    const text = ["---", 'schedule: { cron: "0 * * * *", params: { horizon: 14 } }', "params:", "  horizon: { type: integer, default: 7 }", "---", "", "```sql forecast", "select {{ params.horizon }} as horizon", "```", ""].join("\n");
+    await writeFile(path.join(dir, "forecast.md"), text);
+    let now = new Date("2026-03-01T00:05:00Z");
+    const queue = await openLocalQueue(prismaSqlClient(db));
+    const service = new RunService({ db, queue, notebooksDir: dir, openWarehouse: () => Promise.reject(new Error("no runs here")), parser: () => Promise.reject(new Error("no runs here")) });
+    const scheduler = createScheduler({ db, service, workspaceId, config: { notebooksDir: dir } }, () => now);
+    await scheduler.tick();
+    now = new Date("2026-03-01T01:01:00Z");
+    expect((await scheduler.tick()).filter((f) => f.created)).toHaveLength(1);
+    const enqueued = await db.runEvent.findFirstOrThrow({ where: { message: "triggered by schedule" } });
+    expect(enqueued.data).toMatchObject({ params: { horizon: "14" } });
+  });
+
   it("an asset's own schedule fires once per tick with two schedulers and runs only that asset", async () => {
     const workspaceId = (await db.workspace.create({ data: { slug: "default", name: "W" } })).id;
     await writeFile(path.join(dir, "assets.md"), ASSET_SCHEDULE);

@@ -17,11 +17,18 @@ import { readWorkspaceNotebooks } from "./workspace-notebooks";
 export const notebookScheduleId = (workspaceId: string, slug: string) => `notebook:${workspaceId}:${slug}`;
 export const assetScheduleId = (workspaceId: string, slug: string, asset: string) => `asset:${workspaceId}:${slug}:${asset}`;
 
-const target = z.object({ workspaceId: z.string().min(1), notebook: z.string().min(1), selection: z.array(z.string().min(1)).optional() });
+const target = z.object({
+  workspaceId: z.string().min(1),
+  notebook: z.string().min(1),
+  selection: z.array(z.string().min(1)).optional(),
+  params: z.record(z.string(), z.string()).optional(),
+});
 const tickPayload = z.object({ scheduleId: z.string(), tick: z.string(), payload: target });
 
 function scheduleDef(id: string, schedule: NonNullable<RunKeys["schedule"]>, { workspaceId, notebook, selection }: z.infer<typeof target>): ScheduleDef {
-  const payload: JsonValue = { workspaceId, notebook, ...(selection === undefined ? {} : { selection }) };
+  // A schedule may fix run parameters: as text, the way every trigger passes them.
+  const params = schedule.params === undefined ? undefined : Object.fromEntries(Object.entries(schedule.params).map(([name, value]) => [name, String(value)]));
+  const payload: JsonValue = { workspaceId, notebook, ...(selection === undefined ? {} : { selection }), ...(params === undefined ? {} : { params }) };
   return { id, cron: schedule.cron, timezone: schedule.timezone ?? "UTC", task: RUN_TASK, catchUp: false, payload };
 }
 
@@ -52,8 +59,8 @@ export function scheduledRunQueue(service: Pick<RunService, "triggerRun">): Pick
     async enqueue(_task: string, payload: JsonValue, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
       const tick = tickPayload.parse(payload);
       if (opts.jobKey === undefined) throw new Error(`schedule ${tick.scheduleId}: a tick needs its key`);
-      const { workspaceId, notebook, selection } = tick.payload;
-      const run = await service.triggerRun({ workspaceId, notebook, trigger: "schedule", jobKey: opts.jobKey, ...(selection === undefined ? {} : { selection }) });
+      const { workspaceId, notebook, selection, params } = tick.payload;
+      const run = await service.triggerRun({ workspaceId, notebook, trigger: "schedule", jobKey: opts.jobKey, ...(selection === undefined ? {} : { selection }), ...(params === undefined ? {} : { params }) });
       return { id: run.jobId, created: run.created };
     },
   };

@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { declaredParams } from "@/lib/notebook/declared-params";
 import { z } from "zod";
 import { roleAtLeast } from "@/lib/auth";
 import { loadAsset, loadPartitionKeys, loadSample } from "@/app/_lib/catalog-data";
@@ -53,7 +54,7 @@ export default async function AssetPage(props: { params: Promise<{ asset: string
         {canRun ? (
           <div className="form-row">
             <ShareButton target="asset" asset={asset.name} />
-            {asset.notebookSlug ? <RunButton notebook={asset.notebookSlug} asset={asset.name} {...(partitionKeys ? { partitionKeys: partitionKeys.slice(-400) } : {})} /> : null}
+            {asset.notebookSlug ? <RunButton notebook={asset.notebookSlug} asset={asset.name} params={declaredParams(asset.notebookText)} {...(partitionKeys ? { partitionKeys: partitionKeys.slice(-400) } : {})} /> : null}
           </div>
         ) : null}
       </div>

@@ -1,6 +1,7 @@
 "use client";
 // The notebook page: the file's cells as editors. The text is the source of truth: every
 // edit changes the draft, whose canonical text runs reactively (debounced) on DuckDB-WASM.
+import { declaredParams } from "@/lib/notebook/declared-params";
 import { emptyWorkspace, workspaceFromJson, WORKSPACE_FILE, type Workspace, type WorkspaceJson } from "@/lib/notebook/workspace-file";
 import { formatIssue, type NotebookIssue } from "@/lib/notebook/types";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
@@ -234,6 +235,8 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
     [latest],
   );
 
+  // Parsed once per production text, not on every keystroke.
+  const runParams = useMemo(() => declaredParams(production?.text ?? null), [production]);
   const focusedName = draft.cells.find((c): c is AssetDraft => c.type === "asset" && c.id === focusedId)?.name;
   const assetCells = draft.cells.filter((c) => c.type === "asset");
   const extractNames = assetCells.flatMap((c) => (c.kind === "extract" ? [c.name] : []));
@@ -250,7 +253,7 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
           ) : null}
           {snapshot?.partitions && <PartitionSelect partitions={snapshot.partitions} onChange={setPartition} />}
           {/* Production runs the promoted text: offered to editors once the notebook is in production. */}
-          {reviews?.canPropose && production?.text ? <RunButton notebook={slug} /> : null}
+          {reviews?.canPropose && production?.text ? <RunButton notebook={slug} params={runParams} /> : null}
           {extractNames.length > 0 ? (
             <PreviewCap
               value={previewCap}

@@ -1,9 +1,11 @@
 "use client";
 // "Run in production": triggers a run of the notebook — on an asset page, of the asset alone,
 // with its upstream, with its downstream, or the whole notebook; in one partition when the
-// notebook is partitioned — and opens its run page.
+// notebook is partitioned; with the run parameters the notebook declares, each prefilled
+// with its default and checked on the server — and opens its run page.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { ParamDef } from "@/lib/notebook/params";
 import { createdAnswer, errorAnswer, inputsAnswer } from "./schemas";
 
 const SCOPES = ["asset", "upstream", "downstream", "notebook"] as const;
@@ -39,7 +41,27 @@ function selectionOf(scope: Scope, asset: string | undefined): string[] | undefi
   }
 }
 
-export function RunButton({ notebook, asset, partitionKeys }: { notebook: string; asset?: string; partitionKeys?: string[] }) {
+function ParamInput({ name, def, value, onChange }: { name: string; def: ParamDef; value: string; onChange: (value: string) => void }) {
+  const label = `Parameter ${name}`;
+  const title = [def.description, def.min !== undefined ? `min ${String(def.min)}` : "", def.max !== undefined ? `max ${String(def.max)}` : ""].filter(Boolean).join(" · ") || undefined;
+  if (def.values !== undefined || def.type === "boolean") {
+    const options = def.values?.map(String) ?? ["true", "false"];
+    return (
+      <select aria-label={label} title={title} value={value} onChange={(e) => onChange(e.target.value)} data-testid={`run-param-${name}`}>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    );
+  }
+  const type = def.type === "integer" || def.type === "number" ? "number" : def.type === "date" ? "date" : "text";
+  return <input aria-label={label} title={title} type={type} step={def.type === "integer" ? 1 : "any"} value={value} placeholder={name} onChange={(e) => onChange(e.target.value)} data-testid={`run-param-${name}`} style={{ width: type === "text" ? "9rem" : "7rem" }} />;
+}
+
+export function RunButton({ notebook, asset, partitionKeys, params = {} }: { notebook: string; asset?: string; partitionKeys?: string[]; params?: Record<string, ParamDef> }) {
+  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(Object.entries(params).map(([name, def]) => [name, def.default === undefined ? "" : String(def.default)])));
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -69,7 +91,8 @@ export function RunButton({ notebook, asset, partitionKeys }: { notebook: string
     setBusy(true);
     setError(null);
     setMissing(null);
-    const request = { notebook, ...(selection ? { selection } : {}), ...(partitionKeys && partition ? { partition } : {}) };
+    const given = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ""));
+    const request = { notebook, ...(selection ? { selection } : {}), ...(partitionKeys && partition ? { partition } : {}), ...(Object.keys(given).length > 0 ? { params: given } : {}) };
     const response = await fetch("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
     const body: unknown = await response.json().catch(() => null);
     const created = createdAnswer.safeParse(body);
@@ -120,6 +143,12 @@ export function RunButton({ notebook, asset, partitionKeys }: { notebook: string
           ))}
         </select>
       ) : null}
+      {Object.entries(params).map(([name, def]) => (
+        <label key={name} className="run-button__param">
+          <span className="muted">{name}</span>
+          <ParamInput name={name} def={def} value={values[name] ?? ""} onChange={(value) => setValues((current) => ({ ...current, [name]: value }))} />
+        </label>
+      ))}
       <button type="button" className="btn btn--primary" onClick={() => void start()} disabled={busy} data-testid="run-in-production">
         {busy ? "Starting…" : "Run in production"}
       </button>

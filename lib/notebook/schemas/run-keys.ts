@@ -32,7 +32,12 @@ export function isTimeZone(name: string): boolean {
 
 export const timeZoneSchema = z.string().refine(isTimeZone, { message: "not an IANA time zone (e.g. UTC, Europe/Paris)" });
 
-export const scheduleSchema = z.strictObject({ cron: cronSchema, timezone: timeZoneSchema.optional() });
+export const scheduleSchema = z.strictObject({
+  cron: cronSchema,
+  timezone: timeZoneSchema.optional(),
+  /** Run parameters every run of this schedule is given (checked against the notebook's `params` when it fires). */
+  params: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, "a parameter's name"), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
 
 /** `on_upstream_update`: materialize after any input is materialized by another run. */
 export const REFRESH_POLICIES = ["on_upstream_update"] as const;
