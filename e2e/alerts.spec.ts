@@ -7,7 +7,7 @@ import { expect, test } from "./fixtures";
 
 // Alerts in the app: the owner creates a rule on Settings · Alerts that sends a notebook's
 // failed checks to a webhook on loopback and another to the inbox; a production run whose
-// check fails (a run parameter makes the amount negative) reaches the receiver, signed with
+// check fails (the Run button's parameter field makes the amount negative) reaches the receiver, signed with
 // the secret the page shows; the rule's delivery history says sent, and the inbox has it.
 const slug = `alerts-${Math.random().toString(36).slice(2, 8)}`;
 const asset = `${slug.replace("-", "_")}_payments`;
@@ -38,9 +38,8 @@ test.afterAll(async () => {
 
 const runAnswer = z.object({ run: z.object({ id: z.string(), status: z.string() }) });
 
-test("a failed check in production reaches the webhook, the delivery history and the inbox", async ({ page, baseURL }) => {
+test("a failed check in production reaches the webhook, the delivery history and the inbox", async ({ page }) => {
   test.setTimeout(180_000);
-  const origin = new URL(baseURL ?? "").origin;
   const hook = receiver.url;
   const received = receiver.received;
 
@@ -68,10 +67,13 @@ test("a failed check in production reaches the webhook, the delivery history and
   const secret = (await page.getByTestId("signing-secret").innerText()).trim();
   expect(secret).toMatch(/^whsec_/);
 
-  // A production run whose check fails.
-  const triggered = await page.request.post("/api/runs", { data: { notebook: slug, params: { amount: "-5" } }, headers: { origin } });
-  expect(triggered.ok(), await triggered.text()).toBe(true);
-  const runId = z.object({ id: z.string() }).parse(await triggered.json()).id;
+  // A production run whose check fails: Run in production with the amount parameter set to -5.
+  await page.goto(`/catalog/${asset}`);
+  await expect(page.getByTestId("run-param-amount")).toHaveValue("5");
+  await page.getByTestId("run-param-amount").fill("-5");
+  await page.getByTestId("run-in-production").click();
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  const runId = new URL(page.url()).pathname.split("/").at(-1) ?? "";
   await expect
     .poll(async () => runAnswer.parse(await (await page.request.get(`/api/runs/${runId}`)).json()).run.status, { timeout: 60_000, intervals: [500] })
     .toBe("failed");
