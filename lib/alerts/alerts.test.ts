@@ -167,6 +167,22 @@ describe.each(cases)("alerts on the $name store", (storeCase) => {
     }
   });
 
+  test("a webhook to Assetbook's own origin is refused, not sent", async () => {
+    const hook = await webhookReceiver();
+    try {
+      deliverDeps.ownOrigins = [new URL(hook.url).origin];
+      const rule = await saveRule(db, workspaceId, { name: "self", scope: { kind: "workspace" }, events: ["run_failed"], destination: { type: "webhook", url: hook.url } });
+      await raiseAlert(alertDeps, workspaceId, { ...overdue("x", new Date()), type: "run_failed", key: "daily" });
+      startWorker();
+      const [delivery] = await settled(rule.id, 1);
+      expect(delivery).toMatchObject({ status: "failed", attempts: 1 });
+      expect(delivery?.lastError).toMatch(/is Assetbook itself/);
+      expect(hook.received).toEqual([]);
+    } finally {
+      await hook.close();
+    }
+  });
+
   test("a flapping condition opens one incident while it lasts, resolves once, and the rate limit caps the flaps", async () => {
     const hook = await webhookReceiver();
     try {

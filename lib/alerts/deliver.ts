@@ -37,6 +37,8 @@ export interface DeliverDeps {
   signingSecret: (workspaceId: string) => Promise<string>;
   /** In [0, 1): the jitter (injected for tests). */
   random?: () => number;
+  /** Assetbook's own origins (its base URL, its port on loopback): a webhook may not call the app itself. */
+  ownOrigins?: readonly string[];
   /** The backoff's first delay and its ceiling (default 5 s and 15 min). */
   backoff?: { baseMs: number; maxMs: number };
 }
@@ -112,6 +114,8 @@ async function send(deps: DeliverDeps, destination: AlertDestination, payload: A
 }
 
 async function sendWebhook(deps: DeliverDeps, url: string, body: string, payload: AlertPayload, workspaceId: string): Promise<Sent> {
+  const origin = new URL(url).origin;
+  if (deps.ownOrigins?.some((own) => own === origin)) return { ok: false, retry: false, error: `${origin} is Assetbook itself: a webhook may not call the app` };
   const timestamp = Math.floor(deps.now().getTime() / 1000);
   const secret = await deps.signingSecret(workspaceId);
   let response: Awaited<ReturnType<OutboundFetch>>;

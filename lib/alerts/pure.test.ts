@@ -6,6 +6,7 @@ import type { AlertEvent } from "./events";
 import { alertPayload, emailMessage, signatureOf, slackBody, verifySignature } from "./payload";
 import { ruleInputSchema, ruleMatches } from "./rules";
 import { runAlerts, type EndedRun } from "./run-events";
+import { ownOrigins } from "./service";
 
 const event = (overrides: Partial<AlertEvent> = {}): AlertEvent => ({
   type: "check_failed",
@@ -132,5 +133,12 @@ describe("retry delays", () => {
     expect(retryDelayMs(1, "30", now)).toBe(30_000);
     expect(retryDelayMs(1, "Wed, 11 Feb 2026 08:02:00 GMT", now)).toBe(120_000);
     expect(retryDelayMs(1, "86400", now)).toBe(3_600_000);
+  });
+});
+
+describe("the app's own origins", () => {
+  it("are its base URL and its port on the loopback names", () => {
+    expect(ownOrigins("https://ab.example.com/app", { PORT: "3100" })).toEqual(["https://ab.example.com", "http://127.0.0.1:3100", "http://localhost:3100", "http://[::1]:3100"]);
+    expect(ownOrigins(null, {})).toContain("http://127.0.0.1:3000");
   });
 });

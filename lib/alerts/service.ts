@@ -31,6 +31,13 @@ export interface AlertServiceOptions {
   now?: () => Date;
 }
 
+/** The app's own origins: its base URL, and its port (PORT, default 3000) on the loopback names. */
+export function ownOrigins(baseUrl: string | null, env: Record<string, string | undefined>): string[] {
+  const port = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? env.PORT : "3000";
+  const origins = ["127.0.0.1", "localhost", "[::1]"].map((host) => `http://${host}:${port}`);
+  return baseUrl === null ? origins : [new URL(baseUrl).origin, ...origins];
+}
+
 const deliveryPayload = z.object({ deliveryId: z.string().min(1) });
 
 export class AlertService {
@@ -46,6 +53,7 @@ export class AlertService {
       now: this.now,
       fetch: outboundFetch(options.outbound),
       sendMail: options.smtp === null ? null : smtpSender(options.smtp),
+      ownOrigins: ownOrigins(options.baseUrl, options.env),
       signingSecret: async (workspaceId) => {
         if (key === null) throw new Error("webhooks are signed with a secret sealed by ASSETBOOK_SECRET_KEY, which this process does not have");
         return signingSecret(options.db, key, workspaceId);
