@@ -46,7 +46,7 @@ describe.each(cases)("webhook sensors on the $name store", (storeCase) => {
   const now = new Date("2026-03-01T10:00:00Z");
   const send = (secret: string, body: string, at = now, timestamp = Math.floor(at.getTime() / 1000)) =>
     triggerFromSensor(
-      { db, key: KEY, runs },
+      { db, key: KEY, runs: async () => runs },
       { workspaceId, slug: "daily", body, now: at, headers: new Headers({ "x-assetbook-timestamp": String(timestamp), "x-assetbook-signature": signatureOf(secret, timestamp, body) }) },
     );
   const refusal = (promise: Promise<unknown>) =>
@@ -77,12 +77,13 @@ describe.each(cases)("webhook sensors on the $name store", (storeCase) => {
     const body = JSON.stringify({ idempotency_key: "k" });
     expect(await refusal(send("whsec_wrong", body))).toMatch(/^401 the signature does not match/);
     expect(await refusal(send(secret, body, now, Math.floor(now.getTime() / 1000) - 301))).toMatch(/^401 /);
-    expect(await refusal(triggerFromSensor({ db, key: KEY, runs }, { workspaceId, slug: "daily", body, now, headers: new Headers() }))).toMatch(/^401 sign the request/);
+    expect(await refusal(triggerFromSensor({ db, key: KEY, runs: async () => runs }, { workspaceId, slug: "daily", body, now, headers: new Headers() }))).toMatch(/^400 sign the request/);
     expect(await refusal(send(secret, "not json"))).toBe("400 the body is not JSON");
     expect(await refusal(send(secret, JSON.stringify({ idempotency_key: "" })))).toMatch(/^400 idempotency_key:/);
     expect(await refusal(send(secret, JSON.stringify({ idempotency_key: "k", extra: 1 })))).toMatch(/^400 /);
     expect(await refusal(send(secret, JSON.stringify({ idempotency_key: "k", params: { nope: "1" } })))).toMatch(/^RunInputError invalid: .*nope/);
-    expect(await refusal(triggerFromSensor({ db, key: KEY, runs }, { workspaceId, slug: "nowhere", body, now, headers: new Headers() }))).toMatch(/^404 /);
+    const signed = new Headers({ "x-assetbook-timestamp": String(Math.floor(now.getTime() / 1000)), "x-assetbook-signature": signatureOf(secret, Math.floor(now.getTime() / 1000), body) });
+    expect(await refusal(triggerFromSensor({ db, key: KEY, runs: async () => runs }, { workspaceId, slug: "nowhere", body, now, headers: signed }))).toMatch(/^404 /);
     const rotated = (await rotateSensorSecret(db, KEY, workspaceId, "daily")) ?? "";
     expect(rotated).not.toBe(secret);
     expect(await refusal(send(secret, body))).toMatch(/^401 /);

@@ -70,15 +70,15 @@ export interface SensorRequest {
 }
 
 /** Verifies a sensor request and starts (or finds) its run. Throws SensorError with the status to answer. */
-export async function triggerFromSensor(deps: { db: CatalogDb; key: Buffer; runs: Pick<RunTriggers, "triggerRun"> }, request: SensorRequest): Promise<{ runId: string; created: boolean }> {
+export async function triggerFromSensor(deps: { db: CatalogDb; key: Buffer; runs: () => Promise<Pick<RunTriggers, "triggerRun">> }, request: SensorRequest): Promise<{ runId: string; created: boolean }> {
   if (request.body.length > MAX_SENSOR_BODY) throw new SensorError(413, "the request body is too large");
+  const signature = request.headers.get(SIGNATURE_HEADER);
+  const timestamp = request.headers.get(TIMESTAMP_HEADER);
+  if (signature === null || timestamp === null) throw new SensorError(400, `sign the request: ${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER} (see docs/alerts.md)`);
   const id = await notebookId(deps.db, request.workspaceId, request.slug);
   const row = id === null ? null : await deps.db.notebookSensor.findUnique({ where: { notebookId: id } });
   // One answer for "no such notebook" and "no sensor secret yet": neither reveals which notebooks exist.
   if (id === null || row === null) throw new SensorError(404, `notebook "${request.slug}" has no webhook sensor: an owner shows its URL and secret on Settings · Alerts first`);
-  const signature = request.headers.get(SIGNATURE_HEADER);
-  const timestamp = request.headers.get(TIMESTAMP_HEADER);
-  if (signature === null || timestamp === null) throw new SensorError(401, `sign the request: ${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER} (see docs/alerts.md)`);
   if (!verifySignature(open(deps.key, row, aad(id)), { signature, timestamp }, request.body, request.now)) {
     throw new SensorError(401, "the signature does not match, or its timestamp is more than 5 minutes off");
   }
@@ -92,7 +92,8 @@ export async function triggerFromSensor(deps: { db: CatalogDb; key: Buffer; runs
   if (!parsed.success) throw new SensorError(400, parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; "));
   const { idempotency_key: idempotencyKey, partition, params } = parsed.data;
   const keyHash = createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 32);
-  const run = await deps.runs.triggerRun({
+  // Only a verified request asks for the runs port (which may be away: 503).
+  const run = await (await deps.runs()).triggerRun({
     workspaceId: request.workspaceId,
     notebook: request.slug,
     trigger: "sensor",

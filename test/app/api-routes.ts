@@ -53,6 +53,6 @@ export async function apiHandlers(): Promise<ApiHandler[]> {
 }
 
 /** Routes that must work without a session: signing in and first-run setup. */
-export const PUBLIC_ROUTES = new Set(["POST app/api/session/route.ts", "POST app/api/setup/route.ts", "POST app/api/invites/route.ts", "POST app/api/git/webhook/route.ts"]);
+export const PUBLIC_ROUTES = new Set(["POST app/api/session/route.ts", "POST app/api/setup/route.ts", "POST app/api/invites/route.ts", "POST app/api/git/webhook/route.ts", "POST app/api/sensors/[slug]/route.ts"]);
 
 export const key = (h: ApiHandler) => `${h.method} ${h.file}`;

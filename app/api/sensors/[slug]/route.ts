@@ -15,10 +15,9 @@ function sensorStatus(error: unknown): number | null {
 }
 
 export const POST = route({ role: "signed", params: z.object({ slug: notebookSlug }) }, async ({ params, request }) => {
-  const { db, secretKey } = await appContext();
-  const { runs, workspaceId } = await runsPort();
+  const { db, secretKey, workspaceId } = await appContext();
   try {
-    const run = await triggerFromSensor({ db, key: secretKey, runs }, { workspaceId, slug: params.slug, body: await request.text(), headers: request.headers, now: new Date() });
+    const run = await triggerFromSensor({ db, key: secretKey, runs: async () => (await runsPort()).runs }, { workspaceId, slug: params.slug, body: await request.text(), headers: request.headers, now: new Date() });
     return Response.json({ run: run.runId, created: run.created }, { status: run.created ? 201 : 200 });
   } catch (error) {
     const status = sensorStatus(error);
