@@ -1,5 +1,6 @@
 // The in-app inbox: alerts whose rule sends them here, newest first, the unread marked.
 // Once shown, they are marked read (MarkRead), and the shell's badge follows.
+import { utcTime } from "@/app/_lib/when";
 import Link from "next/link";
 import { requireMember } from "@/app/_lib/page-session";
 import { appContext } from "@/app/_lib/server-context";
@@ -9,7 +10,6 @@ import "@/app/catalog/catalog.css";
 
 export const metadata = { title: "Inbox · Assetbook" };
 
-const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
 
 export default async function InboxPage() {
   await requireMember("viewer", "/inbox");
@@ -32,7 +32,7 @@ export default async function InboxPage() {
               <li key={item.id} data-unread={!item.read}>
                 <div className="inbox__head">
                   <strong>{item.link ? <Link href={item.link}>{item.title}</Link> : item.title}</strong>
-                  <span className="muted">{when(item.createdAt)}</span>
+                  <span className="muted">{utcTime(item.createdAt)}</span>
                 </div>
                 <pre className="inbox__body">{item.body}</pre>
               </li>

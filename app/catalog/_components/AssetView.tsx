@@ -1,6 +1,7 @@
 // One asset: facts, schema, history, checks, partitions, lineage neighbours, code,
 // sample rows. Used by /catalog/[asset] and by shared links (no links out, samples
 // only when the link allows them).
+import { utcTime } from "@/app/_lib/when";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { cellSource } from "@/lib/catalog/cell-source";
@@ -11,7 +12,6 @@ import { FreshnessPill } from "./status";
 import { describePolicy } from "@/lib/schedule/freshness";
 
 const number = new Intl.NumberFormat("en-US");
-const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
 
 /** Characters of a cell's code on the page; a cell can be megabytes of SQL. */
 const MAX_CODE_CHARS = 20_000;
@@ -69,14 +69,14 @@ export function AssetView({ asset, samples, linkAssets, partitionsPanel }: { ass
               {asset.policy ? (
                 <span className="muted">
                   {" "}
-                  since {when(asset.policy.current.since)} · policy: {describePolicy(asset.policy.current.policy)}
+                  since {utcTime(asset.policy.current.since)} · policy: {describePolicy(asset.policy.current.policy)}
                 </span>
               ) : null}
             </dd>
             <dt>Row count</dt>
             <dd data-testid="row-count">{last?.rows === null || last === null ? "—" : number.format(last.rows)}</dd>
             <dt>Last materialized</dt>
-            <dd>{last ? `${when(last.createdAt)} · ${last.status} · ${Math.round(last.durationMs)} ms` : "never"}</dd>
+            <dd>{last ? `${utcTime(last.createdAt)} · ${last.status} · ${Math.round(last.durationMs)} ms` : "never"}</dd>
             <dt>Upstream</dt>
             <dd data-testid="upstream">
               <Neighbours names={asset.upstream} linkAssets={linkAssets} />
@@ -117,7 +117,7 @@ export function AssetView({ asset, samples, linkAssets, partitionsPanel }: { ass
       {asset.policy && asset.policy.history.length > 0 ? (
         <section className="card" data-testid="freshness-history">
           <h2>Freshness</h2>
-          <p className="muted">Policy: {describePolicy(asset.policy.current.policy)}. Evaluated once a minute by the scheduler; last at {when(asset.policy.current.evaluatedAt)}.</p>
+          <p className="muted">Policy: {describePolicy(asset.policy.current.policy)}. Evaluated once a minute by the scheduler; last at {utcTime(asset.policy.current.evaluatedAt)}.</p>
           <table className="table">
             <thead>
               <tr>
@@ -133,9 +133,9 @@ export function AssetView({ asset, samples, linkAssets, partitionsPanel }: { ass
                   <td>
                     <FreshnessPill freshness={event.state} />
                   </td>
-                  <td>{when(event.since)}</td>
+                  <td>{utcTime(event.since)}</td>
                   <td>{event.previous ?? "—"}</td>
-                  <td>{when(event.at)}</td>
+                  <td>{utcTime(event.at)}</td>
                 </tr>
               ))}
             </tbody>
@@ -161,7 +161,7 @@ export function AssetView({ asset, samples, linkAssets, partitionsPanel }: { ass
             <tbody>
               {asset.history.slice(0, 10).map((m) => (
                 <tr key={m.id}>
-                  <td>{when(m.createdAt)}</td>
+                  <td>{utcTime(m.createdAt)}</td>
                   <td>{m.status}</td>
                   <td>{m.partition ?? "—"}</td>
                   <td className="num">{m.rows === null ? "—" : number.format(m.rows)}</td>

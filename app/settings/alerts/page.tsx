@@ -1,5 +1,6 @@
 // Alert rules (owners): each rule's scope, events and destination, its Send test, and its
 // delivery history (sent, retrying and when, failed and why, rate limited).
+import { utcTime } from "@/app/_lib/when";
 import { requireMember } from "@/app/_lib/page-session";
 import { appContext } from "@/app/_lib/server-context";
 import { Forbidden, SettingsNav } from "@/app/catalog/_components/Nav";
@@ -12,7 +13,6 @@ import "./alerts.css";
 
 export const metadata = { title: "Alerts · Assetbook" };
 
-const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
 
 function scopeText(scope: AlertScope): string {
   return scope.kind === "workspace" ? "the whole workspace" : `${scope.kind} ${scope.value}`;
@@ -112,7 +112,7 @@ export default async function AlertsPage() {
                 <tbody>
                   {deliveries.map((d) => (
                     <tr key={d.id}>
-                      <td>{when(d.createdAt)}</td>
+                      <td>{utcTime(d.createdAt)}</td>
                       <td>{d.title}</td>
                       <td>{d.kind}</td>
                       <td>
@@ -121,7 +121,7 @@ export default async function AlertsPage() {
                         </span>
                       </td>
                       <td className="num">{d.attempts}</td>
-                      <td className="muted">{d.status === "retrying" && d.nextAttemptAt ? `${d.lastError ?? ""} · next at ${when(d.nextAttemptAt)}` : (d.lastError ?? "")}</td>
+                      <td className="muted">{d.status === "retrying" && d.nextAttemptAt ? `${d.lastError ?? ""} · next at ${utcTime(d.nextAttemptAt)}` : (d.lastError ?? "")}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,3 +1,4 @@
+import { utcTime } from "@/app/_lib/when";
 import { listSecrets } from "@/lib/catalog";
 import { requireMember } from "@/app/_lib/page-session";
 import { appContext } from "@/app/_lib/server-context";
@@ -62,7 +63,7 @@ export default async function SecretsPage() {
                     )}
                     <SecretHostsForm name={s.name} allowedHosts={s.allowedHosts} />
                   </td>
-                  <td>{s.updatedAt.toISOString().replace("T", " ").slice(0, 19)} UTC</td>
+                  <td>{utcTime(s.updatedAt)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,7 @@
 // /notebooks/<slug>/changes: the working copy against production. The plan (what is added,
 // removed, changed, and what a build rebuilds), the last build with its checks, the data
 // diff of each changed asset, Build and Promote; production's promotions with Roll back.
+import { utcTime } from "@/app/_lib/when";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { roleAtLeast } from "@/lib/auth";
@@ -64,7 +65,7 @@ export default async function ChangesPage(props: { params: Promise<{ slug: strin
               <span className="pill" data-run-status={build.status === "built" ? "succeeded" : build.status === "failed" ? "failed" : "running"} data-testid="build-status">
                 {build.status}
               </span>
-              {build.at ? <span className="muted">{build.at.toISOString().replace("T", " ").slice(0, 19)} UTC</span> : null}
+              {build.at ? <span className="muted">{utcTime(build.at)}</span> : null}
               {build.current ? null : <span className="changes-stale">The working copy changed since this build: build again to promote it.</span>}
             </p>
             <BuildOutcomes outcomes={build.outcomes} />
@@ -108,7 +109,7 @@ export default async function ChangesPage(props: { params: Promise<{ slug: strin
                     review #{review.number} {review.title} (code and data diff)
                   </Link>
                 ) : null}{" "}
-                <span className="muted">{promotion.promotedAt.toISOString().replace("T", " ").slice(0, 19)} UTC</span> · {promotion.changed.length > 0 ? promotion.changed.join(", ") : "no asset changed"}
+                <span className="muted">{utcTime(promotion.promotedAt)}</span> · {promotion.changed.length > 0 ? promotion.changed.join(", ") : "no asset changed"}
                 {canChange && promotion.env !== "initial" && !promotion.env.startsWith("rollback:") ? <RollbackButton to={promotion.id} label={index === 0 ? "Roll back" : `Roll back to before #${promotion.seq}`} /> : null}
               </li>
             );
