@@ -7,7 +7,7 @@ import type { AssetbookConfig } from "../lib/config";
 import type { WorkerRuntime } from "./runtime";
 import { requestBranchSync } from "../lib/gitsync/job";
 import { evaluateFreshnessStates, type FreshnessChange } from "../lib/catalog/freshness-states";
-import { evaluateFileSensors } from "../lib/runs/file-sensors";
+import { evaluateFileSensors, type FileSensor } from "../lib/runs/file-sensors";
 
 /** Freshness policies are evaluated at most once a minute, whatever the schedule interval. */
 export const FRESHNESS_INTERVAL_MS = 60_000;
@@ -39,6 +39,7 @@ export function startScheduler(rt: WorkerRuntime, clock: () => Date = () => new 
   const git = rt.config.git;
   let freshnessAt = Number.NEGATIVE_INFINITY;
   let sensorProblems = new Set<string>();
+  const sensorsByText = new Map<string, FileSensor[]>();
   const evaluateFreshness = async (now: Date = clock()) => {
     freshnessAt = now.getTime();
     const changes = await evaluateFreshnessStates(rt.db, rt.workspaceId, now);
@@ -58,7 +59,7 @@ export function startScheduler(rt: WorkerRuntime, clock: () => Date = () => new 
         // Production follows a branch: one sync per poll interval, whichever scheduler asks first.
         if (git !== null) await requestBranchSync(rt.queue, clock(), git.pollMs, "schedule");
         // File sensors: each new or changed file version starts one run.
-        const sensed = await evaluateFileSensors({ db: rt.db, runs: rt.service, dataDir: rt.config.dataDir }, rt.workspaceId);
+        const sensed = await evaluateFileSensors({ db: rt.db, runs: rt.service, dataDir: rt.config.dataDir, parsed: sensorsByText }, rt.workspaceId);
         for (const s of sensed.started) console.log(`[scheduler] sensor ${s.notebook}/${s.cell}: ${s.path} started run ${s.runId}`);
         // A problem is told when it appears, not on every tick while it lasts.
         for (const problem of sensed.problems) if (!sensorProblems.has(problem)) console.warn(`[scheduler] ${problem}`);

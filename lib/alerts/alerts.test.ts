@@ -64,7 +64,7 @@ describe.each(cases)("alerts on the $name store", (storeCase) => {
     workspaceId = (await db.workspace.create({ data: { slug: "w", name: "W" } })).id;
     const redactor = new Redactor();
     redactor.add(SECRET_VALUE);
-    alertDeps = { db, queue, now: () => new Date(), redact: (value) => redactor.redactValue(value), baseUrl: "http://assetbook.test" };
+    alertDeps = { db, queue, now: () => new Date(), redact: async (value) => redactor.redactValue(value), baseUrl: "http://assetbook.test" };
     waits = [];
     deliverDeps = {
       db,

@@ -17,7 +17,7 @@ export interface AlertDeps {
   queue: Pick<JobQueue, "enqueue">;
   now: () => Date;
   /** Every string of a payload, with the workspace's secret values replaced (payloads never carry one). */
-  redact: (value: unknown) => unknown;
+  redact: (value: unknown) => Promise<unknown>;
   /** The app's public URL for links in notifications (null: paths only). */
   baseUrl: string | null;
 }
@@ -99,7 +99,7 @@ async function recordDelivery(deps: AlertDeps, rule: StoredRule, draft: Delivery
   const now = deps.now();
   const limited = options.exempt !== true && (await sentInLastHour(deps.db, rule.id, now)) >= rule.rateLimitPerHour;
   const id = crypto.randomUUID();
-  const payload = deps.redact(alertPayload({ delivery: id, kind: draft.kind, rule: rule.name, dedupKey: draft.dedupKey, event: draft.event, allowSamples: rule.allowSamples, baseUrl: deps.baseUrl }));
+  const payload = await deps.redact(alertPayload({ delivery: id, kind: draft.kind, rule: rule.name, dedupKey: draft.dedupKey, event: draft.event, allowSamples: rule.allowSamples, baseUrl: deps.baseUrl }));
   await deps.db.alertDelivery.create({
     data: {
       id,

@@ -181,7 +181,14 @@ export class AlertService {
     }
   }
 
+  /** The redactor is built (every secret decrypted) only when a payload is made: the scheduler's polls usually make none. */
   private async deps(workspaceId: string): Promise<AlertDeps> {
+    let redactor: Promise<Redactor> | undefined;
+    const redact = async (value: unknown) => (await (redactor ??= this.redactor(workspaceId))).redactValue(value);
+    return { db: this.options.db, queue: this.options.queue, now: this.now, redact, baseUrl: this.options.baseUrl };
+  }
+
+  private async redactor(workspaceId: string): Promise<Redactor> {
     const redactor = new Redactor();
     const { db, key, envSecrets, env } = this.options;
     if (key !== null) {
@@ -192,6 +199,6 @@ export class AlertService {
       const value = env[name];
       if (value !== undefined && value !== "") redactor.add(value);
     }
-    return { db, queue: this.options.queue, now: this.now, redact: (value) => redactor.redactValue(value), baseUrl: this.options.baseUrl };
+    return redactor;
   }
 }

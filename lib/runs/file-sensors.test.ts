@@ -11,7 +11,7 @@ import { recordProduction } from "../catalog/production";
 import { storeCases, type OpenedStore } from "../catalog/test-stores";
 import { parseNotebook } from "../notebook/parse";
 import { openLocalQueue, type LocalQueue } from "../queue/local";
-import { evaluateFileSensors, fileSensorsOf } from "./file-sensors";
+import { evaluateFileSensors, fileSensorsOf, type FileSensor } from "./file-sensors";
 import { prismaSqlClient } from "./prisma-sql";
 import { RunTriggers } from "./trigger";
 
@@ -57,7 +57,10 @@ describe.each(cases)("file sensors on the $name store", (storeCase) => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const scheduler = () => evaluateFileSensors({ db, runs: new RunTriggers({ db, queue, notebooksDir: dir }), dataDir }, workspaceId);
+  // One scheduler keeps the parsed sensors between evaluations, the other reads them afresh each time.
+  const parsed = new Map<string, FileSensor[]>();
+  let turn = 0;
+  const scheduler = () => evaluateFileSensors({ db, runs: new RunTriggers({ db, queue, notebooksDir: dir }), dataDir, ...(turn++ % 2 === 0 ? { parsed } : {}) }, workspaceId);
   const started = async () => (await Promise.all([scheduler(), scheduler()])).flatMap((outcome) => outcome.started.map((s) => s.path)).sort();
   const sensorRuns = async () =>
     (await db.run.findMany({ where: { workspaceId, trigger: "sensor" }, include: { events: true } })).map((run) => run.events.find((e) => e.message === "triggered by sensor")?.data);

@@ -59,6 +59,24 @@ export interface FileSensorDeps {
   db: CatalogDb;
   runs: Pick<RunTriggers, "triggerRun">;
   dataDir: string;
+  /** Each production text's sensors, kept between evaluations (a scheduler looks every few seconds; texts change by promotion). */
+  parsed?: Map<string, FileSensor[]>;
+}
+
+/** At most this many texts' sensors are kept; beyond, the memory starts again. */
+const MAX_PARSED = 1_000;
+
+function sensorsOfText(deps: FileSensorDeps, slug: string, text: string): FileSensor[] {
+  const key = `${slug}\n${createHash("sha256").update(text).digest("hex")}`;
+  const known = deps.parsed?.get(key);
+  if (known !== undefined) return known;
+  const parsed = parseNotebook(text, `${slug}.md`);
+  const sensors = parsed.ok ? fileSensorsOf(parsed.notebook) : [];
+  if (deps.parsed !== undefined) {
+    if (deps.parsed.size >= MAX_PARSED) deps.parsed.clear();
+    deps.parsed.set(key, sensors);
+  }
+  return sensors;
 }
 
 export interface SensorOutcome {
@@ -72,9 +90,7 @@ export async function evaluateFileSensors(deps: FileSensorDeps, workspaceId: str
   const outcome: SensorOutcome = { started: [], problems: [] };
   const texts = (await productionTexts(deps.db, workspaceId)) ?? {};
   for (const [slug, text] of Object.entries(texts)) {
-    const parsed = parseNotebook(text, `${slug}.md`);
-    if (!parsed.ok) continue;
-    const sensors = fileSensorsOf(parsed.notebook);
+    const sensors = sensorsOfText(deps, slug, text);
     if (sensors.length === 0) continue;
     const notebook = await deps.db.notebook.findUnique({ where: { workspaceId_slug: { workspaceId, slug } }, select: { id: true } });
     if (notebook === null) continue;
