@@ -2,11 +2,11 @@
 // (lib/secrets/signature.ts) under the notebook's own secret, starts a production run. The
 // body's `idempotency_key` makes one run however often the request is sent (the run's job
 // key); `partition` and `params` go to the run as a person's would.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { CatalogDb } from "../catalog";
-import { open, seal } from "../catalog/secret-box";
-import { isUniqueViolation } from "../catalog/unique";
+import { open } from "../catalog/secret-box";
+import { rotateSealedSecret, sealedSecret, type SealedRow } from "../catalog/sealed-secret";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from "../secrets/signature";
 import type { RunTriggers } from "./trigger";
 
@@ -28,37 +28,30 @@ export class SensorError extends Error {
 }
 
 const aad = (notebookId: string) => `assetbook-sensor:${notebookId}`;
-const newSecret = () => `whsec_${randomBytes(24).toString("base64url")}`;
 export const MAX_SENSOR_BODY = 100_000;
 
 async function notebookId(db: CatalogDb, workspaceId: string, slug: string): Promise<string | null> {
   return (await db.notebook.findUnique({ where: { workspaceId_slug: { workspaceId, slug } }, select: { id: true } }))?.id ?? null;
 }
 
+function sensorRow(db: CatalogDb, notebookId: string): SealedRow {
+  return {
+    read: () => db.notebookSensor.findUnique({ where: { notebookId } }),
+    create: async (sealed) => void (await db.notebookSensor.create({ data: { notebookId, ...sealed } })),
+    replace: async (sealed) => void (await db.notebookSensor.upsert({ where: { notebookId }, create: { notebookId, ...sealed }, update: sealed })),
+  };
+}
+
 /** The notebook's sensor secret, made on first use; null when the catalog has no such notebook. */
 export async function sensorSecret(db: CatalogDb, key: Buffer, workspaceId: string, slug: string): Promise<string | null> {
   const id = await notebookId(db, workspaceId, slug);
-  if (id === null) return null;
-  const row = await db.notebookSensor.findUnique({ where: { notebookId: id } });
-  if (row !== null) return open(key, row, aad(id));
-  const secret = newSecret();
-  try {
-    await db.notebookSensor.create({ data: { notebookId: id, ...seal(key, secret, aad(id)) } });
-    return secret;
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    return sensorSecret(db, key, workspaceId, slug);
-  }
+  return id === null ? null : sealedSecret(key, aad(id), sensorRow(db, id));
 }
 
 /** A new secret: requests signed with the old one are refused from now on. */
 export async function rotateSensorSecret(db: CatalogDb, key: Buffer, workspaceId: string, slug: string): Promise<string | null> {
   const id = await notebookId(db, workspaceId, slug);
-  if (id === null) return null;
-  const secret = newSecret();
-  const sealed = seal(key, secret, aad(id));
-  await db.notebookSensor.upsert({ where: { notebookId: id }, create: { notebookId: id, ...sealed }, update: sealed });
-  return secret;
+  return id === null ? null : rotateSealedSecret(key, aad(id), sensorRow(db, id));
 }
 
 export interface SensorRequest {
