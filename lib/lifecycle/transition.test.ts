@@ -42,7 +42,7 @@ describe("a promotion's transaction", () => {
   it("rolls back as the same step in reverse", () => {
     const to = promotedState(production, env, { assets: ["top"], notebooks: ["report"] });
     const back = transitionSteps({ productionSchema: "main", from: to, to: production, tablesOf, record: { id: "r1", seq: 2, env: "rollback", planHash: "", at: new Date(0) } });
-    const views = back.flatMap((step) => ("view" in step ? [[step.view.name, step.view.target?.table ?? null]] : []));
+    const views = back.flatMap((step) => ("view" in step ? [[step.view.name, step.view.target !== null && "table" in step.view.target ? step.view.target.table : null]] : []));
     expect(views).toEqual([
       ["forecast", null],
       ["orders", "orders__v_orders_1"],

@@ -6,7 +6,7 @@ import { duckdbDialect } from "./dialect";
 import { appendColumns } from "./duckdb-appender";
 import { openLockedDuckDb, type DuckDbOpenOptions } from "./duckdb-lockdown";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, createViewSql, dropViewSql, duckdbSearchPathSql, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, duckdbDescribeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
+import { CREATE_METADATA_SQL, duckdbRelationKindSql, duckdbSearchPathSql, pointDuckdbView, relationKindOf, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, duckdbDescribeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type Row, type Warehouse } from "./types";
@@ -89,8 +89,8 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
   const steps: StepRunner = {
     run,
     readRows,
-    // DuckDB binds a view by name when it is queried: replacing one never conflicts.
-    pointView: (view, target) => run(target === null ? dropViewSql(view) : createViewSql(view, target, true)),
+    pointView: (view, target) => pointDuckdbView(steps, view, target),
+    relationKind: async (relation) => relationKindOf(await readRows(duckdbRelationKindSql(relation))),
   };
 
   /** The search path the connection has now (null: DuckDB's default). */

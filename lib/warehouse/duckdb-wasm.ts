@@ -19,7 +19,7 @@ import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { logicalTypeOf, readArrowColumns } from "./arrow-columns";
 import { arrowIpcFromColumns, rowsFromArrowIpc } from "./arrow-ipc";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, createViewSql, dropViewSql, duckdbSearchPathSql, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, duckdbDescribeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
+import { CREATE_METADATA_SQL, duckdbRelationKindSql, duckdbSearchPathSql, pointDuckdbView, relationKindOf, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, duckdbDescribeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
 import { coerceOrFail } from "./values";
@@ -158,7 +158,8 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
   const steps: StepRunner = {
     run,
     readRows,
-    pointView: (view, target) => run(target === null ? dropViewSql(view) : createViewSql(view, target, true)),
+    pointView: (view, target) => pointDuckdbView(steps, view, target),
+    relationKind: async (relation) => relationKindOf(await readRows(duckdbRelationKindSql(relation))),
   };
   let currentPath: string | null = null;
 

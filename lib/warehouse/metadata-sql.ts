@@ -1,7 +1,7 @@
 // SQL for Assetbook's own metadata in a warehouse (schema `_assetbook`) and for the
 // atomic swap. Plain SQL that DuckDB and PostgreSQL both accept.
 import { GuardError } from "./errors";
-import { quoteIdent, quoteLiteral, type Column, type Fence, type StateWrite, type Swap, type SwapOptions, type TxStep, type ViewRef } from "./types";
+import { quoteIdent, quoteLiteral, type Column, type Fence, type StateWrite, type Swap, type SwapOptions, type TxStep, type ViewRef, type ViewTarget } from "./types";
 import { toJsonText } from "./values";
 
 export const METADATA_SCHEMA = "_assetbook";
@@ -26,12 +26,18 @@ export function qualified(schema: string, table: string): string {
 export function swapSteps(schema: string, swaps: Swap[], state: StateWrite[], now: Date): TxStep[] {
   const steps: TxStep[] = [];
   const sql = (text: string) => steps.push({ sql: text });
-  for (const { staging, target, partition, views = [] } of swaps) {
+  for (const { staging, target, partition, views = [], view: query } of swaps) {
     const follow = () => {
       for (const view of views) steps.push({ view: { ...view, target: { schema, table: target } } });
     };
+    if (query !== undefined) {
+      sql(`DROP VIEW IF EXISTS ${qualified(schema, staging)}`);
+      for (const view of views.length > 0 ? views : [{ schema, name: target }]) steps.push({ view: { ...view, target: { sql: query } } });
+      continue;
+    }
     if (partition === undefined && views.length === 0) {
-      sql(`DROP TABLE IF EXISTS ${qualified(schema, target)}`);
+      // Whichever it is: the asset may have been a view before.
+      steps.push({ drop: { schema, name: target } });
       sql(`ALTER TABLE ${qualified(schema, staging)} RENAME TO ${quoteIdent(target)}`);
       continue;
     }
@@ -69,16 +75,51 @@ export function swapSteps(schema: string, swaps: Swap[], state: StateWrite[], no
 export interface StepRunner {
   run(sql: string): Promise<unknown>;
   readRows(sql: string): Promise<readonly unknown[]>;
-  /** Points (or drops, `target` null) one view: adapters differ when the columns change. */
-  pointView(view: ViewRef, target: { schema: string; table: string } | null): Promise<void>;
+  /**
+   * Points (or drops, `target` null) one view: adapters differ when the columns change. A
+   * table of the view's name is dropped first (an asset that was a table before).
+   */
+  pointView(view: ViewRef, target: ViewTarget | null): Promise<void>;
+  /** Whether a table, a view or nothing has this name. */
+  relationKind(relation: ViewRef): Promise<"table" | "view" | null>;
 }
 
 export async function runSteps(steps: readonly TxStep[], runner: StepRunner): Promise<void> {
   for (const step of steps) {
     if ("sql" in step) await runner.run(step.sql);
     else if ("view" in step) await runner.pointView(step.view, step.view.target);
+    else if ("drop" in step) await dropRelation(step.drop, runner);
     else if ((await runner.readRows(step.guard.sql)).length === 0) throw new GuardError(step.guard.message);
   }
+}
+
+/** Drops a table or a view, whichever has the name (both backends refuse to drop one as the other). */
+async function dropRelation(relation: ViewRef, runner: StepRunner): Promise<void> {
+  const kind = await runner.relationKind(relation);
+  if (kind === "view") await runner.run(dropViewSql(relation));
+  else if (kind === "table") await runner.run(`DROP TABLE ${qualified(relation.schema, relation.name)}`);
+}
+
+/** A DuckDB view as pointView makes it (DuckDB binds a view by name when queried: replacing one never conflicts). */
+export async function pointDuckdbView(runner: Pick<StepRunner, "run" | "relationKind">, view: ViewRef, target: ViewTarget | null): Promise<void> {
+  if (target === null) return void (await runner.run(dropViewSql(view)));
+  if ((await runner.relationKind(view)) === "table") await runner.run(`DROP TABLE ${qualified(view.schema, view.name)}`);
+  await runner.run(createViewSql(view, target, true));
+}
+
+/** The kind of a relation in DuckDB's own catalog (fast in DuckDB-WASM, unlike information_schema). */
+export function duckdbRelationKindSql(relation: ViewRef): string {
+  const where = `schema_name = ${quoteLiteral(relation.schema)} AND lower(%s) = lower(${quoteLiteral(relation.name)})`;
+  return (
+    `SELECT 'view' AS kind FROM duckdb_views() WHERE ${where.replace("%s", "view_name")} ` +
+    `UNION ALL SELECT 'table' AS kind FROM duckdb_tables() WHERE ${where.replace("%s", "table_name")}`
+  );
+}
+
+export function relationKindOf(rows: readonly unknown[]): "table" | "view" | null {
+  const [row] = rows;
+  const kind = typeof row === "object" && row !== null && "kind" in row ? row.kind : null;
+  return kind === "view" || kind === "table" ? kind : null;
 }
 
 /**
@@ -107,8 +148,10 @@ export async function stepsWork(steps: readonly TxStep[], options: Pick<SwapOpti
   await options.beforeCommit?.();
 }
 
-export function createViewSql(view: ViewRef, target: { schema: string; table: string }, orReplace: boolean): string {
-  return `CREATE ${orReplace ? "OR REPLACE " : ""}VIEW ${qualified(view.schema, view.name)} AS SELECT * FROM ${qualified(target.schema, target.table)}`;
+export function createViewSql(view: ViewRef, target: ViewTarget, orReplace: boolean): string {
+  // The newline before the end keeps a trailing `-- comment` of a view asset's SQL to itself.
+  const body = "sql" in target ? `${target.sql}\n` : `SELECT * FROM ${qualified(target.schema, target.table)}`;
+  return `CREATE ${orReplace ? "OR REPLACE " : ""}VIEW ${qualified(view.schema, view.name)} AS ${body}`;
 }
 
 export function dropViewSql(view: ViewRef): string {

@@ -6,9 +6,10 @@ import { postgresDialect } from "./dialect";
 import pg from "pg";
 import { readArrowColumns } from "./arrow-columns";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, createViewSql, dropViewSql, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
+import { CREATE_METADATA_SQL, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import type { Call } from "./abortable";
 import { applyFence } from "./fence";
+import { postgresViewSteps } from "./postgres-views";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
 import { coerceOrFail, type LoadValue } from "./values";
@@ -153,35 +154,19 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
     for (const sql of CREATE_METADATA_SQL) await run(sql);
   });
 
-  let savepoints = 0;
   const steps: StepRunner = {
     run: (sql) => run(sql),
     readRows,
-    async pointView(view, target) {
-      if (target === null) return void (await run(dropViewSql(view)));
-      // PostgreSQL binds a view to its columns: OR REPLACE may only add columns at the end.
-      // Otherwise the view is dropped and made again (refused, naming them, when the user's
-      // own views read it: never CASCADE).
-      const savepoint = `assetbook_view_${++savepoints}`;
-      await run(`SAVEPOINT ${savepoint}`);
-      try {
-        await run(createViewSql(view, target, true));
-        await run(`RELEASE SAVEPOINT ${savepoint}`);
-      } catch {
-        await run(`ROLLBACK TO SAVEPOINT ${savepoint}`);
-        await run(dropViewSql(view));
-        await run(createViewSql(view, target, false));
-      }
-    },
+    ...postgresViewSteps({ run, readRows, path: () => currentPath }),
   };
 
   /** The search path the session has now. */
-  let currentPath = [mainSchema].join(",");
+  let currentPath: readonly string[] = [mainSchema];
   const onPath = (path: readonly string[], call: Call): Call => (task) =>
     call(async () => {
-      if (path.join(",") !== currentPath) {
+      if (path.join(",") !== currentPath.join(",")) {
         await run(searchPathSql(path));
-        currentPath = path.join(",");
+        currentPath = path;
       }
       return task();
     });

@@ -37,10 +37,21 @@ export interface Guard {
   message: string;
 }
 
-/** One step of a transaction: a statement, a view pointed at a table (or dropped: `target` null), or a guard. */
+/**
+ * What a view reads: every column of a table, or a query (a `materialized: view` asset's
+ * SQL), whose bare names resolve from the view's own schema first, then the surface's.
+ */
+export type ViewTarget = { schema: string; table: string } | { sql: string };
+
+/**
+ * One step of a transaction: a statement, a view pointed at its target (or dropped:
+ * `target` null; a table of the view's name is replaced by it), a table or view dropped
+ * whichever it is, or a guard.
+ */
 export type TxStep =
   | { sql: string }
-  | { view: ViewRef & { target: { schema: string; table: string } | null } }
+  | { view: ViewRef & { target: ViewTarget | null } }
+  | { drop: ViewRef }
   | { guard: Guard };
 
 /** A staged table to put in place of (or create as) a target table. */
@@ -49,6 +60,13 @@ export interface Swap {
   target: string;
   /** Views that read the target, pointed at the new table in the same transaction (the lifecycle's names over versions). */
   views?: ViewRef[];
+  /**
+   * A `materialized: view` asset: the target becomes a view over this query instead of a
+   * table (`staging` is the view it was checked as, and is dropped). With `views`, those are
+   * made over the query instead, and the target itself is not made (a view has no version
+   * of its own to read from).
+   */
+  view?: string;
   /**
    * Replace only the target's rows whose `column` equals `key` by the staging rows (the
    * target is created from the staging table when missing); the staging table is dropped.
