@@ -90,7 +90,9 @@ describe("incremental SQL cells", () => {
     };
     expect(issues("-- materialized: incremental")).toEqual(['nb.md:2:18 cell "t": materialized: an incremental cell needs -- unique_key: the columns its new rows replace old ones by']);
     expect(issues("-- unique_key: id")).toEqual(['nb.md:2:16 cell "t": unique_key: unique_key is for -- materialized: incremental']);
-    expect(issues("-- materialized: view")).toEqual(['nb.md:2:18 cell "t": materialized: materialized: view is not supported yet: use table or incremental']);
+    expect(issues("-- materialized: view")).toEqual([]);
+    expect(issues("-- materialized: ephemeral")).toEqual(['nb.md:2:18 cell "t": materialized: materialized: ephemeral is not supported: use view (its SQL runs when it is read, nothing is stored)']);
+    expect(issues("-- materialized: view", "-- unique_key: id")).toEqual(['nb.md:3:16 cell "t": unique_key: unique_key is for -- materialized: incremental']);
     expect(issues("-- materialized: table")).toEqual([]);
   });
 });

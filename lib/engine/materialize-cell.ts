@@ -29,6 +29,8 @@ export interface CellContext {
   baseline?: BaselineColumns;
   /** Incremental cells are built whole (their first run, a full refresh on demand, the editor's preview). */
   fullRefresh?: boolean;
+  /** View cells are kept as tables (the editor's preview, which reads their rows again and again). */
+  viewAsTable?: boolean;
 }
 
 export function materializeCell(cell: AssetCell, warehouse: Warehouse, ctx: CellContext): Promise<AttemptResult> {
@@ -39,6 +41,8 @@ export function materializeCell(cell: AssetCell, warehouse: Warehouse, ctx: Cell
       return materializeSql(attemptWarehouse, cell, stageTableFor(cell.name, ctx.staging), {
         ...(ctx.baseline ? { baseline: ctx.baseline } : {}),
         ...(ctx.fullRefresh ? { fullRefresh: true } : {}),
+        ...(ctx.viewAsTable ? { viewAsTable: true } : {}),
+        ...(ctx.staging ? { scope: ctx.staging } : {}),
       });
     case "chart":
       return materializeChart(attemptWarehouse, cell);

@@ -4,7 +4,7 @@ import { blockingFailures, contractResult, describeFailure, runChecks, stripTrai
 import type { ChartCell, SqlCell } from "../notebook/types";
 import type { Column, Warehouse } from "../warehouse/types";
 import { quoteIdent } from "../warehouse/types";
-import { stageTableFor } from "../extract/load/staging";
+import { stageTableFor, stageViewFor, type StagingScope } from "../extract/load/staging";
 import { incrementalMergeSql, incrementalRowsSql } from "./incremental-sql";
 
 
@@ -30,10 +30,15 @@ export interface SqlBuildOptions {
   baseline?: BaselineColumns;
   /** An incremental cell is built whole, as on its first run. */
   fullRefresh?: boolean;
+  /** A view cell is kept as a table (the editor's preview reads its rows again and again). */
+  viewAsTable?: boolean;
+  /** Staging names of one attempt (a view cell's staging view is named after them). */
+  scope?: StagingScope;
 }
 
 /** `staging` names the staging table when several builds of one asset may run at once (partitions). */
 export async function materializeSql(warehouse: Warehouse, cell: SqlCell, staging = stageTableFor(cell.name), options: SqlBuildOptions = {}): Promise<MaterializeResult> {
+  if (cell.config.materialized === "view" && options.viewAsTable !== true) return materializeView(warehouse, cell, options);
   const { baseline } = options;
   await warehouse.drop(staging);
   // An incremental cell whose table exists computes only its new rows, then merges them in.
@@ -49,18 +54,52 @@ export async function materializeSql(warehouse: Warehouse, cell: SqlCell, stagin
     await warehouse.drop(staging);
     return { ok: false, reason: e instanceof Error ? e.message : String(e), checks: [] };
   }
+  const checked = await checkStaged(warehouse, cell, staging, baseline);
+  if (!checked.ok) {
+    await warehouse.drop(staging);
+    return checked;
+  }
+  const rows = await countRows(warehouse, staging);
+  await warehouse.swap([{ staging, target: cell.name }]);
+  return { ok: true, rows, columns: checked.columns, checks: checked.checks };
+}
+
+/** The cell's checks and contract over what it staged: its columns, or why it may not be swapped in. */
+async function checkStaged(warehouse: Warehouse, cell: SqlCell, staging: string, baseline: BaselineColumns | undefined): Promise<{ ok: true; columns: Column[]; checks: CheckResult[] } | { ok: false; reason: string; checks: CheckResult[] }> {
   const checks = await runChecks(warehouse, staging, cell.checks);
   const columns = (await warehouse.describe(staging)) ?? [];
   const contract = cell.config.contract;
   if (contract !== undefined) checks.push(contractResult(contract, await (baseline ?? ((asset) => warehouse.describe(asset)))(cell.name), columns));
   const blocking = blockingFailures(checks);
-  if (blocking.length > 0) {
-    await warehouse.drop(staging);
-    return { ok: false, reason: blocking.map(describeFailure).join("; "), checks };
+  if (blocking.length > 0) return { ok: false, reason: blocking.map(describeFailure).join("; "), checks };
+  return { ok: true, columns, checks };
+}
+
+/**
+ * A view cell (`-- materialized: view`) stores nothing: it is made as a staging view, checked
+ * there like a table, then swapped in as a view over its SQL (where it is served: its own
+ * name, or an environment's and production's names over the version).
+ */
+async function materializeView(warehouse: Warehouse, cell: SqlCell, options: SqlBuildOptions): Promise<MaterializeResult> {
+  const staging = stageViewFor(cell.name, options.scope);
+  const dropStaging = () => warehouse.exec(`DROP VIEW IF EXISTS ${quoteIdent(staging)}`);
+  const sql = stripTrailingSemicolon(cell.config.sql);
+  try {
+    await dropStaging();
+    for (const statement of warehouse.dialect.macroStatements(cell.config.macros ?? [])) await warehouse.exec(statement);
+    await warehouse.exec(`CREATE VIEW ${quoteIdent(staging)} AS (\n${sql}\n)`);
+  } catch (e) {
+    await dropStaging().catch(() => undefined);
+    return { ok: false, reason: e instanceof Error ? e.message : String(e), checks: [] };
+  }
+  const checked = await checkStaged(warehouse, cell, staging, options.baseline);
+  if (!checked.ok) {
+    await dropStaging();
+    return checked;
   }
   const rows = await countRows(warehouse, staging);
-  await warehouse.swap([{ staging, target: cell.name }]);
-  return { ok: true, rows, columns, checks };
+  await warehouse.swap([{ staging, target: cell.name, view: sql }]);
+  return { ok: true, rows, columns: checked.columns, checks: checked.checks };
 }
 
 /** The incremental run's new rows merged into the current table, in a staging table of its own (returned); the new rows' table is dropped. */

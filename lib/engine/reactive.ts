@@ -383,7 +383,8 @@ export class ReactiveSession {
       return result;
     }
     // A preview shows what a whole build gives: an incremental cell is never merged into the previous preview.
-    return materializeCell(cell, warehouse, { extract: null, fullRefresh: true });
+    // A view cell is kept as a table here: the preview reads its rows, statistics and samples again and again.
+    return materializeCell(cell, warehouse, { extract: null, fullRefresh: true, viewAsTable: true });
   }
 
   private markDirty(name: string): void {

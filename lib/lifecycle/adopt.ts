@@ -9,7 +9,7 @@ import { CREATE_METADATA_SQL, STATE_TABLE } from "../warehouse/metadata-sql";
 import type { TxStep, Warehouse } from "../warehouse/types";
 import { PRODUCTION, quoteLiteral, relation, sqlTimestamp, VERSIONS_SCHEMA, VERSIONS_TABLE, versionTable, PROMOTIONS_TABLE } from "./layout";
 import { planProject, type PlannedProject, type ProposedNotebook } from "./project";
-import { ensureLifecycleTables, hasPromotedProduction, versionTables } from "./store";
+import { ensureLifecycleTables, hasPromotedProduction, versionTables, versionViews } from "./store";
 import type { SqlSyntax } from "./syntax";
 import type { SqlReferenceParser } from "../graph";
 import { transitionSteps, type ServedState } from "./transition";
@@ -69,6 +69,7 @@ export async function adoptNotebooks(options: AdoptOptions): Promise<AdoptResult
   const existing = (await warehouse.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = ${quoteLiteral(productionSchema)} AND table_type = 'BASE TABLE'`)).map(tableRow);
   // A version a build made already keeps its tables unless production's replace them.
   const built = await versionTables(warehouse);
+  const views = await versionViews(warehouse);
   const tablesOf = new Map<string, string[]>();
   const moved: string[] = [];
   const moves: TxStep[] = [];
@@ -114,6 +115,7 @@ export async function adoptNotebooks(options: AdoptOptions): Promise<AdoptResult
       from: { assets: {}, notebooks: {} },
       to,
       tablesOf: (version) => tablesOf.get(version) ?? built.get(version) ?? [],
+      viewOf: (version) => views.get(version),
       record: { id: INITIAL_PROMOTION, seq: 1, env: INITIAL_PROMOTION, planHash: planned.plan.hash, at: now },
     }),
   ];

@@ -10,10 +10,10 @@ import type { NotebookIssue } from "../notebook/types";
 import { buildStages } from "./build-stages";
 import { projectWorkspace } from "./definitions";
 import type { TxStep, Warehouse } from "../warehouse/types";
-import { BUILDS_TABLE, envSchema, PLANS_TABLE, NOTEBOOKS_TABLE, ASSETS_TABLE, VERSIONS_TABLE, VERSIONS_SCHEMA, versionTable, quoteIdent, quoteLiteral, sqlTimestamp } from "./layout";
+import { BUILDS_TABLE, envSchema, PLANS_TABLE, NOTEBOOKS_TABLE, ASSETS_TABLE, VERSIONS_TABLE, VERSIONS_SCHEMA, quoteIdent, quoteLiteral, servedTarget, sqlTimestamp, viewSqlSteps } from "./layout";
 import { projectGraph, type Plan } from "./plan";
 import { planProject, type ProposedNotebook } from "./project";
-import { ensureLifecycleTables, versionTables } from "./store";
+import { ensureLifecycleTables, versionTables, versionViews } from "./store";
 import type { SqlSyntax } from "./syntax";
 import { versionedWarehouse } from "./versioned-warehouse";
 
@@ -39,9 +39,9 @@ export type BuildResult =
 
 
 /** The steps that (re)make an environment's records and views for what it serves without building. */
-function servedSteps(env: string, served: readonly { asset: string; version: string; tables: readonly string[] }[]): TxStep[] {
+function servedSteps(env: string, served: readonly { asset: string; version: string; tables: readonly string[] }[], views: ReadonlyMap<string, string>): TxStep[] {
   return served.flatMap(({ asset, version, tables }) => [
-    ...tables.map((table): TxStep => ({ view: { schema: envSchema(env), name: table, target: { schema: VERSIONS_SCHEMA, table: versionTable(table, version) } } })),
+    ...tables.map((table): TxStep => ({ view: { schema: envSchema(env), name: table, target: servedTarget(table, version, views.get(version)) } })),
     { sql: `INSERT INTO ${ASSETS_TABLE} (env, asset, version) VALUES (${quoteLiteral(env)}, ${quoteLiteral(asset)}, ${quoteLiteral(version)})` },
   ]);
 }
@@ -58,6 +58,7 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
   if (!planned.ok) return planned;
   const { plan, texts } = planned;
   const existing = await versionTables(warehouse);
+  const existingViews = await versionViews(warehouse);
 
   // The environment afresh: its views, records and texts as this plan says.
   const schema = envSchema(env);
@@ -79,7 +80,7 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     ...texts.map((nb): TxStep => ({ sql: `INSERT INTO ${NOTEBOOKS_TABLE} (env, slug, text) VALUES (${quoteLiteral(env)}, ${quoteLiteral(nb.slug)}, ${quoteLiteral(nb.text)})` })),
     { sql: `DELETE FROM ${PLANS_TABLE} WHERE env = ${quoteLiteral(env)}` },
     { sql: `INSERT INTO ${PLANS_TABLE} (env, plan, status, updated_at) VALUES (${quoteLiteral(env)}, ${quoteLiteral(JSON.stringify(plan))}, 'building', ${sqlTimestamp(now())})` },
-    ...servedSteps(env, served),
+    ...servedSteps(env, served, existingViews),
   ]);
 
   // The cells to build, from every notebook, in the project's graph order.
@@ -99,13 +100,17 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
   const assetsByName = new Map(planned.assets.map((asset) => [asset.asset, asset]));
   const versions = new Map(plan.assets.flatMap((asset) => (asset.version === null ? [] : [[asset.asset, asset.version] as const])));
   const written = new Map<string, Set<string>>();
+  const viewSql = new Map<string, string>();
   const scoped = versionedWarehouse(warehouse.inSchema(VERSIONS_SCHEMA, [schema, options.productionSchema]), {
     versionOf: (table) => {
       const producer = producerOfTable(table.toLowerCase(), (name) => assetsByName.get(name));
       return producer === undefined ? undefined : versions.get(producer.asset);
     },
     viewSchemas: [schema],
-    onWritten: (table, version) => written.set(version, new Set([...(written.get(version) ?? []), table])),
+    onWritten: ({ table, version, view }) => {
+      written.set(version, new Set([...(written.get(version) ?? []), table]));
+      if (view !== undefined) viewSql.set(version, view);
+    },
   });
   const built = await buildStages({
     parser,
@@ -141,7 +146,12 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
       { sql: `DELETE FROM ${VERSIONS_TABLE} WHERE version = ${quoteLiteral(version)}` },
       { sql: `INSERT INTO ${VERSIONS_TABLE} (version, asset, tables, built_in, created_at) VALUES (${quoteLiteral(version)}, ${quoteLiteral(asset)}, ${quoteLiteral(JSON.stringify(tables))}, ${quoteLiteral(env)}, ${sqlTimestamp(now())})` },
       { sql: `INSERT INTO ${ASSETS_TABLE} (env, asset, version) VALUES (${quoteLiteral(env)}, ${quoteLiteral(asset)}, ${quoteLiteral(version)})` },
+      ...viewSqlStepsOf(version),
     );
+  }
+  function viewSqlStepsOf(version: string): TxStep[] {
+    const sql = viewSql.get(version);
+    return sql === undefined ? [] : viewSqlSteps(version, sql);
   }
   const status = summary.ok ? "built" : "failed";
   steps.push(

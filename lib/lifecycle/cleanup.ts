@@ -6,7 +6,7 @@
 import { GuardError } from "../warehouse/errors";
 import { STATE_TABLE } from "../warehouse/metadata-sql";
 import type { TxStep, Warehouse } from "../warehouse/types";
-import { ASSETS_TABLE, BUILDS_TABLE, envSchema, NOTEBOOKS_TABLE, PLANS_TABLE, quoteIdent, quoteLiteral, relation, VERSIONS_SCHEMA, VERSIONS_TABLE, versionTable } from "./layout";
+import { ASSETS_TABLE, BUILDS_TABLE, envSchema, NOTEBOOKS_TABLE, PLANS_TABLE, quoteIdent, quoteLiteral, relation, VERSIONS_SCHEMA, VERSIONS_TABLE, VIEWS_TABLE, versionTable } from "./layout";
 import { environments, promotions, versionTables } from "./store";
 
 export const DEFAULT_KEEP = 3;
@@ -50,6 +50,7 @@ export async function collectVersions(warehouse: Warehouse, keep = DEFAULT_KEEP)
       // Still unserved, checked under the transaction: otherwise nothing is dropped.
       { guard: { sql: `DELETE FROM ${VERSIONS_TABLE} WHERE version = ${quoteLiteral(version)} AND NOT EXISTS (SELECT 1 FROM ${ASSETS_TABLE} WHERE version = ${quoteLiteral(version)}) RETURNING version`, message: `version ${version} is served again` } },
       ...tables.map((table): TxStep => ({ sql: `DROP TABLE IF EXISTS ${relation(VERSIONS_SCHEMA, versionTable(table, version))}` })),
+      { sql: `DELETE FROM ${VIEWS_TABLE} WHERE version = ${quoteLiteral(version)}` },
       // Its extract state (cursors, schemas) goes with it: keys `<kind>:<asset>@<version>:…`.
       { sql: `DELETE FROM ${STATE_TABLE} WHERE key LIKE ${quoteLiteral(`%@${version}:%`)}` },
     ];

@@ -4,8 +4,8 @@
 import { dataDiff, type DataDiff } from "../diff";
 import type { Warehouse } from "../warehouse/types";
 import { diffKeyOf } from "./keys";
-import { PRODUCTION, relation, VERSIONS_SCHEMA, versionTable } from "./layout";
-import { environments, servedState, versionTables } from "./store";
+import { envSchema, PRODUCTION, relation, VERSIONS_SCHEMA, versionTable } from "./layout";
+import { environments, servedState, versionTables, versionViews } from "./store";
 
 export type AssetDiff = DataDiff | { error: string };
 
@@ -29,7 +29,12 @@ export async function environmentDiff(warehouse: Warehouse, env: string, options
       .filter((asset) => envState.assets[asset] !== production.assets[asset] && hasTable(asset))
       .sort();
   const versions = warehouse.inSchema(VERSIONS_SCHEMA, []);
-  const side = async (asset: string, version: string | undefined) => {
+  const views = await versionViews(warehouse);
+  const side = async (asset: string, version: string | undefined, servedIn: string) => {
+    // A view asset's version has no table: compared through the view that serves it.
+    if (version !== undefined && views.has(version)) {
+      return { relation: relation(servedIn, asset), columns: (await warehouse.inSchema(servedIn, []).describe(asset)) ?? [] };
+    }
     // A version production never ran has no table yet: compared as empty.
     const table = version === undefined || !(tables.get(version) ?? []).includes(asset) ? undefined : versionTable(asset, version);
     const columns = table === undefined ? [] : ((await versions.describe(table)) ?? []);
@@ -45,7 +50,7 @@ export async function environmentDiff(warehouse: Warehouse, env: string, options
     const before = production.assets[asset];
     // A new asset has nothing to match against: every row is added.
     const key = before === undefined ? [] : (options.key ?? diffKeyOf(envState.notebooks, asset));
-    assets[asset] = await dataDiff(warehouse, await side(asset, before), await side(asset, after), key.length > 0 ? { key } : {});
+    assets[asset] = await dataDiff(warehouse, await side(asset, before, warehouse.schema), await side(asset, after, envSchema(env)), key.length > 0 ? { key } : {});
   }
   return { ok: true, assets };
 }

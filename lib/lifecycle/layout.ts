@@ -10,7 +10,7 @@
 // What production serves is in lc_assets, written in the same transaction as its views.
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { quoteIdent, quoteLiteral } from "../warehouse/types";
+import { quoteIdent, quoteLiteral, type TxStep, type ViewTarget } from "../warehouse/types";
 
 export const VERSIONS_SCHEMA = "_assetbook_v";
 export const META_SCHEMA = "_assetbook";
@@ -59,6 +59,7 @@ export const VERSIONS_TABLE = meta("lc_versions");
 export const PLANS_TABLE = meta("lc_plans");
 export const PROMOTIONS_TABLE = meta("lc_promotions");
 export const BUILDS_TABLE = meta("lc_builds");
+export const VIEWS_TABLE = meta("lc_views");
 
 export const CREATE_LIFECYCLE_SQL = [
   `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(META_SCHEMA)}`,
@@ -73,8 +74,23 @@ export const CREATE_LIFECYCLE_SQL = [
   `CREATE TABLE IF NOT EXISTS ${BUILDS_TABLE} (env VARCHAR PRIMARY KEY, outcomes VARCHAR NOT NULL, ok BOOLEAN NOT NULL, built_at TIMESTAMP NOT NULL, diff VARCHAR)`,
   // `before` holds what production served before: a rollback puts it back.
   `CREATE TABLE IF NOT EXISTS ${PROMOTIONS_TABLE} (id VARCHAR PRIMARY KEY, seq BIGINT NOT NULL, env VARCHAR NOT NULL, plan_hash VARCHAR NOT NULL, before_state VARCHAR NOT NULL, after_state VARCHAR NOT NULL, promoted_at TIMESTAMP NOT NULL)`,
+  // A view asset's version has no table: its SQL, which the views serving it are made over.
+  `CREATE TABLE IF NOT EXISTS ${VIEWS_TABLE} (version VARCHAR PRIMARY KEY, sql VARCHAR NOT NULL)`,
   // Two promotions (or rollbacks) at once both read the same latest one: the second to commit fails here.
   `CREATE UNIQUE INDEX IF NOT EXISTS lc_promotions_seq ON ${PROMOTIONS_TABLE} (seq)`,
 ];
+
+/** What a view serving `table` of `version` reads: the version's table, or a view asset's SQL. */
+export function servedTarget(table: string, version: string, viewSql: string | undefined): ViewTarget {
+  return viewSql === undefined ? { schema: VERSIONS_SCHEMA, table: versionTable(table, version) } : { sql: viewSql };
+}
+
+/** The steps that record a view asset version's SQL (a run with other values may rewrite it, as it rewrites a table). */
+export function viewSqlSteps(version: string, sql: string): TxStep[] {
+  return [
+    { sql: `DELETE FROM ${VIEWS_TABLE} WHERE version = ${quoteLiteral(version)}` },
+    { sql: `INSERT INTO ${VIEWS_TABLE} (version, sql) VALUES (${quoteLiteral(version)}, ${quoteLiteral(sql)})` },
+  ];
+}
 
 export { quoteIdent, quoteLiteral };

@@ -6,7 +6,7 @@
 import { producerOfTable } from "../graph";
 import type { CellKind } from "../notebook/types";
 import type { Guard, Warehouse } from "../warehouse/types";
-import { ASSETS_TABLE, envSchema, PRODUCTION, quoteLiteral, VERSIONS_SCHEMA, VERSIONS_TABLE } from "./layout";
+import { ASSETS_TABLE, envSchema, PRODUCTION, quoteLiteral, VERSIONS_SCHEMA, VERSIONS_TABLE, VIEWS_TABLE } from "./layout";
 import { hasPromotedProduction, servedState, versionTables, type LifecycleWarehouse } from "./store";
 import type { ServedState } from "./transition";
 import { versionedWarehouse } from "./versioned-warehouse";
@@ -65,7 +65,7 @@ export function productionRunWarehouse(warehouse: Warehouse, binding: Production
       binding.environments = await servingEnvironments(warehouse);
     },
     guards: (written) =>
-      written.flatMap(({ table, version }): Guard[] => {
+      written.flatMap(({ table, version, view }): Guard[] => {
         const asset = assetOf(table) ?? table;
         const tables = [...new Set([...(binding.tables.get(version) ?? []), table])].sort();
         const refused = `production no longer serves this version of "${asset}" (a promotion or rollback happened during the run): the write is refused`;
@@ -74,8 +74,12 @@ export function productionRunWarehouse(warehouse: Warehouse, binding: Production
           { sql: `UPDATE ${ASSETS_TABLE} SET version = version WHERE env = ${quoteLiteral(PRODUCTION)} AND asset = ${quoteLiteral(asset)} AND version = ${quoteLiteral(version)} RETURNING asset`, message: refused },
           // Records the version's tables: what cleanup, rollback and promotion point views at.
           { sql: `UPDATE ${VERSIONS_TABLE} SET tables = ${quoteLiteral(JSON.stringify(tables))} WHERE version = ${quoteLiteral(version)} RETURNING version`, message: refused },
+          // A view asset's SQL as this run made it (its values may differ from the build's).
+          ...(view === undefined
+            ? []
+            : [{ sql: `INSERT INTO ${VIEWS_TABLE} (version, sql) VALUES (${quoteLiteral(version)}, ${quoteLiteral(view)}) ON CONFLICT (version) DO UPDATE SET sql = excluded.sql RETURNING version`, message: refused }]),
         ];
       }),
-    onWritten: (table, version) => binding.tables.set(version, [...new Set([...(binding.tables.get(version) ?? []), table])].sort()),
+    onWritten: ({ table, version }) => binding.tables.set(version, [...new Set([...(binding.tables.get(version) ?? []), table])].sort()),
   });
 }

@@ -10,7 +10,7 @@ import { ASSETS_TABLE, NOTEBOOKS_TABLE, PRODUCTION, quoteIdent, quoteLiteral, re
 import { planProject } from "./project";
 import type { SqlSyntax } from "./syntax";
 import type { Plan } from "./plan";
-import { environments, promotions, servedState, versionTables } from "./store";
+import { environments, promotions, servedState, versionTables, versionViews } from "./store";
 import { transitionSteps, type ServedState } from "./transition";
 
 export interface PromoteOptions {
@@ -161,6 +161,7 @@ export async function promoteEnvironment(options: PromoteOptions): Promise<Promo
   }
   const id = randomUUID();
   const tables = await versionTables(warehouse);
+  const views = await versionViews(warehouse);
   // What the plan builds on is checked again under the transaction, its rows locked.
   const baseGuards: TxStep[] = [
     ...Object.entries(plan.base.versions).map(([asset, version]) => guard(asset, version)),
@@ -175,6 +176,7 @@ export async function promoteEnvironment(options: PromoteOptions): Promise<Promo
       from: production,
       to,
       tablesOf: (version) => tables.get(version) ?? [],
+      viewOf: (version) => views.get(version),
       record: { id, seq: await nextSeq(warehouse), env, planHash: plan.hash, at: (options.now ?? (() => new Date()))() },
     }),
   ];
@@ -215,12 +217,14 @@ export async function rollback(options: RollbackOptions): Promise<PromoteResult>
   const missing = Object.entries(target.before.assets).filter(([, version]) => !tables.has(version)).map(([asset]) => asset);
   if (missing.length > 0) return { ok: false, reason: `cannot roll back: the old versions of ${missing.join(", ")} are no longer kept` };
   const production = await servedState(warehouse, PRODUCTION);
+  const views = await versionViews(warehouse);
   const id = randomUUID();
   const steps = transitionSteps({
     productionSchema: options.productionSchema,
     from: production,
     to: target.before,
     tablesOf: (version) => tables.get(version) ?? [],
+    viewOf: (version) => views.get(version),
     record: { id, seq: (history[0]?.seq ?? 0) + 1, env: `rollback:${target.id}`, planHash: "", at: (options.now ?? (() => new Date()))() },
   });
   await warehouse.transaction(steps);

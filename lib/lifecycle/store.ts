@@ -2,7 +2,7 @@
 // environment serves, its texts, its plan, the versions and the promotions.
 import { z } from "zod";
 import type { Warehouse } from "../warehouse/types";
-import { ASSETS_TABLE, BUILDS_TABLE, CREATE_LIFECYCLE_SQL, META_SCHEMA, NOTEBOOKS_TABLE, PLANS_TABLE, PROMOTIONS_TABLE, quoteLiteral, VERSIONS_TABLE } from "./layout";
+import { ASSETS_TABLE, BUILDS_TABLE, CREATE_LIFECYCLE_SQL, META_SCHEMA, NOTEBOOKS_TABLE, PLANS_TABLE, PROMOTIONS_TABLE, quoteLiteral, VERSIONS_TABLE, VIEWS_TABLE } from "./layout";
 import type { ServedState } from "./transition";
 import type { AssetDiff } from "./env-diff";
 
@@ -40,6 +40,14 @@ const versionRow = z.object({ version: z.string(), asset: z.string(), tables: z.
 export async function versionTables(warehouse: LifecycleWarehouse): Promise<Map<string, string[]>> {
   const rows = z.array(versionRow).parse(await warehouse.query(`SELECT version, asset, tables FROM ${VERSIONS_TABLE}`));
   return new Map(rows.map((row) => [row.version, z.array(z.string()).parse(JSON.parse(row.tables))]));
+}
+
+const viewRow = z.object({ version: z.string(), sql: z.string() });
+
+/** Each view asset version's SQL. */
+export async function versionViews(warehouse: LifecycleWarehouse): Promise<Map<string, string>> {
+  const rows = z.array(viewRow).parse(await warehouse.query(`SELECT version, sql FROM ${VIEWS_TABLE}`));
+  return new Map(rows.map((row) => [row.version, row.sql]));
 }
 
 const planRow = z.object({ env: z.string(), plan: z.string(), status: z.enum(["planned", "building", "built", "failed"]), updated_at: z.unknown() });

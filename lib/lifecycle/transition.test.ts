@@ -3,7 +3,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { expectGolden } from "../../test/golden";
-import { promotedState, transitionSteps, type ServedState } from "./transition";
+import { promotedState, transitionSteps, viewsLast, type ServedState } from "./transition";
 
 const tables: Record<string, string[]> = {
   v_orders_1: ["orders"],
@@ -50,6 +50,25 @@ describe("a promotion's transaction", () => {
       ["raw__items", "raw__items__v_raw_1"],
       ["raw__tags", "raw__tags__v_raw_1"],
       ["top", "top__v_top_1"],
+    ]);
+  });
+
+  it("makes view assets' views after every table, a view after the views its SQL names", () => {
+    const sql: Record<string, string> = { a_top: "select * from b_mid join c_low using (id)", b_mid: "select * from c_low", c_low: "select * from orders" };
+    expect(viewsLast(["a_top", "b_mid", "c_low", "orders", "x"], (asset) => sql[asset])).toEqual(["orders", "x", "c_low", "b_mid", "a_top"]);
+    // A cycle keeps the given order.
+    expect(viewsLast(["p", "q"], (asset) => (asset === "p" ? "select * from q" : "select * from p"))).toEqual(["p", "q"]);
+    const steps = transitionSteps({
+      productionSchema: "main",
+      from: { assets: {}, notebooks: {} },
+      to: { assets: { big: "v2", orders: "v1" }, notebooks: {} },
+      tablesOf: (version) => (version === "v2" ? ["big"] : ["orders"]),
+      viewOf: (version) => (version === "v2" ? "select * from orders" : undefined),
+      record: { id: "p1", seq: 1, env: "e", planHash: "h", at: new Date(0) },
+    });
+    expect(steps.flatMap((step) => ("view" in step ? [step.view] : []))).toEqual([
+      { schema: "main", name: "orders", target: { schema: "_assetbook_v", table: "orders__v1" } },
+      { schema: "main", name: "big", target: { sql: "select * from orders" } },
     ]);
   });
 });

@@ -4,7 +4,7 @@
 // costs the same whatever the data size, and whatever the number of unchanged assets.
 import type { TxStep } from "../warehouse/types";
 import { canonicalJson } from "./fingerprint";
-import { ASSETS_TABLE, NOTEBOOKS_TABLE, PRODUCTION, PROMOTIONS_TABLE, quoteLiteral, sqlTimestamp, VERSIONS_SCHEMA, versionTable } from "./layout";
+import { ASSETS_TABLE, NOTEBOOKS_TABLE, PRODUCTION, PROMOTIONS_TABLE, quoteLiteral, servedTarget, sqlTimestamp } from "./layout";
 
 /** What an environment serves: asset → version, and its notebook texts by slug. */
 export interface ServedState {
@@ -20,6 +20,8 @@ export interface TransitionInput {
   to: ServedState;
   /** Each version's tables (every version named in `from` or `to`). */
   tablesOf: (version: string) => readonly string[];
+  /** A view asset version's SQL (undefined: its tables are tables). */
+  viewOf?: (version: string) => string | undefined;
   record: { id: string; seq: number; env: string; planHash: string; at: Date };
 }
 
@@ -31,14 +33,15 @@ function sortedKeys(...records: Record<string, string>[]): string[] {
 /** The steps that make production serve `to` instead of `from`, and record it. */
 export function transitionSteps(input: TransitionInput): TxStep[] {
   const { from, to, productionSchema, tablesOf, record } = input;
+  const viewOf = input.viewOf ?? (() => undefined);
   const steps: TxStep[] = [];
-  for (const asset of sortedKeys(from.assets, to.assets)) {
+  for (const asset of viewsLast(sortedKeys(from.assets, to.assets), (name) => viewOf(to.assets[name] ?? ""))) {
     const before = from.assets[asset];
     const after = to.assets[asset];
     if (before === after) continue;
     const newTables = after === undefined ? [] : tablesOf(after);
     for (const table of newTables) {
-      steps.push({ view: { schema: productionSchema, name: table, target: { schema: VERSIONS_SCHEMA, table: versionTable(table, after ?? "") } } });
+      steps.push({ view: { schema: productionSchema, name: table, target: servedTarget(table, after ?? "", viewOf(after ?? "")) } });
     }
     const kept = new Set(newTables);
     for (const table of before === undefined ? [] : tablesOf(before)) {
@@ -64,6 +67,28 @@ export function transitionSteps(input: TransitionInput): TxStep[] {
       `, ${quoteLiteral(canonicalJson(from))}, ${quoteLiteral(canonicalJson(to))}, ${sqlTimestamp(record.at)})`,
   });
   return steps;
+}
+
+/**
+ * Assets in the order their views are made: view assets after every table (PostgreSQL binds
+ * a view to what its names mean when it is made), and a view asset after the view assets
+ * its SQL names (a word match: at worst an order that did not need to be). A cycle keeps
+ * the given order.
+ */
+export function viewsLast(assets: readonly string[], viewSql: (asset: string) => string | undefined): string[] {
+  const views = assets.filter((asset) => viewSql(asset) !== undefined);
+  const ordered: string[] = [];
+  const pending = new Set(views);
+  const names = (asset: string) => new Set((viewSql(asset) ?? "").toLowerCase().match(/[a-z_][a-z0-9_$]*/g) ?? []);
+  while (pending.size > 0) {
+    const ready = [...pending].filter((asset) => ![...pending].some((other) => other !== asset && names(asset).has(other.toLowerCase())));
+    const next = ready.length > 0 ? ready : [...pending];
+    for (const asset of next) {
+      ordered.push(asset);
+      pending.delete(asset);
+    }
+  }
+  return [...assets.filter((asset) => viewSql(asset) === undefined), ...ordered];
 }
 
 /** Production after promoting `env`: its assets and notebooks over production's, without what the plan removes. */

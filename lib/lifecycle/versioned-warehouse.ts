@@ -6,17 +6,24 @@ import { abortable } from "../warehouse/abortable";
 import type { Swap, SwapOptions, StateWrite, Warehouse } from "../warehouse/types";
 import { versionTable } from "./layout";
 
+/** A table a swap wrote as a version; `view`: a view asset's SQL (its version has no table). */
+export interface Written {
+  table: string;
+  version: string;
+  view?: string;
+}
+
 export interface VersionedOptions {
   /** The version a table (an asset's, or one of its child tables) is written as; undefined: not an asset table. */
   versionOf(table: string): string | undefined;
   /** Schemas whose view of a table written as `version` follows the swap. */
   viewSchemas: readonly string[] | ((version: string) => readonly string[]);
   /** Extra checks inside each swap's transaction (production: it still serves this version). */
-  guards?(tables: readonly { table: string; version: string }[]): NonNullable<SwapOptions["guards"]>;
+  guards?(tables: readonly Written[]): NonNullable<SwapOptions["guards"]>;
   /** Called before each swap (to re-read what `viewSchemas` answers from). */
   refresh?(): Promise<void>;
   /** Told of each table written, after its swap commits. */
-  onWritten?(table: string, version: string): void;
+  onWritten?(written: Written): void;
 }
 
 /** The state key of a version: `extract:orders:cursor` becomes `extract:orders@<version>:cursor`. */
@@ -47,20 +54,20 @@ export function versionedWarehouse(base: Warehouse, options: VersionedOptions): 
     close: () => inner.close(),
     async swap(swaps: Swap[], state?: StateWrite[], swapOptions?: SwapOptions) {
       await options.refresh?.();
-      const written = swaps.map((swap) => ({ table: swap.target, version: options.versionOf(swap.target) }));
+      const written = swaps.map((swap) => ({ table: swap.target, version: options.versionOf(swap.target), view: swap.view }));
       const mapped = swaps.map((swap) => {
         const version = options.versionOf(swap.target);
         if (version === undefined) return swap;
         return { ...swap, target: versionTable(swap.target, version), views: schemasOf(version).map((schema) => ({ schema, name: swap.target })) };
       });
-      const versioned = written.flatMap((w) => (w.version === undefined ? [] : [{ table: w.table, version: w.version }]));
+      const versioned = written.flatMap((w): Written[] => (w.version === undefined ? [] : [{ table: w.table, version: w.version, ...(w.view === undefined ? {} : { view: w.view }) }]));
       const guards = [...(swapOptions?.guards ?? []), ...(options.guards?.(versioned) ?? [])];
       await inner.swap(
         mapped,
         state?.map((write) => ({ ...write, key: stateKey(write.key) })),
         { ...swapOptions, ...(guards.length > 0 ? { guards } : {}) },
       );
-      for (const { table, version } of versioned) options.onWritten?.(table, version);
+      for (const one of versioned) options.onWritten?.(one);
     },
     withSignal: (signal: AbortSignal) => wrap(abortable(inner, signal)),
   });

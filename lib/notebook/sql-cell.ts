@@ -102,9 +102,9 @@ export function parseSqlHeader(body: string, bodyLine: number, cell: string, iss
       case "materialized": {
         placed.set(key, at(0));
         const kind = value.trim();
-        if (kind === "table" || kind === "incremental") header.materialized = kind;
-        else if (kind === "view" || kind === "ephemeral") issues.push({ ...at(0), message: `materialized: ${kind} is not supported yet: use table or incremental` });
-        else issues.push({ ...at(0), message: `materialized is table or incremental, got "${kind}"` });
+        if (kind === "table" || kind === "incremental" || kind === "view") header.materialized = kind;
+        else if (kind === "ephemeral") issues.push({ ...at(0), message: "materialized: ephemeral is not supported: use view (its SQL runs when it is read, nothing is stored)" });
+        else issues.push({ ...at(0), message: `materialized is table, view or incremental, got "${kind}"` });
         break;
       }
       case "unique_key":

@@ -101,8 +101,11 @@ export type SqlCell = AssetCellBase<
     description?: string;
     external?: string[];
     contract?: SqlContractLevel;
-    /** `-- materialized: incremental`: later runs merge new rows by `uniqueKey` (absent: a table, rebuilt). */
-    materialized?: "table" | "incremental";
+    /**
+     * `-- materialized: incremental`: later runs merge new rows by `uniqueKey`; `view`: a view
+     * over the SQL, nothing stored (absent: a table, rebuilt).
+     */
+    materialized?: "table" | "incremental" | "view";
     /** `-- unique_key: a, b`: the key an incremental cell's new rows replace old ones by. */
     uniqueKey?: string[];
     /** `-- incremental: <predicate>`: on an incremental run, the rows kept of the cell's output; `this` is the current table. */

@@ -35,6 +35,11 @@ export function stageTableFor(table: string, scope?: StagingScope): string {
   return `${STAGE_PREFIX}${table}${stagingSuffix(scope)}`;
 }
 
+/** The view a `materialized: view` cell is checked as before its swap (a name no table takes, so it is dropped as a view). */
+export function stageViewFor(table: string, scope?: StagingScope): string {
+  return `_ab_view__${table}${stagingSuffix(scope)}`;
+}
+
 export function newRowsTableFor(table: string, scope?: StagingScope): string {
   return `${NEW_ROWS_PREFIX}${table}${stagingSuffix(scope)}`;
 }
