@@ -333,6 +333,19 @@ describe("SQL contracts and dbt-utils checks through run", () => {
     expect(checked.stdout).toContain("check expression_is_true(amount < 1000) failed: 1 failing row");
   });
 
+  it("run makes a view cell a view over its SQL, which reads its input as it is now", async () => {
+    const file = path.join(dir, "views.md");
+    const cells = (threshold: number) => `\`\`\`sql events\nselect i as id from range(10) as t(i)\n\`\`\`\n\n\`\`\`sql late_events\n-- materialized: view\n-- checks: unique(id)\nselect id from events where id >= ${threshold}\n\`\`\`\n`;
+    fs.writeFileSync(file, cells(7));
+    const ran = assetbook("run", "views.md", "--db", "views.duckdb");
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toMatch(/OK +late_events .*3 rows/);
+    expect(await tableRows(path.join(dir, "views.duckdb"), "select table_type from information_schema.tables where table_name = 'late_events'")).toEqual([{ table_type: "VIEW" }]);
+    fs.writeFileSync(file, cells(5));
+    expect(assetbook("run", "views.md", "--db", "views.duckdb", "--select", "late_events").code).toBe(0);
+    expect(await tableRows(path.join(dir, "views.duckdb"), "select count(*)::int as n from late_events")).toEqual([{ n: 5 }]);
+  });
+
   it("check names a bad contract level at its line", () => {
     fs.writeFileSync(path.join(dir, "bad-contract.md"), "```sql t\n-- contract: frozen\nselect 1 as id\n```\n");
     const r = assetbook("check", "bad-contract.md");

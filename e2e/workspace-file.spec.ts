@@ -1,6 +1,7 @@
 // The workspace file in the editor: a notebook whose extract uses a connection of
 // notebooks/assetbook.yml and whose SQL uses a workspace macro, a variable and a workspace
-// check previews in the browser (the extract on the server, from a REST API on loopback).
+// check previews in the browser (the extract on the server, from a REST API on loopback);
+// its SQL cell is a view, which the preview keeps as a table.
 import { access, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { startFitnessApi, type FitnessApi } from "../fixtures/fitness-api/api";
@@ -46,6 +47,7 @@ primary_key: id
 \`\`\`
 
 \`\`\`sql long_rides
+-- materialized: view
 -- checks: positive(km)
 select id, km(distance) as km from activities where km(distance) > {{ var.min_km }}
 \`\`\`

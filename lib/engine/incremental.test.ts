@@ -94,5 +94,7 @@ describe("incremental SQL cells", () => {
     expect(issues("-- materialized: ephemeral")).toEqual(['nb.md:2:18 cell "t": materialized: materialized: ephemeral is not supported: use view (its SQL runs when it is read, nothing is stored)']);
     expect(issues("-- materialized: view", "-- unique_key: id")).toEqual(['nb.md:3:16 cell "t": unique_key: unique_key is for -- materialized: incremental']);
     expect(issues("-- materialized: table")).toEqual([]);
+    const partitioned = parseNotebook(["---", "partitions: { type: static, keys: [eu, us] }", "---", "", `${fence}sql v`, "-- materialized: view", "select 1 as id", fence].join("\n"), "nb.md");
+    expect(partitioned.ok ? [] : partitioned.issues.map(formatIssue)).toEqual([expect.stringMatching(/^nb\.md:5:1 cell "v": materialized: a view cannot be in a partitioned notebook/)]);
   });
 });

@@ -58,9 +58,8 @@ const upTo = (n: number) => `select i as id, i * 10 as amount from generate_seri
 function sqlCell(text: string, name: string): SqlCell {
   const parsed = parseNotebook(text, "shop.md");
   if (!parsed.ok) throw new Error(parsed.issues.map(formatIssue).join("\n"));
-  const cell = parsed.notebook.cells.find((c) => c.type === "asset" && c.name === name);
-  if (cell?.kind !== "sql") throw new Error(`no sql cell ${name}`);
-  return cell;
+  for (const cell of parsed.notebook.cells) if (cell.type === "asset" && cell.kind === "sql" && cell.name === name) return cell;
+  throw new Error(`no sql cell ${name}`);
 }
 
 const count = async (warehouse: Warehouse, relation: string) => Number((await warehouse.query(`select count(*) as n from ${relation}`))[0]?.n);

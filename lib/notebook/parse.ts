@@ -39,6 +39,10 @@ export function parseNotebook(text: string, file: string): ParseResult {
     }
     const cell = buildAssetCell(block, issues);
     if (cell && block.sound) cells.push(cell);
+    // A partition run replaces its partition's rows; a view has none of its own to replace.
+    if (cell?.kind === "sql" && cell.config.materialized === "view" && frontMatter.partitions !== undefined) {
+      issues.push({ line: block.line, column: 1, cell: block.name, field: "materialized", message: "a view cannot be in a partitioned notebook (each partition run replaces its rows): make it a table, or move it to a notebook without partitions" });
+    }
   }
 
   const notebook: Notebook = { file, frontMatter, frontMatterText, cells };

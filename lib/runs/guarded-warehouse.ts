@@ -46,9 +46,11 @@ export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWar
     if (opts.signal.aborted) return Promise.reject(new AttemptAbortedError(abortReason(opts.signal)));
     return work();
   };
+  // A view cell's staging view holds no data and its next attempt replaces it: only tables are left to drop.
+  const refuse = (swaps: Swap[]) => refusedStaging.push(...swaps.filter((s) => s.view === undefined).map((s) => s.staging));
   const swap = async (swaps: Swap[], state: StateWrite[] = []): Promise<void> => {
     if (opts.signal.aborted) {
-      refusedStaging.push(...swaps.map((s) => s.staging));
+      refuse(swaps);
       throw new AttemptAbortedError(abortReason(opts.signal));
     }
     const first = swaps[0];
@@ -65,10 +67,10 @@ export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWar
         },
       });
     } catch (error) {
-      if (error instanceof AttemptAbortedError) refusedStaging.push(...swaps.map((s) => s.staging));
+      if (error instanceof AttemptAbortedError) refuse(swaps);
       if (isFencedError(error)) {
         fenced = true;
-        refusedStaging.push(...swaps.map((s) => s.staging));
+        refuse(swaps);
       }
       throw error;
     }

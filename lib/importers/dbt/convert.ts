@@ -111,9 +111,11 @@ export function convertDbtProject(files: DbtFiles): ImportResult {
       if ((files.texts.get(file) ?? "").includes("is_incremental")) {
         report.push({ file, line: 1, message: "incremental: its is_incremental() filter is not converted: each run merges all the model's rows by unique_key (write the filter as -- incremental: <predicate>)" });
       }
-    } else if (materialized !== undefined && materialized !== "table") {
+    } else if (materialized === "ephemeral") {
+      report.push({ file, line: 1, message: "materialized: ephemeral becomes a view (its SQL runs when it is read, as dbt's inlined CTE does)" });
+    } else if (materialized !== undefined && materialized !== "table" && materialized !== "view") {
       const why = materialized === "incremental" ? "an incremental model without unique_key" : `materialized: ${materialized}`;
-      report.push({ file, line: 1, message: `${why} is built as a table (views and ephemeral models are not converted yet)` });
+      report.push({ file, line: 1, message: `${why} is built as a table` });
     }
     const schema = config.schema ?? folder.schema;
     if (schema !== undefined) report.push({ file, line: 1, message: `schema: ${schema} is not applied: assets live in one schema` });
@@ -379,6 +381,7 @@ function cellOf(model: Model, doc: ModelDoc | undefined, docBlocksByName: Readon
   if (description) header.push(`-- description: ${description}`);
   if (model.config.tags.length > 0) header.push(`-- tags: ${[...new Set(model.config.tags)].join(", ")}`);
   if (model.config.materialized === "incremental" && model.config.uniqueKey !== undefined) header.push("-- materialized: incremental", `-- unique_key: ${model.config.uniqueKey}`);
+  if (model.config.materialized === "view" || model.config.materialized === "ephemeral") header.push("-- materialized: view");
   for (const check of model.checks) header.push(`-- ${check.severity === "warn" ? "warn" : "checks"}: ${check.text}`);
   for (const custom of model.custom) {
     const [first, ...rest] = custom.sql.split("\n");
