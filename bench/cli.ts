@@ -3,7 +3,8 @@
 // same run). `assetbook run` of a one-cell notebook stands for "time to first SQL": both
 // processes do that one statement and exit, so the difference is start-up. Also `check`,
 // `help`, and the same `run` through the TypeScript loader (tsx) on the sources, as the CLI
-// started before it was built. Median of N after a warm-up; peak RSS of each.
+// started before it was built. Median of N rounds (each runs every process once, so a
+// machine that slows midway slows all alike) after a warm-up; peak RSS of each.
 // Usage: npx tsx bench/cli.ts [repeats=9]
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -61,10 +62,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 try {
   // The launcher builds when a source is newer than the build: build before timing.
   spawnSync(process.execPath, [cli, "help"], { cwd: root });
-  const results = cases.map((c) => {
-    once(c);
-    const samples = Array.from({ length: repeats }, () => once(c));
-    return { c, ms: median(samples.map((s) => s.ms)), rssMb: Math.max(...samples.map((s) => s.rssKb)) / 1024 };
+  // Rounds that run every case once, so a machine that slows down midway slows them all alike.
+  for (const c of cases) once(c);
+  const samples = cases.map(() => [] as { ms: number; rssKb: number }[]);
+  for (let round = 0; round < repeats; round++) cases.forEach((c, i) => samples[i]?.push(once(c)));
+  const results = cases.map((c, i) => {
+    const own = samples[i] ?? [];
+    return { c, ms: median(own.map((s) => s.ms)), rssMb: Math.max(...own.map((s) => s.rssKb)) / 1024 };
   });
   const baseline = results[0]?.ms ?? NaN;
   console.log(`\nCommand line start-up, median of ${repeats} after a warm-up (wall time of the whole process)\n`);

@@ -1,7 +1,7 @@
 // What a run prints in a log (no terminal): a throttled extract progress still ends on the
 // true count before its asset's line, and counts of one are singular.
 import { describe, expect, it } from "vitest";
-import { progressPrinter } from "./format";
+import { progressPrinter, grouped } from "./format";
 
 const progress = (pages: number, rows: number, elapsedMs: number) => ({ type: "asset_progress" as const, asset: "rides", pages, rows, elapsedMs });
 
@@ -24,5 +24,11 @@ describe("progressPrinter without a terminal", () => {
     const lines: string[] = [];
     progressPrinter((line) => lines.push(line), false)({ type: "asset_finished", outcome: { asset: "one", kind: "sql", status: "succeeded", rows: 1, durationMs: 5, checks: [] } });
     expect(lines).toEqual(["OK   one (sql) 1 row in 5ms"]);
+  });
+});
+
+describe("grouped", () => {
+  it("puts thousands separators in whole numbers, as toLocaleString('en') does", () => {
+    for (const n of [0, 7, 999, 1000, 12345, 1234567, -1234567, 1000000000]) expect(grouped(n)).toBe(n.toLocaleString("en"));
   });
 });

@@ -8,6 +8,16 @@ export const red = paint(31);
 export const yellow = paint(33);
 export const dim = paint(2);
 
+/**
+ * A whole number with thousands separators (1,234,567). Not toLocaleString: its first call
+ * loads ICU's data, about 18 ms of every `assetbook run`.
+ */
+export function grouped(n: number): string {
+  const [whole = "", fraction] = String(n).split(".");
+  const digits = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return fraction === undefined ? digits : `${digits}.${fraction}`;
+}
+
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms.toFixed(0)}ms` : `${(ms / 1000).toFixed(2)}s`;
 }
@@ -24,7 +34,7 @@ function checksSummary(o: AssetOutcome): string {
 export function formatOutcome(o: AssetOutcome): string {
   switch (o.status) {
     case "succeeded":
-      return `${green("OK  ")} ${o.asset} ${dim(`(${o.kind})`)} ${(o.rows ?? 0).toLocaleString("en")} row${o.rows === 1 ? "" : "s"} in ${seconds(o.durationMs)}${checksSummary(o)}`;
+      return `${green("OK  ")} ${o.asset} ${dim(`(${o.kind})`)} ${grouped(o.rows ?? 0)} row${o.rows === 1 ? "" : "s"} in ${seconds(o.durationMs)}${checksSummary(o)}`;
     case "failed":
       return `${red("FAIL")} ${o.asset} ${dim(`(${o.kind})`)} after ${seconds(o.durationMs)}: ${o.reason ?? "unknown error"}${checksSummary(o)}`;
     case "skipped":
@@ -42,8 +52,8 @@ export function formatOutcome(o: AssetOutcome): string {
 
 export function formatProgress(p: { asset: string; pages: number; rows: number; elapsedMs: number }): string {
   const perSecond = p.elapsedMs > 0 ? Math.round((p.rows / p.elapsedMs) * 1000) : 0;
-  const count = (n: number, what: string) => `${n.toLocaleString("en")} ${what}${n === 1 ? "" : "s"}`;
-  return dim(`...  ${p.asset}: ${count(p.pages, "page")}, ${count(p.rows, "row")}, ${perSecond.toLocaleString("en")} rows/s`);
+  const count = (n: number, what: string) => `${grouped(n)} ${what}${n === 1 ? "" : "s"}`;
+  return dim(`...  ${p.asset}: ${count(p.pages, "page")}, ${count(p.rows, "row")}, ${grouped(perSecond)} rows/s`);
 }
 
 const PROGRESS_EVERY_MS = 2000;
