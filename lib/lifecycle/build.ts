@@ -8,6 +8,7 @@ import { producerOfTable } from "../graph";
 import type { RunEvent, RunSummary } from "../engine/events";
 import type { NotebookIssue } from "../notebook/types";
 import { buildStages } from "./build-stages";
+import { checkInPlace } from "./check-in-place";
 import { projectWorkspace } from "./definitions";
 import type { TxStep, Warehouse } from "../warehouse/types";
 import { BUILDS_TABLE, envSchema, PLANS_TABLE, NOTEBOOKS_TABLE, ASSETS_TABLE, VERSIONS_TABLE, VERSIONS_SCHEMA, quoteIdent, quoteLiteral, servedTarget, sqlTimestamp, viewSqlSteps } from "./layout";
@@ -132,7 +133,18 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     await warehouse.exec(`UPDATE ${PLANS_TABLE} SET status = 'failed', updated_at = ${sqlTimestamp(now())} WHERE env = ${quoteLiteral(env)}`);
     return built;
   }
-  const { summary } = built;
+  // What the build did not run but whose checks changed: its checks run on the version read in place.
+  const checked = await checkInPlace({
+    warehouse: scoped,
+    parser,
+    texts: new Map(texts.map((nb) => [nb.slug, nb.text])),
+    ...(workspace.ok ? { workspace: workspace.workspace } : {}),
+    assets: plan.assets.filter((asset) => asset.metadataChanged && asset.version !== null && !toBuild.has(asset.asset) && asset.excluded !== true),
+  });
+  if (!checked.ok) return checked;
+  for (const outcome of checked.outcomes) options.onEvent?.({ type: "asset_finished", outcome });
+  const outcomes = [...built.summary.outcomes, ...checked.outcomes];
+  const summary = { ...built.summary, outcomes, ok: outcomes.every((outcome) => outcome.status === "succeeded") };
 
   // Record each built version (its tables) and that the environment serves it.
   const steps: TxStep[] = [];
@@ -140,7 +152,8 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
   const failed = new Set(summary.outcomes.filter((outcome) => outcome.status !== "succeeded").map((outcome) => outcome.asset.toLowerCase()));
   for (const asset of new Set(summary.outcomes.map((outcome) => outcome.asset.toLowerCase()))) {
     const version = versions.get(asset);
-    if (failed.has(asset) || version === undefined) continue;
+    // Only what this build wrote is a version it records (a check run in place wrote nothing).
+    if (failed.has(asset) || version === undefined || !toBuild.has(asset)) continue;
     const tables = [...(written.get(version) ?? [])].sort();
     steps.push(
       { sql: `DELETE FROM ${VERSIONS_TABLE} WHERE version = ${quoteLiteral(version)}` },
