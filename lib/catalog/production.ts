@@ -4,6 +4,7 @@
 // triggered without a warehouse at hand (the app in team mode) still run production's texts.
 import type { CatalogDb } from "./store";
 import { versionWithText } from "./notebooks";
+import { isUniqueViolation } from "./unique";
 
 export interface ProductionPromotion {
   id: string;
@@ -34,8 +35,11 @@ export async function productionVersion(db: CatalogDb, workspaceId: string, slug
   return notebook?.productionVersion ?? null;
 }
 
-/** Brings the catalog in line with what the warehouse says production serves. Idempotent. */
-export async function recordProduction(db: CatalogDb, workspaceId: string, record: ProductionRecord): Promise<void> {
+/**
+ * Brings the catalog in line with what the warehouse says production serves. Idempotent.
+ * Returns the promotions this call recorded (two reconciles at once record each one once).
+ */
+export async function recordProduction(db: CatalogDb, workspaceId: string, record: ProductionRecord): Promise<ProductionPromotion[]> {
   const pointers = new Map<string, string>();
   for (const [slug, text] of Object.entries(record.notebooks)) {
     const version = await versionWithText(db, workspaceId, slug, text);
@@ -52,7 +56,17 @@ export async function recordProduction(db: CatalogDb, workspaceId: string, recor
     if (asset.productionVersion !== wanted) await db.asset.update({ where: { id: asset.id }, data: { productionVersion: wanted } });
   }
   // Two reconciles at once (a worker starting while the app promotes) insert the same rows: the second skips them.
-  await db.promotion.createMany({ data: record.promotions.map((promotion) => ({ ...promotion, workspaceId })), skipDuplicates: true });
+  const known = new Set((await db.promotion.findMany({ where: { workspaceId }, select: { id: true } })).map((promotion) => promotion.id));
+  const recorded: ProductionPromotion[] = [];
+  for (const promotion of record.promotions.filter((candidate) => !known.has(candidate.id)).sort((a, b) => a.seq - b.seq)) {
+    try {
+      await db.promotion.create({ data: { ...promotion, workspaceId } });
+      recorded.push(promotion);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  return recorded;
 }
 
 export async function listPromotions(db: CatalogDb, workspaceId: string, take = 50): Promise<ProductionPromotion[]> {

@@ -12,6 +12,7 @@ import type { PromotionRecord } from "../lifecycle/store";
 import { GuardError } from "../warehouse/errors";
 import type { Warehouse } from "../warehouse/types";
 import { readNotebookDir } from "../workspace/notebook-files";
+import { recordPromotedMaterializations } from "./promoted-materializations";
 import { WORKSPACE_FILE } from "../notebook/workspace-file";
 
 function changedKeys(before: Record<string, string>, after: Record<string, string>): string[] {
@@ -46,7 +47,9 @@ export async function reconcileProduction(input: ReconcileInput): Promise<boolea
   // The workspace file is promoted with the notebooks but is not one: the catalog lists notebooks.
   const notebooks = Object.fromEntries(Object.entries(state.notebooks).filter(([slug]) => slug !== WORKSPACE_FILE));
   await syncNotebookFiles(db, workspaceId, input.notebooksDir, input.parser, newSyncMemory(), notebooks);
-  await recordProduction(db, workspaceId, { notebooks, assets: state.assets, promotions: (await promotions(warehouse)).map(catalogPromotion) });
+  const history = await promotions(warehouse);
+  const recorded = await recordProduction(db, workspaceId, { notebooks, assets: state.assets, promotions: history.map(catalogPromotion) });
+  await recordPromotedMaterializations(db, workspaceId, warehouse, recorded, history);
   return true;
 }
 

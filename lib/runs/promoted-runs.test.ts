@@ -94,6 +94,10 @@ describe("production runs after promotion", () => {
   }
   const doubled = async () => (await warehouse.query("select v from doubled order by v")).map((row) => Number(row.v));
   const start = () => startProduction({ db, workspaceId, warehouse, notebooksDir: dir, parser });
+  const productionMaterializations = async () =>
+    (await db.materialization.findMany({ where: { environment: "production", asset: { workspaceId } }, orderBy: [{ createdAt: "asc" }], include: { asset: true } }))
+      .map((m) => ({ name: m.asset.name, rows: m.rows === null ? null : Number(m.rows), status: m.status, reason: m.reason, checks: m.checks }))
+      .sort((a, b) => a.name.localeCompare(b.name));
 
   it("the first start promotes the notebooks on disk, keeping the tables a run wrote before", async () => {
     await writeFile(path.join(dir, "shop.md"), SHOP(2));
@@ -118,8 +122,15 @@ describe("production runs after promotion", () => {
       { name: "src", productionVersion: production.assets.src },
     ]);
     expect((await listPromotions(db, workspaceId)).map((p) => [p.seq, p.env, p.changed])).toEqual([[1, "initial", ["doubled", "src"]]]);
-    // A second start changes nothing.
+    // The adopted data is production's materialization, not "never materialized".
+    const adoptedRows = await productionMaterializations();
+    expect(adoptedRows.filter((m) => m.reason?.startsWith("adopted at the first start"))).toEqual([
+      expect.objectContaining({ name: "doubled", rows: 2, status: "succeeded" }),
+      expect.objectContaining({ name: "src", rows: 2, status: "succeeded" }),
+    ]);
+    // A second start changes nothing, and records nothing again.
     expect(await start()).toEqual({ adopted: false, reason: "production has been promoted before" });
+    expect(await productionMaterializations()).toHaveLength(adoptedRows.length);
   });
 
   it("runs in production's workspace file (its values and macros), merges an incremental cell, and builds it whole on a full refresh", async () => {
@@ -176,6 +187,8 @@ describe("production runs after promotion", () => {
     expect(await start()).toEqual({ adopted: false, reason: "production has been promoted before" });
     expect((await listPromotions(db, workspaceId)).map((p) => p.env)).toEqual(["triple", "initial"]);
     expect(await doubled()).toEqual([3, 6]);
+    // The promoted version's build is production's materialization of it.
+    expect((await productionMaterializations()).filter((m) => m.reason?.startsWith("promoted from environment triple"))).toEqual([expect.objectContaining({ name: "doubled", rows: 2, status: "succeeded" })]);
     work(svc);
     expect((await finished(early.runId)).status).toBe("succeeded");
     expect(await doubled()).toEqual([3, 6]);
