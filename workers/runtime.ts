@@ -118,6 +118,7 @@ export async function openRuntime(config: AssetbookConfig, env: Env, options: Ru
             runs: service,
             git,
             stateDir: config.stateDir,
+            alerts,
             openWarehouse: () => warehouse.lease(),
             credential: async () => {
               if (git.credential === null) return null;

@@ -1,7 +1,7 @@
 // What an alert is about. Hosts (the run service, the scheduler, reviews) raise an event when
 // a condition begins and clear it when it ends; the same `key` names the condition all along,
 // so a flapping condition opens one incident, not a hundred (lib/alerts/dispatch.ts).
-export const ALERT_EVENTS = ["run_failed", "asset_failed", "check_failed", "freshness_overdue", "run_too_long", "schema_changed", "review_waiting"] as const;
+export const ALERT_EVENTS = ["run_failed", "asset_failed", "check_failed", "freshness_overdue", "run_too_long", "schema_changed", "review_waiting", "branch_sync_failed"] as const;
 export type AlertEventType = (typeof ALERT_EVENTS)[number];
 
 /** What the event is about: what rule scopes match against. */

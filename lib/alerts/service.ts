@@ -156,6 +156,25 @@ export class AlertService {
     }
   }
 
+  /** A commit of the branch production follows was synced: one that failed raises branch_sync_failed, one promoted clears it. */
+  async branchCommit(workspaceId: string, commit: { branch: string; sha: string; at: Date } & ({ status: "promoted" } | { status: "failed"; reason: string })): Promise<void> {
+    const deps = await this.deps(workspaceId);
+    const title = `Commit ${commit.sha.slice(0, 12)} of branch ${commit.branch} was not promoted`;
+    if (commit.status === "promoted") {
+      await clearAlert(deps, workspaceId, { type: "branch_sync_failed", key: commit.branch, title: `Branch ${commit.branch} is promoted again (commit ${commit.sha.slice(0, 12)})`, at: commit.at });
+      return;
+    }
+    await raiseAlert(deps, workspaceId, {
+      type: "branch_sync_failed",
+      key: commit.branch,
+      title,
+      at: commit.at,
+      subject: { owners: [], tags: [] },
+      facts: { branch: commit.branch, commit: commit.sha, reason: commit.reason },
+      link: "/settings",
+    });
+  }
+
   /** Freshness states changed (the scheduler's evaluation): overdue raises, leaving overdue clears. */
   async freshnessChanged(workspaceId: string, changes: readonly FreshnessChange[]): Promise<void> {
     if (changes.length === 0) return;

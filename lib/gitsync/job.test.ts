@@ -13,6 +13,11 @@ import { ensureLifecycleTables } from "../lifecycle/store";
 import { productionSourceOf } from "../reviews/store";
 import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
 import type { Warehouse } from "../warehouse/types";
+import { randomBytes } from "node:crypto";
+import { AlertService } from "../alerts/service";
+import { saveRule } from "../alerts/store";
+import { openLocalQueue } from "../queue/local";
+import { prismaSqlClient } from "../runs/prisma-sql";
 import { credentialEnv, runBranchSync } from "./job";
 
 const [embedded] = storeCases().cases;
@@ -68,8 +73,9 @@ describe("the sync_branch job", () => {
     await git(work, ["push", "--quiet", "origin", "main"]);
     return (await git(work, ["rev-parse", "HEAD"])).trim();
   }
-  const sync = () =>
+  const sync = (alerts?: AlertService) =>
     runBranchSync({
+      ...(alerts ? { alerts } : {}),
       db,
       workspaceId,
       notebooksDir: path.join(dir, "unused-working-copies"),
@@ -93,6 +99,28 @@ describe("the sync_branch job", () => {
     expect(await productionSourceOf(db, workspaceId, "items")).toMatchObject({ commit: good });
     // A failed commit is not built again on the next poll.
     expect((await sync()).outcomes).toEqual([]);
+  });
+
+  it("a commit that cannot be promoted raises branch_sync_failed to the rules that ask for it; the next promoted commit resolves it", async () => {
+    const queue = await openLocalQueue(prismaSqlClient(db));
+    try {
+      const alerts = new AlertService({ db, queue, key: randomBytes(32), baseUrl: null, outbound: { allowLoopback: true, allowPrivate: false }, smtp: null, envSecrets: [], env: {} });
+      const rule = await saveRule(db, workspaceId, { name: "git", scope: { kind: "workspace" }, events: ["branch_sync_failed"], destination: { type: "inbox" } });
+      const incidents = () => db.alertIncident.findMany({ where: { ruleId: rule.id }, select: { dedupKey: true, resolvedAt: true } });
+      await push(SHOP("(1, 10)"));
+      await sync(alerts);
+      expect(await incidents()).toEqual([]);
+      await push(SHOP("(1, 10), (1, 20)"));
+      expect((await sync(alerts)).outcomes.map((o) => o.status)).toEqual(["failed"]);
+      expect(await incidents()).toEqual([{ dedupKey: "branch_sync_failed:main", resolvedAt: null }]);
+      const [delivery] = await db.alertDelivery.findMany({ where: { ruleId: rule.id } });
+      expect(JSON.stringify(delivery?.payload)).toMatch(/unique\(id\)/);
+      await push(SHOP("(1, 10), (2, 20)"));
+      expect((await sync(alerts)).outcomes.map((o) => o.status)).toEqual(["promoted"]);
+      expect(await incidents()).toEqual([{ dedupKey: "branch_sync_failed:main", resolvedAt: expect.any(Date) }]);
+    } finally {
+      await queue.close();
+    }
   });
 
   it("gives git the credential as an HTTP header from the environment, never in an argument or URL", () => {

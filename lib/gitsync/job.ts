@@ -2,6 +2,7 @@
 // follows each promotion) and each commit's outcome recorded in the catalog. The scheduler
 // enqueues it every poll interval, a signed webhook on a push; one runs at a time.
 import path from "node:path";
+import type { AlertService } from "../alerts/service";
 import type { CatalogDb } from "../catalog";
 import type { GitFollowConfig } from "../config";
 import type { JobHandler, JobQueue, TaskHandlers } from "../queue/types";
@@ -22,6 +23,8 @@ export interface BranchSyncDeps extends Omit<ChangesDeps, "warehouse" | "extract
   openWarehouse(): Promise<WarehouseLease>;
   /** The credential's value (the workspace secret ASSETBOOK_GIT_CREDENTIAL names); null without one. */
   credential(): Promise<string | null>;
+  /** Who hears of each commit's outcome (a failed one raises branch_sync_failed). */
+  alerts?: Pick<AlertService, "branchCommit">;
 }
 
 /** Git's configuration from the environment: the token as HTTP basic auth, never in a URL or an argument. */
@@ -56,7 +59,9 @@ export async function runBranchSync(deps: BranchSyncDeps): Promise<SyncResult> {
       warehouse: lease.warehouse,
       failedBefore: async (sha) => (await deps.db.gitCommit.findUnique({ where: { workspaceId_sha: { workspaceId: deps.workspaceId, sha } }, select: { status: true } }))?.status === "failed",
       record: async (outcome) => {
-        await recordCommit(deps.db, deps.workspaceId, outcome.status === "failed" ? { ...outcome, reason: redactor.redact(outcome.reason) } : outcome);
+        const shown = outcome.status === "failed" ? { ...outcome, reason: redactor.redact(outcome.reason) } : outcome;
+        await recordCommit(deps.db, deps.workspaceId, shown);
+        await deps.alerts?.branchCommit(deps.workspaceId, { ...shown, branch: deps.git.branch, at: new Date() });
         if (outcome.status === "failed") console.warn(`[worker] branch ${deps.git.branch}: commit ${outcome.sha.slice(0, 12)} not promoted: ${redactor.redact(outcome.reason)}`);
         else console.log(`[worker] branch ${deps.git.branch}: promoted commit ${outcome.sha.slice(0, 12)} (${outcome.changed.join(", ") || "no asset changed"})`);
       },

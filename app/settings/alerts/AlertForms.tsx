@@ -25,6 +25,7 @@ const EVENT_LABELS: Record<(typeof ALERT_EVENTS)[number], string> = {
   run_too_long: "Run longer than…",
   schema_changed: "Schema changed",
   review_waiting: "Review waiting for approval",
+  branch_sync_failed: "Branch commit not promoted",
 };
 
 function destinationOf(form: FormData): Record<string, unknown> {
