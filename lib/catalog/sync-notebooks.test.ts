@@ -88,6 +88,14 @@ describe.each(cases)("notebook sync on the $name store", (storeCase) => {
     expect((await syncNotebookFiles(store.db, workspaceId, dir, parser)).problems).toEqual([expect.stringMatching(/^notebooks\/assetbook\.yml:\d+:\d+: YAML: /)]);
   });
 
+  test("an asset's tags are its notebook's and its cell's own (tag scopes and filters match both)", async () => {
+    await writeFile(path.join(dir, "t.md"), `---\ntags: [finance]\n---\n\n${sql("t1", "-- tags: daily, finance\nselect 1 as x")}\n${sql("t2", "select x from t1")}`);
+    expect(await syncNotebookFiles(store.db, workspaceId, dir, parser)).toMatchObject({ problems: [] });
+    const tags = async (name: string) => (await store.db.asset.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId, name } } })).tags;
+    expect(await tags("t1")).toEqual(["daily", "finance"]);
+    expect(await tags("t2")).toEqual(["finance"]);
+  });
+
   test("an unchanged file is not parsed again, and unchanged assets are not written again", async () => {
     await writeFile(path.join(dir, "a.md"), `${sql("a1", "select 1 as x")}\n${sql("a2", "select x from a1")}`);
     await writeFile(path.join(dir, "b.md"), sql("b1", "select 2 as y"));

@@ -15,6 +15,7 @@ import { buildGraph } from "../graph/build-graph";
 import type { SqlReferenceParser } from "../graph/sql-refs";
 import { parseNotebook } from "../notebook/parse";
 import type { AssetCell, FreshnessPolicy, Notebook } from "../notebook/types";
+import { runKeysOf } from "../notebook/schemas/run-keys";
 import { neutralNotebookText } from "../partitions/neutral-text";
 import { hashText, readNotebookDir } from "../workspace/notebook-files";
 import { upsertAsset, type AssetInput } from "./assets";
@@ -44,6 +45,8 @@ interface CellAsset {
   description: string | null;
   upstream: string[];
   freshnessPolicy: FreshnessPolicy | null;
+  /** The notebook's tags and the cell's own. */
+  tags: string[];
 }
 
 /** What one file contributes, as of its content hash. Parse outcomes only: a failure that may pass (a thrown error) is not remembered. */
@@ -95,7 +98,17 @@ async function contributionOf(db: CatalogDb, workspaceId: string, { slug, file, 
   const upstream = await upstreamByCell(nb, parser);
   const cells = nb.cells.flatMap((cell): CellAsset[] =>
     cell.type === "asset"
-      ? [{ name: cell.name, kind: cell.kind, line: cell.line, description: description(cell), upstream: upstream.get(cell.name) ?? [], freshnessPolicy: freshnessPolicyOf(nb, cell) ?? null }]
+      ? [
+          {
+            name: cell.name,
+            kind: cell.kind,
+            line: cell.line,
+            description: description(cell),
+            upstream: upstream.get(cell.name) ?? [],
+            freshnessPolicy: freshnessPolicyOf(nb, cell) ?? null,
+            tags: [...new Set([...(runKeysOf(nb.frontMatter).tags ?? []), ...(runKeysOf(cell.config).tags ?? [])])].sort(),
+          },
+        ]
       : [],
   );
   return { ok: true, notebookId: version.notebookId, owners: nb.frontMatter.owners ?? [], cells };
@@ -175,7 +188,7 @@ export async function syncNotebookFiles(
         cell: cell.name,
         group: input.slug,
         owners: contribution.owners,
-        tags: [],
+        tags: cell.tags,
         upstream: cell.upstream,
         description: cell.description,
         freshnessPolicy: cell.freshnessPolicy,
