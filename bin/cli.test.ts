@@ -346,6 +346,28 @@ describe("SQL contracts and dbt-utils checks through run", () => {
     expect(await tableRows(path.join(dir, "views.duckdb"), "select count(*)::int as n from late_events")).toEqual([{ n: 5 }]);
   });
 
+  it("run serves an asset placed in a schema there too, and a cell reads it qualified or bare", async () => {
+    const file = path.join(dir, "placed.md");
+    fs.writeFileSync(
+      file,
+      "---\nschema: staging\n---\n\n```sql stg_events\nselect i as id from range(4) as t(i)\n```\n\n```sql event_count\n-- schema: marts\nselect count(*)::int as n from staging.stg_events\n```\n\n```sql top\nselect n from event_count\n```\n",
+    );
+    expect(assetbook("check", "placed.md").code).toBe(0);
+    expect(assetbook("run", "placed.md", "--db", "placed.duckdb").code).toBe(0);
+    const db = path.join(dir, "placed.duckdb");
+    expect(await tableRows(db, "select n from marts.event_count")).toEqual([{ n: 4 }]);
+    expect(await tableRows(db, "select table_schema, table_name from information_schema.tables where table_schema in ('staging', 'marts') order by 1, 2")).toEqual([
+      { table_schema: "marts", table_name: "event_count" },
+      { table_schema: "staging", table_name: "stg_events" },
+      { table_schema: "staging", table_name: "top" },
+    ]);
+    // A qualified name in the wrong schema is named, with the right one.
+    fs.writeFileSync(file, "---\nschema: staging\n---\n\n```sql stg_events\nselect 1 as id\n```\n\n```sql wrong\nselect * from marts.stg_events\n```\n");
+    const checked = assetbook("check", "placed.md");
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toContain('unknown table "marts.stg_events": "stg_events" is an asset of this notebook placed in schema staging; write staging.stg_events or stg_events');
+  });
+
   it("check names a bad contract level at its line", () => {
     fs.writeFileSync(path.join(dir, "bad-contract.md"), "```sql t\n-- contract: frozen\nselect 1 as id\n```\n");
     const r = assetbook("check", "bad-contract.md");

@@ -9,6 +9,7 @@ import type { AssetCell, ExtractCell } from "../notebook/types";
 import { abortable } from "../warehouse/abortable";
 import type { Warehouse } from "../warehouse/types";
 import type { AttemptResult } from "./executor";
+import { placedWarehouse } from "./placement";
 import { materializeChart, materializeSql, type BaselineColumns, type MaterializeResult } from "./materialize";
 
 export type ExtractRunner = (cell: ExtractCell, warehouse: Warehouse, staging: StagingScope | undefined) => Promise<MaterializeResult>;
@@ -35,7 +36,7 @@ export interface CellContext {
 
 export function materializeCell(cell: AssetCell, warehouse: Warehouse, ctx: CellContext): Promise<AttemptResult> {
   const { signal } = ctx;
-  const attemptWarehouse = signal === undefined ? warehouse : abortable(warehouse, signal);
+  const attemptWarehouse = placedWarehouse(signal === undefined ? warehouse : abortable(warehouse, signal), cell);
   switch (cell.kind) {
     case "sql":
       return materializeSql(attemptWarehouse, cell, stageTableFor(cell.name, ctx.staging), {

@@ -3,6 +3,7 @@
 // and explicit `deps`; reports unknown tables, SQL that does not parse, and cycles.
 import { customCheckQuery, expressionCheckSql } from "../notebook/custom-check";
 import type { AssetCell, Check, Notebook, NotebookIssue } from "../notebook/types";
+import { assetSchemaOf } from "../notebook/placement";
 import { describeCycle, findCycles } from "./cycles";
 import { TableResolver, tableRefFromText } from "./resolve";
 import { lineAndColumnAt, SqlParseError, type SqlReferenceParser, type TableRef } from "./sql-refs";
@@ -99,7 +100,7 @@ export async function buildGraph(nb: Notebook, parser: SqlReferenceParser): Prom
     cells.push(cell);
   }
 
-  const resolver = new TableResolver(cells, nb.frontMatter.external ?? []);
+  const resolver = new TableResolver(cells, nb.frontMatter.external ?? [], (cell) => assetSchemaOf(cell, nb.frontMatter));
   const edges: GraphEdge[] = [];
   const externals = new Map<string, TableRef[]>();
   for (const cell of cells) {
@@ -136,6 +137,7 @@ export async function buildGraph(nb: Notebook, parser: SqlReferenceParser): Prom
           break;
         case "unknown": {
           const hint =
+            resolution.hint ||
             didYouMean(resolution.table, resolver.knownTables(localExternals)) ||
             "; declare it under external: in the front matter if it is loaded outside this notebook";
           issues.push(issueAt(nb, cell, `unknown table "${resolution.table}"${hint}`, field));

@@ -27,9 +27,21 @@ describe("TableResolver", () => {
   });
 
   it("treats a table in another schema as external only when declared", () => {
-    expect(resolver.resolve({ name: "s", schema: "other" })).toEqual({ kind: "unknown", table: "other.s" });
+    expect(resolver.resolve({ name: "s", schema: "other" })).toEqual({ kind: "unknown", table: "other.s", hint: expect.stringContaining('"s" is an asset of this notebook placed in the warehouse\'s own schema') });
     expect(resolver.resolve({ name: "EVENTS", schema: "raw" })).toEqual({ kind: "external" });
     expect(resolver.resolve({ name: "events" })).toEqual({ kind: "unknown", table: "events" });
     expect(resolver.resolve({ name: "s", schema: "main" })).toEqual({ kind: "cell", cell: "s" });
+  });
+});
+
+describe("TableResolver with schemas", () => {
+  it("reads schema.name as the asset placed in that schema, and names the schema of one read in another", () => {
+    const resolver = new TableResolver([sqlCell("orders", "select 1", { line: 1 }), sqlCell("plain", "select 1", { line: 2 })], ["raw.orders"], (cell) => (cell.name === "orders" ? "staging" : undefined));
+    expect(resolver.resolve({ name: "orders", schema: "staging" })).toEqual({ kind: "cell", cell: "orders" });
+    expect(resolver.resolve({ name: "orders" })).toEqual({ kind: "cell", cell: "orders" });
+    expect(resolver.resolve({ name: "orders", schema: "main" })).toEqual({ kind: "cell", cell: "orders" });
+    // A declared table of another schema is that table, not the asset.
+    expect(resolver.resolve({ name: "orders", schema: "raw" })).toEqual({ kind: "external" });
+    expect(resolver.resolve({ name: "orders", schema: "marts" })).toEqual({ kind: "unknown", table: "marts.orders", hint: ': "orders" is an asset of this notebook placed in schema staging; write staging.orders or orders' });
   });
 });

@@ -10,7 +10,8 @@ export const ML_OUTPUT_SUFFIXES = ["metrics", "predictions", "importance"] as co
 export type Resolution =
   | { kind: "cell"; cell: string }
   | { kind: "external" }
-  | { kind: "unknown"; table: string };
+  /** `hint`: why a name that looks like an asset's is not it. */
+  | { kind: "unknown"; table: string; hint?: string };
 
 /** Reads `raw.events` into a TableRef (`from:` and `deps` are plain strings). */
 export function tableRefFromText(text: string): TableRef {
@@ -30,7 +31,12 @@ export class TableResolver {
   private readonly cellsByName = new Map<string, AssetCell>();
   private readonly externals: Set<string>;
 
-  constructor(cells: readonly AssetCell[], externals: readonly string[] = []) {
+  /** `schemaOf`: the schema a cell's table is placed in (undefined: the warehouse's own). */
+  constructor(
+    cells: readonly AssetCell[],
+    externals: readonly string[] = [],
+    private readonly schemaOf: (cell: AssetCell) => string | undefined = () => undefined,
+  ) {
     for (const cell of cells) {
       const key = cell.name.toLowerCase();
       if (!this.cellsByName.has(key)) this.cellsByName.set(key, cell);
@@ -49,10 +55,11 @@ export class TableResolver {
   }
 
   resolve(ref: TableRef, extraExternals: readonly string[] = []): Resolution {
-    if (!isForeign(ref)) {
-      const producer = this.producerOf(ref.name.toLowerCase());
-      if (producer) return { kind: "cell", cell: producer.name };
-    }
+    const producer = ref.catalog ? undefined : this.producerOf(ref.name.toLowerCase());
+    if (producer && !isForeign(ref)) return { kind: "cell", cell: producer.name };
+    // `staging.stg_orders`: the asset placed in that schema.
+    const placed = producer === undefined ? undefined : this.schemaOf(producer);
+    if (producer && placed !== undefined && ref.schema?.toLowerCase() === placed) return { kind: "cell", cell: producer.name };
     const written = qualifiedName(ref).toLowerCase();
     const externals =
       extraExternals.length === 0
@@ -61,6 +68,7 @@ export class TableResolver {
     const bare = ref.name.toLowerCase();
     if (externals.has(written)) return { kind: "external" };
     if (!isForeign(ref) && (externals.has(bare) || externals.has(`main.${bare}`))) return { kind: "external" };
+    if (producer) return { kind: "unknown", table: qualifiedName(ref), hint: `: "${producer.name}" is an asset of this notebook placed in ${placed === undefined ? "the warehouse's own schema" : `schema ${placed}`}; write ${placed === undefined ? producer.name : `${placed}.${producer.name}`} or ${producer.name}` };
     return { kind: "unknown", table: qualifiedName(ref) };
   }
 

@@ -34,6 +34,8 @@ export interface StagesOptions {
   baseline?: BaselineColumns;
   /** The project's workspace (production's values): variables, connections, macros, checks. */
   workspace?: Workspace;
+  /** Rewrites a cell as the environment runs it (its qualified references to assets made bare). */
+  localize?: (cell: AssetCell) => Promise<AssetCell>;
 }
 
 interface Stage {
@@ -87,7 +89,9 @@ export async function buildStages(options: StagesOptions): Promise<{ ok: true; s
           ? await prepareNotebook(text, `${slug}.md`, options.parser, options.workspace)
           : await preparePartitioned(text, `${slug}.md`, options.parser, window.key, options.workspace);
       if (!prepared.ok) return prepared;
-      const own = prepared.notebook.cells.filter((cell): cell is AssetCell => cell.type === "asset");
+      const assets = prepared.notebook.cells.filter((cell): cell is AssetCell => cell.type === "asset");
+      const localize = options.localize;
+      const own = localize === undefined ? assets : await Promise.all(assets.map((cell) => localize(cell)));
       if (window === null) unpartitioned.set(slug, own);
       cells.push(...own);
     }

@@ -6,13 +6,14 @@ import type { ExtractContext } from "../extract/run";
 import type { SqlReferenceParser } from "../graph";
 import { producerOfTable } from "../graph";
 import type { RunEvent, RunSummary } from "../engine/events";
-import type { NotebookIssue } from "../notebook/types";
+import type { AssetCell, NotebookIssue } from "../notebook/types";
 import { buildStages } from "./build-stages";
 import { checkInPlace } from "./check-in-place";
 import { projectWorkspace } from "./definitions";
 import type { TxStep, Warehouse } from "../warehouse/types";
 import { BUILDS_TABLE, envSchema, PLANS_TABLE, NOTEBOOKS_TABLE, ASSETS_TABLE, VERSIONS_TABLE, VERSIONS_SCHEMA, quoteIdent, quoteLiteral, servedTarget, sqlTimestamp, viewSqlSteps } from "./layout";
-import { projectGraph, type Plan } from "./plan";
+import { producerOfInput, projectGraph, type Plan } from "./plan";
+import { unqualifyCell } from "./unqualify";
 import { planProject, type ProposedNotebook } from "./project";
 import { ensureLifecycleTables, versionTables, versionViews } from "./store";
 import type { SqlSyntax } from "./syntax";
@@ -86,19 +87,15 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
 
   // The cells to build, from every notebook, in the project's graph order.
   const toBuild = new Set(plan.build.filter((asset) => !reused.includes(asset)));
-  // A name written with production's schema would read production past the environment's views.
-  const pinned = planned.assets.flatMap((asset) =>
-    toBuild.has(asset.asset)
-      ? asset.inputs
-          .filter((input) => input.startsWith(`${options.productionSchema.toLowerCase()}.`) && plan.build.includes(input.slice(options.productionSchema.length + 1)))
-          .map((input): NotebookIssue => ({ file: `${asset.notebook}.md`, line: 1, column: 1, cell: asset.asset, message: `reads ${input}, production's table, but this environment rebuilds it: write ${input.slice(options.productionSchema.length + 1)} without the schema` }))
-      : [],
-  );
-  if (pinned.length > 0) return { ok: false, issues: pinned };
   // Planned above, so it parsed: the workspace the project's notebooks are defined in.
   const workspace = projectWorkspace(texts);
   const graph = projectGraph(planned.assets);
   const assetsByName = new Map(planned.assets.map((asset) => [asset.asset, asset]));
+  // A name written with production's schema or an asset's own would read production past the
+  // environment's views: the environment runs it bare.
+  const productionSchema = options.productionSchema.toLowerCase();
+  const isAsset = (schema: string, name: string) => producerOfInput(`${schema === productionSchema ? "main" : schema}.${name}`, (asset) => assetsByName.get(asset)) !== undefined;
+  const localize = (cell: AssetCell) => unqualifyCell(cell, parser, isAsset);
   const versions = new Map(plan.assets.flatMap((asset) => (asset.version === null ? [] : [[asset.asset, asset.version] as const])));
   const written = new Map<string, Set<string>>();
   const viewSql = new Map<string, string>();
@@ -126,6 +123,7 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     keysOf: (slug) => plan.assets.find((asset) => asset.notebook === slug && asset.partitions)?.partitions?.build ?? [],
     // A contract compares a new version with what production serves, not with the version's own (new) table.
     baseline: (asset) => warehouse.describe(asset),
+    localize,
     ...(workspace.ok ? { workspace: workspace.workspace } : {}),
   });
   if (!built.ok) {
@@ -140,6 +138,7 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
     texts: new Map(texts.map((nb) => [nb.slug, nb.text])),
     ...(workspace.ok ? { workspace: workspace.workspace } : {}),
     assets: plan.assets.filter((asset) => asset.metadataChanged && asset.version !== null && !toBuild.has(asset.asset) && asset.excluded !== true),
+    localize,
   });
   if (!checked.ok) return checked;
   for (const outcome of checked.outcomes) options.onEvent?.({ type: "asset_finished", outcome });

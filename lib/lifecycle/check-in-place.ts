@@ -19,6 +19,8 @@ export interface CheckInPlaceOptions {
   workspace?: Workspace;
   /** Assets (lower case) whose checks or run keys changed and that the build did not run. */
   assets: readonly { asset: string; notebook: string }[];
+  /** Rewrites a cell as the environment runs it (build-stages.ts). */
+  localize?: (cell: AssetCell) => Promise<AssetCell>;
 }
 
 /** The table a cell's checks judge: a chart's data, else the asset's own table. */
@@ -33,8 +35,9 @@ export async function checkInPlace(options: CheckInPlaceOptions): Promise<{ ok: 
     // A partitioned notebook's checks judge the whole table: its placeholders take neutral values.
     const prepared = await preparePartitioned(options.texts.get(slug) ?? "", `${slug}.md`, options.parser, null, options.workspace);
     if (!prepared.ok) return prepared;
-    for (const cell of prepared.notebook.cells) {
-      if (cell.type !== "asset" || !wanted.has(cell.name.toLowerCase()) || cell.checks.length === 0) continue;
+    for (const written of prepared.notebook.cells) {
+      if (written.type !== "asset" || !wanted.has(written.name.toLowerCase()) || written.checks.length === 0) continue;
+      const cell = options.localize === undefined ? written : await options.localize(written);
       const started = performance.now();
       const checks = await runChecks(options.warehouse, checkedTable(cell), cell.checks);
       const blocking = blockingFailures(checks);

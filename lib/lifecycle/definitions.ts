@@ -9,6 +9,7 @@ import { parseNotebookIn } from "../notebook/apply-workspace";
 import { emptyWorkspace, parseWorkspaceFile, workspaceFor, WORKSPACE_FILE, type Workspace } from "../notebook/workspace-file";
 import { neutralNotebookText } from "../partitions/neutral-text";
 import type { AssetCell, CellKind, Notebook, NotebookIssue } from "../notebook/types";
+import { assetSchemaOf } from "../notebook/placement";
 import { canonicalJson } from "./fingerprint";
 import { projectionOf, withoutPositions, type Projection, type SqlSyntax } from "./syntax";
 
@@ -30,12 +31,14 @@ export interface AssetDefinition {
   projection: Projection | null;
   /** Tables it reads, lower case and sorted: cells of its notebook and declared externals. */
   inputs: string[];
+  /** The schema it is placed in (null: the warehouse's own). */
+  schema: string | null;
 }
 
 export type DefinitionsResult = { ok: true; assets: AssetDefinition[] } | { ok: false; issues: NotebookIssue[] };
 
 /** Keys of a cell's config that are not data: how it runs, and what describes it. */
-const NOT_DATA = new Set<string>([...RUN_KEY_NAMES, "retries", "timeout", "description", "external", "freshness", "sensor"]);
+const NOT_DATA = new Set<string>([...RUN_KEY_NAMES, "retries", "timeout", "description", "external", "freshness", "sensor", "schema"]);
 
 function dataConfig(config: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(config).filter(([key]) => !NOT_DATA.has(key)));
@@ -47,18 +50,21 @@ function runConfig(config: object): Record<string, unknown> {
 
 async function definitionOf(cell: AssetCell, notebook: Notebook, syntax: SqlSyntax): Promise<{ definition: string; projection: Projection | null }> {
   const partitions = notebook.frontMatter.partitions ?? null;
+  // Where it is served is part of what a version is (absent for the warehouse's own schema, as before schemas).
+  const schema = assetSchemaOf(cell, notebook.frontMatter);
+  const placed = schema === undefined ? {} : { schema };
   switch (cell.kind) {
     case "sql": {
       const statement = withoutPositions(await syntax.statementAst(cell.config.sql));
       // How it is written counts too: an incremental cell's key and predicate decide its rows.
       const { materialized, uniqueKey, incremental } = cell.config;
       const writes = materialized === undefined ? {} : { materialized, uniqueKey: uniqueKey ?? null, incremental: incremental ?? null };
-      return { definition: canonicalJson({ kind: "sql", statement, partitions, ...writes }), projection: projectionOf(statement) };
+      return { definition: canonicalJson({ kind: "sql", statement, partitions, ...writes, ...placed }), projection: projectionOf(statement) };
     }
     case "extract":
     case "ml":
     case "chart":
-      return { definition: canonicalJson({ kind: cell.kind, config: dataConfig(cell.config), partitions }), projection: null };
+      return { definition: canonicalJson({ kind: cell.kind, config: dataConfig(cell.config), partitions, ...placed }), projection: null };
     default: {
       const unreachable: never = cell;
       return unreachable;
@@ -95,6 +101,7 @@ export async function notebookDefinitions(source: NotebookText, parser: SqlRefer
       }),
       projection,
       inputs: [...new Set(inputs)].sort(),
+      schema: assetSchemaOf(cell, notebook.frontMatter) ?? null,
     });
   }
   return { ok: true, assets };

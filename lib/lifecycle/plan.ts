@@ -83,6 +83,20 @@ export class PlanError extends Error {
   }
 }
 
+/**
+ * The asset an input names: bare (`orders`), in the warehouse's own schema (`main.orders`:
+ * every asset keeps its name there), or in the schema the asset is placed in
+ * (`staging.orders`); another schema's table of that name is not it.
+ */
+export function producerOfInput<A extends { kind: CellKind; schema: string | null }>(input: string, named: (name: string) => A | undefined): A | undefined {
+  const parts = input.split(".");
+  if (parts.length > 2) return undefined;
+  const [schema, table] = parts.length === 2 ? parts : [undefined, parts[0]];
+  const producer = producerOfTable(table ?? "", named);
+  if (producer === undefined || schema === undefined || schema === "main") return producer;
+  return producer.schema === schema ? producer : undefined;
+}
+
 function byName(assets: readonly AssetDefinition[]): Map<string, AssetDefinition> {
   return new Map(assets.map((asset) => [asset.asset, asset]));
 }
@@ -93,7 +107,7 @@ export function projectGraph(assets: readonly AssetDefinition[]): AssetGraph {
   const ordered = [...assets].sort((a, b) => (a.notebook < b.notebook ? -1 : a.notebook > b.notebook ? 1 : 0));
   const edges = ordered.flatMap((asset) =>
     asset.inputs.flatMap((input) => {
-      const producer = producerOfTable(input.replace(/^main\./, ""), (name) => named.get(name));
+      const producer = producerOfInput(input, (name) => named.get(name));
       return producer && producer.asset !== asset.asset ? [{ from: producer.asset, to: asset.asset }] : [];
     }),
   );
@@ -168,7 +182,7 @@ export function planChange(env: string, production: ProductionState, proposed: P
     let version: string;
     if (build) {
       const inputs = asset.inputs.map((input) => {
-        const producer = producerOfTable(input.replace(/^main\./, ""), (other) => after.get(other));
+        const producer = producerOfInput(input, (other) => after.get(other));
         if (producer) deferredInputs.add(producer.asset);
         return [input, producer ? (versions.get(producer.asset) ?? null) : null];
       });

@@ -59,6 +59,7 @@ export function productionRunWarehouse(warehouse: Warehouse, binding: Production
       return version;
     },
     viewSchemas: (version) => [productionSchema, ...(binding.environments.get(version) ?? []).map(envSchema)],
+    servesAliases: true,
     // Which environments read the version is read again right before each swap: on
     // PostgreSQL a view bound to the table must be pointed at the new one, or the swap fails.
     refresh: async () => {

@@ -4,7 +4,8 @@
 // costs the same whatever the data size, and whatever the number of unchanged assets.
 import type { TxStep } from "../warehouse/types";
 import { canonicalJson } from "./fingerprint";
-import { ASSETS_TABLE, NOTEBOOKS_TABLE, PRODUCTION, PROMOTIONS_TABLE, quoteLiteral, servedTarget, sqlTimestamp } from "./layout";
+import { ASSETS_TABLE, NOTEBOOKS_TABLE, PRODUCTION, PROMOTIONS_TABLE, quoteIdent, quoteLiteral, servedTarget, sqlTimestamp } from "./layout";
+import { placementOf } from "./placement";
 
 /** What an environment serves: asset → version, and its notebook texts by slug. */
 export interface ServedState {
@@ -35,17 +36,26 @@ export function transitionSteps(input: TransitionInput): TxStep[] {
   const { from, to, productionSchema, tablesOf, record } = input;
   const viewOf = input.viewOf ?? (() => undefined);
   const steps: TxStep[] = [];
+  // An asset placed in a schema is served there too (a view of its name beside production's).
+  const placedBefore = placementOf(from.notebooks);
+  const placedAfter = placementOf(to.notebooks);
+  for (const schema of new Set(placedAfter.values())) if (schema !== productionSchema) steps.push({ sql: `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}` });
   for (const asset of viewsLast(sortedKeys(from.assets, to.assets), (name) => viewOf(to.assets[name] ?? ""))) {
     const before = from.assets[asset];
     const after = to.assets[asset];
     if (before === after) continue;
     const newTables = after === undefined ? [] : tablesOf(after);
+    const schemaAfter = after === undefined ? undefined : placedAfter.get(asset);
+    const schemaBefore = before === undefined ? undefined : placedBefore.get(asset);
     for (const table of newTables) {
-      steps.push({ view: { schema: productionSchema, name: table, target: servedTarget(table, after ?? "", viewOf(after ?? "")) } });
+      const target = servedTarget(table, after ?? "", viewOf(after ?? ""));
+      steps.push({ view: { schema: productionSchema, name: table, target } });
+      if (schemaAfter !== undefined && schemaAfter !== productionSchema) steps.push({ view: { schema: schemaAfter, name: table, target } });
     }
     const kept = new Set(newTables);
     for (const table of before === undefined ? [] : tablesOf(before)) {
       if (!kept.has(table)) steps.push({ view: { schema: productionSchema, name: table, target: null } });
+      if (schemaBefore !== undefined && schemaBefore !== productionSchema && (!kept.has(table) || schemaBefore !== schemaAfter)) steps.push({ view: { schema: schemaBefore, name: table, target: null } });
     }
     steps.push({ sql: `DELETE FROM ${ASSETS_TABLE} WHERE env = ${quoteLiteral(PRODUCTION)} AND asset = ${quoteLiteral(asset)}` });
     if (after !== undefined) {

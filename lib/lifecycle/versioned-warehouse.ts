@@ -18,6 +18,11 @@ export interface VersionedOptions {
   versionOf(table: string): string | undefined;
   /** Schemas whose view of a table written as `version` follows the swap. */
   viewSchemas: readonly string[] | ((version: string) => readonly string[]);
+  /**
+   * Whether a swap's aliases (the schema its asset is placed in) are served too: production's
+   * are; an environment serves every asset under its bare name in its own schema only.
+   */
+  servesAliases?: boolean;
   /** Extra checks inside each swap's transaction (production: it still serves this version). */
   guards?(tables: readonly Written[]): NonNullable<SwapOptions["guards"]>;
   /** Called before each swap (to re-read what `viewSchemas` answers from). */
@@ -58,7 +63,9 @@ export function versionedWarehouse(base: Warehouse, options: VersionedOptions): 
       const mapped = swaps.map((swap) => {
         const version = options.versionOf(swap.target);
         if (version === undefined) return swap;
-        return { ...swap, target: versionTable(swap.target, version), views: schemasOf(version).map((schema) => ({ schema, name: swap.target })) };
+        const { aliases = [], ...rest } = swap;
+        const schemas = [...schemasOf(version), ...(options.servesAliases === true ? aliases : [])];
+        return { ...rest, target: versionTable(swap.target, version), views: [...new Set(schemas)].map((schema) => ({ schema, name: swap.target })) };
       });
       const versioned = written.flatMap((w): Written[] => (w.version === undefined ? [] : [{ table: w.table, version: w.version, ...(w.view === undefined ? {} : { view: w.view }) }]));
       const guards = [...(swapOptions?.guards ?? []), ...(options.guards?.(versioned) ?? [])];

@@ -2,6 +2,7 @@
 // (a SQL literal in SQL, plain text in an extract's strings), `connection:` merged into its
 // extract cells, workspace checks (`positive(amount)`) turned into their SQL, and the macros
 // each SQL cell calls named. Pure; whatever does not resolve is an issue at its place.
+import { placeCells } from "./placement";
 import { CHECK_NAMES } from "./check-list";
 import { parseNotebook } from "./parse";
 import { scanNotebook, splitLines } from "./scan";
@@ -405,7 +406,7 @@ export type WorkspaceParseResult = (ParseResult & { ok: true } & Pick<AppliedNot
 export function parseNotebookIn(text: string, file: string, workspace: Workspace, params?: Readonly<Record<string, string>>): WorkspaceParseResult {
   const parsed = parseNotebook(wholeYamlValues(text, file, workspace, params), file);
   if (parsed.notebook === undefined) return parsed.ok ? { ok: false, issues: [] } : parsed;
-  const applied = applyWorkspace(parsed.notebook, workspace, params);
+  const applied = applyWorkspace(placeCells(parsed.notebook), workspace, params);
   const issues = [...(parsed.ok ? [] : parsed.issues), ...applied.issues].sort((a, b) => a.line - b.line || a.column - b.column);
   if (issues.length > 0) return { ok: false, issues, notebook: applied.notebook };
   return { ok: true, notebook: applied.notebook, macrosOf: applied.macrosOf, macros: applied.macros };

@@ -81,6 +81,7 @@ function buildAssetCell(block: FenceBlock, issues: LocatedIssue[]): AssetCell | 
         ...(header.uniqueKey !== undefined ? { uniqueKey: header.uniqueKey } : {}),
         ...(header.incremental !== undefined ? { incremental: header.incremental } : {}),
         ...(header.freshness !== undefined ? { freshness: header.freshness } : {}),
+        ...(header.schema !== undefined ? { schema: header.schema } : {}),
         ...(header.schedule !== undefined ? { schedule: header.schedule } : {}),
         ...(header.refresh !== undefined ? { refresh: header.refresh } : {}),
         ...(header.tags !== undefined ? { tags: header.tags } : {}),

@@ -7,12 +7,12 @@ import { didYouMean } from "./suggest";
 import type { LocatedIssue } from "./scan";
 import { splitTopLevel } from "./split";
 import { cronError, isTimeZone, REFRESH_POLICIES, RUN_KEY_NAMES, TAG_PATTERN, type RunKeys } from "./schemas/run-keys";
-import { ASSET_NAME_RULE, isAssetName, parseColumnName, parseDuration, TABLE_NAME_PATTERN } from "./values";
+import { ASSET_NAME_RULE, isAssetName, parseColumnName, parseDuration, schemaNameProblem, TABLE_NAME_PATTERN } from "./values";
 
-export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external", "contract", "freshness", "materialized", "unique_key", "incremental", "retries", "timeout", ...RUN_KEY_NAMES] as const;
+export const SQL_HEADER_KEYS = ["checks", "warn", "deps", "description", "external", "contract", "freshness", "materialized", "unique_key", "incremental", "schema", "retries", "timeout", ...RUN_KEY_NAMES] as const;
 
 /** The cell's header: its checks and deps, and the config keys it sets (the cell's own types). */
-export interface SqlHeader extends RunKeys, SqlRunPolicy, Pick<SqlCell["config"], "description" | "external" | "contract" | "materialized" | "uniqueKey" | "incremental" | "freshness"> {
+export interface SqlHeader extends RunKeys, SqlRunPolicy, Pick<SqlCell["config"], "description" | "external" | "contract" | "materialized" | "uniqueKey" | "incremental" | "freshness" | "schema"> {
   checks: Check[];
   deps: string[];
 }
@@ -87,6 +87,12 @@ export function parseSqlHeader(body: string, bodyLine: number, cell: string, iss
           else issues.push({ ...at(piece.offset), message: `bad table name "${piece.text}"` });
         }
         break;
+      case "schema": {
+        const problem = schemaNameProblem(value.trim());
+        if (problem !== null) issues.push({ ...at(0), message: problem });
+        else header.schema = value.trim();
+        break;
+      }
       case "contract": {
         const level = SQL_CONTRACT_LEVELS.find((candidate) => candidate === value.trim());
         if (level === undefined) issues.push({ ...at(0), message: `contract is ${SQL_CONTRACT_LEVELS.join(" or ")}, got "${value.trim()}"` });

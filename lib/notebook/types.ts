@@ -112,6 +112,8 @@ export type SqlCell = AssetCellBase<
     incremental?: string;
     /** Set by applyWorkspace: the macros `sql` calls (and those they call), created before it runs. */
     macros?: CellMacro[];
+    /** `-- schema: staging`: the schema its table is placed in. */
+    schema?: string;
   } & CellRunKeys &
     SqlRunPolicy
 >;
@@ -156,6 +158,8 @@ export interface FrontMatter {
   concurrency?: number;
   /** Tables read by SQL that no cell produces (sources loaded outside this notebook). */
   external?: string[];
+  /** The schema every asset is placed in, unless its cell names one (absent: the warehouse's own). */
+  schema?: string;
   partitions?: PartitionsDef;
   retries?: RunRetries;
   /** Seconds per asset attempt. */

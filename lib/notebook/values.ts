@@ -10,6 +10,18 @@ export function isAssetName(name: string): boolean {
 
 export const ASSET_NAME_RULE = "lowercase letters, digits and underscores, not starting with a digit, at most 63 characters";
 
+/** A schema an asset is placed in (`schema: staging`): a plain lowercase identifier. */
+export const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,39}$/;
+
+/** Why a name cannot be a schema for assets (null: it can). */
+export function schemaNameProblem(name: string): string | null {
+  if (!SCHEMA_NAME_PATTERN.test(name)) return `a schema is 1-40 lowercase letters, digits and underscores, not starting with a digit, got "${name}"`;
+  if (name.startsWith("_assetbook") || name.startsWith("env__") || name.startsWith("pg_") || name === "information_schema" || name === "temp") {
+    return `"${name}" is reserved (Assetbook's own schemas, environments', and the database's)`;
+  }
+  return null;
+}
+
 /** A table reference, optionally qualified: `events`, `raw.events`. */
 export const TABLE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)*$/;
 

@@ -26,13 +26,19 @@ export function qualified(schema: string, table: string): string {
 export function swapSteps(schema: string, swaps: Swap[], state: StateWrite[], now: Date): TxStep[] {
   const steps: TxStep[] = [];
   const sql = (text: string) => steps.push({ sql: text });
-  for (const { staging, target, partition, views = [], view: query } of swaps) {
+  for (const { staging, target, partition, views: serving = [], view: query, aliases = [] } of swaps) {
+    // An asset placed in another schema is served there too, under its name, by a view of the target.
+    const placed = [...new Set(aliases)].filter((alias) => alias !== schema);
+    const views = [...serving, ...placed.map((alias) => ({ schema: alias, name: target }))];
+    // The first write of an asset placed in a schema makes the schema.
+    for (const other of new Set(views.map((view) => view.schema).filter((name) => name !== schema))) sql(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(other)}`);
     const follow = () => {
       for (const view of views) steps.push({ view: { ...view, target: { schema, table: target } } });
     };
     if (query !== undefined) {
       sql(`DROP VIEW IF EXISTS ${qualified(schema, staging)}`);
-      for (const view of views.length > 0 ? views : [{ schema, name: target }]) steps.push({ view: { ...view, target: { sql: query } } });
+      for (const view of serving.length > 0 ? serving : [{ schema, name: target }]) steps.push({ view: { ...view, target: { sql: query } } });
+      for (const alias of placed) steps.push({ view: { schema: alias, name: target, target: serving.length > 0 ? { sql: query } : { schema, table: target } } });
       continue;
     }
     if (partition === undefined && views.length === 0) {

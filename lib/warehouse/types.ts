@@ -68,6 +68,11 @@ export interface Swap {
    */
   view?: string;
   /**
+   * Schemas where a view of the target's name follows it (an asset placed in a schema is
+   * served there too: `staging.orders`). Made in the same transaction, the schema with it.
+   */
+  aliases?: string[];
+  /**
    * Replace only the target's rows whose `column` equals `key` by the staging rows (the
    * target is created from the staging table when missing); the staging table is dropped.
    */

@@ -1,7 +1,7 @@
 // Pieces shared by the cell schemas.
 import { z } from "zod";
 import { cronSchema, runKeys, timeZoneSchema } from "./run-keys";
-import { isAssetName, parseDuration, SECRET_PATTERN, ASSET_NAME_RULE, TABLE_NAME_PATTERN } from "../values";
+import { isAssetName, parseDuration, SECRET_PATTERN, ASSET_NAME_RULE, TABLE_NAME_PATTERN, schemaNameProblem } from "../values";
 
 export const assetNameSchema = z
   .string()
@@ -9,6 +9,15 @@ export const assetNameSchema = z
 
 /** A table read by a cell: an asset name, or a qualified external table. */
 export const tableNameSchema = z.string().regex(TABLE_NAME_PATTERN, { message: "not a valid table name" });
+
+/** The schema an asset is placed in (`schema: staging`). */
+export const schemaNameSchema = z.string().superRefine((name, ctx) => {
+  const problem = schemaNameProblem(name);
+  if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** Keys of a cell whose asset is a table: where it is placed. */
+export const placementKeys = { schema: schemaNameSchema.optional() };
 
 /** A string that may be `secret:NAME`; a malformed secret reference is an error. */
 export const secretOrStringSchema = z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commonCellKeys, durationSchema, httpUrlSchema, MAX_TIMEOUT_SECONDS, secretOrStringSchema, timeoutSchema } from "./common";
+import { commonCellKeys, placementKeys, durationSchema, httpUrlSchema, MAX_TIMEOUT_SECONDS, secretOrStringSchema, timeoutSchema } from "./common";
 
 const positiveInt = z.number().int().min(1);
 
@@ -95,6 +95,7 @@ export const extractConfigSchema = z
       })
       .optional(),
     ...commonCellKeys,
+    ...placementKeys,
   })
   .superRefine((config, ctx) => {
     if (config.write_disposition === "merge" && config.primary_key === undefined) {

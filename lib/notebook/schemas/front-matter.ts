@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { freshnessSchema, runRetriesSchema, tableNameSchema, timeoutSchema } from "./common";
+import { freshnessSchema, runRetriesSchema, schemaNameSchema, tableNameSchema, timeoutSchema } from "./common";
 import { partitionsSchema } from "./partitions";
 import { paramsSchema } from "../params";
 import { REFRESH_POLICIES, scheduleSchema, tagSchema } from "./run-keys";
@@ -15,6 +15,8 @@ export const frontMatterSchema = z.looseObject({
   /** At most this many runs of the notebook at once. */
   concurrency: z.number().int().positive().optional(),
   external: z.array(tableNameSchema).optional(),
+  /** The schema every asset of the notebook is placed in (a cell may name its own). */
+  schema: schemaNameSchema.optional(),
   /** The notebook's partitions: every run materializes one of them. */
   partitions: partitionsSchema.optional(),
   /** Run defaults for every asset: retries, a per-attempt timeout, and a timeout for the whole run. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commonCellKeys, tableNameSchema } from "./common";
+import { commonCellKeys, placementKeys, tableNameSchema } from "./common";
 
 export const ML_MODELS = ["linear", "ridge", "logistic", "random_forest", "gradient_boosting"] as const;
 const TREE_MODELS: readonly string[] = ["random_forest", "gradient_boosting"];
@@ -33,6 +33,7 @@ export const mlConfigSchema = z
     /** Columns copied into the predictions to identify each row (default: a `_row` index). */
     key: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     ...commonCellKeys,
+    ...placementKeys,
   })
   .superRefine((config, ctx) => {
     if (config.model === "logistic" && config.task === "regression") {
