@@ -1,7 +1,8 @@
 // The workspace file in the editor: a notebook whose extract uses a connection of
 // notebooks/assetbook.yml and whose SQL uses a workspace macro, a variable and a workspace
 // check previews in the browser (the extract on the server, from a REST API on loopback);
-// its SQL cell is a view, which the preview keeps as a table.
+// its SQL cell is a view placed in a schema, which the preview keeps as a table and another
+// cell reads by its qualified name.
 import { access, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { startFitnessApi, type FitnessApi } from "../fixtures/fitness-api/api";
@@ -48,8 +49,13 @@ primary_key: id
 
 \`\`\`sql long_rides
 -- materialized: view
+-- schema: marts
 -- checks: positive(km)
 select id, km(distance) as km from activities where km(distance) > {{ var.min_km }}
+\`\`\`
+
+\`\`\`sql longest
+select max(km) as km from marts.long_rides
 \`\`\`
 `;
 
@@ -80,6 +86,8 @@ test("a notebook with a workspace connection, macro, variable and check previews
   const rows = Number(await state(page, "long_rides").getAttribute("data-rows"));
   expect(rows).toBeGreaterThan(0);
   expect(rows).toBeLessThan(Number(await state(page, "activities").getAttribute("data-rows")));
+  await expect(state(page, "longest")).toHaveAttribute("data-state", "fresh", { timeout: 45_000 });
+  await expect(state(page, "longest")).toHaveAttribute("data-rows", "1");
   await expect(state(page, "long_rides")).toHaveAttribute("data-checks", "1/1");
   // The connection's token stays on the server.
   expect(await page.content()).not.toContain("e2e-fitness-token");

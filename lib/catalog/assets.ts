@@ -19,6 +19,8 @@ export interface AssetInput {
   description?: string | null;
   /** The freshness policy (null: none); left unchanged when absent. */
   freshnessPolicy?: FreshnessPolicy | null;
+  /** The schema it is placed in (null: the warehouse's own); left unchanged when absent. */
+  schema?: string | null;
 }
 
 /** Creates the asset or updates it in place (the name is the identity within a workspace). */
@@ -31,6 +33,7 @@ export async function upsertAsset(db: CatalogDb, input: AssetInput): Promise<Ass
     ...(input.tags !== undefined ? { tags: input.tags } : {}),
     ...(input.description !== undefined ? { description: input.description } : {}),
     ...(input.upstream ? { upstream: input.upstream } : {}),
+    ...(input.schema !== undefined ? { schema: input.schema } : {}),
     ...(input.freshnessPolicy !== undefined ? { freshnessPolicy: input.freshnessPolicy === null ? Prisma.DbNull : { ...input.freshnessPolicy } } : {}),
   };
   const fields = { kind: input.kind, notebookId: input.notebookId ?? null, cell: input.cell, ...given };

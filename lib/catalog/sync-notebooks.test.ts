@@ -88,12 +88,12 @@ describe.each(cases)("notebook sync on the $name store", (storeCase) => {
     expect((await syncNotebookFiles(store.db, workspaceId, dir, parser)).problems).toEqual([expect.stringMatching(/^notebooks\/assetbook\.yml:\d+:\d+: YAML: /)]);
   });
 
-  test("an asset's tags are its notebook's and its cell's own (tag scopes and filters match both)", async () => {
-    await writeFile(path.join(dir, "t.md"), `---\ntags: [finance]\n---\n\n${sql("t1", "-- tags: daily, finance\nselect 1 as x")}\n${sql("t2", "select x from t1")}`);
+  test("an asset's tags are its notebook's and its cell's own (tag scopes and filters match both); its schema is its cell's, else its notebook's", async () => {
+    await writeFile(path.join(dir, "t.md"), `---\ntags: [finance]\nschema: staging\n---\n\n${sql("t1", "-- tags: daily, finance\nselect 1 as x")}\n${sql("t2", "-- schema: marts\nselect x from staging.t1")}`);
     expect(await syncNotebookFiles(store.db, workspaceId, dir, parser)).toMatchObject({ problems: [] });
-    const tags = async (name: string) => (await store.db.asset.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId, name } } })).tags;
-    expect(await tags("t1")).toEqual(["daily", "finance"]);
-    expect(await tags("t2")).toEqual(["finance"]);
+    const asset = async (name: string) => store.db.asset.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId, name } } });
+    expect(await asset("t1")).toMatchObject({ tags: ["daily", "finance"], schema: "staging" });
+    expect(await asset("t2")).toMatchObject({ tags: ["finance"], schema: "marts", upstream: ["t1"] });
   });
 
   test("an unchanged file is not parsed again, and unchanged assets are not written again", async () => {

@@ -16,6 +16,7 @@ import type { SqlReferenceParser } from "../graph/sql-refs";
 import { parseNotebook } from "../notebook/parse";
 import type { AssetCell, FreshnessPolicy, Notebook } from "../notebook/types";
 import { runKeysOf } from "../notebook/schemas/run-keys";
+import { assetSchemaOf } from "../notebook/placement";
 import { neutralNotebookText } from "../partitions/neutral-text";
 import { hashText, readNotebookDir } from "../workspace/notebook-files";
 import { upsertAsset, type AssetInput } from "./assets";
@@ -47,6 +48,7 @@ interface CellAsset {
   freshnessPolicy: FreshnessPolicy | null;
   /** The notebook's tags and the cell's own. */
   tags: string[];
+  schema: string | null;
 }
 
 /** What one file contributes, as of its content hash. Parse outcomes only: a failure that may pass (a thrown error) is not remembered. */
@@ -107,6 +109,7 @@ async function contributionOf(db: CatalogDb, workspaceId: string, { slug, file, 
             upstream: upstream.get(cell.name) ?? [],
             freshnessPolicy: freshnessPolicyOf(nb, cell) ?? null,
             tags: [...new Set([...(runKeysOf(nb.frontMatter).tags ?? []), ...(runKeysOf(cell.config).tags ?? [])])].sort(),
+            schema: assetSchemaOf(cell, nb.frontMatter) ?? null,
           },
         ]
       : [],
@@ -189,6 +192,7 @@ export async function syncNotebookFiles(
         group: input.slug,
         owners: contribution.owners,
         tags: cell.tags,
+        schema: cell.schema,
         upstream: cell.upstream,
         description: cell.description,
         freshnessPolicy: cell.freshnessPolicy,
@@ -226,7 +230,7 @@ async function writeChangedAssets(db: CatalogDb, workspaceId: string, wanted: As
   if (wanted.length === 0) return 0;
   const rows = await db.asset.findMany({
     where: { workspaceId },
-    select: { name: true, kind: true, notebookId: true, cell: true, group: true, owners: true, tags: true, upstream: true, description: true, freshnessPolicy: true },
+    select: { name: true, kind: true, notebookId: true, cell: true, group: true, owners: true, tags: true, upstream: true, description: true, freshnessPolicy: true, schema: true },
   });
   const current = new Map(rows.map((row) => [row.name, row]));
   let written = 0;
@@ -239,6 +243,7 @@ async function writeChangedAssets(db: CatalogDb, workspaceId: string, wanted: As
       row.cell === want.cell &&
       row.group === (want.group ?? null) &&
       row.description === (want.description ?? null) &&
+      row.schema === (want.schema ?? null) &&
       sameList(row.owners, want.owners) &&
       sameList(row.tags, want.tags) &&
       sameList(row.upstream, want.upstream) &&

@@ -10,6 +10,8 @@ import type { CatalogDb } from "./store";
 
 export interface CatalogRow {
   name: string;
+  /** The schema it is placed in (null: the warehouse's own). */
+  schema: string | null;
   kind: AssetKind;
   group: string | null;
   owners: string[];
@@ -50,6 +52,7 @@ const assetSummaryRow = z.object({
   owners: z.array(z.string()),
   tags: z.array(z.string()),
   description: z.string().nullable(),
+  schema: z.string().nullable(),
   upstream: z.array(z.string()),
   status: z.enum(MATERIALIZATION_STATUSES).nullable(),
   rows: z.union([z.bigint(), z.number()]).nullable(),
@@ -63,7 +66,7 @@ type AssetSummary = z.infer<typeof assetSummaryRow>;
  * asset's latest row found through the (assetId, environment, createdAt DESC) index. */
 async function assetSummaries(db: CatalogDb, workspaceId: string): Promise<AssetSummary[]> {
   const rows = await db.$queryRaw`
-    SELECT a.id, a.name, a.kind::text AS kind, a."group", a.owners, a.tags, a.description, a.upstream,
+    SELECT a.id, a.name, a.kind::text AS kind, a."group", a.owners, a.tags, a.description, a.schema, a.upstream,
            m.status::text AS status, m.rows, m.checks, m."createdAt", f.state AS "policyState"
     FROM assets a
     LEFT JOIN asset_freshness f ON f."assetId" = a.id
@@ -97,6 +100,7 @@ export async function catalogPage(db: CatalogDb, workspaceId: string, filters: C
     if (filters.freshness && freshness !== filters.freshness) continue;
     matching.push({
       name: a.name,
+      schema: a.schema,
       kind: a.kind,
       group: a.group,
       owners: a.owners,
@@ -155,6 +159,8 @@ export interface AssetDetail {
   owners: string[];
   tags: string[];
   description: string | null;
+  /** The schema it is placed in (null: the warehouse's own). */
+  schema: string | null;
   notebookSlug: string | null;
   cell: string;
   freshness: Freshness;
@@ -188,6 +194,7 @@ export async function assetDetail(db: CatalogDb, workspaceId: string, name: stri
     owners: asset.owners,
     tags: asset.tags,
     description: asset.description,
+    schema: asset.schema,
     notebookSlug: asset.notebook?.slug ?? null,
     cell: asset.cell,
     freshness: freshnessOf(last, now, policy?.current.state ?? null),

@@ -17,6 +17,7 @@ import type { Column, Warehouse } from "../warehouse/types";
 import type { AssetOutcome } from "./events";
 import { execute, type AttemptResult, type CellSequence } from "./executor";
 import { materializeCell } from "./materialize-cell";
+import { placedWarehouse } from "./placement";
 import { DevPartitions, type SessionPartitions } from "./session-partitions";
 
 export type { SessionPartitions } from "./session-partitions";
@@ -377,7 +378,8 @@ export class ReactiveSession {
     if (missing !== null) return { ok: false, reason: missing, checks: [] };
     if (cell.kind === "extract" || cell.kind === "ml") {
       if (!this.options.materializeOther) return "unsupported";
-      const result = await this.options.materializeOther(cell, warehouse, { partition: this.partition });
+      // Placed in a schema, its tables are served there too (as materializeCell does for SQL).
+      const result = await this.options.materializeOther(cell, placedWarehouse(warehouse, cell), { partition: this.partition });
       if (result !== "unsupported" && result.ok && result.sampled === true) this.sampledSelf.add(cell.name);
       else this.sampledSelf.delete(cell.name);
       return result;

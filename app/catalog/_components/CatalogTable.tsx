@@ -26,6 +26,7 @@ export function CatalogTable({ rows, linkAssets }: { rows: CatalogRow[]; linkAss
         {rows.map((row) => (
           <tr key={row.name} data-asset={row.name}>
             <td>
+              {row.schema === null ? null : <span className="muted">{row.schema}.</span>}
               {linkAssets ? (
                 <Link href={`/catalog/${encodeURIComponent(row.name)}`} prefetch={false}>
                   {row.name}

@@ -3,6 +3,7 @@
 // schema tests and singular tests become checks; seeds become file extracts; sources read
 // by a seed's name become that seed, the others externals; descriptions are carried over.
 // Pure: files in, notebook texts and a report out (bin/import-command.ts does the I/O).
+import { schemaNameProblem } from "../../notebook/values";
 import { parse } from "yaml";
 import { formatNotebook } from "../../notebook";
 import { ASSET_NAME_PATTERN } from "../../notebook/values";
@@ -117,8 +118,11 @@ export function convertDbtProject(files: DbtFiles): ImportResult {
       const why = materialized === "incremental" ? "an incremental model without unique_key" : `materialized: ${materialized}`;
       report.push({ file, line: 1, message: `${why} is built as a table` });
     }
+    // `+schema: staging` places the model in schema staging (dbt's default generate_schema_name would prefix the target's).
     const schema = config.schema ?? folder.schema;
-    if (schema !== undefined) report.push({ file, line: 1, message: `schema: ${schema} is not applied: assets live in one schema` });
+    const schemaProblem = schema === undefined ? null : schemaNameProblem(schema.toLowerCase());
+    if (schema !== undefined && schemaProblem !== null) report.push({ file, line: 1, message: `schema: ${schema} is not applied: ${schemaProblem}` });
+    config.schema = schema === undefined || schemaProblem !== null ? undefined : schema.toLowerCase();
     if (config.alias !== undefined) report.push({ file, line: 1, message: `alias: ${config.alias} is not applied: the asset is named ${name}` });
     models.push({ name, file, folder: notebookSlug(project, folders), sql: rendered.sql, config, reads, checks: [], custom: [] });
     converted++;
@@ -382,6 +386,7 @@ function cellOf(model: Model, doc: ModelDoc | undefined, docBlocksByName: Readon
   if (model.config.tags.length > 0) header.push(`-- tags: ${[...new Set(model.config.tags)].join(", ")}`);
   if (model.config.materialized === "incremental" && model.config.uniqueKey !== undefined) header.push("-- materialized: incremental", `-- unique_key: ${model.config.uniqueKey}`);
   if (model.config.materialized === "view" || model.config.materialized === "ephemeral") header.push("-- materialized: view");
+  if (model.config.schema !== undefined) header.push(`-- schema: ${model.config.schema}`);
   for (const check of model.checks) header.push(`-- ${check.severity === "warn" ? "warn" : "checks"}: ${check.text}`);
   for (const custom of model.custom) {
     const [first, ...rest] = custom.sql.split("\n");
