@@ -105,6 +105,8 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
       return producer === undefined ? undefined : versions.get(producer.asset);
     },
     viewSchemas: [schema],
+    // A source outside the project is read where production has it.
+    describeElsewhere: (table) => warehouse.describe(table),
     onWritten: ({ table, version, view }) => {
       written.set(version, new Set([...(written.get(version) ?? []), table]));
       if (view !== undefined) viewSql.set(version, view);

@@ -60,6 +60,8 @@ export function productionRunWarehouse(warehouse: Warehouse, binding: Production
     },
     viewSchemas: (version) => [productionSchema, ...(binding.environments.get(version) ?? []).map(envSchema)],
     servesAliases: true,
+    // A table of another notebook (or a source) is read where production serves it.
+    describeElsewhere: (table) => warehouse.describe(table),
     // Which environments read the version is read again right before each swap: on
     // PostgreSQL a view bound to the table must be pointed at the new one, or the swap fails.
     refresh: async () => {

@@ -3,7 +3,7 @@
 // `orders` (the environment's, or production's) at it. Extract state follows the version,
 // so a promotion carries the cursor with the data and a rollback brings the old one back.
 import { abortable } from "../warehouse/abortable";
-import type { Swap, SwapOptions, StateWrite, Warehouse } from "../warehouse/types";
+import type { Column, Swap, SwapOptions, StateWrite, Warehouse } from "../warehouse/types";
 import { versionTable } from "./layout";
 
 /** A table a swap wrote as a version; `view`: a view asset's SQL (its version has no table). */
@@ -29,6 +29,12 @@ export interface VersionedOptions {
   refresh?(): Promise<void>;
   /** Told of each table written, after its swap commits. */
   onWritten?(written: Written): void;
+  /**
+   * Describes a table that is not a version nor in the versions schema (a table another
+   * notebook produces, a source): where the surface's SQL reads it. A chart over an external
+   * table needs its columns.
+   */
+  describeElsewhere?(table: string): Promise<Column[] | null>;
 }
 
 /** The state key of a version: `extract:orders:cursor` becomes `extract:orders@<version>:cursor`. */
@@ -51,7 +57,10 @@ export function versionedWarehouse(base: Warehouse, options: VersionedOptions): 
     ...inner,
     query: (sql) => inner.query(sql),
     exec: (sql) => inner.exec(sql),
-    describe: (table) => inner.describe(physical(table)),
+    describe: async (table) => {
+      const own = await inner.describe(physical(table));
+      return own !== null || options.versionOf(table) !== undefined || options.describeElsewhere === undefined ? own : options.describeElsewhere(table);
+    },
     loadRows: (table, columns, rows) => inner.loadRows(table, columns, rows),
     loadArrow: (table, ipc) => inner.loadArrow(table, ipc),
     readState: (key) => inner.readState(stateKey(key)),

@@ -30,6 +30,8 @@ export async function recordPromotedMaterializations(db: CatalogDb, workspaceId:
       if (version === undefined || ((tables.get(version) ?? []).length === 0 && !views.has(version))) continue;
       const asset = await db.asset.findUnique({ where: { workspaceId_name: { workspaceId, name } }, select: { id: true, notebook: { select: { productionVersionId: true } } } });
       if (asset === null) continue;
+      // Adopted data whose production history the catalog has already (the runs that wrote it) is told by that history.
+      if (promotion.env === INITIAL_PROMOTION && (await db.materialization.findFirst({ where: { assetId: asset.id, environment: "production" }, select: { id: true } })) !== null) continue;
       const built: readonly (BuiltOutcome | null)[] = build?.outcomes.filter((outcome) => outcome.asset === name && outcome.status === "succeeded") ?? [];
       for (const outcome of built.length > 0 ? built : [null]) {
         await recordMaterialization(db, {

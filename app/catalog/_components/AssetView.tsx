@@ -57,9 +57,9 @@ export function AssetView({ asset, samples, linkAssets, partitionsPanel }: { ass
                 <code>notebooks/{asset.notebookSlug}.md</code>
               )}
             </dd>
-            <dt>Schema</dt>
-            <dd data-testid="asset-schema" title="Where production serves it by name, beside the warehouse's own schema">
-              {asset.schema === null ? <span className="muted">the warehouse&apos;s own</span> : <code>{asset.schema}.{asset.name}</code>}
+            <dt>Placed in</dt>
+            <dd data-testid="asset-schema" title="The database schema production serves it in by name, beside the warehouse's own">
+              {asset.schema === null ? <span className="muted">the warehouse&apos;s own schema</span> : <code>{asset.schema}.{asset.name}</code>}
             </dd>
             <dt>Production version</dt>
             <dd data-testid="production-version" title="What production serves: a fingerprint of the cell's definition and its inputs'">
