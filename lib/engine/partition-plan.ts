@@ -4,7 +4,7 @@
 // read the whole table and replace their outputs whole (an ml table has no `_partition`).
 import { parseNotebook } from "../notebook/parse";
 import type { AssetCell, ExtractCell, FrontMatter } from "../notebook/types";
-import { abortable } from "../warehouse/abortable";
+import { mapSwaps } from "../warehouse/map-swaps";
 import type { Swap, Warehouse } from "../warehouse/types";
 import type { ExecutionPlan } from "./run";
 import { substituteExtract } from "../partitions/values";
@@ -57,30 +57,10 @@ export function partitionedWarehouse(inner: Warehouse, cells: AssetCell[], windo
     return partition === null ? [] : [[cell.name, partition] as const];
   }));
   if (byTable.size === 0) return inner;
-  return {
-    backend: inner.backend,
-    dialect: inner.dialect,
-    fences: inner.fences,
-    schema: inner.schema,
-    query: (sql) => inner.query(sql),
-    exec: (sql) => inner.exec(sql),
-    describe: (table) => inner.describe(table),
-    loadRows: (table, columns, rows) => inner.loadRows(table, columns, rows),
-    loadArrow: (table, ipc) => inner.loadArrow(table, ipc),
-    swap: (swaps, state, options) => {
-      const targeted = swaps.map((swap) => {
-        const partition = swap.partition ?? byTable.get(swap.target);
-        return partition === undefined ? swap : { ...swap, partition };
-      });
-      return inner.swap(targeted, state, options);
-    },
-    transaction: (steps, options) => inner.transaction(steps, options),
-    inSchema: (schema, readSchemas) => partitionedWarehouse(inner.inSchema(schema, readSchemas), cells, window),
-    readState: (key) => inner.readState(key),
-    drop: (table) => inner.drop(table),
-    close: () => inner.close(),
-    withSignal: (signal) => partitionedWarehouse(abortable(inner, signal), cells, window),
-  };
+  return mapSwaps(inner, (swap) => {
+    const partition = swap.partition ?? byTable.get(swap.target);
+    return partition === undefined ? swap : { ...swap, partition };
+  });
 }
 
 /** "monthly", "static", or "date: daily × region: static": how a notebook's partitions are cut. */

@@ -3,10 +3,8 @@
 // up, with the tables each step writes counted.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeSqlReferenceParser } from "../graph/sql-refs-node";
-import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
-import { openPostgresWarehouse } from "../warehouse/postgres";
 import type { Warehouse } from "../warehouse/types";
-import { adminUrl, pgDatabases } from "../queue/test-pg";
+import { testWarehouses } from "./test-warehouses";
 import { adoptNotebooks } from "./adopt";
 import { buildEnvironment } from "./build";
 import { productionBinding, productionRunWarehouse } from "./production-runs";
@@ -17,10 +15,7 @@ import type { ProposedNotebook } from "./project";
 import { ensureLifecycleTables, servedState, versionTables as versionsOf } from "./store";
 import { versionedStateKey } from "./versioned-warehouse";
 
-const databases = pgDatabases("lc");
-const backends: { name: string; open(): Promise<Warehouse> }[] = [{ name: "duckdb", open: () => openDuckDbWarehouse({ path: ":memory:" }) }];
-if (adminUrl) backends.push({ name: "postgres", open: async () => openPostgresWarehouse({ connectionString: await databases.fresh() }) });
-afterAll(() => databases.dropAll());
+const backends = testWarehouses("lc");
 
 let parser: NodeSqlReferenceParser;
 beforeAll(async () => {

@@ -7,19 +7,14 @@ import { materializeCell } from "../engine/materialize-cell";
 import { NodeSqlReferenceParser } from "../graph/sql-refs-node";
 import { parseNotebookIn } from "../notebook/apply-workspace";
 import { emptyWorkspace } from "../notebook/workspace-file";
-import { adminUrl, pgDatabases } from "../queue/test-pg";
-import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
-import { openPostgresWarehouse } from "../warehouse/postgres";
 import type { Warehouse } from "../warehouse/types";
+import { testWarehouses } from "./test-warehouses";
 import { buildEnvironment } from "./build";
 import { productionBinding, productionRunWarehouse } from "./production-runs";
 import { promoteEnvironment, rollback } from "./promote";
 import { unqualifyAssets } from "./unqualify";
 
-const databases = pgDatabases("schemas");
-const backends: { name: string; open(): Promise<Warehouse> }[] = [{ name: "duckdb", open: () => openDuckDbWarehouse({ path: ":memory:" }) }];
-if (adminUrl) backends.push({ name: "postgres", open: async () => openPostgresWarehouse({ connectionString: await databases.fresh() }) });
-afterAll(() => databases.dropAll());
+const backends = testWarehouses("schemas");
 
 let parser: NodeSqlReferenceParser;
 beforeAll(async () => {

@@ -8,10 +8,8 @@ import { materializeSql } from "../engine/materialize";
 import { NodeSqlReferenceParser } from "../graph/sql-refs-node";
 import { parseNotebook } from "../notebook";
 import { formatIssue, type SqlCell } from "../notebook/types";
-import { adminUrl, pgDatabases } from "../queue/test-pg";
-import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
-import { openPostgresWarehouse } from "../warehouse/postgres";
 import type { Warehouse } from "../warehouse/types";
+import { testWarehouses } from "./test-warehouses";
 import { buildEnvironment } from "./build";
 import { collectVersions, dropEnvironment } from "./cleanup";
 import { environmentDiff } from "./env-diff";
@@ -20,10 +18,7 @@ import { productionBinding, productionRunWarehouse } from "./production-runs";
 import { promoteEnvironment, rollback } from "./promote";
 import { versionViews } from "./store";
 
-const databases = pgDatabases("views");
-const backends: { name: string; open(): Promise<Warehouse> }[] = [{ name: "duckdb", open: () => openDuckDbWarehouse({ path: ":memory:" }) }];
-if (adminUrl) backends.push({ name: "postgres", open: async () => openPostgresWarehouse({ connectionString: await databases.fresh() }) });
-afterAll(() => databases.dropAll());
+const backends = testWarehouses("views");
 
 let parser: NodeSqlReferenceParser;
 beforeAll(async () => {
