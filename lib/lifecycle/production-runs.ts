@@ -6,7 +6,7 @@
 import { producerOfTable } from "../graph";
 import type { CellKind } from "../notebook/types";
 import type { Guard, Warehouse } from "../warehouse/types";
-import { ASSETS_TABLE, envSchema, PRODUCTION, quoteLiteral, VERSIONS_SCHEMA, VERSIONS_TABLE, VIEWS_TABLE } from "./layout";
+import { ASSETS_TABLE, envSchema, PRODUCTION, quoteLiteral, VERSIONS_SCHEMA, VERSIONS_TABLE } from "./layout";
 import { hasPromotedProduction, servedState, versionTables, type LifecycleWarehouse } from "./store";
 import type { ServedState } from "./transition";
 import { versionedWarehouse } from "./versioned-warehouse";
@@ -58,7 +58,9 @@ export function productionRunWarehouse(warehouse: Warehouse, binding: Production
       if (version === undefined) throw new NotInProductionError(asset);
       return version;
     },
-    viewSchemas: (version) => [productionSchema, ...(binding.environments.get(version) ?? []).map(envSchema)],
+    // An environment serving a view asset's version keeps the view its build made (over its own
+    // inputs, the version's SQL); production's is made over this run's SQL.
+    viewSchemas: (version, view) => (view ? [productionSchema] : [productionSchema, ...(binding.environments.get(version) ?? []).map(envSchema)]),
     servesAliases: true,
     // A table of another notebook (or a source) is read where production serves it.
     describeElsewhere: (table) => warehouse.describe(table),
@@ -68,7 +70,7 @@ export function productionRunWarehouse(warehouse: Warehouse, binding: Production
       binding.environments = await servingEnvironments(warehouse);
     },
     guards: (written) =>
-      written.flatMap(({ table, version, view }): Guard[] => {
+      written.flatMap(({ table, version }): Guard[] => {
         const asset = assetOf(table) ?? table;
         const tables = [...new Set([...(binding.tables.get(version) ?? []), table])].sort();
         const refused = `production no longer serves this version of "${asset}" (a promotion or rollback happened during the run): the write is refused`;
@@ -77,10 +79,6 @@ export function productionRunWarehouse(warehouse: Warehouse, binding: Production
           { sql: `UPDATE ${ASSETS_TABLE} SET version = version WHERE env = ${quoteLiteral(PRODUCTION)} AND asset = ${quoteLiteral(asset)} AND version = ${quoteLiteral(version)} RETURNING asset`, message: refused },
           // Records the version's tables: what cleanup, rollback and promotion point views at.
           { sql: `UPDATE ${VERSIONS_TABLE} SET tables = ${quoteLiteral(JSON.stringify(tables))} WHERE version = ${quoteLiteral(version)} RETURNING version`, message: refused },
-          // A view asset's SQL as this run made it (its values may differ from the build's).
-          ...(view === undefined
-            ? []
-            : [{ sql: `INSERT INTO ${VIEWS_TABLE} (version, sql) VALUES (${quoteLiteral(version)}, ${quoteLiteral(view)}) ON CONFLICT (version) DO UPDATE SET sql = excluded.sql RETURNING version`, message: refused }]),
         ];
       }),
     onWritten: ({ table, version }) => binding.tables.set(version, [...new Set([...(binding.tables.get(version) ?? []), table])].sort()),

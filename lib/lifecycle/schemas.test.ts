@@ -12,7 +12,7 @@ import { testWarehouses } from "./test-warehouses";
 import { buildEnvironment } from "./build";
 import { productionBinding, productionRunWarehouse } from "./production-runs";
 import { promoteEnvironment, rollback } from "./promote";
-import { unqualifyAssets } from "./unqualify";
+import { unqualifyAssets, unqualifyCell } from "./unqualify";
 
 const backends = testWarehouses("schemas");
 
@@ -55,6 +55,17 @@ describe("unqualifyAssets", () => {
     expect(await unqualifyAssets(sql, parser, isAsset)).toBe(`-- é comment\nselect * from "orders" o join raw.orders r using (id)\nwhere exists (select 1 from orders) and id in (select id from orders)`);
     expect(await unqualifyAssets("select 'staging.orders' as s from other.t", parser, isAsset)).toBe("select 'staging.orders' as s from other.t");
     expect(await unqualifyAssets("not sql at all", parser, isAsset)).toBe("not sql at all");
+  });
+
+  it("a chart's and a model's table, and a check's other table, are written bare too", async () => {
+    const isAsset = (schema: string, name: string) => schema === "staging" && name === "orders";
+    const text = ["```chart c", "from: staging.orders", "mark: bar", "x: a", "y: b", "checks: relationships(a, staging.orders.id)", "```", "", "```ml m", "from: staging.orders", "target: b", "features: [a]", "model: linear", "predict_on: raw.orders", "```", ""].join("\n");
+    const cells = parseNotebookIn(text, "nb.md", emptyWorkspace("production")).notebook?.cells ?? [];
+    const localized = await Promise.all(cells.flatMap((cell) => (cell.type === "asset" ? [unqualifyCell(cell, parser, isAsset)] : [])));
+    expect(localized.map((cell) => [cell.name, cell.kind === "ml" || cell.kind === "chart" ? cell.config.from : null, cell.kind === "ml" ? cell.config.predict_on : null, cell.checks.map((check) => ("to" in check ? check.to : null))])).toEqual([
+      ["c", "orders", null, ["orders"]],
+      ["m", "orders", "raw.orders", []],
+    ]);
   });
 });
 

@@ -72,7 +72,7 @@ function unqualifiedName(table: string, isAsset: (schema: string, name: string) 
   return parts.length === 2 && isAsset((parts[0] ?? "").toLowerCase(), (parts[1] ?? "").toLowerCase()) ? (parts[1] ?? table) : table;
 }
 
-/** The cell as an environment runs it: its SQL and its checks' tables with asset names bare. */
+/** The cell as an environment runs it: its SQL, a chart's or model's table and its checks' tables with asset names bare. */
 export async function unqualifyCell(cell: AssetCell, syntax: SqlSyntax, isAsset: (schema: string, name: string) => boolean): Promise<AssetCell> {
   const checks = await Promise.all(
     cell.checks.map(async (check): Promise<Check> => {
@@ -82,6 +82,20 @@ export async function unqualifyCell(cell: AssetCell, syntax: SqlSyntax, isAsset:
       return check;
     }),
   );
-  if (cell.kind !== "sql") return { ...cell, checks };
-  return { ...cell, checks, config: { ...cell.config, sql: await unqualifyAssets(cell.config.sql, syntax, isAsset) } };
+  switch (cell.kind) {
+    case "sql":
+      return { ...cell, checks, config: { ...cell.config, sql: await unqualifyAssets(cell.config.sql, syntax, isAsset) } };
+    case "chart":
+      return { ...cell, checks, config: { ...cell.config, from: unqualifiedName(cell.config.from, isAsset) } };
+    case "ml": {
+      const predictOn = cell.config.predict_on;
+      return { ...cell, checks, config: { ...cell.config, from: unqualifiedName(cell.config.from, isAsset), ...(typeof predictOn === "string" ? { predict_on: unqualifiedName(predictOn, isAsset) } : {}) } };
+    }
+    case "extract":
+      return { ...cell, checks };
+    default: {
+      const unreachable: never = cell;
+      return unreachable;
+    }
+  }
 }

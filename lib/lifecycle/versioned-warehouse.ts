@@ -16,8 +16,8 @@ export interface Written {
 export interface VersionedOptions {
   /** The version a table (an asset's, or one of its child tables) is written as; undefined: not an asset table. */
   versionOf(table: string): string | undefined;
-  /** Schemas whose view of a table written as `version` follows the swap. */
-  viewSchemas: readonly string[] | ((version: string) => readonly string[]);
+  /** Schemas whose view of a table written as `version` (`view`: a view asset's) follows the swap. */
+  viewSchemas: readonly string[] | ((version: string, view: boolean) => readonly string[]);
   /**
    * Whether a swap's aliases (the schema its asset is placed in) are served too: production's
    * are; an environment serves every asset under its bare name in its own schema only.
@@ -51,7 +51,7 @@ export function versionedWarehouse(base: Warehouse, options: VersionedOptions): 
     const version = options.versionOf(table);
     return version === undefined ? table : versionTable(table, version);
   };
-  const schemasOf = (version: string) => (typeof options.viewSchemas === "function" ? options.viewSchemas(version) : options.viewSchemas);
+  const schemasOf = (version: string, view: boolean) => (typeof options.viewSchemas === "function" ? options.viewSchemas(version, view) : options.viewSchemas);
   const stateKey = (key: string) => versionedStateKey(key, (table) => options.versionOf(table));
   const wrap = (inner: Warehouse): Warehouse => ({
     ...inner,
@@ -73,7 +73,7 @@ export function versionedWarehouse(base: Warehouse, options: VersionedOptions): 
         const version = options.versionOf(swap.target);
         if (version === undefined) return swap;
         const { aliases = [], ...rest } = swap;
-        const schemas = [...schemasOf(version), ...(options.servesAliases === true ? aliases : [])];
+        const schemas = [...schemasOf(version, rest.view !== undefined), ...(options.servesAliases === true ? aliases : [])];
         return { ...rest, target: versionTable(swap.target, version), views: [...new Set(schemas)].map((schema) => ({ schema, name: swap.target })) };
       });
       const versioned = written.flatMap((w): Written[] => (w.version === undefined ? [] : [{ table: w.table, version: w.version, ...(w.view === undefined ? {} : { view: w.view }) }]));

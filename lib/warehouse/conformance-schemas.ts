@@ -58,6 +58,14 @@ export function schemaCases(current: CurrentWarehouse): void {
       await current().exec("create table vq__staging as select 7 as t");
       await current().swap([{ staging: "vq__staging", target: "vq" }]);
       expect(await current().query("select t from vq")).toEqual([{ t: 7 }]);
+      // Placed in a schema (aliases): a view, then a table again, served there as well.
+      await current().exec("create view vq__staging as select v from vin");
+      await current().swap([{ staging: "vq__staging", target: "vq", view: "select v from vin", aliases: ["p_test"] }]);
+      expect(await current().query(`select count(*) as n from "p_test"."vq"`)).toEqual([{ n: 3 }]);
+      await current().exec("create table vq__staging as select 8 as t");
+      await current().swap([{ staging: "vq__staging", target: "vq", aliases: ["p_test"] }]);
+      expect(await current().query(`select t from "p_test"."vq"`)).toEqual([{ t: 8 }]);
+      expect(await current().query("select t from vq")).toEqual([{ t: 8 }]);
     });
 
     it("a view over a query reads bare names from its own schema first; views over a view it replaces with other columns are kept", async () => {

@@ -49,6 +49,8 @@ export function swapSteps(schema: string, swaps: Swap[], state: StateWrite[], no
     }
     if (partition === undefined) {
       const old = `${target}__old`;
+      // The asset was a view before (a view asset that became a table): nothing to keep aside.
+      steps.push({ drop: { schema, name: target }, onlyView: true, dependents: views });
       sql(`DROP TABLE IF EXISTS ${qualified(schema, old)}`);
       sql(`ALTER TABLE IF EXISTS ${qualified(schema, target)} RENAME TO ${quoteIdent(old)}`);
       sql(`ALTER TABLE ${qualified(schema, staging)} RENAME TO ${quoteIdent(target)}`);
@@ -94,16 +96,20 @@ export async function runSteps(steps: readonly TxStep[], runner: StepRunner): Pr
   for (const step of steps) {
     if ("sql" in step) await runner.run(step.sql);
     else if ("view" in step) await runner.pointView(step.view, step.view.target);
-    else if ("drop" in step) await dropRelation(step.drop, runner);
+    else if ("drop" in step) await dropRelation(step.drop, runner, step.onlyView === true, step.dependents ?? []);
     else if ((await runner.readRows(step.guard.sql)).length === 0) throw new GuardError(step.guard.message);
   }
 }
 
 /** Drops a table or a view, whichever has the name (both backends refuse to drop one as the other). */
-async function dropRelation(relation: ViewRef, runner: StepRunner): Promise<void> {
+async function dropRelation(relation: ViewRef, runner: StepRunner, onlyView: boolean, dependents: readonly ViewRef[]): Promise<void> {
   const kind = await runner.relationKind(relation);
-  if (kind === "view") await runner.run(dropViewSql(relation));
-  else if (kind === "table") await runner.run(`DROP TABLE ${qualified(relation.schema, relation.name)}`);
+  if (kind === "view") {
+    // PostgreSQL refuses to drop a view others read: ours go first.
+    for (const dependent of dependents) await runner.run(dropViewSql(dependent));
+    await runner.run(dropViewSql(relation));
+  }
+  else if (kind === "table" && !onlyView) await runner.run(`DROP TABLE ${qualified(relation.schema, relation.name)}`);
 }
 
 /** A DuckDB view as pointView makes it (DuckDB binds a view by name when queried: replacing one never conflicts). */

@@ -79,8 +79,10 @@ export function postgresViewSteps(session: Session): Pick<StepRunner, "pointView
       try {
         await create(view, target, true);
         await session.run(`RELEASE SAVEPOINT ${savepoint}`);
-      } catch {
+      } catch (error) {
         await session.run(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+        // Only an existing view can be in the way; otherwise the SQL's own error is the answer.
+        if ((await relationKind(view)) !== "view") throw error;
         await remake(view, target);
       }
     },

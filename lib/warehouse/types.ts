@@ -46,12 +46,12 @@ export type ViewTarget = { schema: string; table: string } | { sql: string };
 /**
  * One step of a transaction: a statement, a view pointed at its target (or dropped:
  * `target` null; a table of the view's name is replaced by it), a table or view dropped
- * whichever it is, or a guard.
+ * whichever it is (`onlyView`: a view, a table stays), or a guard.
  */
 export type TxStep =
   | { sql: string }
   | { view: ViewRef & { target: ViewTarget | null } }
-  | { drop: ViewRef }
+  | { drop: ViewRef; onlyView?: true; /** Views over it, dropped first when it is a view (they are made again after). */ dependents?: ViewRef[] }
   | { guard: Guard };
 
 /** A staged table to put in place of (or create as) a target table. */
