@@ -14,6 +14,7 @@ import type { TxStep, Warehouse } from "../warehouse/types";
 import { BUILDS_TABLE, envSchema, PLANS_TABLE, NOTEBOOKS_TABLE, ASSETS_TABLE, VERSIONS_TABLE, VERSIONS_SCHEMA, quoteIdent, quoteLiteral, servedTarget, sqlTimestamp, viewSqlSteps } from "./layout";
 import { producerOfInput, projectGraph, type Plan } from "./plan";
 import { unqualifyCell } from "./unqualify";
+import { viewsLast } from "./transition";
 import { planProject, type ProposedNotebook } from "./project";
 import { ensureLifecycleTables, versionTables, versionViews } from "./store";
 import type { SqlSyntax } from "./syntax";
@@ -148,7 +149,13 @@ export async function buildEnvironment(options: BuildOptions): Promise<BuildResu
   const summary = { ...built.summary, outcomes, ok: outcomes.every((outcome) => outcome.status === "succeeded") };
 
   // Record each built version (its tables) and that the environment serves it.
-  const steps: TxStep[] = [];
+  // A reused view asset's view was made before the build; PostgreSQL bound its names then, so
+  // an input this build made since (a partitioned one) would be production's: made again.
+  const servedViews = served.filter((s) => existingViews.has(s.version));
+  const viewOrder = viewsLast(servedViews.map((s) => s.asset), (asset) => existingViews.get(servedViews.find((s) => s.asset === asset)?.version ?? ""));
+  const steps: TxStep[] = viewOrder.flatMap((asset) =>
+    servedViews.filter((s) => s.asset === asset).flatMap(({ version, tables }) => tables.map((table): TxStep => ({ view: { schema, name: table, target: servedTarget(table, version, existingViews.get(version)) } }))),
+  );
   // A partitioned asset is built when every partition it was built for succeeded.
   const failed = new Set(summary.outcomes.filter((outcome) => outcome.status !== "succeeded").map((outcome) => outcome.asset.toLowerCase()));
   for (const asset of new Set(summary.outcomes.map((outcome) => outcome.asset.toLowerCase()))) {
