@@ -35,6 +35,8 @@ const RUNS = Number(arg("runs", "15"));
 const WARMUP = Number(arg("warmup", "2"));
 const NOTEBOOKS_ARG = path.resolve(arg("notebooks", "notebooks"));
 const GOAL_RATIO = 1.3;
+/** `--profile`: a CPU profile of the page's main thread over each measured edit, its self time summed by function. */
+const PROFILE = process.argv.includes("--profile");
 const TIMEOUT_MS = 120_000;
 
 /** The workspace's debounce between an edit and its run, read from the code it ships. */
@@ -308,7 +310,30 @@ function workerTime(samples: Sample[]): [string, { ms: number; count: number }][
       total.set(key, { ms: t.ms + service / samples.length, count: t.count + 1 / samples.length });
     }
   }
-  return [...total].sort((a, b) => b[1].ms - a[1].ms).slice(0, 10);
+  return [...total].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** Adds a profile's self time per function (name, file, line), divided by `runs`. */
+function addSelfTime(into: Map<string, number>, profile: CpuProfile, runs: number): void {
+  const names = new Map(profile.nodes.map((node) => {
+    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+    const file = url === "" ? "" : ` ${url.split("/").at(-1)?.split("?")[0] ?? ""}:${lineNumber + 1}:${columnNumber + 1}`;
+    return [node.id, `${functionName || "(anonymous)"}${file}`] as const;
+  }));
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    // A sample's time is the delta to the next one (microseconds).
+    const us = deltas[i + 1] ?? 0;
+    const name = names.get(samples[i] ?? -1) ?? "?";
+    into.set(name, (into.get(name) ?? 0) + us / 1000 / runs);
+  }
 }
 
 function pct(samples: number[], p: number): number {
@@ -347,10 +372,19 @@ async function main(): Promise<void> {
 
     const edits: Sample[] = [];
     const bare: number[] = [];
+    const cdp = PROFILE ? await page.context().newCDPSession(page) : null;
+    const selfTime = new Map<string, number>();
+    if (cdp) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 250 });
+    }
     let digit = 1;
     for (let i = 0; i < WARMUP + RUNS; i++) {
       digit = (digit % 9) + 1; // 2, 3, ..., 9, 1, ...: always a different digit
+      const profiled = cdp !== null && i >= WARMUP;
+      if (profiled) await cdp.send("Profiler.start");
       const edit = await editSample(page, digit);
+      if (profiled) addSelfTime(selfTime, (await cdp.send("Profiler.stop")).profile, RUNS);
       await waitIdle(page);
       const base = await bareSample(page, bareStatements(digit));
       await waitIdle(page, 200);
@@ -381,6 +415,10 @@ async function main(): Promise<void> {
     console.log(`duckdb worker requests per edit (app): p50 ${pct(requests, 50)}, max ${Math.max(...requests)}`);
     console.log(`where the worker's time goes, keystroke -> c5 fresh (mean per edit; the worker answers in order):`);
     for (const [what, v] of workerTime(edits)) console.log(`  ${ms(v.ms)}  x${v.count.toFixed(0).padStart(3)}  ${what}`);
+    if (cdp) {
+      console.log(`the page's main thread, keystroke -> c5 fresh (self time, mean per edit):`);
+      for (const [what, v] of [...selfTime].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${ms(v)}  ${what}`);
+    }
   } finally {
     await browser.close();
     await unlink(file).catch(() => undefined);

@@ -2,8 +2,7 @@
 // The preview of a table: virtualized rows fetched in pages as the user scrolls, column
 // headers with statistics and a histogram, sort (shift for several columns), filters,
 // the filtered row count and the SQL of what is shown.
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { columnKind } from "@/lib/preview/column-kind";
 import { formatCell } from "@/lib/preview/format";
 import { nextSort, parseFilterValue } from "@/lib/preview/sort";
@@ -13,6 +12,7 @@ import { ColumnHeader, type FilterDraft } from "./preview/ColumnHeader";
 import { CopySqlButton } from "./preview/CopySqlButton";
 import { useColumnStats } from "./preview/use-column-stats";
 import { usePagedRows } from "./preview/use-paged-rows";
+import { useRowWindow } from "./preview/use-row-window";
 import styles from "./preview/preview-table.module.css";
 
 export interface PreviewTableProps {
@@ -62,33 +62,25 @@ export function PreviewTable({ warehouse, table, columns, rowCount, statsPaused 
 
   // While a new filter is being counted, keep the grid at its previous length.
   const [settledCount, setSettledCount] = useState(rowCount);
-  useEffect(() => {
-    if (rows.count !== null) setSettledCount(rows.count);
-  }, [rows.count]);
+  // Derived while rendering (React's pattern for state that follows a value), not in an effect.
+  if (rows.count !== null && rows.count !== settledCount) setSettledCount(rows.count);
   const count = rows.count ?? settledCount;
 
   const scroller = useRef<HTMLDivElement>(null);
   const header = useRef<HTMLDivElement>(null);
   const [headerHeight, setHeaderHeight] = useState(0);
-  useLayoutEffect(() => {
+  useEffect(() => {
     const element = header.current;
     if (!element) return;
-    const observer = new ResizeObserver(() => setHeaderHeight(element.offsetHeight));
+    // Measured when the browser lays the page out anyway (an observer's first call comes
+    // then), never by reading offsetHeight in a commit, which forces a layout of the page.
+    const observer = new ResizeObserver(([entry]) => setHeaderHeight(entry?.borderBoxSize[0]?.blockSize ?? element.offsetHeight));
     observer.observe(element);
-    setHeaderHeight(element.offsetHeight);
     return () => observer.disconnect();
   }, []);
 
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    scrollMargin: headerHeight,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items.at(-1)?.index ?? -1;
+  const { first, last } = useRowWindow({ scroller, offset: headerHeight, rowHeight: ROW_HEIGHT, count, overscan: 12 });
+  const shown = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
   const { request } = rows;
   useEffect(() => request(first, last), [request, first, last]);
 
@@ -173,20 +165,20 @@ export function PreviewTable({ warehouse, table, columns, rowCount, statsPaused 
               ))}
             </div>
           </div>
-          <div role="rowgroup" className={styles.body} style={{ height: virtualizer.getTotalSize() - headerHeight }}>
-            {items.map((item) => {
-              const row = rows.row(item.index);
+          <div role="rowgroup" className={styles.body} style={{ height: count * ROW_HEIGHT }}>
+            {shown.map((index) => {
+              const row = rows.row(index);
               return (
                 <div
-                  key={item.key}
+                  key={index}
                   role="row"
-                  aria-rowindex={item.index + 2}
-                  data-row-index={item.index}
+                  aria-rowindex={index + 2}
+                  data-row-index={index}
                   className={`${styles.row} ${styles.dataRow}`}
-                  style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${item.start - headerHeight}px)` }}
+                  style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${index * ROW_HEIGHT}px)` }}
                 >
                   <div role="rowheader" aria-colindex={1} className={`${styles.cell} ${styles.rownum}`}>
-                    {(item.index + 1).toLocaleString("en-US")}
+                    {(index + 1).toLocaleString("en-US")}
                   </div>
                   {columns.map((column, index) => {
                     if (!row) {

@@ -40,16 +40,19 @@ export interface SqlBuildOptions {
 export async function materializeSql(warehouse: Warehouse, cell: SqlCell, staging = stageTableFor(cell.name), options: SqlBuildOptions = {}): Promise<MaterializeResult> {
   if (cell.config.materialized === "view" && options.viewAsTable !== true) return materializeView(warehouse, cell, options);
   const { baseline } = options;
-  await warehouse.drop(staging);
   // An incremental cell whose table exists computes only its new rows, then merges them in.
   const current = cell.config.materialized === "incremental" && options.fullRefresh !== true ? await warehouse.describe(cell.name) : null;
   const sql = stripTrailingSemicolon(cell.config.sql);
+  let rows: number;
   try {
     // The workspace macros it calls: named by their content, so creating one that exists is a no-op.
     for (const statement of warehouse.dialect.macroStatements(cell.config.macros ?? [])) await warehouse.exec(statement);
-    // The newline before `)` keeps a trailing `-- comment` in the cell from swallowing it.
-    await warehouse.exec(`CREATE TABLE ${quoteIdent(staging)} AS (\n${current === null ? sql : incrementalRowsSql(sql, cell.name, cell.config.incremental)}\n)`);
-    if (current !== null) staging = await mergeNewRows(warehouse, cell, staging, current);
+    // Its row count comes with it: no count(*) on the editor's critical path.
+    rows = await warehouse.createTableAs(staging, current === null ? sql : incrementalRowsSql(sql, cell.name, cell.config.incremental));
+    if (current !== null) {
+      staging = await mergeNewRows(warehouse, cell, staging, current);
+      rows = await countRows(warehouse, staging);
+    }
   } catch (e) {
     await warehouse.drop(staging);
     return { ok: false, reason: e instanceof Error ? e.message : String(e), checks: [] };
@@ -59,7 +62,6 @@ export async function materializeSql(warehouse: Warehouse, cell: SqlCell, stagin
     await warehouse.drop(staging);
     return checked;
   }
-  const rows = await countRows(warehouse, staging);
   await warehouse.swap([{ staging, target: cell.name }]);
   return { ok: true, rows, columns: checked.columns, checks: checked.checks };
 }

@@ -46,6 +46,17 @@ describe("ReactiveSession", () => {
     expect(runsOf(session)).toEqual({ a: 1, b: 2, c: 2, other: 1 });
   });
 
+  it("keeps the tables a rerun replaced aside until nothing is left to run, then drops them", async () => {
+    const session = new ReactiveSession({ warehouse, parser, file: "nb.md" });
+    const tables = async () => (await warehouse.query("select table_name from duckdb_tables() where schema_name = 'main' order by table_name")).map((row) => String(row.table_name));
+    await session.update(notebook(base));
+    await session.update(notebook({ ...base, a: "select range as x from range(20)" }));
+    // The drops are queued when the run ends: this query comes after them.
+    expect(await tables()).toEqual(["a", "b", "c", "other"]);
+    expect(await warehouse.query("select doubled from c")).toEqual([{ doubled: 380 }]);
+    expect(session.snapshot().cells.find((c) => c.name === "a")?.rows).toBe(20);
+  });
+
   it("shows an error on the cell, blocks what is below, and recovers when fixed", async () => {
     const session = new ReactiveSession({ warehouse, parser, file: "nb.md" });
     await session.update(notebook(base));

@@ -18,6 +18,7 @@ import type { AssetOutcome } from "./events";
 import { execute, type AttemptResult, type CellSequence } from "./executor";
 import { materializeCell } from "./materialize-cell";
 import { placedWarehouse } from "./placement";
+import { RetiredTables } from "./retired-tables";
 import { DevPartitions, type SessionPartitions } from "./session-partitions";
 
 export type { SessionPartitions } from "./session-partitions";
@@ -137,8 +138,13 @@ export class ReactiveSession {
   private readonly externals = new Map<string, ExternalTableStatus>();
   /** Cells whose last result the host said is a sample (an extract preview at its cap). */
   private readonly sampledSelf = new Set<string>();
+  /** The tables reruns replaced, dropped once nothing is left to run (off the rerun's critical path). */
+  private readonly retired = new RetiredTables();
+  /** The warehouse cells run on: its swaps retire what they replace. */
+  private readonly warehouse: Warehouse;
 
   constructor(private readonly options: ReactiveOptions) {
+    this.warehouse = this.retired.wrap(options.warehouse);
     this.partitioner = new DevPartitions(options.clock);
     this.chosen = options.partition ?? null;
     this.workspace = options.workspace ?? emptyWorkspace();
@@ -286,6 +292,7 @@ export class ReactiveSession {
   private kick(): Promise<void> {
     this.loop ??= this.drain().finally(() => {
       this.loop = undefined;
+      void this.retired.drop();
     });
     return this.idle();
   }
@@ -319,7 +326,7 @@ export class ReactiveSession {
     const plan: CellSequence = { cells: pulled(next), upstream: (name) => (this.graph?.has(name) ? this.graph.upstream(name) : []) };
     await execute({
       plan,
-      warehouse: this.options.warehouse,
+      warehouse: this.warehouse,
       now: this.options.now,
       hooks: {
         attempt: (cell) => this.materialize(cell),
@@ -373,7 +380,7 @@ export class ReactiveSession {
 
   /** SQL and charts run here; extract and ML cells as the host says (the server previews extracts, a worker trains). */
   private async materialize(cell: AssetCell): Promise<AttemptResult> {
-    const { warehouse } = this.options;
+    const { warehouse } = this;
     const missing = this.missingExternal(cell);
     if (missing !== null) return { ok: false, reason: missing, checks: [] };
     if (cell.kind === "extract" || cell.kind === "ml") {

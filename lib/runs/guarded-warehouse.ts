@@ -86,6 +86,7 @@ export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWar
     },
     query: (sql) => live(() => inner.query(sql)),
     exec: (sql) => live(() => inner.exec(sql)),
+    createTableAs: (table, select) => live(() => inner.createTableAs(table, select)),
     describe: (table) => live(() => inner.describe(table)),
     loadRows: (table, columns, rows) => live(() => inner.loadRows(table, columns, rows)),
     loadArrow: (table, ipc) => live(() => inner.loadArrow(table, ipc)),

@@ -130,6 +130,7 @@ export function abortable(warehouse: Warehouse, signal: AbortSignal): Warehouse 
     schema: warehouse.schema,
     query: (sql) => live(() => warehouse.query(sql)),
     exec: (sql) => live(() => warehouse.exec(sql)),
+    createTableAs: (table, select) => live(() => warehouse.createTableAs(table, select)),
     describe: (table) => live(() => warehouse.describe(table)),
     loadRows: (table, columns, rows) => live(() => warehouse.loadRows(table, columns, rows)),
     loadArrow: (table, ipc) => live(() => warehouse.loadArrow(table, ipc)),

@@ -20,6 +20,23 @@ export function swapCases(current: CurrentWarehouse): void {
       expect(await current().describe("asset__staging")).toBeNull();
     });
 
+    it("retires a replaced table under the caller's name instead of dropping it", async () => {
+      await current().exec("create table kept as select 1 as v");
+      await current().exec("create table kept__staging as select 2 as v");
+      await current().swap([{ staging: "kept__staging", target: "kept" }], [], { retireAs: (target) => `${target}__retired_1` });
+      expect(await current().query("select v from kept")).toEqual([{ v: 2 }]);
+      expect(await current().query("select v from kept__retired_1")).toEqual([{ v: 1 }]);
+      // A first swap has nothing to retire; a placed asset's view follows the new table.
+      await current().exec("create table firstly__staging as select 3 as v");
+      await current().swap([{ staging: "firstly__staging", target: "firstly", aliases: ["retire_alias"] }], [], { retireAs: (target) => `${target}__retired_2` });
+      expect(await current().query("select v from retire_alias.firstly")).toEqual([{ v: 3 }]);
+      expect(await current().describe("firstly__retired_2")).toBeNull();
+      await current().exec("create table firstly__staging as select 4 as v");
+      await current().swap([{ staging: "firstly__staging", target: "firstly", aliases: ["retire_alias"] }], [], { retireAs: (target) => `${target}__retired_3` });
+      expect(await current().query("select v from retire_alias.firstly")).toEqual([{ v: 4 }]);
+      expect(await current().query("select v from firstly__retired_3")).toEqual([{ v: 3 }]);
+    });
+
     it("swaps several tables and writes state in one go", async () => {
       await current().exec("create table a as select 1 as v");
       await current().exec("create table a__s as select 10 as v");

@@ -77,6 +77,22 @@ export function warehouseConformance(name: string, open: () => Promise<Warehouse
     abortCases(() => warehouse);
     schemaCases(() => warehouse);
 
+    describe("createTableAs", () => {
+      it("creates a table from a query and returns its row count, replacing a leftover", async () => {
+        expect(await warehouse.createTableAs("made", "select 1 as v union all select 2 -- a trailing comment")).toBe(2);
+        expect(await warehouse.query("select v from made order by v")).toEqual([{ v: 1 }, { v: 2 }]);
+        expect(await warehouse.createTableAs("made", "select 'x' as w where false")).toBe(0);
+        expect((await warehouse.describe("made"))?.map((column) => column.name)).toEqual(["w"]);
+      });
+
+      it("reports a bad query by its error and leaves no table", async () => {
+        const error = await warehouse.createTableAs("bad", "select 1 as v\nfrom missing_table_here").then(() => null, (e: unknown) => e);
+        expect(error).toBeInstanceOf(WarehouseError);
+        expect(String(error)).toContain("missing_table_here");
+        expect(await warehouse.describe("bad")).toBeNull();
+      });
+    });
+
     describe("drop", () => {
       it("drops a table and ignores a missing one", async () => {
         await warehouse.exec("create table gone as select 1 as v");

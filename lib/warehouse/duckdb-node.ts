@@ -6,7 +6,7 @@ import { duckdbDialect } from "./dialect";
 import { appendColumns } from "./duckdb-appender";
 import { openLockedDuckDb, type DuckDbOpenOptions } from "./duckdb-lockdown";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, duckdbRelationKindSql, duckdbSearchPathSql, pointDuckdbView, relationKindOf, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, duckdbDescribeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
+import { CREATE_METADATA_SQL, createTableAsSql, duckdbCreatedRows, duckdbRelationKind, duckdbSearchPathSql, pointDuckdbView, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, duckdbDescribeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type Row, type Warehouse } from "./types";
@@ -90,7 +90,7 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
     run,
     readRows,
     pointView: (view, target) => pointDuckdbView(steps, view, target),
-    relationKind: async (relation) => relationKindOf(await readRows(duckdbRelationKindSql(relation))),
+    relationKind: (relation) => duckdbRelationKind(readRows, relation),
   };
 
   /** The search path the connection has now (null: DuckDB's default). */
@@ -116,6 +116,7 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
         schema,
         query: (sql) => call(() => readRows(sql)),
         exec: (sql) => call(() => run(sql)),
+        createTableAs: (table, select) => call(async () => duckdbCreatedRows(await readRows(createTableAsSql(schema, table, select, true)))),
         describe: (table) => call(() => describeTable(schema, table)),
         loadRows: (table, specs, rows) =>
           call(async () => {

@@ -19,7 +19,7 @@ import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { logicalTypeOf, readArrowColumns } from "./arrow-columns";
 import { arrowIpcFromColumns, rowsFromArrowIpc } from "./arrow-ipc";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, duckdbRelationKindSql, duckdbSearchPathSql, pointDuckdbView, relationKindOf, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, duckdbDescribeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
+import { CREATE_METADATA_SQL, createTableAsSql, duckdbCreatedRows, duckdbRelationKind, duckdbSearchPathSql, pointDuckdbView, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, duckdbDescribeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import { createSerialQueue } from "./serial-queue";
 import { quoteIdent, type Column, type ColumnSpec, type LogicalType, type Row, type Warehouse } from "./types";
 import { coerceOrFail } from "./values";
@@ -159,7 +159,7 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
     run,
     readRows,
     pointView: (view, target) => pointDuckdbView(steps, view, target),
-    relationKind: async (relation) => relationKindOf(await readRows(duckdbRelationKindSql(relation))),
+    relationKind: (relation) => duckdbRelationKind(readRows, relation),
   };
   let currentPath: string | null = null;
 
@@ -184,6 +184,7 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
         schema,
         query: (sql) => call(() => readRows(sql)),
         exec: (sql) => call(() => run(sql)),
+        createTableAs: (table, select) => call(async () => duckdbCreatedRows(await readRows(createTableAsSql(schema, table, select, true)))),
         describe: (table) => call(() => describeTable(schema, table)),
         loadRows: (table, specs, rows) =>
           call(async () => {

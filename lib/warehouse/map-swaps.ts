@@ -1,10 +1,14 @@
-// A warehouse whose swaps are rewritten before they reach the one it wraps (a partition run
-// tags them with its partition; a placed cell adds its schema), on every surface and signal
-// derived from it. Everything else passes through.
+// A warehouse whose swaps go through a function of the caller's before they reach the one it
+// wraps (a partition run tags them with its partition; a placed cell adds its schema; the
+// editor retires the tables they replace), on every surface and signal derived from it.
+// Everything else passes through.
 import { abortable } from "./abortable";
-import type { Swap, Warehouse } from "./types";
+import type { StateWrite, Swap, SwapOptions, Warehouse } from "./types";
 
-export function mapSwaps(inner: Warehouse, map: (swap: Swap) => Swap): Warehouse {
+/** A swap made on `surface` (the wrapped warehouse, or a surface or signal view of it). */
+export type SwapCall = (surface: Warehouse, swaps: Swap[], state: StateWrite[] | undefined, options: SwapOptions | undefined) => Promise<void>;
+
+export function withSwap(inner: Warehouse, swap: SwapCall): Warehouse {
   return {
     backend: inner.backend,
     dialect: inner.dialect,
@@ -12,15 +16,20 @@ export function mapSwaps(inner: Warehouse, map: (swap: Swap) => Swap): Warehouse
     schema: inner.schema,
     query: (sql) => inner.query(sql),
     exec: (sql) => inner.exec(sql),
+    createTableAs: (table, select) => inner.createTableAs(table, select),
     describe: (table) => inner.describe(table),
     loadRows: (table, columns, rows) => inner.loadRows(table, columns, rows),
     loadArrow: (table, ipc) => inner.loadArrow(table, ipc),
-    swap: (swaps, state, options) => inner.swap(swaps.map(map), state, options),
+    swap: (swaps, state, options) => swap(inner, swaps, state, options),
     transaction: (steps, options) => inner.transaction(steps, options),
-    inSchema: (schema, readSchemas) => mapSwaps(inner.inSchema(schema, readSchemas), map),
+    inSchema: (schema, readSchemas) => withSwap(inner.inSchema(schema, readSchemas), swap),
     readState: (key) => inner.readState(key),
     drop: (table) => inner.drop(table),
     close: () => inner.close(),
-    withSignal: (signal) => mapSwaps(abortable(inner, signal), map),
+    withSignal: (signal) => withSwap(abortable(inner, signal), swap),
   };
+}
+
+export function mapSwaps(inner: Warehouse, map: (swap: Swap) => Swap): Warehouse {
+  return withSwap(inner, (surface, swaps, state, options) => surface.swap(swaps.map(map), state, options));
 }

@@ -23,7 +23,7 @@ export function qualified(schema: string, table: string): string {
  * (`views`) is renamed away first, so no backend refuses to drop a table a view binds to,
  * and dropped once its views read the new one.
  */
-export function swapSteps(schema: string, swaps: Swap[], state: StateWrite[], now: Date): TxStep[] {
+export function swapSteps(schema: string, swaps: Swap[], state: StateWrite[], now: Date, retireAs?: SwapOptions["retireAs"]): TxStep[] {
   const steps: TxStep[] = [];
   const sql = (text: string) => steps.push({ sql: text });
   for (const { staging, target, partition, views: serving = [], view: query, aliases = [] } of swaps) {
@@ -41,21 +41,22 @@ export function swapSteps(schema: string, swaps: Swap[], state: StateWrite[], no
       for (const alias of placed) steps.push({ view: { schema: alias, name: target, target: serving.length > 0 ? { sql: query } : { schema, table: target } } });
       continue;
     }
-    if (partition === undefined && views.length === 0) {
+    if (partition === undefined && views.length === 0 && retireAs === undefined) {
       // Whichever it is: the asset may have been a view before.
       steps.push({ drop: { schema, name: target } });
       sql(`ALTER TABLE ${qualified(schema, staging)} RENAME TO ${quoteIdent(target)}`);
       continue;
     }
     if (partition === undefined) {
-      const old = `${target}__old`;
+      const old = retireAs === undefined ? `${target}__old` : retireAs(target);
       // The asset was a view before (a view asset that became a table): nothing to keep aside.
-      steps.push({ drop: { schema, name: target }, onlyView: true, dependents: views });
-      sql(`DROP TABLE IF EXISTS ${qualified(schema, old)}`);
+      steps.push({ drop: { schema, name: target }, onlyView: true, ...(views.length > 0 ? { dependents: views } : {}) });
+      if (retireAs === undefined) sql(`DROP TABLE IF EXISTS ${qualified(schema, old)}`);
       sql(`ALTER TABLE IF EXISTS ${qualified(schema, target)} RENAME TO ${quoteIdent(old)}`);
       sql(`ALTER TABLE ${qualified(schema, staging)} RENAME TO ${quoteIdent(target)}`);
       follow();
-      sql(`DROP TABLE IF EXISTS ${qualified(schema, old)}`);
+      // A retired table is the caller's to drop, after the swap.
+      if (retireAs === undefined) sql(`DROP TABLE IF EXISTS ${qualified(schema, old)}`);
       continue;
     }
     const [t, s] = [qualified(schema, target), qualified(schema, staging)];
@@ -93,9 +94,19 @@ export interface StepRunner {
 }
 
 export async function runSteps(steps: readonly TxStep[], runner: StepRunner): Promise<void> {
-  for (const step of steps) {
-    if ("sql" in step) await runner.run(step.sql);
-    else if ("view" in step) await runner.pointView(step.view, step.view.target);
+  let batch: string[] = [];
+  for (const [index, step] of steps.entries()) {
+    if ("sql" in step) {
+      // Consecutive statements go in one call: each call is a round trip (a message to
+      // DuckDB-WASM's worker and back, or to the PostgreSQL server), and they fail alike. The
+      // separator's newline ends a statement's trailing `-- comment` (a view asset's SQL).
+      batch.push(step.sql);
+      const next = steps[index + 1];
+      if (next === undefined || !("sql" in next)) {
+        await runner.run(batch.join("\n;\n"));
+        batch = [];
+      }
+    } else if ("view" in step) await runner.pointView(step.view, step.view.target);
     else if ("drop" in step) await dropRelation(step.drop, runner, step.onlyView === true, step.dependents ?? []);
     else if ((await runner.readRows(step.guard.sql)).length === 0) throw new GuardError(step.guard.message);
   }
@@ -119,13 +130,15 @@ export async function pointDuckdbView(runner: Pick<StepRunner, "run" | "relation
   await runner.run(createViewSql(view, target, true));
 }
 
-/** The kind of a relation in DuckDB's own catalog (fast in DuckDB-WASM, unlike information_schema). */
-export function duckdbRelationKindSql(relation: ViewRef): string {
-  const where = `schema_name = ${quoteLiteral(relation.schema)} AND lower(%s) = lower(${quoteLiteral(relation.name)})`;
-  return (
-    `SELECT 'view' AS kind FROM duckdb_views() WHERE ${where.replace("%s", "view_name")} ` +
-    `UNION ALL SELECT 'table' AS kind FROM duckdb_tables() WHERE ${where.replace("%s", "table_name")}`
-  );
+/**
+ * The kind of a relation in DuckDB's own catalog (fast in DuckDB-WASM, unlike
+ * information_schema). Tables are asked first and alone: a swap's target almost always is
+ * one, and duckdb_views() costs more (it lists DuckDB's internal views with their SQL).
+ */
+export async function duckdbRelationKind(readRows: (sql: string) => Promise<readonly unknown[]>, relation: ViewRef): Promise<"table" | "view" | null> {
+  const where = (column: string) => `schema_name = ${quoteLiteral(relation.schema)} AND lower(${column}) = lower(${quoteLiteral(relation.name)})`;
+  if ((await readRows(`SELECT 'table' AS kind FROM duckdb_tables() WHERE ${where("table_name")}`)).length > 0) return "table";
+  return relationKindOf(await readRows(`SELECT 'view' AS kind FROM duckdb_views() WHERE NOT internal AND ${where("view_name")}`));
 }
 
 export function relationKindOf(rows: readonly unknown[]): "table" | "view" | null {
@@ -150,7 +163,7 @@ export async function swapWork(
   const now = new Date();
   if (options.fence) await fence(options.fence, now);
   await runSteps((options.guards ?? []).map((guard) => ({ guard })), runner);
-  await runSteps(swapSteps(schema, swaps, state, now), runner);
+  await runSteps(swapSteps(schema, swaps, state, now, options.retireAs), runner);
   await options.beforeCommit?.();
 }
 
@@ -168,6 +181,22 @@ export function createViewSql(view: ViewRef, target: ViewTarget, orReplace: bool
 
 export function dropViewSql(view: ViewRef): string {
   return `DROP VIEW IF EXISTS ${qualified(view.schema, view.name)}`;
+}
+
+/**
+ * `CREATE TABLE … AS (<select>)`; the newlines keep a trailing `-- comment` in the select to
+ * itself, and put its first line on the statement's line 2 (lib/workspace/sql-error.ts).
+ * `orReplace` (DuckDB) replaces a leftover table in the same statement.
+ */
+export function createTableAsSql(schema: string, table: string, select: string, orReplace: boolean): string {
+  return `CREATE ${orReplace ? "OR REPLACE " : ""}TABLE ${qualified(schema, table)} AS (\n${select}\n)`;
+}
+
+/** The rows a DuckDB `CREATE TABLE AS` reports it wrote (its one `Count` row). */
+export function duckdbCreatedRows(rows: readonly Record<string, unknown>[]): number {
+  const count = rows[0]?.Count;
+  if (typeof count !== "number" && typeof count !== "bigint") throw new Error("CREATE TABLE AS did not report its row count");
+  return Number(count);
 }
 
 /** Search path SQL on DuckDB (a comma-separated string; null: back to the default). */

@@ -6,7 +6,7 @@ import { postgresDialect } from "./dialect";
 import pg from "pg";
 import { readArrowColumns } from "./arrow-columns";
 import { enrichWarehouseError, WarehouseError } from "./errors";
-import { CREATE_METADATA_SQL, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
+import { CREATE_METADATA_SQL, createTableAsSql, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, describeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import type { Call } from "./abortable";
 import { applyFence } from "./fence";
 import { postgresViewSteps } from "./postgres-views";
@@ -181,6 +181,12 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
         schema,
         query: (sql) => call(() => readRows(sql)),
         exec: (sql) => call(async () => void (await run(sql))),
+        createTableAs: (table, select) =>
+          call(async () => {
+            await run(`DROP TABLE IF EXISTS ${qualified(schema, table)}`);
+            const [created] = await run(createTableAsSql(schema, table, select, false));
+            return created?.rowCount ?? 0;
+          }),
         describe: (table) => call(() => describeTable(schema, table)),
         loadRows: (table, specs, rows) =>
           call(() => load(schema, table, specs, [specs.map((spec) => rows.map((row) => coerceOrFail(row[spec.name], spec)))])),

@@ -101,6 +101,12 @@ export interface SwapOptions {
   guards?: Guard[];
   /** Runs inside the transaction after the swap statements, before COMMIT (crash tests). */
   beforeCommit?: () => Promise<void>;
+  /**
+   * A replaced table is renamed to `retireAs(target)` instead of dropped in the transaction:
+   * freeing a large table takes longer than the swap itself, and the caller (the editor's
+   * preview) drops it later, off its critical path. The name must not be taken.
+   */
+  retireAs?: (target: string) => string;
 }
 
 export interface Warehouse {
@@ -115,6 +121,11 @@ export interface Warehouse {
   query(sql: string): Promise<Row[]>;
   /** Runs SQL for its effect. */
   exec(sql: string): Promise<void>;
+  /**
+   * Creates `table` as the rows of `select` (a table of that name left by an earlier attempt
+   * is dropped first) and returns how many rows it holds, from the statement's own result.
+   */
+  createTableAs(table: string, select: string): Promise<number>;
   /** Columns of a table in the main schema, or null when it does not exist. */
   describe(table: string): Promise<Column[] | null>;
   /** Creates `table` with `columns` if missing, then appends the rows (bulk, not row-by-row INSERT). */
