@@ -313,6 +313,29 @@ function workerTime(samples: Sample[]): [string, { ms: number; count: number }][
   return [...total].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
 }
 
+/** Stops the trace and sums the renderer main thread's complete events by name. */
+async function mainThreadEvents(cdp: import("@playwright/test").CDPSession): Promise<[string, number][]> {
+  const done = new Promise<string>((resolve) => cdp.once("Tracing.tracingComplete", (event) => resolve(event.stream ?? "")));
+  await cdp.send("Tracing.end");
+  const stream = await done;
+  let text = "";
+  for (;;) {
+    const chunk = await cdp.send("IO.read", { handle: stream });
+    text += chunk.base64Encoded ? Buffer.from(chunk.data, "base64").toString() : chunk.data;
+    if (chunk.eof) break;
+  }
+  await cdp.send("IO.close", { handle: stream });
+  const parsed: unknown = JSON.parse(text);
+  const events = (Array.isArray(parsed) ? parsed : (parsed as { traceEvents: unknown[] }).traceEvents) as { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }[];
+  const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+  const sums = new Map<string, number>();
+  for (const e of events) {
+    if (main === undefined || e.pid !== main.pid || e.tid !== main.tid || e.ph !== "X" || e.dur === undefined) continue;
+    sums.set(e.name, (sums.get(e.name) ?? 0) + e.dur / 1000);
+  }
+  return [...sums].sort((a, b) => b[1] - a[1]);
+}
+
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
   samples?: number[];
@@ -334,6 +357,24 @@ function addSelfTime(into: Map<string, number>, profile: CpuProfile, runs: numbe
     const name = names.get(samples[i] ?? -1) ?? "?";
     into.set(name, (into.get(name) ?? 0) + us / 1000 / runs);
   }
+}
+
+/**
+ * Per edit, from the app's first request to its last answer: how long the worker was busy
+ * (some request in flight) and how long it sat idle, waiting for the page to send the next.
+ */
+function workerBusyIdle(sample: Sample): { busy: number; idle: number } {
+  const spans = [...sample.log].sort((a, b) => a.posted - b.posted);
+  let busy = 0;
+  let idle = 0;
+  let end = -Infinity;
+  for (const { posted, done } of spans) {
+    if (end !== -Infinity && posted > end) idle += posted - end;
+    const from = Math.max(posted, end);
+    if (done > from) busy += done - from;
+    end = Math.max(end, done);
+  }
+  return { busy, idle };
 }
 
 function pct(samples: number[], p: number): number {
@@ -374,6 +415,7 @@ async function main(): Promise<void> {
     const bare: number[] = [];
     const cdp = PROFILE ? await page.context().newCDPSession(page) : null;
     const selfTime = new Map<string, number>();
+    let traceSummary: [string, number][] = [];
     if (cdp) {
       await cdp.send("Profiler.enable");
       await cdp.send("Profiler.setSamplingInterval", { interval: 250 });
@@ -382,9 +424,12 @@ async function main(): Promise<void> {
     for (let i = 0; i < WARMUP + RUNS; i++) {
       digit = (digit % 9) + 1; // 2, 3, ..., 9, 1, ...: always a different digit
       const profiled = cdp !== null && i >= WARMUP;
+      const traced = profiled && i === WARMUP;
+      if (traced) await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReturnAsStream" });
       if (profiled) await cdp.send("Profiler.start");
       const edit = await editSample(page, digit);
       if (profiled) addSelfTime(selfTime, (await cdp.send("Profiler.stop")).profile, RUNS);
+      if (traced) traceSummary = await mainThreadEvents(cdp);
       await waitIdle(page);
       const base = await bareSample(page, bareStatements(digit));
       await waitIdle(page, 200);
@@ -413,11 +458,15 @@ async function main(): Promise<void> {
     console.log(`ratio excl. debounce: p50 ${r50.toFixed(2)}x, p95 ${r95.toFixed(2)}x (goal <= ${GOAL_RATIO}x): ${r50 <= GOAL_RATIO ? "met" : "NOT met"} at p50`);
     console.log(`ratio incl. debounce: p50 ${(pct(total, 50) / pct(bare, 50)).toFixed(2)}x, p95 ${(pct(total, 95) / pct(bare, 95)).toFixed(2)}x`);
     console.log(`duckdb worker requests per edit (app): p50 ${pct(requests, 50)}, max ${Math.max(...requests)}`);
+    const busyIdle = edits.map(workerBusyIdle);
+    console.log(`worker, first request -> last answer: busy p50 ${ms(pct(busyIdle.map((b) => b.busy), 50))}, idle between requests (waiting on the page) p50 ${ms(pct(busyIdle.map((b) => b.idle), 50))}`);
     console.log(`where the worker's time goes, keystroke -> c5 fresh (mean per edit; the worker answers in order):`);
     for (const [what, v] of workerTime(edits)) console.log(`  ${ms(v.ms)}  x${v.count.toFixed(0).padStart(3)}  ${what}`);
     if (cdp) {
       console.log(`the page's main thread, keystroke -> c5 fresh (self time, mean per edit):`);
       for (const [what, v] of [...selfTime].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${ms(v)}  ${what}`);
+      console.log(`the page's main thread in one traced edit (event durations; nested events overlap):`);
+      for (const [what, v] of traceSummary.slice(0, 20)) console.log(`  ${ms(v)}  ${what}`);
     }
   } finally {
     await browser.close();

@@ -2,7 +2,7 @@
 // in with one transaction. The old table stays whole until the swap commits.
 import { blockingFailures, contractResult, describeFailure, runChecks, stripTrailingSemicolon, type CheckResult } from "../checks";
 import type { ChartCell, SqlCell } from "../notebook/types";
-import type { Column, Warehouse } from "../warehouse/types";
+import type { Column, CreatedTable, Warehouse } from "../warehouse/types";
 import { quoteIdent } from "../warehouse/types";
 import { stageTableFor, stageViewFor, type StagingScope } from "../extract/load/staging";
 import { incrementalMergeSql, incrementalRowsSql } from "./incremental-sql";
@@ -43,21 +43,22 @@ export async function materializeSql(warehouse: Warehouse, cell: SqlCell, stagin
   // An incremental cell whose table exists computes only its new rows, then merges them in.
   const current = cell.config.materialized === "incremental" && options.fullRefresh !== true ? await warehouse.describe(cell.name) : null;
   const sql = stripTrailingSemicolon(cell.config.sql);
-  let rows: number;
+  let created: CreatedTable;
   try {
     // The workspace macros it calls: named by their content, so creating one that exists is a no-op.
     for (const statement of warehouse.dialect.macroStatements(cell.config.macros ?? [])) await warehouse.exec(statement);
-    // Its row count comes with it: no count(*) on the editor's critical path.
-    rows = await warehouse.createTableAs(staging, current === null ? sql : incrementalRowsSql(sql, cell.name, cell.config.incremental));
+    // Its rows and columns come with it: no count(*) or describe on the editor's critical path.
+    created = await warehouse.createTableAs(staging, current === null ? sql : incrementalRowsSql(sql, cell.name, cell.config.incremental));
     if (current !== null) {
       staging = await mergeNewRows(warehouse, cell, staging, current);
-      rows = await countRows(warehouse, staging);
+      created = { rows: await countRows(warehouse, staging), columns: (await warehouse.describe(staging)) ?? [] };
     }
   } catch (e) {
     await warehouse.drop(staging);
     return { ok: false, reason: e instanceof Error ? e.message : String(e), checks: [] };
   }
-  const checked = await checkStaged(warehouse, cell, staging, baseline);
+  const { rows } = created;
+  const checked = await checkStaged(warehouse, cell, staging, baseline, created.columns);
   if (!checked.ok) {
     await warehouse.drop(staging);
     return checked;
@@ -67,9 +68,15 @@ export async function materializeSql(warehouse: Warehouse, cell: SqlCell, stagin
 }
 
 /** The cell's checks and contract over what it staged: its columns, or why it may not be swapped in. */
-async function checkStaged(warehouse: Warehouse, cell: SqlCell, staging: string, baseline: BaselineColumns | undefined): Promise<{ ok: true; columns: Column[]; checks: CheckResult[] } | { ok: false; reason: string; checks: CheckResult[] }> {
+async function checkStaged(
+  warehouse: Warehouse,
+  cell: SqlCell,
+  staging: string,
+  baseline: BaselineColumns | undefined,
+  known?: Column[],
+): Promise<{ ok: true; columns: Column[]; checks: CheckResult[] } | { ok: false; reason: string; checks: CheckResult[] }> {
   const checks = await runChecks(warehouse, staging, cell.checks);
-  const columns = (await warehouse.describe(staging)) ?? [];
+  const columns = known ?? (await warehouse.describe(staging)) ?? [];
   const contract = cell.config.contract;
   if (contract !== undefined) checks.push(contractResult(contract, await (baseline ?? ((asset) => warehouse.describe(asset)))(cell.name), columns));
   const blocking = blockingFailures(checks);

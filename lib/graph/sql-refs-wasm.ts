@@ -36,16 +36,30 @@ export function sqlParseErrorFromWasm(error: unknown): SqlParseError {
   return new SqlParseError(prefix + message, parsePosition(details.position));
 }
 
+/** Statements whose references are remembered; the oldest is forgotten first. */
+const REMEMBERED = 500;
+
 export class WasmSqlReferenceParser implements SqlReferenceParser {
+  /**
+   * The references of statements seen before: an edit re-reads every cell, and each read is
+   * a round trip to DuckDB's worker ahead of the rerun (the answer for a text never changes).
+   */
+  private readonly known = new Map<string, TableRef[]>();
+
   constructor(private readonly source: TableNameSource) {}
 
   async tableReferences(sql: string): Promise<TableRef[]> {
+    const known = this.known.get(sql);
+    if (known !== undefined) return known.map((ref) => ({ ...ref }));
     let names: string[];
     try {
       names = await this.source.getTableNames(sql);
     } catch (error) {
       throw sqlParseErrorFromWasm(error);
     }
-    return names.map((name) => ({ name }));
+    const refs = names.map((name) => ({ name }));
+    if (this.known.size >= REMEMBERED) this.known.delete(this.known.keys().next().value ?? "");
+    this.known.set(sql, refs);
+    return refs.map((ref) => ({ ...ref }));
   }
 }

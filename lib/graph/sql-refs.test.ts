@@ -106,6 +106,16 @@ describe("wasm route", () => {
     await expect(parser.tableReferences("select * from x")).resolves.toEqual([{ name: "x" }]);
   });
 
+  it("asks DuckDB once per statement text, and hands out copies", async () => {
+    const asked: string[] = [];
+    const parser = new WasmSqlReferenceParser({ getTableNames: (sql) => (asked.push(sql), ["orders"]) });
+    const first = await parser.tableReferences("select * from orders");
+    first[0]!.name = "changed";
+    expect(await parser.tableReferences("select * from orders")).toEqual([{ name: "orders" }]);
+    await parser.tableReferences("select * from orders o");
+    expect(asked).toEqual(["select * from orders", "select * from orders o"]);
+  });
+
   it("wraps a non-JSON failure as a SqlParseError", async () => {
     const parser = new WasmSqlReferenceParser({
       getTableNames: () => {

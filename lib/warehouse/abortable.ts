@@ -32,6 +32,8 @@ export interface CallGate {
    * never interrupted); when the signal aborts while it runs, it is interrupted.
    */
   statement<T>(work: () => Promise<T>, options?: { cleanup?: boolean }): Promise<T>;
+  /** Whether the running call is under a signal, so its statement may have to be stopped (an adapter may run others a cheaper way). */
+  interruptible(): boolean;
 }
 
 export function createCallGate(options: CallGateOptions): CallGate {
@@ -93,7 +95,7 @@ export function createCallGate(options: CallGateOptions): CallGate {
     }
   }
 
-  return { call, under, statement };
+  return { call, under, statement, interruptible: () => current !== null };
 }
 
 /** What an adapter builds its calls from: everything but `withSignal`, over one Call. */

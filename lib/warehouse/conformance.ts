@@ -79,10 +79,13 @@ export function warehouseConformance(name: string, open: () => Promise<Warehouse
 
     describe("createTableAs", () => {
       it("creates a table from a query and returns its row count, replacing a leftover", async () => {
-        expect(await warehouse.createTableAs("made", "select 1 as v union all select 2 -- a trailing comment")).toBe(2);
+        const made = await warehouse.createTableAs("made", "select 1 as v union all select 2 -- a trailing comment");
+        expect(made.rows).toBe(2);
+        expect(made.columns).toEqual(await warehouse.describe("made"));
         expect(await warehouse.query("select v from made order by v")).toEqual([{ v: 1 }, { v: 2 }]);
-        expect(await warehouse.createTableAs("made", "select 'x' as w where false")).toBe(0);
-        expect((await warehouse.describe("made"))?.map((column) => column.name)).toEqual(["w"]);
+        const empty = await warehouse.createTableAs("made", "select 'x' as w where false");
+        expect(empty.rows).toBe(0);
+        expect(empty.columns.map((column) => column.name)).toEqual(["w"]);
       });
 
       it("reports a bad query by its error and leaves no table", async () => {

@@ -116,7 +116,11 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
         schema,
         query: (sql) => call(() => readRows(sql)),
         exec: (sql) => call(() => run(sql)),
-        createTableAs: (table, select) => call(async () => duckdbCreatedRows(await readRows(createTableAsSql(schema, table, select, true)))),
+        createTableAs: (table, select) =>
+          call(async () => {
+            const rows = duckdbCreatedRows(await readRows(createTableAsSql(schema, table, select, true)));
+            return { rows, columns: (await describeTable(schema, table)) ?? [] };
+          }),
         describe: (table) => call(() => describeTable(schema, table)),
         loadRows: (table, specs, rows) =>
           call(async () => {

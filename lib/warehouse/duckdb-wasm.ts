@@ -8,8 +8,10 @@
 // - No JSON type offline (no json extension): JSON columns are VARCHAR holding JSON text.
 // - Locked down on first use: no extension autoload/autoinstall (offline they hang or
 //   fail misleadingly), no file or network access from SQL, configuration locked.
-// - Queries run through the pending-query API (wasm-pending.ts), in slices, so a call under
-//   an AbortSignal can cancel its query between two slices (runQuery cannot be stopped).
+// - A call under an AbortSignal runs its queries through the pending-query API
+//   (wasm-pending.ts), in slices, so it can cancel them between two slices. Other calls use
+//   runQuery, which cannot be stopped but is one message to the worker and back, where a
+//   pending query is two or three (the editor's reruns make dozens of statements per edit).
 import { createCallGate, withSignals } from "./abortable";
 import { duckdbDialect } from "./dialect";
 import { FenceUnsupportedError } from "./fence";
@@ -27,9 +29,13 @@ import { runPendingQuery } from "./wasm-pending";
 
 /** What the adapter needs from a DuckDB-WASM connection, async whatever the host. */
 export interface WasmConnection {
-  /** Runs SQL (one or more statements); the last statement's result as Arrow IPC bytes. */
+  /** Runs SQL (one or more statements); the last statement's result as Arrow IPC bytes. One round trip; it cannot be stopped. */
   runQuery(sql: string): Promise<Uint8Array>;
-  /** Cancels the query runQuery is running, if any. */
+  /** Whether several runQuery calls may be in flight at once (answered in the order sent). */
+  readonly pipelines: boolean;
+  /** runQuery as a pending query, which interrupt() stops. */
+  runInterruptible(sql: string): Promise<Uint8Array>;
+  /** Cancels the query runInterruptible is running, if any. */
   interrupt(): Promise<void>;
   /** Inserts an Arrow IPC stream into `schema.name`, creating the table when `create`. */
   insertArrowFromIPCStream(ipc: Uint8Array, options: { name: string; schema?: string; create?: boolean }): Promise<void>;
@@ -45,7 +51,10 @@ export interface WasmConnection {
  */
 export function wasmConnectionFromAsync(connection: AsyncDuckDBConnection): WasmConnection {
   return {
-    runQuery: (sql) => connection.useUnsafe((db, id) => runPendingQuery(db, id, sql)),
+    runQuery: (sql) => connection.useUnsafe((db, id) => db.runQuery(id, sql)),
+    // The worker handles its messages one at a time, in order.
+    pipelines: true,
+    runInterruptible: (sql) => connection.useUnsafe((db, id) => runPendingQuery(db, id, sql)),
     interrupt: async () => void (await connection.cancelSent()),
     insertArrowFromIPCStream: (ipc, options) => connection.insertArrowFromIPCStream(ipc, options),
     getTableNames: (sql) => connection.getTableNames(sql),
@@ -56,7 +65,12 @@ export function wasmConnectionFromAsync(connection: AsyncDuckDBConnection): Wasm
 /** The blocking (synchronous) connection of `@duckdb/duckdb-wasm/blocking` as a WasmConnection. */
 export function wasmConnectionFromBlocking(connection: BlockingDuckDBConnection): WasmConnection {
   return {
+    // Here a round trip costs nothing, and a synchronous runQuery would hold the thread: no
+    // timer, no abort and no other caller could run until it ended. Every query is a pending one.
     runQuery: (sql) => connection.useUnsafe((bindings, id) => runPendingQuery(bindings, id, sql)),
+    // A second pending query on the connection would replace the first.
+    pipelines: false,
+    runInterruptible: (sql) => connection.useUnsafe((bindings, id) => runPendingQuery(bindings, id, sql)),
     interrupt: async () => void connection.useUnsafe((bindings, id) => bindings.cancelPendingQuery(id)),
     insertArrowFromIPCStream: async (ipc, options) => connection.insertArrowFromIPCStream(ipc, options),
     getTableNames: async (sql) => connection.getTableNames(sql),
@@ -98,19 +112,31 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
   /** Every statement goes through here, so every error is enriched at the one choke point. */
   async function execute(sql: string): Promise<Uint8Array> {
     try {
-      return await connection.runQuery(sql);
+      return await (gate.interruptible() ? connection.runInterruptible(sql) : connection.runQuery(sql));
     } catch (error) {
       throw enrichWarehouseError(error, sql, ERROR_CONTEXT);
     }
   }
 
-  async function readRows(sql: string): Promise<Row[]> {
-    const ipc = await gate.statement(() => execute(sql));
-    try {
-      return rowsFromArrowIpc(ipc);
-    } catch (error) {
-      throw new WarehouseError({ kind: "conversion", backendMessage: `cannot read the result: ${messageOf(error)}`, sql, cause: error });
+  /**
+   * Statements sent together, answered in order; the first error is thrown, and a statement
+   * after it is not run (a pending query, under a signal, goes one at a time).
+   */
+  async function executeAll(sqls: readonly string[]): Promise<Uint8Array[]> {
+    if (!connection.pipelines || gate.interruptible()) {
+      const results: Uint8Array[] = [];
+      for (const sql of sqls) results.push(await execute(sql));
+      return results;
     }
+    const settled = await Promise.allSettled(sqls.map((sql) => execute(sql)));
+    return settled.map((result) => {
+      if (result.status === "rejected") throw result.reason;
+      return result.value;
+    });
+  }
+
+  async function readRows(sql: string): Promise<Row[]> {
+    return rowsOf(await gate.statement(() => execute(sql)), sql);
   }
 
   const run = async (sql: string): Promise<void> => void (await gate.statement(() => execute(sql)));
@@ -155,12 +181,30 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
   // Callers see an initialization failure on their first call; nothing is left unhandled.
   ready.catch(() => undefined);
 
-  const steps: StepRunner = {
-    run,
-    readRows,
-    pointView: (view, target) => pointDuckdbView(steps, view, target),
-    relationKind: (relation) => duckdbRelationKind(readRows, relation),
-  };
+  /**
+   * A swap's or a transaction's steps in one transaction, written behind: statements that
+   * return nothing wait, and go with the next one that does (or with the COMMIT), so
+   * BEGIN, a lookup, the renames and COMMIT cost two round trips instead of five. A
+   * failure anywhere rolls back everything sent.
+   */
+  async function writeBehind(work: (steps: StepRunner) => Promise<void>): Promise<void> {
+    const waiting: string[] = ["BEGIN TRANSACTION"];
+    const send = (last: string) => gate.statement(() => execute([...waiting.splice(0), last].join("\n;\n")));
+    const steps: StepRunner = {
+      run: async (sql) => void waiting.push(sql),
+      readRows: async (sql) => rowsOf(await send(sql), sql),
+      pointView: (view, target) => pointDuckdbView(steps, view, target),
+      relationKind: (relation) => duckdbRelationKind(steps.readRows, relation),
+    };
+    try {
+      await work(steps);
+      await send("COMMIT");
+    } catch (error) {
+      // Nothing was sent when the first statement is still waiting: there is nothing to roll back.
+      if (waiting[0] !== "BEGIN TRANSACTION") await gate.statement(() => execute("ROLLBACK"), { cleanup: true }).catch(() => undefined);
+      throw error;
+    }
+  }
   let currentPath: string | null = null;
 
   const surface = (schema: string, path: readonly string[] | null): Warehouse =>
@@ -184,7 +228,16 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
         schema,
         query: (sql) => call(() => readRows(sql)),
         exec: (sql) => call(() => run(sql)),
-        createTableAs: (table, select) => call(async () => duckdbCreatedRows(await readRows(createTableAsSql(schema, table, select, true)))),
+        createTableAs: (table, select) =>
+          call(async () => {
+            // Both sent at once: the worker runs them in order, and the page need not answer
+            // the first before the second starts.
+            const create = createTableAsSql(schema, table, select, true);
+            const describe = duckdbDescribeSql(schema, table);
+            const [created, described] = await gate.statement(() => executeAll([create, describe]));
+            if (created === undefined || described === undefined) throw new Error("createTableAs: a statement went unanswered");
+            return { rows: duckdbCreatedRows(rowsOf(created, create)), columns: columnsFromDescribe(rowsOf(described, describe)) ?? [] };
+          }),
         describe: (table) => call(() => describeTable(schema, table)),
         loadRows: (table, specs, rows) =>
           call(async () => {
@@ -199,9 +252,9 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
         swap: (swaps, state = [], options = {}) =>
           call(() => {
             if (options.fence !== undefined) throw new FenceUnsupportedError(options.fence, "duckdb-wasm");
-            return inTransaction(() => swapWork(schema, swaps, state, options, steps, async () => undefined));
+            return writeBehind((steps) => swapWork(schema, swaps, state, options, steps, async () => undefined));
           }),
-        transaction: (list, options = {}) => call(() => inTransaction(() => stepsWork(list, options, steps))),
+        transaction: (list, options = {}) => call(() => writeBehind((steps) => stepsWork(list, options, steps))),
         inSchema: (other, readSchemas) => surface(other, [other, ...readSchemas]),
         readState: (key) =>
           call(async () => {
@@ -260,6 +313,14 @@ function assertColumnsFit(table: string, tableColumns: readonly Column[], specs:
     backendMessage: `table ${table} has no column(s) ${missing.join(", ")}`,
     hint: "the loaded data has columns the existing table lacks; add them first or replace the table",
   });
+}
+
+function rowsOf(ipc: Uint8Array, sql: string): Row[] {
+  try {
+    return rowsFromArrowIpc(ipc);
+  } catch (error) {
+    throw new WarehouseError({ kind: "conversion", backendMessage: `cannot read the result: ${messageOf(error)}`, sql, cause: error });
+  }
 }
 
 function messageOf(error: unknown): string {

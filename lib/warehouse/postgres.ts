@@ -185,7 +185,7 @@ export async function openPostgresWarehouse(options: PostgresWarehouseOptions): 
           call(async () => {
             await run(`DROP TABLE IF EXISTS ${qualified(schema, table)}`);
             const [created] = await run(createTableAsSql(schema, table, select, false));
-            return created?.rowCount ?? 0;
+            return { rows: created?.rowCount ?? 0, columns: (await describeTable(schema, table)) ?? [] };
           }),
         describe: (table) => call(() => describeTable(schema, table)),
         loadRows: (table, specs, rows) =>

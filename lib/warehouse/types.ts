@@ -16,6 +16,12 @@ export interface Column {
 /** Logical column types every adapter understands when creating tables for loaded data. */
 export type LogicalType = "BIGINT" | "DOUBLE" | "BOOLEAN" | "VARCHAR" | "TIMESTAMP" | "DATE" | "JSON";
 
+/** What createTableAs made. */
+export interface CreatedTable {
+  rows: number;
+  columns: Column[];
+}
+
 export interface ColumnSpec {
   name: string;
   type: LogicalType;
@@ -123,9 +129,10 @@ export interface Warehouse {
   exec(sql: string): Promise<void>;
   /**
    * Creates `table` as the rows of `select` (a table of that name left by an earlier attempt
-   * is dropped first) and returns how many rows it holds, from the statement's own result.
+   * is dropped first) and returns how many rows it holds (from the statement's own result)
+   * and its columns, as `describe` gives them.
    */
-  createTableAs(table: string, select: string): Promise<number>;
+  createTableAs(table: string, select: string): Promise<CreatedTable>;
   /** Columns of a table in the main schema, or null when it does not exist. */
   describe(table: string): Promise<Column[] | null>;
   /** Creates `table` with `columns` if missing, then appends the rows (bulk, not row-by-row INSERT). */
