@@ -2,8 +2,11 @@
 // Prints one JSON line: { rows, seconds, cpuSeconds (whole process), maxRssMb, peakHeapMb }.
 //   baseline DB_DIR PAGES_DIR          DuckDB's read_json over the saved pages
 //   ours DB_DIR BASE_URL DISPOSITION   runExtract of a REST extract cell
+//   baseline-csv DB_DIR CSV_FILE        CREATE TABLE AS SELECT * FROM read_csv over the file
+//   ours-file DB_DIR CSV_FILE DISPOSITION  runExtract of a file extract cell reading it (its folder is the data directory)
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { readFilePages } from "../lib/extract/file";
 import { runExtract } from "../lib/extract/run";
 import { parseNotebook } from "../lib/notebook";
 import type { ExtractCell } from "../lib/notebook/types";
@@ -36,6 +39,37 @@ if (mode === "baseline") {
   connection.closeSync();
   instance.closeSync();
   report(rows, ms);
+} else if (mode === "baseline-csv") {
+  const instance = await DuckDBInstance.create(path.join(dbDir, "baseline.duckdb"));
+  const connection = await instance.connect();
+  const t0 = performance.now();
+  await connection.run(`CREATE TABLE t AS SELECT * FROM read_csv('${arg}')`);
+  const ms = performance.now() - t0;
+  const reader = await connection.runAndReadAll("SELECT count(*)::INTEGER AS n FROM t");
+  const rows = Number(reader.getRowObjectsJS()[0]?.n ?? 0);
+  connection.closeSync();
+  instance.closeSync();
+  report(rows, ms);
+} else if (mode === "ours-file") {
+  const text = `\`\`\`extract records
+source: file
+path: ${path.basename(arg)}
+primary_key: id
+write_disposition: ${disposition ?? "replace"}
+\`\`\`
+`;
+  const parsed = parseNotebook(text, "bench.md");
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const cell = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
+  if (!cell) throw new Error("no extract cell");
+  const dataDir = path.dirname(arg);
+  const warehouse = await openDuckDbWarehouse({ path: path.join(dbDir, "ours.duckdb"), dataDir });
+  const t0 = performance.now();
+  const outcome = await runExtract(warehouse, cell, { resolveSecret: () => undefined, dataDir, readFilePages });
+  const ms = performance.now() - t0;
+  if (!outcome.ok) throw new Error(outcome.reason);
+  await warehouse.close();
+  report(outcome.rows, ms);
 } else if (mode === "ours") {
   const text = `\`\`\`extract records
 source: rest

@@ -1,0 +1,79 @@
+// A file extract end to end: a CSV of N rows loaded by runExtract (a file extract cell,
+// replace, then merge), against a baseline measured in the same run: DuckDB's own
+// `CREATE TABLE AS SELECT * FROM read_csv(…)` over the same file. Each variant runs in its
+// own child process (bench/extract-child.ts), so its peak RSS is its own.
+// Usage: npx tsx bench/extract-file.ts [rows=1000000]
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const total = Number(process.argv[2] ?? 1_000_000);
+const GOAL = 1.5;
+const START = Date.UTC(2024, 0, 1);
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "assetbook-bench-file-"));
+const dataDir = path.join(dir, "data");
+fs.mkdirSync(dataDir);
+const csv = path.join(dataDir, "records.csv");
+
+/** Row i, always the same: a column of every type the sniffer finds. */
+function line(i: number): string {
+  const x = Math.imul(i + 1, 2654435761) >>> 0;
+  const category = ["alpha", "beta", "gamma", "delta"][x % 4];
+  const created = new Date(START + i * 60_000).toISOString().replace("T", " ").replace(".000Z", "");
+  return `${i + 1},item ${i},${category},${created},${(x % 100_000) / 100},${x % 50},${(x & 1) === 0},${(x % 9973) / 9973}\n`;
+}
+
+{
+  const out = fs.createWriteStream(csv);
+  out.write("id,name,category,created_at,amount,quantity,active,score\n");
+  let chunk = "";
+  for (let i = 0; i < total; i++) {
+    chunk += line(i);
+    if (chunk.length > 1 << 20) {
+      out.write(chunk);
+      chunk = "";
+    }
+  }
+  out.end(chunk);
+  await new Promise<void>((resolve, reject) => out.on("finish", resolve).on("error", reject));
+}
+
+interface Measure {
+  rows: number;
+  seconds: number;
+  cpuSeconds: number;
+  maxRssMb: number;
+  peakHeapMb: number;
+}
+
+const child = fileURLToPath(new URL("./extract-child.ts", import.meta.url));
+async function measure(...args: string[]): Promise<Measure> {
+  const dbDir = fs.mkdtempSync(path.join(dir, "db-"));
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", child, args[0] ?? "", dbDir, ...args.slice(1)], { maxBuffer: 1 << 20 });
+  fs.rmSync(dbDir, { recursive: true, force: true });
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as Measure;
+}
+
+try {
+  const results: [string, Measure][] = [
+    ["baseline read_csv", await measure("baseline-csv", csv)],
+    ["runExtract replace", await measure("ours-file", csv, "replace")],
+    ["runExtract merge", await measure("ours-file", csv, "merge")],
+  ];
+  const baseline = results[0]?.[1].seconds ?? NaN;
+  console.log(`bench/extract-file: a CSV of ${total.toLocaleString("en")} rows, ${(fs.statSync(csv).size / 2 ** 20).toFixed(0)} MB`);
+  for (const [name, m] of results) {
+    console.log(
+      `  ${name.padEnd(20)} ${m.rows.toLocaleString("en").padStart(10)} rows ${m.seconds.toFixed(2).padStart(7)} s (process CPU ${m.cpuSeconds.toFixed(1).padStart(5)} s) ` +
+        `peak RSS ${m.maxRssMb.toFixed(0).padStart(4)} MB (JS heap ${m.peakHeapMb.toFixed(0).padStart(3)})  ${(m.seconds / baseline).toFixed(2)}x baseline`,
+    );
+  }
+  const worst = Math.max(...results.slice(1).map(([, m]) => m.seconds / baseline));
+  console.log(`  goal: runExtract <= ${GOAL}x baseline: ${worst <= GOAL ? "met" : "NOT met"} (worst ${worst.toFixed(2)}x)`);
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
