@@ -1,6 +1,6 @@
 // One measured variant of bench/extract, in its own process so its peak RSS is its own.
 // Prints one JSON line: { rows, seconds, cpuSeconds (whole process), maxRssMb, peakHeapMb }.
-//   baseline DB_DIR PAGES_DIR          DuckDB's read_json over the saved pages
+//   baseline DB_DIR PAGES_DIR [lists]  DuckDB's read_json over the saved pages (lists: plus unnest of the list field)
 //   ours DB_DIR BASE_URL DISPOSITION   runExtract of a REST extract cell
 //   baseline-csv DB_DIR CSV_FILE        CREATE TABLE AS SELECT * FROM read_csv over the file
 //   ours-file DB_DIR CSV_FILE DISPOSITION  runExtract of a file extract cell reading it (its folder is the data directory)
@@ -31,8 +31,15 @@ function report(rows: number, ms: number): void {
 if (mode === "baseline") {
   const instance = await DuckDBInstance.create(path.join(dbDir, "baseline.duckdb"));
   const connection = await instance.connect();
+  const pages = `read_json('${path.join(arg, "*.json")}')`;
   const t0 = performance.now();
-  await connection.run(`CREATE TABLE t AS SELECT * FROM read_json('${path.join(arg, "*.json")}')`);
+  if (disposition === "lists") {
+    // The list field as DuckDB alone would load it: the records without it, then its items unnested.
+    await connection.run(`CREATE TABLE t AS SELECT * EXCLUDE (tags) FROM ${pages}`);
+    await connection.run(`CREATE TABLE t__tags AS SELECT id, unnest(tags, recursive := true) FROM ${pages}`);
+  } else {
+    await connection.run(`CREATE TABLE t AS SELECT * FROM ${pages}`);
+  }
   const ms = performance.now() - t0;
   const reader = await connection.runAndReadAll("SELECT count(*)::INTEGER AS n FROM t");
   const rows = Number(reader.getRowObjectsJS()[0]?.n ?? 0);
