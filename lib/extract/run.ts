@@ -166,7 +166,14 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
     let pages = 0;
     let rows = 0;
     let sampled = false;
-    for await (const page of pagesOf(cell, spec, warehouse, ctx, redactor)) {
+    // A CSV or Parquet file the warehouse can read itself is loaded there, rows never passing
+    // through JavaScript; a preview (a sample) and what only the page path does read pages.
+    const inWarehouse =
+      spec.source === "file" && spec.path !== undefined && ctx.dataDir !== undefined && ctx.sampleRows === undefined && warehouse.files !== undefined
+        ? await (await import("./file/warehouse-read")).loadInWarehouse(warehouse, loader, ctx.dataDir, { path: spec.path, format: spec.format, data_path: spec.data_path }, cell.name)
+        : false;
+    if (inWarehouse) ctx.onProgress?.({ asset: cell.name, pages: 1, rows: loader.recordsLoaded, elapsedMs: now() - started });
+    for await (const page of inWarehouse ? [] : pagesOf(cell, spec, warehouse, ctx, redactor)) {
       // A sample stops inside a page too: a 200,000-row page previews as its first rows.
       const wanted = ctx.sampleRows === undefined ? page : page.slice(0, Math.max(0, ctx.sampleRows - rows));
       // An API that echoes a key back (a `self` link with ?api_key=) must not store or show it.

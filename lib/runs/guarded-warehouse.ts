@@ -96,6 +96,7 @@ export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWar
       // Another surface would write past this run's fence and done-marker.
       throw new Error("a production run's guarded warehouse has no other schema");
     },
+    ...(inner.files === undefined ? {} : { files: inner.files }),
     readState: (key) => inner.readState(key),
     drop: (table) => inner.drop(table),
     close: () => Promise.resolve(),

@@ -139,6 +139,7 @@ export function abortable(warehouse: Warehouse, signal: AbortSignal): Warehouse 
     swap: (swaps, state, options) => live(() => warehouse.swap(swaps, state, options)),
     transaction: (steps, options) => live(() => warehouse.transaction(steps, options)),
     inSchema: (schema, readSchemas) => abortable(warehouse.inSchema(schema, readSchemas), signal),
+    ...(warehouse.files === undefined ? {} : { files: warehouse.files }),
     readState: (key) => live(() => warehouse.readState(key)),
     drop: (table) => warehouse.drop(table),
     close: () => warehouse.close(),

@@ -9,7 +9,8 @@ import { enrichWarehouseError, WarehouseError } from "./errors";
 import { CREATE_METADATA_SQL, createTableAsSql, duckdbCreatedRows, duckdbRelationKind, duckdbSearchPathSql, pointDuckdbView, qualified, readStateSql, stepsWork, swapWork, columnsFromDescribe, duckdbDescribeSql, inTransaction as runInTransaction, type StepRunner } from "./metadata-sql";
 import { applyFence } from "./fence";
 import { createSerialQueue } from "./serial-queue";
-import { quoteIdent, type Column, type ColumnSpec, type Row, type Warehouse } from "./types";
+import { quoteIdent, type Column, type ColumnSpec, type CreatedTable, type Row, type Warehouse } from "./types";
+import { duckdbFileReader } from "./duckdb-files";
 import type { Call } from "./abortable";
 import { coerceOrFail, toPlainValue, type LoadValue } from "./values";
 
@@ -65,6 +66,11 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
 
   const describeTable = async (schema: string, table: string): Promise<Column[] | null> => columnsFromDescribe(await readRows(duckdbDescribeSql(schema, table)));
 
+  const createTableAs = async (schema: string, table: string, select: string): Promise<CreatedTable> => {
+    const rows = duckdbCreatedRows(await readRows(createTableAsSql(schema, table, select, true)));
+    return { rows, columns: (await describeTable(schema, table)) ?? [] };
+  };
+
 
   /** Creates the table if missing and appends, in one transaction so a bad value loads nothing. */
   async function load(schema: string, table: string, specs: ColumnSpec[], batches: LoadValue[][][]): Promise<void> {
@@ -116,11 +122,8 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
         schema,
         query: (sql) => call(() => readRows(sql)),
         exec: (sql) => call(() => run(sql)),
-        createTableAs: (table, select) =>
-          call(async () => {
-            const rows = duckdbCreatedRows(await readRows(createTableAsSql(schema, table, select, true)));
-            return { rows, columns: (await describeTable(schema, table)) ?? [] };
-          }),
+        createTableAs: (table, select) => call(() => createTableAs(schema, table, select)),
+        ...(dataDir === undefined ? {} : { files: duckdbFileReader(dataDir, (table, select) => call(() => createTableAs(schema, table, select))) }),
         describe: (table) => call(() => describeTable(schema, table)),
         loadRows: (table, specs, rows) =>
           call(async () => {

@@ -23,6 +23,7 @@ export function withSwap(inner: Warehouse, swap: SwapCall): Warehouse {
     swap: (swaps, state, options) => swap(inner, swaps, state, options),
     transaction: (steps, options) => inner.transaction(steps, options),
     inSchema: (schema, readSchemas) => withSwap(inner.inSchema(schema, readSchemas), swap),
+    ...(inner.files === undefined ? {} : { files: inner.files }),
     readState: (key) => inner.readState(key),
     drop: (table) => inner.drop(table),
     close: () => inner.close(),

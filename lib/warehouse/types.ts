@@ -115,6 +115,30 @@ export interface SwapOptions {
   retireAs?: (target: string) => string;
 }
 
+/**
+ * Data files read by the warehouse's own readers (DuckDB's read_csv and read_parquet), so
+ * their rows never pass through JavaScript; absent where it cannot (PostgreSQL, the browser).
+ */
+export interface FileReader {
+  /** The directory (resolved) whose files it may read. */
+  readonly dataDir: string;
+  /** Creates `table` from the file's records, in the file's order, typed by the reader. */
+  load(table: string, file: string, format: "csv" | "parquet"): Promise<CreatedTable>;
+  /** SQL over a table `load` made, in this backend's spelling. */
+  readonly sql: {
+    /** A row's position in the file (0-based). */
+    position: string;
+    /** Whether a number is a whole number an int64 holds (NULL for NULL). */
+    isWhole(expression: string): string;
+    /** Whether a date or timestamp is a finite one between years 1 and 9999. */
+    isOrdinaryTime(expression: string): string;
+    /** Whether text matches a regular expression as a whole (case-insensitive). */
+    matches(expression: string, pattern: string): string;
+    /** A timestamp cut to whole milliseconds. */
+    toMillis(expression: string): string;
+  };
+}
+
 export interface Warehouse {
   readonly backend: "duckdb-node" | "duckdb-wasm" | "postgres";
   /** How this backend spells what differs (code outside lib/warehouse asks this, never `backend`). */
@@ -152,6 +176,8 @@ export interface Warehouse {
    * `schema`, then `readSchemas` in order. State and metadata are shared.
    */
   inSchema(schema: string, readSchemas: readonly string[]): Warehouse;
+  /** Reading data files where they lie (DuckDB), when the warehouse can. */
+  readonly files?: FileReader;
   /** Reads an extract-state value written by `swap` (undefined when absent). */
   readState(key: string): Promise<unknown>;
   /** Drops a table if it exists. */

@@ -2,7 +2,7 @@
 // and bulk-loaded into staging tables as they arrive (the run is never held in memory);
 // then ONE swap puts the root table, its child tables and the cursor in place together.
 import { assertNever } from "../../warehouse/errors";
-import { quoteIdent, quoteLiteral, type LogicalType, type Row, type StateWrite, type Swap, type Warehouse } from "../../warehouse/types";
+import { quoteIdent, quoteLiteral, type Column, type FileReader, type LogicalType, type Row, type StateWrite, type Swap, type Warehouse } from "../../warehouse/types";
 import { applyContract, contractSchema, type Contract, type ContractBaseline } from "../normalize/contract";
 import { DEFAULT_MAX_DEPTH, MissingPrimaryKeyError, RecordFlattener, type FlatRecord } from "../normalize/flatten";
 import { ColumnNamer, type NameMapping } from "../normalize/names";
@@ -10,6 +10,7 @@ import { INTERNAL_COLUMN_TYPES, schemaFromColumns, type TableSchema } from "../n
 import { describeLoadedTables, readAssetState, schemaStateKey, type AssetState, type LoadedTable } from "./asset-state";
 import { cursorStateKey, cursorValueAt, laterCursor, readCursor, type CursorValue } from "./incremental";
 import { mergeChildSql, mergedSchema, mergeRootSql, ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
+import { RawKeyError, stageRawTable } from "./raw-table";
 import { dropLeftoverStaging, newRowsTableFor, StagingTable, stageTableFor, widenTarget, type StagingScope } from "./staging";
 
 export type WriteDisposition = "append" | "replace" | "merge";
@@ -153,6 +154,57 @@ export class ExtractLoader {
       }
     }
     if (this.pagesSeen++ === 0 || this.pendingRows >= WRITE_BATCH_ROWS) await this.flushPending();
+  }
+
+  /**
+   * This run's rows from a file the warehouse read itself (`raw`: the reader's columns, rows
+   * in the file's order), staged by SQL with the page path's names, types and values
+   * (raw-table.ts). Returns why the rows must come page by page instead (nothing is staged
+   * then): a partition, a cursor, a contract checked against earlier runs, rows appended
+   * to a table that exists, rows keyed by their content, types only the page path reads.
+   */
+  async loadRaw(reader: FileReader, raw: string, columns: readonly Column[]): Promise<string | null> {
+    this.assertOpen();
+    const blocker = this.rawBlocker();
+    if (blocker !== null) return blocker;
+    const merge = this.disposition === "merge";
+    const name = merge ? newRowsTableFor(this.asset, this.scope) : stageTableFor(this.asset, this.scope);
+    this.created.add(name);
+    let staged: Awaited<ReturnType<typeof stageRawTable>>;
+    try {
+      staged = await stageRawTable(this.warehouse, reader, raw, columns, { asset: this.asset, keyColumns: this.keyColumns, namer: this.namer, staging: name, merge });
+    } catch (error) {
+      if (error instanceof RawKeyError) throw new ExtractLoadError(`cell "${this.asset}": ${error.message}`, { cause: error });
+      throw error;
+    }
+    if (!staged.ok) return staged.reason;
+    this.records.seen += staged.rows;
+    this.records.loaded += staged.rows;
+    this.pagesSeen++;
+    if (staged.rows > 0) this.staging.set(this.asset, new StagingTable(this.warehouse, name, staged.schema, true, this.fixedTypes, staged.rows));
+    return null;
+  }
+
+  /** Why this run cannot take its rows from a raw table (loadRaw), whatever the file holds; null: it can. */
+  rawBlocker(): string | null {
+    if (this.pagesSeen > 0 || this.staging.size > 0) return "pages were loaded already";
+    if (this.partition !== undefined) return "a partition's rows are tagged page by page";
+    if (this.cursorField !== undefined) return "a cursor is read from each record";
+    if (this.keyColumns.length === 0) return "rows without a primary key are keyed by a hash of their content";
+    const baseline = this.baseline();
+    if (baseline !== null && (this.contract.columns !== "evolve" || this.contract.data_type !== "evolve")) return "the contract is checked record by record";
+    if (this.disposition === "append" && baseline !== null) return "rows appended to a table evolve it page by page";
+    return null;
+  }
+
+  /** Records loaded so far. */
+  get recordsLoaded(): number {
+    return this.records.loaded;
+  }
+
+  /** Staging names of this run's attempt (absent: the plain names). */
+  get stagingScope(): StagingScope | undefined {
+    return this.scope;
   }
 
   private async flushPending(): Promise<void> {

@@ -110,8 +110,11 @@ export class StagingTable {
     exists: boolean,
     /** Columns whose type does not follow their values (keys). */
     private readonly fixedTypes: ReadonlyMap<string, LogicalType>,
+    /** Rows this run already put in it (a table staged by SQL: raw-table.ts). */
+    written = 0,
   ) {
     this.created = exists;
+    this.rowCount = written;
   }
 
   get schema(): TableSchema {

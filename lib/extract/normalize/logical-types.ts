@@ -3,6 +3,9 @@ import type { LogicalType } from "../../warehouse/types";
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The text that inferType may read as a date or a timestamp (the SQL path looks for it too: lib/extract/load/raw-table.ts). */
+export const TEMPORAL_TEXT_PATTERNS: readonly string[] = [ISO_DATE.source, ISO_DATE_TIME.source];
 const INT64_LIMIT = 2 ** 63;
 
 /** The narrowest logical type that holds `value`; null when the value says nothing (null). */

@@ -1,0 +1,143 @@
+// The same file sources through both paths: pages through the loader (a warehouse that
+// cannot read files), and the warehouse's own reader staged by SQL. Both must give the same
+// tables (names, types, column order, values), the same name mapping and the same errors;
+// where the SQL path cannot, it leaves the file to the pages, which the test sees.
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseNotebook } from "../../notebook";
+import type { ExtractCell } from "../../notebook/types";
+import { openDuckDbWarehouse } from "../../warehouse/duckdb-node";
+import type { Warehouse } from "../../warehouse/types";
+import { schemaStateKey } from "../load/asset-state";
+import { runExtract, type ExtractOutcome } from "../run";
+import { readFilePages, type FileSourceConfig } from "./read-file-pages";
+import { makeWorkspace, type Workspace } from "./test-helpers";
+
+let ws: Workspace;
+let byPages: Warehouse;
+let inWarehouse: Warehouse;
+beforeEach(async () => {
+  ws = makeWorkspace();
+  byPages = await openDuckDbWarehouse({ path: path.join(ws.root, "pages.duckdb"), dataDir: ws.dataDir });
+  inWarehouse = await openDuckDbWarehouse({ path: path.join(ws.root, "sql.duckdb"), dataDir: ws.dataDir });
+});
+afterEach(async () => {
+  await byPages.close();
+  await inWarehouse.close();
+  ws.cleanup();
+});
+
+function cell(file: string, keys: string, disposition = "replace"): ExtractCell {
+  const parsed = parseNotebook(`\`\`\`extract data\nsource: file\npath: ${file}\nprimary_key: ${keys}\nwrite_disposition: ${disposition}\n\`\`\`\n`, "nb.md");
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const found = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
+  if (!found) throw new Error("no extract cell");
+  return found;
+}
+
+/** Runs the cell on both warehouses; `pages` says whether the SQL path must leave the file to the pages. */
+async function both(extract: ExtractCell, pages: "never" | "allowed"): Promise<[ExtractOutcome, ExtractOutcome]> {
+  let read = 0;
+  const counted = (dataDir: string, spec: FileSourceConfig) => {
+    read++;
+    return readFilePages(dataDir, spec);
+  };
+  const context = { resolveSecret: () => undefined, dataDir: ws.dataDir };
+  const viaPages = await runExtract({ ...byPages, files: undefined }, extract, { ...context, readFilePages });
+  const viaSql = await runExtract(inWarehouse, extract, { ...context, readFilePages: counted });
+  if (pages === "never") expect(read, "the SQL path read the file page by page").toBe(0);
+  else expect(read, "the file was expected to fall back to the pages").toBe(1);
+  return [viaPages, viaSql];
+}
+
+async function table(warehouse: Warehouse, name: string): Promise<unknown> {
+  const columns = await warehouse.describe(name);
+  const rows = columns === null ? null : await warehouse.query(`SELECT * FROM "${name}" ORDER BY ALL`);
+  return { columns, rows: JSON.parse(JSON.stringify(rows, (_, value: unknown) => (typeof value === "bigint" ? `${value}n` : value))) };
+}
+
+async function expectSameTables(name = "data"): Promise<void> {
+  expect(await table(inWarehouse, name)).toEqual(await table(byPages, name));
+  expect(await inWarehouse.readState(schemaStateKey(name))).toEqual(await byPages.readState(schemaStateKey(name)));
+}
+
+describe("a file the warehouse reads itself", () => {
+  it("gives the page path's table: names, types, column order, values", async () => {
+    ws.write(
+      "mixed.csv",
+      [
+        'id,Full Name,amount,whole,qty,active,day,at,empty,Late Column,a b,a_b,note',
+        '1,"Smith, Ann",12.5,1.0,3,true,2024-01-02,2024-01-02 03:04:05.123456,,,x,y,plain',
+        '2,Bob "B",,2.0,4,false,2024-02-29,2024-03-01 00:00:00,,,x2,y2,',
+        '3,Eve,0.25,3.0,,true,,1969-12-31 23:59:59.999999,,late,x3,y3,"multi\nline"',
+      ].join("\n") + "\n",
+    );
+    const [pages, sql] = await both(cell("mixed.csv", "id"), "never");
+    expect(sql).toMatchObject({ ok: true, rows: 3 });
+    expect(pages).toMatchObject({ ok: true, rows: 3 });
+    await expectSameTables();
+  });
+
+  it("gives the page path's table from Parquet: decimals, floats, dates and timestamps", async () => {
+    const file = path.join(ws.dataDir, "typed.parquet");
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    await connection.run(
+      `COPY (SELECT range AS id, (range * 1.25)::DECIMAL(10,2) AS price, (range * 2)::DECIMAL(12,3) AS whole_price, (range / 3)::FLOAT AS ratio, ` +
+        `range::INTEGER % 7 AS small, DATE '2024-01-01' + range::INTEGER AS day, TIMESTAMP '2024-01-01 10:00:00.5' + INTERVAL (range) MINUTE AS at, ` +
+        `CASE WHEN range % 2 = 0 THEN 'even' END AS parity, range % 3 = 0 AS third FROM range(50)) TO '${file}' (FORMAT parquet)`,
+    );
+    connection.closeSync();
+    instance.closeSync();
+    await both(cell("typed.parquet", "id"), "never");
+    await expectSameTables();
+  });
+
+  it("merges a second file by key as the page path does, with a composite key", async () => {
+    ws.write("people.csv", "region,id,name,score\n1,1,ann,1.5\n1,2,bob,2\n2,1,cy,3\n");
+    await both(cell("people.csv", "[region, id]", "merge"), "never");
+    ws.write("people.csv", "region,id,name,score,extra\n1,2,bob2,2.5,x\n2,2,dee,4,\n1,2,bob3,,y\n");
+    await both(cell("people.csv", "[region, id]", "merge"), "never");
+    await expectSameTables();
+  });
+
+  it("fails a record without its key with the page path's error, and writes nothing", async () => {
+    ws.write("gaps.csv", "id,name\n1,a\n,b\n3,c\n");
+    const [pages, sql] = await both(cell("gaps.csv", "id"), "never");
+    expect(sql).toEqual(pages);
+    expect(sql.ok).toBe(false);
+    if (!sql.ok) expect(sql.reason).toBe('cell "data": record 2 has no value for primary key "id"');
+    expect(await inWarehouse.describe("data")).toBeNull();
+  });
+
+  it("names a key no column has, as the page path does", async () => {
+    ws.write("nokey.csv", "id,name\n1,a\n");
+    const [pages, sql] = await both(cell("nokey.csv", "code"), "never");
+    expect(sql).toEqual(pages);
+  });
+
+  it("leaves text that reads as dates to the page path, which infers its type value by value", async () => {
+    ws.write("dates.csv", "id,when\n1,2024-01-01\n2,not a date\n3,2024-01-03T10:00\n");
+    await both(cell("dates.csv", "id"), "allowed");
+    await expectSameTables();
+  });
+
+  it("leaves rows without a primary key to the page path (they are keyed by a hash of their content)", async () => {
+    ws.write("nopk.csv", "name\na\nb\n");
+    const parsed = parseNotebook("```extract data\nsource: file\npath: nopk.csv\nwrite_disposition: replace\n```\n", "nb.md");
+    if (!parsed.ok) throw new Error("bad notebook");
+    const extract = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
+    if (!extract) throw new Error("no extract cell");
+    await both(extract, "allowed");
+    await expectSameTables();
+  });
+
+  it("reports a file it cannot read under the cell's path", async () => {
+    ws.write("broken.parquet", "not parquet at all");
+    const [pages, sql] = await both(cell("broken.parquet", "id"), "never");
+    expect(pages.ok).toBe(false);
+    expect(sql.ok).toBe(false);
+    if (!sql.ok) expect(sql.reason).toMatch(/^cell "data": path: cannot read "broken.parquet": /);
+  });
+});

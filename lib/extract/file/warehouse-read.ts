@@ -1,0 +1,36 @@
+// A CSV or Parquet source read by the warehouse's own reader (Warehouse.files) into a raw
+// table, then staged by SQL (ExtractLoader.loadRaw): no row passes through JavaScript.
+// Where that cannot give the page path's exact tables, the source is read page by page.
+import { stageTableFor } from "../load/staging";
+import type { ExtractLoader } from "../load";
+import type { Warehouse } from "../../warehouse/types";
+import { FileSourceError } from "./errors";
+import { fileFormatFor } from "./format";
+import type { FileSourceConfig } from "./read-file-pages";
+import { resolveDataFile } from "./resolve-path";
+
+/** Whether the source's rows are staged; false: nothing was, and the pages must be read. */
+export async function loadInWarehouse(warehouse: Warehouse, loader: ExtractLoader, dataDir: string, source: FileSourceConfig, asset: string): Promise<boolean> {
+  const reader = warehouse.files;
+  if (reader === undefined || loader.rawBlocker() !== null) return false;
+  const format = fileFormatFor(source.path, source.format);
+  if (format !== "csv" && format !== "parquet") return false;
+  const { file, dataDir: realDir, shown } = resolveDataFile(dataDir, source.path);
+  if (realDir !== reader.dataDir) return false;
+  // No child table is named so (a field's name never starts with a digit), and a killed
+  // run's raw table goes with its other staging tables (dropLeftoverStaging).
+  const raw = stageTableFor(`${asset}__0raw`, loader.stagingScope);
+  try {
+    let columns;
+    try {
+      ({ columns } = await reader.load(raw, file, format));
+    } catch (error) {
+      // DuckDB's "Possible solutions" name reader options a cell cannot set; the diagnosis above them stays.
+      const detail = (error instanceof Error ? error.message : String(error)).split(/\n\s*Possible solutions/)[0]?.trim();
+      throw new FileSourceError("path", `cannot read "${shown}": ${detail}`, { cause: error });
+    }
+    return (await loader.loadRaw(reader, raw, columns)) === null;
+  } finally {
+    await warehouse.drop(raw);
+  }
+}

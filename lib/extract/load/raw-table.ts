@@ -1,0 +1,164 @@
+// A file read by the warehouse itself (FileReader.load: a raw table, the reader's columns in
+// the file's order), staged as this run's rows by SQL: profiled in one query, planned
+// (raw-plan.ts), then copied with its columns renamed, cast and ordered as the page path
+// would have made them. No row passes through JavaScript.
+import { quoteIdent, quoteLiteral, type Column, type FileReader, type LogicalType, type Warehouse } from "../../warehouse/types";
+import type { ColumnNamer } from "../normalize/names";
+import { TEMPORAL_TEXT_PATTERNS } from "../normalize/logical-types";
+import type { TableSchema } from "../normalize/schema";
+import { planRawTable, sourceKind, type ColumnProfile, type PlannedColumn } from "./raw-plan";
+import { ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
+
+export interface RawStaging {
+  asset: string;
+  /** Names of the primary key's columns (claimed first, in the loader). */
+  keyColumns: readonly string[];
+  namer: ColumnNamer;
+  /** The table to stage into (the root's stage, or a merge's new rows). */
+  staging: string;
+  /** A merge's new rows also carry each record's position and root key. */
+  merge: boolean;
+}
+
+export type RawStaged = { ok: true; schema: TableSchema; rows: number } | { ok: false; reason: string };
+
+/** Thrown for a record without its primary key: the page path's error, word for word. */
+export class RawKeyError extends Error {
+  constructor(
+    readonly record: number,
+    readonly column: string,
+  ) {
+    super(`record ${record} has no value for primary key "${column}"`);
+    this.name = "RawKeyError";
+  }
+}
+
+export async function stageRawTable(warehouse: Warehouse, reader: FileReader, raw: string, columns: readonly Column[], staging: RawStaging): Promise<RawStaged> {
+  if (staging.keyColumns.length === 0) return { ok: false, reason: "rows without a primary key are keyed by a hash of their content" };
+  if (columns.some((column) => sourceKind(column.type) === null)) {
+    const column = columns.find((c) => sourceKind(c.type) === null);
+    return { ok: false, reason: `column "${column?.name ?? ""}" is ${column?.type ?? ""}` };
+  }
+  const [profileRow] = await warehouse.query(profileSql(reader, raw, columns));
+  const profiles = columns.map((_, index) => profileOf(profileRow ?? {}, index));
+  const plan = planRawTable(columns, profiles, staging.asset, staging.namer);
+  if (!plan.ok) return plan;
+  const byName = new Map(plan.columns.map((column) => [column.name, column]));
+  const keys = staging.keyColumns.map((name) => ({ name, column: byName.get(name) }));
+  await assertKeys(warehouse, reader, raw, keys);
+  // No record: nothing to stage, as no page would have brought a row.
+  if (plan.columns.length === 0) return { ok: true, schema: new Map(), rows: 0 };
+  const keyColumns = keys.flatMap((key) => (key.column === undefined ? [] : [key.column]));
+  const rootKey = staging.merge ? rootKeySql(keyColumns, warehouse) : null;
+  if (staging.merge && rootKey === null) return { ok: false, reason: "a merge keys its rows by text the page path writes differently" };
+  const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
+  const select = plan.columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
+  if (rootKey !== null) select.push(`${reader.sql.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
+  const created = await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${quoteIdent(raw)} ORDER BY ${reader.sql.position}`);
+  const schema: TableSchema = new Map(plan.columns.map((column) => [column.name, column.type]));
+  if (rootKey !== null) {
+    schema.set(SEQ_COLUMN, "BIGINT");
+    schema.set(ROOT_KEY_COLUMN, "VARCHAR");
+  }
+  return { ok: true, schema, rows: created.rows };
+}
+
+const column = (index: number, name: string) => ({ sql: quoteIdent(name), alias: (what: string) => `${what}_${index}` });
+
+/** One aggregate over the raw table: per column, its values, its first, and what its kind needs to know. */
+function profileSql(reader: FileReader, raw: string, columns: readonly Column[]): string {
+  const { position, isWhole, isOrdinaryTime, matches } = reader.sql;
+  const parts = columns.flatMap((source, index) => {
+    const c = column(index, source.name);
+    const out = [`count(${c.sql}) AS ${c.alias("n")}`, `min(CASE WHEN ${c.sql} IS NOT NULL THEN ${position} END) AS ${c.alias("f")}`];
+    switch (sourceKind(source.type)) {
+      case "fractional":
+        out.push(`bool_and(${isWhole(c.sql)}) AS ${c.alias("w")}`);
+        break;
+      case "date":
+      case "timestamp":
+        out.push(`bool_and(${isOrdinaryTime(c.sql)}) AS ${c.alias("o")}`);
+        break;
+      case "text":
+        out.push(`bool_or(${TEMPORAL_TEXT_PATTERNS.map((pattern) => matches(c.sql, pattern)).join(" OR ")}) AS ${c.alias("t")}`);
+        break;
+      default:
+        break;
+    }
+    return out;
+  });
+  return `SELECT ${parts.join(", ")} FROM ${quoteIdent(raw)}`;
+}
+
+function profileOf(row: Record<string, unknown>, index: number): ColumnProfile {
+  const flag = (what: string) => {
+    const value = row[`${what}_${index}`];
+    return typeof value === "boolean" ? value : null;
+  };
+  const first = row[`f_${index}`];
+  return {
+    nonNull: Number(row[`n_${index}`] ?? 0),
+    first: first === null || first === undefined ? null : Number(first),
+    whole: flag("w"),
+    ordinary: flag("o"),
+    temporalText: flag("t"),
+  };
+}
+
+/**
+ * The first record without a value for a key column fails the run, as in the page path (the
+ * first such column named). A key no record has a value for is missing from the first.
+ */
+async function assertKeys(warehouse: Warehouse, reader: FileReader, raw: string, keys: readonly { name: string; column: PlannedColumn | undefined }[]): Promise<void> {
+  const { position } = reader.sql;
+  const nulls = keys.map((key) => (key.column === undefined ? "TRUE" : `${quoteIdent(key.column.source)} IS NULL`));
+  const [row] = await warehouse.query(
+    `SELECT ${position} AS position, ${nulls.map((test, index) => `${test} AS k_${index}`).join(", ")} FROM ${quoteIdent(raw)} WHERE ${nulls.join(" OR ")} ORDER BY ${position} LIMIT 1`,
+  );
+  if (row === undefined) return;
+  const index = keys.findIndex((_, i) => row[`k_${i}`] === true);
+  throw new RawKeyError(Number(row.position) + 1, keys[Math.max(0, index)]?.name ?? "");
+}
+
+/**
+ * A merge's root key as keyString writes it: one key's text (a number's digits), or a JSON
+ * list of them. Only whole numbers, text and dates are written alike; null otherwise.
+ */
+function rootKeySql(keys: readonly PlannedColumn[], warehouse: Warehouse): string | null {
+  const text = (key: PlannedColumn): string | null => {
+    const c = quoteIdent(key.source);
+    const varchar = warehouse.dialect.typeName("VARCHAR");
+    if (key.type === "BIGINT") return `CAST(CAST(${c} AS ${warehouse.dialect.typeName("BIGINT")}) AS ${varchar})`;
+    if (key.type === "VARCHAR" && keys.length === 1) return c;
+    if (key.type === "DATE") return `CAST(CAST(${c} AS ${warehouse.dialect.typeName("DATE")}) AS ${varchar})`;
+    return null;
+  };
+  const parts = keys.map(text);
+  if (parts.some((part) => part === null)) return null;
+  if (parts.length === 1) return parts[0] ?? null;
+  // Digits and dates need no escaping inside JSON strings.
+  return `(${quoteLiteral('["')} || ${parts.join(` || ${quoteLiteral('","')} || `)} || ${quoteLiteral('"]')})`;
+}
+
+/** A raw value as the page path stores it (coerceValue of the value duckdb-values.ts gives). */
+function valueSql(planned: PlannedColumn, reader: FileReader, typeName: (type: LogicalType) => string): string {
+  const c = quoteIdent(planned.source);
+  switch (planned.type) {
+    case "BOOLEAN":
+    case "VARCHAR":
+      return c;
+    case "BIGINT":
+    case "DOUBLE":
+    case "DATE":
+      return `CAST(${c} AS ${typeName(planned.type)})`;
+    case "TIMESTAMP":
+      // A timestamp reaches the table through a JavaScript Date: whole milliseconds.
+      return reader.sql.toMillis(`CAST(${c} AS ${typeName("TIMESTAMP")})`);
+    case "JSON":
+      throw new Error(`column "${planned.source}": no file column is staged as JSON`);
+    default: {
+      const unreachable: never = planned.type;
+      throw new Error(`unknown type ${String(unreachable)}`);
+    }
+  }
+}
