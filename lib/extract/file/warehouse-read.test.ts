@@ -79,6 +79,19 @@ describe("a file the warehouse reads itself", () => {
     await expectSameTables();
   });
 
+  it("gives the page path's table when it stages the read table in place: clashing names, empty columns, casts", async () => {
+    ws.write(
+      "inplace.csv",
+      ["id,a b,a_b,Empty,at,small", "1,x,y,,2024-01-02 03:04:05.123456,1", "2,x2,y2,,2024-01-02 03:04:06,2.0", "3,,y3,,2024-01-02 03:04:07.5,3"].join("\n") + "\n",
+    );
+    await both(cell("inplace.csv", "id"), "never");
+    await expectSameTables();
+    // A second run replaces it whole, names kept from the first.
+    ws.write("inplace.csv", ["id,a b,a_b,at", "4,z,w,2025-01-01 00:00:00"].join("\n") + "\n");
+    await both(cell("inplace.csv", "id"), "never");
+    await expectSameTables();
+  });
+
   it("gives the page path's table from Parquet: decimals, floats, dates and timestamps", async () => {
     const file = path.join(ws.dataDir, "typed.parquet");
     const instance = await DuckDBInstance.create(":memory:");

@@ -36,6 +36,8 @@ export interface ColumnProfile {
   ordinary: boolean | null;
   /** text: some value reads as a date or a timestamp. */
   temporalText: boolean | null;
+  /** timestamp: every value is a whole millisecond already. */
+  millisExact: boolean | null;
 }
 
 export interface RawColumn {

@@ -52,15 +52,65 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
   const rootKey = staging.merge ? rootKeySql(keyColumns, warehouse) : null;
   if (staging.merge && rootKey === null) return { ok: false, reason: "a merge keys its rows by text the page path writes differently" };
   const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
+  const schema: TableSchema = new Map(plan.columns.map((column) => [column.name, column.type]));
+  if (!staging.merge && inFileOrder(plan.columns, columns)) {
+    await stageInPlace(warehouse, reader, raw, columns, plan.columns, profiles, staging.staging);
+    return { ok: true, schema, rows: Number(profileRow?.rows ?? 0) };
+  }
   const select = plan.columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
   if (rootKey !== null) select.push(`${reader.sql.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
   const created = await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${quoteIdent(raw)} ORDER BY ${reader.sql.position}`);
-  const schema: TableSchema = new Map(plan.columns.map((column) => [column.name, column.type]));
   if (rootKey !== null) {
     schema.set(SEQ_COLUMN, "BIGINT");
     schema.set(ROOT_KEY_COLUMN, "VARCHAR");
   }
   return { ok: true, schema, rows: created.rows };
+}
+
+/** Whether the staged columns keep the file's order (those left out aside). */
+function inFileOrder(planned: readonly PlannedColumn[], columns: readonly Column[]): boolean {
+  const kept = new Set(planned.map((column) => column.source));
+  const fileOrder = columns.filter((column) => kept.has(column.name)).map((column) => column.name);
+  return planned.every((column, index) => column.source === fileOrder[index]);
+}
+
+/**
+ * The raw table made the staged one where it lies (no copy): renamed, its empty columns
+ * dropped, the others cast where their type or values differ, then renamed (through
+ * temporary names, so `a b` -> a_b never meets the file's own `a_b` -> a_b_2).
+ */
+async function stageInPlace(
+  warehouse: Warehouse,
+  reader: FileReader,
+  raw: string,
+  columns: readonly Column[],
+  planned: readonly PlannedColumn[],
+  profiles: readonly ColumnProfile[],
+  target: string,
+): Promise<void> {
+  const table = quoteIdent(target);
+  const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
+  const statements = [`ALTER TABLE ${quoteIdent(raw)} RENAME TO ${table}`];
+  const kept = new Map(planned.map((column) => [column.source, column]));
+  for (const column of columns) if (!kept.has(column.name)) statements.push(`ALTER TABLE ${table} DROP COLUMN ${quoteIdent(column.name)}`);
+  for (const [index, column] of columns.entries()) {
+    const plan = kept.get(column.name);
+    if (plan === undefined) continue;
+    const exact = plan.type !== "TIMESTAMP" || profiles[index]?.millisExact === true;
+    if (column.type.toUpperCase() !== typeName(plan.type).toUpperCase() || !exact) {
+      statements.push(`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column.name)} TYPE ${typeName(plan.type)} USING ${valueSql(plan, reader, typeName)}`);
+    }
+  }
+  const renamed = planned.filter((column) => column.source !== column.name);
+  const taken = new Set(columns.map((column) => column.name.toLowerCase()));
+  const clash = renamed.some((column) => taken.has(column.name.toLowerCase()));
+  for (const [index, column] of renamed.entries()) {
+    const via = clash ? `_ab_rename_${index}` : column.name;
+    statements.push(`ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(column.source)} TO ${quoteIdent(via)}`);
+  }
+  if (clash) for (const [index, column] of renamed.entries()) statements.push(`ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(`_ab_rename_${index}`)} TO ${quoteIdent(column.name)}`);
+  await warehouse.drop(target);
+  await warehouse.exec(statements.join(";\n"));
 }
 
 const column = (index: number, name: string) => ({ sql: quoteIdent(name), alias: (what: string) => `${what}_${index}` });
@@ -76,8 +126,10 @@ function profileSql(reader: FileReader, raw: string, columns: readonly Column[])
         out.push(`bool_and(${isWhole(c.sql)}) AS ${c.alias("w")}`);
         break;
       case "date":
-      case "timestamp":
         out.push(`bool_and(${isOrdinaryTime(c.sql)}) AS ${c.alias("o")}`);
+        break;
+      case "timestamp":
+        out.push(`bool_and(${isOrdinaryTime(c.sql)}) AS ${c.alias("o")}`, `bool_and(${c.sql} = ${reader.sql.toMillis(c.sql)}) AS ${c.alias("m")}`);
         break;
       case "text":
         out.push(`bool_or(${TEMPORAL_TEXT_PATTERNS.map((pattern) => matches(c.sql, pattern)).join(" OR ")}) AS ${c.alias("t")}`);
@@ -87,7 +139,7 @@ function profileSql(reader: FileReader, raw: string, columns: readonly Column[])
     }
     return out;
   });
-  return `SELECT ${parts.join(", ")} FROM ${quoteIdent(raw)}`;
+  return `SELECT count(*) AS rows, ${parts.join(", ")} FROM ${quoteIdent(raw)}`;
 }
 
 function profileOf(row: Record<string, unknown>, index: number): ColumnProfile {
@@ -102,6 +154,7 @@ function profileOf(row: Record<string, unknown>, index: number): ColumnProfile {
     whole: flag("w"),
     ordinary: flag("o"),
     temporalText: flag("t"),
+    millisExact: flag("m"),
   };
 }
 
