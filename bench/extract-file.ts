@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { z } from "zod";
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const GOAL = 1.5;
@@ -42,20 +43,16 @@ function line(i: number): string {
   await new Promise<void>((resolve, reject) => out.on("finish", resolve).on("error", reject));
 }
 
-interface Measure {
-  rows: number;
-  seconds: number;
-  cpuSeconds: number;
-  maxRssMb: number;
-  peakHeapMb: number;
-}
+/** One child's report (bench/extract-child.ts). */
+const measureSchema = z.object({ rows: z.number(), seconds: z.number(), cpuSeconds: z.number(), maxRssMb: z.number(), peakHeapMb: z.number() });
+type Measure = z.infer<typeof measureSchema>;
 
 const child = fileURLToPath(new URL("./extract-child.ts", import.meta.url));
 async function measure(...args: string[]): Promise<Measure> {
   const dbDir = fs.mkdtempSync(path.join(dir, "db-"));
   const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", child, args[0] ?? "", dbDir, ...args.slice(1)], { maxBuffer: 1 << 20 });
   fs.rmSync(dbDir, { recursive: true, force: true });
-  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as Measure;
+  return measureSchema.parse(JSON.parse(stdout.trim().split("\n").at(-1) ?? ""));
 }
 
 try {

@@ -19,10 +19,11 @@
 // (it starts the build on a fresh state, signed in as its owner), or against a running app
 // that lets the page in: [--url http://127.0.0.1:3300 --notebooks DIR]
 import { readFileSync } from "node:fs";
-import { readFile, unlink, writeFile } from "node:fs/promises";
+import { unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import { ownerPage, requireBuild, startApp } from "./app-server";
+import { addSelfTime, mainThreadEvents, rendererPeakRssMb, workerBusyIdle } from "./reactive-profile";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -313,84 +314,6 @@ function workerTime(samples: Sample[]): [string, { ms: number; count: number }][
   return [...total].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
 }
 
-/** Stops the trace and sums the renderer main thread's complete events by name. */
-async function mainThreadEvents(cdp: import("@playwright/test").CDPSession): Promise<[string, number][]> {
-  const done = new Promise<string>((resolve) => cdp.once("Tracing.tracingComplete", (event) => resolve(event.stream ?? "")));
-  await cdp.send("Tracing.end");
-  const stream = await done;
-  let text = "";
-  for (;;) {
-    const chunk = await cdp.send("IO.read", { handle: stream });
-    text += chunk.base64Encoded ? Buffer.from(chunk.data, "base64").toString() : chunk.data;
-    if (chunk.eof) break;
-  }
-  await cdp.send("IO.close", { handle: stream });
-  const parsed: unknown = JSON.parse(text);
-  const events = (Array.isArray(parsed) ? parsed : (parsed as { traceEvents: unknown[] }).traceEvents) as { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }[];
-  const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
-  const sums = new Map<string, number>();
-  for (const e of events) {
-    if (main === undefined || e.pid !== main.pid || e.tid !== main.tid || e.ph !== "X" || e.dur === undefined) continue;
-    sums.set(e.name, (sums.get(e.name) ?? 0) + e.dur / 1000);
-  }
-  return [...sums].sort((a, b) => b[1] - a[1]);
-}
-
-/** The largest peak RSS (VmHWM) of the browser's renderer processes, from /proc. */
-async function rendererPeakRssMb(browser: import("@playwright/test").Browser): Promise<string> {
-  const session = await browser.newBrowserCDPSession();
-  const { processInfo } = (await session.send("SystemInfo.getProcessInfo")) as { processInfo: { type: string; id: number }[] };
-  let peak = 0;
-  for (const { type, id } of processInfo) {
-    if (type !== "renderer") continue;
-    const status = await readFile(`/proc/${id}/status`, "utf8").catch(() => "");
-    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-    peak = Math.max(peak, kb / 1024);
-  }
-  return peak === 0 ? "unknown" : peak.toFixed(0);
-}
-
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
-  samples?: number[];
-  timeDeltas?: number[];
-}
-
-/** Adds a profile's self time per function (name, file, line), divided by `runs`. */
-function addSelfTime(into: Map<string, number>, profile: CpuProfile, runs: number): void {
-  const names = new Map(profile.nodes.map((node) => {
-    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
-    const file = url === "" ? "" : ` ${url.split("/").at(-1)?.split("?")[0] ?? ""}:${lineNumber + 1}:${columnNumber + 1}`;
-    return [node.id, `${functionName || "(anonymous)"}${file}`] as const;
-  }));
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  for (let i = 0; i < samples.length; i++) {
-    // A sample's time is the delta to the next one (microseconds).
-    const us = deltas[i + 1] ?? 0;
-    const name = names.get(samples[i] ?? -1) ?? "?";
-    into.set(name, (into.get(name) ?? 0) + us / 1000 / runs);
-  }
-}
-
-/**
- * Per edit, from the app's first request to its last answer: how long the worker was busy
- * (some request in flight) and how long it sat idle, waiting for the page to send the next.
- */
-function workerBusyIdle(sample: Sample): { busy: number; idle: number } {
-  const spans = [...sample.log].sort((a, b) => a.posted - b.posted);
-  let busy = 0;
-  let idle = 0;
-  let end = -Infinity;
-  for (const { posted, done } of spans) {
-    if (end !== -Infinity && posted > end) idle += posted - end;
-    const from = Math.max(posted, end);
-    if (done > from) busy += done - from;
-    end = Math.max(end, done);
-  }
-  return { busy, idle };
-}
-
 function pct(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = Math.ceil((p / 100) * sorted.length) - 1;
@@ -472,7 +395,7 @@ async function main(): Promise<void> {
     console.log(`ratio excl. debounce: p50 ${r50.toFixed(2)}x, p95 ${r95.toFixed(2)}x (goal <= ${GOAL_RATIO}x at both): ${r50 <= GOAL_RATIO && r95 <= GOAL_RATIO ? "met" : r50 <= GOAL_RATIO ? "met at p50 only" : "NOT met"}`);
     console.log(`ratio incl. debounce: p50 ${(pct(total, 50) / pct(bare, 50)).toFixed(2)}x, p95 ${(pct(total, 95) / pct(bare, 95)).toFixed(2)}x`);
     console.log(`duckdb worker requests per edit (app): p50 ${pct(requests, 50)}, max ${Math.max(...requests)}`);
-    const busyIdle = edits.map(workerBusyIdle);
+    const busyIdle = edits.map((edit) => workerBusyIdle(edit.log));
     console.log(`worker, first request -> last answer: busy p50 ${ms(pct(busyIdle.map((b) => b.busy), 50))}, idle between requests (waiting on the page) p50 ${ms(pct(busyIdle.map((b) => b.idle), 50))}`);
     console.log(`where the worker's time goes, keystroke -> c5 fresh (mean per edit; the worker answers in order):`);
     for (const [what, v] of workerTime(edits)) console.log(`  ${ms(v.ms)}  x${v.count.toFixed(0).padStart(3)}  ${what}`);

@@ -41,12 +41,22 @@ describe("busyThrottle", () => {
     expect(seen).toEqual([1, 3]);
   });
 
+  it("delivers the first busy snapshot after an idle one at once", () => {
+    const { seen, throttle } = setup();
+    throttle.push({ n: 1, busy: true });
+    throttle.push({ n: 2, busy: false });
+    vi.advanceTimersByTime(10);
+    throttle.push({ n: 3, busy: true });
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
   it("drops what waits when cancelled", () => {
     const { seen, throttle } = setup();
     throttle.push({ n: 1, busy: true });
     throttle.push({ n: 2, busy: true });
     throttle.cancel();
     vi.advanceTimersByTime(1_000);
+    throttle.push({ n: 3, busy: false });
     expect(seen).toEqual([1]);
   });
 });

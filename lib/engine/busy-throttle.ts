@@ -6,17 +6,19 @@
 
 export interface BusyThrottle<T> {
   push(value: T): void;
-  /** Drops what is still waiting (the page went away). */
+  /** Drops what is still waiting, and every later snapshot (the page went away). */
   cancel(): void;
 }
 
 export function busyThrottle<T>(deliver: (value: T) => void, isBusy: (value: T) => boolean, intervalMs: number, now: () => number = () => performance.now()): BusyThrottle<T> {
+  /** When the last busy snapshot went; an idle one ends the burst, so the next busy one goes at once. */
   let last = -Infinity;
   let waiting: { value: T } | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelled = false;
   const send = (value: T) => {
     waiting = undefined;
-    last = now();
+    last = isBusy(value) ? now() : -Infinity;
     deliver(value);
   };
   const flush = () => {
@@ -25,6 +27,7 @@ export function busyThrottle<T>(deliver: (value: T) => void, isBusy: (value: T) 
   };
   return {
     push(value) {
+      if (cancelled) return;
       const due = last + intervalMs - now();
       if (!isBusy(value) || due <= 0) {
         clearTimeout(timer);
@@ -36,6 +39,7 @@ export function busyThrottle<T>(deliver: (value: T) => void, isBusy: (value: T) 
       timer ??= setTimeout(flush, due);
     },
     cancel() {
+      cancelled = true;
       clearTimeout(timer);
       timer = undefined;
       waiting = undefined;

@@ -51,7 +51,7 @@ describe("ReactiveSession", () => {
     const tables = async () => (await warehouse.query("select table_name from duckdb_tables() where schema_name = 'main' order by table_name")).map((row) => String(row.table_name));
     await session.update(notebook(base));
     await session.update(notebook({ ...base, a: "select range as x from range(20)" }));
-    // The drops are queued when the run ends: this query comes after them.
+    await session.settled();
     expect(await tables()).toEqual(["a", "b", "c", "other"]);
     expect(await warehouse.query("select doubled from c")).toEqual([{ doubled: 380 }]);
     expect(session.snapshot().cells.find((c) => c.name === "a")?.rows).toBe(20);

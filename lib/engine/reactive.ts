@@ -142,6 +142,7 @@ export class ReactiveSession {
   private readonly retired = new RetiredTables();
   /** The warehouse cells run on: its swaps retire what they replace. */
   private readonly warehouse: Warehouse;
+  private dropping: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ReactiveOptions) {
     this.warehouse = this.retired.wrap(options.warehouse);
@@ -289,10 +290,16 @@ export class ReactiveSession {
     while (this.loop) await this.loop;
   }
 
+  /** Resolves when nothing is left to run and the tables reruns replaced are dropped. */
+  async settled(): Promise<void> {
+    await this.idle();
+    await this.dropping;
+  }
+
   private kick(): Promise<void> {
     this.loop ??= this.drain().finally(() => {
       this.loop = undefined;
-      void this.retired.drop();
+      this.dropping = this.retired.drop(() => this.loop === undefined);
     });
     return this.idle();
   }

@@ -1,14 +1,19 @@
 // The editor's tables replaced by a rerun: a swap renames each aside instead of dropping it in
-// its transaction (freeing a large table's storage takes longer than the swap: bench/reactive
-// saw 180 ms of an edit's 780 go to DROP TABLE), and they are dropped when the session has
-// nothing left to run.
+// its transaction (freeing a large table takes longer than the swap: bench/reactive saw 180 ms
+// of an edit's 780 go to DROP TABLE), and they are dropped one by one once the session has
+// nothing left to run. A target rerun again before then (edits that keep coming) drops its
+// older copy at once, so at most one copy of each table waits.
 import { withSwap } from "../warehouse/map-swaps";
 import type { Warehouse } from "../warehouse/types";
 
-export const RETIRED_PREFIX = "_ab_retired__";
+interface Retired {
+  surface: Warehouse;
+  target: string;
+  name: string;
+}
 
 export class RetiredTables {
-  private readonly retired: { surface: Warehouse; name: string }[] = [];
+  private retired: Retired[] = [];
   /** Names never collide with another session's on the same database (a page keeps one DuckDB). */
   private readonly session = Math.random().toString(36).slice(2, 8);
   private count = 0;
@@ -16,20 +21,25 @@ export class RetiredTables {
   /** `inner`, whose swaps retire the tables they replace. */
   wrap(inner: Warehouse): Warehouse {
     return withSwap(inner, async (surface, swaps, state, options) => {
-      const names: string[] = [];
+      const named: Retired[] = [];
       const retireAs = (target: string) => {
-        const name = `${RETIRED_PREFIX}${target}__${this.session}_${++this.count}`;
-        names.push(name);
+        const name = `_ab_retired__${target}__${this.session}_${++this.count}`;
+        named.push({ surface, target, name });
         return name;
       };
       await surface.swap(swaps, state, { ...options, retireAs });
-      for (const name of names) this.retired.push({ surface, name });
+      const older = this.retired.filter((one) => named.some((next) => next.surface.schema === one.surface.schema && next.target === one.target));
+      this.retired = [...this.retired.filter((one) => !older.includes(one)), ...named];
+      for (const one of older) await one.surface.drop(one.name).catch(() => undefined);
     });
   }
 
-  /** Drops every table retired so far; all are queued at once, so a later call on the warehouse comes after them. */
-  async drop(): Promise<void> {
-    const retired = this.retired.splice(0);
-    await Promise.all(retired.map(({ surface, name }) => surface.drop(name).catch(() => undefined)));
+  /** Drops the tables retired so far, one at a time, while `idle()` says nothing else wants the warehouse. */
+  async drop(idle: () => boolean): Promise<void> {
+    while (idle()) {
+      const next = this.retired.shift();
+      if (next === undefined) return;
+      await next.surface.drop(next.name).catch(() => undefined);
+    }
   }
 }

@@ -75,6 +75,7 @@ export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWar
       throw error;
     }
   };
+  const files = inner.files;
   return {
     backend: inner.backend,
     dialect: inner.dialect,
@@ -96,7 +97,7 @@ export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWar
       // Another surface would write past this run's fence and done-marker.
       throw new Error("a production run's guarded warehouse has no other schema");
     },
-    ...(inner.files === undefined ? {} : { files: inner.files }),
+    ...(files === undefined ? {} : { files: { ...files, load: (table, file, format) => live(() => files.load(table, file, format)) } }),
     readState: (key) => inner.readState(key),
     drop: (table) => inner.drop(table),
     close: () => Promise.resolve(),

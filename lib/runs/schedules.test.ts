@@ -132,7 +132,10 @@ describe.each(cases)("schedules on the $name store", (storeCase) => {
       now = new Date("2026-03-01T00:31:00Z");
       const fired = await both();
       const assetId = assetScheduleId(workspaceId, "assets", "two");
-      expect(fired.map((f) => f.scheduleId)).toEqual([assetId, assetId]); // the notebook's 03:00 is not due
+      // The notebook's 03:00 is not due. Both schedulers report the tick, or only one (the other
+      // read the shared cursor after the first advanced it): either way, one job.
+      expect(fired.length).toBeGreaterThanOrEqual(1);
+      expect(fired.every((f) => f.scheduleId === assetId)).toBe(true);
       expect(fired.filter((f) => f.created)).toHaveLength(1);
       expect(await scheduler().tick()).toEqual([]); // a restarted one fires nothing
 

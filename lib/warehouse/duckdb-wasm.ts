@@ -119,8 +119,8 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
   }
 
   /**
-   * Statements sent together, answered in order; the first error is thrown, and a statement
-   * after it is not run (a pending query, under a signal, goes one at a time).
+   * Statements sent together, answered in order; all of them run, and the first error is
+   * thrown (under a signal, as pending queries, they go one at a time and stop at an error).
    */
   async function executeAll(sqls: readonly string[]): Promise<Uint8Array[]> {
     if (!connection.pipelines || gate.interruptible()) {

@@ -21,7 +21,8 @@ export function qualified(schema: string, table: string): string {
  * The steps of a swap, to run between BEGIN and COMMIT. Each target is replaced by its
  * staging table; then the state rows are upserted or deleted. A target that views read
  * (`views`) is renamed away first, so no backend refuses to drop a table a view binds to,
- * and dropped once its views read the new one.
+ * and dropped once its views read the new one. With `retireAs`, a replaced table is renamed
+ * to the name it gives and left for the caller to drop.
  */
 export function swapSteps(schema: string, swaps: Swap[], state: StateWrite[], now: Date, retireAs?: SwapOptions["retireAs"]): TxStep[] {
   const steps: TxStep[] = [];

@@ -105,7 +105,10 @@ export interface SwapOptions {
   fence?: Fence;
   /** Checked inside the transaction before anything is swapped. */
   guards?: Guard[];
-  /** Runs inside the transaction after the swap statements, before COMMIT (crash tests). */
+  /**
+   * Runs inside the transaction after the swap's steps, before COMMIT (crash tests). An
+   * adapter that writes statements behind (DuckDB-WASM) may not have sent them yet.
+   */
   beforeCommit?: () => Promise<void>;
   /**
    * A replaced table is renamed to `retireAs(target)` instead of dropped in the transaction:
@@ -152,8 +155,8 @@ export interface Warehouse {
   /** Runs SQL for its effect. */
   exec(sql: string): Promise<void>;
   /**
-   * Creates `table` as the rows of `select` (a table of that name left by an earlier attempt
-   * is dropped first) and returns how many rows it holds (from the statement's own result)
+   * Creates `table` as the rows of `select` (replacing a table of that name an earlier
+   * attempt left) and returns how many rows it holds (from the statement's own result)
    * and its columns, as `describe` gives them.
    */
   createTableAs(table: string, select: string): Promise<CreatedTable>;

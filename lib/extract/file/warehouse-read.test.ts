@@ -146,6 +146,26 @@ describe("a file the warehouse reads itself", () => {
     await expectSameTables();
   });
 
+  it("leaves headers JavaScript orders first (2024) and a rowid column to the page path", async () => {
+    ws.write("years.csv", "id,name,2024,2023\n1,a,5,6\n");
+    await both(cell("years.csv", "id"), "allowed");
+    await expectSameTables();
+    ws.write("rowid.csv", "id,rowid,name\n1,9,a\n2,8,b\n");
+    await both(cell("rowid.csv", "id"), "allowed");
+    await expectSameTables();
+  });
+
+  it("refuses data_path on a CSV file as the page path does", async () => {
+    ws.write("plain.csv", "id\n1\n");
+    const parsed = parseNotebook("```extract data\nsource: file\npath: plain.csv\ndata_path: items\nprimary_key: id\n```\n", "nb.md");
+    if (!parsed.ok) throw new Error("bad notebook");
+    const extract = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
+    if (!extract) throw new Error("no extract cell");
+    const [pages, sql] = await both(extract, "allowed");
+    expect(sql).toEqual(pages);
+    expect(sql.ok).toBe(false);
+  });
+
   it("reports a file it cannot read under the cell's path", async () => {
     ws.write("broken.parquet", "not parquet at all");
     const [pages, sql] = await both(cell("broken.parquet", "id"), "never");

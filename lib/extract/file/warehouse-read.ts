@@ -12,7 +12,8 @@ import { resolveDataFile } from "./resolve-path";
 /** Whether the source's rows are staged; false: nothing was, and the pages must be read. */
 export async function loadInWarehouse(warehouse: Warehouse, loader: ExtractLoader, dataDir: string, source: FileSourceConfig, asset: string): Promise<boolean> {
   const reader = warehouse.files;
-  if (reader === undefined || loader.rawBlocker() !== null) return false;
+  // `data_path` on a CSV or Parquet file is an error the page path reports.
+  if (reader === undefined || loader.rawBlocker() !== null || source.data_path !== undefined) return false;
   const format = fileFormatFor(source.path, source.format);
   if (format !== "csv" && format !== "parquet") return false;
   const { file, dataDir: realDir, shown } = resolveDataFile(dataDir, source.path);

@@ -1,6 +1,6 @@
+export { loadExtract } from "./load-extract";
 export {
   ExtractLoader,
-  loadExtract,
   ExtractLoadError,
   type ExtractLoadOptions,
   type ExtractLoadResult,

@@ -6,7 +6,8 @@ import { openDuckDbWarehouse } from "../../warehouse/duckdb-node";
 import type { Warehouse } from "../../warehouse/types";
 import { ContractError } from "../normalize/contract";
 import { readCursor } from "./incremental";
-import { ExtractLoader, loadExtract, type ExtractLoadOptions } from "./loader";
+import { loadExtract } from "./load-extract";
+import { ExtractLoader, type ExtractLoadOptions } from "./loader";
 
 let dir: string;
 let warehouse: Warehouse;

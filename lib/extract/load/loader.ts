@@ -10,7 +10,8 @@ import { INTERNAL_COLUMN_TYPES, schemaFromColumns, type TableSchema } from "../n
 import { describeLoadedTables, readAssetState, schemaStateKey, type AssetState, type LoadedTable } from "./asset-state";
 import { cursorStateKey, cursorValueAt, laterCursor, readCursor, type CursorValue } from "./incremental";
 import { mergeChildSql, mergedSchema, mergeRootSql, ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
-import { RawKeyError, stageRawTable } from "./raw-table";
+import { ExtractLoadError } from "./errors";
+import { stageRawTable } from "./raw-table";
 import { dropLeftoverStaging, newRowsTableFor, StagingTable, stageTableFor, widenTarget, type StagingScope } from "./staging";
 
 export type WriteDisposition = "append" | "replace" | "merge";
@@ -49,12 +50,7 @@ export interface ExtractLoadResult {
   cursor?: CursorValue;
 }
 
-export class ExtractLoadError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "ExtractLoadError";
-  }
-}
+export { ExtractLoadError } from "./errors";
 
 /**
  * Rows buffered per run before they are written. Each write is a transaction with its own
@@ -170,13 +166,7 @@ export class ExtractLoader {
     const merge = this.disposition === "merge";
     const name = merge ? newRowsTableFor(this.asset, this.scope) : stageTableFor(this.asset, this.scope);
     this.created.add(name);
-    let staged: Awaited<ReturnType<typeof stageRawTable>>;
-    try {
-      staged = await stageRawTable(this.warehouse, reader, raw, columns, { asset: this.asset, keyColumns: this.keyColumns, namer: this.namer, staging: name, merge });
-    } catch (error) {
-      if (error instanceof RawKeyError) throw new ExtractLoadError(`cell "${this.asset}": ${error.message}`, { cause: error });
-      throw error;
-    }
+    const staged = await stageRawTable(this.warehouse, reader, raw, columns, { asset: this.asset, keyColumns: this.keyColumns, namer: this.namer, staging: name, merge });
     if (!staged.ok) return staged.reason;
     this.records.seen += staged.rows;
     this.records.loaded += staged.rows;
@@ -404,21 +394,5 @@ export class ExtractLoader {
     const { tables, names } = await describeLoadedTables(this.warehouse, targets, written, this.namer.mapping(), this.partitionCondition());
     const { loaded, discarded } = this.records;
     return { tables, names, records: { loaded, discarded }, cursor: this.cursor };
-  }
-}
-
-/** Runs one extract over its pages: staged page by page, swapped in at the end, or nothing. */
-export async function loadExtract(
-  warehouse: Warehouse,
-  pages: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>,
-  options: ExtractLoadOptions,
-): Promise<ExtractLoadResult> {
-  const loader = await ExtractLoader.open(warehouse, options);
-  try {
-    for await (const page of pages) await loader.loadPage(page);
-    return await loader.commit();
-  } catch (error) {
-    await loader.abort().catch(() => undefined);
-    throw error;
   }
 }

@@ -10,7 +10,8 @@ import { openDuckDbWarehouse } from "../../warehouse/duckdb-node";
 import { openPostgresWarehouse } from "../../warehouse/postgres";
 import type { Warehouse } from "../../warehouse/types";
 import { readCursor } from "./incremental";
-import { ExtractLoader, loadExtract, type ExtractLoadOptions } from "./loader";
+import { loadExtract } from "./load-extract";
+import { ExtractLoader, type ExtractLoadOptions } from "./loader";
 import { dropLeftoverStaging, stageTableFor } from "./staging";
 
 const dbs = pgDatabases("ab_extract_part");

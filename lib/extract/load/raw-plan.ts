@@ -62,21 +62,44 @@ export type RawPlan = { ok: true; columns: PlannedColumn[] } | { ok: false; reas
  * Every column's name is claimed, in the file's order, as flatten claims them.
  */
 export function planRawTable(columns: readonly RawColumn[], profiles: readonly ColumnProfile[], asset: string, namer: ColumnNamer): RawPlan {
-  const planned: (PlannedColumn & { first: number; index: number })[] = [];
+  const blocker = rawColumnsBlocker(columns);
+  if (blocker !== null) return { ok: false, reason: blocker };
+  const typed: { column: RawColumn; kind: SourceKind; type: LogicalType | null; first: number | null }[] = [];
   for (const [index, column] of columns.entries()) {
     const kind = sourceKind(column.type);
-    if (kind === null) return { ok: false, reason: `column "${column.name}" is ${column.type}` };
-    const name = namer.name(asset, [column.name]);
     const profile = profiles[index];
-    if (profile === undefined) return { ok: false, reason: `column "${column.name}" was not profiled` };
-    if (profile.nonNull === 0 || profile.first === null) continue;
-    const type = logicalType(kind, profile);
-    if (type === null) return { ok: false, reason: `column "${column.name}" holds values the page path reads as text` };
-    planned.push({ source: column.name, name, kind, type, first: profile.first, index });
+    if (kind === null || profile === undefined) return { ok: false, reason: `column "${column.name}" was not profiled` };
+    const first = profile.nonNull === 0 ? null : profile.first;
+    const type = first === null ? null : logicalType(kind, profile);
+    if (first !== null && type === null) return { ok: false, reason: `column "${column.name}" holds values the page path reads as text` };
+    typed.push({ column, kind, type, first });
+  }
+  // Names are claimed only once the plan holds (a fallback then claims them as the pages do).
+  const planned: (PlannedColumn & { first: number; index: number })[] = [];
+  for (const [index, { column, kind, type, first }] of typed.entries()) {
+    const name = namer.name(asset, [column.name]);
+    if (type !== null && first !== null) planned.push({ source: column.name, name, kind, type, first, index });
   }
   planned.sort((a, b) => a.first - b.first || a.index - b.index);
   return { ok: true, columns: planned.map(({ source, name, kind, type }) => ({ source, name, kind, type })) };
 }
+
+/**
+ * Why these columns must be read page by page whatever their values: a type only that path
+ * reads; a name JavaScript puts first in a record's keys (an array index such as `2024`),
+ * so the page path meets its columns in another order; `rowid`, which would hide DuckDB's
+ * own row position.
+ */
+export function rawColumnsBlocker(columns: readonly RawColumn[]): string | null {
+  for (const column of columns) {
+    if (sourceKind(column.type) === null) return `column "${column.name}" is ${column.type}`;
+    if (ARRAY_INDEX.test(column.name) && Number(column.name) < 2 ** 32 - 1) return `column "${column.name}" comes first in a JavaScript record`;
+    if (column.name.toLowerCase() === "rowid") return `column "${column.name}" hides the row's position`;
+  }
+  return null;
+}
+
+const ARRAY_INDEX = /^(0|[1-9]\d*)$/;
 
 function logicalType(kind: SourceKind, profile: ColumnProfile): LogicalType | null {
   switch (kind) {

@@ -6,7 +6,8 @@ import { quoteIdent, quoteLiteral, type Column, type FileReader, type LogicalTyp
 import type { ColumnNamer } from "../normalize/names";
 import { TEMPORAL_TEXT_PATTERNS } from "../normalize/logical-types";
 import type { TableSchema } from "../normalize/schema";
-import { planRawTable, sourceKind, type ColumnProfile, type PlannedColumn } from "./raw-plan";
+import { planRawTable, rawColumnsBlocker, sourceKind, type ColumnProfile, type PlannedColumn } from "./raw-plan";
+import { ExtractLoadError } from "./errors";
 import { ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
 
 export interface RawStaging {
@@ -22,30 +23,18 @@ export interface RawStaging {
 
 export type RawStaged = { ok: true; schema: TableSchema; rows: number } | { ok: false; reason: string };
 
-/** Thrown for a record without its primary key: the page path's error, word for word. */
-export class RawKeyError extends Error {
-  constructor(
-    readonly record: number,
-    readonly column: string,
-  ) {
-    super(`record ${record} has no value for primary key "${column}"`);
-    this.name = "RawKeyError";
-  }
-}
 
 export async function stageRawTable(warehouse: Warehouse, reader: FileReader, raw: string, columns: readonly Column[], staging: RawStaging): Promise<RawStaged> {
   if (staging.keyColumns.length === 0) return { ok: false, reason: "rows without a primary key are keyed by a hash of their content" };
-  if (columns.some((column) => sourceKind(column.type) === null)) {
-    const column = columns.find((c) => sourceKind(c.type) === null);
-    return { ok: false, reason: `column "${column?.name ?? ""}" is ${column?.type ?? ""}` };
-  }
+  const blocker = rawColumnsBlocker(columns);
+  if (blocker !== null) return { ok: false, reason: blocker };
   const [profileRow] = await warehouse.query(profileSql(reader, raw, columns));
   const profiles = columns.map((_, index) => profileOf(profileRow ?? {}, index));
   const plan = planRawTable(columns, profiles, staging.asset, staging.namer);
   if (!plan.ok) return plan;
   const byName = new Map(plan.columns.map((column) => [column.name, column]));
   const keys = staging.keyColumns.map((name) => ({ name, column: byName.get(name) }));
-  await assertKeys(warehouse, reader, raw, keys);
+  await assertKeys(warehouse, reader, raw, keys, staging.asset);
   // No record: nothing to stage, as no page would have brought a row.
   if (plan.columns.length === 0) return { ok: true, schema: new Map(), rows: 0 };
   const keyColumns = keys.flatMap((key) => (key.column === undefined ? [] : [key.column]));
@@ -121,7 +110,8 @@ function profileSql(reader: FileReader, raw: string, columns: readonly Column[])
   const parts = columns.flatMap((source, index) => {
     const c = column(index, source.name);
     const out = [`count(${c.sql}) AS ${c.alias("n")}`, `min(CASE WHEN ${c.sql} IS NOT NULL THEN ${position} END) AS ${c.alias("f")}`];
-    switch (sourceKind(source.type)) {
+    const kind = sourceKind(source.type);
+    switch (kind) {
       case "fractional":
         out.push(`bool_and(${isWhole(c.sql)}) AS ${c.alias("w")}`);
         break;
@@ -134,8 +124,14 @@ function profileSql(reader: FileReader, raw: string, columns: readonly Column[])
       case "text":
         out.push(`bool_or(${TEMPORAL_TEXT_PATTERNS.map((pattern) => matches(c.sql, pattern)).join(" OR ")}) AS ${c.alias("t")}`);
         break;
-      default:
+      case "boolean":
+      case "integer":
+      case null:
         break;
+      default: {
+        const unreachable: never = kind;
+        throw new Error(`unknown kind ${String(unreachable)}`);
+      }
     }
     return out;
   });
@@ -162,7 +158,7 @@ function profileOf(row: Record<string, unknown>, index: number): ColumnProfile {
  * The first record without a value for a key column fails the run, as in the page path (the
  * first such column named). A key no record has a value for is missing from the first.
  */
-async function assertKeys(warehouse: Warehouse, reader: FileReader, raw: string, keys: readonly { name: string; column: PlannedColumn | undefined }[]): Promise<void> {
+async function assertKeys(warehouse: Warehouse, reader: FileReader, raw: string, keys: readonly { name: string; column: PlannedColumn | undefined }[], asset: string): Promise<void> {
   const { position } = reader.sql;
   const nulls = keys.map((key) => (key.column === undefined ? "TRUE" : `${quoteIdent(key.column.source)} IS NULL`));
   const [row] = await warehouse.query(
@@ -170,7 +166,8 @@ async function assertKeys(warehouse: Warehouse, reader: FileReader, raw: string,
   );
   if (row === undefined) return;
   const index = keys.findIndex((_, i) => row[`k_${i}`] === true);
-  throw new RawKeyError(Number(row.position) + 1, keys[Math.max(0, index)]?.name ?? "");
+  // The page path's error, word for word.
+  throw new ExtractLoadError(`cell "${asset}": record ${Number(row.position) + 1} has no value for primary key "${keys[Math.max(0, index)]?.name ?? ""}"`);
 }
 
 /**
