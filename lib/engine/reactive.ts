@@ -7,102 +7,32 @@
 // Tables the notebook declares `external` (another notebook's assets) are not in the host's
 // warehouse: the host loads each one once (the editor, a sample from production) before the
 // cells that read it run, and a cell reading one that could not be loaded fails with why.
-import { buildGraph, qualifiedName, tableRefFromText, type AssetGraph, type SqlReferenceParser, type TableRef } from "../graph";
+import { buildGraph, tableRefFromText, type AssetGraph, type TableRef } from "../graph";
 import { parseNotebookIn } from "../notebook/apply-workspace";
 import { emptyWorkspace, type Workspace } from "../notebook/workspace-file";
-import type { AssetCell, CellKind, Notebook, NotebookIssue } from "../notebook/types";
-import type { CheckResult } from "../checks";
+import type { AssetCell, Notebook, NotebookIssue } from "../notebook/types";
 import { hasPlaceholder } from "../partitions/values";
-import type { Column, Warehouse } from "../warehouse/types";
+import type { Warehouse } from "../warehouse/types";
 import type { AssetOutcome } from "./events";
 import { execute, type AttemptResult, type CellSequence } from "./executor";
 import { materializeCell } from "./materialize-cell";
 import { placedWarehouse } from "./placement";
+import { externalTableName, type CellStatus, type ExternalLoad, type ExternalTableStatus, type ReactiveOptions, type ReactiveSnapshot } from "./reactive-types";
 import { RetiredTables } from "./retired-tables";
 import { DevPartitions, type SessionPartitions } from "./session-partitions";
 
 export type { SessionPartitions } from "./session-partitions";
-
-export type CellRunState = "idle" | "queued" | "running" | "fresh" | "stale" | "error" | "blocked";
-
-export interface CellStatus {
-  name: string;
-  kind: CellKind;
-  state: CellRunState;
-  /** How many times this cell has been materialized in this session. */
-  runs: number;
-  durationMs?: number;
-  rows?: number;
-  columns?: Column[];
-  checks: CheckResult[];
-  error?: string;
-  /**
-   * The sampled sources this result was computed from (its own name when a preview stopped
-   * at its cap, sampled cells and external tables above it); absent when it is exact. Its
-   * rows and everything computed from it may then differ from a full run.
-   */
-  sampledFrom?: string[];
-}
-
-/** An external table as the host loaded it; `sampled`: the host loaded only part of its rows. */
-export type ExternalTableStatus =
-  | { table: string; state: "loading" }
-  | { table: string; state: "loaded"; rows: number; sampled: boolean }
-  | { table: string; state: "failed"; error: string };
-
-/** What loading one external table gave: its rows, or why it is not there (naming the table). */
-export type ExternalLoad = { ok: true; rows: number; sampled: boolean } | { ok: false; error: string };
-
-/**
- * Loads an external table into the session's warehouse under `table` (the name the cells
- * read: `orders`, or `raw.events` for another schema). Never throws: a failure is an answer.
- */
-export type ExternalLoader = (table: string, warehouse: Warehouse) => Promise<ExternalLoad>;
-
-/** The name an external table is loaded and looked up under: `main.orders` is `orders`; other schemas stay qualified. */
-export function externalTableName(ref: TableRef): string {
-  const own = !ref.catalog && (ref.schema === undefined || ref.schema === "" || ref.schema.toLowerCase() === "main");
-  return (own ? ref.name : qualifiedName(ref)).toLowerCase();
-}
-
-export interface ReactiveSnapshot {
-  notebook?: Notebook;
-  graph?: AssetGraph;
-  issues: NotebookIssue[];
-  cells: CellStatus[];
-  /** The external tables the cells read (in the front matter's order, then the order the cells read them), as the host loaded them. */
-  externals: ExternalTableStatus[];
-  /** Which cell reads which external table (`from` the table, `to` the cell), for the graph. */
-  externalEdges: { from: string; to: string }[];
-  /** A partitioned notebook's partitions and the one its cells run with. */
-  partitions?: SessionPartitions;
-}
-
-/**
- * How cells other than SQL and charts are materialized in this host (extract via the server,
- * ML in a worker); `partition` is the key the session runs with (an extract's values).
- */
-export type CellMaterializer = (cell: AssetCell, warehouse: Warehouse, run: { partition: string | null }) => Promise<AttemptResult>;
-
-export interface ReactiveOptions {
-  warehouse: Warehouse;
-  parser: SqlReferenceParser;
-  file: string;
-  onChange?: (snapshot: ReactiveSnapshot) => void;
-  materializeOther?: CellMaterializer;
-  now?: () => number;
-  /** The partition a partitioned notebook runs with; null (the default): the newest one that has started. */
-  partition?: string | null;
-  /** The wall clock that says which partitions have started (default: the system's). */
-  clock?: () => Date;
-  /**
-   * Loads the external tables the cells read, each once per session, before any cell that
-   * reads it runs. Without it, they are expected in the warehouse already.
-   */
-  loadExternal?: ExternalLoader;
-  /** The workspace file's development values: variables, connections, macros, checks (default: none). */
-  workspace?: Workspace;
-}
+export {
+  externalTableName,
+  type CellMaterializer,
+  type CellRunState,
+  type CellStatus,
+  type ExternalLoad,
+  type ExternalLoader,
+  type ExternalTableStatus,
+  type ReactiveOptions,
+  type ReactiveSnapshot,
+} from "./reactive-types";
 
 /**
  * What a cell's result depends on: its text (SQL with the partition's literals), the partition
