@@ -7,7 +7,7 @@
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { readFilePages } from "../lib/extract/file";
-import { runExtract } from "../lib/extract/run";
+import { runExtract, type ExtractContext } from "../lib/extract/run";
 import { parseNotebook } from "../lib/notebook";
 import type { ExtractCell } from "../lib/notebook/types";
 import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
@@ -26,6 +26,26 @@ function report(rows: number, ms: number): void {
   const maxRssMb = usage.maxRSS / 1024;
   const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
   process.stdout.write(`${JSON.stringify({ rows, seconds: ms / 1000, cpuSeconds, maxRssMb, peakHeapMb: peakHeap / 2 ** 20 })}\n`);
+}
+
+/** The bench's extract cell: `source` keys, keyed by id, with the run's write disposition. */
+function extractCell(source: string): ExtractCell {
+  const parsed = parseNotebook(`\`\`\`extract records\n${source}\nprimary_key: id\nwrite_disposition: ${disposition ?? "replace"}\n\`\`\`\n`, "bench.md");
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const cell = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
+  if (!cell) throw new Error("no extract cell");
+  return cell;
+}
+
+/** runExtract into a fresh file warehouse whose data directory is `dataDir`: [rows, ms]. */
+async function timedExtract(cell: ExtractCell, dataDir: string, context: ExtractContext): Promise<[number, number]> {
+  const warehouse = await openDuckDbWarehouse({ path: path.join(dbDir ?? "", "ours.duckdb"), dataDir });
+  const t0 = performance.now();
+  const outcome = await runExtract(warehouse, cell, context);
+  const ms = performance.now() - t0;
+  if (!outcome.ok) throw new Error(outcome.reason);
+  await warehouse.close();
+  return [outcome.rows, ms];
 }
 
 if (mode === "baseline") {
@@ -58,46 +78,12 @@ if (mode === "baseline") {
   instance.closeSync();
   report(rows, ms);
 } else if (mode === "ours-file") {
-  const text = `\`\`\`extract records
-source: file
-path: ${path.basename(arg)}
-primary_key: id
-write_disposition: ${disposition ?? "replace"}
-\`\`\`
-`;
-  const parsed = parseNotebook(text, "bench.md");
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const cell = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
-  if (!cell) throw new Error("no extract cell");
   const dataDir = path.dirname(arg);
-  const warehouse = await openDuckDbWarehouse({ path: path.join(dbDir, "ours.duckdb"), dataDir });
-  const t0 = performance.now();
-  const outcome = await runExtract(warehouse, cell, { resolveSecret: () => undefined, dataDir, readFilePages });
-  const ms = performance.now() - t0;
-  if (!outcome.ok) throw new Error(outcome.reason);
-  await warehouse.close();
-  report(outcome.rows, ms);
+  const cell = extractCell(`source: file\npath: ${path.basename(arg)}`);
+  report(...(await timedExtract(cell, dataDir, { resolveSecret: () => undefined, dataDir, readFilePages })));
 } else if (mode === "ours") {
-  const text = `\`\`\`extract records
-source: rest
-base_url: ${arg}
-path: records
-paginator: { type: page_number, page_param: page, size_param: per_page, size: 1000 }
-primary_key: id
-write_disposition: ${disposition ?? "replace"}
-\`\`\`
-`;
-  const parsed = parseNotebook(text, "bench.md");
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const cell = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
-  if (!cell) throw new Error("no extract cell");
-  const warehouse = await openDuckDbWarehouse({ path: path.join(dbDir, "ours.duckdb"), dataDir: dbDir });
-  const t0 = performance.now();
-  const outcome = await runExtract(warehouse, cell, { resolveSecret: () => undefined });
-  const ms = performance.now() - t0;
-  if (!outcome.ok) throw new Error(outcome.reason);
-  await warehouse.close();
-  report(outcome.rows, ms);
+  const cell = extractCell(`source: rest\nbase_url: ${arg}\npath: records\npaginator: { type: page_number, page_param: page, size_param: per_page, size: 1000 }`);
+  report(...(await timedExtract(cell, dbDir, { resolveSecret: () => undefined })));
 } else {
   throw new Error(`unknown mode ${String(mode)}`);
 }

@@ -68,14 +68,14 @@ test("Enter starts a new line while suggestions show, and a renamed asset's old 
   await expect(page.getByTestId("cell-state-clients")).toHaveAttribute("data-state", "fresh", { timeout: 45_000 });
 
   // What is typed stays SQL at every pause (DuckDB takes a trailing comma), so no parse is refused on the way.
-  const top = page.getByTestId("cell-state-top_customers");
-  const runsBefore = Number(await top.getAttribute("data-runs"));
+  const topState = page.getByTestId("cell-state-top_customers");
+  const runsBefore = Number(await topState.getAttribute("data-runs"));
   await editorOf("top_customers").locator(".view-lines").click();
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.insertText("select\n  1 as a,\n");
   // Completion learns the tables when the session has nothing left to run: wait for this edit's run.
-  await expect(async () => expect(Number(await top.getAttribute("data-runs"))).toBeGreaterThan(runsBefore)).toPass({ timeout: 45_000 });
-  await expect(top).toHaveAttribute("data-state", "fresh", { timeout: 45_000 });
+  await expect(async () => expect(Number(await topState.getAttribute("data-runs"))).toBeGreaterThan(runsBefore)).toPass({ timeout: 45_000 });
+  await expect(topState).toHaveAttribute("data-state", "fresh", { timeout: 45_000 });
   await page.keyboard.type("cl", { delay: 30 });
   const suggestions = page.locator(".suggest-widget.visible");
   await expect(suggestions).toBeVisible();

@@ -29,7 +29,12 @@ afterEach(async () => {
 });
 
 function cell(file: string, keys: string, disposition = "replace"): ExtractCell {
-  const parsed = parseNotebook(`\`\`\`extract data\nsource: file\npath: ${file}\nprimary_key: ${keys}\nwrite_disposition: ${disposition}\n\`\`\`\n`, "nb.md");
+  return extractCell(`path: ${file}\nprimary_key: ${keys}\nwrite_disposition: ${disposition}`);
+}
+
+/** A file extract cell named `data` with these keys besides `source`. */
+function extractCell(keys: string): ExtractCell {
+  const parsed = parseNotebook(`\`\`\`extract data\nsource: file\n${keys}\n\`\`\`\n`, "nb.md");
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const found = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
   if (!found) throw new Error("no extract cell");
@@ -138,11 +143,7 @@ describe("a file the warehouse reads itself", () => {
 
   it("leaves rows without a primary key to the page path (they are keyed by a hash of their content)", async () => {
     ws.write("nopk.csv", "name\na\nb\n");
-    const parsed = parseNotebook("```extract data\nsource: file\npath: nopk.csv\nwrite_disposition: replace\n```\n", "nb.md");
-    if (!parsed.ok) throw new Error("bad notebook");
-    const extract = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
-    if (!extract) throw new Error("no extract cell");
-    await both(extract, "allowed");
+    await both(extractCell("path: nopk.csv\nwrite_disposition: replace"), "allowed");
     await expectSameTables();
   });
 
@@ -157,11 +158,7 @@ describe("a file the warehouse reads itself", () => {
 
   it("refuses data_path on a CSV file as the page path does", async () => {
     ws.write("plain.csv", "id\n1\n");
-    const parsed = parseNotebook("```extract data\nsource: file\npath: plain.csv\ndata_path: items\nprimary_key: id\n```\n", "nb.md");
-    if (!parsed.ok) throw new Error("bad notebook");
-    const extract = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
-    if (!extract) throw new Error("no extract cell");
-    const [pages, sql] = await both(extract, "allowed");
+    const [pages, sql] = await both(extractCell("path: plain.csv\ndata_path: items\nprimary_key: id"), "allowed");
     expect(sql).toEqual(pages);
     expect(sql.ok).toBe(false);
   });
