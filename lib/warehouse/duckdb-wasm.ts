@@ -189,7 +189,12 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
    */
   async function writeBehind(work: (steps: StepRunner) => Promise<void>): Promise<void> {
     const waiting: string[] = ["BEGIN TRANSACTION"];
-    const send = (last: string) => gate.statement(() => execute([...waiting.splice(0), last].join("\n;\n")));
+    let begun = false;
+    const send = (last: string) =>
+      gate.statement(() => {
+        begun = true;
+        return execute([...waiting.splice(0), last].join("\n;\n"));
+      });
     const steps: StepRunner = {
       run: async (sql) => void waiting.push(sql),
       readRows: async (sql) => rowsOf(await send(sql), sql),
@@ -200,8 +205,8 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
       await work(steps);
       await send("COMMIT");
     } catch (error) {
-      // Nothing was sent when the first statement is still waiting: there is nothing to roll back.
-      if (waiting[0] !== "BEGIN TRANSACTION") await gate.statement(() => execute("ROLLBACK"), { cleanup: true }).catch(() => undefined);
+      // Nothing sent, nothing to roll back.
+      if (begun) await gate.statement(() => execute("ROLLBACK"), { cleanup: true }).catch(() => undefined);
       throw error;
     }
   }
