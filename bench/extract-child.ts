@@ -3,7 +3,9 @@
 //   baseline DB_DIR PAGES_DIR [lists]  DuckDB's read_json over the saved pages (lists: plus unnest of the list field)
 //   ours DB_DIR BASE_URL DISPOSITION   runExtract of a REST extract cell
 //   baseline-csv DB_DIR CSV_FILE        CREATE TABLE AS SELECT * FROM read_csv over the file
-//   ours-file DB_DIR CSV_FILE DISPOSITION  runExtract of a file extract cell reading it (its folder is the data directory)
+//   baseline-ndjson DB_DIR NDJSON_FILE  CREATE TABLE AS SELECT * FROM read_json over the file
+//   ours-file DB_DIR FILE DISPOSITION   runExtract of a file extract cell reading it (its folder is the data directory)
+//   ours-file-pages DB_DIR FILE DISPOSITION  the same, every record through JavaScript (the page path)
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { readFilePages } from "../lib/extract/file";
@@ -38,10 +40,11 @@ function extractCell(source: string): ExtractCell {
 }
 
 /** runExtract into a fresh file warehouse whose data directory is `dataDir`: [rows, ms]. */
-async function timedExtract(cell: ExtractCell, dataDir: string, context: ExtractContext): Promise<[number, number]> {
+async function timedExtract(cell: ExtractCell, dataDir: string, context: ExtractContext, pagesOnly = false): Promise<[number, number]> {
   const warehouse = await openDuckDbWarehouse({ path: path.join(dbDir ?? "", "ours.duckdb"), dataDir });
   const t0 = performance.now();
-  const outcome = await runExtract(warehouse, cell, context);
+  // pagesOnly: the page path, as before files were read by the warehouse (for comparison).
+  const outcome = await runExtract(pagesOnly ? { ...warehouse, files: undefined } : warehouse, cell, context);
   const ms = performance.now() - t0;
   if (!outcome.ok) throw new Error(outcome.reason);
   await warehouse.close();
@@ -66,21 +69,21 @@ if (mode === "baseline") {
   connection.closeSync();
   instance.closeSync();
   report(rows, ms);
-} else if (mode === "baseline-csv") {
+} else if (mode === "baseline-csv" || mode === "baseline-ndjson") {
   const instance = await DuckDBInstance.create(path.join(dbDir, "baseline.duckdb"));
   const connection = await instance.connect();
   const t0 = performance.now();
-  await connection.run(`CREATE TABLE t AS SELECT * FROM read_csv('${arg}')`);
+  await connection.run(`CREATE TABLE t AS SELECT * FROM ${mode === "baseline-csv" ? "read_csv" : "read_json"}('${arg}')`);
   const ms = performance.now() - t0;
   const reader = await connection.runAndReadAll("SELECT count(*)::INTEGER AS n FROM t");
   const rows = Number(reader.getRowObjectsJS()[0]?.n ?? 0);
   connection.closeSync();
   instance.closeSync();
   report(rows, ms);
-} else if (mode === "ours-file") {
+} else if (mode === "ours-file" || mode === "ours-file-pages") {
   const dataDir = path.dirname(arg);
   const cell = extractCell(`source: file\npath: ${path.basename(arg)}`);
-  report(...(await timedExtract(cell, dataDir, { resolveSecret: () => undefined, dataDir, readFilePages })));
+  report(...(await timedExtract(cell, dataDir, { resolveSecret: () => undefined, dataDir, readFilePages }, mode === "ours-file-pages")));
 } else if (mode === "ours") {
   const cell = extractCell(`source: rest\nbase_url: ${arg}\npath: records\npaginator: { type: page_number, page_param: page, size_param: per_page, size: 1000 }`);
   report(...(await timedExtract(cell, dbDir, { resolveSecret: () => undefined })));

@@ -166,7 +166,7 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
     let pages = 0;
     let rows = 0;
     let sampled = false;
-    // A CSV or Parquet file the warehouse can read itself is loaded there, rows never passing
+    // A file the warehouse can read itself (CSV, Parquet, JSON) is loaded there, rows never passing
     // through JavaScript; a preview (a sample) and what only the page path does read pages.
     const inWarehouse =
       spec.source === "file" && spec.path !== undefined && ctx.dataDir !== undefined && ctx.sampleRows === undefined && warehouse.files !== undefined

@@ -1,31 +1,102 @@
 // Data files read by DuckDB's own readers, into a table of the warehouse: the extract's file
 // sources load without a row passing through JavaScript (lib/extract/load/raw-table.ts).
 // Only a DuckDB opened with a data directory may read, and only there (duckdb-lockdown.ts).
+import { parseDuckdbStructType } from "./duckdb-struct-type";
 import { assertNever } from "./errors";
-import { quoteLiteral, type CreatedTable, type FileReader } from "./types";
+import { duckdbCreatedRows } from "./metadata-sql";
+import { quoteIdent, quoteLiteral, type CreatedTable, type FileReader, type FileReadFormat, type RawColumn, type Row } from "./types";
 
-export function duckdbFileReader(dataDir: string, createTableAs: (table: string, select: string) => Promise<CreatedTable>): FileReader {
+export interface DuckdbFileAccess {
+  createTableAs(table: string, select: string): Promise<CreatedTable>;
+  /** duckdb_columns()'s rows for a table (types as DuckDB spells them: a struct's field names keep their case). */
+  describe(table: string): Promise<Row[]>;
+  /** A table of the schema, as SQL names it. */
+  qualify(table: string): string;
+  /** Runs the statements in order, on one connection, with nothing between them; each one's rows. */
+  queryAll(statements: readonly string[]): Promise<Row[][]>;
+}
+
+/**
+ * read_json's options for records exactly as JSON.parse gives them: every record scanned for
+ * its fields (the default samples the first 20,480 and drops fields it did not see), objects
+ * kept as records (never a MAP, however many or rare their keys), records that are not
+ * objects refused, and text left as text (the extract types it, lib/extract/load/raw-plan.ts).
+ */
+const JSON_OPTIONS = "records = 'true', sample_size = -1, map_inference_threshold = -1, field_appearance_threshold = 0, dateformat = 'not a date%Y', timestampformat = 'not a date%Y'";
+
+export function duckdbFileReader(dataDir: string, access: DuckdbFileAccess): FileReader {
   return {
     dataDir,
-    load: (table, file, format) => createTableAs(table, `SELECT * FROM ${readerOf(format)}(${quoteLiteral(file)})`),
+    load: async (table, file, format) => {
+      if (format === "json" || format === "ndjson") {
+        const temp = tempTable(table);
+        const [created = [], described = []] = await access.queryAll([
+          `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT * FROM ${readerCall(format, file)}`,
+          `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = ${quoteLiteral(table)} ORDER BY column_index`,
+        ]);
+        return { sql: temp, rows: duckdbCreatedRows(created), columns: described.map(rawColumn), temporary: true };
+      }
+      const created = await access.createTableAs(table, `SELECT * FROM ${readerCall(format, file)}`);
+      return { sql: access.qualify(table), rows: created.rows, columns: (await access.describe(table)).map(rawColumn), temporary: false };
+    },
+    release: async (table) => {
+      await access.queryAll([`DROP TABLE IF EXISTS ${tempTable(table)}`]);
+    },
+    records: async (file, format, positions) => {
+      if (positions.length === 0) return new Map();
+      // A table made by CREATE TABLE AS keeps the reader's order; a window over the read may not.
+      const objects = "__assetbook_json_objects";
+      const [, rows = []] = await access.queryAll([
+        // Read no further than the last record wanted (usually the first).
+        `CREATE OR REPLACE TEMP TABLE ${objects} AS SELECT json FROM read_json_objects(${quoteLiteral(file)}, format = ${quoteLiteral(jsonLayout(format))}) LIMIT ${Math.trunc(Math.max(...positions)) + 1}`,
+        `SELECT rowid AS position, CAST(json AS VARCHAR) AS json FROM ${objects} WHERE rowid IN (${positions.map((p) => String(Math.trunc(p))).join(", ")})`,
+        `DROP TABLE ${objects}`,
+      ]);
+      return new Map(rows.map((row) => [Number(row.position), String(row.json)]));
+    },
     sql: {
       // A table made by CREATE TABLE AS keeps its rows in the order the reader gave them.
       position: "rowid",
+      field: (e, name) => `struct_extract(${e}, ${quoteLiteral(name)})`,
       isWhole: (e) => `(${e} = trunc(${e}) AND abs(${e}) < 9223372036854775808)`,
+      isSafeInteger: (e) => `(abs(${e}) <= 9007199254740991)`,
       isOrdinaryTime: (e) => `(isfinite(${e}) AND ${e} >= DATE '0001-01-01' AND ${e} < DATE '10000-01-01')`,
-      matches: (e, pattern) => `regexp_full_match(${e}, ${quoteLiteral(pattern)}, 'i')`,
+      matches: (e, pattern, caseSensitive = false) => `regexp_full_match(${e}, ${quoteLiteral(pattern)}${caseSensitive ? "" : ", 'i'"})`,
+      textToDate: (e) => `TRY_CAST(${e} AS DATE)`,
+      // CAST(text AS TIMESTAMP) drops an offset, and CAST(text AS TIMESTAMPTZ) reads text without
+      // one in the session's zone: the instant of the one, the other as written.
+      textToTimestamp: (e) =>
+        `(CASE WHEN regexp_matches(${e}, '(Z|[+-]\\d\\d:\\d\\d)$') THEN make_timestamp(epoch_us(TRY_CAST(${e} AS TIMESTAMPTZ))) ELSE TRY_CAST(${e} AS TIMESTAMP) END)`,
       toMillis: (e) => `date_trunc('millisecond', ${e})`,
     },
   };
 }
 
-function readerOf(format: "csv" | "parquet"): string {
+/** A duckdb_columns() row (or a struct's field) as a RawColumn, a struct's fields nested. */
+function rawColumn(row: Row | { name: string; type: string }): RawColumn {
+  const name = String("name" in row ? row.name : row.column_name);
+  const type = String("type" in row ? row.type : row.data_type);
+  const fields = parseDuckdbStructType(type);
+  return fields === null ? { name, type } : { name, type, fields: fields.map(rawColumn) };
+}
+
+const tempTable = (table: string) => `temp.main.${quoteIdent(table)}`;
+
+function readerCall(format: FileReadFormat, file: string): string {
   switch (format) {
     case "csv":
-      return "read_csv";
+      return `read_csv(${quoteLiteral(file)})`;
     case "parquet":
-      return "read_parquet";
+      return `read_parquet(${quoteLiteral(file)})`;
+    case "json":
+    case "ndjson":
+      return `read_json(${quoteLiteral(file)}, format = ${quoteLiteral(jsonLayout(format))}, ${JSON_OPTIONS})`;
     default:
       return assertNever(format);
   }
+}
+
+function jsonLayout(format: "json" | "ndjson"): string {
+  // A .json file holds one record or an array of them.
+  return format === "ndjson" ? "newline_delimited" : "auto";
 }

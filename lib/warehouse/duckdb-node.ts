@@ -123,7 +123,21 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
         query: (sql) => call(() => readRows(sql)),
         exec: (sql) => call(() => run(sql)),
         createTableAs: (table, select) => call(() => createTableAs(schema, table, select)),
-        ...(dataDir === undefined ? {} : { files: duckdbFileReader(dataDir, (table, select) => call(() => createTableAs(schema, table, select))) }),
+        ...(dataDir === undefined
+          ? {}
+          : {
+              files: duckdbFileReader(dataDir, {
+                createTableAs: (table, select) => call(() => createTableAs(schema, table, select)),
+                describe: (table) => call(() => readRows(duckdbDescribeSql(schema, table))),
+                qualify: (table) => qualified(schema, table),
+                queryAll: (statements) =>
+                  call(async () => {
+                    const results: Row[][] = [];
+                    for (const sql of statements) results.push(await readRows(sql));
+                    return results;
+                  }),
+              }),
+            }),
         describe: (table) => call(() => describeTable(schema, table)),
         loadRows: (table, specs, rows) =>
           call(async () => {

@@ -119,27 +119,66 @@ export interface SwapOptions {
 }
 
 /**
- * Data files read by the warehouse's own readers (DuckDB's read_csv and read_parquet), so
- * their rows never pass through JavaScript; absent where it cannot (PostgreSQL, the browser).
+ * Data files read by the warehouse's own readers (DuckDB's read_csv, read_parquet and
+ * read_json), so their rows never pass through JavaScript; absent where it cannot
+ * (PostgreSQL, the browser).
  */
 export interface FileReader {
   /** The directory (resolved) whose files it may read. */
   readonly dataDir: string;
-  /** Creates `table` from the file's records, in the file's order, typed by the reader. */
-  load(table: string, file: string, format: "csv" | "parquet"): Promise<CreatedTable>;
+  /**
+   * Creates `table` from the file's records, in the file's order, typed by the reader. JSON
+   * is read as records (objects), every record scanned for its fields and their types; text
+   * is never read as a date. Nested records keep their fields (`RawColumn.fields`).
+   */
+  load(table: string, file: string, format: FileReadFormat): Promise<RawTable>;
+  /** Drops a table `load` made, if it is still there (one made in place may have been renamed since). */
+  release(table: string): Promise<void>;
+  /** The JSON text of the records at these positions of a JSON or NDJSON file, by position. */
+  records(file: string, format: "json" | "ndjson", positions: readonly number[]): Promise<Map<number, string>>;
   /** SQL over a table `load` made, in this backend's spelling. */
   readonly sql: {
     /** A row's position in the file (0-based). */
     position: string;
+    /** A field of a nested record. */
+    field(expression: string, name: string): string;
     /** Whether a number is a whole number an int64 holds (NULL for NULL). */
     isWhole(expression: string): string;
+    /** Whether an integer is one a JavaScript number holds exactly. */
+    isSafeInteger(expression: string): string;
     /** Whether a date or timestamp is a finite one between years 1 and 9999. */
     isOrdinaryTime(expression: string): string;
-    /** Whether text matches a regular expression as a whole (case-insensitive). */
-    matches(expression: string, pattern: string): string;
+    /** Whether text matches a regular expression as a whole (case-insensitive unless `caseSensitive`). */
+    matches(expression: string, pattern: string, caseSensitive?: boolean): string;
+    /** ISO 8601 text as a date; NULL where it is not one. */
+    textToDate(expression: string): string;
+    /** ISO 8601 text as a UTC timestamp (an offset applied, none read as UTC); NULL where it is not one. */
+    textToTimestamp(expression: string): string;
     /** A timestamp cut to whole milliseconds. */
     toMillis(expression: string): string;
   };
+}
+
+export type FileReadFormat = "csv" | "parquet" | "json" | "ndjson";
+
+/** A table FileReader.load made. */
+export interface RawTable {
+  /** How SQL names it. */
+  sql: string;
+  rows: number;
+  columns: RawColumn[];
+  /**
+   * A temporary table (JSON: it is always copied, and a temporary table is written at half
+   * the cost); otherwise a table of the schema, which may become the staged table itself.
+   */
+  temporary: boolean;
+}
+
+/** A column as a file reader typed it; a nested record's has its fields. */
+export interface RawColumn {
+  name: string;
+  type: string;
+  fields?: readonly RawColumn[];
 }
 
 export interface Warehouse {

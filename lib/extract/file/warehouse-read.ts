@@ -1,6 +1,7 @@
-// A CSV or Parquet source read by the warehouse's own reader (Warehouse.files) into a raw
-// table, then staged by SQL (ExtractLoader.loadRaw): no row passes through JavaScript.
-// Where that cannot give the page path's exact tables, the source is read page by page.
+// A CSV, Parquet, JSON or NDJSON source read by the warehouse's own reader (Warehouse.files)
+// into a raw table, then staged by SQL (ExtractLoader.loadRaw): no row passes through
+// JavaScript. Where that cannot give the page path's exact tables, the source is read page
+// by page.
 import { stageTableFor } from "../load/staging";
 import type { ExtractLoader } from "../load";
 import type { Warehouse } from "../../warehouse/types";
@@ -12,26 +13,32 @@ import { resolveDataFile } from "./resolve-path";
 /** Whether the source's rows are staged; false: nothing was, and the pages must be read. */
 export async function loadInWarehouse(warehouse: Warehouse, loader: ExtractLoader, dataDir: string, source: FileSourceConfig, asset: string): Promise<boolean> {
   const reader = warehouse.files;
-  // `data_path` on a CSV or Parquet file is an error the page path reports.
+  // `data_path` on a CSV or Parquet file is an error the page path reports; in a JSON
+  // document it points inside it, which the page path follows.
   if (reader === undefined || loader.rawBlocker() !== null || source.data_path !== undefined) return false;
   const format = fileFormatFor(source.path, source.format);
-  if (format !== "csv" && format !== "parquet") return false;
+  const json = format === "json" || format === "ndjson";
   const { file, dataDir: realDir, shown } = resolveDataFile(dataDir, source.path);
   if (realDir !== reader.dataDir) return false;
   // No child table is named so (a field's name never starts with a digit), and a killed
   // run's raw table goes with its other staging tables (dropLeftoverStaging).
   const raw = stageTableFor(`${asset}__0raw`, loader.stagingScope);
   try {
-    let columns;
+    let loaded;
     try {
-      ({ columns } = await reader.load(raw, file, format));
+      loaded = await reader.load(raw, file, format);
     } catch (error) {
+      // JSON the reader refuses (a record that is not an object, a key twice, text JSON.parse
+      // reads otherwise) is the page path's, which reads it or names the line that is wrong.
+      if (json) return false;
       // DuckDB's "Possible solutions" name reader options a cell cannot set; the diagnosis above them stays.
       const detail = (error instanceof Error ? error.message : String(error)).split(/\n\s*Possible solutions/)[0]?.trim();
       throw new FileSourceError("path", `cannot read "${shown}": ${detail}`, { cause: error });
     }
-    return (await loader.loadRaw(reader, raw, columns)) === null;
+    const records = json ? { records: (positions: readonly number[]) => reader.records(file, format, positions) } : undefined;
+    return (await loader.loadRaw(reader, loaded, records)) === null;
   } finally {
+    await reader.release(raw);
     await warehouse.drop(raw);
   }
 }

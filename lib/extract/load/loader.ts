@@ -2,7 +2,7 @@
 // and bulk-loaded into staging tables as they arrive (the run is never held in memory);
 // then ONE swap puts the root table, its child tables and the cursor in place together.
 import { assertNever } from "../../warehouse/errors";
-import { quoteIdent, quoteLiteral, type Column, type FileReader, type LogicalType, type Row, type StateWrite, type Swap, type Warehouse } from "../../warehouse/types";
+import { quoteIdent, quoteLiteral, type FileReader, type LogicalType, type RawTable, type Row, type StateWrite, type Swap, type Warehouse } from "../../warehouse/types";
 import { applyContract, contractSchema, type Contract, type ContractBaseline } from "../normalize/contract";
 import { DEFAULT_MAX_DEPTH, MissingPrimaryKeyError, RecordFlattener, type FlatRecord } from "../normalize/flatten";
 import { ColumnNamer, type NameMapping } from "../normalize/names";
@@ -11,7 +11,7 @@ import { describeLoadedTables, readAssetState, schemaStateKey, type AssetState, 
 import { cursorStateKey, cursorValueAt, laterCursor, readCursor, type CursorValue } from "./incremental";
 import { mergeChildSql, mergedSchema, mergeRootSql, ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
 import { ExtractLoadError } from "./errors";
-import { stageRawTable } from "./raw-table";
+import { stageRawTable, type RawStaging } from "./raw-table";
 import { dropLeftoverStaging, newRowsTableFor, StagingTable, stageTableFor, widenTarget, type StagingScope } from "./staging";
 
 export type WriteDisposition = "append" | "replace" | "merge";
@@ -94,7 +94,7 @@ export class ExtractLoader {
     private readonly partition: TablePartition | undefined,
     private readonly scope: StagingScope | undefined,
     primaryKey: readonly string[],
-    maxDepth: number,
+    private readonly maxDepth: number,
   ) {
     this.flattener = new RecordFlattener({ table: asset, primaryKey, maxDepth }, namer);
     // Claimed first, so the key keeps its plain name whatever the records bring.
@@ -159,14 +159,14 @@ export class ExtractLoader {
    * then): a partition, a cursor, a contract checked against earlier runs, rows appended
    * to a table that exists, rows keyed by their content, types only the page path reads.
    */
-  async loadRaw(reader: FileReader, raw: string, columns: readonly Column[]): Promise<string | null> {
+  async loadRaw(reader: FileReader, raw: RawTable, json?: RawStaging["json"]): Promise<string | null> {
     this.assertOpen();
     const blocker = this.rawBlocker();
     if (blocker !== null) return blocker;
     const merge = this.disposition === "merge";
     const name = merge ? newRowsTableFor(this.asset, this.scope) : stageTableFor(this.asset, this.scope);
     this.created.add(name);
-    const staged = await stageRawTable(this.warehouse, reader, raw, columns, { asset: this.asset, keyColumns: this.keyColumns, namer: this.namer, staging: name, merge });
+    const staged = await stageRawTable(this.warehouse, reader, raw, { asset: this.asset, keyColumns: this.keyColumns, namer: this.namer, staging: name, merge, maxDepth: this.maxDepth, json });
     if (!staged.ok) return staged.reason;
     this.records.seen += staged.rows;
     this.records.loaded += staged.rows;

@@ -1,18 +1,18 @@
-// How a file the warehouse read itself (a "raw" table: the reader's columns and types, rows
-// in the file's order) becomes this run's staged rows, with exactly the names, types,
-// column order and values the page path gives the same records (flatten, inferSchema,
-// coerceValue). Pure: the profile of the raw table comes in, a plan or the reason the page
-// path must take the file goes out. raw-table.ts runs it.
-import type { LogicalType } from "../../warehouse/types";
-import type { ColumnNamer } from "../normalize/names";
+// How a file the warehouse read itself (a "raw" table: the reader's columns and types, nested
+// records as fields, rows in the file's order) becomes this run's staged rows, with exactly
+// the names, types, column order and values the page path gives the same records (flatten,
+// inferSchema, coerceValue). Pure: the raw columns and their profile come in, a plan or the
+// reason the page path must take the file goes out. raw-table.ts runs it.
+import type { LogicalType, RawColumn } from "../../warehouse/types";
+import { snakeCase, NESTING_SEPARATOR, isInternalColumn, type ColumnNamer } from "../normalize/names";
 
-/** What the page path makes of a reader type's values (duckdb-values.ts, then inferType). */
+/** What the page path makes of a reader type's values (duckdb-values.ts or JSON.parse, then inferType). */
 export type SourceKind = "boolean" | "integer" | "fractional" | "date" | "timestamp" | "text";
 
 /**
  * The reader types whose values the page path reads one way only. Others are left to it:
- * wide integers (text beyond int64), nested types (child tables), times, intervals, blobs,
- * and timestamps with a zone or another precision (their text differs).
+ * wide integers (text beyond int64), lists (child tables), mixed JSON values, times,
+ * intervals, blobs, and timestamps with a zone or another precision (their text differs).
  */
 export function sourceKind(type: string): SourceKind | null {
   const upper = type.toUpperCase();
@@ -25,96 +25,198 @@ export function sourceKind(type: string): SourceKind | null {
   return null;
 }
 
-/** One raw column's values, as the profile query found them. */
+/** A value column of the raw table: a column, or a field of a nested record (flattened as `a__b`), of any type (planRawTable refuses the types only the page path reads, unless they hold no value). */
+export interface RawLeaf {
+  /** The source path (`["map", "id"]`). */
+  path: string[];
+  /** SQL for its value over the raw table. */
+  sql: string;
+  type: string;
+  /** Nested records it lies in, outermost first, as SQL (empty for a column). */
+  parents: string[];
+}
+
+/** One leaf's values, as the profile query found them. */
 export interface ColumnProfile {
   nonNull: number;
   /** Position of its first value that is not NULL (null when it has none). */
   first: number | null;
   /** fractional: every value is a whole number an int64 holds. */
   whole: boolean | null;
+  /** integer: every value is one a JavaScript number holds exactly (asked of JSON sources only). */
+  safe: boolean | null;
   /** date, timestamp: every value is finite, in years 1 to 9999. */
   ordinary: boolean | null;
-  /** text: some value reads as a date or a timestamp. */
-  temporalText: boolean | null;
+  /** text: how many values read as a date or timestamp to the page path, and how many of those SQL reads exactly so. */
+  temporal: { looks: number; dates: number; timestamps: number } | null;
   /** timestamp: every value is a whole millisecond already. */
   millisExact: boolean | null;
 }
 
-export interface RawColumn {
-  name: string;
-  type: string;
-}
-
 export interface PlannedColumn {
-  /** The raw (source) column. */
-  source: string;
+  /** The source path. */
+  path: string[];
+  /** SQL for the raw value. */
+  sql: string;
   /** Its normalized name. */
   name: string;
   kind: SourceKind;
   type: LogicalType;
+  /** A text column typed as a date or timestamp: its values are parsed. */
+  fromText: boolean;
 }
 
 export type RawPlan = { ok: true; columns: PlannedColumn[] } | { ok: false; reason: string };
 
-/**
- * The staged columns: every column with a value, typed as inferSchema types its values,
- * in the order the page path adds them (by its first value, row by row, then left to right).
- * Every column's name is claimed, in the file's order, as flatten claims them.
- */
-export function planRawTable(columns: readonly RawColumn[], profiles: readonly ColumnProfile[], asset: string, namer: ColumnNamer): RawPlan {
-  const blocker = rawColumnsBlocker(columns);
-  if (blocker !== null) return { ok: false, reason: blocker };
-  const typed: { column: RawColumn; kind: SourceKind; type: LogicalType | null; first: number | null }[] = [];
-  for (const [index, column] of columns.entries()) {
-    const kind = sourceKind(column.type);
-    const profile = profiles[index];
-    if (kind === null || profile === undefined) return { ok: false, reason: `column "${column.name}" was not profiled` };
-    const first = profile.nonNull === 0 ? null : profile.first;
-    const type = first === null ? null : logicalType(kind, profile);
-    if (first !== null && type === null) return { ok: false, reason: `column "${column.name}" holds values the page path reads as text` };
-    typed.push({ column, kind, type, first });
-  }
-  // Names are claimed only once the plan holds (a fallback then claims them as the pages do).
-  const planned: (PlannedColumn & { first: number; index: number })[] = [];
-  for (const [index, { column, kind, type, first }] of typed.entries()) {
-    const name = namer.name(asset, [column.name]);
-    if (type !== null && first !== null) planned.push({ source: column.name, name, kind, type, first, index });
-  }
-  planned.sort((a, b) => a.first - b.first || a.index - b.index);
-  return { ok: true, columns: planned.map(({ source, name, kind, type }) => ({ source, name, kind, type })) };
-}
+export type LeavesResult = { ok: true; leaves: RawLeaf[] } | { ok: false; reason: string };
 
 /**
- * Why these columns must be read page by page whatever their values: a type only that path
- * reads; a name JavaScript puts first in a record's keys (an array index such as `2024`),
- * so the page path meets its columns in another order; `rowid`, which would hide DuckDB's
- * own row position.
+ * The raw table's value columns, nested records flattened as the page path flattens them up
+ * to `maxDepth` (deeper ones it keeps as JSON text: left to it), or why the page path must
+ * read the file: a key JavaScript puts first among an object's keys
+ * (an array index such as `2024`), so the page path meets its fields in another order;
+ * `rowid`, which would hide DuckDB's own row position; keys that differ only in case, which
+ * the reader renamed (`Id`, `id` -> `Id_1`).
  */
-export function rawColumnsBlocker(columns: readonly RawColumn[]): string | null {
-  for (const column of columns) {
-    if (sourceKind(column.type) === null) return `column "${column.name}" is ${column.type}`;
-    if (ARRAY_INDEX.test(column.name) && Number(column.name) < 2 ** 32 - 1) return `column "${column.name}" comes first in a JavaScript record`;
-    if (column.name.toLowerCase() === "rowid") return `column "${column.name}" hides the row's position`;
-  }
-  return null;
+export function rawLeaves(columns: readonly RawColumn[], field: (sql: string, name: string) => string, quote: (name: string) => string, maxDepth: number): LeavesResult {
+  const leaves: RawLeaf[] = [];
+  const top = columns.find((column) => column.name.toLowerCase() === "rowid");
+  if (top !== undefined) return { ok: false, reason: `column "${top.name}" hides the row's position` };
+  const walk = (level: readonly RawColumn[], prefix: string[], parents: string[], parentSql: string | null, depth: number): string | null => {
+    const lower = new Set(level.map((column) => column.name.toLowerCase()));
+    for (const column of level) {
+      const path = [...prefix, column.name];
+      const shown = path.join(".");
+      if (ARRAY_INDEX.test(column.name) && Number(column.name) < 2 ** 32 - 1) return `field "${shown}" comes first in a JavaScript record`;
+      const renamed = /^(.*)_\d+$/.exec(column.name)?.[1];
+      if (renamed !== undefined && lower.has(renamed.toLowerCase())) return `field "${shown}" may be a key the reader renamed`;
+      const sql = parentSql === null ? quote(column.name) : field(parentSql, column.name);
+      if (column.fields !== undefined) {
+        if (depth + 1 > maxDepth) return `field "${shown}" is nested deeper than max_depth`;
+        if (column.fields.length === 0) return `field "${shown}" is an empty record`;
+        const blocked = walk(column.fields, path, [...parents, sql], sql, depth + 1);
+        if (blocked !== null) return blocked;
+        continue;
+      }
+      leaves.push({ path, sql, type: column.type, parents });
+    }
+    return null;
+  };
+  const blocked = walk(columns, [], [], null, 0);
+  return blocked === null ? { ok: true, leaves } : { ok: false, reason: blocked };
 }
 
 const ARRAY_INDEX = /^(0|[1-9]\d*)$/;
 
-function logicalType(kind: SourceKind, profile: ColumnProfile): LogicalType | null {
+/**
+ * Whether the page path would hand every leaf the same name whatever order it meets them in:
+ * no two normalize alike, and none meets a name an earlier run or an internal column holds.
+ * (It meets a nested record's fields record by record, the reader lists them field by field.)
+ */
+export function namesIndependentOfOrder(leaves: readonly RawLeaf[], asset: string, namer: ColumnNamer): boolean {
+  const known = namer.mapping()[asset] ?? {};
+  const sources = new Map(Object.entries(known).map(([name, source]) => [source, name]));
+  const taken = new Set(Object.keys(known));
+  const bases = new Set<string>();
+  for (const leaf of leaves) {
+    if (sources.has(leaf.path.join("."))) continue;
+    const base = leaf.path.map(snakeCase).join(NESTING_SEPARATOR);
+    if (bases.has(base) || taken.has(base) || isInternalColumn(base)) return false;
+    bases.add(base);
+  }
+  return true;
+}
+
+/**
+ * The staged columns: every leaf with a value, typed as inferSchema types its values, in the
+ * order the page path adds them (by its first value, row by row, then in that record's
+ * order: `rank`, by default the reader's). Every leaf's name is claimed, in the reader's order.
+ */
+export function planRawTable(leaves: readonly RawLeaf[], profiles: readonly ColumnProfile[], asset: string, namer: ColumnNamer, rank: (leaf: number) => number = (leaf) => leaf): RawPlan {
+  const typed: { leaf: RawLeaf; kind: SourceKind; type: LogicalType | null; first: number | null; fromText: boolean }[] = [];
+  for (const [index, leaf] of leaves.entries()) {
+    const kind = sourceKind(leaf.type);
+    const profile = profiles[index];
+    if (profile === undefined) return { ok: false, reason: `field "${leaf.path.join(".")}" was not profiled` };
+    const first = profile.nonNull === 0 ? null : profile.first;
+    // A field that is null throughout has no column, whatever the reader typed it (JSON's NULL).
+    if (kind === null) {
+      if (first !== null) return { ok: false, reason: `field "${leaf.path.join(".")}" is ${leaf.type}` };
+      typed.push({ leaf, kind: "text", type: null, first, fromText: false });
+      continue;
+    }
+    const typing = first === null ? null : logicalType(kind, profile);
+    if (first !== null && typing === null) return { ok: false, reason: `field "${leaf.path.join(".")}" holds values the page path reads its own way` };
+    typed.push({ leaf, kind, type: typing?.type ?? null, first, fromText: typing?.fromText ?? false });
+  }
+  // Names are claimed only once the plan holds (a fallback then claims them as the pages do).
+  const planned: (PlannedColumn & { first: number; rank: number })[] = [];
+  for (const [index, { leaf, kind, type, first, fromText }] of typed.entries()) {
+    const name = namer.name(asset, leaf.path);
+    if (type !== null && first !== null) planned.push({ path: leaf.path, sql: leaf.sql, name, kind, type, fromText, first, rank: rank(index) });
+  }
+  planned.sort((a, b) => a.first - b.first || a.rank - b.rank);
+  return { ok: true, columns: planned.map(({ path, sql, name, kind, type, fromText }) => ({ path, sql, name, kind, type, fromText })) };
+}
+
+/** Positions where two or more leaves have their first value: the order there is that record's. */
+export function sharedFirsts(profiles: readonly ColumnProfile[]): number[] {
+  const counts = new Map<number, number>();
+  for (const profile of profiles) if (profile.nonNull > 0 && profile.first !== null) counts.set(profile.first, (counts.get(profile.first) ?? 0) + 1);
+  return [...counts].filter(([, count]) => count > 1).map(([position]) => position);
+}
+
+/** The order of a JSON record's values as the page path meets them (its keys, nested records in place). */
+export function valueOrder(record: unknown, maxDepth: number): Map<string, number> {
+  const order = new Map<string, number>();
+  const walk = (object: Record<string, unknown>, prefix: string, depth: number) => {
+    for (const key of Object.keys(object)) {
+      const value = object[key];
+      const path = prefix === "" ? key : `${prefix}\u0000${key}`;
+      if (isObject(value) && depth + 1 <= maxDepth) walk(value, path, depth + 1);
+      else if (!order.has(path)) order.set(path, order.size);
+    }
+  };
+  if (isObject(record)) walk(record, "", 0);
+  return order;
+}
+
+export const pathKey = (path: readonly string[]): string => path.join("\u0000");
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Text that reads as a date (`2024-01-02`) exactly as SQL reads it. */
+export const SQL_DATE_TEXT = String.raw`\d{4}-\d{2}-\d{2}`;
+/**
+ * Text that reads as a timestamp exactly as SQL reads it: `T` and `Z` in capitals, hours
+ * 00-23, at most nine fractional digits, an offset as `+hh:mm`, or a space and no offset.
+ * Text the page path reads as a timestamp in other spellings is left to it.
+ */
+export const SQL_TIMESTAMP_TEXT = String.raw`\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?| ([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?)`;
+
+function logicalType(kind: SourceKind, profile: ColumnProfile): { type: LogicalType; fromText: boolean } | null {
+  const plain = (type: LogicalType) => ({ type, fromText: false });
   switch (kind) {
     case "boolean":
-      return "BOOLEAN";
+      return plain("BOOLEAN");
     case "integer":
-      return "BIGINT";
+      return profile.safe === false ? null : plain("BIGINT");
     case "fractional":
-      return profile.whole === true ? "BIGINT" : "DOUBLE";
+      return plain(profile.whole === true ? "BIGINT" : "DOUBLE");
     case "date":
-      return profile.ordinary === true ? "DATE" : null;
+      return profile.ordinary === true ? plain("DATE") : null;
     case "timestamp":
-      return profile.ordinary === true ? "TIMESTAMP" : null;
-    case "text":
-      return profile.temporalText === true ? null : "VARCHAR";
+      return profile.ordinary === true ? plain("TIMESTAMP") : null;
+    case "text": {
+      const temporal = profile.temporal;
+      if (temporal === null) return null;
+      // One value that is plain text makes the column text, its dates included.
+      if (temporal.looks < profile.nonNull) return plain("VARCHAR");
+      if (temporal.dates + temporal.timestamps < profile.nonNull) return null;
+      return { type: temporal.timestamps === 0 ? "DATE" : "TIMESTAMP", fromText: true };
+    }
     default: {
       const unreachable: never = kind;
       throw new Error(`unknown kind ${String(unreachable)}`);

@@ -2,11 +2,24 @@
 // the file's order), staged as this run's rows by SQL: profiled in one query, planned
 // (raw-plan.ts), then copied with its columns renamed, cast and ordered as the page path
 // would have made them. No row passes through JavaScript.
-import { quoteIdent, quoteLiteral, type Column, type FileReader, type LogicalType, type Warehouse } from "../../warehouse/types";
+import { quoteIdent, quoteLiteral, type FileReader, type LogicalType, type RawTable, type Warehouse } from "../../warehouse/types";
 import type { ColumnNamer } from "../normalize/names";
 import { TEMPORAL_TEXT_PATTERNS } from "../normalize/logical-types";
 import type { TableSchema } from "../normalize/schema";
-import { planRawTable, rawColumnsBlocker, sourceKind, type ColumnProfile, type PlannedColumn } from "./raw-plan";
+import {
+  namesIndependentOfOrder,
+  pathKey,
+  planRawTable,
+  rawLeaves,
+  sharedFirsts,
+  sourceKind,
+  SQL_DATE_TEXT,
+  SQL_TIMESTAMP_TEXT,
+  valueOrder,
+  type ColumnProfile,
+  type PlannedColumn,
+  type RawLeaf,
+} from "./raw-plan";
 import { ExtractLoadError } from "./errors";
 import { ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
 
@@ -19,18 +32,36 @@ export interface RawStaging {
   staging: string;
   /** A merge's new rows also carry each record's position and root key. */
   merge: boolean;
+  /** Nested records deeper than this are the page path's (it keeps them as JSON text). */
+  maxDepth: number;
+  /**
+   * A JSON source: its records' text at some positions (the order of their keys), present
+   * when the raw table came from JSON.parse's input rather than a typed reader's.
+   */
+  json?: { records(positions: readonly number[]): Promise<Map<number, string>> };
 }
 
 export type RawStaged = { ok: true; schema: TableSchema; rows: number } | { ok: false; reason: string };
 
-
-export async function stageRawTable(warehouse: Warehouse, reader: FileReader, raw: string, columns: readonly Column[], staging: RawStaging): Promise<RawStaged> {
+export async function stageRawTable(warehouse: Warehouse, reader: FileReader, raw: RawTable, staging: RawStaging): Promise<RawStaged> {
   if (staging.keyColumns.length === 0) return { ok: false, reason: "rows without a primary key are keyed by a hash of their content" };
-  const blocker = rawColumnsBlocker(columns);
-  if (blocker !== null) return { ok: false, reason: blocker };
-  const [profileRow] = await warehouse.query(profileSql(reader, raw, columns));
-  const profiles = columns.map((_, index) => profileOf(profileRow ?? {}, index));
-  const plan = planRawTable(columns, profiles, staging.asset, staging.namer);
+  const found = rawLeaves(raw.columns, reader.sql.field, quoteIdent, staging.maxDepth);
+  if (!found.ok) return found;
+  const { leaves } = found;
+  const nested = leaves.some((leaf) => leaf.parents.length > 0);
+  // The page path claims names in the order it meets fields; a JSON reader lists them its own way.
+  if (staging.json !== undefined && !namesIndependentOfOrder(leaves, staging.asset, staging.namer)) {
+    return { ok: false, reason: "two fields normalize to one name, which the page path hands out in the order it meets them" };
+  }
+  const [profileRow] = await warehouse.query(profileSql(reader, raw, leaves, staging.json !== undefined));
+  const row = profileRow ?? {};
+  // A nested record that is NULL in a row may have been `null` there (the page path then
+  // claims its name) or missing (it does not): SQL cannot tell.
+  if (nestedNulls(leaves).some((_, index) => Number(row[`p_${index}`] ?? 0) > 0)) return { ok: false, reason: "a nested record is null or missing in some records" };
+  const profiles = await withTemporal(warehouse, reader, raw, leaves, leaves.map((_, index) => profileOf(row, index)));
+  const rank = staging.json === undefined ? undefined : await recordOrder(staging.json, profiles, leaves, staging.maxDepth);
+  if (rank === null) return { ok: false, reason: "a record's fields could not be ordered" };
+  const plan = planRawTable(leaves, profiles, staging.asset, staging.namer, rank);
   if (!plan.ok) return plan;
   const byName = new Map(plan.columns.map((column) => [column.name, column]));
   const keys = staging.keyColumns.map((name) => ({ name, column: byName.get(name) }));
@@ -42,13 +73,15 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
   if (staging.merge && rootKey === null) return { ok: false, reason: "a merge keys its rows by text the page path writes differently" };
   const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
   const schema: TableSchema = new Map(plan.columns.map((column) => [column.name, column.type]));
-  if (!staging.merge && inFileOrder(plan.columns, columns)) {
-    await stageInPlace(warehouse, reader, raw, columns, plan.columns, profiles, staging.staging);
-    return { ok: true, schema, rows: Number(profileRow?.rows ?? 0) };
+  const rows = Number(row.rows ?? 0);
+  if (!staging.merge && !nested && !raw.temporary && inFileOrder(plan.columns, leaves)) {
+    await stageInPlace(warehouse, reader, raw, leaves, plan.columns, profiles, staging.staging);
+    return { ok: true, schema, rows };
   }
   const select = plan.columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
   if (rootKey !== null) select.push(`${reader.sql.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
-  const created = await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${quoteIdent(raw)} ORDER BY ${reader.sql.position}`);
+  // No ORDER BY: a scan keeps the table's order (DuckDB's preserve_insertion_order), and sorting costs a tenth of the load.
+  const created = await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${raw.sql}`);
   if (rootKey !== null) {
     schema.set(SEQ_COLUMN, "BIGINT");
     schema.set(ROOT_KEY_COLUMN, "VARCHAR");
@@ -56,76 +89,113 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
   return { ok: true, schema, rows: created.rows };
 }
 
+/** The nested records (SQL) and what each lies in (null: the row itself), outermost first, once each. */
+function nestedNulls(leaves: readonly RawLeaf[]): { sql: string; parent: string | null }[] {
+  const seen = new Map<string, string | null>();
+  for (const leaf of leaves) leaf.parents.forEach((sql, index) => seen.set(sql, leaf.parents[index - 1] ?? null));
+  return [...seen].map(([sql, parent]) => ({ sql, parent }));
+}
+
+/**
+ * Where leaves have their first value in the same record, the page path orders them by that
+ * record's keys: those records are read back (a few) and their keys ranked. Null: a leaf is
+ * not among its record's values.
+ */
+async function recordOrder(json: NonNullable<RawStaging["json"]>, profiles: readonly ColumnProfile[], leaves: readonly RawLeaf[], maxDepth: number): Promise<((leaf: number) => number) | null> {
+  const positions = sharedFirsts(profiles);
+  if (positions.length === 0) return (leaf) => leaf;
+  const texts = await json.records(positions);
+  const orders = new Map([...texts].map(([position, text]) => [position, valueOrder(JSON.parse(text), maxDepth)]));
+  const ranks = new Map<number, number>();
+  for (const [index, profile] of profiles.entries()) {
+    const order = profile.first === null ? undefined : orders.get(profile.first);
+    const leaf = leaves[index];
+    if (order === undefined || leaf === undefined) continue;
+    const rank = order.get(pathKey(leaf.path));
+    if (rank === undefined) return null;
+    ranks.set(index, rank);
+  }
+  for (const position of positions) if (!orders.has(position)) return null;
+  return (leaf) => ranks.get(leaf) ?? leaf;
+}
+
 /** Whether the staged columns keep the file's order (those left out aside). */
-function inFileOrder(planned: readonly PlannedColumn[], columns: readonly Column[]): boolean {
-  const kept = new Set(planned.map((column) => column.source));
-  const fileOrder = columns.filter((column) => kept.has(column.name)).map((column) => column.name);
-  return planned.every((column, index) => column.source === fileOrder[index]);
+function inFileOrder(planned: readonly PlannedColumn[], leaves: readonly RawLeaf[]): boolean {
+  const kept = new Set(planned.map((column) => column.sql));
+  const fileOrder = leaves.filter((leaf) => kept.has(leaf.sql)).map((leaf) => leaf.sql);
+  return planned.every((column, index) => column.sql === fileOrder[index]);
 }
 
 /**
  * The raw table made the staged one where it lies (no copy): renamed, its empty columns
  * dropped, the others cast where their type or values differ, then renamed (through
- * temporary names, so `a b` -> a_b never meets the file's own `a_b` -> a_b_2).
+ * temporary names, so `a b` -> a_b never meets the file's own `a_b` -> a_b_2). Only for a
+ * raw table without nested records: every leaf is a column.
  */
 async function stageInPlace(
   warehouse: Warehouse,
   reader: FileReader,
-  raw: string,
-  columns: readonly Column[],
+  raw: RawTable,
+  leaves: readonly RawLeaf[],
   planned: readonly PlannedColumn[],
   profiles: readonly ColumnProfile[],
   target: string,
 ): Promise<void> {
   const table = quoteIdent(target);
   const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
-  const statements = [`ALTER TABLE ${quoteIdent(raw)} RENAME TO ${table}`];
-  const kept = new Map(planned.map((column) => [column.source, column]));
-  for (const column of columns) if (!kept.has(column.name)) statements.push(`ALTER TABLE ${table} DROP COLUMN ${quoteIdent(column.name)}`);
-  for (const [index, column] of columns.entries()) {
-    const plan = kept.get(column.name);
+  const statements = [`ALTER TABLE ${raw.sql} RENAME TO ${table}`];
+  const columnOf = (leaf: { path: readonly string[] }) => leaf.path[0] ?? "";
+  const kept = new Map(planned.map((column) => [column.sql, column]));
+  for (const leaf of leaves) if (!kept.has(leaf.sql)) statements.push(`ALTER TABLE ${table} DROP COLUMN ${leaf.sql}`);
+  for (const [index, leaf] of leaves.entries()) {
+    const plan = kept.get(leaf.sql);
     if (plan === undefined) continue;
-    const exact = plan.type !== "TIMESTAMP" || profiles[index]?.millisExact === true;
-    if (column.type.toUpperCase() !== typeName(plan.type).toUpperCase() || !exact) {
-      statements.push(`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column.name)} TYPE ${typeName(plan.type)} USING ${valueSql(plan, reader, typeName)}`);
+    const exact = plan.type !== "TIMESTAMP" || plan.fromText || profiles[index]?.millisExact === true;
+    if (leaf.type.toUpperCase() !== typeName(plan.type).toUpperCase() || !exact) {
+      statements.push(`ALTER TABLE ${table} ALTER COLUMN ${leaf.sql} TYPE ${typeName(plan.type)} USING ${valueSql(plan, reader, typeName)}`);
     }
   }
-  const renamed = planned.filter((column) => column.source !== column.name);
-  const taken = new Set(columns.map((column) => column.name.toLowerCase()));
+  const renamed = planned.filter((column) => columnOf(column) !== column.name);
+  const taken = new Set(leaves.map((leaf) => columnOf(leaf).toLowerCase()));
   const clash = renamed.some((column) => taken.has(column.name.toLowerCase()));
   for (const [index, column] of renamed.entries()) {
     const via = clash ? `_ab_rename_${index}` : column.name;
-    statements.push(`ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(column.source)} TO ${quoteIdent(via)}`);
+    statements.push(`ALTER TABLE ${table} RENAME COLUMN ${column.sql} TO ${quoteIdent(via)}`);
   }
   if (clash) for (const [index, column] of renamed.entries()) statements.push(`ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(`_ab_rename_${index}`)} TO ${quoteIdent(column.name)}`);
   await warehouse.drop(target);
   await warehouse.exec(statements.join(";\n"));
 }
 
-const column = (index: number, name: string) => ({ sql: quoteIdent(name), alias: (what: string) => `${what}_${index}` });
-
-/** One aggregate over the raw table: per column, its values, its first, and what its kind needs to know. */
-function profileSql(reader: FileReader, raw: string, columns: readonly Column[]): string {
-  const { position, isWhole, isOrdinaryTime, matches } = reader.sql;
-  const parts = columns.flatMap((source, index) => {
-    const c = column(index, source.name);
-    const out = [`count(${c.sql}) AS ${c.alias("n")}`, `min(CASE WHEN ${c.sql} IS NOT NULL THEN ${position} END) AS ${c.alias("f")}`];
-    const kind = sourceKind(source.type);
+/**
+ * One aggregate over the raw table: per leaf, its values, its first, and what its kind needs
+ * to know; per nested record, the rows where it is NULL though what holds it is not.
+ */
+function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[], json: boolean): string {
+  const { position, isWhole, isSafeInteger, isOrdinaryTime, matches } = reader.sql;
+  const parts = leaves.flatMap((leaf, index) => {
+    const c = leaf.sql;
+    const alias = (what: string) => `${what}_${index}`;
+    const out = [`count(${c}) AS ${alias("n")}`, `min(CASE WHEN ${c} IS NOT NULL THEN ${position} END) AS ${alias("f")}`];
+    const kind = sourceKind(leaf.type);
     switch (kind) {
+      case "integer":
+        // JSON.parse reads an integer beyond 2^53 as the nearest double.
+        if (json) out.push(`bool_and(${isSafeInteger(c)}) AS ${alias("s")}`);
+        break;
       case "fractional":
-        out.push(`bool_and(${isWhole(c.sql)}) AS ${c.alias("w")}`);
+        out.push(`bool_and(${isWhole(c)}) AS ${alias("w")}`);
         break;
       case "date":
-        out.push(`bool_and(${isOrdinaryTime(c.sql)}) AS ${c.alias("o")}`);
+        out.push(`bool_and(${isOrdinaryTime(c)}) AS ${alias("o")}`);
         break;
       case "timestamp":
-        out.push(`bool_and(${isOrdinaryTime(c.sql)}) AS ${c.alias("o")}`, `bool_and(${c.sql} = ${reader.sql.toMillis(c.sql)}) AS ${c.alias("m")}`);
+        out.push(`bool_and(${isOrdinaryTime(c)}) AS ${alias("o")}`, `bool_and(${c} = ${reader.sql.toMillis(c)}) AS ${alias("m")}`);
         break;
       case "text":
-        out.push(`bool_or(${TEMPORAL_TEXT_PATTERNS.map((pattern) => matches(c.sql, pattern)).join(" OR ")}) AS ${c.alias("t")}`);
+        out.push(`count(CASE WHEN ${TEMPORAL_TEXT_PATTERNS.map((pattern) => matches(c, pattern)).join(" OR ")} THEN 1 END) AS ${alias("t")}`);
         break;
       case "boolean":
-      case "integer":
       case null:
         break;
       default: {
@@ -135,7 +205,8 @@ function profileSql(reader: FileReader, raw: string, columns: readonly Column[])
     }
     return out;
   });
-  return `SELECT count(*) AS rows, ${parts.join(", ")} FROM ${quoteIdent(raw)}`;
+  const nulls = nestedNulls(leaves).map(({ sql, parent }, index) => `count(CASE WHEN ${sql} IS NULL${parent === null ? "" : ` AND ${parent} IS NOT NULL`} THEN 1 END) AS p_${index}`);
+  return `SELECT ${["count(*) AS rows", ...parts, ...nulls].join(", ")} FROM ${raw.sql}`;
 }
 
 function profileOf(row: Record<string, unknown>, index: number): ColumnProfile {
@@ -144,25 +215,51 @@ function profileOf(row: Record<string, unknown>, index: number): ColumnProfile {
     return typeof value === "boolean" ? value : null;
   };
   const first = row[`f_${index}`];
+  const looks = row[`t_${index}`];
   return {
     nonNull: Number(row[`n_${index}`] ?? 0),
     first: first === null || first === undefined ? null : Number(first),
     whole: flag("w"),
+    safe: flag("s"),
     ordinary: flag("o"),
-    temporalText: flag("t"),
+    temporal: looks === undefined ? null : { looks: Number(looks), dates: 0, timestamps: 0 },
     millisExact: flag("m"),
   };
+}
+
+/**
+ * Text columns whose every value looks like a date or a timestamp: how many SQL reads exactly
+ * as the page path does (a second query, for those columns only).
+ */
+async function withTemporal(warehouse: Warehouse, reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[], profiles: ColumnProfile[]): Promise<ColumnProfile[]> {
+  const candidates = profiles.flatMap((profile, index) => (profile.temporal !== null && profile.nonNull > 0 && profile.temporal.looks === profile.nonNull ? [index] : []));
+  if (candidates.length === 0) return profiles;
+  const { matches, isOrdinaryTime, textToDate, textToTimestamp } = reader.sql;
+  const parts = candidates.flatMap((index) => {
+    const c = leaves[index]?.sql ?? "NULL";
+    const date = matches(c, SQL_DATE_TEXT, true);
+    return [
+      `count(CASE WHEN ${date} AND ${isOrdinaryTime(textToDate(c))} THEN 1 END) AS d_${index}`,
+      `count(CASE WHEN NOT ${date} AND ${matches(c, SQL_TIMESTAMP_TEXT, true)} AND ${isOrdinaryTime(textToTimestamp(c))} THEN 1 END) AS s_${index}`,
+    ];
+  });
+  const [row] = await warehouse.query(`SELECT ${parts.join(", ")} FROM ${raw.sql}`);
+  return profiles.map((profile, index) =>
+    profile.temporal === null || !candidates.includes(index)
+      ? profile
+      : { ...profile, temporal: { ...profile.temporal, dates: Number(row?.[`d_${index}`] ?? 0), timestamps: Number(row?.[`s_${index}`] ?? 0) } },
+  );
 }
 
 /**
  * The first record without a value for a key column fails the run, as in the page path (the
  * first such column named). A key no record has a value for is missing from the first.
  */
-async function assertKeys(warehouse: Warehouse, reader: FileReader, raw: string, keys: readonly { name: string; column: PlannedColumn | undefined }[], asset: string): Promise<void> {
+async function assertKeys(warehouse: Warehouse, reader: FileReader, raw: RawTable, keys: readonly { name: string; column: PlannedColumn | undefined }[], asset: string): Promise<void> {
   const { position } = reader.sql;
-  const nulls = keys.map((key) => (key.column === undefined ? "TRUE" : `${quoteIdent(key.column.source)} IS NULL`));
+  const nulls = keys.map((key) => (key.column === undefined ? "TRUE" : `${key.column.sql} IS NULL`));
   const [row] = await warehouse.query(
-    `SELECT ${position} AS position, ${nulls.map((test, index) => `${test} AS k_${index}`).join(", ")} FROM ${quoteIdent(raw)} WHERE ${nulls.join(" OR ")} ORDER BY ${position} LIMIT 1`,
+    `SELECT ${position} AS position, ${nulls.map((test, index) => `${test} AS k_${index}`).join(", ")} FROM ${raw.sql} WHERE ${nulls.join(" OR ")} ORDER BY ${position} LIMIT 1`,
   );
   if (row === undefined) return;
   const index = keys.findIndex((_, i) => row[`k_${i}`] === true);
@@ -171,16 +268,17 @@ async function assertKeys(warehouse: Warehouse, reader: FileReader, raw: string,
 }
 
 /**
- * A merge's root key as keyString writes it: one key's text (a number's digits), or a JSON
- * list of them. Only whole numbers, text and dates are written alike; null otherwise.
+ * A merge's root key as keyString writes it: one key's text (a number's digits, text as it
+ * came), or a JSON list of them. Only whole numbers, text and dates are written alike; null
+ * otherwise.
  */
 function rootKeySql(keys: readonly PlannedColumn[], warehouse: Warehouse): string | null {
   const text = (key: PlannedColumn): string | null => {
-    const c = quoteIdent(key.source);
+    const c = key.sql;
     const varchar = warehouse.dialect.typeName("VARCHAR");
     if (key.type === "BIGINT") return `CAST(CAST(${c} AS ${warehouse.dialect.typeName("BIGINT")}) AS ${varchar})`;
-    if (key.type === "VARCHAR" && keys.length === 1) return c;
-    if (key.type === "DATE") return `CAST(CAST(${c} AS ${warehouse.dialect.typeName("DATE")}) AS ${varchar})`;
+    if ((key.type === "VARCHAR" || key.fromText) && keys.length === 1) return c;
+    if (key.type === "DATE" && !key.fromText) return `CAST(CAST(${c} AS ${warehouse.dialect.typeName("DATE")}) AS ${varchar})`;
     return null;
   };
   const parts = keys.map(text);
@@ -190,22 +288,23 @@ function rootKeySql(keys: readonly PlannedColumn[], warehouse: Warehouse): strin
   return `(${quoteLiteral('["')} || ${parts.join(` || ${quoteLiteral('","')} || `)} || ${quoteLiteral('"]')})`;
 }
 
-/** A raw value as the page path stores it (coerceValue of the value duckdb-values.ts gives). */
+/** A raw value as the page path stores it (coerceValue of the value duckdb-values.ts or JSON.parse gives). */
 function valueSql(planned: PlannedColumn, reader: FileReader, typeName: (type: LogicalType) => string): string {
-  const c = quoteIdent(planned.source);
+  const c = planned.sql;
   switch (planned.type) {
     case "BOOLEAN":
     case "VARCHAR":
       return c;
     case "BIGINT":
     case "DOUBLE":
-    case "DATE":
       return `CAST(${c} AS ${typeName(planned.type)})`;
+    case "DATE":
+      return planned.fromText ? reader.sql.textToDate(c) : `CAST(${c} AS ${typeName(planned.type)})`;
     case "TIMESTAMP":
       // A timestamp reaches the table through a JavaScript Date: whole milliseconds.
-      return reader.sql.toMillis(`CAST(${c} AS ${typeName("TIMESTAMP")})`);
+      return reader.sql.toMillis(planned.fromText ? reader.sql.textToTimestamp(c) : `CAST(${c} AS ${typeName("TIMESTAMP")})`);
     case "JSON":
-      throw new Error(`column "${planned.source}": no file column is staged as JSON`);
+      throw new Error(`field "${planned.path.join(".")}": no file column is staged as JSON`);
     default: {
       const unreachable: never = planned.type;
       throw new Error(`unknown type ${String(unreachable)}`);
