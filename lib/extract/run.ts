@@ -83,6 +83,10 @@ async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehou
   }
 }
 
+async function* mapPages(pages: AsyncIterable<readonly unknown[]>, map: (page: readonly unknown[]) => readonly unknown[]): AsyncGenerator<readonly unknown[]> {
+  for await (const page of pages) yield map(page);
+}
+
 /** A record without a cursor value is kept: nothing says it was loaded before. */
 function isAfter(value: CursorValue | undefined, after: CursorValue): boolean {
   return value === undefined || compareCursors(value, after) > 0;
@@ -173,7 +177,15 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
         ? await (await import("./file/warehouse-read")).loadInWarehouse(warehouse, loader, ctx.dataDir, { path: spec.path, format: spec.format, data_path: spec.data_path }, cell.name)
         : false;
     if (inWarehouse) ctx.onProgress?.({ asset: cell.name, pages: 1, rows: loader.recordsLoaded, elapsedMs: now() - started });
-    for await (const page of inWarehouse ? [] : pagesOf(cell, spec, warehouse, ctx, redactor)) {
+    // A REST source's records are spooled and loaded by the warehouse's JSON reader, where it has one.
+    const spoolReader = spec.source === "rest" && ctx.sampleRows === undefined && loader.rawBlocker() === null ? warehouse.files : undefined;
+    if (spoolReader !== undefined) {
+      const redacted = mapPages(pagesOf(cell, spec, warehouse, ctx, redactor), (page) => redactor.redactRecords(page));
+      await (await import("./rest-spool")).loadThroughSpool(warehouse, spoolReader, loader, redacted, cell.name, (progress) =>
+        ctx.onProgress?.({ asset: cell.name, ...progress, elapsedMs: now() - started }),
+      );
+    }
+    for await (const page of inWarehouse || spoolReader !== undefined ? [] : pagesOf(cell, spec, warehouse, ctx, redactor)) {
       // A sample stops inside a page too: a 200,000-row page previews as its first rows.
       const wanted = ctx.sampleRows === undefined ? page : page.slice(0, Math.max(0, ctx.sampleRows - rows));
       // An API that echoes a key back (a `self` link with ?api_key=) must not store or show it.

@@ -24,20 +24,20 @@ export interface DuckdbFileAccess {
  */
 const JSON_OPTIONS = "records = 'true', sample_size = -1, map_inference_threshold = -1, field_appearance_threshold = 0, dateformat = 'not a date%Y', timestampformat = 'not a date%Y'";
 
-export function duckdbFileReader(dataDir: string, access: DuckdbFileAccess): FileReader {
+export function duckdbFileReader(dataDir: string, spoolDir: string, access: DuckdbFileAccess): FileReader {
   return {
     dataDir,
-    load: async (table, file, format) => {
-      if (format === "json" || format === "ndjson") {
-        const temp = tempTable(table);
+    spoolDir,
+    load: async (table, files, format, options = {}) => {
+      if ((format === "json" || format === "ndjson") && options.persistent !== true) {
         const [created = [], described = []] = await access.queryAll([
-          `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT * FROM ${readerCall(format, file)}`,
+          `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT * FROM ${readerCall(format, files)}`,
           `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = ${quoteLiteral(table)} ORDER BY column_index`,
         ]);
-        return { sql: temp, rows: duckdbCreatedRows(created), columns: described.map(rawColumn), temporary: true };
+        return { sql: tempTable(table), position: POSITION, rows: duckdbCreatedRows(created), columns: described.map(rawColumn), temporary: true };
       }
-      const created = await access.createTableAs(table, `SELECT * FROM ${readerCall(format, file)}`);
-      return { sql: access.qualify(table), rows: created.rows, columns: (await access.describe(table)).map(rawColumn), temporary: false };
+      const created = await access.createTableAs(table, `SELECT * FROM ${readerCall(format, files)}`);
+      return { sql: access.qualify(table), position: POSITION, rows: created.rows, columns: (await access.describe(table)).map(rawColumn), temporary: false };
     },
     release: async (table) => {
       await access.queryAll([`DROP TABLE IF EXISTS ${tempTable(table)}`]);
@@ -46,20 +46,23 @@ export function duckdbFileReader(dataDir: string, access: DuckdbFileAccess): Fil
       if (positions.length === 0) return new Map();
       // A table made by CREATE TABLE AS keeps the reader's order; a window over the read may not.
       const objects = "__assetbook_json_objects";
-      const [, rows = []] = await access.queryAll([
-        // Read no further than the last record wanted (usually the first).
-        `CREATE OR REPLACE TEMP TABLE ${objects} AS SELECT json FROM read_json_objects(${quoteLiteral(file)}, format = ${quoteLiteral(jsonLayout(format))}) LIMIT ${Math.trunc(Math.max(...positions)) + 1}`,
-        `SELECT rowid AS position, CAST(json AS VARCHAR) AS json FROM ${objects} WHERE rowid IN (${positions.map((p) => String(Math.trunc(p))).join(", ")})`,
-        `DROP TABLE ${objects}`,
-      ]);
-      return new Map(rows.map((row) => [Number(row.position), String(row.json)]));
+      try {
+        const [, rows = []] = await access.queryAll([
+          // Read no further than the last record wanted (usually the first).
+          `CREATE OR REPLACE TEMP TABLE ${objects} AS SELECT json FROM read_json_objects(${quoteLiteral(file)}, format = ${quoteLiteral(jsonLayout(format))}) LIMIT ${Math.trunc(Math.max(...positions)) + 1}`,
+          `SELECT rowid AS position, CAST(json AS VARCHAR) AS json FROM ${objects} WHERE rowid IN (${positions.map((p) => String(Math.trunc(p))).join(", ")})`,
+        ]);
+        return new Map(rows.map((row) => [Number(row.position), String(row.json)]));
+      } finally {
+        await access.queryAll([`DROP TABLE IF EXISTS ${tempTable(objects)}`]);
+      }
     },
     sql: {
-      // A table made by CREATE TABLE AS keeps its rows in the order the reader gave them.
-      position: "rowid",
       field: (e, name) => `struct_extract(${e}, ${quoteLiteral(name)})`,
       isWhole: (e) => `(${e} = trunc(${e}) AND abs(${e}) < 9223372036854775808)`,
-      isSafeInteger: (e) => `(abs(${e}) <= 9007199254740991)`,
+      // Not abs(): it overflows on the smallest BIGINT.
+      isSafeInteger: (e) => `(${e} BETWEEN -9007199254740991 AND 9007199254740991)`,
+      isFinite: (e) => `isfinite(${e})`,
       isOrdinaryTime: (e) => `(isfinite(${e}) AND ${e} >= DATE '0001-01-01' AND ${e} < DATE '10000-01-01')`,
       matches: (e, pattern, caseSensitive = false) => `regexp_full_match(${e}, ${quoteLiteral(pattern)}${caseSensitive ? "" : ", 'i'"})`,
       textToDate: (e) => `TRY_CAST(${e} AS DATE)`,
@@ -82,21 +85,25 @@ function rawColumn(row: Row | { name: string; type: string }): RawColumn {
 
 const tempTable = (table: string) => `temp.main.${quoteIdent(table)}`;
 
-function readerCall(format: FileReadFormat, file: string): string {
+/** A table made by CREATE TABLE AS keeps its rows in the order the reader gave them. */
+const POSITION = "rowid";
+
+function readerCall(format: FileReadFormat, files: string | readonly string[]): string {
+  const list = typeof files === "string" ? quoteLiteral(files) : `[${files.map(quoteLiteral).join(", ")}]`;
   switch (format) {
     case "csv":
-      return `read_csv(${quoteLiteral(file)})`;
+      return `read_csv(${list})`;
     case "parquet":
-      return `read_parquet(${quoteLiteral(file)})`;
+      return `read_parquet(${list})`;
     case "json":
     case "ndjson":
-      return `read_json(${quoteLiteral(file)}, format = ${quoteLiteral(jsonLayout(format))}, ${JSON_OPTIONS})`;
+      return `read_json(${list}, format = ${quoteLiteral(jsonLayout(format))}, ${JSON_OPTIONS})`;
     default:
       return assertNever(format);
   }
 }
 
 function jsonLayout(format: "json" | "ndjson"): string {
-  // A .json file holds one record or an array of them.
-  return format === "ndjson" ? "newline_delimited" : "auto";
+  // A .json file is read as an array of records (the page path refuses anything else without a data_path).
+  return format === "ndjson" ? "newline_delimited" : "array";
 }

@@ -31,6 +31,11 @@ export interface LockedDuckDb {
   connection: DuckDBConnection;
   /** The data directory as DuckDB sees it (absolute, symlinks resolved). */
   dataDir?: string;
+  /**
+   * A private directory DuckDB may read as well, with the data directory: where an extract
+   * spools what it fetched for DuckDB's readers. Removed with the instance.
+   */
+  spoolDir?: string;
   /** Closes the connection and instance and removes what open created. Idempotent. */
   release(): void;
 }
@@ -71,6 +76,8 @@ export async function openLockedDuckDb(options: DuckDbOpenOptions): Promise<Lock
   if (filePath !== undefined) openFiles.add(filePath);
   let released = false;
   const connection = await instance.connect();
+  const dataDir = options.dataDir === undefined ? undefined : canonicalDirectory(options.dataDir);
+  const spoolDir = dataDir === undefined ? undefined : canonicalDirectory(fs.mkdtempSync(path.join(os.tmpdir(), "assetbook-spool-")));
   const release = () => {
     if (released) return;
     released = true;
@@ -78,17 +85,17 @@ export async function openLockedDuckDb(options: DuckDbOpenOptions): Promise<Lock
     instance.closeSync();
     if (filePath !== undefined) openFiles.delete(filePath);
     removeTempDir();
+    if (spoolDir !== undefined) fs.rmSync(spoolDir, { recursive: true, force: true });
   };
-  const dataDir = options.dataDir === undefined ? undefined : canonicalDirectory(options.dataDir);
   try {
-    if (dataDir !== undefined) await connection.run(`SET allowed_directories = [${quoteLiteral(dataDir)}]`);
+    if (dataDir !== undefined && spoolDir !== undefined) await connection.run(`SET allowed_directories = [${quoteLiteral(dataDir)}, ${quoteLiteral(spoolDir)}]`);
     await connection.run("SET enable_external_access = false");
     await connection.run("SET lock_configuration = true");
   } catch (error) {
     release();
     throw error;
   }
-  return { connection, dataDir, release };
+  return { connection, dataDir, spoolDir, release };
 }
 
 /** DuckDB compares resolved paths, so a data directory behind a symlink (macOS /tmp) must be resolved too. */

@@ -22,7 +22,7 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
   const opened = await openLockedDuckDb(options).catch((error: unknown) => {
     throw enrichWarehouseError(error, undefined, { dataDir: options.dataDir });
   });
-  const { connection, dataDir, release } = opened;
+  const { connection, dataDir, spoolDir, release } = opened;
   const errorContext = { dataDir };
   const serial = createSerialQueue();
   let closed = false;
@@ -123,10 +123,10 @@ export async function openDuckDbWarehouse(options: DuckDbOpenOptions): Promise<W
         query: (sql) => call(() => readRows(sql)),
         exec: (sql) => call(() => run(sql)),
         createTableAs: (table, select) => call(() => createTableAs(schema, table, select)),
-        ...(dataDir === undefined
+        ...(dataDir === undefined || spoolDir === undefined
           ? {}
           : {
-              files: duckdbFileReader(dataDir, {
+              files: duckdbFileReader(dataDir, spoolDir, {
                 createTableAs: (table, select) => call(() => createTableAs(schema, table, select)),
                 describe: (table) => call(() => readRows(duckdbDescribeSql(schema, table))),
                 qualify: (table) => qualified(schema, table),

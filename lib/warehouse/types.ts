@@ -126,26 +126,29 @@ export interface SwapOptions {
 export interface FileReader {
   /** The directory (resolved) whose files it may read. */
   readonly dataDir: string;
+  /** A private directory it may read too: where a REST extract spools its records (removed with the warehouse). */
+  readonly spoolDir: string;
   /**
-   * Creates `table` from the file's records, in the file's order, typed by the reader. JSON
-   * is read as records (objects), every record scanned for its fields and their types; text
-   * is never read as a date. Nested records keep their fields (`RawColumn.fields`).
+   * Creates `table` from the files' records, in their order, typed by the reader. JSON is
+   * read as records (objects), every record scanned for its fields and their types; text is
+   * never read as a date; the table is temporary unless `persistent`. Nested records keep
+   * their fields (`RawColumn.fields`).
    */
-  load(table: string, file: string, format: FileReadFormat): Promise<RawTable>;
+  load(table: string, files: string | readonly string[], format: FileReadFormat, options?: { persistent?: boolean }): Promise<RawTable>;
   /** Drops a table `load` made, if it is still there (one made in place may have been renamed since). */
   release(table: string): Promise<void>;
   /** The JSON text of the records at these positions of a JSON or NDJSON file, by position. */
   records(file: string, format: "json" | "ndjson", positions: readonly number[]): Promise<Map<number, string>>;
   /** SQL over a table `load` made, in this backend's spelling. */
   readonly sql: {
-    /** A row's position in the file (0-based). */
-    position: string;
     /** A field of a nested record. */
     field(expression: string, name: string): string;
     /** Whether a number is a whole number an int64 holds (NULL for NULL). */
     isWhole(expression: string): string;
     /** Whether an integer is one a JavaScript number holds exactly. */
     isSafeInteger(expression: string): string;
+    /** Whether a number is finite (not NaN or infinite, which JSON.parse refuses). */
+    isFinite(expression: string): string;
     /** Whether a date or timestamp is a finite one between years 1 and 9999. */
     isOrdinaryTime(expression: string): string;
     /** Whether text matches a regular expression as a whole (case-insensitive unless `caseSensitive`). */
@@ -161,14 +164,16 @@ export interface FileReader {
 
 export type FileReadFormat = "csv" | "parquet" | "json" | "ndjson";
 
-/** A table FileReader.load made. */
+/** A table FileReader.load made (or a query over several). */
 export interface RawTable {
   /** How SQL names it. */
   sql: string;
+  /** A row's position among the records read (0-based), as SQL over it. */
+  position: string;
   rows: number;
   columns: RawColumn[];
   /**
-   * A temporary table (JSON: it is always copied, and a temporary table is written at half
+   * A temporary table or a query, always copied (JSON: a temporary table is written at half
    * the cost); otherwise a table of the schema, which may become the staged table itself.
    */
   temporary: boolean;

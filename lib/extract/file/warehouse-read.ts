@@ -3,8 +3,10 @@
 // JavaScript. Where that cannot give the page path's exact tables, the source is read page
 // by page.
 import { stageTableFor } from "../load/staging";
-import type { ExtractLoader } from "../load";
-import type { Warehouse } from "../../warehouse/types";
+import { uniformWriteBatchOf, type ExtractLoader } from "../load";
+import { DEFAULT_PAGE_SIZE } from "./pages";
+import { WarehouseError } from "../../warehouse/errors";
+import type { FileReader, Warehouse } from "../../warehouse/types";
 import { FileSourceError } from "./errors";
 import { fileFormatFor } from "./format";
 import type { FileSourceConfig } from "./read-file-pages";
@@ -30,15 +32,26 @@ export async function loadInWarehouse(warehouse: Warehouse, loader: ExtractLoade
     } catch (error) {
       // JSON the reader refuses (a record that is not an object, a key twice, text JSON.parse
       // reads otherwise) is the page path's, which reads it or names the line that is wrong.
-      if (json) return false;
+      if (json && isUnreadableJson(error)) return false;
       // DuckDB's "Possible solutions" name reader options a cell cannot set; the diagnosis above them stays.
       const detail = (error instanceof Error ? error.message : String(error)).split(/\n\s*Possible solutions/)[0]?.trim();
       throw new FileSourceError("path", `cannot read "${shown}": ${detail}`, { cause: error });
     }
     const records = json ? { records: (positions: readonly number[]) => reader.records(file, format, positions) } : undefined;
-    return (await loader.loadRaw(reader, loaded, records)) === null;
+    return (await loader.loadRaw(reader, loaded, uniformWriteBatchOf(DEFAULT_PAGE_SIZE), records)) === null;
   } finally {
-    await reader.release(raw);
-    await warehouse.drop(raw);
+    await releaseRaw(warehouse, reader, raw);
   }
+}
+
+/** A JSON text DuckDB's reader refuses (not an interrupted run, a closed warehouse or a refused path). */
+export function isUnreadableJson(error: unknown): boolean {
+  return error instanceof WarehouseError && !["interrupted", "closed", "file_in_use", "permission", "io"].includes(error.kind);
+}
+
+/** Drops the raw table, temporary or not (both are tried, whichever fails). */
+export async function releaseRaw(warehouse: Warehouse, reader: FileReader, raw: string): Promise<void> {
+  const results = await Promise.allSettled([reader.release(raw), warehouse.drop(raw)]);
+  const failed = results.find((result) => result.status === "rejected");
+  if (failed?.status === "rejected") throw failed.reason;
 }

@@ -2,6 +2,8 @@ export { loadExtract } from "./load-extract";
 export {
   ExtractLoader,
   ExtractLoadError,
+  uniformWriteBatchOf,
+  writeBatchOf,
   type ExtractLoadOptions,
   type ExtractLoadResult,
   type TablePartition,

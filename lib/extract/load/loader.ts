@@ -59,6 +59,41 @@ export { ExtractLoadError } from "./errors";
  */
 const WRITE_BATCH_ROWS = 10_000;
 
+/**
+ * Which write batch each record falls in when pages of these sizes are loaded (loadPage: the
+ * first page alone, then whenever WRITE_BATCH_ROWS rows wait), by its position. Rows of child
+ * tables count too, so this holds for records without lists (the SQL path's).
+ */
+export function writeBatchOf(pageSizes: readonly number[]): (position: number) => number {
+  const starts: number[] = [];
+  let position = 0;
+  let pending = 0;
+  for (const [index, size] of pageSizes.entries()) {
+    if (pending === 0 && size > 0) starts.push(position);
+    position += size;
+    pending += size;
+    if (index === 0 || pending >= WRITE_BATCH_ROWS) pending = 0;
+  }
+  return (at) => {
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((starts[middle] ?? 0) <= at) low = middle + 1;
+      else high = middle;
+    }
+    return low - 1;
+  };
+}
+
+/** writeBatchOf for pages that all hold `pageSize` records (a file's). */
+export function uniformWriteBatchOf(pageSize: number): (position: number) => number {
+  if (pageSize >= WRITE_BATCH_ROWS) return (at) => Math.floor(at / pageSize);
+  const pagesPerBatch = Math.ceil(WRITE_BATCH_ROWS / pageSize);
+  // The first page is written alone; then every pagesPerBatch pages.
+  return (at) => (at < pageSize ? 0 : 1 + Math.floor((at - pageSize) / (pageSize * pagesPerBatch)));
+}
+
 const MERGE_COLUMN_TYPES: ReadonlyMap<string, LogicalType> = new Map([
   ...INTERNAL_COLUMN_TYPES,
   [SEQ_COLUMN, "BIGINT"],
@@ -159,14 +194,14 @@ export class ExtractLoader {
    * then): a partition, a cursor, a contract checked against earlier runs, rows appended
    * to a table that exists, rows keyed by their content, types only the page path reads.
    */
-  async loadRaw(reader: FileReader, raw: RawTable, json?: RawStaging["json"]): Promise<string | null> {
+  async loadRaw(reader: FileReader, raw: RawTable, batchOf: (position: number) => number, json?: RawStaging["json"]): Promise<string | null> {
     this.assertOpen();
     const blocker = this.rawBlocker();
     if (blocker !== null) return blocker;
     const merge = this.disposition === "merge";
     const name = merge ? newRowsTableFor(this.asset, this.scope) : stageTableFor(this.asset, this.scope);
     this.created.add(name);
-    const staged = await stageRawTable(this.warehouse, reader, raw, { asset: this.asset, keyColumns: this.keyColumns, namer: this.namer, staging: name, merge, maxDepth: this.maxDepth, json });
+    const staged = await stageRawTable(this.warehouse, reader, raw, { asset: this.asset, keyColumns: this.keyColumns, namer: this.namer, staging: name, merge, maxDepth: this.maxDepth, json, batchOf });
     if (!staged.ok) return staged.reason;
     this.records.seen += staged.rows;
     this.records.loaded += staged.rows;
@@ -185,6 +220,11 @@ export class ExtractLoader {
     if (baseline !== null && (this.contract.columns !== "evolve" || this.contract.data_type !== "evolve")) return "the contract is checked record by record";
     if (this.disposition === "append" && baseline !== null) return "rows appended to a table evolve it page by page";
     return null;
+  }
+
+  /** Whether every record has its primary key (a page without is one loadPage fails on). */
+  hasPrimaryKeys(records: readonly unknown[]): boolean {
+    return records.every((record) => this.flattener.hasPrimaryKey(record));
   }
 
   /** Records loaded so far. */

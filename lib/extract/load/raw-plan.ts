@@ -43,6 +43,10 @@ export interface ColumnProfile {
   first: number | null;
   /** fractional: every value is a whole number an int64 holds. */
   whole: boolean | null;
+  /** fractional: every value is finite (asked of JSON sources only: DuckDB reads NaN, JSON.parse does not). */
+  finite: boolean | null;
+  /** text: position of its first value that is plain text (does not look like a date). */
+  firstPlain: number | null;
   /** integer: every value is one a JavaScript number holds exactly (asked of JSON sources only). */
   safe: boolean | null;
   /** date, timestamp: every value is finite, in years 1 to 9999. */
@@ -78,10 +82,13 @@ export type LeavesResult = { ok: true; leaves: RawLeaf[] } | { ok: false; reason
  * `rowid`, which would hide DuckDB's own row position; keys that differ only in case, which
  * the reader renamed (`Id`, `id` -> `Id_1`).
  */
-export function rawLeaves(columns: readonly RawColumn[], field: (sql: string, name: string) => string, quote: (name: string) => string, maxDepth: number): LeavesResult {
+export function rawLeaves(columns: readonly RawColumn[], field: (sql: string, name: string) => string, quote: (name: string) => string, maxDepth: number, json = false): LeavesResult {
   const leaves: RawLeaf[] = [];
   const top = columns.find((column) => column.name.toLowerCase() === "rowid");
   if (top !== undefined) return { ok: false, reason: `column "${top.name}" hides the row's position` };
+  // DuckDB's JSON reader names a column for the empty key `C1`.
+  const unnamed = json ? columns.find((column) => /^C\d+$/.test(column.name)) : undefined;
+  if (unnamed !== undefined) return { ok: false, reason: `column "${unnamed.name}" may be the empty key` };
   const walk = (level: readonly RawColumn[], prefix: string[], parents: string[], parentSql: string | null, depth: number): string | null => {
     const lower = new Set(level.map((column) => column.name.toLowerCase()));
     for (const column of level) {
@@ -118,8 +125,13 @@ export function namesIndependentOfOrder(leaves: readonly RawLeaf[], asset: strin
   const sources = new Map(Object.entries(known).map(([name, source]) => [source, name]));
   const taken = new Set(Object.keys(known));
   const bases = new Set<string>();
+  const paths = new Set<string>();
   for (const leaf of leaves) {
-    if (sources.has(leaf.path.join("."))) continue;
+    // `a.b` and `a: {b}` are one source path to the namer: one column there, two here.
+    const dotted = leaf.path.join(".");
+    if (paths.has(dotted)) return false;
+    paths.add(dotted);
+    if (sources.has(dotted)) continue;
     const base = leaf.path.map(snakeCase).join(NESTING_SEPARATOR);
     if (bases.has(base) || taken.has(base) || isInternalColumn(base)) return false;
     bases.add(base);
@@ -130,9 +142,17 @@ export function namesIndependentOfOrder(leaves: readonly RawLeaf[], asset: strin
 /**
  * The staged columns: every leaf with a value, typed as inferSchema types its values, in the
  * order the page path adds them (by its first value, row by row, then in that record's
- * order: `rank`, by default the reader's). Every leaf's name is claimed, in the reader's order.
+ * order: `rank`; the reader's where records share one key order). Every leaf's name is claimed,
+ * in the reader's order.
  */
-export function planRawTable(leaves: readonly RawLeaf[], profiles: readonly ColumnProfile[], asset: string, namer: ColumnNamer, rank: (leaf: number) => number = (leaf) => leaf): RawPlan {
+export function planRawTable(
+  leaves: readonly RawLeaf[],
+  profiles: readonly ColumnProfile[],
+  asset: string,
+  namer: ColumnNamer,
+  rank: (leaf: number) => number,
+  batchOf: (position: number) => number,
+): RawPlan {
   const typed: { leaf: RawLeaf; kind: SourceKind; type: LogicalType | null; first: number | null; fromText: boolean }[] = [];
   for (const [index, leaf] of leaves.entries()) {
     const kind = sourceKind(leaf.type);
@@ -145,7 +165,7 @@ export function planRawTable(leaves: readonly RawLeaf[], profiles: readonly Colu
       typed.push({ leaf, kind: "text", type: null, first, fromText: false });
       continue;
     }
-    const typing = first === null ? null : logicalType(kind, profile);
+    const typing = first === null ? null : logicalType(kind, profile, (position) => batchOf(position) === batchOf(first));
     if (first !== null && typing === null) return { ok: false, reason: `field "${leaf.path.join(".")}" holds values the page path reads its own way` };
     typed.push({ leaf, kind, type: typing?.type ?? null, first, fromText: typing?.fromText ?? false });
   }
@@ -196,7 +216,12 @@ export const SQL_DATE_TEXT = String.raw`\d{4}-\d{2}-\d{2}`;
  */
 export const SQL_TIMESTAMP_TEXT = String.raw`\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?| ([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?)`;
 
-function logicalType(kind: SourceKind, profile: ColumnProfile): { type: LogicalType; fromText: boolean } | null {
+/**
+ * The page path writes rows in batches (`batchOf`: which a record falls in) and types a
+ * column by the values it has seen: one of dates that later meets plain text becomes text by
+ * casting, which writes the dates its own way. Such a column is left to it.
+ */
+function logicalType(kind: SourceKind, profile: ColumnProfile, inFirstBatch: (position: number) => boolean): { type: LogicalType; fromText: boolean } | null {
   const plain = (type: LogicalType) => ({ type, fromText: false });
   switch (kind) {
     case "boolean":
@@ -204,6 +229,7 @@ function logicalType(kind: SourceKind, profile: ColumnProfile): { type: LogicalT
     case "integer":
       return profile.safe === false ? null : plain("BIGINT");
     case "fractional":
+      if (profile.finite === false) return null;
       return plain(profile.whole === true ? "BIGINT" : "DOUBLE");
     case "date":
       return profile.ordinary === true ? plain("DATE") : null;
@@ -212,8 +238,8 @@ function logicalType(kind: SourceKind, profile: ColumnProfile): { type: LogicalT
     case "text": {
       const temporal = profile.temporal;
       if (temporal === null) return null;
-      // One value that is plain text makes the column text, its dates included.
-      if (temporal.looks < profile.nonNull) return plain("VARCHAR");
+      // Plain text among the column's first batch makes it text from the start, its dates as written.
+      if (temporal.looks < profile.nonNull) return profile.firstPlain !== null && inFirstBatch(profile.firstPlain) ? plain("VARCHAR") : null;
       if (temporal.dates + temporal.timestamps < profile.nonNull) return null;
       return { type: temporal.timestamps === 0 ? "DATE" : "TIMESTAMP", fromText: true };
     }

@@ -39,13 +39,15 @@ export interface RawStaging {
    * when the raw table came from JSON.parse's input rather than a typed reader's.
    */
   json?: { records(positions: readonly number[]): Promise<Map<number, string>> };
+  /** Which of the page path's write batches a record falls in (ExtractLoader's writeBatchOf). */
+  batchOf: (position: number) => number;
 }
 
 export type RawStaged = { ok: true; schema: TableSchema; rows: number } | { ok: false; reason: string };
 
 export async function stageRawTable(warehouse: Warehouse, reader: FileReader, raw: RawTable, staging: RawStaging): Promise<RawStaged> {
   if (staging.keyColumns.length === 0) return { ok: false, reason: "rows without a primary key are keyed by a hash of their content" };
-  const found = rawLeaves(raw.columns, reader.sql.field, quoteIdent, staging.maxDepth);
+  const found = rawLeaves(raw.columns, reader.sql.field, quoteIdent, staging.maxDepth, staging.json !== undefined);
   if (!found.ok) return found;
   const { leaves } = found;
   const nested = leaves.some((leaf) => leaf.parents.length > 0);
@@ -59,13 +61,14 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
   // claims its name) or missing (it does not): SQL cannot tell.
   if (nestedNulls(leaves).some((_, index) => Number(row[`p_${index}`] ?? 0) > 0)) return { ok: false, reason: "a nested record is null or missing in some records" };
   const profiles = await withTemporal(warehouse, reader, raw, leaves, leaves.map((_, index) => profileOf(row, index)));
-  const rank = staging.json === undefined ? undefined : await recordOrder(staging.json, profiles, leaves, staging.maxDepth);
+  const rank = staging.json === undefined ? (leaf: number) => leaf : await recordOrder(staging.json, profiles, leaves, staging.maxDepth);
   if (rank === null) return { ok: false, reason: "a record's fields could not be ordered" };
-  const plan = planRawTable(leaves, profiles, staging.asset, staging.namer, rank);
+  const plan = planRawTable(leaves, profiles, staging.asset, staging.namer, rank, staging.batchOf);
   if (!plan.ok) return plan;
   const byName = new Map(plan.columns.map((column) => [column.name, column]));
   const keys = staging.keyColumns.map((name) => ({ name, column: byName.get(name) }));
-  await assertKeys(warehouse, reader, raw, keys, staging.asset);
+  const keyless = await assertKeys(warehouse, reader, raw, keys, staging);
+  if (keyless !== null) return { ok: false, reason: keyless };
   // No record: nothing to stage, as no page would have brought a row.
   if (plan.columns.length === 0) return { ok: true, schema: new Map(), rows: 0 };
   const keyColumns = keys.flatMap((key) => (key.column === undefined ? [] : [key.column]));
@@ -79,7 +82,7 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     return { ok: true, schema, rows };
   }
   const select = plan.columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
-  if (rootKey !== null) select.push(`${reader.sql.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
+  if (rootKey !== null) select.push(`${raw.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
   // No ORDER BY: a scan keeps the table's order (DuckDB's preserve_insertion_order), and sorting costs a tenth of the load.
   const created = await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${raw.sql}`);
   if (rootKey !== null) {
@@ -105,7 +108,12 @@ async function recordOrder(json: NonNullable<RawStaging["json"]>, profiles: read
   const positions = sharedFirsts(profiles);
   if (positions.length === 0) return (leaf) => leaf;
   const texts = await json.records(positions);
-  const orders = new Map([...texts].map(([position, text]) => [position, valueOrder(JSON.parse(text), maxDepth)]));
+  const orders = new Map<number, Map<string, number>>();
+  for (const [position, text] of texts) {
+    const record = parseRecord(text);
+    if (record === undefined) return null;
+    orders.set(position, valueOrder(record, maxDepth));
+  }
   const ranks = new Map<number, number>();
   for (const [index, profile] of profiles.entries()) {
     const order = profile.first === null ? undefined : orders.get(profile.first);
@@ -172,7 +180,8 @@ async function stageInPlace(
  * to know; per nested record, the rows where it is NULL though what holds it is not.
  */
 function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[], json: boolean): string {
-  const { position, isWhole, isSafeInteger, isOrdinaryTime, matches } = reader.sql;
+  const { isWhole, isSafeInteger, isOrdinaryTime, matches } = reader.sql;
+  const { position } = raw;
   const parts = leaves.flatMap((leaf, index) => {
     const c = leaf.sql;
     const alias = (what: string) => `${what}_${index}`;
@@ -185,6 +194,7 @@ function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[
         break;
       case "fractional":
         out.push(`bool_and(${isWhole(c)}) AS ${alias("w")}`);
+        if (json) out.push(`bool_and(${reader.sql.isFinite(c)}) AS ${alias("i")}`);
         break;
       case "date":
         out.push(`bool_and(${isOrdinaryTime(c)}) AS ${alias("o")}`);
@@ -192,9 +202,11 @@ function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[
       case "timestamp":
         out.push(`bool_and(${isOrdinaryTime(c)}) AS ${alias("o")}`, `bool_and(${c} = ${reader.sql.toMillis(c)}) AS ${alias("m")}`);
         break;
-      case "text":
-        out.push(`count(CASE WHEN ${TEMPORAL_TEXT_PATTERNS.map((pattern) => matches(c, pattern)).join(" OR ")} THEN 1 END) AS ${alias("t")}`);
+      case "text": {
+        const looks = `(${TEMPORAL_TEXT_PATTERNS.map((pattern) => matches(c, pattern)).join(" OR ")})`;
+        out.push(`count(CASE WHEN ${looks} THEN 1 END) AS ${alias("t")}`, `min(CASE WHEN NOT ${looks} THEN ${position} END) AS ${alias("p")}`);
         break;
+      }
       case "boolean":
       case null:
         break;
@@ -214,12 +226,17 @@ function profileOf(row: Record<string, unknown>, index: number): ColumnProfile {
     const value = row[`${what}_${index}`];
     return typeof value === "boolean" ? value : null;
   };
-  const first = row[`f_${index}`];
+  const position = (what: string) => {
+    const value = row[`${what}_${index}`];
+    return value === null || value === undefined ? null : Number(value);
+  };
   const looks = row[`t_${index}`];
   return {
     nonNull: Number(row[`n_${index}`] ?? 0),
-    first: first === null || first === undefined ? null : Number(first),
+    first: position("f"),
     whole: flag("w"),
+    finite: flag("i"),
+    firstPlain: position("p"),
     safe: flag("s"),
     ordinary: flag("o"),
     temporal: looks === undefined ? null : { looks: Number(looks), dates: 0, timestamps: 0 },
@@ -253,18 +270,37 @@ async function withTemporal(warehouse: Warehouse, reader: FileReader, raw: RawTa
 
 /**
  * The first record without a value for a key column fails the run, as in the page path (the
- * first such column named). A key no record has a value for is missing from the first.
+ * first such column named). A key no record has a value for is missing from the first. A
+ * JSON record that is not an object is the page path's to refuse in its own words: the reason.
  */
-async function assertKeys(warehouse: Warehouse, reader: FileReader, raw: RawTable, keys: readonly { name: string; column: PlannedColumn | undefined }[], asset: string): Promise<void> {
-  const { position } = reader.sql;
+async function assertKeys(warehouse: Warehouse, reader: FileReader, raw: RawTable, keys: readonly { name: string; column: PlannedColumn | undefined }[], staging: RawStaging): Promise<string | null> {
+  const { position } = raw;
   const nulls = keys.map((key) => (key.column === undefined ? "TRUE" : `${key.column.sql} IS NULL`));
   const [row] = await warehouse.query(
     `SELECT ${position} AS position, ${nulls.map((test, index) => `${test} AS k_${index}`).join(", ")} FROM ${raw.sql} WHERE ${nulls.join(" OR ")} ORDER BY ${position} LIMIT 1`,
   );
-  if (row === undefined) return;
+  if (row === undefined) return null;
+  const at = Number(row.position);
+  if (staging.json !== undefined) {
+    const text = (await staging.json.records([at])).get(at);
+    if (text === undefined || !isPlainObject(parseRecord(text))) return `record ${at + 1} is not an object`;
+  }
   const index = keys.findIndex((_, i) => row[`k_${i}`] === true);
   // The page path's error, word for word.
-  throw new ExtractLoadError(`cell "${asset}": record ${Number(row.position) + 1} has no value for primary key "${keys[Math.max(0, index)]?.name ?? ""}"`);
+  throw new ExtractLoadError(`cell "${staging.asset}": record ${at + 1} has no value for primary key "${keys[Math.max(0, index)]?.name ?? ""}"`);
+}
+
+/** A record's JSON text parsed; undefined where JSON.parse refuses it (DuckDB reads NaN). */
+function parseRecord(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -276,7 +312,8 @@ function rootKeySql(keys: readonly PlannedColumn[], warehouse: Warehouse): strin
   const text = (key: PlannedColumn): string | null => {
     const c = key.sql;
     const varchar = warehouse.dialect.typeName("VARCHAR");
-    if (key.type === "BIGINT") return `CAST(CAST(${c} AS ${warehouse.dialect.typeName("BIGINT")}) AS ${varchar})`;
+    // A whole double's key is JSON.stringify's digits, which differ beyond 2^53: only integers.
+    if (key.type === "BIGINT" && key.kind === "integer") return `CAST(CAST(${c} AS ${warehouse.dialect.typeName("BIGINT")}) AS ${varchar})`;
     if ((key.type === "VARCHAR" || key.fromText) && keys.length === 1) return c;
     if (key.type === "DATE" && !key.fromText) return `CAST(CAST(${c} AS ${warehouse.dialect.typeName("DATE")}) AS ${varchar})`;
     return null;

@@ -95,6 +95,21 @@ export class RecordFlattener {
     return nested;
   }
 
+  /**
+   * Whether a record has a value for every primary key path (what `flatten` would find), read
+   * without flattening it; true when there is no key.
+   */
+  hasPrimaryKey(record: unknown): boolean {
+    return this.options.primaryKey.every((path) => {
+      let current: unknown = record;
+      for (const segment of path.split(".")) {
+        if (!isJsonObject(current)) return false;
+        current = current[segment];
+      }
+      return current !== null && current !== undefined;
+    });
+  }
+
   /** Names of the primary key columns in the root table. */
   primaryKeyColumns(): string[] {
     return this.options.primaryKey.map((path) => this.namer.name(this.options.table, path.split(".")));

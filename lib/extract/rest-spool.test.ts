@@ -1,0 +1,156 @@
+// A REST source through both paths against one loopback server: records through the
+// JavaScript normalizer (a warehouse that cannot read files), and records spooled and loaded
+// by the warehouse's JSON reader. Both must give the same tables, name mapping, errors and
+// requests; where the SQL path cannot, it reads the spool back page by page (seen by the
+// requests: the source is fetched once either way).
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseNotebook } from "../notebook";
+import type { ExtractCell } from "../notebook/types";
+import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
+import type { Warehouse } from "../warehouse/types";
+import { startTestServer, type TestServer } from "./http/test-server";
+import { schemaStateKey } from "./load/asset-state";
+import { ExtractLoader } from "./load";
+import { loadThroughSpool } from "./rest-spool";
+import { runExtract, type ExtractOutcome } from "./run";
+import { makeWorkspace, type Workspace } from "./file/test-helpers";
+
+let ws: Workspace;
+let byPages: Warehouse;
+let bySpool: Warehouse;
+let server: TestServer;
+/** The pages the server answers with, by page number (1-based); past the end: []. */
+let pages: unknown[][] = [];
+beforeEach(async () => {
+  ws = makeWorkspace();
+  byPages = await openDuckDbWarehouse({ path: path.join(ws.root, "pages.duckdb"), dataDir: ws.dataDir });
+  bySpool = await openDuckDbWarehouse({ path: path.join(ws.root, "spool.duckdb"), dataDir: ws.dataDir });
+  server = await startTestServer((request, response) => {
+    const page = Number(new URL(request.url, "http://x").searchParams.get("page") ?? 1);
+    response.setHeader("content-type", "application/json");
+    response.end(JSON.stringify({ data: pages[page - 1] ?? [], echo: "key-123" }));
+  });
+});
+afterEach(async () => {
+  await server.close();
+  await byPages.close();
+  await bySpool.close();
+  ws.cleanup();
+});
+
+function cell(keys: string): ExtractCell {
+  const source = `source: rest\nbase_url: ${server.url}\npath: items\ndata_path: data\npaginator: { type: page_number, page_param: page }\n${keys}`;
+  const parsed = parseNotebook(`\`\`\`extract data\n${source}\n\`\`\`\n`, "nb.md");
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const found = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
+  if (!found) throw new Error("no extract cell");
+  return found;
+}
+
+/** Runs the cell on both warehouses; each fetches every page once. */
+async function both(extract: ExtractCell): Promise<[ExtractOutcome, ExtractOutcome]> {
+  const context = { resolveSecret: (name: string) => (name === "KEY" ? "key-123" : undefined) };
+  const before = server.requests.length;
+  const viaPages = await runExtract({ ...byPages, files: undefined }, extract, context);
+  const fetched = server.requests.length - before;
+  const viaSpool = await runExtract(bySpool, extract, context);
+  expect(server.requests.length - before - fetched, "the spool path fetched what the pages did, once").toBe(fetched);
+  return [viaPages, viaSpool];
+}
+
+async function table(warehouse: Warehouse, name: string): Promise<unknown> {
+  const columns = await warehouse.describe(name);
+  const rows = columns === null ? null : await warehouse.query(`SELECT * FROM "${name}" ORDER BY ALL`);
+  return { columns, rows: JSON.parse(JSON.stringify(rows, (_, value: unknown) => (typeof value === "bigint" ? `${value}n` : value))) };
+}
+
+async function expectSameTables(name = "data"): Promise<void> {
+  expect(await table(bySpool, name)).toEqual(await table(byPages, name));
+  expect(await bySpool.readState(schemaStateKey(name))).toEqual(await byPages.readState(schemaStateKey(name)));
+}
+
+const spooled = () => fs.readdirSync(bySpool.files?.spoolDir ?? "");
+
+describe("a REST source loaded by the warehouse's JSON reader", () => {
+  it("gives the page path's tables over several pages: nested records, dates, late fields, key order", async () => {
+    pages = [
+      [
+        { id: 1, name: "Ann", at: "2024-01-03T10:00:00.123Z", map: { id: "m1", label: "x" }, amount: 1 },
+        { id: 2, name: "Bob", at: "2024-01-04T10:00:00+02:00", map: { label: "y", id: "m2" }, amount: 2.5 },
+      ],
+      [{ late_b: "b", id: 3, late_a: "a", name: "Eve", map: { id: "m3", label: "z" }, day: "2024-02-29" }],
+    ];
+    const [viaPages, viaSpool] = await both(cell("primary_key: id\nwrite_disposition: replace"));
+    expect(viaSpool.ok && viaSpool.rows).toBe(3);
+    expect(viaSpool.ok && viaSpool.load.records).toEqual(viaPages.ok && viaPages.load.records);
+    await expectSameTables();
+    expect(spooled(), "the spool is removed after the run").toEqual([]);
+  });
+
+  it("merges a second run by key, as the page path does", async () => {
+    pages = [[{ id: 1, v: "a" }, { id: 2, v: "b" }]];
+    await both(cell("primary_key: id\nwrite_disposition: merge"));
+    pages = [[{ id: 2, v: "B", w: 1 }, { id: 3, v: "c" }]];
+    await both(cell("primary_key: id\nwrite_disposition: merge"));
+    await expectSameTables();
+  });
+
+  it("redacts a secret the API echoes in its records before they are spooled", async () => {
+    pages = [[{ id: 1, note: "token key-123 seen" }]];
+    await both(cell("primary_key: id\nwrite_disposition: replace\nheaders: { X-Key: secret:KEY }"));
+    const [row] = await bySpool.query(`SELECT note FROM data`);
+    expect(row?.note).toBe("token *** seen");
+    await expectSameTables();
+  });
+
+  it("reads the spool back page by page where only the page path can load it: lists, mixed values, no key", async () => {
+    pages = [[{ id: 1, tags: [{ t: "a" }, { t: "b" }], v: 1 }], [{ id: 2, tags: [], v: "x" }]];
+    await both(cell("primary_key: id\nwrite_disposition: replace"));
+    await expectSameTables();
+    await expectSameTables("data__tags");
+    pages = [[{ name: "a" }, { name: "b" }]];
+    await both(cell("write_disposition: replace"));
+    await expectSameTables();
+    expect(spooled()).toEqual([]);
+  });
+
+  it("fails a record without its key with the page path's error, and writes nothing", async () => {
+    pages = [[{ id: 1 }], [{ name: "x" }]];
+    const [viaPages, viaSpool] = await both(cell("primary_key: id\nwrite_disposition: replace"));
+    expect(viaSpool).toEqual(viaPages);
+    expect(viaSpool.ok).toBe(false);
+    expect(await bySpool.describe("data")).toBeNull();
+  });
+
+  it("loads the spool in chunks: one query over chunks typed alike, one read again of chunks typed apart", async () => {
+    const page = (from: number, extra: Record<string, unknown> = {}) => Array.from({ length: 5 }, (_, i) => ({ id: from + i, name: `r${from + i}`, ...extra }));
+    for (const [label, source] of [
+      ["alike", [page(0), page(5), page(10), page(15)]],
+      ["apart", [page(0), page(5), page(10, { late: "2024-01-01" }), page(15, { n: 1.5 })]],
+    ] as const) {
+      for (const [warehouse, spool] of [
+        [byPages, false],
+        [bySpool, true],
+      ] as const) {
+        const loader = await ExtractLoader.open(warehouse, { asset: label, primaryKey: "id", writeDisposition: "replace" });
+        if (spool && warehouse.files) {
+          await loadThroughSpool(warehouse, warehouse.files, loader, toAsync(source), label, () => undefined, 8);
+        } else {
+          for (const records of source) await loader.loadPage(records);
+        }
+        await loader.commit();
+      }
+      await expectSameTables(label);
+    }
+    expect(spooled()).toEqual([]);
+    const leftovers = await bySpool.query(`SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%raw%'`);
+    expect(leftovers).toEqual([]);
+  });
+});
+
+async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
+  for (const item of items) yield item;
+}
+
