@@ -2,6 +2,7 @@
 // Prints one JSON line: { rows, seconds, cpuSeconds (whole process), maxRssMb, peakHeapMb }.
 //   baseline DB_DIR PAGES_DIR [lists]  DuckDB's read_json over the saved pages (lists: plus unnest of the list field)
 //   ours DB_DIR BASE_URL DISPOSITION   runExtract of a REST extract cell
+//   ours-pages DB_DIR BASE_URL DISPOSITION  the same, every record through JavaScript (the page path)
 //   baseline-csv DB_DIR CSV_FILE        CREATE TABLE AS SELECT * FROM read_csv over the file
 //   baseline-ndjson DB_DIR NDJSON_FILE  CREATE TABLE AS SELECT * FROM read_json over the file
 //   ours-file DB_DIR FILE DISPOSITION   runExtract of a file extract cell reading it (its folder is the data directory)
@@ -84,9 +85,9 @@ if (mode === "baseline") {
   const dataDir = path.dirname(arg);
   const cell = extractCell(`source: file\npath: ${path.basename(arg)}`);
   report(...(await timedExtract(cell, dataDir, { resolveSecret: () => undefined, dataDir, readFilePages }, mode === "ours-file-pages")));
-} else if (mode === "ours") {
+} else if (mode === "ours" || mode === "ours-pages") {
   const cell = extractCell(`source: rest\nbase_url: ${arg}\npath: records\npaginator: { type: page_number, page_param: page, size_param: per_page, size: 1000 }`);
-  report(...(await timedExtract(cell, dbDir, { resolveSecret: () => undefined })));
+  report(...(await timedExtract(cell, dbDir, { resolveSecret: () => undefined }, mode === "ours-pages")));
 } else {
   throw new Error(`unknown mode ${String(mode)}`);
 }

@@ -23,14 +23,18 @@ let bySpool: Warehouse;
 let server: TestServer;
 /** The pages the server answers with, by page number (1-based); past the end: []. */
 let pages: unknown[][] = [];
+/** Bodies served as they are (raw bytes), by page number, instead of `pages` under `data`. */
+let bodies: Buffer[] | null = null;
 beforeEach(async () => {
   ws = makeWorkspace();
+  bodies = null;
   byPages = await openDuckDbWarehouse({ path: path.join(ws.root, "pages.duckdb"), dataDir: ws.dataDir });
   bySpool = await openDuckDbWarehouse({ path: path.join(ws.root, "spool.duckdb"), dataDir: ws.dataDir });
   server = await startTestServer((request, response) => {
     const page = Number(new URL(request.url, "http://x").searchParams.get("page") ?? 1);
     response.setHeader("content-type", "application/json");
-    response.end(JSON.stringify({ data: pages[page - 1] ?? [], echo: "key-123" }));
+    if (bodies !== null) response.end(bodies[page - 1] ?? "[]");
+    else response.end(JSON.stringify({ data: pages[page - 1] ?? [], echo: "key-123" }));
   });
 });
 afterEach(async () => {
@@ -41,7 +45,8 @@ afterEach(async () => {
 });
 
 function cell(keys: string): ExtractCell {
-  const source = `source: rest\nbase_url: ${server.url}\npath: items\ndata_path: data\npaginator: { type: page_number, page_param: page }\n${keys}`;
+  const dataPath = bodies === null ? "data_path: data\n" : "";
+  const source = `source: rest\nbase_url: ${server.url}\npath: items\n${dataPath}paginator: { type: page_number, page_param: page }\n${keys}`;
   const parsed = parseNotebook(`\`\`\`extract data\n${source}\n\`\`\`\n`, "nb.md");
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const found = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
@@ -89,6 +94,19 @@ describe("a REST source loaded by the warehouse's JSON reader", () => {
     expect(spooled(), "the spool is removed after the run").toEqual([]);
   });
 
+  it("keeps bodies that are the records' array as they came: pretty-printed, escaped, non-ASCII; and writes again those it cannot (a BOM, bytes that are not UTF-8)", async () => {
+    const pretty = JSON.stringify([{ id: 1, s: "a\"b\\c\u00e9\n", n: 1.0 }, { id: 2, s: "\ud83d\ude00 ünï" }], null, 2);
+    bodies = [
+      Buffer.from(`  \n${pretty}\n `),
+      Buffer.from('[{"id":3,"s":"\\u00e9 escaped","n":2.5}]'),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[{"id":4}]')]),
+      Buffer.concat([Buffer.from('[{"id":5,"s":"bad '), Buffer.from([0xff, 0xfe]), Buffer.from('"}]')]),
+    ];
+    const [viaPages, viaSpool] = await both(cell("primary_key: id\nwrite_disposition: replace"));
+    expect(viaSpool.ok && viaSpool.rows).toBe(viaPages.ok && viaPages.rows);
+    await expectSameTables();
+  });
+
   it("merges a second run by key, as the page path does", async () => {
     pages = [[{ id: 1, v: "a" }, { id: 2, v: "b" }]];
     await both(cell("primary_key: id\nwrite_disposition: merge"));
@@ -113,6 +131,11 @@ describe("a REST source loaded by the warehouse's JSON reader", () => {
     pages = [[{ name: "a" }, { name: "b" }]];
     await both(cell("write_disposition: replace"));
     await expectSameTables();
+    // A list first seen on a later page: the pages spooled so far are read back first.
+    pages = [[{ id: 1, v: "2024-01-01" }, { id: 2, v: "2024-01-02" }], [{ id: 3, v: "x", tags: ["t"] }], [{ id: 4, v: "y" }]];
+    await both(cell("primary_key: id\nwrite_disposition: replace"));
+    await expectSameTables();
+    await expectSameTables("data__tags");
     expect(spooled()).toEqual([]);
   });
 
@@ -136,7 +159,7 @@ describe("a REST source loaded by the warehouse's JSON reader", () => {
       ] as const) {
         const loader = await ExtractLoader.open(warehouse, { asset: label, primaryKey: "id", writeDisposition: "replace" });
         if (spool && warehouse.files) {
-          await loadThroughSpool(warehouse, warehouse.files, loader, toAsync(source), label, () => undefined, 8);
+          await loadThroughSpool(warehouse, warehouse.files, loader, toAsync(source.map((records) => ({ records }))), label, () => undefined, 8);
         } else {
           for (const records of source) await loader.loadPage(records);
         }

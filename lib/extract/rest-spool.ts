@@ -1,16 +1,17 @@
-// A REST source's records spooled as NDJSON in the warehouse reader's private directory as
-// the pages arrive (memory holds one page), and loaded by DuckDB's JSON reader in chunks
+// A REST source's records spooled as JSON arrays in the warehouse reader's private directory
+// as the pages arrive (memory holds one page; a body that is the records' array exactly is
+// kept as it came, not parsed and written again), and loaded by DuckDB's JSON reader in chunks
 // while later pages are fetched: the first page at once (a killed run leaves its staging
 // tables for the next attempt to drop, as the page path does), then every CHUNK_ROWS records.
 // The chunks are staged by SQL as one JSON file is (ExtractLoader.loadRaw). Where that
 // cannot give the page path's exact tables, the spool is read back in the pages it came in
 // (the page path's batches, and so its types, depend on them): the source is fetched once.
-// A page with a record the page path fails on (no primary key) hands the run over to it at
-// once, the spooled pages first, so that it fails where and as the page path does.
+// A page with a record the page path fails on (no primary key) or that only it loads (a list:
+// child tables) hands the run over to it at once, the spooled pages first, so that it fails
+// where and as the page path does, and no chunk is read for nothing.
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import readline from "node:readline";
 import type { FileReader, RawTable, Warehouse } from "../warehouse/types";
 import { quoteIdent } from "../warehouse/types";
 import { isUnreadableJson, releaseRaw } from "./file/warehouse-read";
@@ -26,13 +27,72 @@ export interface SpoolProgress {
   rows: number;
 }
 
+/** A page of records, and the JSON array they were read from when exactly so (kept as it came). */
+export interface SpoolPage {
+  records: readonly unknown[];
+  bytes?: Buffer;
+}
+
+/**
+ * A spool file: one JSON array of records, written a page at a time. Each page's records are
+ * the array's elements between two byte offsets (the page's own bytes, or its records written again).
+ */
 interface Chunk {
   file: string;
   table: string;
   /** Position of its first record. */
   offset: number;
   rows: number;
+  /** Per page with records: where its elements lie in the file. */
+  spans: { page: number; start: number; end: number }[];
   loaded?: Promise<RawTable>;
+}
+
+class SpoolWriter {
+  private bytes = 0;
+  private constructor(
+    private readonly handle: fs.promises.FileHandle,
+    readonly chunk: Chunk,
+  ) {}
+
+  static async open(chunk: Chunk): Promise<SpoolWriter> {
+    const writer = new SpoolWriter(await fs.promises.open(chunk.file, "wx"), chunk);
+    await writer.write(Buffer.from("["));
+    return writer;
+  }
+
+  async page(index: number, page: SpoolPage): Promise<void> {
+    if (page.records.length === 0) return;
+    const elements = page.bytes === undefined ? Buffer.from(page.records.map((record) => JSON.stringify(record)).join(",")) : arrayElements(page.bytes);
+    if (this.chunk.rows > 0) await this.write(Buffer.from(","));
+    const start = this.bytes;
+    await this.write(elements);
+    this.chunk.spans.push({ page: index, start, end: this.bytes });
+    this.chunk.rows += page.records.length;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.write(Buffer.from("]"));
+    } finally {
+      await this.handle.close();
+    }
+  }
+
+  private async write(buffer: Buffer): Promise<void> {
+    await this.handle.write(buffer);
+    this.bytes += buffer.byteLength;
+  }
+}
+
+/** The bytes inside a JSON array's brackets (JSON.parse has read it: its first and last non-blank bytes are they). */
+function arrayElements(array: Buffer): Buffer {
+  const blank = (byte: number | undefined) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+  let start = 0;
+  let end = array.byteLength;
+  while (blank(array[start])) start++;
+  while (blank(array[end - 1])) end--;
+  return array.subarray(start + 1, end - 1);
 }
 
 /** Spools `pages`, then stages them in the warehouse or, failing that, through the loader page by page. */
@@ -40,7 +100,7 @@ export async function loadThroughSpool(
   warehouse: Warehouse,
   reader: FileReader,
   loader: ExtractLoader,
-  pages: AsyncIterable<readonly unknown[]>,
+  pages: AsyncIterable<SpoolPage>,
   asset: string,
   onPage: (progress: SpoolProgress) => void,
   chunkRows = CHUNK_ROWS,
@@ -49,56 +109,47 @@ export async function loadThroughSpool(
   const chunks: Chunk[] = [];
   const sizes: number[] = [];
   const raw = stageTableFor(`${asset}__0raw`, loader.stagingScope);
-  const newChunk = (offset: number): Chunk => {
-    const chunk = { file: path.join(reader.spoolDir, `${run}-${chunks.length}.ndjson`), table: stageTableFor(`${asset}__0raw${chunks.length}`, loader.stagingScope), offset, rows: 0 };
+  const newChunk = (offset: number): Promise<SpoolWriter> => {
+    const chunk: Chunk = { file: path.join(reader.spoolDir, `${run}-${chunks.length}.json`), table: stageTableFor(`${asset}__0raw${chunks.length}`, loader.stagingScope), offset, rows: 0, spans: [] };
     chunks.push(chunk);
-    return chunk;
+    return SpoolWriter.open(chunk);
   };
   try {
     const progress: SpoolProgress = { pages: 0, rows: 0 };
-    let chunk = newChunk(0);
-    let handle = await fs.promises.open(chunk.file, "wx");
-    let handedOver = false;
-    try {
-      for await (const records of pages) {
-        if (!handedOver && !loader.hasPrimaryKeys(records)) {
-          handedOver = true;
-          await handle.close();
-          await Promise.allSettled(chunks.map((c) => c.loaded));
-          for (const c of chunks) await releaseRaw(warehouse, reader, c.table);
-          for await (const page of readBack(chunks.filter((c) => c.rows > 0).map((c) => c.file), sizes)) await loader.loadPage(page);
-        }
-        if (handedOver) {
-          await loader.loadPage(records);
-          progress.pages++;
-          progress.rows += records.length;
-          onPage(progress);
-          continue;
-        }
-        // One write per page: JSON.stringify of a parsed value reads back as the same value.
-        if (records.length > 0) await handle.write(`${records.map((record) => JSON.stringify(record)).join("\n")}\n`);
-        chunk.rows += records.length;
-        sizes.push(records.length);
-        progress.pages++;
-        progress.rows += records.length;
-        if (chunk.rows > 0 && (chunks.length === 1 || chunk.rows >= chunkRows)) {
-          await handle.close();
-          startLoad(reader, chunk);
-          // The first chunk is staged before the run goes on (see the header).
-          if (chunks.length === 1) await chunk.loaded?.catch(() => undefined);
-          chunk = newChunk(progress.rows);
-          handle = await fs.promises.open(chunk.file, "wx");
-        }
-        onPage(progress);
+    let writer: SpoolWriter | null = await newChunk(0);
+    for await (const page of pages) {
+      const { records } = page;
+      if (writer !== null && loader.pageBlocker(records) !== null) {
+        await writer.close();
+        writer = null;
+        await Promise.allSettled(chunks.map((c) => c.loaded));
+        for (const c of chunks) await releaseRaw(warehouse, reader, c.table);
+        for await (const back of readBack(chunks, sizes)) await loader.loadPage(back);
       }
-    } finally {
-      if (!handedOver) await handle.close();
+      if (writer === null) {
+        await loader.loadPage(records);
+      } else {
+        await writer.page(sizes.length, page);
+        if (writer.chunk.rows > 0 && (chunks.length === 1 || writer.chunk.rows >= chunkRows)) {
+          await writer.close();
+          startLoad(reader, writer.chunk);
+          // The first chunk is staged before the run goes on (see the header).
+          if (chunks.length === 1) await writer.chunk.loaded?.catch(() => undefined);
+          writer = await newChunk(progress.rows + records.length);
+        }
+      }
+      sizes.push(records.length);
+      progress.pages++;
+      progress.rows += records.length;
+      onPage(progress);
     }
-    if (handedOver) return;
-    if (chunk.rows > 0) startLoad(reader, chunk);
+    // Handed over to the page path: it has loaded every page.
+    if (writer === null) return;
+    await writer.close();
+    if (writer.chunk.rows > 0) startLoad(reader, writer.chunk);
     const loaded = chunks.filter((c) => c.rows > 0);
     if (await stagedInWarehouse(warehouse, reader, loader, raw, loaded, sizes)) return;
-    for await (const page of readBack(loaded.map((c) => c.file), sizes)) await loader.loadPage(page);
+    for await (const back of readBack(loaded, sizes)) await loader.loadPage(back);
   } finally {
     await Promise.allSettled(chunks.map((c) => c.loaded));
     for (const c of chunks) await releaseRaw(warehouse, reader, c.table);
@@ -107,7 +158,7 @@ export async function loadThroughSpool(
 }
 
 function startLoad(reader: FileReader, chunk: Chunk): void {
-  chunk.loaded = reader.load(chunk.table, chunk.file, "ndjson", { persistent: true });
+  chunk.loaded = reader.load(chunk.table, chunk.file, "json", { persistent: true });
   // Awaited later; until then a failure must not count as unhandled.
   chunk.loaded.catch(() => undefined);
 }
@@ -144,7 +195,7 @@ async function combine(reader: FileReader, raw: string, chunks: readonly Chunk[]
     const selects = tables.map((table, index) => `SELECT *, ${table.position} + ${chunks[index]?.offset ?? 0} AS ${quoteIdent(POSITION)} FROM ${table.sql}`);
     return { sql: `(${selects.join(" UNION ALL ")})`, position: quoteIdent(POSITION), rows: tables.reduce((sum, table) => sum + table.rows, 0), columns: first.columns, temporary: true };
   }
-  return reader.load(raw, chunks.map((chunk) => chunk.file), "ndjson");
+  return reader.load(raw, chunks.map((chunk) => chunk.file), "json");
 }
 
 /** The JSON text of records by their position in the whole spool. */
@@ -153,38 +204,30 @@ async function recordsAt(reader: FileReader, chunks: readonly Chunk[], positions
   for (const chunk of chunks) {
     const local = positions.filter((p) => p >= chunk.offset && p < chunk.offset + chunk.rows).map((p) => p - chunk.offset);
     if (local.length === 0) continue;
-    for (const [position, text] of await reader.records(chunk.file, "ndjson", local)) found.set(position + chunk.offset, text);
+    for (const [position, text] of await reader.records(chunk.file, "json", local)) found.set(position + chunk.offset, text);
   }
   return found;
 }
 
-/** The spooled records in the pages they came in (`sizes`), empty pages included. */
-async function* readBack(files: readonly string[], sizes: readonly number[]): AsyncGenerator<unknown[]> {
-  const lines = spooledLines(files);
-  try {
-    for (const size of sizes) {
-      const page: unknown[] = [];
-      while (page.length < size) {
-        const line = await lines.next();
-        if (line.done === true) throw new Error("the spool ended before its last page");
-        page.push(JSON.parse(line.value));
-      }
-      yield page;
+/** The spooled records in the pages they came in (`sizes`: every page's count, empty ones included). */
+async function* readBack(chunks: readonly Chunk[], sizes: readonly number[]): AsyncGenerator<unknown[]> {
+  const spans = new Map(chunks.flatMap((chunk) => chunk.spans.map((span) => [span.page, { file: chunk.file, ...span }] as const)));
+  for (const [index, size] of sizes.entries()) {
+    const span = spans.get(index);
+    if (span === undefined) {
+      if (size > 0) throw new Error(`the spool lost page ${index + 1}`);
+      yield [];
+      continue;
     }
-  } finally {
-    await lines.return(undefined);
-  }
-}
-
-async function* spooledLines(files: readonly string[]): AsyncGenerator<string, void, undefined> {
-  for (const file of files) {
-    const input = fs.createReadStream(file, { encoding: "utf8" });
-    const lines = readline.createInterface({ input, crlfDelay: Infinity });
+    const handle = await fs.promises.open(span.file, "r");
     try {
-      for await (const line of lines) if (line !== "") yield line;
+      const buffer = Buffer.alloc(span.end - span.start);
+      await handle.read(buffer, 0, buffer.byteLength, span.start);
+      const records: unknown = JSON.parse(`[${buffer.toString("utf8")}]`);
+      if (!Array.isArray(records) || records.length !== size) throw new Error(`the spool's page ${index + 1} does not read back`);
+      yield records;
     } finally {
-      lines.close();
-      input.destroy();
+      await handle.close();
     }
   }
 }

@@ -71,19 +71,25 @@ function withCell(cell: string, error: unknown): string {
  * no `param`) is read whole, and the records at or before the stored cursor (minus `lag`:
  * that window is read again, and a merge updates it by primary key) are dropped here.
  */
-async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext, redactor: Redactor): AsyncGenerator<readonly unknown[]> {
+async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext, redactor: Redactor): AsyncGenerator<SourcePage> {
   const incremental = spec.incremental;
   if (incremental === undefined || (spec.source === "rest" && incremental.param !== undefined)) {
     yield* sourcePages(cell, spec, warehouse, ctx, redactor);
     return;
   }
   const after = startingCursor(await readCursor(warehouse, cell.name, ctx.partition?.key), { initial: incremental.initial, lag: incremental.lag });
-  for await (const records of sourcePages(cell, spec, warehouse, ctx, redactor)) {
-    yield after === undefined ? records : records.filter((record) => isAfter(cursorValueAt(record, incremental.cursor), after));
+  for await (const { records } of sourcePages(cell, spec, warehouse, ctx, redactor)) {
+    yield { records: after === undefined ? records : records.filter((record) => isAfter(cursorValueAt(record, incremental.cursor), after)) };
   }
 }
 
-async function* mapPages(pages: AsyncIterable<readonly unknown[]>, map: (page: readonly unknown[]) => readonly unknown[]): AsyncGenerator<readonly unknown[]> {
+/** A page of records; `bytes`: the JSON array they were read from, when exactly so (a REST body). */
+interface SourcePage {
+  records: readonly unknown[];
+  bytes?: Buffer;
+}
+
+async function* mapPages(pages: AsyncIterable<SourcePage>, map: (page: SourcePage) => SourcePage): AsyncGenerator<SourcePage> {
   for await (const page of pages) yield map(page);
 }
 
@@ -92,7 +98,7 @@ function isAfter(value: CursorValue | undefined, after: CursorValue): boolean {
   return value === undefined || compareCursors(value, after) > 0;
 }
 
-async function* sourcePages(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext, redactor: Redactor): AsyncGenerator<readonly unknown[]> {
+async function* sourcePages(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext, redactor: Redactor): AsyncGenerator<SourcePage> {
   switch (spec.source) {
     case "rest": {
       const extraParams: Record<string, string | number> = {};
@@ -118,13 +124,13 @@ async function* sourcePages(cell: ExtractCell, spec: ExtractSpec, warehouse: War
         budget: ctx.budget,
       });
       for await (const page of pages) {
-        yield page.records;
+        yield page.recordBytes === undefined ? { records: page.records } : { records: page.records, bytes: page.recordBytes };
       }
       return;
     }
     case "file": {
       if (!ctx.dataDir || !ctx.readFilePages || spec.path === undefined) throw new Error("path: file sources need a data directory");
-      yield* ctx.readFilePages(ctx.dataDir, { path: spec.path, format: spec.format, data_path: spec.data_path });
+      for await (const records of ctx.readFilePages(ctx.dataDir, { path: spec.path, format: spec.format, data_path: spec.data_path })) yield { records };
       return;
     }
     default: {
@@ -180,12 +186,15 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
     // A REST source's records are spooled and loaded by the warehouse's JSON reader, where it has one.
     const spoolReader = spec.source === "rest" && ctx.sampleRows === undefined && loader.rawBlocker() === null ? warehouse.files : undefined;
     if (spoolReader !== undefined) {
-      const redacted = mapPages(pagesOf(cell, spec, warehouse, ctx, redactor), (page) => redactor.redactRecords(page));
+      // A body a secret may be in is written again from its redacted records, not kept as it came.
+      const redacted = mapPages(pagesOf(cell, spec, warehouse, ctx, redactor), ({ records, bytes }) =>
+        bytes !== undefined && !redactor.mayRedactJson(bytes) ? { records, bytes } : { records: redactor.redactRecords(records) },
+      );
       await (await import("./rest-spool")).loadThroughSpool(warehouse, spoolReader, loader, redacted, cell.name, (progress) =>
         ctx.onProgress?.({ asset: cell.name, ...progress, elapsedMs: now() - started }),
       );
     }
-    for await (const page of inWarehouse || spoolReader !== undefined ? [] : pagesOf(cell, spec, warehouse, ctx, redactor)) {
+    for await (const { records: page } of inWarehouse || spoolReader !== undefined ? [] : pagesOf(cell, spec, warehouse, ctx, redactor)) {
       // A sample stops inside a page too: a 200,000-row page previews as its first rows.
       const wanted = ctx.sampleRows === undefined ? page : page.slice(0, Math.max(0, ctx.sampleRows - rows));
       // An API that echoes a key back (a `self` link with ?api_key=) must not store or show it.

@@ -122,6 +122,17 @@ export class Redactor {
     return pattern === null ? text : text.replace(pattern, REDACTED);
   }
 
+  /**
+   * Whether redactValue could change a value of this JSON text: a secret's form appears in
+   * it, or escapes could spell one (conservative, so that text it is false for is kept as is).
+   */
+  mayRedactJson(json: Buffer): boolean {
+    if (this.forms.size === 0) return false;
+    if (json.includes("\\u")) return true;
+    if (json.includes("\\") && [...this.forms].some((form) => /["\\/\u0000-\u001f]/.test(form))) return true;
+    return [...this.forms].some((form) => json.includes(form));
+  }
+
   /** Every string inside a record (or any JSON value), redacted; values without secrets come back as they were. */
   redactValue(value: unknown): unknown {
     const pattern = this.matcher();

@@ -29,8 +29,17 @@ export interface BodyLimits {
   budget: BudgetLease | undefined;
 }
 
-export async function readBody(response: Response, limits: BodyLimits): Promise<string> {
-  if (response.body === null) return "";
+/** A body as text, and its bytes when they are exactly that text in UTF-8 (no BOM, no invalid byte replaced). */
+export interface ReadBody {
+  text: string;
+  bytes?: Buffer;
+}
+
+const exactDecoder = new TextDecoder("utf-8", { fatal: true });
+const lenientDecoder = new TextDecoder();
+
+export async function readBody(response: Response, limits: BodyLimits): Promise<ReadBody> {
+  if (response.body === null) return { text: "" };
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (limits.overflow === "fail" && declared > limits.maxBytes) {
     await response.body.cancel().catch(() => undefined);
@@ -62,5 +71,13 @@ export async function readBody(response: Response, limits: BodyLimits): Promise<
     // Stop the transfer of whatever was left unread (a no-op after the last chunk).
     await reader.cancel().catch(() => undefined);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  const bytes = Buffer.concat(chunks);
+  // The decoder drops a BOM; JSON.parse would not read one.
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  try {
+    const text = exactDecoder.decode(bytes);
+    return bom ? { text } : { text, bytes };
+  } catch {
+    return { text: lenientDecoder.decode(bytes) };
+  }
 }

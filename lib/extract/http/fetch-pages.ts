@@ -13,6 +13,11 @@ import { parseRestRequestSpec, type ParamValue, type RestRequestSpecInput } from
 
 export interface Page {
   records: unknown[];
+  /**
+   * The bytes of the array that holds the records, when they are the whole body (no
+   * `data_path`) and exactly its text: a caller may keep them instead of writing the records again.
+   */
+  recordBytes?: Buffer;
   /** The page's URL, redacted. */
   url: string;
   /** 1-based. */
@@ -149,7 +154,8 @@ export async function* fetchPages(specInput: RestRequestSpecInput, options: Fetc
     });
     if (after.kind === "fetch" && options.prefetch) pending = fetchPage(after.url);
     options.onPage?.({ page: pageNumber, url: redactedUrl, records: records.length });
-    yield { records, url: redactedUrl, pageNumber };
+    const recordBytes = spec.data_path === undefined && Array.isArray(body) ? response.bytes : undefined;
+    yield { records, url: redactedUrl, pageNumber, ...(recordBytes === undefined ? {} : { recordBytes }) };
 
     switch (after.kind) {
       case "stop":

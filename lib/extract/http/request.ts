@@ -19,6 +19,8 @@ export interface HttpResponse {
   status: number;
   headers: Headers;
   text: string;
+  /** The body's bytes, when they are exactly `text` in UTF-8. */
+  bytes?: Buffer;
   /** Requests made for this response, retries included. */
   attempts: number;
 }
@@ -103,13 +105,13 @@ export async function requestWithRetries(request: HttpRequest, policy: RequestPo
       const response = await fetchFollowingSameOrigin(request, signal, policy);
       const ok = response.status >= 200 && response.status < 300;
       // Also under the timeout. An error body is read only as far as its snippet needs.
-      const text = await readBody(response, {
+      const { text, bytes } = await readBody(response, {
         maxBytes: ok ? policy.maxResponseBytes : Math.min(ERROR_BODY_BYTES, policy.maxResponseBytes),
         overflow: ok ? "fail" : "truncate",
         budget: policy.budget,
       });
       if (!isRetryableStatus(response.status)) {
-        return { status: response.status, headers: response.headers, text, attempts: attempt };
+        return { status: response.status, headers: response.headers, text, ...(bytes === undefined ? {} : { bytes }), attempts: attempt };
       }
       lastStatus = response.status;
       lastFailure = describeStatus(response, text, policy.redactor);

@@ -222,9 +222,17 @@ export class ExtractLoader {
     return null;
   }
 
-  /** Whether every record has its primary key (a page without is one loadPage fails on). */
-  hasPrimaryKeys(records: readonly unknown[]): boolean {
-    return records.every((record) => this.flattener.hasPrimaryKey(record));
+  /**
+   * Why records must go through loadPage rather than a raw table, as far as one page shows
+   * it cheaply: a record without its primary key (loadPage fails on it), or a list (a child
+   * table). Null: nothing seen here.
+   */
+  pageBlocker(records: readonly unknown[]): string | null {
+    for (const record of records) {
+      if (!this.flattener.hasPrimaryKey(record)) return "a record has no primary key";
+      if (this.flattener.hasList(record)) return "a record has a list (a child table)";
+    }
+    return null;
   }
 
   /** Records loaded so far. */

@@ -110,6 +110,19 @@ export class RecordFlattener {
     });
   }
 
+  /** Whether a record has a list that flatten makes a child table of. */
+  hasList(record: unknown): boolean {
+    const walk = (object: JsonObject, depth: number): boolean => {
+      for (const key in object) {
+        const value = object[key];
+        if (typeof value !== "object" || value === null || value instanceof Date || depth + 1 > this.options.maxDepth) continue;
+        if (Array.isArray(value) || walk(value as JsonObject, depth + 1)) return true;
+      }
+      return false;
+    };
+    return isJsonObject(record) && walk(record, 0);
+  }
+
   /** Names of the primary key columns in the root table. */
   primaryKeyColumns(): string[] {
     return this.options.primaryKey.map((path) => this.namer.name(this.options.table, path.split(".")));
