@@ -54,14 +54,17 @@ function cell(keys: string): ExtractCell {
   return found;
 }
 
-/** Runs the cell on both warehouses; each fetches every page once. */
-async function both(extract: ExtractCell): Promise<[ExtractOutcome, ExtractOutcome]> {
+/**
+ * Runs the cell on both warehouses; each fetches every page once. (A failed run's count is not
+ * compared: the page fetched ahead of a failure may reach the server after the run returns.)
+ */
+async function both(extract: ExtractCell, countFetches = true): Promise<[ExtractOutcome, ExtractOutcome]> {
   const context = { resolveSecret: (name: string) => (name === "KEY" ? "key-123" : undefined) };
   const before = server.requests.length;
   const viaPages = await runExtract({ ...byPages, files: undefined }, extract, context);
   const fetched = server.requests.length - before;
   const viaSpool = await runExtract(bySpool, extract, context);
-  expect(server.requests.length - before - fetched, "the spool path fetched what the pages did, once").toBe(fetched);
+  if (countFetches) expect(server.requests.length - before - fetched, "the spool path fetched what the pages did, once").toBe(fetched);
   return [viaPages, viaSpool];
 }
 
@@ -141,7 +144,7 @@ describe("a REST source loaded by the warehouse's JSON reader", () => {
 
   it("fails a record without its key with the page path's error, and writes nothing", async () => {
     pages = [[{ id: 1 }], [{ name: "x" }]];
-    const [viaPages, viaSpool] = await both(cell("primary_key: id\nwrite_disposition: replace"));
+    const [viaPages, viaSpool] = await both(cell("primary_key: id\nwrite_disposition: replace"), false);
     expect(viaSpool).toEqual(viaPages);
     expect(viaSpool.ok).toBe(false);
     expect(await bySpool.describe("data")).toBeNull();

@@ -114,9 +114,10 @@ export async function loadThroughSpool(
     chunks.push(chunk);
     return SpoolWriter.open(chunk);
   };
+  let writer: SpoolWriter | null = null;
   try {
     const progress: SpoolProgress = { pages: 0, rows: 0 };
-    let writer: SpoolWriter | null = await newChunk(0);
+    writer = await newChunk(0);
     for await (const page of pages) {
       const { records } = page;
       if (writer !== null && loader.pageBlocker(records) !== null) {
@@ -145,12 +146,16 @@ export async function loadThroughSpool(
     }
     // Handed over to the page path: it has loaded every page.
     if (writer === null) return;
-    await writer.close();
-    if (writer.chunk.rows > 0) startLoad(reader, writer.chunk);
+    const last = writer;
+    writer = null;
+    await last.close();
+    if (last.chunk.rows > 0) startLoad(reader, last.chunk);
     const loaded = chunks.filter((c) => c.rows > 0);
     if (await stagedInWarehouse(warehouse, reader, loader, raw, loaded, sizes)) return;
     for await (const back of readBack(loaded, sizes)) await loader.loadPage(back);
   } finally {
+    // A run that failed while spooling still closes its file.
+    await writer?.close().catch(() => undefined);
     await Promise.allSettled(chunks.map((c) => c.loaded));
     for (const c of chunks) await releaseRaw(warehouse, reader, c.table);
     await Promise.all(chunks.map((c) => fs.promises.rm(c.file, { force: true })));

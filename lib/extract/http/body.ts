@@ -1,5 +1,6 @@
 // Reading a response body a chunk at a time, so a huge page stops at the cap instead of
 // arriving whole first (a 200 MB page once took 2 GB of memory as a preview).
+import { isUtf8 } from "node:buffer";
 import type { Response } from "undici";
 import type { BudgetLease } from "../budget";
 
@@ -35,7 +36,6 @@ export interface ReadBody {
   bytes?: Buffer;
 }
 
-const exactDecoder = new TextDecoder("utf-8", { fatal: true });
 const lenientDecoder = new TextDecoder();
 
 export async function readBody(response: Response, limits: BodyLimits): Promise<ReadBody> {
@@ -72,12 +72,9 @@ export async function readBody(response: Response, limits: BodyLimits): Promise<
     await reader.cancel().catch(() => undefined);
   }
   const bytes = Buffer.concat(chunks);
-  // The decoder drops a BOM; JSON.parse would not read one.
+  // Valid UTF-8 decodes as TextDecoder would (a third faster), which drops a BOM: then the
+  // bytes are not the text. Invalid bytes become U+FFFD, as the lenient decoder makes them.
+  if (!isUtf8(bytes)) return { text: lenientDecoder.decode(bytes) };
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  try {
-    const text = exactDecoder.decode(bytes);
-    return bom ? { text } : { text, bytes };
-  } catch {
-    return { text: lenientDecoder.decode(bytes) };
-  }
+  return bom ? { text: bytes.subarray(3).toString("utf8") } : { text: bytes.toString("utf8"), bytes };
 }
