@@ -142,6 +142,39 @@ describe("a REST source loaded by the warehouse's JSON reader", () => {
     expect(spooled()).toEqual([]);
   });
 
+  it("goes the page path's way for numbers JSON.stringify cannot write back (1e400, -0), and keys that are objects", async () => {
+    bodies = null;
+    server.requests.length = 0;
+    for (const body of ['{"data":[{"id":1,"v":1e400},{"id":2,"v":1.5}]}', '{"data":[{"id":1,"v":-0.0},{"id":2,"v":1.5}]}']) {
+      const raw = Buffer.from(body);
+      bodies = [raw];
+      // A data_path body is written again from its records, so the body's text is what is checked.
+      const extract = cell("primary_key: id\nwrite_disposition: replace\ndata_path: data");
+      const [viaPages, viaSpool] = await both(extract);
+      expect(viaSpool).toEqual(viaPages);
+      await expectSameTables();
+    }
+    bodies = [Buffer.from('[{"id":{"a":1}},{"id":2}]')];
+    const [viaPages, viaSpool] = await both(cell("primary_key: id\nwrite_disposition: replace"), false);
+    expect(viaSpool).toEqual(viaPages);
+    expect(viaSpool.ok).toBe(false);
+  });
+
+  it("reads chunks again as one where a field has the name of the position it adds", async () => {
+    const page = (from: number) => Array.from({ length: 5 }, (_, i) => ({ id: from + i, __assetbook_position: 100 - from - i }));
+    for (const [warehouse, spool] of [
+      [byPages, false],
+      [bySpool, true],
+    ] as const) {
+      const loader = await ExtractLoader.open(warehouse, { asset: "pos", primaryKey: "id", writeDisposition: "replace" });
+      const source = [page(0), page(5), page(10)];
+      if (spool && warehouse.files) await loadThroughSpool(warehouse, warehouse.files, loader, toAsync(source.map((records) => ({ records }))), "pos", () => undefined, 4);
+      else for (const records of source) await loader.loadPage(records);
+      await loader.commit();
+    }
+    await expectSameTables("pos");
+  });
+
   it("fails a record without its key with the page path's error, and writes nothing", async () => {
     pages = [[{ id: 1 }], [{ name: "x" }]];
     const [viaPages, viaSpool] = await both(cell("primary_key: id\nwrite_disposition: replace"), false);

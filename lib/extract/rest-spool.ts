@@ -31,6 +31,17 @@ export interface SpoolProgress {
 export interface SpoolPage {
   records: readonly unknown[];
   bytes?: Buffer;
+  /** Its records lose something written again (mayLoseNumbers): the run goes the page path's way. */
+  pageOnly?: boolean;
+}
+
+/**
+ * Whether JSON text may hold a number JSON.stringify cannot write back as JSON.parse read it:
+ * one beyond a double's range (1e400 reads as Infinity, written as null) or a negative zero
+ * (written as 0). Conservative: it looks at strings too.
+ */
+export function mayLoseNumbers(text: string): boolean {
+  return /[eE]\+?0*[1-9]\d{2,}|\d{300,}/.test(text) || /-0(?:\.0*)?(?:[eE][+-]?\d+)?(?![\d.eE])/.test(text);
 }
 
 /**
@@ -120,7 +131,7 @@ export async function loadThroughSpool(
     writer = await newChunk(0);
     for await (const page of pages) {
       const { records } = page;
-      if (writer !== null && loader.pageBlocker(records) !== null) {
+      if (writer !== null && (page.pageOnly === true || loader.pageBlocker(records) !== null)) {
         await writer.close();
         writer = null;
         await Promise.allSettled(chunks.map((c) => c.loaded));
@@ -196,7 +207,9 @@ async function combine(reader: FileReader, raw: string, chunks: readonly Chunk[]
   if (first === undefined) return null;
   if (tables.length === 1) return first;
   const shape = JSON.stringify(first.columns);
-  if (tables.every((table) => JSON.stringify(table.columns) === shape)) {
+  // A field of the position's own name would stand in for it: read the files again instead.
+  const clash = first.columns.some((column) => column.name.toLowerCase() === POSITION);
+  if (!clash && tables.every((table) => JSON.stringify(table.columns) === shape)) {
     const selects = tables.map((table, index) => `SELECT *, ${table.position} + ${chunks[index]?.offset ?? 0} AS ${quoteIdent(POSITION)} FROM ${table.sql}`);
     return { sql: `(${selects.join(" UNION ALL ")})`, position: quoteIdent(POSITION), rows: tables.reduce((sum, table) => sum + table.rows, 0), columns: first.columns, temporary: true };
   }

@@ -83,10 +83,12 @@ async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehou
   }
 }
 
-/** A page of records; `bytes`: the JSON array they were read from, when exactly so (a REST body). */
+/** A page of records; `bytes`: the JSON array they were read from, when exactly so; `text`: the body (REST). */
 interface SourcePage {
   records: readonly unknown[];
   bytes?: Buffer;
+  text?: string;
+  pageOnly?: boolean;
 }
 
 async function* mapPages(pages: AsyncIterable<SourcePage>, map: (page: SourcePage) => SourcePage): AsyncGenerator<SourcePage> {
@@ -124,7 +126,7 @@ async function* sourcePages(cell: ExtractCell, spec: ExtractSpec, warehouse: War
         budget: ctx.budget,
       });
       for await (const page of pages) {
-        yield page.recordBytes === undefined ? { records: page.records } : { records: page.records, bytes: page.recordBytes };
+        yield page.recordBytes === undefined ? { records: page.records, text: page.bodyText } : { records: page.records, bytes: page.recordBytes, text: page.bodyText };
       }
       return;
     }
@@ -187,10 +189,13 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
     const spoolReader = spec.source === "rest" && ctx.sampleRows === undefined && loader.rawBlocker() === null ? warehouse.files : undefined;
     if (spoolReader !== undefined) {
       // A body a secret may be in is written again from its redacted records, not kept as it came.
-      const redacted = mapPages(pagesOf(cell, spec, warehouse, ctx, redactor), ({ records, bytes }) =>
-        bytes !== undefined && !redactor.mayRedactJson(bytes) ? { records, bytes } : { records: redactor.redactRecords(records) },
+      const spool = await import("./rest-spool");
+      const redacted = mapPages(pagesOf(cell, spec, warehouse, ctx, redactor), ({ records, bytes, text }) =>
+        bytes !== undefined && !redactor.mayRedactJson(bytes)
+          ? { records, bytes }
+          : { records: redactor.redactRecords(records), pageOnly: text === undefined || spool.mayLoseNumbers(text) },
       );
-      await (await import("./rest-spool")).loadThroughSpool(warehouse, spoolReader, loader, redacted, cell.name, (progress) =>
+      await spool.loadThroughSpool(warehouse, spoolReader, loader, redacted, cell.name, (progress) =>
         ctx.onProgress?.({ asset: cell.name, ...progress, elapsedMs: now() - started }),
       );
     }

@@ -103,17 +103,23 @@ export type WarehouseCalls = Omit<Warehouse, "withSignal">;
 
 /**
  * The adapter's warehouse, with `withSignal` views built by the same `build` over calls under
- * the signal. A view's `drop` is never refused (an aborted attempt still cleans up after
- * itself) and its `close` closes the warehouse (a view is that warehouse, under a signal).
+ * the signal. A view's `drop` (and its file reader's `release`) is never refused (an aborted
+ * attempt still cleans up after itself) and its `close` closes the warehouse (a view is that
+ * warehouse, under a signal).
  */
 export function withSignals(gate: CallGate, build: (call: Call) => WarehouseCalls): Warehouse {
   const base = build(gate.call);
-  const view = (signal: AbortSignal): Warehouse => ({
-    ...build(gate.under(signal)),
-    drop: base.drop,
-    close: base.close,
-    withSignal: (more) => view(AbortSignal.any([signal, more])),
-  });
+  const view = (signal: AbortSignal): Warehouse => {
+    const calls = build(gate.under(signal));
+    return {
+      ...calls,
+      // A file reader's release is a drop too.
+      ...(calls.files === undefined || base.files === undefined ? {} : { files: { ...calls.files, release: base.files.release } }),
+      drop: base.drop,
+      close: base.close,
+      withSignal: (more) => view(AbortSignal.any([signal, more])),
+    };
+  };
   return { ...base, withSignal: view };
 }
 

@@ -77,7 +77,9 @@ export async function openLockedDuckDb(options: DuckDbOpenOptions): Promise<Lock
   let released = false;
   const connection = await instance.connect();
   const dataDir = options.dataDir === undefined ? undefined : canonicalDirectory(options.dataDir);
-  const spoolDir = dataDir === undefined ? undefined : canonicalDirectory(fs.mkdtempSync(path.join(os.tmpdir(), "assetbook-spool-")));
+  // Beside the database file (a killed process's spool is cleared by the next open, which holds
+  // the file's lock), or in the in-memory database's own temporary directory.
+  const spoolDir = dataDir === undefined ? undefined : canonicalDirectory(freshDirectory(ownedTempDir === undefined ? `${filePath ?? ""}.spool` : path.join(ownedTempDir, "spool")));
   const release = () => {
     if (released) return;
     released = true;
@@ -96,6 +98,13 @@ export async function openLockedDuckDb(options: DuckDbOpenOptions): Promise<Lock
     throw error;
   }
   return { connection, dataDir, spoolDir, release };
+}
+
+/** An empty directory at `directory`, whatever was there. */
+function freshDirectory(directory: string): string {
+  fs.rmSync(directory, { recursive: true, force: true });
+  fs.mkdirSync(directory, { recursive: true });
+  return directory;
 }
 
 /** DuckDB compares resolved paths, so a data directory behind a symlink (macOS /tmp) must be resolved too. */

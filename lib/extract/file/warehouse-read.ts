@@ -44,14 +44,20 @@ export async function loadInWarehouse(warehouse: Warehouse, loader: ExtractLoade
   }
 }
 
-/** A JSON text DuckDB's reader refuses (not an interrupted run, a closed warehouse or a refused path). */
+/**
+ * Whether the page path should read a JSON source DuckDB's reader failed on (a text it
+ * refuses, a file it cannot open: the page path says so in its own words); not when the run
+ * was stopped or the warehouse closed.
+ */
 export function isUnreadableJson(error: unknown): boolean {
-  return error instanceof WarehouseError && !["interrupted", "closed", "file_in_use", "permission", "io"].includes(error.kind);
+  return error instanceof WarehouseError && error.kind !== "interrupted" && error.kind !== "closed";
 }
 
-/** Drops the raw table, temporary or not (both are tried, whichever fails). */
+/**
+ * Drops the raw table, temporary or not. Best effort: it runs in `finally`, where a failure
+ * must not hide the run's own error, and a table left over keeps its staging name, which the
+ * next run drops (dropLeftoverStaging).
+ */
 export async function releaseRaw(warehouse: Warehouse, reader: FileReader, raw: string): Promise<void> {
-  const results = await Promise.allSettled([reader.release(raw), warehouse.drop(raw)]);
-  const failed = results.find((result) => result.status === "rejected");
-  if (failed?.status === "rejected") throw failed.reason;
+  await Promise.allSettled([reader.release(raw), warehouse.drop(raw)]);
 }

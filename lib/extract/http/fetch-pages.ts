@@ -18,6 +18,8 @@ export interface Page {
    * `data_path`) and exactly its text: a caller may keep them instead of writing the records again.
    */
   recordBytes?: Buffer;
+  /** The body as text (what `records` were parsed from). */
+  bodyText: string;
   /** The page's URL, redacted. */
   url: string;
   /** 1-based. */
@@ -155,7 +157,7 @@ export async function* fetchPages(specInput: RestRequestSpecInput, options: Fetc
     if (after.kind === "fetch" && options.prefetch) pending = fetchPage(after.url);
     options.onPage?.({ page: pageNumber, url: redactedUrl, records: records.length });
     const recordBytes = spec.data_path === undefined && Array.isArray(body) ? response.bytes : undefined;
-    yield { records, url: redactedUrl, pageNumber, ...(recordBytes === undefined ? {} : { recordBytes }) };
+    yield { records, url: redactedUrl, pageNumber, bodyText: response.text, ...(recordBytes === undefined ? {} : { recordBytes }) };
 
     switch (after.kind) {
       case "stop":

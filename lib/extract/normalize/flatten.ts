@@ -101,12 +101,16 @@ export class RecordFlattener {
    */
   hasPrimaryKey(record: unknown): boolean {
     return this.options.primaryKey.every((path) => {
+      const segments = path.split(".");
+      // Deeper than maxDepth, flatten keeps the object holding the key as JSON: no key column.
+      if (segments.length - 1 > this.options.maxDepth) return false;
       let current: unknown = record;
-      for (const segment of path.split(".")) {
+      for (const segment of segments) {
         if (!isJsonObject(current)) return false;
         current = current[segment];
       }
-      return current !== null && current !== undefined;
+      // An object or a list becomes columns or a child table, not the key's column.
+      return current !== null && current !== undefined && (typeof current !== "object" || current instanceof Date);
     });
   }
 
