@@ -11,11 +11,10 @@ import type { ExtractCell } from "../notebook/types";
 import { openDuckDbWarehouse } from "../warehouse/duckdb-node";
 import type { Warehouse } from "../warehouse/types";
 import { startTestServer, type TestServer } from "./http/test-server";
-import { schemaStateKey } from "./load/asset-state";
 import { ExtractLoader } from "./load";
 import { loadThroughSpool } from "./rest-spool";
 import { runExtract, type ExtractOutcome } from "./run";
-import { makeWorkspace, type Workspace } from "./file/test-helpers";
+import { expectSameTables as expectSame, makeWorkspace, type Workspace } from "./file/test-helpers";
 
 let ws: Workspace;
 let byPages: Warehouse;
@@ -68,16 +67,7 @@ async function both(extract: ExtractCell, countFetches = true): Promise<[Extract
   return [viaPages, viaSpool];
 }
 
-async function table(warehouse: Warehouse, name: string): Promise<unknown> {
-  const columns = await warehouse.describe(name);
-  const rows = columns === null ? null : await warehouse.query(`SELECT * FROM "${name}" ORDER BY ALL`);
-  return { columns, rows: JSON.parse(JSON.stringify(rows, (_, value: unknown) => (typeof value === "bigint" ? `${value}n` : value))) };
-}
-
-async function expectSameTables(name = "data"): Promise<void> {
-  expect(await table(bySpool, name)).toEqual(await table(byPages, name));
-  expect(await bySpool.readState(schemaStateKey(name))).toEqual(await byPages.readState(schemaStateKey(name)));
-}
+const expectSameTables = (name = "data") => expectSame(bySpool, byPages, name);
 
 const spooled = () => fs.readdirSync(bySpool.files?.spoolDir ?? "");
 

@@ -2,6 +2,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { expect } from "vitest";
+import type { Warehouse } from "../../warehouse/types";
+import { schemaStateKey } from "../load/asset-state";
 import type { FileRecord } from "./pages";
 
 export interface Workspace {
@@ -32,4 +35,17 @@ export async function collect(pages: AsyncIterable<FileRecord[]>): Promise<FileR
   const out: FileRecord[][] = [];
   for await (const page of pages) out.push(page);
   return out;
+}
+
+/** A table as both extract paths must leave it: its columns and its rows (bigints marked), or null columns when absent. */
+export async function tableSnapshot(warehouse: Warehouse, name: string): Promise<unknown> {
+  const columns = await warehouse.describe(name);
+  const rows = columns === null ? null : await warehouse.query(`SELECT * FROM "${name}" ORDER BY ALL`);
+  return { columns, rows: JSON.parse(JSON.stringify(rows, (_, value: unknown) => (typeof value === "bigint" ? `${value}n` : value))) as unknown };
+}
+
+/** The same table and stored schema state (names mapping) in both warehouses. */
+export async function expectSameTables(actual: Warehouse, expected: Warehouse, name: string): Promise<void> {
+  expect(await tableSnapshot(actual, name)).toEqual(await tableSnapshot(expected, name));
+  expect(await actual.readState(schemaStateKey(name))).toEqual(await expected.readState(schemaStateKey(name)));
 }

@@ -9,10 +9,9 @@ import { parseNotebook } from "../../notebook";
 import type { ExtractCell } from "../../notebook/types";
 import { openDuckDbWarehouse } from "../../warehouse/duckdb-node";
 import type { Warehouse } from "../../warehouse/types";
-import { schemaStateKey } from "../load/asset-state";
 import { runExtract, type ExtractOutcome } from "../run";
 import { readFilePages, type FileSourceConfig } from "./read-file-pages";
-import { makeWorkspace, type Workspace } from "./test-helpers";
+import { expectSameTables as expectSame, makeWorkspace, type Workspace } from "./test-helpers";
 
 let ws: Workspace;
 let byPages: Warehouse;
@@ -56,16 +55,7 @@ async function both(extract: ExtractCell, pages: "never" | "allowed"): Promise<[
   return [viaPages, viaSql];
 }
 
-async function table(warehouse: Warehouse, name: string): Promise<unknown> {
-  const columns = await warehouse.describe(name);
-  const rows = columns === null ? null : await warehouse.query(`SELECT * FROM "${name}" ORDER BY ALL`);
-  return { columns, rows: JSON.parse(JSON.stringify(rows, (_, value: unknown) => (typeof value === "bigint" ? `${value}n` : value))) };
-}
-
-async function expectSameTables(name = "data"): Promise<void> {
-  expect(await table(inWarehouse, name)).toEqual(await table(byPages, name));
-  expect(await inWarehouse.readState(schemaStateKey(name))).toEqual(await byPages.readState(schemaStateKey(name)));
-}
+const expectSameTables = (name = "data") => expectSame(inWarehouse, byPages, name);
 
 describe("a file the warehouse reads itself", () => {
   it("gives the page path's table: names, types, column order, values", async () => {
