@@ -14,8 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { FileReader, RawTable, Warehouse } from "../warehouse/types";
 import { quoteIdent } from "../warehouse/types";
-import { isUnreadableJson, releaseRaw } from "./file/warehouse-read";
-import { writeBatchOf, type ExtractLoader } from "./load";
+import { isUnreadableJson, releaseRaw, writeBatchOf, type ExtractLoader } from "./load";
 import { stageTableFor } from "./load/staging";
 
 /** Records per chunk after the first page: DuckDB reads one while the next is fetched. */
@@ -134,8 +133,7 @@ export async function loadThroughSpool(
       if (writer !== null && (page.pageOnly === true || loader.pageBlocker(records) !== null)) {
         await writer.close();
         writer = null;
-        await Promise.allSettled(chunks.map((c) => c.loaded));
-        for (const c of chunks) await releaseRaw(warehouse, reader, c.table);
+        await dropChunks(warehouse, reader, chunks);
         for await (const back of readBack(chunks, sizes)) await loader.loadPage(back);
       }
       if (writer === null) {
@@ -167,10 +165,15 @@ export async function loadThroughSpool(
   } finally {
     // A run that failed while spooling still closes its file.
     await writer?.close().catch(() => undefined);
-    await Promise.allSettled(chunks.map((c) => c.loaded));
-    for (const c of chunks) await releaseRaw(warehouse, reader, c.table);
+    await dropChunks(warehouse, reader, chunks);
     await Promise.all(chunks.map((c) => fs.promises.rm(c.file, { force: true })));
   }
+}
+
+/** Drops the chunks' tables once their loads have settled (a load still running would make one again). */
+async function dropChunks(warehouse: Warehouse, reader: FileReader, chunks: readonly Chunk[]): Promise<void> {
+  await Promise.allSettled(chunks.map((chunk) => chunk.loaded));
+  for (const chunk of chunks) await releaseRaw(warehouse, reader, chunk.table);
 }
 
 function startLoad(reader: FileReader, chunk: Chunk): void {

@@ -8,6 +8,7 @@ import { quoteIdent, quoteLiteral, type Column, type Warehouse } from "../wareho
 import { FileSourceError } from "./file/errors";
 import type { FileSourceConfig } from "./file/read-file-pages";
 import type { BudgetLease } from "./budget";
+import type { SpoolPage } from "./rest-spool";
 import { fetchPages, parseRestRequestSpec, Redactor, secretValueOf, type SecretResolver } from "./http";
 import type { OutboundPolicy } from "../outbound";
 import { compareCursors, cursorValueAt, ExtractLoader, readCursor, startingCursor, type CursorValue, type ExtractLoadResult, type StagingScope, type TablePartition } from "./load";
@@ -83,13 +84,8 @@ async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehou
   }
 }
 
-/** A page of records; `bytes`: the JSON array they were read from, when exactly so; `text`: the body (REST). */
-interface SourcePage {
-  records: readonly unknown[];
-  bytes?: Buffer;
-  text?: string;
-  pageOnly?: boolean;
-}
+/** A page of records as the spool takes it, with the body it came in (REST). */
+type SourcePage = SpoolPage & { text?: string };
 
 async function* mapPages(pages: AsyncIterable<SourcePage>, map: (page: SourcePage) => SourcePage): AsyncGenerator<SourcePage> {
   for await (const page of pages) yield map(page);

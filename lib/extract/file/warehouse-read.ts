@@ -3,10 +3,9 @@
 // JavaScript. Where that cannot give the page path's exact tables, the source is read page
 // by page.
 import { stageTableFor } from "../load/staging";
-import { uniformWriteBatchOf, type ExtractLoader } from "../load";
+import { isUnreadableJson, releaseRaw, uniformWriteBatchOf, type ExtractLoader } from "../load";
 import { DEFAULT_PAGE_SIZE } from "./pages";
-import { WarehouseError } from "../../warehouse/errors";
-import type { FileReader, Warehouse } from "../../warehouse/types";
+import type { Warehouse } from "../../warehouse/types";
 import { FileSourceError } from "./errors";
 import { fileFormatFor } from "./format";
 import type { FileSourceConfig } from "./read-file-pages";
@@ -42,22 +41,4 @@ export async function loadInWarehouse(warehouse: Warehouse, loader: ExtractLoade
   } finally {
     await releaseRaw(warehouse, reader, raw);
   }
-}
-
-/**
- * Whether the page path should read a JSON source DuckDB's reader failed on (a text it
- * refuses, a file it cannot open: the page path says so in its own words); not when the run
- * was stopped or the warehouse closed.
- */
-export function isUnreadableJson(error: unknown): boolean {
-  return error instanceof WarehouseError && error.kind !== "interrupted" && error.kind !== "closed";
-}
-
-/**
- * Drops the raw table, temporary or not. Best effort: it runs in `finally`, where a failure
- * must not hide the run's own error, and a table left over keeps its staging name, which the
- * next run drops (dropLeftoverStaging).
- */
-export async function releaseRaw(warehouse: Warehouse, reader: FileReader, raw: string): Promise<void> {
-  await Promise.allSettled([reader.release(raw), warehouse.drop(raw)]);
 }

@@ -2,8 +2,6 @@ export { loadExtract } from "./load-extract";
 export {
   ExtractLoader,
   ExtractLoadError,
-  uniformWriteBatchOf,
-  writeBatchOf,
   type ExtractLoadOptions,
   type ExtractLoadResult,
   type TablePartition,
@@ -23,3 +21,5 @@ export {
   type StartingCursorOptions,
 } from "./incremental";
 export { STAGE_PREFIX, NEW_ROWS_PREFIX, dropLeftoverStaging, stageTableFor, stagingSuffix, type StagingScope } from "./staging";
+export { uniformWriteBatchOf, writeBatchOf } from "./write-batches";
+export { isUnreadableJson, releaseRaw } from "./raw-release";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ColumnNamer } from "../normalize/names";
-import { uniformWriteBatchOf, writeBatchOf } from "./loader";
+import { uniformWriteBatchOf, writeBatchOf } from "./write-batches";
 import { namesIndependentOfOrder, planRawTable, rawLeaves, sharedFirsts, valueOrder, type ColumnProfile } from "./raw-plan";
 
 const field = (sql: string, name: string) => `${sql}.${name}`;

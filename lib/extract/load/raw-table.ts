@@ -39,7 +39,7 @@ export interface RawStaging {
    * when the raw table came from JSON.parse's input rather than a typed reader's.
    */
   json?: { records(positions: readonly number[]): Promise<Map<number, string>> };
-  /** Which of the page path's write batches a record falls in (ExtractLoader's writeBatchOf). */
+  /** Which of the page path's write batches a record falls in (write-batches.ts). */
   batchOf: (position: number) => number;
 }
 
