@@ -14,7 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { FileReader, RawTable, Warehouse } from "../warehouse/types";
 import { quoteIdent } from "../warehouse/types";
-import { isUnreadableJson, releaseRaw, writeBatchOf, type ExtractLoader } from "./load";
+import { isUnreadableJson, releaseRaw, unreadableJsonReason, writeBatchOf, type ExtractLoader } from "./load";
 import { stageTableFor } from "./load/staging";
 
 /** Records per chunk after the first page: DuckDB reads one while the next is fetched. */
@@ -130,7 +130,9 @@ export async function loadThroughSpool(
     writer = await newChunk(0);
     for await (const page of pages) {
       const { records } = page;
-      if (writer !== null && (page.pageOnly === true || loader.pageBlocker(records) !== null)) {
+      const blocker = writer === null ? null : page.pageOnly === true ? "a page holds numbers JSON.stringify cannot write back (beyond a double, or -0)" : loader.pageBlocker(records);
+      if (writer !== null && blocker !== null) {
+        loader.pagesBecause(blocker);
         await writer.close();
         writer = null;
         await dropChunks(warehouse, reader, chunks);
@@ -190,7 +192,10 @@ async function stagedInWarehouse(warehouse: Warehouse, reader: FileReader, loade
       combined = await combine(reader, raw, chunks, tables);
     } catch (error) {
       // Records DuckDB's reader refuses (not objects, a key twice, a lone surrogate) are the page path's.
-      if (isUnreadableJson(error)) return false;
+      if (isUnreadableJson(error)) {
+        loader.pagesBecause(unreadableJsonReason(error));
+        return false;
+      }
       throw error;
     }
     const records = { records: (positions: readonly number[]) => recordsAt(reader, chunks, positions) };

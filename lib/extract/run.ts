@@ -182,7 +182,9 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
         : false;
     if (inWarehouse) ctx.onProgress?.({ asset: cell.name, pages: 1, rows: loader.recordsLoaded, elapsedMs: now() - started });
     // A REST source's records are spooled and loaded by the warehouse's JSON reader, where it has one.
-    const spoolReader = spec.source === "rest" && ctx.sampleRows === undefined && loader.rawBlocker() === null ? warehouse.files : undefined;
+    const restBlocker = spec.source === "rest" && ctx.sampleRows === undefined && warehouse.files !== undefined ? loader.rawBlocker() : null;
+    if (restBlocker !== null) loader.pagesBecause(restBlocker);
+    const spoolReader = spec.source === "rest" && ctx.sampleRows === undefined && restBlocker === null ? warehouse.files : undefined;
     if (spoolReader !== undefined) {
       // A body a secret may be in is written again from its redacted records, not kept as it came.
       const spool = await import("./rest-spool");

@@ -4,7 +4,7 @@
 import { parseDuckdbStructType } from "./duckdb-struct-type";
 import { assertNever } from "./errors";
 import { duckdbCreatedRows } from "./metadata-sql";
-import { quoteIdent, quoteLiteral, type CreatedTable, type FileReader, type FileReadFormat, type RawColumn, type Row } from "./types";
+import { quoteIdent, quoteLiteral, type CreatedTable, type FileReader, type FileReadFormat, type KeyTextKind, type RawColumn, type Row } from "./types";
 
 export interface DuckdbFileAccess {
   createTableAs(table: string, select: string): Promise<CreatedTable>;
@@ -71,6 +71,8 @@ export function duckdbFileReader(dataDir: string, spoolDir: string, access: Duck
       textToTimestamp: (e) =>
         `(CASE WHEN regexp_matches(${e}, '(Z|[+-]\\d\\d:\\d\\d)$') THEN make_timestamp(epoch_us(TRY_CAST(${e} AS TIMESTAMPTZ))) ELSE TRY_CAST(${e} AS TIMESTAMP) END)`,
       toMillis: (e) => `date_trunc('millisecond', ${e})`,
+      keyText: KEY_TEXT,
+      md5: (e) => `md5(${e})`,
     },
   };
 }
@@ -82,6 +84,24 @@ function rawColumn(row: Row | { name: string; type: string }): RawColumn {
   const fields = parseDuckdbStructType(type);
   return fields === null ? { name, type } : { name, type, fields: fields.map(rawColumn) };
 }
+
+/**
+ * row-key.ts's keyText in SQL. to_json writes text as JSON.stringify does but for `\u00XX`'s
+ * capitals (which keyText writes too), and a double in String()'s shortest digits, with `.0`
+ * on a whole one and no `+` in an exponent.
+ */
+const KEY_TEXT: Record<KeyTextKind, (e: string) => string> = {
+  text: (e) => `(CASE WHEN ${e} IS NOT NULL THEN CAST(to_json(${e}) AS VARCHAR) END)`,
+  integer: (e) => `CAST(${e} AS VARCHAR)`,
+  double: (e) => {
+    const x = `CAST(${e} AS DOUBLE)`;
+    const json = `regexp_replace(regexp_replace(CAST(to_json(${x}) AS VARCHAR), '\\.0$', ''), 'e([0-9])', 'e+\\1')`;
+    return `(CASE WHEN ${x} IS NULL THEN NULL WHEN isnan(${x}) THEN 'NaN' WHEN isinf(${x}) THEN (CASE WHEN ${x} > 0 THEN 'Infinity' ELSE '-Infinity' END) WHEN ${x} = 0 THEN '0' ELSE ${json} END)`;
+  },
+  boolean: (e) => `(CASE WHEN ${e} THEN 'true' WHEN NOT ${e} THEN 'false' END)`,
+  date: (e) => `('"' || CAST(${e} AS VARCHAR) || '"')`,
+  timestamp: (e) => `('"' || replace(CAST(${e} AS VARCHAR), ' ', 'T') || '"')`,
+};
 
 const tempTable = (table: string) => `temp.main.${quoteIdent(table)}`;
 

@@ -159,10 +159,24 @@ export interface FileReader {
     textToTimestamp(expression: string): string;
     /** A timestamp cut to whole milliseconds. */
     toMillis(expression: string): string;
+    /**
+     * A value's text in a content row key, as the extract's keyText writes the value the page
+     * path gets for it (NULL for NULL), by what that value is.
+     */
+    keyText: Record<KeyTextKind, (expression: string) => string>;
+    /** The md5 of text's UTF-8 bytes, as 32 lowercase hex digits. */
+    md5(expression: string): string;
   };
 }
 
 export type FileReadFormat = "csv" | "parquet" | "json" | "ndjson";
+
+/**
+ * What a value is to a content row key: text (a JSON string), an integer (its digits), a
+ * double (String(n)'s spelling), a boolean, a date (its ISO text, quoted), a timestamp (ISO
+ * text as DuckDB writes its digits, quoted).
+ */
+export type KeyTextKind = "text" | "integer" | "double" | "boolean" | "date" | "timestamp";
 
 /** A table FileReader.load made (or a query over several). */
 export interface RawTable {

@@ -6,6 +6,7 @@ import { expect } from "vitest";
 import type { Warehouse } from "../../warehouse/types";
 import { schemaStateKey } from "../load/asset-state";
 import type { FileRecord } from "./pages";
+import type { ExtractOutcome } from "../run";
 
 export interface Workspace {
   root: string;
@@ -48,4 +49,12 @@ export async function tableSnapshot(warehouse: Warehouse, name: string): Promise
 export async function expectSameTables(actual: Warehouse, expected: Warehouse, name: string): Promise<void> {
   expect(await tableSnapshot(actual, name)).toEqual(await tableSnapshot(expected, name));
   expect(await actual.readState(schemaStateKey(name))).toEqual(await expected.readState(schemaStateKey(name)));
+}
+
+/** An extract's outcome less which way its rows went (ExtractLoadResult.staged), for comparing the two paths. */
+export function outcomeOf(outcome: ExtractOutcome): unknown {
+  if (!outcome.ok) return outcome;
+  const load: Partial<typeof outcome.load> = { ...outcome.load };
+  delete load.staged;
+  return { ...outcome, load };
 }

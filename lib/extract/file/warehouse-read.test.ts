@@ -11,7 +11,12 @@ import { openDuckDbWarehouse } from "../../warehouse/duckdb-node";
 import type { Warehouse } from "../../warehouse/types";
 import { runExtract, type ExtractOutcome } from "../run";
 import { readFilePages, type FileSourceConfig } from "./read-file-pages";
-import { expectSameTables as expectSame, makeWorkspace, type Workspace } from "./test-helpers";
+import { expectSameTables as expectSame, makeWorkspace, outcomeOf, type Workspace } from "./test-helpers";
+import { schemaStateKey } from "../load/asset-state";
+import { rowKey } from "../normalize/row-key";
+import { z } from "zod";
+
+const assetState = z.object({ tables: z.array(z.string()), names: z.unknown(), rowKeys: z.number().optional() });
 
 let ws: Workspace;
 let byPages: Warehouse;
@@ -50,8 +55,11 @@ async function both(extract: ExtractCell, pages: "never" | "allowed"): Promise<[
   const context = { resolveSecret: () => undefined, dataDir: ws.dataDir };
   const viaPages = await runExtract({ ...byPages, files: undefined }, extract, { ...context, readFilePages });
   const viaSql = await runExtract(inWarehouse, extract, { ...context, readFilePages: counted });
-  if (pages === "never") expect(read, "the SQL path read the file page by page").toBe(0);
+  if (pages === "never") expect(read, `the SQL path read the file page by page: ${viaSql.ok && viaSql.load.staged.by === "pages" ? viaSql.load.staged.reason : ""}`).toBe(0);
   else expect(read, "the file was expected to fall back to the pages").toBe(1);
+  // The result says which way the rows went, and why not by SQL.
+  if (viaSql.ok) expect(viaSql.load.staged).toEqual(pages === "never" ? { by: "sql" } : { by: "pages", reason: expect.stringMatching(/\w/) });
+  if (viaPages.ok) expect(viaPages.load.staged).toEqual({ by: "pages" });
   return [viaPages, viaSql];
 }
 
@@ -113,7 +121,7 @@ describe("a file the warehouse reads itself", () => {
   it("fails a record without its key with the page path's error, and writes nothing", async () => {
     ws.write("gaps.csv", "id,name\n1,a\n,b\n3,c\n");
     const [pages, sql] = await both(cell("gaps.csv", "id"), "never");
-    expect(sql).toEqual(pages);
+    expect(outcomeOf(sql)).toEqual(outcomeOf(pages));
     expect(sql.ok).toBe(false);
     if (!sql.ok) expect(sql.reason).toBe('cell "data": record 2 has no value for primary key "id"');
     expect(await inWarehouse.describe("data")).toBeNull();
@@ -122,7 +130,7 @@ describe("a file the warehouse reads itself", () => {
   it("names a key no column has, as the page path does", async () => {
     ws.write("nokey.csv", "id,name\n1,a\n");
     const [pages, sql] = await both(cell("nokey.csv", "code"), "never");
-    expect(sql).toEqual(pages);
+    expect(outcomeOf(sql)).toEqual(outcomeOf(pages));
   });
 
   it("types text as the page path does: dates among plain text stay text, all dates become dates, dates and timestamps timestamps", async () => {
@@ -151,10 +159,82 @@ describe("a file the warehouse reads itself", () => {
     await expectSameTables();
   });
 
-  it("leaves rows without a primary key to the page path (they are keyed by a hash of their content)", async () => {
-    ws.write("nopk.csv", "name\na\nb\n");
-    await both(extractCell("path: nopk.csv\nwrite_disposition: replace"), "allowed");
+  it("keys rows without a primary key by their content in SQL, as the page path does: every type, the first row empty, escapes", async () => {
+    ws.write(
+      "nopk.csv",
+      [
+        "name,amount,whole,big,ok,day,at,note",
+        ",,,,,,,",
+        '"Smith, Ann",12.5,1.0,9007199254740993,true,2024-01-02,2024-01-02 03:04:05.123456,"tab\there"',
+        'Bob "B",1e21,-0.0,-3,false,1999-12-31,2024-03-01 00:00:00,"quote "" and \\ and \u0001 and é 😀"',
+        "Eve,0.000001,1e-7,0,,,,",
+        "Eve,0.000001,1e-7,0,,,,",
+      ].join("\n") + "\n",
+    );
+    const [pages, sql] = await both(extractCell("path: nopk.csv\nwrite_disposition: replace"), "never");
+    expect(sql).toMatchObject({ ok: true, rows: 5 });
+    expect(pages).toMatchObject({ ok: true, rows: 5 });
     await expectSameTables();
+    const keys = await inWarehouse.query(`SELECT DISTINCT _row_key FROM data`);
+    expect(keys).toHaveLength(4);
+    for (const { _row_key: key } of keys) expect(key).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("appends rows without a primary key keyed by their content: the same record, the same key, on every run", async () => {
+    const append = extractCell("path: rows.csv\nwrite_disposition: append");
+    ws.write("rows.csv", "name,score\nann,1.5\nbob,2\nbob,2\n");
+    await both(append, "never");
+    await expectSameTables();
+    // bob again, with a column the first file did not have (empty for him): the same key. Rows
+    // appended to a table are the page path's.
+    ws.write("rows.csv", "name,score,extra\nbob,2,\ncy,3,x\n");
+    await both(append, "allowed");
+    await expectSameTables();
+    const keys = await inWarehouse.query(`SELECT name, count(*) AS n, count(DISTINCT _row_key) AS keys FROM data GROUP BY name ORDER BY name`);
+    expect(keys).toEqual([
+      { name: "ann", n: 1, keys: 1 },
+      { name: "bob", n: 3, keys: 1 },
+      { name: "cy", n: 1, keys: 1 },
+    ]);
+  });
+
+  it("keys Parquet rows without a primary key in SQL: decimals, floats, dates, timestamps", async () => {
+    const file = path.join(ws.dataDir, "nokey.parquet");
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    await connection.run(
+      `COPY (SELECT (range * 1.25)::DECIMAL(10,2) AS price, (range / 3)::FLOAT AS ratio, (range / 7)::DOUBLE AS share, ` +
+        `DATE '2024-01-01' + range::INTEGER AS day, TIMESTAMP '2024-01-01 10:00:00.5' + INTERVAL (range) MINUTE AS at, ` +
+        `CASE WHEN range % 2 = 0 THEN 'even' END AS parity, range % 3 = 0 AS third FROM range(50)) TO '${file}' (FORMAT parquet)`,
+    );
+    connection.closeSync();
+    instance.closeSync();
+    await both(extractCell("path: nokey.parquet\nwrite_disposition: replace"), "never");
+    await expectSameTables();
+  });
+
+  it("keys rows by the content version the asset was first keyed by: an asset from before versions keeps version 1 until a replace", async () => {
+    const append = extractCell("path: old.csv\nwrite_disposition: append");
+    ws.write("old.csv", "name\na\nb\n");
+    await both(append, "never");
+    // As an asset written before row keys had versions: its state without one.
+    for (const warehouse of [byPages, inWarehouse]) {
+      const state = await warehouse.readState(schemaStateKey("data"));
+      const { rowKeys, ...older } = assetState.parse(state);
+      expect(rowKeys).toBe(2);
+      await warehouse.swap([], [{ key: schemaStateKey("data"), value: older }]);
+      for (const name of ["a", "b"]) await warehouse.exec(`UPDATE data SET _row_key = '${rowKey(1, { name })}' WHERE name = '${name}'`);
+    }
+    ws.write("old.csv", "name\nb\nc\n");
+    await both(append, "allowed");
+    await expectSameTables();
+    // b appended again is keyed as the first run keyed it.
+    expect(await inWarehouse.query(`SELECT count(DISTINCT _row_key) AS keys FROM data WHERE name = 'b'`)).toEqual([{ keys: 1 }]);
+    expect(assetState.parse(await inWarehouse.readState(schemaStateKey("data"))).rowKeys).toBe(1);
+    // A replace rewrites every row: the current version again, through SQL.
+    await both(extractCell("path: old.csv\nwrite_disposition: replace"), "never");
+    await expectSameTables();
+    expect(assetState.parse(await inWarehouse.readState(schemaStateKey("data"))).rowKeys).toBe(2);
   });
 
   it("leaves headers JavaScript orders first (2024) and a rowid column to the page path", async () => {
@@ -169,7 +249,7 @@ describe("a file the warehouse reads itself", () => {
   it("refuses data_path on a CSV file as the page path does", async () => {
     ws.write("plain.csv", "id\n1\n");
     const [pages, sql] = await both(extractCell("path: plain.csv\ndata_path: items\nprimary_key: id"), "allowed");
-    expect(sql).toEqual(pages);
+    expect(outcomeOf(sql)).toEqual(outcomeOf(pages));
     expect(sql.ok).toBe(false);
   });
 
@@ -201,6 +281,41 @@ describe("a JSON file the warehouse reads itself", () => {
     await expectSameTables();
   });
 
+  it("keys nested records without a primary key in SQL as the page path does: keys in any order, nulls and missing fields alike, escapes", async () => {
+    const records = [
+      { b: 1, a: "x", map: { z: null, y: 2.5, "é": "accent", "Z\"q": "quote" }, gone: null },
+      { a: "x", map: { "Z\"q": "quote", y: 2.5, "é": "accent" }, b: 1 },
+      { a: "\u0001 \u001f \\u0041 \n", b: -0, map: { y: 1e21 }, "😀": true, "ｚ": false },
+      { a: "tab\t", b: 1.0, map: { y: 1e-7 } },
+      { b: 0.1, map: {} },
+      { map: { y: null } },
+    ];
+    ws.write("keyed.ndjson", ndjson(records));
+    await both(extractCell("path: keyed.ndjson\nwrite_disposition: replace"), "never");
+    await expectSameTables();
+    // The first two are one record, their keys in another order and a null left out.
+    const [first, second] = await inWarehouse.query(`SELECT _row_key FROM data WHERE a = 'x'`);
+    expect(first?._row_key).toBe(second?._row_key);
+  });
+
+  it("keys numbers in SQL as JavaScript writes them: random doubles, whole, tiny and huge", async () => {
+    const view = new DataView(new ArrayBuffer(8));
+    let seed = 7;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const values: number[] = [0, 1, 2 ** 53 - 1, 1e21, 1.5e21, 1e-7, 1.5e-7, 123e-20, 0.1 + 0.2, 5e-324, 1.7976931348623157e308];
+    while (values.length < 3_000) {
+      view.setUint32(0, Math.floor(random() * 2 ** 32));
+      view.setUint32(4, Math.floor(random() * 2 ** 32));
+      const bits = view.getFloat64(0);
+      const decimal = Number((random() * 10 ** Math.floor(random() * 44 - 22)).toPrecision(1 + Math.floor(random() * 17)));
+      for (const value of [bits, decimal, -decimal]) if (Number.isFinite(value)) values.push(value);
+    }
+    // One field per record, so each record's key rests on its one number.
+    ws.write("numbers.ndjson", ndjson(values.map((v) => ({ v }))));
+    await both(extractCell("path: numbers.ndjson\nwrite_disposition: replace"), "never");
+    await expectSameTables();
+  });
+
   it("keeps a field first seen after the reader's default sample (20,480 records)", async () => {
     const records = Array.from({ length: 21_000 }, (_, i) => (i === 20_990 ? { id: i, name: `r${i}`, late: "2024-05-06" } : { id: i, name: `r${i}` }));
     ws.write("long.ndjson", ndjson(records));
@@ -219,7 +334,7 @@ describe("a JSON file the warehouse reads itself", () => {
   it("fails a record without its key with the page path's error", async () => {
     ws.write("nokey.ndjson", ndjson([{ id: 1 }, { name: "x" }]));
     const [pages, sql] = await both(cell("nokey.ndjson", "id"), "never");
-    expect(sql).toEqual(pages);
+    expect(outcomeOf(sql)).toEqual(outcomeOf(pages));
     expect(sql.ok).toBe(false);
   });
 
@@ -245,7 +360,7 @@ describe("a JSON file the warehouse reads itself", () => {
     for (const [file, text] of Object.entries(texts)) {
       ws.write(file, text);
       const [pages, sql] = await both(cell(file, "id"), "allowed");
-      expect(sql, file).toEqual(pages);
+      expect(outcomeOf(sql), file).toEqual(outcomeOf(pages));
       await expectSameTables();
     }
   });

@@ -3,7 +3,7 @@
 // JavaScript. Where that cannot give the page path's exact tables, the source is read page
 // by page.
 import { stageTableFor } from "../load/staging";
-import { isUnreadableJson, releaseRaw, uniformWriteBatchOf, type ExtractLoader } from "../load";
+import { isUnreadableJson, releaseRaw, uniformWriteBatchOf, unreadableJsonReason, type ExtractLoader } from "../load";
 import { DEFAULT_PAGE_SIZE } from "./pages";
 import type { Warehouse } from "../../warehouse/types";
 import { FileSourceError } from "./errors";
@@ -16,11 +16,14 @@ export async function loadInWarehouse(warehouse: Warehouse, loader: ExtractLoade
   const reader = warehouse.files;
   // `data_path` on a CSV or Parquet file is an error the page path reports; in a JSON
   // document it points inside it, which the page path follows.
-  if (reader === undefined || loader.rawBlocker() !== null || source.data_path !== undefined) return false;
+  if (reader === undefined) return false;
+  const blocker = loader.rawBlocker();
+  if (blocker !== null) return notLoaded(loader, blocker);
+  if (source.data_path !== undefined) return notLoaded(loader, "data_path is followed page by page");
   const format = fileFormatFor(source.path, source.format);
   const json = format === "json" || format === "ndjson";
   const { file, dataDir: realDir, shown } = resolveDataFile(dataDir, source.path);
-  if (realDir !== reader.dataDir) return false;
+  if (realDir !== reader.dataDir) return notLoaded(loader, "the file lies outside the warehouse reader's data directory");
   // No child table is named so (a field's name never starts with a digit), and a killed
   // run's raw table goes with its other staging tables (dropLeftoverStaging).
   const raw = stageTableFor(`${asset}__0raw`, loader.stagingScope);
@@ -31,7 +34,7 @@ export async function loadInWarehouse(warehouse: Warehouse, loader: ExtractLoade
     } catch (error) {
       // JSON the reader refuses (a record that is not an object, a key twice, text JSON.parse
       // reads otherwise) is the page path's, which reads it or names the line that is wrong.
-      if (json && isUnreadableJson(error)) return false;
+      if (json && isUnreadableJson(error)) return notLoaded(loader, unreadableJsonReason(error));
       // DuckDB's "Possible solutions" name reader options a cell cannot set; the diagnosis above them stays.
       const detail = (error instanceof Error ? error.message : String(error)).split(/\n\s*Possible solutions/)[0]?.trim();
       throw new FileSourceError("path", `cannot read "${shown}": ${detail}`, { cause: error });
@@ -41,4 +44,9 @@ export async function loadInWarehouse(warehouse: Warehouse, loader: ExtractLoade
   } finally {
     await releaseRaw(warehouse, reader, raw);
   }
+}
+
+function notLoaded(loader: ExtractLoader, reason: string): false {
+  loader.pagesBecause(reason);
+  return false;
 }

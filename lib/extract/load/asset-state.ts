@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Column, Warehouse } from "../../warehouse/types";
 import { quoteIdent } from "../../warehouse/types";
 import type { NameMapping } from "../normalize/names";
+import { CURRENT_ROW_KEY_VERSION, type RowKeyVersion } from "../normalize/row-key";
 
 export function schemaStateKey(asset: string): string {
   return `extract:${asset}:schema`;
@@ -13,8 +14,22 @@ export function schemaStateKey(asset: string): string {
 const assetStateSchema = z.object({
   tables: z.array(z.string()),
   names: z.record(z.string(), z.record(z.string(), z.string())),
+  /** How rows without a primary key are keyed (row-key.ts); absent in state written before there were versions. */
+  rowKeys: z.union([z.literal(1), z.literal(2)]).optional(),
 });
 export type AssetState = z.infer<typeof assetStateSchema>;
+
+/**
+ * How a run keys rows by their content: as the asset's earlier runs did, so a merge or an
+ * append meets its own keys again, unless the run rewrites every row (a replace of the whole
+ * asset), which takes the current version. An asset written before versions were stored was
+ * keyed by the first.
+ */
+export function rowKeyVersionFor(previous: AssetState, rewritesEveryRow: boolean, assetExists: boolean): RowKeyVersion {
+  if (rewritesEveryRow) return CURRENT_ROW_KEY_VERSION;
+  if (previous.rowKeys !== undefined) return previous.rowKeys;
+  return assetExists ? 1 : CURRENT_ROW_KEY_VERSION;
+}
 
 /** The state of the last successful run; empty when there was none (or it is unreadable). */
 export async function readAssetState(warehouse: Warehouse, asset: string): Promise<AssetState> {

@@ -4,6 +4,7 @@ export {
   ExtractLoadError,
   type ExtractLoadOptions,
   type ExtractLoadResult,
+  type StagedBy,
   type TablePartition,
   type WriteDisposition,
 } from "./loader";
@@ -22,4 +23,4 @@ export {
 } from "./incremental";
 export { STAGE_PREFIX, NEW_ROWS_PREFIX, dropLeftoverStaging, stageTableFor, stagingSuffix, type StagingScope } from "./staging";
 export { uniformWriteBatchOf, writeBatchOf } from "./write-batches";
-export { isUnreadableJson, releaseRaw } from "./raw-release";
+export { isUnreadableJson, releaseRaw, unreadableJsonReason } from "./raw-release";

@@ -7,7 +7,8 @@ import { applyContract, contractSchema, type Contract, type ContractBaseline } f
 import { DEFAULT_MAX_DEPTH, MissingPrimaryKeyError, RecordFlattener, type FlatRecord } from "../normalize/flatten";
 import { ColumnNamer, type NameMapping } from "../normalize/names";
 import { INTERNAL_COLUMN_TYPES, schemaFromColumns, type TableSchema } from "../normalize/schema";
-import { describeLoadedTables, readAssetState, schemaStateKey, type AssetState, type LoadedTable } from "./asset-state";
+import { describeLoadedTables, readAssetState, rowKeyVersionFor, schemaStateKey, type AssetState, type LoadedTable } from "./asset-state";
+import type { RowKeyVersion } from "../normalize/row-key";
 import { cursorStateKey, cursorValueAt, laterCursor, readCursor, type CursorValue } from "./incremental";
 import { mergeChildSql, mergedSchema, mergeRootSql, ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
 import { ExtractLoadError } from "./errors";
@@ -49,7 +50,14 @@ export interface ExtractLoadResult {
   records: { loaded: number; discarded: number };
   /** The stored cursor after the run (unchanged when the run loaded none). */
   cursor?: CursorValue;
+  /**
+   * How the rows were staged: by SQL from what the warehouse's reader read, or page by page
+   * (with why, where the SQL path was tried and refused them).
+   */
+  staged: StagedBy;
 }
+
+export type StagedBy = { by: "sql" } | { by: "pages"; reason?: string };
 
 export { ExtractLoadError } from "./errors";
 
@@ -73,6 +81,7 @@ export class ExtractLoader {
   private pending = new Map<string, Row[]>();
   private pendingRows = 0;
   private pagesSeen = 0;
+  private stagedBy: StagedBy = { by: "pages" };
 
   /** Column types that do not follow the values (keys, the partition). */
   private readonly fixedTypes: ReadonlyMap<string, LogicalType>;
@@ -89,8 +98,9 @@ export class ExtractLoader {
     private readonly scope: StagingScope | undefined,
     primaryKey: readonly string[],
     private readonly maxDepth: number,
+    private readonly rowKeys: RowKeyVersion,
   ) {
-    this.flattener = new RecordFlattener({ table: asset, primaryKey, maxDepth }, namer);
+    this.flattener = new RecordFlattener({ table: asset, primaryKey, maxDepth, rowKeys }, namer);
     // Claimed first, so the key keeps its plain name whatever the records bring.
     this.keyColumns = this.flattener.primaryKeyColumns();
     const fixed = disposition === "merge" ? MERGE_COLUMN_TYPES : INTERNAL_COLUMN_TYPES;
@@ -101,10 +111,13 @@ export class ExtractLoader {
     await dropLeftoverStaging(warehouse, options.asset, options.staging);
     const previous = await readAssetState(warehouse, options.asset);
     const primaryKey = options.primaryKey === undefined ? [] : typeof options.primaryKey === "string" ? [options.primaryKey] : options.primaryKey;
+    const disposition = options.writeDisposition ?? "append";
+    const rewritesEveryRow = disposition === "replace" && options.partition === undefined;
+    const rowKeys = rowKeyVersionFor(previous, rewritesEveryRow, rewritesEveryRow || (await warehouse.describe(options.asset)) !== null);
     const loader = new ExtractLoader(
       warehouse,
       options.asset,
-      options.writeDisposition ?? "append",
+      disposition,
       contractSchema.parse(options.contract ?? {}),
       options.cursorField,
       previous,
@@ -113,6 +126,7 @@ export class ExtractLoader {
       options.staging,
       primaryKey,
       options.maxDepth ?? DEFAULT_MAX_DEPTH,
+      rowKeys,
     );
     if (options.cursorField !== undefined) loader.cursor = await readCursor(warehouse, options.asset, options.partition?.key);
     await loader.targetSchema(options.asset);
@@ -156,12 +170,13 @@ export class ExtractLoader {
   async loadRaw(reader: FileReader, raw: RawTable, batchOf: (position: number) => number, json?: RawStaging["json"]): Promise<string | null> {
     this.assertOpen();
     const blocker = this.rawBlocker();
-    if (blocker !== null) return blocker;
+    if (blocker !== null) return this.pagesBecause(blocker);
     const merge = this.disposition === "merge";
     const name = merge ? newRowsTableFor(this.asset, this.scope) : stageTableFor(this.asset, this.scope);
     this.created.add(name);
     const staged = await stageRawTable(this.warehouse, reader, raw, { asset: this.asset, keyColumns: this.keyColumns, namer: this.namer, staging: name, merge, maxDepth: this.maxDepth, json, batchOf });
-    if (!staged.ok) return staged.reason;
+    if (!staged.ok) return this.pagesBecause(staged.reason);
+    this.stagedBy = { by: "sql" };
     this.records.seen += staged.rows;
     this.records.loaded += staged.rows;
     this.pagesSeen++;
@@ -169,12 +184,18 @@ export class ExtractLoader {
     return null;
   }
 
+  /** Notes why the rows go page by page after all (the run's result says it); returns the reason. */
+  pagesBecause(reason: string): string {
+    this.stagedBy = { by: "pages", reason };
+    return reason;
+  }
+
   /** Why this run cannot take its rows from a raw table (loadRaw), whatever the file holds; null: it can. */
   rawBlocker(): string | null {
     if (this.pagesSeen > 0 || this.staging.size > 0) return "pages were loaded already";
     if (this.partition !== undefined) return "a partition's rows are tagged page by page";
     if (this.cursorField !== undefined) return "a cursor is read from each record";
-    if (this.keyColumns.length === 0) return "rows without a primary key are keyed by a hash of their content";
+    if (this.keyColumns.length === 0 && this.rowKeys !== 2) return "rows without a primary key are keyed as this asset's first runs keyed them (version 1), which only the page path computes";
     const baseline = this.baseline();
     if (baseline !== null && (this.contract.columns !== "evolve" || this.contract.data_type !== "evolve")) return "the contract is checked record by record";
     if (this.disposition === "append" && baseline !== null) return "rows appended to a table evolve it page by page";
@@ -226,7 +247,7 @@ export class ExtractLoader {
     }
     const touched = new Set([...this.previous.tables, ...swaps.map((swap) => swap.target)]);
     const state: StateWrite[] = [
-      { key: schemaStateKey(this.asset), value: { tables: [...touched].sort(), names: this.namer.mapping() } },
+      { key: schemaStateKey(this.asset), value: { tables: [...touched].sort(), names: this.namer.mapping(), rowKeys: this.rowKeys } },
     ];
     if (this.cursorField !== undefined && this.cursor !== undefined) {
       state.push({ key: cursorStateKey(this.asset, this.partition?.key), value: this.cursor });
@@ -400,6 +421,6 @@ export class ExtractLoader {
     const written = (table: string) => this.staging.get(table)?.written ?? 0;
     const { tables, names } = await describeLoadedTables(this.warehouse, targets, written, this.namer.mapping(), this.partitionCondition());
     const { loaded, discarded } = this.records;
-    return { tables, names, records: { loaded, discarded }, cursor: this.cursor };
+    return { tables, names, records: { loaded, discarded }, cursor: this.cursor, staged: this.stagedBy };
   }
 }

@@ -6,6 +6,9 @@
 import type { LogicalType, RawColumn } from "../../warehouse/types";
 import { snakeCase, NESTING_SEPARATOR, isInternalColumn, type ColumnNamer } from "../normalize/names";
 
+/** A content-keyed row's key column (flatten's `_row_key`). */
+export const ROW_KEY_COLUMN = "_row_key";
+
 /** What the page path makes of a reader type's values (duckdb-values.ts or JSON.parse, then inferType). */
 export type SourceKind = "boolean" | "integer" | "fractional" | "date" | "timestamp" | "text";
 
@@ -152,6 +155,8 @@ export function planRawTable(
   namer: ColumnNamer,
   rank: (leaf: number) => number,
   batchOf: (position: number) => number,
+  /** A content key (raw-row-key.ts) and the first record's position: `_row_key` comes after that record's own columns, as flatten adds it. */
+  rowKey?: { sql: string; first: number },
 ): RawPlan {
   const typed: { leaf: RawLeaf; kind: SourceKind; type: LogicalType | null; first: number | null; fromText: boolean }[] = [];
   for (const [index, leaf] of leaves.entries()) {
@@ -175,6 +180,7 @@ export function planRawTable(
     const name = namer.name(asset, leaf.path);
     if (type !== null && first !== null) planned.push({ path: leaf.path, sql: leaf.sql, name, kind, type, fromText, first, rank: rank(index) });
   }
+  if (rowKey !== undefined) planned.push({ path: [ROW_KEY_COLUMN], sql: rowKey.sql, name: ROW_KEY_COLUMN, kind: "text", type: "VARCHAR", fromText: false, first: rowKey.first, rank: Infinity });
   planned.sort((a, b) => a.first - b.first || a.rank - b.rank);
   return { ok: true, columns: planned.map(({ path, sql, name, kind, type, fromText }) => ({ path, sql, name, kind, type, fromText })) };
 }

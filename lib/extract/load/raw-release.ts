@@ -12,6 +12,12 @@ export function isUnreadableJson(error: unknown): boolean {
   return error instanceof WarehouseError && error.kind !== "interrupted" && error.kind !== "closed";
 }
 
+/** Why the reader's refusal sends the records page by page: its diagnosis's first line, cut short. */
+export function unreadableJsonReason(error: unknown): string {
+  const line = (error instanceof Error ? error.message : String(error)).split("\n")[0]?.trim() ?? "";
+  return `DuckDB's JSON reader refused the records: ${line.length > 160 ? `${line.slice(0, 159)}…` : line}`;
+}
+
 /**
  * Drops the raw table, temporary or not. Best effort: it runs in `finally`, where a failure
  * must not hide the run's own error, and a table left over keeps its staging name, which the

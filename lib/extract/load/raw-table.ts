@@ -22,6 +22,7 @@ import {
 } from "./raw-plan";
 import { ExtractLoadError } from "./errors";
 import { ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
+import { rowKeySql } from "./raw-row-key";
 
 export interface RawStaging {
   asset: string;
@@ -46,7 +47,8 @@ export interface RawStaging {
 export type RawStaged = { ok: true; schema: TableSchema; rows: number } | { ok: false; reason: string };
 
 export async function stageRawTable(warehouse: Warehouse, reader: FileReader, raw: RawTable, staging: RawStaging): Promise<RawStaged> {
-  if (staging.keyColumns.length === 0) return { ok: false, reason: "rows without a primary key are keyed by a hash of their content" };
+  // No primary key: rows are keyed by their content (row-key.ts, version 2).
+  const contentKeyed = staging.keyColumns.length === 0;
   const found = rawLeaves(raw.columns, reader.sql.field, quoteIdent, staging.maxDepth, staging.json !== undefined);
   if (!found.ok) return found;
   const { leaves } = found;
@@ -63,27 +65,33 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
   const profiles = await withTemporal(warehouse, reader, raw, leaves, leaves.map((_, index) => profileOf(row, index)));
   const rank = staging.json === undefined ? (leaf: number) => leaf : await recordOrder(staging.json, profiles, leaves, staging.maxDepth);
   if (rank === null) return { ok: false, reason: "a record's fields could not be ordered" };
-  const plan = planRawTable(leaves, profiles, staging.asset, staging.namer, rank, staging.batchOf);
+  const rows = Number(row.rows ?? 0);
+  // No record: nothing to stage, as no page would have brought a row.
+  if (rows === 0) return { ok: true, schema: new Map(), rows: 0 };
+  const contentKey = contentKeyed ? rowKeySql(leaves, profiles, reader.sql) : null;
+  if (contentKey !== null && !contentKey.ok) return contentKey;
+  const rowKey = contentKey === null ? undefined : { sql: contentKey.sql, first: Number(row.first_row ?? 0) };
+  const plan = planRawTable(leaves, profiles, staging.asset, staging.namer, rank, staging.batchOf, rowKey);
   if (!plan.ok) return plan;
   const byName = new Map(plan.columns.map((column) => [column.name, column]));
   const keys = staging.keyColumns.map((name) => ({ name, column: byName.get(name) }));
-  const keyless = await assertKeys(warehouse, reader, raw, keys, staging);
-  if (keyless !== null) return { ok: false, reason: keyless };
-  // No record: nothing to stage, as no page would have brought a row.
-  if (plan.columns.length === 0) return { ok: true, schema: new Map(), rows: 0 };
+  if (keys.length > 0) {
+    const keyless = await assertKeys(warehouse, reader, raw, keys, staging);
+    if (keyless !== null) return { ok: false, reason: keyless };
+  }
   const keyColumns = keys.flatMap((key) => (key.column === undefined ? [] : [key.column]));
-  const rootKey = staging.merge ? rootKeySql(keyColumns, warehouse) : null;
+  // A merge's root key: the primary key's text, or the content key (flatten's rootKey; the notebook itself refuses a merge without a key).
+  const rootKey = !staging.merge ? null : rowKey !== undefined ? rowKey.sql : rootKeySql(keyColumns, warehouse);
   if (staging.merge && rootKey === null) return { ok: false, reason: "a merge keys its rows by text the page path writes differently" };
   const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
   const schema: TableSchema = new Map(plan.columns.map((column) => [column.name, column.type]));
-  const rows = Number(row.rows ?? 0);
-  if (!staging.merge && !nested && !raw.temporary && inFileOrder(plan.columns, leaves)) {
+  if (!staging.merge && !contentKeyed && !nested && !raw.temporary && inFileOrder(plan.columns, leaves)) {
     await stageInPlace(warehouse, reader, raw, leaves, plan.columns, profiles, staging.staging);
     return { ok: true, schema, rows };
   }
   const select = plan.columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
-  if (rootKey !== null) select.push(`${raw.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
   // No ORDER BY: a scan keeps the table's order (DuckDB's preserve_insertion_order), and sorting costs a tenth of the load.
+  if (rootKey !== null) select.push(`${raw.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
   const created = await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${raw.sql}`);
   if (rootKey !== null) {
     schema.set(SEQ_COLUMN, "BIGINT");
@@ -218,7 +226,7 @@ function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[
     return out;
   });
   const nulls = nestedNulls(leaves).map(({ sql, parent }, index) => `count(CASE WHEN ${sql} IS NULL${parent === null ? "" : ` AND ${parent} IS NOT NULL`} THEN 1 END) AS p_${index}`);
-  return `SELECT ${["count(*) AS rows", ...parts, ...nulls].join(", ")} FROM ${raw.sql}`;
+  return `SELECT ${["count(*) AS rows", `min(${position}) AS first_row`, ...parts, ...nulls].join(", ")} FROM ${raw.sql}`;
 }
 
 function profileOf(row: Record<string, unknown>, index: number): ColumnProfile {

@@ -2,7 +2,8 @@
 // joined by `__`; a list becomes a child table `<table>__<field>` whose rows carry
 // `_parent_key`, `_root_key`, `_index` and their own `_row_key`.
 import type { Row } from "../../warehouse/types";
-import { canonicalJson, stableHash } from "./hash";
+import { canonicalJson } from "./hash";
+import { CURRENT_ROW_KEY_VERSION, childRowKey, rowKey, type RowKeyVersion } from "./row-key";
 import { NESTING_SEPARATOR, type ColumnNamer } from "./names";
 
 /** Nesting levels unpacked by default; deeper values are kept as JSON. */
@@ -15,6 +16,8 @@ export interface FlattenOptions {
   primaryKey: readonly string[];
   /** Objects and lists nested deeper than this are stored as a JSON value. */
   maxDepth: number;
+  /** How `_row_key` is computed (row-key.ts); the current version unless given. */
+  rowKeys?: RowKeyVersion;
 }
 
 /** One source record, flattened: rows per table (the root table first). */
@@ -144,7 +147,7 @@ export class RecordFlattener {
     if (keyColumns.length > 0) {
       rootKey = keyString(keyColumns.map((column) => row[column] ?? missingKey(column)));
     } else {
-      rootKey = stableHash(canonicalJson(source));
+      rootKey = rowKey(this.options.rowKeys ?? CURRENT_ROW_KEY_VERSION, source);
       row._row_key = rootKey;
     }
     const tables = new Map<string, Row[]>([[table, [row]]]);
@@ -157,16 +160,16 @@ export class RecordFlattener {
     for (const list of lists) {
       list.items.forEach((item, index) => {
         // Keyed by position under the parent, so a re-run produces the same keys.
-        const rowKey = stableHash(canonicalJson([parentKey, list.table, index]));
+        const key = childRowKey(this.options.rowKeys ?? CURRENT_ROW_KEY_VERSION, parentKey, list.table, index);
         const row: Row = {};
         const nestedLists: PendingList[] = [];
         this.flattenObject(isJsonObject(item) ? item : { value: item }, this.tableScope(list.table), row, list.depth, nestedLists);
         row._parent_key = parentKey;
         row._root_key = rootKey;
         row._index = index;
-        row._row_key = rowKey;
+        row._row_key = key;
         append(tables, list.table, row);
-        this.emitLists(nestedLists, rowKey, rootKey, tables);
+        this.emitLists(nestedLists, key, rootKey, tables);
       });
     }
   }
