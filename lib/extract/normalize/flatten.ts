@@ -66,10 +66,15 @@ function newScope(table: string, prefix: string[]): NameScope {
 export class RecordFlattener {
   private readonly scopes = new Map<string, NameScope>();
 
+  /** The primary key's paths, split once. */
+  private readonly keyPaths: readonly string[][];
+
   constructor(
     private readonly options: FlattenOptions,
     private readonly namer: ColumnNamer,
-  ) {}
+  ) {
+    this.keyPaths = options.primaryKey.map((path) => path.split("."));
+  }
 
   private tableScope(table: string): NameScope {
     let scope = this.scopes.get(table);
@@ -103,8 +108,8 @@ export class RecordFlattener {
    * without flattening it; true when there is no key.
    */
   hasPrimaryKey(record: unknown): boolean {
-    return this.options.primaryKey.every((path) => {
-      const segments = path.split(".");
+    // Loops, not closures: it runs on every record of every spooled page.
+    for (const segments of this.keyPaths) {
       // Deeper than maxDepth, flatten keeps the object holding the key as JSON: no key column.
       if (segments.length - 1 > this.options.maxDepth) return false;
       let current: unknown = record;
@@ -113,21 +118,14 @@ export class RecordFlattener {
         current = current[segment];
       }
       // An object or a list becomes columns or a child table, not the key's column.
-      return current !== null && current !== undefined && (typeof current !== "object" || current instanceof Date);
-    });
+      if (current === null || current === undefined || (typeof current === "object" && !(current instanceof Date))) return false;
+    }
+    return true;
   }
 
   /** Whether a record has a list that flatten makes a child table of. */
   hasList(record: unknown): boolean {
-    const walk = (object: JsonObject, depth: number): boolean => {
-      for (const key in object) {
-        const value = object[key];
-        if (typeof value !== "object" || value === null || value instanceof Date || depth + 1 > this.options.maxDepth) continue;
-        if (Array.isArray(value) || walk(value as JsonObject, depth + 1)) return true;
-      }
-      return false;
-    };
-    return isJsonObject(record) && walk(record, 0);
+    return isJsonObject(record) && hasListWithin(record, 0, this.options.maxDepth);
   }
 
   /** Names of the primary key columns in the root table. */
@@ -192,6 +190,17 @@ export class RecordFlattener {
       }
     }
   }
+}
+
+// Module-level, not a closure per call: it runs on every record of every spooled page.
+function hasListWithin(object: JsonObject, depth: number, maxDepth: number): boolean {
+  for (const key in object) {
+    const value = object[key];
+    if (typeof value !== "object" || value === null || value instanceof Date || depth + 1 > maxDepth) continue;
+    if (Array.isArray(value)) return true;
+    if (isJsonObject(value) && hasListWithin(value, depth + 1, maxDepth)) return true;
+  }
+  return false;
 }
 
 function append(tables: Map<string, Row[]>, table: string, row: Row): void {
