@@ -123,6 +123,11 @@ describe("a REST source loaded by the warehouse's JSON reader", () => {
     expect(viaPages.ok && viaPages.load.staged).toEqual({ by: "pages" });
     await expectSameTables();
     expect(await bySpool.query(`SELECT count(DISTINCT _row_key) AS keys FROM data`)).toEqual([{ keys: 2 }]);
+    // A null record is read as `{ value: null }` there, which claims `value` before `Value` does.
+    pages = [[null, { Value: 1 }]];
+    const [, nulls] = await both(cell("write_disposition: replace"));
+    expect(nulls.ok && nulls.load.staged).toEqual({ by: "pages", reason: "record 1 is not an object" });
+    await expectSameTables();
   });
 
   it("reads the spool back page by page where only the page path can load it: lists, mixed values", async () => {

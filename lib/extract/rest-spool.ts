@@ -130,7 +130,7 @@ export async function loadThroughSpool(
     writer = await newChunk(0);
     for await (const page of pages) {
       const { records } = page;
-      const blocker = writer === null ? null : page.pageOnly === true ? "a page holds numbers JSON.stringify cannot write back (beyond a double, or -0)" : loader.pageBlocker(records);
+      const blocker = writer === null ? null : page.pageOnly === true ? "a page's records cannot be spooled as they came (no body text, or numbers beyond a double or -0)" : loader.pageBlocker(records);
       if (writer !== null && blocker !== null) {
         loader.pagesBecause(blocker);
         await writer.close();

@@ -97,7 +97,16 @@ export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWar
       // Another surface would write past this run's fence and done-marker.
       throw new Error("a production run's guarded warehouse has no other schema");
     },
-    ...(files === undefined ? {} : { files: { ...files, load: (table, file, format, options) => live(() => files.load(table, file, format, options)), records: (file, format, positions) => live(() => files.records(file, format, positions)) } }),
+    ...(files === undefined
+      ? {}
+      : {
+          files: {
+            ...files,
+            load: (table, file, format, options) => live(() => files.load(table, file, format, options)),
+            unnest: (table, from, list, carried) => live(() => files.unnest(table, from, list, carried)),
+            records: (file, format, positions) => live(() => files.records(file, format, positions)),
+          },
+        }),
     readState: (key) => inner.readState(key),
     drop: (table) => inner.drop(table),
     close: () => Promise.resolve(),

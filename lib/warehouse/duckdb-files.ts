@@ -4,7 +4,7 @@
 import { parseDuckdbStructType } from "./duckdb-struct-type";
 import { assertNever } from "./errors";
 import { duckdbCreatedRows } from "./metadata-sql";
-import { quoteIdent, quoteLiteral, type CreatedTable, type FileReader, type FileReadFormat, type KeyTextKind, type RawColumn, type Row } from "./types";
+import { quoteIdent, quoteLiteral, UNNESTED, type CreatedTable, type FileReader, type FileReadFormat, type KeyTextKind, type RawColumn, type Row } from "./types";
 
 export interface DuckdbFileAccess {
   createTableAs(table: string, select: string): Promise<CreatedTable>;
@@ -39,6 +39,16 @@ export function duckdbFileReader(dataDir: string, spoolDir: string, access: Duck
       const created = await access.createTableAs(table, `SELECT * FROM ${readerCall(format, files)}`);
       return { sql: access.qualify(table), position: POSITION, rows: created.rows, columns: (await access.describe(table)).map(rawColumn), temporary: false };
     },
+    unnest: async (table, from, list, carried) => {
+      const carry = carried.map((column) => `${column.sql} AS ${quoteIdent(column.name)}`);
+      // Two unnests in one SELECT go side by side: each element with its index, in the list's order.
+      const select = `SELECT ${[...carry, `unnest(range(len(${list}))) AS ${quoteIdent(UNNESTED.index)}`, `unnest(${list}) AS ${quoteIdent(UNNESTED.element)}`].join(", ")} FROM ${from.sql}`;
+      const [created = [], described = []] = await access.queryAll([
+        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS ${select}`,
+        `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = ${quoteLiteral(table)} ORDER BY column_index`,
+      ]);
+      return { sql: tempTable(table), position: POSITION, rows: duckdbCreatedRows(created), columns: described.map(rawColumn), temporary: true };
+    },
     release: async (table) => {
       await access.queryAll([`DROP TABLE IF EXISTS ${tempTable(table)}`]);
     },
@@ -72,6 +82,7 @@ export function duckdbFileReader(dataDir: string, spoolDir: string, access: Duck
         `(CASE WHEN regexp_matches(${e}, '(Z|[+-]\\d\\d:\\d\\d)$') THEN make_timestamp(epoch_us(TRY_CAST(${e} AS TIMESTAMPTZ))) ELSE TRY_CAST(${e} AS TIMESTAMP) END)`,
       toMillis: (e) => `date_trunc('millisecond', ${e})`,
       keyText: KEY_TEXT,
+      keyList: (list, item) => `('[' || array_to_string(list_transform(${list}, lambda __ab_item: coalesce(${item("__ab_item")}, 'null')), ',') || ']')`,
       md5: (e) => `md5(${e})`,
     },
   };
@@ -81,6 +92,8 @@ export function duckdbFileReader(dataDir: string, spoolDir: string, access: Duck
 function rawColumn(row: Row | { name: string; type: string }): RawColumn {
   const name = String("name" in row ? row.name : row.column_name);
   const type = String("type" in row ? row.type : row.data_type);
+  // A list's type is its element's with `[]` after it (a fixed-size array's has its size).
+  if (type.endsWith("[]")) return { name, type, element: rawColumn({ name: "", type: type.slice(0, -2) }) };
   const fields = parseDuckdbStructType(type);
   return fields === null ? { name, type } : { name, type, fields: fields.map(rawColumn) };
 }

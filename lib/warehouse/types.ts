@@ -135,7 +135,13 @@ export interface FileReader {
    * their fields (`RawColumn.fields`).
    */
   load(table: string, files: string | readonly string[], format: FileReadFormat, options?: { persistent?: boolean }): Promise<RawTable>;
-  /** Drops a table `load` made, if it is still there (one made in place may have been renamed since). */
+  /**
+   * Creates the temporary `table` of a list's elements: per element of `list` (SQL over `from`),
+   * in the rows' order and then the list's, the `carried` values of its row, its index
+   * (`UNNESTED.index`, from 0) and itself (`UNNESTED.element`). Released by `release`.
+   */
+  unnest(table: string, from: RawTable, list: string, carried: readonly { name: string; sql: string }[]): Promise<RawTable>;
+  /** Drops a table `load` or `unnest` made, if it is still there (one made in place may have been renamed since). */
   release(table: string): Promise<void>;
   /** The JSON text of the records at these positions of a JSON or NDJSON file, by position. */
   records(file: string, format: "json" | "ndjson", positions: readonly number[]): Promise<Map<number, string>>;
@@ -164,12 +170,17 @@ export interface FileReader {
      * path gets for it (NULL for NULL), by what that value is.
      */
     keyText: Record<KeyTextKind, (expression: string) => string>;
+    /** A list's text in a content row key: `[` its items' texts (`item`, `null` for NULL) `]`; NULL for NULL. */
+    keyList(list: string, item: (element: string) => string): string;
     /** The md5 of text's UTF-8 bytes, as 32 lowercase hex digits. */
     md5(expression: string): string;
   };
 }
 
 export type FileReadFormat = "csv" | "parquet" | "json" | "ndjson";
+
+/** The columns FileReader.unnest adds: an element's index in its list, and the element. */
+export const UNNESTED = { index: "__ab_index", element: "__ab_element" } as const;
 
 /**
  * What a value is to a content row key: text (a JSON string), an integer (its digits), a
@@ -193,11 +204,13 @@ export interface RawTable {
   temporary: boolean;
 }
 
-/** A column as a file reader typed it; a nested record's has its fields. */
+/** A column as a file reader typed it; a nested record's has its fields, a list its element. */
 export interface RawColumn {
   name: string;
   type: string;
   fields?: readonly RawColumn[];
+  /** A list's element (named ""). */
+  element?: RawColumn;
 }
 
 export interface Warehouse {

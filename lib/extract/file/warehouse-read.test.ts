@@ -298,6 +298,23 @@ describe("a JSON file the warehouse reads itself", () => {
     expect(first?._row_key).toBe(second?._row_key);
   });
 
+  it("tells records without a key that have no value from records that are not objects (null), which go the page path's way", async () => {
+    ws.write("valueless.ndjson", '{"a":1}\n{}\n{"a":null}\n');
+    await both(extractCell("path: valueless.ndjson\nwrite_disposition: replace"), "never");
+    await expectSameTables();
+    const texts: Record<string, string> = {
+      "null-record.ndjson": '{"a":1}\nnull\n{"a":2}\n',
+      "null-record.json": '[{"a":1}, null, {"a":2}]',
+      "nul-key.ndjson": '{"a\\u0000b":1}\n',
+    };
+    for (const [file, text] of Object.entries(texts)) {
+      ws.write(file, text);
+      const [pages, sql] = await both(extractCell(`path: ${file}\nwrite_disposition: replace`), "allowed");
+      expect(outcomeOf(sql), file).toEqual(outcomeOf(pages));
+      await expectSameTables();
+    }
+  });
+
   it("keys numbers in SQL as JavaScript writes them: random doubles, whole, tiny and huge", async () => {
     const view = new DataView(new ArrayBuffer(8));
     let seed = 7;
@@ -365,9 +382,73 @@ describe("a JSON file the warehouse reads itself", () => {
     }
   });
 
-  it("leaves to the page path what only it reads: lists, mixed values, null records, wide integers, renamed keys, names alike, non-records", async () => {
+  const expectSameChildren = async (...tables: string[]) => {
+    for (const table of ["data", ...tables]) {
+      expect(await inWarehouse.describe(table), `${table} exists`).not.toBeNull();
+      await expectSameTables(table);
+    }
+  };
+
+  it("unnests lists into child tables in SQL as the page path does: records and scalars, nested fields, empty and null lists, dates", async () => {
+    const records = [
+      { id: 1, tags: ["a", "b"], items: [{ sku: "x", qty: 2, at: "2024-01-02", dims: { w: 1.5 } }, { qty: 3, sku: "y", extra: true }], order: { lines: [{ n: 1 }] } },
+      { id: 2, tags: [], items: null, order: { lines: [] } },
+      { id: 3, items: [{ sku: "z", late: "2024-05-06T07:08:09Z", dims: { w: 2 } }], order: { lines: [{ n: 2 }, { n: 3, note: "n" }] } },
+      { id: 4, tags: ["c"], order: { lines: [{ n: 4 }] } },
+    ];
+    ws.write("lists.ndjson", ndjson(records));
+    await both(cell("lists.ndjson", "id"), "never");
+    await expectSameChildren("data__tags", "data__items", "data__order__lines");
+    expect(await inWarehouse.query(`SELECT value, _parent_key, _root_key, _index FROM data__tags ORDER BY _parent_key, _index`)).toEqual([
+      { value: "a", _parent_key: "1", _root_key: "1", _index: 0 },
+      { value: "b", _parent_key: "1", _root_key: "1", _index: 1 },
+      { value: "c", _parent_key: "4", _root_key: "4", _index: 0 },
+    ]);
+    // A second run without one of the lists replaces its table by an empty one.
+    ws.write("lists.ndjson", ndjson(records.map((record) => ({ ...record, tags: undefined }))));
+    await both(cell("lists.ndjson", "id"), "never");
+    await expectSameChildren("data__tags", "data__items", "data__order__lines");
+  });
+
+  it("keys child rows of records without a primary key by their record's content, lists included", async () => {
+    const records = [{ name: "a", tags: [{ t: "x" }, { t: "y", w: 1 }] }, { name: "a", tags: [{ t: "x" }] }, { tags: [] }, { name: "b" }];
+    ws.write("nokey-lists.ndjson", ndjson(records));
+    await both(extractCell("path: nokey-lists.ndjson\nwrite_disposition: replace"), "never");
+    await expectSameChildren("data__tags");
+  });
+
+  it("merges records with lists: a merged record's children are replaced as a whole", async () => {
+    ws.write("m.ndjson", ndjson([{ id: 1, tags: ["a", "b"] }, { id: 2, tags: ["c"] }]));
+    await both(cell("m.ndjson", "id", "merge"), "never");
+    ws.write("m.ndjson", ndjson([{ id: 2, tags: ["d", "e"] }, { id: 3, tags: [] }, { id: 2, tags: ["f"] }]));
+    await both(cell("m.ndjson", "id", "merge"), "never");
+    await expectSameChildren("data__tags");
+  });
+
+  it("orders a child table's columns by the element that brings them, in its key order", async () => {
+    const records = [{ id: 1, items: [{ b: 1 }, { z: 1, a: 2, b: 3 }] }, { id: 2, items: [{ y: "late", b: 4 }] }];
+    ws.write("order.ndjson", ndjson(records));
+    await both(cell("order.ndjson", "id"), "never");
+    await expectSameChildren("data__items");
+  });
+
+  it("leaves to the page path lists it alone makes: lists in lists' elements, lists of lists, nulls among records, mixed elements", async () => {
     const cases: Record<string, unknown[]> = {
-      "list.ndjson": [{ id: 1, tags: ["a", "b"] }],
+      "deep.ndjson": [{ id: 1, items: [{ parts: [1, 2] }] }],
+      "lol.ndjson": [{ id: 1, grid: [[1, 2], [3]] }],
+      "nullitem.ndjson": [{ id: 1, items: [{ a: 1 }, null] }],
+      "mixeditems.ndjson": [{ id: 1, items: [1, "a"] }],
+    };
+    for (const [file, records] of Object.entries(cases)) {
+      ws.write(file, ndjson(records));
+      const [pages, sql] = await both(cell(file, "id"), "allowed");
+      expect(sql.ok, file).toBe(pages.ok);
+      await expectSameTables();
+    }
+  });
+
+  it("leaves to the page path what only it reads: mixed values, null records, wide integers, renamed keys, names alike, non-records", async () => {
+    const cases: Record<string, unknown[]> = {
       "mixed.ndjson": [{ id: 1, v: "x" }, { id: 2, v: 5 }],
       "nullrecord.ndjson": [{ id: 1, map: { a: 1 } }, { id: 2, map: null }],
       "wide.ndjson": [{ id: 1, big: 9007199254740993 }],

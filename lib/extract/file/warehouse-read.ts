@@ -3,7 +3,7 @@
 // JavaScript. Where that cannot give the page path's exact tables, the source is read page
 // by page.
 import { stageTableFor } from "../load/staging";
-import { isUnreadableJson, releaseRaw, uniformWriteBatchOf, unreadableJsonReason, type ExtractLoader } from "../load";
+import { isUnreadableJson, releaseRaw, uniformWriteBatchOf, unreadableJsonReason, WRITE_BATCH_ROWS, type ExtractLoader } from "../load";
 import { DEFAULT_PAGE_SIZE } from "./pages";
 import type { Warehouse } from "../../warehouse/types";
 import { FileSourceError } from "./errors";
@@ -40,7 +40,9 @@ export async function loadInWarehouse(warehouse: Warehouse, loader: ExtractLoade
       throw new FileSourceError("path", `cannot read "${shown}": ${detail}`, { cause: error });
     }
     const records = json ? { records: (positions: readonly number[]) => reader.records(file, format, positions) } : undefined;
-    return (await loader.loadRaw(reader, loaded, uniformWriteBatchOf(DEFAULT_PAGE_SIZE), records)) === null;
+    // A file's pages are written one by one whatever child rows they bring (DEFAULT_PAGE_SIZE is a
+    // whole write batch), so the page path's batches, and so its types, are the records' alone.
+    return (await loader.loadRaw(reader, loaded, uniformWriteBatchOf(DEFAULT_PAGE_SIZE), records, { childTables: DEFAULT_PAGE_SIZE >= WRITE_BATCH_ROWS })) === null;
   } finally {
     await releaseRaw(warehouse, reader, raw);
   }

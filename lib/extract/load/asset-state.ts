@@ -25,10 +25,10 @@ export type AssetState = z.infer<typeof assetStateSchema>;
  * asset), which takes the current version. An asset written before versions were stored was
  * keyed by the first.
  */
-export function rowKeyVersionFor(previous: AssetState, rewritesEveryRow: boolean, assetExists: boolean): RowKeyVersion {
+export async function rowKeyVersionFor(previous: AssetState, rewritesEveryRow: boolean, assetExists: () => Promise<boolean>): Promise<RowKeyVersion> {
   if (rewritesEveryRow) return CURRENT_ROW_KEY_VERSION;
   if (previous.rowKeys !== undefined) return previous.rowKeys;
-  return assetExists ? 1 : CURRENT_ROW_KEY_VERSION;
+  return (await assetExists()) ? 1 : CURRENT_ROW_KEY_VERSION;
 }
 
 /** The state of the last successful run; empty when there was none (or it is unreadable). */

@@ -22,5 +22,5 @@ export {
   type StartingCursorOptions,
 } from "./incremental";
 export { STAGE_PREFIX, NEW_ROWS_PREFIX, dropLeftoverStaging, stageTableFor, stagingSuffix, type StagingScope } from "./staging";
-export { uniformWriteBatchOf, writeBatchOf } from "./write-batches";
+export { uniformWriteBatchOf, writeBatchOf, WRITE_BATCH_ROWS } from "./write-batches";
 export { isUnreadableJson, releaseRaw, unreadableJsonReason } from "./raw-release";

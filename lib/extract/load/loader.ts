@@ -113,7 +113,7 @@ export class ExtractLoader {
     const primaryKey = options.primaryKey === undefined ? [] : typeof options.primaryKey === "string" ? [options.primaryKey] : options.primaryKey;
     const disposition = options.writeDisposition ?? "append";
     const rewritesEveryRow = disposition === "replace" && options.partition === undefined;
-    const rowKeys = rowKeyVersionFor(previous, rewritesEveryRow, rewritesEveryRow || (await warehouse.describe(options.asset)) !== null);
+    const rowKeys = await rowKeyVersionFor(previous, rewritesEveryRow, async () => (await warehouse.describe(options.asset)) !== null);
     const loader = new ExtractLoader(
       warehouse,
       options.asset,
@@ -167,20 +167,32 @@ export class ExtractLoader {
    * then): a partition, a cursor, a contract checked against earlier runs, rows appended
    * to a table that exists, rows keyed by their content, types only the page path reads.
    */
-  async loadRaw(reader: FileReader, raw: RawTable, batchOf: (position: number) => number, json?: RawStaging["json"]): Promise<string | null> {
+  async loadRaw(reader: FileReader, raw: RawTable, batchOf: (position: number) => number, json?: RawStaging["json"], options: { childTables?: boolean } = {}): Promise<string | null> {
     this.assertOpen();
     const blocker = this.rawBlocker();
     if (blocker !== null) return this.pagesBecause(blocker);
     const merge = this.disposition === "merge";
-    const name = merge ? newRowsTableFor(this.asset, this.scope) : stageTableFor(this.asset, this.scope);
-    this.created.add(name);
-    const staged = await stageRawTable(this.warehouse, reader, raw, { asset: this.asset, keyColumns: this.keyColumns, namer: this.namer, staging: name, merge, maxDepth: this.maxDepth, json, batchOf });
-    if (!staged.ok) return this.pagesBecause(staged.reason);
+    const stagingFor = (table: string) => {
+      const name = merge ? newRowsTableFor(table, this.scope) : stageTableFor(table, this.scope);
+      this.created.add(name);
+      return name;
+    };
+    const name = stagingFor(this.asset);
+    // Child rows' keys are version 2's (the first version's hash is JavaScript's alone).
+    const children = options.childTables === true && this.rowKeys === 2 ? stagingFor : undefined;
+    // Names the attempt claims are taken back if it is refused: the pages claim theirs as they meet them.
+    const restoreNames = this.namer.checkpoint();
+    const staged = await stageRawTable(this.warehouse, reader, raw, { asset: this.asset, keyColumns: this.keyColumns, namer: this.namer, staging: name, merge, maxDepth: this.maxDepth, json, batchOf, children });
+    if (!staged.ok) {
+      restoreNames();
+      return this.pagesBecause(staged.reason);
+    }
     this.stagedBy = { by: "sql" };
     this.records.seen += staged.rows;
     this.records.loaded += staged.rows;
     this.pagesSeen++;
     if (staged.rows > 0) this.staging.set(this.asset, new StagingTable(this.warehouse, name, staged.schema, true, this.fixedTypes, staged.rows));
+    for (const child of staged.children) this.staging.set(child.table, new StagingTable(this.warehouse, child.staging, child.schema, true, this.fixedTypes, child.rows));
     return null;
   }
 

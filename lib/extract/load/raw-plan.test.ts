@@ -36,7 +36,21 @@ describe("rawLeaves", () => {
         { path: ["map", "id"], sql: '"map".id', type: "VARCHAR", parents: ['"map"'] },
         { path: ["map", "deep", "x"], sql: '"map".deep.x', type: "DOUBLE", parents: ['"map"', '"map".deep'] },
       ],
+      lists: [],
     });
+  });
+
+  it("sets lists apart, with the depth of their elements' fields; a list inside an element is the page path's", () => {
+    const tags = { name: "tags", type: "VARCHAR[]", element: { name: "", type: "VARCHAR" } };
+    const found = rawLeaves([{ name: "id", type: "BIGINT" }, { name: "order", type: "STRUCT", fields: [tags] }], field, quote, 10);
+    expect(found).toEqual({
+      ok: true,
+      leaves: [{ path: ["id"], sql: '"id"', type: "BIGINT", parents: [] }],
+      lists: [{ path: ["order", "tags"], sql: '"order".tags', element: tags.element, depth: 2 }],
+    });
+    expect(rawLeaves([{ name: "order", type: "STRUCT", fields: [tags] }], field, quote, 1)).toEqual({ ok: false, reason: 'field "order.tags" is a list nested deeper than max_depth' });
+    expect(rawLeaves([tags], field, quote, 10, true, { sql: "e", depth: 1 })).toEqual({ ok: false, reason: 'field "tags" is a list inside a list\'s elements' });
+    expect(rawLeaves([{ name: "a\u0000b", type: "BIGINT" }], field, quote, 10)).toEqual({ ok: false, reason: 'field "a\\u0000b" has NUL in its name' });
   });
 
   it("leaves to the page path: records deeper than max_depth, empty records, array-index keys, rowid, renamed keys", () => {

@@ -6,8 +6,12 @@
 import type { LogicalType, RawColumn } from "../../warehouse/types";
 import { snakeCase, NESTING_SEPARATOR, isInternalColumn, type ColumnNamer } from "../normalize/names";
 
-/** A content-keyed row's key column (flatten's `_row_key`). */
-export const ROW_KEY_COLUMN = "_row_key";
+/** A column flatten adds to a row (an internal column: `_row_key`, `_parent_key`, ...), as SQL over the raw relation. */
+export interface TrailingColumn {
+  name: string;
+  sql: string;
+  type: "VARCHAR" | "BIGINT";
+}
 
 /** What the page path makes of a reader type's values (duckdb-values.ts or JSON.parse, then inferType). */
 export type SourceKind = "boolean" | "integer" | "fractional" | "date" | "timestamp" | "text";
@@ -75,7 +79,18 @@ export interface PlannedColumn {
 
 export type RawPlan = { ok: true; columns: PlannedColumn[] } | { ok: false; reason: string };
 
-export type LeavesResult = { ok: true; leaves: RawLeaf[] } | { ok: false; reason: string };
+/** A list field of the raw table, of which the page path makes a child table (`<table>__<field>`). */
+export interface RawList {
+  /** The source path (`["order", "items"]`). */
+  path: string[];
+  /** SQL for the list over the raw table. */
+  sql: string;
+  element: RawColumn;
+  /** The depth its elements' fields lie at (flatten's PendingList.depth). */
+  depth: number;
+}
+
+export type LeavesResult = { ok: true; leaves: RawLeaf[]; lists: RawList[] } | { ok: false; reason: string };
 
 /**
  * The raw table's value columns, nested records flattened as the page path flattens them up
@@ -85,8 +100,17 @@ export type LeavesResult = { ok: true; leaves: RawLeaf[] } | { ok: false; reason
  * `rowid`, which would hide DuckDB's own row position; keys that differ only in case, which
  * the reader renamed (`Id`, `id` -> `Id_1`).
  */
-export function rawLeaves(columns: readonly RawColumn[], field: (sql: string, name: string) => string, quote: (name: string) => string, maxDepth: number, json = false): LeavesResult {
+export function rawLeaves(
+  columns: readonly RawColumn[],
+  field: (sql: string, name: string) => string,
+  quote: (name: string) => string,
+  maxDepth: number,
+  json = false,
+  /** A list's element record: its SQL and the depth of its fields (the columns are its fields). */
+  within?: { sql: string; depth: number },
+): LeavesResult {
   const leaves: RawLeaf[] = [];
+  const lists: RawList[] = [];
   const top = columns.find((column) => column.name.toLowerCase() === "rowid");
   if (top !== undefined) return { ok: false, reason: `column "${top.name}" hides the row's position` };
   // DuckDB's JSON reader names a column for the empty key `C1`.
@@ -98,9 +122,18 @@ export function rawLeaves(columns: readonly RawColumn[], field: (sql: string, na
       const path = [...prefix, column.name];
       const shown = path.join(".");
       if (ARRAY_INDEX.test(column.name) && Number(column.name) < 2 ** 32 - 1) return `field "${shown}" comes first in a JavaScript record`;
+      // SQL cannot name it (a quoted name ends at NUL).
+      if (column.name.includes("\u0000")) return `field "${shown.replaceAll("\u0000", "\\u0000")}" has NUL in its name`;
       const renamed = /^(.*)_\d+$/.exec(column.name)?.[1];
       if (renamed !== undefined && lower.has(renamed.toLowerCase())) return `field "${shown}" may be a key the reader renamed`;
       const sql = parentSql === null ? quote(column.name) : field(parentSql, column.name);
+      if (column.element !== undefined) {
+        // Deeper than max_depth, flatten keeps the list as JSON text in its parent's row.
+        if (depth + 1 > maxDepth) return `field "${shown}" is a list nested deeper than max_depth`;
+        if (within !== undefined) return `field "${shown}" is a list inside a list's elements`;
+        lists.push({ path, sql, element: column.element, depth: depth + 1 });
+        continue;
+      }
       if (column.fields !== undefined) {
         if (depth + 1 > maxDepth) return `field "${shown}" is nested deeper than max_depth`;
         if (column.fields.length === 0) return `field "${shown}" is an empty record`;
@@ -112,8 +145,8 @@ export function rawLeaves(columns: readonly RawColumn[], field: (sql: string, na
     }
     return null;
   };
-  const blocked = walk(columns, [], [], null, 0);
-  return blocked === null ? { ok: true, leaves } : { ok: false, reason: blocked };
+  const blocked = walk(columns, [], [], within?.sql ?? null, within?.depth ?? 0);
+  return blocked === null ? { ok: true, leaves, lists } : { ok: false, reason: blocked };
 }
 
 const ARRAY_INDEX = /^(0|[1-9]\d*)$/;
@@ -155,8 +188,11 @@ export function planRawTable(
   namer: ColumnNamer,
   rank: (leaf: number) => number,
   batchOf: (position: number) => number,
-  /** A content key (raw-row-key.ts) and the first record's position: `_row_key` comes after that record's own columns, as flatten adds it. */
-  rowKey?: { sql: string; first: number },
+  /**
+   * Columns flatten adds after a row's own fields (a content key's `_row_key`; a child row's
+   * keys and index), first met in the first row (`first`, its position), after its fields.
+   */
+  trailing?: { first: number; columns: readonly TrailingColumn[] },
 ): RawPlan {
   const typed: { leaf: RawLeaf; kind: SourceKind; type: LogicalType | null; first: number | null; fromText: boolean }[] = [];
   for (const [index, leaf] of leaves.entries()) {
@@ -180,7 +216,9 @@ export function planRawTable(
     const name = namer.name(asset, leaf.path);
     if (type !== null && first !== null) planned.push({ path: leaf.path, sql: leaf.sql, name, kind, type, fromText, first, rank: rank(index) });
   }
-  if (rowKey !== undefined) planned.push({ path: [ROW_KEY_COLUMN], sql: rowKey.sql, name: ROW_KEY_COLUMN, kind: "text", type: "VARCHAR", fromText: false, first: rowKey.first, rank: Infinity });
+  for (const [index, { name, sql, type }] of (trailing?.columns ?? []).entries()) {
+    planned.push({ path: [name], sql, name, kind: type === "BIGINT" ? "integer" : "text", type, fromText: false, first: trailing?.first ?? 0, rank: Number.MAX_SAFE_INTEGER - 100 + index });
+  }
   planned.sort((a, b) => a.first - b.first || a.rank - b.rank);
   return { ok: true, columns: planned.map(({ path, sql, name, kind, type, fromText }) => ({ path, sql, name, kind, type, fromText })) };
 }

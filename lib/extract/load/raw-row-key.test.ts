@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { FileReader, KeyTextKind } from "../../warehouse/types";
+import type { KeyTextKind } from "../../warehouse/types";
 import type { ColumnProfile, RawLeaf } from "./raw-plan";
-import { rowKeySql } from "./raw-row-key";
+import { rowKeySql, type KeySpelling } from "./raw-row-key";
 
 // Spells each piece by name, so the structure the builder makes is what the test reads.
 const named = (kind: KeyTextKind) => (e: string) => `${kind}(${e})`;
-const spell: Pick<FileReader["sql"], "keyText" | "md5"> = {
+const spell: KeySpelling = {
   keyText: { text: named("text"), integer: named("integer"), double: named("double"), boolean: named("boolean"), date: named("date"), timestamp: named("timestamp") },
+  keyList: (list, item) => `list(${list}, ${item("x")})`,
+  field: (e, name) => `${e}.${name}`,
   md5: (e) => `md5(${e})`,
 };
 
@@ -36,5 +38,15 @@ describe("a raw table's content key in SQL", () => {
 
   it("refuses a type no key spells as the page path does", () => {
     expect(rowKeySql([leaf(["t"], "TIME")], [profile(3)], spell)).toEqual({ ok: false, reason: 'field "t" is TIME, which SQL does not key as the page path does' });
+  });
+
+  it("spells a list's items, a record item as a nested record", () => {
+    const list = { path: ["tags"], sql: "tags", depth: 1, element: { name: "", type: "STRUCT(t VARCHAR, w DOUBLE)", fields: [{ name: "w", type: "DOUBLE" }, { name: "t", type: "VARCHAR" }] } };
+    expect(rowKeySql([], [], spell, [list])).toEqual({
+      ok: true,
+      sql: `md5(('{' || concat_ws(',', '"tags":' || list(tags, ('{' || NULLIF(concat_ws(',', '"t":' || text(x.t), '"w":' || double(x.w)), '') || '}'))) || '}'))`,
+    });
+    const nestedList = { ...list, element: { name: "", type: "VARCHAR[]", element: { name: "", type: "VARCHAR" } } };
+    expect(rowKeySql([], [], spell, [nestedList])).toEqual({ ok: false, reason: 'field "tags" is VARCHAR[], which SQL does not key as the page path does' });
   });
 });

@@ -71,6 +71,15 @@ export class ColumnNamer {
     return candidate;
   }
 
+  /** A function that takes back every name handed out after this call (for an attempt that is given up). */
+  checkpoint(): () => void {
+    const saved = [...this.byTable].map(([table, names]) => [table, { bySource: new Map(names.bySource), used: new Map(names.used) }] as const);
+    return () => {
+      this.byTable.clear();
+      for (const [table, names] of saved) this.byTable.set(table, names);
+    };
+  }
+
   /** Every name handed out (or seeded), per table. */
   mapping(): NameMapping {
     const out: NameMapping = {};

@@ -61,9 +61,10 @@ export function keyText(value: unknown): string | undefined {
   }
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : keyString(value.toISOString());
   if (Array.isArray(value)) return `[${value.map((item: unknown) => keyText(item) ?? "null").join(",")}]`;
+  if (!isRecord(value)) return undefined;
   const members: string[] = [];
   for (const key of Object.keys(value).sort(byCodeUnits)) {
-    const text = keyText((value as Record<string, unknown>)[key]);
+    const text = keyText(value[key]);
     if (text !== undefined) members.push(`${keyString(key)}:${text}`);
   }
   return members.length === 0 ? undefined : `{${members.join(",")}}`;
@@ -74,8 +75,8 @@ export function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-// Escapes JSON.stringify writes as \u00xx (control characters, lone surrogates).
-const ESCAPED = /[\u0000-\u001f\ud800-\udfff]/;
+// What JSON.stringify writes as \uxxxx: control characters, lone surrogates (a pair is written as it is).
+const ESCAPED = /[\u0000-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A string as JSON, `\uXXXX` escapes in capitals (as DuckDB's to_json writes them). */
 export function keyString(text: string): string {
@@ -83,6 +84,10 @@ export function keyString(text: string): string {
   if (!ESCAPED.test(text)) return json;
   // An escaped backslash is matched whole, so the `\u` of `\\u0041` (text) is left alone.
   return json.replace(/\\(\\|u[0-9a-f]{4})/g, (match, escape: string) => (escape === "\\" ? match : `\\u${escape.slice(1).toUpperCase()}`));
+}
+
+function isRecord(value: object): value is Record<string, unknown> {
+  return !Array.isArray(value);
 }
 
 function md5(text: string): string {

@@ -1,0 +1,171 @@
+// A raw table's lists as child tables (`<table>__<field>`), staged by SQL as flatten makes
+// them: a row per element, its fields flattened and typed as the page path types them, then
+// `_parent_key` and `_root_key` (the record's key), `_index` (its place in the list) and
+// `_row_key` (row-key.ts's childRowKey). The elements are unnested into a temporary relation
+// first (FileReader.unnest), which is planned as the raw table is (planRelation). One level:
+// a list inside a list's elements, a list of lists or a null where records are is the page
+// path's.
+import { quoteIdent, quoteLiteral, UNNESTED, type FileReader, type LogicalType, type RawTable, type Warehouse } from "../../warehouse/types";
+import { NESTING_SEPARATOR } from "../normalize/names";
+import { keyString } from "../normalize/row-key";
+import type { TableSchema } from "../normalize/schema";
+import { SEQ_COLUMN } from "./merge-sql";
+import { rawLeaves, type ColumnProfile, type PlannedColumn, type RawLeaf, type RawList } from "./raw-plan";
+import { releaseRaw } from "./raw-release";
+import { planRelation, valueSql, type RawStaging } from "./raw-relation";
+
+export interface StagedChild {
+  table: string;
+  /** Its staging table (a merge's new rows). */
+  staging: string;
+  schema: TableSchema;
+  rows: number;
+}
+
+interface ChildPlan {
+  table: string;
+  elements: RawTable;
+  columns: PlannedColumn[];
+}
+
+export type PlannedChildren = { ok: true; plans: ChildPlan[]; release(): Promise<void> } | { ok: false; reason: string };
+
+/** What each element's row carries from its record: its position and its key. */
+const CARRIED = { root: "__ab_root", key: "__ab_key" } as const;
+
+/** The child tables' plans, or why the page path must make them; their relations live until `release`. */
+export async function planChildren(warehouse: Warehouse, reader: FileReader, raw: RawTable, lists: readonly RawList[], rootKey: string, staging: RawStaging): Promise<PlannedChildren> {
+  const made: string[] = [];
+  const release = async () => {
+    for (const table of made) await releaseRaw(warehouse, reader, table);
+  };
+  try {
+    const plans: ChildPlan[] = [];
+    for (const [index, list] of lists.entries()) {
+      const relation = `${staging.staging}__0list${index}`;
+      made.push(relation);
+      const planned = await planChild(warehouse, reader, raw, list, rootKey, staging, relation);
+      if (!planned.ok) {
+        await release();
+        return planned;
+      }
+      if (planned.plan !== null) plans.push(planned.plan);
+    }
+    return { ok: true, plans, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+type PlannedChild = { ok: true; plan: ChildPlan | null } | { ok: false; reason: string };
+
+async function planChild(warehouse: Warehouse, reader: FileReader, raw: RawTable, list: RawList, rootKey: string, staging: RawStaging, relation: string): Promise<PlannedChild> {
+  const shown = list.path.join(".");
+  const { element } = list;
+  if (element.element !== undefined) return { ok: false, reason: `field "${shown}" is a list of lists` };
+  // flatten's table name: the list's column name under its record's table.
+  const table = `${staging.asset}${NESTING_SEPARATOR}${staging.namer.name(staging.asset, list.path)}`;
+  const elementSql = quoteIdent(UNNESTED.element);
+  let leaves: RawLeaf[];
+  if (element.fields === undefined) {
+    // An element that is not a record is read as `{ value: element }`.
+    leaves = [{ path: ["value"], sql: elementSql, type: element.type, parents: [] }];
+  } else {
+    const found = rawLeaves(element.fields, reader.sql.field, quoteIdent, staging.maxDepth, staging.json !== undefined, { sql: elementSql, depth: list.depth });
+    if (!found.ok) return found;
+    leaves = found.leaves;
+  }
+  const elements = await reader.unnest(relation, raw, list.sql, [
+    { name: CARRIED.root, sql: raw.position },
+    { name: CARRIED.key, sql: rootKey },
+  ]);
+  if (element.fields !== undefined) {
+    // flatten reads a null among records as `{ value: null }`, claiming a `value` column.
+    const [nulls] = await warehouse.query(`SELECT count(*) AS n FROM ${elements.sql} WHERE ${elementSql} IS NULL`);
+    if (Number(nulls?.n ?? 0) > 0) return { ok: false, reason: `field "${shown}" holds null among records` };
+  }
+  const places = (positions: readonly number[]) => elementPlaces(warehouse, elements, positions);
+  const key = quoteIdent(CARRIED.key);
+  const index = quoteIdent(UNNESTED.index);
+  const json = staging.json;
+  const planned = await planRelation(warehouse, reader, elements, leaves, {
+    table,
+    namer: staging.namer,
+    // The fields of the list's elements lie at its depth.
+    maxDepth: staging.maxDepth - list.depth,
+    values:
+      json === undefined
+        ? undefined
+        : async (positions) => {
+            const at = await places(positions);
+            const records = await json.records([...new Set([...at.values()].map((place) => place.root))]);
+            return new Map([...at].map(([position, place]) => [position, elementOf(records.get(place.root), list.path, place.index)]));
+          },
+    batchOf: async (profiles) => {
+      // The page path writes an element's row with its record's: the record's batch.
+      const at = await places(profiles.flatMap((profile) => wanted(profile)));
+      return (position) => {
+        const place = at.get(position);
+        if (place === undefined) throw new Error(`element ${position} of "${shown}" was not placed`);
+        return staging.batchOf(place.root);
+      };
+    },
+    trailing: () => [
+      { name: "_parent_key", sql: key, type: "VARCHAR" },
+      { name: "_root_key", sql: key, type: "VARCHAR" },
+      { name: "_index", sql: index, type: "BIGINT" },
+      { name: "_row_key", sql: reader.sql.md5(`('[' || ${reader.sql.keyText.text(key)} || ${quoteLiteral(`,${keyString(table)},`)} || ${reader.sql.keyText.integer(index)} || ']')`), type: "VARCHAR" },
+    ],
+  });
+  if (!planned.ok) return planned;
+  return { ok: true, plan: planned.rows === 0 ? null : { table, elements, columns: planned.columns } };
+}
+
+/** The positions planRawTable asks the batch of: a column's first value, its first plain text. */
+function wanted(profile: ColumnProfile): number[] {
+  return [profile.first, profile.firstPlain].flatMap((position) => (position === null ? [] : [position]));
+}
+
+/** Where elements (by position) lie: their record's position and their index in its list. */
+async function elementPlaces(warehouse: Warehouse, elements: RawTable, positions: readonly number[]): Promise<Map<number, { root: number; index: number }>> {
+  if (positions.length === 0) return new Map();
+  const rows = await warehouse.query(
+    `SELECT ${elements.position} AS position, ${quoteIdent(CARRIED.root)} AS root, ${quoteIdent(UNNESTED.index)} AS idx FROM ${elements.sql} ` +
+      `WHERE ${elements.position} IN (${[...new Set(positions)].map((position) => String(Math.trunc(position))).join(", ")})`,
+  );
+  return new Map(rows.map((row) => [Number(row.position), { root: Number(row.root), index: Number(row.idx) }]));
+}
+
+/** The element at `index` of the list at `path` in a record's JSON text (undefined where there is none). */
+function elementOf(text: string | undefined, path: readonly string[], index: number): unknown {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  for (const segment of path) value = isRecord(value) ? value[segment] : undefined;
+  return Array.isArray(value) ? (value[index] as unknown) : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Creates the child tables' staging tables from their plans (a merge's carry their record's position). */
+export async function stageChildren(warehouse: Warehouse, reader: FileReader, plans: readonly ChildPlan[], staging: RawStaging, stagingFor: (table: string) => string): Promise<StagedChild[]> {
+  const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
+  const staged: StagedChild[] = [];
+  for (const plan of plans) {
+    const name = stagingFor(plan.table);
+    const select = plan.columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
+    if (staging.merge) select.push(`${quoteIdent(CARRIED.root)} AS ${quoteIdent(SEQ_COLUMN)}`);
+    const created = await warehouse.createTableAs(name, `SELECT ${select.join(", ")} FROM ${plan.elements.sql}`);
+    const schema: TableSchema = new Map(plan.columns.map((column) => [column.name, column.type]));
+    if (staging.merge) schema.set(SEQ_COLUMN, "BIGINT");
+    staged.push({ table: plan.table, staging: name, schema, rows: created.rows });
+  }
+  return staged;
+}

@@ -1,0 +1,260 @@
+// One relation read by the warehouse (a raw table, or a list's elements unnested from one)
+// planned as one of the page path's tables: its leaves profiled in one query (a second for
+// text that looks temporal), their order read back from a few JSON records where the reader's
+// order is not the page path's, then planned (raw-plan.ts); and the SQL of a planned
+// column's values. raw-table.ts stages the root table, raw-children.ts the child tables.
+import { type FileReader, type LogicalType, type RawTable, type Warehouse } from "../../warehouse/types";
+import type { ColumnNamer } from "../normalize/names";
+import { TEMPORAL_TEXT_PATTERNS } from "../normalize/logical-types";
+import {
+  namesIndependentOfOrder,
+  pathKey,
+  planRawTable,
+  sharedFirsts,
+  sourceKind,
+  SQL_DATE_TEXT,
+  SQL_TIMESTAMP_TEXT,
+  valueOrder,
+  type ColumnProfile,
+  type PlannedColumn,
+  type RawLeaf,
+  type TrailingColumn,
+} from "./raw-plan";
+
+export interface RawStaging {
+  asset: string;
+  /** Names of the primary key's columns (claimed first, in the loader). */
+  keyColumns: readonly string[];
+  namer: ColumnNamer;
+  /** The table to stage into (the root's stage, or a merge's new rows). */
+  staging: string;
+  /** A merge's new rows also carry each record's position and root key. */
+  merge: boolean;
+  /** Nested records deeper than this are the page path's (it keeps them as JSON text). */
+  maxDepth: number;
+  /**
+   * A JSON source: its records' text at some positions (the order of their keys), present
+   * when the raw table came from JSON.parse's input rather than a typed reader's.
+   */
+  json?: { records(positions: readonly number[]): Promise<Map<number, string>> };
+  /** Which of the page path's write batches a record falls in (write-batches.ts). */
+  batchOf: (position: number) => number;
+  /**
+   * Lists become child tables here (absent: a record with a list is the page path's): the
+   * staging table of each (registered with the run as it is named).
+   */
+  children?: (table: string) => string;
+}
+
+/** A relation's leaves planned: its columns, their profiles, and its rows. */
+export type PlannedRelation = { ok: true; columns: PlannedColumn[]; profiles: ColumnProfile[]; rows: number } | { ok: false; reason: string };
+
+/** What a relation (the raw table, or a list's elements) needs to be planned as one table. */
+export interface RelationPlanning {
+  table: string;
+  namer: ColumnNamer;
+  /** JSON records' values at some positions, to order their keys (absent: a typed reader's order). */
+  values?: (positions: readonly number[]) => Promise<Map<number, unknown>>;
+  /** The depth the relation's rows' fields lie at, from max_depth down (flatten's `depth`). */
+  maxDepth: number;
+  batchOf: (profiles: readonly ColumnProfile[]) => Promise<(position: number) => number>;
+  /** The columns flatten adds after a row's own fields, once the profiles are known; a reason refuses. */
+  trailing: (profiles: readonly ColumnProfile[]) => readonly TrailingColumn[] | string;
+}
+
+/**
+ * Profiles a relation's leaves (one query, a second for text that looks temporal) and plans
+ * its columns as the page path would make them, or says why it cannot.
+ */
+export async function planRelation(warehouse: Warehouse, reader: FileReader, relation: RawTable, leaves: readonly RawLeaf[], planning: RelationPlanning): Promise<PlannedRelation> {
+  const json = planning.values !== undefined;
+  // The page path claims names in the order it meets fields; a JSON reader lists them its own way.
+  if (json && !namesIndependentOfOrder(leaves, planning.table, planning.namer)) {
+    return { ok: false, reason: "two fields normalize to one name, which the page path hands out in the order it meets them" };
+  }
+  const [profileRow] = await warehouse.query(profileSql(reader, relation, leaves, json));
+  const row = profileRow ?? {};
+  // A nested record that is NULL in a row may have been `null` there (the page path then
+  // claims its name) or missing (it does not): SQL cannot tell.
+  if (nestedNulls(leaves).some((_, index) => Number(row[`p_${index}`] ?? 0) > 0)) return { ok: false, reason: "a nested record is null or missing in some records" };
+  const profiles = await withTemporal(warehouse, reader, relation, leaves, leaves.map((_, index) => profileOf(row, index)));
+  const rank = planning.values === undefined ? (leaf: number) => leaf : await recordOrder(planning.values, profiles, leaves, planning.maxDepth);
+  if (rank === null) return { ok: false, reason: "a record's fields could not be ordered" };
+  const rows = Number(row.rows ?? 0);
+  // No row: nothing to stage, as no page would have brought one.
+  if (rows === 0) return { ok: true, columns: [], profiles, rows: 0 };
+  const trailing = planning.trailing(profiles);
+  if (typeof trailing === "string") return { ok: false, reason: trailing };
+  const plan = planRawTable(leaves, profiles, planning.table, planning.namer, rank, await planning.batchOf(profiles), { first: Number(row.first_row ?? 0), columns: trailing });
+  return plan.ok ? { ok: true, columns: plan.columns, profiles, rows } : plan;
+}
+
+/** The nested records (SQL) and what each lies in (null: the row itself), outermost first, once each. */
+function nestedNulls(leaves: readonly RawLeaf[]): { sql: string; parent: string | null }[] {
+  const seen = new Map<string, string | null>();
+  for (const leaf of leaves) leaf.parents.forEach((sql, index) => seen.set(sql, leaf.parents[index - 1] ?? null));
+  return [...seen].map(([sql, parent]) => ({ sql, parent }));
+}
+
+/**
+ * Where leaves have their first value in the same record, the page path orders them by that
+ * record's keys: those records are read back (a few) and their keys ranked. Null: a leaf is
+ * not among its record's values.
+ */
+async function recordOrder(
+  values: NonNullable<RelationPlanning["values"]>,
+  profiles: readonly ColumnProfile[],
+  leaves: readonly RawLeaf[],
+  maxDepth: number,
+): Promise<((leaf: number) => number) | null> {
+  const positions = sharedFirsts(profiles);
+  if (positions.length === 0) return (leaf) => leaf;
+  const orders = new Map<number, Map<string, number>>();
+  for (const [position, record] of await values(positions)) {
+    if (record === undefined) return null;
+    orders.set(position, valueOrder(record, maxDepth));
+  }
+  const ranks = new Map<number, number>();
+  for (const [index, profile] of profiles.entries()) {
+    const order = profile.first === null ? undefined : orders.get(profile.first);
+    const leaf = leaves[index];
+    if (order === undefined || leaf === undefined) continue;
+    const rank = order.get(pathKey(leaf.path));
+    if (rank === undefined) return null;
+    ranks.set(index, rank);
+  }
+  for (const position of positions) if (!orders.has(position)) return null;
+  return (leaf) => ranks.get(leaf) ?? leaf;
+}
+
+/** Records' JSON text parsed (undefined where JSON.parse refuses it). */
+export function parsedRecords(texts: ReadonlyMap<number, string>): Map<number, unknown> {
+  return new Map([...texts].map(([position, text]) => [position, parseRecord(text)]));
+}
+
+/**
+ * One aggregate over the raw table: per leaf, its values, its first, and what its kind needs
+ * to know; per nested record, the rows where it is NULL though what holds it is not.
+ */
+function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[], json: boolean): string {
+  const { isWhole, isSafeInteger, isOrdinaryTime, matches } = reader.sql;
+  const { position } = raw;
+  const parts = leaves.flatMap((leaf, index) => {
+    const c = leaf.sql;
+    const alias = (what: string) => `${what}_${index}`;
+    const out = [`count(${c}) AS ${alias("n")}`, `min(CASE WHEN ${c} IS NOT NULL THEN ${position} END) AS ${alias("f")}`];
+    const kind = sourceKind(leaf.type);
+    switch (kind) {
+      case "integer":
+        // JSON.parse reads an integer beyond 2^53 as the nearest double.
+        if (json) out.push(`bool_and(${isSafeInteger(c)}) AS ${alias("s")}`);
+        break;
+      case "fractional":
+        out.push(`bool_and(${isWhole(c)}) AS ${alias("w")}`);
+        if (json) out.push(`bool_and(${reader.sql.isFinite(c)}) AS ${alias("i")}`);
+        break;
+      case "date":
+        out.push(`bool_and(${isOrdinaryTime(c)}) AS ${alias("o")}`);
+        break;
+      case "timestamp":
+        out.push(`bool_and(${isOrdinaryTime(c)}) AS ${alias("o")}`, `bool_and(${c} = ${reader.sql.toMillis(c)}) AS ${alias("m")}`);
+        break;
+      case "text": {
+        const looks = `(${TEMPORAL_TEXT_PATTERNS.map((pattern) => matches(c, pattern)).join(" OR ")})`;
+        out.push(`count(CASE WHEN ${looks} THEN 1 END) AS ${alias("t")}`, `min(CASE WHEN NOT ${looks} THEN ${position} END) AS ${alias("p")}`);
+        break;
+      }
+      case "boolean":
+      case null:
+        break;
+      default: {
+        const unreachable: never = kind;
+        throw new Error(`unknown kind ${String(unreachable)}`);
+      }
+    }
+    return out;
+  });
+  const nulls = nestedNulls(leaves).map(({ sql, parent }, index) => `count(CASE WHEN ${sql} IS NULL${parent === null ? "" : ` AND ${parent} IS NOT NULL`} THEN 1 END) AS p_${index}`);
+  return `SELECT ${["count(*) AS rows", `min(${position}) AS first_row`, ...parts, ...nulls].join(", ")} FROM ${raw.sql}`;
+}
+
+function profileOf(row: Record<string, unknown>, index: number): ColumnProfile {
+  const flag = (what: string) => {
+    const value = row[`${what}_${index}`];
+    return typeof value === "boolean" ? value : null;
+  };
+  const position = (what: string) => {
+    const value = row[`${what}_${index}`];
+    return value === null || value === undefined ? null : Number(value);
+  };
+  const looks = row[`t_${index}`];
+  return {
+    nonNull: Number(row[`n_${index}`] ?? 0),
+    first: position("f"),
+    whole: flag("w"),
+    finite: flag("i"),
+    firstPlain: position("p"),
+    safe: flag("s"),
+    ordinary: flag("o"),
+    temporal: looks === undefined ? null : { looks: Number(looks), dates: 0, timestamps: 0 },
+    millisExact: flag("m"),
+  };
+}
+
+/**
+ * Text columns whose every value looks like a date or a timestamp: how many SQL reads exactly
+ * as the page path does (a second query, for those columns only).
+ */
+async function withTemporal(warehouse: Warehouse, reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[], profiles: ColumnProfile[]): Promise<ColumnProfile[]> {
+  const candidates = profiles.flatMap((profile, index) => (profile.temporal !== null && profile.nonNull > 0 && profile.temporal.looks === profile.nonNull ? [index] : []));
+  if (candidates.length === 0) return profiles;
+  const { matches, isOrdinaryTime, textToDate, textToTimestamp } = reader.sql;
+  const parts = candidates.flatMap((index) => {
+    const c = leaves[index]?.sql ?? "NULL";
+    const date = matches(c, SQL_DATE_TEXT, true);
+    return [
+      `count(CASE WHEN ${date} AND ${isOrdinaryTime(textToDate(c))} THEN 1 END) AS d_${index}`,
+      `count(CASE WHEN NOT ${date} AND ${matches(c, SQL_TIMESTAMP_TEXT, true)} AND ${isOrdinaryTime(textToTimestamp(c))} THEN 1 END) AS s_${index}`,
+    ];
+  });
+  const [row] = await warehouse.query(`SELECT ${parts.join(", ")} FROM ${raw.sql}`);
+  return profiles.map((profile, index) =>
+    profile.temporal === null || !candidates.includes(index)
+      ? profile
+      : { ...profile, temporal: { ...profile.temporal, dates: Number(row?.[`d_${index}`] ?? 0), timestamps: Number(row?.[`s_${index}`] ?? 0) } },
+  );
+}
+
+/** A record's JSON text parsed; undefined where JSON.parse refuses it (DuckDB reads NaN). */
+export function parseRecord(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+
+/** A raw value as the page path stores it (coerceValue of the value duckdb-values.ts or JSON.parse gives). */
+export function valueSql(planned: PlannedColumn, reader: FileReader, typeName: (type: LogicalType) => string): string {
+  const c = planned.sql;
+  switch (planned.type) {
+    case "BOOLEAN":
+    case "VARCHAR":
+      return c;
+    case "BIGINT":
+    case "DOUBLE":
+      return `CAST(${c} AS ${typeName(planned.type)})`;
+    case "DATE":
+      return planned.fromText ? reader.sql.textToDate(c) : `CAST(${c} AS ${typeName(planned.type)})`;
+    case "TIMESTAMP":
+      // A timestamp reaches the table through a JavaScript Date: whole milliseconds.
+      return reader.sql.toMillis(planned.fromText ? reader.sql.textToTimestamp(c) : `CAST(${c} AS ${typeName("TIMESTAMP")})`);
+    case "JSON":
+      throw new Error(`field "${planned.path.join(".")}": no file column is staged as JSON`);
+    default: {
+      const unreachable: never = planned.type;
+      throw new Error(`unknown type ${String(unreachable)}`);
+    }
+  }
+}
