@@ -6,9 +6,10 @@
 // The chunks are staged by SQL as one JSON file is (ExtractLoader.loadRaw). Where that
 // cannot give the page path's exact tables, the spool is read back in the pages it came in
 // (the page path's batches, and so its types, depend on them): the source is fetched once.
-// A page with a record the page path fails on (no primary key) or that only it loads (a list:
-// child tables) hands the run over to it at once, the spooled pages first, so that it fails
-// where and as the page path does, and no chunk is read for nothing.
+// A page with a record the page path fails on (no primary key) hands the run over to it at
+// once, the spooled pages first, so that it fails where and as the page path does, and no
+// chunk is read for nothing. Lists become child tables in SQL; the page path's write batches
+// count their rows, so each page's are counted as it is spooled.
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -118,6 +119,8 @@ export async function loadThroughSpool(
   const run = randomUUID();
   const chunks: Chunk[] = [];
   const sizes: number[] = [];
+  /** Each spooled page's rows in every table (its records', and their lists' elements). */
+  const rows: number[] = [];
   const raw = stageTableFor(`${asset}__0raw`, loader.stagingScope);
   const newChunk = (offset: number): Promise<SpoolWriter> => {
     const chunk: Chunk = { file: path.join(reader.spoolDir, `${run}-${chunks.length}.json`), table: stageTableFor(`${asset}__0raw${chunks.length}`, loader.stagingScope), offset, rows: 0, spans: [] };
@@ -142,6 +145,7 @@ export async function loadThroughSpool(
         await loader.loadPage(records);
       } else {
         await writer.page(sizes.length, page);
+        rows.push(loader.pageRows(records));
         if (writer.chunk.rows > 0 && (chunks.length === 1 || writer.chunk.rows >= chunkRows)) {
           await writer.close();
           startLoad(reader, writer.chunk);
@@ -162,7 +166,7 @@ export async function loadThroughSpool(
     await last.close();
     if (last.chunk.rows > 0) startLoad(reader, last.chunk);
     const loaded = chunks.filter((c) => c.rows > 0);
-    if (await stagedInWarehouse(warehouse, reader, loader, raw, loaded, sizes)) return;
+    if (await stagedInWarehouse(warehouse, reader, loader, raw, loaded, writeBatchOf(sizes, rows))) return;
     for await (const back of readBack(loaded, sizes)) await loader.loadPage(back);
   } finally {
     // A run that failed while spooling still closes its file.
@@ -184,7 +188,7 @@ function startLoad(reader: FileReader, chunk: Chunk): void {
   chunk.loaded.catch(() => undefined);
 }
 
-async function stagedInWarehouse(warehouse: Warehouse, reader: FileReader, loader: ExtractLoader, raw: string, chunks: readonly Chunk[], sizes: readonly number[]): Promise<boolean> {
+async function stagedInWarehouse(warehouse: Warehouse, reader: FileReader, loader: ExtractLoader, raw: string, chunks: readonly Chunk[], batchOf: (position: number) => number): Promise<boolean> {
   try {
     let combined: RawTable | null;
     try {
@@ -199,7 +203,7 @@ async function stagedInWarehouse(warehouse: Warehouse, reader: FileReader, loade
       throw error;
     }
     const records = { records: (positions: readonly number[]) => recordsAt(reader, chunks, positions) };
-    return combined !== null && (await loader.loadRaw(reader, combined, writeBatchOf(sizes), records)) === null;
+    return combined !== null && (await loader.loadRaw(reader, combined, batchOf, records, { childTables: true })) === null;
   } finally {
     await releaseRaw(warehouse, reader, raw);
   }

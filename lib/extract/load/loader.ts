@@ -216,15 +216,18 @@ export class ExtractLoader {
 
   /**
    * Why records must go through loadPage rather than a raw table, as far as one page shows
-   * it cheaply: a record without its primary key (loadPage fails on it), or a list (a child
-   * table). Null: nothing seen here.
+   * it cheaply: a record without its primary key (loadPage fails on it). Null: nothing seen here.
    */
   pageBlocker(records: readonly unknown[]): string | null {
-    for (const record of records) {
-      if (!this.flattener.hasPrimaryKey(record)) return "a record has no primary key";
-      if (this.flattener.hasList(record)) return "a record has a list (a child table)";
-    }
+    for (const record of records) if (!this.flattener.hasPrimaryKey(record)) return "a record has no primary key";
     return null;
+  }
+
+  /** The rows loadPage would make of a page's records, child tables' too (its write batches count them). */
+  pageRows(records: readonly unknown[]): number {
+    let rows = records.length;
+    for (const record of records) rows += this.flattener.childRows(record);
+    return rows;
   }
 
   /** Records loaded so far. */

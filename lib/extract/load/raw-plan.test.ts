@@ -151,4 +151,9 @@ describe("the page path's write batches", () => {
     const pages = writeBatchOf(Array.from({ length: 40 }, () => 1_000));
     for (const position of [0, 999, 1_000, 10_999, 11_000, 20_999, 21_000, 39_999]) expect(small(position), String(position)).toBe(pages(position));
   });
+
+  it("counts child tables' rows: a page whose lists bring 10,000 rows is written alone", () => {
+    const batchOf = writeBatchOf([1, 1, 1, 1], [1, 10_001, 1, 1]);
+    expect([0, 1, 2, 3].map(batchOf)).toEqual([0, 1, 2, 2]);
+  });
 });

@@ -12,16 +12,16 @@ export const WRITE_BATCH_ROWS = 10_000;
 /**
  * Which write batch each record falls in when pages of these sizes are loaded (loadPage: the
  * first page alone, then whenever WRITE_BATCH_ROWS rows wait), by its position. Rows of child
- * tables count too, so this holds for records without lists (the SQL path's).
+ * tables count too: `pageRows` are each page's rows in every table (its records', without lists).
  */
-export function writeBatchOf(pageSizes: readonly number[]): (position: number) => number {
+export function writeBatchOf(pageSizes: readonly number[], pageRows: readonly number[] = pageSizes): (position: number) => number {
   const starts: number[] = [];
   let position = 0;
   let pending = 0;
   for (const [index, size] of pageSizes.entries()) {
     if (pending === 0 && size > 0) starts.push(position);
     position += size;
-    pending += size;
+    pending += pageRows[index] ?? size;
     if (index === 0 || pending >= WRITE_BATCH_ROWS) pending = 0;
   }
   return (at) => {

@@ -123,9 +123,9 @@ export class RecordFlattener {
     return true;
   }
 
-  /** Whether a record has a list that flatten makes a child table of. */
-  hasList(record: unknown): boolean {
-    return isJsonObject(record) && hasListWithin(record, 0, this.options.maxDepth);
+  /** How many rows of child tables flatten makes of a record (its lists' elements, theirs too). */
+  childRows(record: unknown): number {
+    return isJsonObject(record) ? childRowsWithin(record, 0, this.options.maxDepth) : 0;
   }
 
   /** Names of the primary key columns in the root table. */
@@ -192,15 +192,21 @@ export class RecordFlattener {
   }
 }
 
-// Module-level, not a closure per call: it runs on every record of every spooled page.
-function hasListWithin(object: JsonObject, depth: number, maxDepth: number): boolean {
+// Module-level, not a closure per call: it runs on every record of every spooled page. As
+// flattenObject and emitLists walk: a list's elements at depth + 1, one that is no record as `{ value }`.
+function childRowsWithin(object: JsonObject, depth: number, maxDepth: number): number {
+  let rows = 0;
   for (const key in object) {
     const value = object[key];
     if (typeof value !== "object" || value === null || value instanceof Date || depth + 1 > maxDepth) continue;
-    if (Array.isArray(value)) return true;
-    if (isJsonObject(value) && hasListWithin(value, depth + 1, maxDepth)) return true;
+    if (!Array.isArray(value)) {
+      if (isJsonObject(value)) rows += childRowsWithin(value, depth + 1, maxDepth);
+      continue;
+    }
+    rows += value.length;
+    for (const item of value as unknown[]) rows += childRowsWithin(isJsonObject(item) ? item : { value: item }, depth + 1, maxDepth);
   }
-  return false;
+  return rows;
 }
 
 function append(tables: Map<string, Row[]>, table: string, row: Row): void {

@@ -148,6 +148,18 @@ describe("schema inference and evolution", () => {
   });
 });
 
+describe("the child rows of a record", () => {
+  it("counts what flatten makes: every list's elements, those of lists in them, none deeper than max_depth", () => {
+    const record = { id: 1, tags: ["a", "b"], m: { legs: [{ points: [1, 2, 3] }, { points: [] }] }, grid: [[1, 2], [3]], none: null };
+    const made = flattener().flatten(record);
+    const rows = [...made.tables].filter(([table]) => table !== "rides").reduce((sum, [, tableRows]) => sum + tableRows.length, 0);
+    expect(flattener().childRows(record)).toBe(rows);
+    expect(rows).toBe(2 + 2 + 3 + 2 + 3);
+    expect(flattener({ maxDepth: 1 }).childRows(record)).toBe(2 + 2);
+    expect(flattener().childRows(5)).toBe(0);
+  });
+});
+
 function flattener(options: { primaryKey?: string[]; maxDepth?: number } = {}) {
   return new RecordFlattener(
     { table: "rides", primaryKey: options.primaryKey ?? [], maxDepth: options.maxDepth ?? 10 },
