@@ -15,6 +15,7 @@ import { ExtractLoader } from "./load";
 import { loadThroughSpool } from "./rest-spool";
 import { runExtract, type ExtractOutcome } from "./run";
 import { expectSameTables as expectSame, makeWorkspace, outcomeOf, type Workspace } from "./file/test-helpers";
+import { cursorStateKey } from "./load/incremental";
 
 let ws: Workspace;
 let byPages: Warehouse;
@@ -105,6 +106,21 @@ describe("a REST source loaded by the warehouse's JSON reader", () => {
     await both(cell("primary_key: id\nwrite_disposition: merge"));
     pages = [[{ id: 2, v: "B", w: 1 }, { id: 3, v: "c" }]];
     await both(cell("primary_key: id\nwrite_disposition: merge"));
+    await expectSameTables();
+  });
+
+  it("keeps an incremental run's cursor in SQL as the page path does, and drops what a later run read before", async () => {
+    const extract = cell("primary_key: id\nwrite_disposition: merge\nincremental: { cursor: meta.updated }");
+    const cursors = async () => [await bySpool.readState(cursorStateKey("data")), await byPages.readState(cursorStateKey("data"))];
+    pages = [[{ id: 1, meta: { updated: "2024-03-01T00:00:00Z" } }, { id: 2, meta: { updated: "2024-03-02T00:00:00Z" } }], [{ id: 3, meta: { updated: "2024-02-01" } }]];
+    const [, first] = await both(extract);
+    expect(first.ok && first.load.staged).toEqual({ by: "sql" });
+    expect(await cursors()).toEqual(["2024-03-02T00:00:00Z", "2024-03-02T00:00:00Z"]);
+    await expectSameTables();
+    pages = [[{ id: 2, meta: { updated: "2024-03-02T00:00:00Z" } }, { id: 4, meta: { updated: "2024-03-05T00:00:00Z" } }]];
+    const [, second] = await both(extract);
+    expect(second.ok && second.load.staged).toEqual({ by: "sql" });
+    expect(await cursors()).toEqual(["2024-03-05T00:00:00Z", "2024-03-05T00:00:00Z"]);
     await expectSameTables();
   });
 

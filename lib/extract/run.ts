@@ -73,15 +73,23 @@ function withCell(cell: string, error: unknown): string {
  * that window is read again, and a merge updates it by primary key) are dropped here.
  */
 async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext, redactor: Redactor): AsyncGenerator<SourcePage> {
-  const incremental = spec.incremental;
-  if (incremental === undefined || (spec.source === "rest" && incremental.param !== undefined)) {
+  const cursor = spec.incremental?.cursor;
+  const after = await droppedUpTo(cell, spec, warehouse, ctx);
+  if (cursor === undefined || after === undefined) {
     yield* sourcePages(cell, spec, warehouse, ctx, redactor);
     return;
   }
-  const after = startingCursor(await readCursor(warehouse, cell.name, ctx.partition?.key), { initial: incremental.initial, lag: incremental.lag });
-  for await (const { records } of sourcePages(cell, spec, warehouse, ctx, redactor)) {
-    yield { records: after === undefined ? records : records.filter((record) => isAfter(cursorValueAt(record, incremental.cursor), after)) };
+  for await (const { records, text } of sourcePages(cell, spec, warehouse, ctx, redactor)) {
+    // Not the body's bytes (they hold the records dropped); its text still tells whether any number would be lost written again.
+    yield { records: records.filter((record) => isAfter(cursorValueAt(record, cursor), after)), text };
   }
+}
+
+/** The cursor up to which pagesOf drops records (undefined: it drops none). */
+async function droppedUpTo(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext): Promise<CursorValue | undefined> {
+  const incremental = spec.incremental;
+  if (incremental === undefined || (spec.source === "rest" && incremental.param !== undefined)) return undefined;
+  return startingCursor(await readCursor(warehouse, cell.name, ctx.partition?.key), { initial: incremental.initial, lag: incremental.lag });
 }
 
 /** A page of records as the spool takes it, with the body it came in (REST). */
@@ -176,8 +184,11 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
     let sampled = false;
     // A file the warehouse can read itself (CSV, Parquet, JSON) is loaded there, rows never passing
     // through JavaScript; a preview (a sample) and what only the page path does read pages.
+    // Records an incremental run drops (pagesOf) are dropped page by page.
+    const readsWhole = spec.source === "file" && (await droppedUpTo(cell, spec, warehouse, ctx)) === undefined;
+    if (spec.source === "file" && !readsWhole && warehouse.files !== undefined && ctx.sampleRows === undefined) loader.pagesBecause("records at or before the stored cursor are dropped record by record");
     const inWarehouse =
-      spec.source === "file" && spec.path !== undefined && ctx.dataDir !== undefined && ctx.sampleRows === undefined && warehouse.files !== undefined
+      spec.source === "file" && readsWhole && spec.path !== undefined && ctx.dataDir !== undefined && ctx.sampleRows === undefined && warehouse.files !== undefined
         ? await (await import("./file/warehouse-read")).loadInWarehouse(warehouse, loader, ctx.dataDir, { path: spec.path, format: spec.format, data_path: spec.data_path }, cell.name)
         : false;
     if (inWarehouse) ctx.onProgress?.({ asset: cell.name, pages: 1, rows: loader.recordsLoaded, elapsedMs: now() - started });

@@ -13,6 +13,7 @@ import { runExtract, type ExtractOutcome } from "../run";
 import { readFilePages, type FileSourceConfig } from "./read-file-pages";
 import { expectSameTables as expectSame, makeWorkspace, outcomeOf, type Workspace } from "./test-helpers";
 import { schemaStateKey } from "../load/asset-state";
+import { cursorStateKey } from "../load/incremental";
 import { rowKey } from "../normalize/row-key";
 import { z } from "zod";
 
@@ -331,6 +332,45 @@ describe("a JSON file the warehouse reads itself", () => {
     ws.write("numbers.ndjson", ndjson(values.map((v) => ({ v }))));
     await both(extractCell("path: numbers.ndjson\nwrite_disposition: replace"), "never");
     await expectSameTables();
+  });
+
+  it("keeps an incremental run's cursor as the page path does: instants, the first of equal ones, numbers; a stored cursor's filter goes page by page", async () => {
+    const cursorOf = async (warehouse: Warehouse) => warehouse.readState(cursorStateKey("data"));
+    const records = [
+      { id: 1, at: "2024-01-02T10:00:00Z", n: 5 },
+      { id: 2, at: "2024-01-02T12:00:00+02:00", n: 7.5 },
+      { id: 3, at: "2024-01-02", n: null },
+      { id: 4, at: "2024-01-02T11:00:00.000+01:00", n: 2 },
+      { id: 5, n: 1 },
+    ];
+    const incremental = (field: string, disposition = "merge") => extractCell(`path: inc.ndjson\nprimary_key: id\nwrite_disposition: ${disposition}\nincremental: { cursor: ${field} }`);
+    ws.write("inc.ndjson", ndjson(records));
+    await both(incremental("at"), "never");
+    await expectSameTables();
+    // 10:00Z, 12:00+02:00 and 11:00+01:00 are one instant: the first is kept.
+    expect(await cursorOf(inWarehouse)).toBe("2024-01-02T10:00:00Z");
+    expect(await cursorOf(inWarehouse)).toEqual(await cursorOf(byPages));
+    // The next run drops records at or before it, record by record.
+    ws.write("inc.ndjson", ndjson([...records, { id: 6, at: "2024-01-03T00:00:00Z", n: 0 }]));
+    await both(incremental("at"), "allowed");
+    await expectSameTables();
+    expect(await cursorOf(inWarehouse)).toEqual(await cursorOf(byPages));
+  });
+
+  it("keeps a number cursor as the page path does", async () => {
+    ws.write("num.csv", "id,n,label\n1,5,a\n2,7.5,b\n3,,c\n");
+    await both(extractCell("path: num.csv\nprimary_key: id\nwrite_disposition: replace\nincremental: { cursor: n }"), "never");
+    expect(await inWarehouse.readState(cursorStateKey("data"))).toBe(7.5);
+    expect(await inWarehouse.readState(cursorStateKey("data"))).toEqual(await byPages.readState(cursorStateKey("data")));
+  });
+
+  it("leaves a cursor compared by JavaScript's rules to the page path: plain text, numbers written as text", async () => {
+    for (const [file, values] of Object.entries({ "text-cursor.ndjson": ["b", "a", "c"], "numeric-text.ndjson": ["5", "10", "7"] })) {
+      ws.write(file, ndjson(values.map((v, id) => ({ id, v }))));
+      await both(extractCell(`path: ${file}\nprimary_key: id\nwrite_disposition: replace\nincremental: { cursor: v }`), "allowed");
+      await expectSameTables();
+      expect(await inWarehouse.readState(cursorStateKey("data")), file).toEqual(await byPages.readState(cursorStateKey("data")));
+    }
   });
 
   it("keeps a field first seen after the reader's default sample (20,480 records)", async () => {

@@ -164,7 +164,7 @@ export class ExtractLoader {
    * This run's rows from a file the warehouse read itself (`raw`: the reader's columns, rows
    * in the file's order), staged by SQL with the page path's names, types and values
    * (raw-table.ts). Returns why the rows must come page by page instead (nothing is staged
-   * then): a partition, a cursor, a contract checked against earlier runs, rows appended
+   * then): a partition, a contract checked against earlier runs, rows appended
    * to a table that exists, rows keyed by their content, types only the page path reads.
    */
   async loadRaw(reader: FileReader, raw: RawTable, batchOf: (position: number) => number, json?: RawStaging["json"], options: { childTables?: boolean } = {}): Promise<string | null> {
@@ -182,12 +182,24 @@ export class ExtractLoader {
     const children = options.childTables === true && this.rowKeys === 2 ? stagingFor : undefined;
     // Names the attempt claims are taken back if it is refused: the pages claim theirs as they meet them.
     const restoreNames = this.namer.checkpoint();
-    const staged = await stageRawTable(this.warehouse, reader, raw, { asset: this.asset, keyColumns: this.keyColumns, namer: this.namer, staging: name, merge, maxDepth: this.maxDepth, json, batchOf, children });
+    const staged = await stageRawTable(this.warehouse, reader, raw, {
+      asset: this.asset,
+      keyColumns: this.keyColumns,
+      namer: this.namer,
+      staging: name,
+      merge,
+      maxDepth: this.maxDepth,
+      json,
+      batchOf,
+      children,
+      cursor: this.cursorField,
+    });
     if (!staged.ok) {
       restoreNames();
       return this.pagesBecause(staged.reason);
     }
     this.stagedBy = { by: "sql" };
+    if (this.cursorField !== undefined) this.cursor = laterCursor(this.cursor, staged.cursor);
     this.records.seen += staged.rows;
     this.records.loaded += staged.rows;
     this.pagesSeen++;
@@ -206,7 +218,6 @@ export class ExtractLoader {
   rawBlocker(): string | null {
     if (this.pagesSeen > 0 || this.staging.size > 0) return "pages were loaded already";
     if (this.partition !== undefined) return "a partition's rows are tagged page by page";
-    if (this.cursorField !== undefined) return "a cursor is read from each record";
     if (this.keyColumns.length === 0 && this.rowKeys !== 2) return "rows without a primary key are keyed as this asset's first runs keyed them (version 1), which only the page path computes";
     const baseline = this.baseline();
     if (baseline !== null && (this.contract.columns !== "evolve" || this.contract.data_type !== "evolve")) return "the contract is checked record by record";

@@ -44,6 +44,8 @@ export interface RawStaging {
    * staging table of each (registered with the run as it is named).
    */
   children?: (table: string) => string;
+  /** An incremental run's cursor field (a dotted path): its latest value comes back with the rows. */
+  cursor?: string;
 }
 
 /** A relation's leaves planned: its columns, their profiles, and its rows. */

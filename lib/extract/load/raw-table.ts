@@ -10,10 +10,12 @@ import { ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
 import { rowKeySql } from "./raw-row-key";
 import { planChildren, stageChildren, type StagedChild } from "./raw-children";
 import { parsedRecords, parseRecord, planRelation, valueSql, type RawStaging } from "./raw-relation";
+import { rawCursor } from "./raw-cursor";
+import type { CursorValue } from "./incremental";
 
 export type { RawStaging } from "./raw-relation";
 
-export type RawStaged = { ok: true; schema: TableSchema; rows: number; children: StagedChild[] } | { ok: false; reason: string };
+export type RawStaged = { ok: true; schema: TableSchema; rows: number; children: StagedChild[]; cursor?: CursorValue } | { ok: false; reason: string };
 
 export async function stageRawTable(warehouse: Warehouse, reader: FileReader, raw: RawTable, staging: RawStaging): Promise<RawStaged> {
   const found = rawLeaves(raw.columns, reader.sql.field, quoteIdent, staging.maxDepth, staging.json !== undefined);
@@ -45,6 +47,13 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
   if (!planned.ok) return planned;
   const { columns, profiles, rows } = planned;
   if (rows === 0) return { ok: true, schema: new Map(), rows: 0, children: [] };
+  let cursor: CursorValue | undefined;
+  if (staging.cursor !== undefined) {
+    const at = leaves.findIndex((leaf) => leaf.path.join(".") === staging.cursor);
+    const found = await rawCursor(warehouse, reader, raw, leaves[at], profiles[at]);
+    if (!found.ok) return found;
+    cursor = found.cursor;
+  }
   const byName = new Map(columns.map((column) => [column.name, column]));
   const keys = staging.keyColumns.map((name) => ({ name, column: byName.get(name) }));
   const notObjects = keys.length > 0 ? await assertKeys(warehouse, reader, raw, keys, staging) : await objectsOnly(warehouse, raw, staging);
@@ -62,7 +71,7 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     const nested = leaves.some((leaf) => leaf.parents.length > 0);
     if (!staging.merge && contentKey === null && lists.length === 0 && !nested && !raw.temporary && inFileOrder(columns, leaves)) {
       await stageInPlace(warehouse, reader, raw, leaves, columns, profiles, staging.staging);
-      return { ok: true, schema, rows, children: [] };
+      return { ok: true, schema, rows, children: [], cursor };
     }
     const select = columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
     if (staging.merge && rootKey !== null) select.push(`${raw.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
@@ -73,7 +82,7 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
       schema.set(ROOT_KEY_COLUMN, "VARCHAR");
     }
     const staged = children === null || stagingFor === undefined ? [] : await stageChildren(warehouse, reader, children.plans, staging, stagingFor);
-    return { ok: true, schema, rows: created.rows, children: staged };
+    return { ok: true, schema, rows: created.rows, children: staged, cursor };
   } finally {
     if (children?.ok === true) await children.release();
   }
