@@ -5,7 +5,8 @@
 //   ours-pages DB_DIR BASE_URL DISPOSITION  the same, every record through JavaScript (the page path)
 //   baseline-csv DB_DIR CSV_FILE        CREATE TABLE AS SELECT * FROM read_csv over the file
 //   baseline-ndjson DB_DIR NDJSON_FILE  CREATE TABLE AS SELECT * FROM read_json over the file
-//   ours-file DB_DIR FILE DISPOSITION   runExtract of a file extract cell reading it (its folder is the data directory)
+//   ours-file DB_DIR FILE DISPOSITION   runExtract of a file extract cell reading it (its folder is the data directory;
+//                                       DISPOSITION replace-nokey: replace, rows keyed by their content)
 //   ours-file-pages DB_DIR FILE DISPOSITION  the same, every record through JavaScript (the page path)
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -31,9 +32,11 @@ function report(rows: number, ms: number): void {
   process.stdout.write(`${JSON.stringify({ rows, seconds: ms / 1000, cpuSeconds, maxRssMb, peakHeapMb: peakHeap / 2 ** 20 })}\n`);
 }
 
-/** The bench's extract cell: `source` keys, keyed by id, with the run's write disposition. */
+/** The bench's extract cell: `source` keys, keyed by id (unless the disposition says `replace-nokey`: by content), with the run's write disposition. */
 function extractCell(source: string): ExtractCell {
-  const parsed = parseNotebook(`\`\`\`extract records\n${source}\nprimary_key: id\nwrite_disposition: ${disposition ?? "replace"}\n\`\`\`\n`, "bench.md");
+  const keyed = disposition !== "replace-nokey";
+  const keys = `${keyed ? "primary_key: id\n" : ""}write_disposition: ${keyed ? (disposition ?? "replace") : "replace"}`;
+  const parsed = parseNotebook(`\`\`\`extract records\n${source}\n${keys}\n\`\`\`\n`, "bench.md");
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const cell = parsed.notebook.cells.find((c): c is ExtractCell => c.type === "asset" && c.kind === "extract");
   if (!cell) throw new Error("no extract cell");

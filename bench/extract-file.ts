@@ -1,5 +1,6 @@
 // A file extract end to end: a CSV (or NDJSON) of N rows loaded by runExtract (a file
-// extract cell, replace, then merge), against a baseline measured in the same run: DuckDB's
+// extract cell, replace, then merge, then replace without a primary key: rows keyed by their
+// content), against a baseline measured in the same run: DuckDB's
 // own `CREATE TABLE AS SELECT * FROM read_csv(…)` (read_json) over the same file, and the
 // page path (every record through JavaScript) beside them. Each variant runs in its own
 // child process (bench/extract-child.ts), so its peak RSS is its own.
@@ -69,6 +70,8 @@ try {
     ["runExtract replace", await measure("ours-file", file, "replace")],
     ["runExtract merge", await measure("ours-file", file, "merge")],
     ["page path replace", await measure("ours-file-pages", file, "replace")],
+    ["runExtract, no key", await measure("ours-file", file, "replace-nokey")],
+    ["page path, no key", await measure("ours-file-pages", file, "replace-nokey")],
   ];
   const baseline = results[0]?.[1].seconds ?? NaN;
   console.log(`bench/extract-file: ${ndjson ? "an NDJSON file" : "a CSV"} of ${total.toLocaleString("en")} rows, ${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MB`);

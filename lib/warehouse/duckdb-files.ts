@@ -108,8 +108,16 @@ const KEY_TEXT: Record<KeyTextKind, (e: string) => string> = {
   integer: (e) => `CAST(${e} AS VARCHAR)`,
   double: (e) => {
     const x = `CAST(${e} AS DOUBLE)`;
-    const json = `regexp_replace(regexp_replace(CAST(to_json(${x}) AS VARCHAR), '\\.0$', ''), 'e([0-9])', 'e+\\1')`;
-    return `(CASE WHEN ${x} IS NULL THEN NULL WHEN isnan(${x}) THEN 'NaN' WHEN isinf(${x}) THEN (CASE WHEN ${x} > 0 THEN 'Infinity' ELSE '-Infinity' END) WHEN ${x} = 0 THEN '0' ELSE ${json} END)`;
+    const json = `CAST(to_json(${x}) AS VARCHAR)`;
+    // The common cases first, without a regular expression (which doubles the key's cost): a
+    // whole number a double holds exactly, and a fraction String() writes without an exponent.
+    return (
+      `(CASE WHEN ${x} IS NULL THEN NULL WHEN isnan(${x}) THEN 'NaN' WHEN isinf(${x}) THEN (CASE WHEN ${x} > 0 THEN 'Infinity' ELSE '-Infinity' END) WHEN ${x} = 0 THEN '0' ` +
+      // TRY_CAST: DuckDB may evaluate a branch for rows the WHEN does not take (inside concat_ws).
+      `WHEN ${x} = trunc(${x}) AND abs(${x}) < 9007199254740992 THEN CAST(TRY_CAST(${x} AS BIGINT) AS VARCHAR) ` +
+      `WHEN ${x} <> trunc(${x}) AND abs(${x}) >= 0.000001 THEN ${json} ` +
+      `ELSE regexp_replace(regexp_replace(${json}, '\\.0$', ''), 'e([0-9])', 'e+\\1') END)`
+    );
   },
   boolean: (e) => `(CASE WHEN ${e} THEN 'true' WHEN NOT ${e} THEN 'false' END)`,
   date: (e) => `('"' || CAST(${e} AS VARCHAR) || '"')`,

@@ -320,7 +320,7 @@ describe("a JSON file the warehouse reads itself", () => {
     const view = new DataView(new ArrayBuffer(8));
     let seed = 7;
     const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    const values: number[] = [0, 1, 2 ** 53 - 1, 1e21, 1.5e21, 1e-7, 1.5e-7, 123e-20, 0.1 + 0.2, 5e-324, 1.7976931348623157e308];
+    const values: number[] = [0, 1, 2 ** 53 - 1, 2 ** 53, -(2 ** 53), 2 ** 64, 1e20, 1e21, 1.5e21, 1e-6, 0.0000011, 1e-7, 1.5e-7, 123e-20, 0.1 + 0.2, 5e-324, 1.7976931348623157e308];
     while (values.length < 3_000) {
       view.setUint32(0, Math.floor(random() * 2 ** 32));
       view.setUint32(4, Math.floor(random() * 2 ** 32));
