@@ -149,12 +149,12 @@ describe("a REST source loaded by the warehouse's JSON reader", () => {
   it("unnests lists into child tables in SQL over several pages, and merges them as the page path does", async () => {
     pages = [
       [{ id: 1, tags: [{ t: "a" }, { t: "b", w: 2 }], order: { lines: [1, 2] } }],
-      [{ id: 2, tags: [] }, { id: 3, tags: null, order: { lines: [3] } }],
+      [{ id: 2, tags: [], order: { lines: [] } }, { id: 3, tags: null, order: { lines: [3] } }],
     ];
     const [, viaSpool] = await both(cell("primary_key: id\nwrite_disposition: merge"));
     expect(viaSpool.ok && viaSpool.load.staged).toEqual({ by: "sql" });
     for (const table of ["data", "data__tags", "data__order__lines"]) await expectSameTables(table);
-    pages = [[{ id: 1, tags: [{ t: "c" }] }, { id: 4, tags: [{ t: "d" }] }]];
+    pages = [[{ id: 1, tags: [{ t: "c" }], order: { lines: [] } }, { id: 4, tags: [{ t: "d" }], order: { lines: [5] } }]];
     await both(cell("primary_key: id\nwrite_disposition: merge"));
     for (const table of ["data", "data__tags", "data__order__lines"]) await expectSameTables(table);
   });

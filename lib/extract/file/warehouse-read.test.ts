@@ -465,6 +465,17 @@ describe("a JSON file the warehouse reads itself", () => {
     await expectSameChildren("data__tags");
   });
 
+  it("appends to a child table that is there when its root is not, as the page path does", async () => {
+    const append = cell("app.ndjson", "id", "append");
+    ws.write("app.ndjson", ndjson([{ id: 1, l: [1] }]));
+    await both(append, "never");
+    for (const warehouse of [byPages, inWarehouse]) await warehouse.drop("data");
+    ws.write("app.ndjson", ndjson([{ id: 2, l: [2] }]));
+    await both(append, "allowed");
+    await expectSameChildren("data__l");
+    expect(await inWarehouse.query(`SELECT value FROM data__l ORDER BY value`)).toEqual([{ value: 1 }, { value: 2 }]);
+  });
+
   it("orders a child table's columns by the element that brings them, in its key order", async () => {
     const records = [{ id: 1, items: [{ b: 1 }, { z: 1, a: 2, b: 3 }] }, { id: 2, items: [{ y: "late", b: 4 }] }];
     ws.write("order.ndjson", ndjson(records));
@@ -478,6 +489,8 @@ describe("a JSON file the warehouse reads itself", () => {
       "lol.ndjson": [{ id: 1, grid: [[1, 2], [3]] }],
       "nullitem.ndjson": [{ id: 1, items: [{ a: 1 }, null] }],
       "mixeditems.ndjson": [{ id: 1, items: [1, "a"] }],
+      // `o` null claims its name in the page path, missing does not: SQL cannot tell them apart.
+      "listsonly.ndjson": [{ id: 1, o: { l: [{ a: 1 }] } }, { id: 2, o: null }],
     };
     for (const [file, records] of Object.entries(cases)) {
       ws.write(file, ndjson(records));

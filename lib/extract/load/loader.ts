@@ -171,6 +171,8 @@ export class ExtractLoader {
     this.assertOpen();
     const blocker = this.rawBlocker();
     if (blocker !== null) return this.pagesBecause(blocker);
+    // The page path appends to a child table that is there though its root is not (rawBlocker sees the root).
+    if (this.disposition === "append" && (await this.existingTables()).length > 0) return this.pagesBecause("rows appended to tables that exist evolve them page by page");
     const merge = this.disposition === "merge";
     const stagingFor = (table: string) => {
       const name = merge ? newRowsTableFor(table, this.scope) : stageTableFor(table, this.scope);
@@ -179,7 +181,12 @@ export class ExtractLoader {
     };
     const name = stagingFor(this.asset);
     // Child rows' keys are version 2's (the first version's hash is JavaScript's alone).
-    const children = options.childTables === true && this.rowKeys === 2 ? stagingFor : undefined;
+    const children =
+      options.childTables !== true
+        ? "a record has a list (a child table), whose write batches only the pages know"
+        : this.rowKeys !== 2
+          ? "child rows are keyed as this asset's first runs keyed them (version 1), which only the page path computes"
+          : stagingFor;
     // Names the attempt claims are taken back if it is refused: the pages claim theirs as they meet them.
     const restoreNames = this.namer.checkpoint();
     const staged = await stageRawTable(this.warehouse, reader, raw, {

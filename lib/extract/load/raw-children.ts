@@ -147,11 +147,15 @@ function elementOf(text: string | undefined, path: readonly string[], index: num
     return undefined;
   }
   for (const segment of path) value = isRecord(value) ? value[segment] : undefined;
-  return Array.isArray(value) ? (value[index] as unknown) : undefined;
+  return isList(value) ? value[index] : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isList(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
 }
 
 /** Creates the child tables' staging tables from their plans (a merge's carry their record's position). */

@@ -46,7 +46,7 @@ describe("rawLeaves", () => {
     expect(found).toEqual({
       ok: true,
       leaves: [{ path: ["id"], sql: '"id"', type: "BIGINT", parents: [] }],
-      lists: [{ path: ["order", "tags"], sql: '"order".tags', element: tags.element, depth: 2 }],
+      lists: [{ path: ["order", "tags"], sql: '"order".tags', element: tags.element, depth: 2, parents: ['"order"'] }],
     });
     expect(rawLeaves([{ name: "order", type: "STRUCT", fields: [tags] }], field, quote, 1)).toEqual({ ok: false, reason: 'field "order.tags" is a list nested deeper than max_depth' });
     expect(rawLeaves([tags], field, quote, 10, true, { sql: "e", depth: 1 })).toEqual({ ok: false, reason: 'field "tags" is a list inside a list\'s elements' });

@@ -88,6 +88,8 @@ export interface RawList {
   element: RawColumn;
   /** The depth its elements' fields lie at (flatten's PendingList.depth). */
   depth: number;
+  /** Nested records it lies in, outermost first, as SQL (empty for a column). */
+  parents: string[];
 }
 
 export type LeavesResult = { ok: true; leaves: RawLeaf[]; lists: RawList[] } | { ok: false; reason: string };
@@ -131,7 +133,7 @@ export function rawLeaves(
         // Deeper than max_depth, flatten keeps the list as JSON text in its parent's row.
         if (depth + 1 > maxDepth) return `field "${shown}" is a list nested deeper than max_depth`;
         if (within !== undefined) return `field "${shown}" is a list inside a list's elements`;
-        lists.push({ path, sql, element: column.element, depth: depth + 1 });
+        lists.push({ path, sql, element: column.element, depth: depth + 1, parents });
         continue;
       }
       if (column.fields !== undefined) {
@@ -217,6 +219,7 @@ export function planRawTable(
     if (type !== null && first !== null) planned.push({ path: leaf.path, sql: leaf.sql, name, kind, type, fromText, first, rank: rank(index) });
   }
   for (const [index, { name, sql, type }] of (trailing?.columns ?? []).entries()) {
+    // Ranked after any field of the first row (a rank is a field's place in its record), in their order.
     planned.push({ path: [name], sql, name, kind: type === "BIGINT" ? "integer" : "text", type, fromText: false, first: trailing?.first ?? 0, rank: Number.MAX_SAFE_INTEGER - 100 + index });
   }
   planned.sort((a, b) => a.first - b.first || a.rank - b.rank);

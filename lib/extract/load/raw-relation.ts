@@ -40,10 +40,10 @@ export interface RawStaging {
   /** Which of the page path's write batches a record falls in (write-batches.ts). */
   batchOf: (position: number) => number;
   /**
-   * Lists become child tables here (absent: a record with a list is the page path's): the
-   * staging table of each (registered with the run as it is named).
+   * Lists become child tables here, each staged in the table this names (registered with the
+   * run as it is named); a string: why a record with a list is the page path's.
    */
-  children?: (table: string) => string;
+  children: ((table: string) => string) | string;
   /** An incremental run's cursor field (a dotted path): its latest value comes back with the rows. */
   cursor?: string;
 }
@@ -60,6 +60,8 @@ export interface RelationPlanning {
   /** The depth the relation's rows' fields lie at, from max_depth down (flatten's `depth`). */
   maxDepth: number;
   batchOf: (profiles: readonly ColumnProfile[]) => Promise<(position: number) => number>;
+  /** The nested records lists lie in (outermost first): one with only lists in it is checked for NULLs too. */
+  listParents?: readonly (readonly string[])[];
   /** The columns flatten adds after a row's own fields, once the profiles are known; a reason refuses. */
   trailing: (profiles: readonly ColumnProfile[]) => readonly TrailingColumn[] | string;
 }
@@ -74,11 +76,11 @@ export async function planRelation(warehouse: Warehouse, reader: FileReader, rel
   if (json && !namesIndependentOfOrder(leaves, planning.table, planning.namer)) {
     return { ok: false, reason: "two fields normalize to one name, which the page path hands out in the order it meets them" };
   }
-  const [profileRow] = await warehouse.query(profileSql(reader, relation, leaves, json));
+  const [profileRow] = await warehouse.query(profileSql(reader, relation, leaves, json, planning.listParents));
   const row = profileRow ?? {};
   // A nested record that is NULL in a row may have been `null` there (the page path then
   // claims its name) or missing (it does not): SQL cannot tell.
-  if (nestedNulls(leaves).some((_, index) => Number(row[`p_${index}`] ?? 0) > 0)) return { ok: false, reason: "a nested record is null or missing in some records" };
+  if (nestedNulls(leaves, planning.listParents).some((_, index) => Number(row[`p_${index}`] ?? 0) > 0)) return { ok: false, reason: "a nested record is null or missing in some records" };
   const profiles = await withTemporal(warehouse, reader, relation, leaves, leaves.map((_, index) => profileOf(row, index)));
   const rank = planning.values === undefined ? (leaf: number) => leaf : await recordOrder(planning.values, profiles, leaves, planning.maxDepth);
   if (rank === null) return { ok: false, reason: "a record's fields could not be ordered" };
@@ -92,9 +94,9 @@ export async function planRelation(warehouse: Warehouse, reader: FileReader, rel
 }
 
 /** The nested records (SQL) and what each lies in (null: the row itself), outermost first, once each. */
-function nestedNulls(leaves: readonly RawLeaf[]): { sql: string; parent: string | null }[] {
+function nestedNulls(leaves: readonly RawLeaf[], listParents: readonly (readonly string[])[] = []): { sql: string; parent: string | null }[] {
   const seen = new Map<string, string | null>();
-  for (const leaf of leaves) leaf.parents.forEach((sql, index) => seen.set(sql, leaf.parents[index - 1] ?? null));
+  for (const parents of [...leaves.map((leaf) => leaf.parents), ...listParents]) parents.forEach((sql, index) => seen.set(sql, parents[index - 1] ?? null));
   return [...seen].map(([sql, parent]) => ({ sql, parent }));
 }
 
@@ -138,7 +140,7 @@ export function parsedRecords(texts: ReadonlyMap<number, string>): Map<number, u
  * One aggregate over the raw table: per leaf, its values, its first, and what its kind needs
  * to know; per nested record, the rows where it is NULL though what holds it is not.
  */
-function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[], json: boolean): string {
+function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[], json: boolean, listParents: readonly (readonly string[])[] = []): string {
   const { isWhole, isSafeInteger, isOrdinaryTime, matches } = reader.sql;
   const { position } = raw;
   const parts = leaves.flatMap((leaf, index) => {
@@ -176,7 +178,7 @@ function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[
     }
     return out;
   });
-  const nulls = nestedNulls(leaves).map(({ sql, parent }, index) => `count(CASE WHEN ${sql} IS NULL${parent === null ? "" : ` AND ${parent} IS NOT NULL`} THEN 1 END) AS p_${index}`);
+  const nulls = nestedNulls(leaves, listParents).map(({ sql, parent }, index) => `count(CASE WHEN ${sql} IS NULL${parent === null ? "" : ` AND ${parent} IS NOT NULL`} THEN 1 END) AS p_${index}`);
   return `SELECT ${["count(*) AS rows", `min(${position}) AS first_row`, ...parts, ...nulls].join(", ")} FROM ${raw.sql}`;
 }
 

@@ -41,7 +41,7 @@ describe("a raw table's content key in SQL", () => {
   });
 
   it("spells a list's items, a record item as a nested record", () => {
-    const list = { path: ["tags"], sql: "tags", depth: 1, element: { name: "", type: "STRUCT(t VARCHAR, w DOUBLE)", fields: [{ name: "w", type: "DOUBLE" }, { name: "t", type: "VARCHAR" }] } };
+    const list = { path: ["tags"], sql: "tags", depth: 1, parents: [], element: { name: "", type: "STRUCT(t VARCHAR, w DOUBLE)", fields: [{ name: "w", type: "DOUBLE" }, { name: "t", type: "VARCHAR" }] } };
     expect(rowKeySql([], [], spell, [list])).toEqual({
       ok: true,
       sql: `md5(('{' || concat_ws(',', '"tags":' || list(tags, ('{' || NULLIF(concat_ws(',', '"t":' || text(x.t), '"w":' || double(x.w)), '') || '}'))) || '}'))`,

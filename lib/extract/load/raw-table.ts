@@ -21,7 +21,8 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
   const found = rawLeaves(raw.columns, reader.sql.field, quoteIdent, staging.maxDepth, staging.json !== undefined);
   if (!found.ok) return found;
   const { leaves, lists } = found;
-  if (lists.length > 0 && staging.children === undefined) return { ok: false, reason: "a record has a list (a child table)" };
+  const stagingFor = staging.children;
+  if (lists.length > 0 && typeof stagingFor === "string") return { ok: false, reason: stagingFor };
   // A list's name is claimed beside the fields (its child table is named after it).
   const named = [...leaves, ...lists.map((list) => ({ path: list.path, sql: list.sql, type: "LIST", parents: [] }))];
   if ((staging.json !== undefined || lists.length > 0) && !namesIndependentOfOrder(named, staging.asset, staging.namer)) {
@@ -35,6 +36,7 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     namer: staging.namer,
     values: json === undefined ? undefined : async (positions) => parsedRecords(await json.records(positions)),
     maxDepth: staging.maxDepth,
+    listParents: lists.map((list) => list.parents),
     batchOf: async () => staging.batchOf,
     trailing: (profiles) => {
       if (staging.keyColumns.length > 0) return [];
@@ -62,8 +64,7 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
   // flatten's rootKey: the primary key's text, or the content key (the notebook itself refuses a merge without a key).
   const rootKey = contentKey ?? rootKeySql(keyColumns, warehouse);
   if ((staging.merge || lists.length > 0) && rootKey === null) return { ok: false, reason: "rows are keyed by text the page path writes differently" };
-  const stagingFor = staging.children;
-  const children = stagingFor === undefined || rootKey === null || lists.length === 0 ? null : await planChildren(warehouse, reader, raw, lists, rootKey, staging);
+  const children = typeof stagingFor === "string" || rootKey === null || lists.length === 0 ? null : await planChildren(warehouse, reader, raw, lists, rootKey, staging);
   try {
     if (children !== null && !children.ok) return children;
     const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
@@ -81,7 +82,7 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
       schema.set(SEQ_COLUMN, "BIGINT");
       schema.set(ROOT_KEY_COLUMN, "VARCHAR");
     }
-    const staged = children === null || stagingFor === undefined ? [] : await stageChildren(warehouse, reader, children.plans, staging, stagingFor);
+    const staged = children === null || typeof stagingFor === "string" ? [] : await stageChildren(warehouse, reader, children.plans, staging, stagingFor);
     return { ok: true, schema, rows: created.rows, children: staged, cursor };
   } finally {
     if (children?.ok === true) await children.release();

@@ -199,14 +199,19 @@ function childRowsWithin(object: JsonObject, depth: number, maxDepth: number): n
   for (const key in object) {
     const value = object[key];
     if (typeof value !== "object" || value === null || value instanceof Date || depth + 1 > maxDepth) continue;
-    if (!Array.isArray(value)) {
-      if (isJsonObject(value)) rows += childRowsWithin(value, depth + 1, maxDepth);
+    if (isJsonObject(value)) {
+      rows += childRowsWithin(value, depth + 1, maxDepth);
       continue;
     }
+    if (!isList(value)) continue;
     rows += value.length;
-    for (const item of value as unknown[]) rows += childRowsWithin(isJsonObject(item) ? item : { value: item }, depth + 1, maxDepth);
+    for (const item of value) rows += childRowsWithin(isJsonObject(item) ? item : { value: item }, depth + 1, maxDepth);
   }
   return rows;
+}
+
+function isList(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
 }
 
 function append(tables: Map<string, Row[]>, table: string, row: Row): void {

@@ -86,6 +86,7 @@ export function keyString(text: string): string {
   return json.replace(/\\(\\|u[0-9a-f]{4})/g, (match, escape: string) => (escape === "\\" ? match : `\\u${escape.slice(1).toUpperCase()}`));
 }
 
+/** An object that is not a list (keyText has set Dates apart before it asks). */
 function isRecord(value: object): value is Record<string, unknown> {
   return !Array.isArray(value);
 }
