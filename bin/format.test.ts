@@ -25,6 +25,13 @@ describe("progressPrinter without a terminal", () => {
     progressPrinter((line) => lines.push(line), false)({ type: "asset_finished", outcome: { asset: "one", kind: "sql", status: "succeeded", rows: 1, durationMs: 5, checks: [] } });
     expect(lines).toEqual(["OK   one (sql) 1 row in 5ms"]);
   });
+
+  it("says why an extract's rows went record by record", () => {
+    const lines: string[] = [];
+    const note = "loaded record by record: a record has no primary key";
+    progressPrinter((line) => lines.push(line), false)({ type: "asset_finished", outcome: { asset: "rides", kind: "extract", status: "succeeded", rows: 2, durationMs: 5, checks: [], note } });
+    expect(lines).toEqual([`OK   rides (extract) 2 rows in 5ms (${note})`]);
+  });
 });
 
 describe("grouped", () => {

@@ -34,7 +34,7 @@ function checksSummary(o: AssetOutcome): string {
 export function formatOutcome(o: AssetOutcome): string {
   switch (o.status) {
     case "succeeded":
-      return `${green("OK  ")} ${o.asset} ${dim(`(${o.kind})`)} ${grouped(o.rows ?? 0)} row${o.rows === 1 ? "" : "s"} in ${seconds(o.durationMs)}${checksSummary(o)}`;
+      return `${green("OK  ")} ${o.asset} ${dim(`(${o.kind})`)} ${grouped(o.rows ?? 0)} row${o.rows === 1 ? "" : "s"} in ${seconds(o.durationMs)}${checksSummary(o)}${o.note === undefined ? "" : dim(` (${o.note})`)}`;
     case "failed":
       return `${red("FAIL")} ${o.asset} ${dim(`(${o.kind})`)} after ${seconds(o.durationMs)}: ${o.reason ?? "unknown error"}${checksSummary(o)}`;
     case "skipped":

@@ -14,6 +14,8 @@ export interface AssetOutcome {
   checks: CheckResult[];
   /** Why it failed, was skipped or is unsupported. */
   reason?: string;
+  /** How it was made, where worth saying (an extract loaded record by record, and why). */
+  note?: string;
   /** The partition this outcome is of, when a build ran the asset once per partition. */
   partition?: string;
 }

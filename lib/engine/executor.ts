@@ -170,7 +170,7 @@ async function runCell(cell: AssetCell, options: ExecuteOptions, outcomes: Reado
       return outcomeOf(cell, { status: "unsupported", reason: `${cell.kind} cells cannot run here`, durationMs });
     } else if (result.ok) {
       await hooks.onEvent?.({ type: "attempt_succeeded", cell, attempt, result, durationMs });
-      return { asset: cell.name, kind: cell.kind, status: "succeeded", rows: result.rows, columns: result.columns, checks: result.checks, durationMs };
+      return { asset: cell.name, kind: cell.kind, status: "succeeded", rows: result.rows, columns: result.columns, checks: result.checks, durationMs, ...(result.note === undefined ? {} : { note: result.note }) };
     } else {
       await stopIfSuperseded(hooks, cell);
       await hooks.onEvent?.({ type: "attempt_failed", cell, attempt, reason: result.reason, durationMs, stopped: false });

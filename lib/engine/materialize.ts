@@ -9,8 +9,12 @@ import { incrementalMergeSql, incrementalRowsSql } from "./incremental-sql";
 
 
 export type MaterializeResult =
-  /** `sampled`: the result holds only part of its source's rows (a preview that stopped at its cap). */
-  | { ok: true; rows: number; columns: Column[]; checks: CheckResult[]; sampled?: boolean }
+  /**
+   * `sampled`: the result holds only part of its source's rows (a preview that stopped at its
+   * cap). `note`: how it was made, where the run log should say (an extract loaded record by
+   * record, and why).
+   */
+  | { ok: true; rows: number; columns: Column[]; checks: CheckResult[]; sampled?: boolean; note?: string }
   | { ok: false; reason: string; checks: CheckResult[] };
 
 async function countRows(warehouse: Warehouse, table: string): Promise<number> {

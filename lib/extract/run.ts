@@ -51,7 +51,7 @@ export interface ExtractContext {
 
 export type ExtractOutcome =
   /** `sampled`: a sample run (sampleRows) stopped at its cap, so the source may hold more. */
-  | { ok: true; rows: number; columns: Column[]; checks: CheckResult[]; load: ExtractLoadResult; sampled: boolean }
+  | { ok: true; rows: number; columns: Column[]; checks: CheckResult[]; load: ExtractLoadResult; sampled: boolean; note?: string }
   | { ok: false; reason: string; checks: CheckResult[] };
 
 function message(error: unknown): string {
@@ -233,7 +233,9 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
     const columns = (await warehouse.describe(cell.name)) ?? [];
     // A run that brought nothing swaps nothing in: the table's rows are those it already had.
     const rootRows = load.tables.find((table) => table.name === cell.name)?.rows ?? (columns.length === 0 ? 0 : await tableRows(warehouse, cell.name, ctx.partition));
-    return { ok: true, rows: rootRows, columns, checks, load, sampled };
+    // The run log says why rows went record by record where the warehouse could have read them.
+    const note = load.staged.by === "pages" && load.staged.reason !== undefined ? redactor.redact(`loaded record by record: ${load.staged.reason}`) : undefined;
+    return { ok: true, rows: rootRows, columns, checks, load, sampled, ...(note === undefined ? {} : { note }) };
   } catch (error) {
     await loader?.abort().catch(() => undefined);
     return { ok: false, reason: redactor.redact(withCell(cell.name, error)), checks };
