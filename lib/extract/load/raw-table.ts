@@ -1,7 +1,9 @@
 // A file read by the warehouse itself (FileReader.load: a raw table, the reader's columns in
-// the file's order), staged as this run's rows by SQL: profiled in one query, planned
-// (raw-plan.ts), then copied with its columns renamed, cast and ordered as the page path
-// would have made them. No row passes through JavaScript.
+// the file's order), staged as this run's rows by SQL: planned as one relation
+// (raw-relation.ts), keyed by content where there is no primary key (raw-row-key.ts), its
+// cursor found (raw-cursor.ts), its lists made child tables (raw-children.ts), then copied
+// with its columns renamed, cast and ordered as the page path would have made them. No row
+// passes through JavaScript.
 import { quoteIdent, quoteLiteral, type FileReader, type LogicalType, type RawTable, type Warehouse } from "../../warehouse/types";
 import type { TableSchema } from "../normalize/schema";
 import { namesIndependentOfOrder, rawLeaves, type ColumnProfile, type PlannedColumn, type RawLeaf } from "./raw-plan";
