@@ -7,12 +7,13 @@
 // path's.
 import { quoteIdent, quoteLiteral, UNNESTED, type FileReader, type LogicalType, type RawTable, type Warehouse } from "../../warehouse/types";
 import { NESTING_SEPARATOR } from "../normalize/names";
+import { isJsonObject, isList } from "../normalize/json-value";
 import { keyString } from "../normalize/row-key";
 import type { TableSchema } from "../normalize/schema";
 import { SEQ_COLUMN } from "./merge-sql";
 import { rawLeaves, type ColumnProfile, type PlannedColumn, type RawLeaf, type RawList } from "./raw-plan";
 import { releaseRaw } from "./raw-release";
-import { planRelation, valueSql, type RawStaging } from "./raw-relation";
+import { parseRecord, planRelation, valueSql, type RawStaging } from "./raw-relation";
 
 export interface StagedChild {
   table: string;
@@ -140,22 +141,9 @@ async function elementPlaces(warehouse: Warehouse, elements: RawTable, positions
 /** The element at `index` of the list at `path` in a record's JSON text (undefined where there is none). */
 function elementOf(text: string | undefined, path: readonly string[], index: number): unknown {
   if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  for (const segment of path) value = isRecord(value) ? value[segment] : undefined;
+  let value = parseRecord(text);
+  for (const segment of path) value = isJsonObject(value) ? value[segment] : undefined;
   return isList(value) ? value[index] : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isList(value: unknown): value is readonly unknown[] {
-  return Array.isArray(value);
 }
 
 /** Creates the child tables' staging tables from their plans (a merge's carry their record's position). */

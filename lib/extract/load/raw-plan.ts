@@ -5,6 +5,7 @@
 // reason the page path must take the file goes out. raw-table.ts runs it.
 import type { LogicalType, RawColumn } from "../../warehouse/types";
 import { snakeCase, NESTING_SEPARATOR, isInternalColumn, type ColumnNamer } from "../normalize/names";
+import { isJsonObject } from "../normalize/json-value";
 
 /** A column flatten adds to a row (an internal column: `_row_key`, `_parent_key`, ...), as SQL over the raw relation. */
 export interface TrailingColumn {
@@ -240,19 +241,16 @@ export function valueOrder(record: unknown, maxDepth: number): Map<string, numbe
     for (const key of Object.keys(object)) {
       const value = object[key];
       const path = prefix === "" ? key : `${prefix}\u0000${key}`;
-      if (isObject(value) && depth + 1 <= maxDepth) walk(value, path, depth + 1);
+      if (isJsonObject(value) && depth + 1 <= maxDepth) walk(value, path, depth + 1);
       else if (!order.has(path)) order.set(path, order.size);
     }
   };
-  if (isObject(record)) walk(record, "", 0);
+  if (isJsonObject(record)) walk(record, "", 0);
   return order;
 }
 
 export const pathKey = (path: readonly string[]): string => path.join("\u0000");
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Text that reads as a date (`2024-01-02`) exactly as SQL reads it. */
 export const SQL_DATE_TEXT = String.raw`\d{4}-\d{2}-\d{2}`;

@@ -13,6 +13,7 @@ import { rowKeySql } from "./raw-row-key";
 import { planChildren, stageChildren, type StagedChild } from "./raw-children";
 import { parsedRecords, parseRecord, planRelation, valueSql, type RawStaging } from "./raw-relation";
 import { rawCursor } from "./raw-cursor";
+import { isJsonObject } from "../normalize/json-value";
 import type { CursorValue } from "./incremental";
 
 export type { RawStaging } from "./raw-relation";
@@ -154,7 +155,7 @@ async function assertKeys(warehouse: Warehouse, reader: FileReader, raw: RawTabl
   const at = Number(row.position);
   if (staging.json !== undefined) {
     const text = (await staging.json.records([at])).get(at);
-    if (text === undefined || !isPlainObject(parseRecord(text))) return `record ${at + 1} is not an object`;
+    if (text === undefined || !isJsonObject(parseRecord(text))) return `record ${at + 1} is not an object`;
   }
   const index = keys.findIndex((_, i) => row[`k_${i}`] === true);
   // The page path's error, word for word.
@@ -180,7 +181,7 @@ async function objectsOnly(warehouse: Warehouse, raw: RawTable, staging: RawStag
   const texts = await staging.json.records(positions);
   for (const at of positions) {
     const text = texts.get(at);
-    if (text === undefined || !isPlainObject(parseRecord(text))) return `record ${at + 1} is not an object`;
+    if (text === undefined || !isJsonObject(parseRecord(text))) return `record ${at + 1} is not an object`;
   }
   return null;
 }
@@ -207,6 +208,3 @@ function rootKeySql(keys: readonly PlannedColumn[], warehouse: Warehouse): strin
   return `(${quoteLiteral('["')} || ${parts.join(` || ${quoteLiteral('","')} || `)} || ${quoteLiteral('"]')})`;
 }
 
-function isPlainObject(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

@@ -3,6 +3,7 @@
 // `_parent_key`, `_root_key`, `_index` and their own `_row_key`.
 import type { Row } from "../../warehouse/types";
 import { canonicalJson } from "./hash";
+import { isJsonObject, isList } from "./json-value";
 import { CURRENT_ROW_KEY_VERSION, childRowKey, rowKey, type RowKeyVersion } from "./row-key";
 import { NESTING_SEPARATOR, type ColumnNamer } from "./names";
 
@@ -43,9 +44,6 @@ interface PendingList {
   depth: number;
 }
 
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
 
 /**
  * The column names handed out under one object path of one table, cached: the namer's
@@ -208,10 +206,6 @@ function childRowsWithin(object: JsonObject, depth: number, maxDepth: number): n
     for (const item of value) rows += childRowsWithin(isJsonObject(item) ? item : { value: item }, depth + 1, maxDepth);
   }
   return rows;
-}
-
-function isList(value: unknown): value is readonly unknown[] {
-  return Array.isArray(value);
 }
 
 function append(tables: Map<string, Row[]>, table: string, row: Row): void {

@@ -5,6 +5,7 @@
 //      keyed in the warehouse (raw-table.ts) exactly as here, with no row in JavaScript.
 import { createHash } from "node:crypto";
 import { canonicalJson, stableHash } from "./hash";
+import { isJsonObject } from "./json-value";
 
 export type RowKeyVersion = 1 | 2;
 
@@ -61,7 +62,7 @@ export function keyText(value: unknown): string | undefined {
   }
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : keyString(value.toISOString());
   if (Array.isArray(value)) return `[${value.map((item: unknown) => keyText(item) ?? "null").join(",")}]`;
-  if (!isRecord(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const members: string[] = [];
   for (const key of Object.keys(value).sort(byCodeUnits)) {
     const text = keyText(value[key]);
@@ -84,11 +85,6 @@ export function keyString(text: string): string {
   if (!ESCAPED.test(text)) return json;
   // An escaped backslash is matched whole, so the `\u` of `\\u0041` (text) is left alone.
   return json.replace(/\\(\\|u[0-9a-f]{4})/g, (match, escape: string) => (escape === "\\" ? match : `\\u${escape.slice(1).toUpperCase()}`));
-}
-
-/** An object that is not a list (keyText has set Dates apart before it asks). */
-function isRecord(value: object): value is Record<string, unknown> {
-  return !Array.isArray(value);
 }
 
 function md5(text: string): string {
