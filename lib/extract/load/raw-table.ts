@@ -154,8 +154,8 @@ async function assertKeys(warehouse: Warehouse, reader: FileReader, raw: RawTabl
   if (row === undefined) return null;
   const at = Number(row.position);
   if (staging.json !== undefined) {
-    const text = (await staging.json.records([at])).get(at);
-    if (text === undefined || !isJsonObject(parseRecord(text))) return `record ${at + 1} is not an object`;
+    const notObject = await firstNotObject(staging.json, [at]);
+    if (notObject !== null) return notObject;
   }
   const index = keys.findIndex((_, i) => row[`k_${i}`] === true);
   // The page path's error, word for word.
@@ -177,8 +177,12 @@ async function objectsOnly(warehouse: Warehouse, raw: RawTable, staging: RawStag
   const rows = await warehouse.query(`SELECT ${raw.position} AS position FROM ${raw.sql} WHERE ${valueless} ORDER BY ${raw.position} LIMIT ${VALUELESS_READ_BACK + 1}`);
   if (rows.length === 0) return null;
   if (rows.length > VALUELESS_READ_BACK) return `more than ${VALUELESS_READ_BACK} records have no value`;
-  const positions = rows.map((row) => Number(row.position));
-  const texts = await staging.json.records(positions);
+  return firstNotObject(staging.json, rows.map((row) => Number(row.position)));
+}
+
+/** The JSON records at these positions read back: the first that is not an object, as a reason. */
+async function firstNotObject(json: NonNullable<RawStaging["json"]>, positions: readonly number[]): Promise<string | null> {
+  const texts = await json.records(positions);
   for (const at of positions) {
     const text = texts.get(at);
     if (text === undefined || !isJsonObject(parseRecord(text))) return `record ${at + 1} is not an object`;
