@@ -213,7 +213,7 @@ describe("a REST source loaded by the warehouse's JSON reader", () => {
     ] as const) {
       const loader = await ExtractLoader.open(warehouse, { asset: "pos", primaryKey: "id", writeDisposition: "replace" });
       const source = [page(0), page(5), page(10)];
-      if (spool && warehouse.files) await loadThroughSpool(warehouse, warehouse.files, loader, toAsync(source.map((records) => ({ records }))), "pos", () => undefined, 4);
+      if (spool && warehouse.files) await loadThroughSpool(warehouse, warehouse.files, loader, toAsync(source.map((records) => ({ count: records.length, records }))), "pos", () => undefined, 4);
       else for (const records of source) await loader.loadPage(records);
       await loader.commit();
     }
@@ -240,7 +240,7 @@ describe("a REST source loaded by the warehouse's JSON reader", () => {
       ] as const) {
         const loader = await ExtractLoader.open(warehouse, { asset: label, primaryKey: "id", writeDisposition: "replace" });
         if (spool && warehouse.files) {
-          await loadThroughSpool(warehouse, warehouse.files, loader, toAsync(source.map((records) => ({ records }))), label, () => undefined, 8);
+          await loadThroughSpool(warehouse, warehouse.files, loader, toAsync(source.map((records) => ({ count: records.length, records }))), label, () => undefined, 8);
         } else {
           for (const records of source) await loader.loadPage(records);
         }

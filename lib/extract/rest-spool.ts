@@ -1,15 +1,17 @@
-// A REST source's records spooled as JSON arrays in the warehouse reader's private directory
-// as the pages arrive (memory holds one page; a body that is the records' array exactly is
-// kept as it came, not parsed and written again), and loaded by DuckDB's JSON reader in chunks
-// while later pages are fetched: the first page at once (a killed run leaves its staging
-// tables for the next attempt to drop, as the page path does), then every CHUNK_ROWS records.
-// The chunks are staged by SQL as one JSON file is (ExtractLoader.loadRaw). Where that
-// cannot give the page path's exact tables, the spool is read back in the pages it came in
-// (the page path's batches, and so its types, depend on them): the source is fetched once.
-// A page with a record the page path fails on (no primary key) hands the run over to it at
-// once, the spooled pages first, so that it fails where and as the page path does, and no
-// chunk is read for nothing. Lists become child tables in SQL; the page path's write batches
-// count their rows, so each page's are counted as it is spooled.
+// A REST source's records spooled in the warehouse reader's private directory as the pages
+// arrive, a file per page (memory holds one page; a body that is the records' array exactly
+// is kept as it came, counted but neither decoded nor parsed), and loaded by DuckDB's JSON
+// reader in chunks while later pages are fetched: the first page at once (a killed run
+// leaves its staging tables for the next attempt to drop, as the page path does), then every
+// CHUNK_ROWS records. The chunks are staged by SQL as one JSON file is
+// (ExtractLoader.loadRaw). Where that cannot give the page path's exact tables, the spool is
+// read back in the pages it came in (the page path's batches, and so its types, depend on
+// them): the source is fetched once. A parsed page with a record the page path fails on (no
+// primary key) hands the run over to it at once, the spooled pages first, so that it fails
+// where and as the page path does, and no chunk is read for nothing; a counted page's keys
+// are checked by the staging, which fails the run with the page path's words once every page
+// is fetched. Lists become child tables in SQL; the page path's write batches count their
+// rows, so each page's are counted as it is spooled.
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -29,8 +31,13 @@ export interface SpoolProgress {
 
 /** A page of records, and the JSON array they were read from when exactly so (kept as it came). */
 export interface SpoolPage {
-  records: readonly unknown[];
+  /** How many records it holds. */
+  count: number;
+  /** Its records (parsed on first use, when `rows` were counted from the bytes). */
+  readonly records: readonly unknown[];
   bytes?: Buffer;
+  /** The rows its records bring in every table (theirs and their lists'), counted from `bytes` without parsing them. */
+  rows?: number;
   /** Its records lose something written again (mayLoseNumbers): the run goes the page path's way. */
   pageOnly?: boolean;
 }
@@ -44,66 +51,27 @@ export function mayLoseNumbers(text: string): boolean {
   return /[eE]\+?0*[1-9]\d{2,}|\d{300,}/.test(text) || /-0(?:\.0*)?(?:[eE][+-]?\d+)?(?![\d.eE])/.test(text);
 }
 
-/**
- * A spool file: one JSON array of records, written a page at a time. Each page's records are
- * the array's elements between two byte offsets (the page's own bytes, or its records written again).
- */
+/** Spooled pages read by the warehouse as one raw table (their files read as one, in order). */
 interface Chunk {
-  file: string;
   table: string;
   /** Position of its first record. */
   offset: number;
   rows: number;
-  /** Per page with records: where its elements lie in the file. */
-  spans: { page: number; start: number; end: number }[];
+  /** Its pages' files, in order (a page without records has none). */
+  files: string[];
   loaded?: Promise<RawTable>;
 }
 
-class SpoolWriter {
-  private bytes = 0;
-  private constructor(
-    private readonly handle: fs.promises.FileHandle,
-    readonly chunk: Chunk,
-  ) {}
-
-  static async open(chunk: Chunk): Promise<SpoolWriter> {
-    const writer = new SpoolWriter(await fs.promises.open(chunk.file, "wx"), chunk);
-    await writer.write(Buffer.from("["));
-    return writer;
-  }
-
-  async page(index: number, page: SpoolPage): Promise<void> {
-    if (page.records.length === 0) return;
-    const elements = page.bytes === undefined ? Buffer.from(page.records.map((record) => JSON.stringify(record)).join(",")) : arrayElements(page.bytes);
-    if (this.chunk.rows > 0) await this.write(Buffer.from(","));
-    const start = this.bytes;
-    await this.write(elements);
-    this.chunk.spans.push({ page: index, start, end: this.bytes });
-    this.chunk.rows += page.records.length;
-  }
-
-  async close(): Promise<void> {
-    try {
-      await this.write(Buffer.from("]"));
-    } finally {
-      await this.handle.close();
-    }
-  }
-
-  private async write(buffer: Buffer): Promise<void> {
-    await this.handle.write(buffer);
-    this.bytes += buffer.byteLength;
-  }
-}
-
-/** The bytes inside a JSON array's brackets (JSON.parse has read it: its first and last non-blank bytes are they). */
-function arrayElements(array: Buffer): Buffer {
-  const blank = (byte: number | undefined) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
-  let start = 0;
-  let end = array.byteLength;
-  while (blank(array[start])) start++;
-  while (blank(array[end - 1])) end--;
-  return array.subarray(start + 1, end - 1);
+/**
+ * Writes a page's records to a file of its own: its body's bytes as they came, or its records
+ * written again. Many small files read faster than one large one (DuckDB reads files in
+ * parallel, one JSON array in one thread). None for a page without records.
+ */
+async function spoolPage(dir: string, index: number, page: SpoolPage): Promise<string | undefined> {
+  if (page.count === 0) return undefined;
+  const file = path.join(dir, `${index}.json`);
+  await fs.promises.writeFile(file, page.bytes ?? JSON.stringify(page.records), { flag: "wx" });
+  return file;
 }
 
 /** Spools `pages`, then stages them in the warehouse or, failing that, through the loader page by page. */
@@ -116,63 +84,69 @@ export async function loadThroughSpool(
   onPage: (progress: SpoolProgress) => void,
   chunkRows = CHUNK_ROWS,
 ): Promise<void> {
-  const run = randomUUID();
+  const dir = path.join(reader.spoolDir, randomUUID());
   const chunks: Chunk[] = [];
   const sizes: number[] = [];
+  /** Each spooled page's file (none for an empty one). */
+  const files: (string | undefined)[] = [];
   /** Each spooled page's rows in every table (its records', and their lists' elements). */
   const rows: number[] = [];
   const raw = stageTableFor(`${asset}__0raw`, loader.stagingScope);
-  const newChunk = (offset: number): Promise<SpoolWriter> => {
-    const chunk: Chunk = { file: path.join(reader.spoolDir, `${run}-${chunks.length}.json`), table: stageTableFor(`${asset}__0raw${chunks.length}`, loader.stagingScope), offset, rows: 0, spans: [] };
+  const newChunk = (offset: number): Chunk => {
+    const chunk: Chunk = { table: stageTableFor(`${asset}__0raw${chunks.length}`, loader.stagingScope), offset, rows: 0, files: [] };
     chunks.push(chunk);
-    return SpoolWriter.open(chunk);
+    return chunk;
   };
-  let writer: SpoolWriter | null = null;
+  await fs.promises.mkdir(dir);
   try {
     const progress: SpoolProgress = { pages: 0, rows: 0 };
-    writer = await newChunk(0);
+    let chunk: Chunk | null = newChunk(0);
     for await (const page of pages) {
-      const { records } = page;
-      const blocker = writer === null ? null : page.pageOnly === true ? "a page's records cannot be spooled as they came (no body text, or numbers beyond a double or -0)" : loader.pageBlocker(records);
-      if (writer !== null && blocker !== null) {
+      // A page counted from its bytes is not parsed to look for a record without its primary key:
+      // staging checks the keys (raw-table.ts) and fails the run as the page path would.
+      const blocker =
+        chunk === null
+          ? null
+          : page.pageOnly === true
+            ? "a page's records cannot be spooled as they came (no body text, or numbers beyond a double or -0)"
+            : page.rows === undefined
+              ? loader.pageBlocker(page.records)
+              : null;
+      if (chunk !== null && blocker !== null) {
         loader.pagesBecause(blocker);
-        await writer.close();
-        writer = null;
+        chunk = null;
         await dropChunks(warehouse, reader, chunks);
-        for await (const back of readBack(chunks, sizes)) await loader.loadPage(back);
+        for await (const back of readBack(files, sizes)) await loader.loadPage(back);
       }
-      if (writer === null) {
-        await loader.loadPage(records);
+      if (chunk === null) {
+        await loader.loadPage(page.records);
       } else {
-        await writer.page(sizes.length, page);
-        rows.push(loader.pageRows(records));
-        if (writer.chunk.rows > 0 && (chunks.length === 1 || writer.chunk.rows >= chunkRows)) {
-          await writer.close();
-          startLoad(reader, writer.chunk);
+        const file = await spoolPage(dir, sizes.length, page);
+        files.push(file);
+        if (file !== undefined) chunk.files.push(file);
+        chunk.rows += page.count;
+        rows.push(page.rows ?? loader.pageRows(page.records));
+        if (chunk.rows > 0 && (chunks.length === 1 || chunk.rows >= chunkRows)) {
+          startLoad(reader, chunk);
           // The first chunk is staged before the run goes on (see the header).
-          if (chunks.length === 1) await writer.chunk.loaded?.catch(() => undefined);
-          writer = await newChunk(progress.rows + records.length);
+          if (chunks.length === 1) await chunk.loaded?.catch(() => undefined);
+          chunk = newChunk(progress.rows + page.count);
         }
       }
-      sizes.push(records.length);
+      sizes.push(page.count);
       progress.pages++;
-      progress.rows += records.length;
+      progress.rows += page.count;
       onPage(progress);
     }
     // Handed over to the page path: it has loaded every page.
-    if (writer === null) return;
-    const last = writer;
-    writer = null;
-    await last.close();
-    if (last.chunk.rows > 0) startLoad(reader, last.chunk);
+    if (chunk === null) return;
+    if (chunk.rows > 0) startLoad(reader, chunk);
     const loaded = chunks.filter((c) => c.rows > 0);
     if (await stagedInWarehouse(warehouse, reader, loader, raw, loaded, writeBatchOf(sizes, rows))) return;
-    for await (const back of readBack(loaded, sizes)) await loader.loadPage(back);
+    for await (const back of readBack(files, sizes)) await loader.loadPage(back);
   } finally {
-    // A run that failed while spooling still closes its file.
-    await writer?.close().catch(() => undefined);
     await dropChunks(warehouse, reader, chunks);
-    await Promise.all(chunks.map((c) => fs.promises.rm(c.file, { force: true })));
+    await fs.promises.rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -183,7 +157,7 @@ async function dropChunks(warehouse: Warehouse, reader: FileReader, chunks: read
 }
 
 function startLoad(reader: FileReader, chunk: Chunk): void {
-  chunk.loaded = reader.load(chunk.table, chunk.file, "json", { persistent: true });
+  chunk.loaded = reader.load(chunk.table, chunk.files, "json", { persistent: true });
   // Awaited later; until then a failure must not count as unhandled.
   chunk.loaded.catch(() => undefined);
 }
@@ -223,9 +197,16 @@ async function combine(reader: FileReader, raw: string, chunks: readonly Chunk[]
   const clash = first.columns.some((column) => column.name.toLowerCase() === POSITION);
   if (!clash && tables.every((table) => JSON.stringify(table.columns) === shape)) {
     const selects = tables.map((table, index) => `SELECT *, ${table.position} + ${chunks[index]?.offset ?? 0} AS ${quoteIdent(POSITION)} FROM ${table.sql}`);
-    return { sql: `(${selects.join(" UNION ALL ")})`, position: quoteIdent(POSITION), rows: tables.reduce((sum, table) => sum + table.rows, 0), columns: first.columns, temporary: true };
+    return {
+      sql: `(${selects.join(" UNION ALL ")})`,
+      position: quoteIdent(POSITION),
+      rows: tables.reduce((sum, table) => sum + table.rows, 0),
+      columns: first.columns,
+      temporary: true,
+      sortedCopy: true,
+    };
   }
-  return reader.load(raw, chunks.map((chunk) => chunk.file), "json");
+  return reader.load(raw, chunks.flatMap((chunk) => chunk.files), "json");
 }
 
 /** The JSON text of records by their position in the whole spool. */
@@ -234,30 +215,22 @@ async function recordsAt(reader: FileReader, chunks: readonly Chunk[], positions
   for (const chunk of chunks) {
     const local = positions.filter((p) => p >= chunk.offset && p < chunk.offset + chunk.rows).map((p) => p - chunk.offset);
     if (local.length === 0) continue;
-    for (const [position, text] of await reader.records(chunk.file, "json", local)) found.set(position + chunk.offset, text);
+    for (const [position, text] of await reader.records(chunk.files, "json", local)) found.set(position + chunk.offset, text);
   }
   return found;
 }
 
 /** The spooled records in the pages they came in (`sizes`: every page's count, empty ones included). */
-async function* readBack(chunks: readonly Chunk[], sizes: readonly number[]): AsyncGenerator<unknown[]> {
-  const spans = new Map(chunks.flatMap((chunk) => chunk.spans.map((span) => [span.page, { file: chunk.file, ...span }] as const)));
+async function* readBack(files: readonly (string | undefined)[], sizes: readonly number[]): AsyncGenerator<unknown[]> {
   for (const [index, size] of sizes.entries()) {
-    const span = spans.get(index);
-    if (span === undefined) {
+    const file = files[index];
+    if (file === undefined) {
       if (size > 0) throw new Error(`the spool lost page ${index + 1}`);
       yield [];
       continue;
     }
-    const handle = await fs.promises.open(span.file, "r");
-    try {
-      const buffer = Buffer.alloc(span.end - span.start);
-      await handle.read(buffer, 0, buffer.byteLength, span.start);
-      const records: unknown = JSON.parse(`[${buffer.toString("utf8")}]`);
-      if (!Array.isArray(records) || records.length !== size) throw new Error(`the spool's page ${index + 1} does not read back`);
-      yield records;
-    } finally {
-      await handle.close();
-    }
+    const records: unknown = JSON.parse(await fs.promises.readFile(file, "utf8"));
+    if (!Array.isArray(records) || records.length !== size) throw new Error(`the spool's page ${index + 1} does not read back`);
+    yield records;
   }
 }

@@ -9,6 +9,7 @@ import { FileSourceError } from "./file/errors";
 import type { FileSourceConfig } from "./file/read-file-pages";
 import type { BudgetLease } from "./budget";
 import type { SpoolPage } from "./rest-spool";
+import type { RecordScan } from "./normalize/json-scan";
 import { fetchPages, parseRestRequestSpec, Redactor, secretValueOf, type SecretResolver } from "./http";
 import type { OutboundPolicy } from "../outbound";
 import { compareCursors, cursorValueAt, ExtractLoader, readCursor, startingCursor, type CursorValue, type ExtractLoadResult, type StagingScope, type TablePartition } from "./load";
@@ -72,16 +73,17 @@ function withCell(cell: string, error: unknown): string {
  * no `param`) is read whole, and the records at or before the stored cursor (minus `lag`:
  * that window is read again, and a merge updates it by primary key) are dropped here.
  */
-async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext, redactor: Redactor): AsyncGenerator<SourcePage> {
+async function* pagesOf(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext, redactor: Redactor, scanPage?: ScanPage): AsyncGenerator<SourcePage> {
   const cursor = spec.incremental?.cursor;
   const after = await droppedUpTo(cell, spec, warehouse, ctx);
   if (cursor === undefined || after === undefined) {
-    yield* sourcePages(cell, spec, warehouse, ctx, redactor);
+    yield* sourcePages(cell, spec, warehouse, ctx, redactor, scanPage);
     return;
   }
-  for await (const { records, text } of sourcePages(cell, spec, warehouse, ctx, redactor)) {
+  for await (const page of sourcePages(cell, spec, warehouse, ctx, redactor)) {
+    const records = page.records.filter((record) => isAfter(cursorValueAt(record, cursor), after));
     // Not the body's bytes (they hold the records dropped); its text still tells whether any number would be lost written again.
-    yield { records: records.filter((record) => isAfter(cursorValueAt(record, cursor), after)), text };
+    yield { count: records.length, records, text: page.text };
   }
 }
 
@@ -93,7 +95,10 @@ async function droppedUpTo(cell: ExtractCell, spec: ExtractSpec, warehouse: Ware
 }
 
 /** A page of records as the spool takes it, with the body it came in (REST). */
-type SourcePage = SpoolPage & { text?: string };
+type SourcePage = SpoolPage & { readonly text?: string };
+
+/** Counts a page's records, and the rows they bring, from its bytes (ExtractLoader.scanPage). */
+type ScanPage = (bytes: Buffer) => RecordScan | null;
 
 async function* mapPages(pages: AsyncIterable<SourcePage>, map: (page: SourcePage) => SourcePage): AsyncGenerator<SourcePage> {
   for await (const page of pages) yield map(page);
@@ -104,7 +109,7 @@ function isAfter(value: CursorValue | undefined, after: CursorValue): boolean {
   return value === undefined || compareCursors(value, after) > 0;
 }
 
-async function* sourcePages(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext, redactor: Redactor): AsyncGenerator<SourcePage> {
+async function* sourcePages(cell: ExtractCell, spec: ExtractSpec, warehouse: Warehouse, ctx: ExtractContext, redactor: Redactor, scanPage?: ScanPage): AsyncGenerator<SourcePage> {
   switch (spec.source) {
     case "rest": {
       const extraParams: Record<string, string | number> = {};
@@ -128,15 +133,27 @@ async function* sourcePages(cell: ExtractCell, spec: ExtractSpec, warehouse: War
         outbound: ctx.outbound,
         maxResponseBytes: ctx.maxResponseBytes,
         budget: ctx.budget,
+        ...(scanPage === undefined ? {} : { scanRecords: scanPage }),
       });
       for await (const page of pages) {
-        yield page.recordBytes === undefined ? { records: page.records, text: page.bodyText } : { records: page.records, bytes: page.recordBytes, text: page.bodyText };
+        // Records and text stay unread until asked for: a counted page the spool keeps as bytes is never parsed.
+        yield {
+          count: page.count,
+          get records() {
+            return page.records;
+          },
+          get text() {
+            return page.bodyText;
+          },
+          ...(page.recordBytes === undefined ? {} : { bytes: page.recordBytes }),
+          ...(page.scan === undefined ? {} : { rows: page.scan.records + page.scan.childRows }),
+        };
       }
       return;
     }
     case "file": {
       if (!ctx.dataDir || !ctx.readFilePages || spec.path === undefined) throw new Error("path: file sources need a data directory");
-      for await (const records of ctx.readFilePages(ctx.dataDir, { path: spec.path, format: spec.format, data_path: spec.data_path })) yield { records };
+      for await (const records of ctx.readFilePages(ctx.dataDir, { path: spec.path, format: spec.format, data_path: spec.data_path })) yield { count: records.length, records };
       return;
     }
     default: {
@@ -199,10 +216,11 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
     if (spoolReader !== undefined) {
       // A body a secret may be in is written again from its redacted records, not kept as it came.
       const spool = await import("./rest-spool");
-      const redacted = mapPages(pagesOf(cell, spec, warehouse, ctx, redactor), ({ records, bytes, text }) =>
-        bytes !== undefined && !redactor.mayRedactJson(bytes)
-          ? { records, bytes }
-          : { records: redactor.redactRecords(records), pageOnly: text === undefined || spool.mayLoseNumbers(text) },
+      const scanPage = (bytes: Buffer) => loader?.scanPage(bytes) ?? null;
+      const redacted = mapPages(pagesOf(cell, spec, warehouse, ctx, redactor, scanPage), (page) =>
+        page.bytes !== undefined && !redactor.mayRedactJson(page.bytes)
+          ? page
+          : { count: page.count, records: redactor.redactRecords(page.records), pageOnly: page.text === undefined || spool.mayLoseNumbers(page.text) },
       );
       await spool.loadThroughSpool(warehouse, spoolReader, loader, redacted, cell.name, (progress) =>
         ctx.onProgress?.({ asset: cell.name, ...progress, elapsedMs: now() - started }),

@@ -52,14 +52,14 @@ export function duckdbFileReader(dataDir: string, spoolDir: string, access: Duck
     release: async (table) => {
       await access.queryAll([`DROP TABLE IF EXISTS ${tempTable(table)}`]);
     },
-    records: async (file, format, positions) => {
+    records: async (files, format, positions) => {
       if (positions.length === 0) return new Map();
       // A table made by CREATE TABLE AS keeps the reader's order; a window over the read may not.
       const objects = "__assetbook_json_objects";
       try {
         const [, rows = []] = await access.queryAll([
           // Read no further than the last record wanted (usually the first).
-          `CREATE OR REPLACE TEMP TABLE ${objects} AS SELECT json FROM read_json_objects(${quoteLiteral(file)}, format = ${quoteLiteral(jsonLayout(format))}) LIMIT ${Math.trunc(Math.max(...positions)) + 1}`,
+          `CREATE OR REPLACE TEMP TABLE ${objects} AS SELECT json FROM read_json_objects(${fileList(files)}, format = ${quoteLiteral(jsonLayout(format))}) LIMIT ${Math.trunc(Math.max(...positions)) + 1}`,
           `SELECT rowid AS position, CAST(json AS VARCHAR) AS json FROM ${objects} WHERE rowid IN (${positions.map((p) => String(Math.trunc(p))).join(", ")})`,
         ]);
         return new Map(rows.map((row) => [Number(row.position), String(row.json)]));
@@ -129,8 +129,13 @@ const tempTable = (table: string) => `temp.main.${quoteIdent(table)}`;
 /** A table made by CREATE TABLE AS keeps its rows in the order the reader gave them. */
 const POSITION = "rowid";
 
+/** One file, or several read as one in their order. */
+function fileList(files: string | readonly string[]): string {
+  return typeof files === "string" ? quoteLiteral(files) : `[${files.map(quoteLiteral).join(", ")}]`;
+}
+
 function readerCall(format: FileReadFormat, files: string | readonly string[]): string {
-  const list = typeof files === "string" ? quoteLiteral(files) : `[${files.map(quoteLiteral).join(", ")}]`;
+  const list = fileList(files);
   switch (format) {
     case "csv":
       return `read_csv(${list})`;

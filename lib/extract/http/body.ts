@@ -30,16 +30,37 @@ export interface BodyLimits {
   budget: BudgetLease | undefined;
 }
 
-/** A body as text, and its bytes when they are exactly that text in UTF-8 (no BOM, no invalid byte replaced). */
-export interface ReadBody {
-  text: string;
-  bytes?: Buffer;
+/**
+ * A body read: its bytes when they are exactly its text in UTF-8 (no byte order mark, no
+ * invalid byte replaced), and its text, decoded on first use: a REST extract that spools a
+ * page's bytes as they came never decodes them (rest-spool.ts).
+ */
+export class ResponseBody {
+  readonly bytes: Buffer | undefined;
+  #text: string | undefined;
+
+  constructor(private readonly raw: Buffer) {
+    const bom = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf;
+    this.bytes = isUtf8(raw) && !bom ? raw : undefined;
+  }
+
+  get text(): string {
+    this.#text ??= decode(this.raw, this.bytes !== undefined);
+    return this.#text;
+  }
 }
 
 const lenientDecoder = new TextDecoder();
 
-export async function readBody(response: Response, limits: BodyLimits): Promise<ReadBody> {
-  if (response.body === null) return { text: "" };
+/** Valid UTF-8 decodes as TextDecoder would (a third faster), which drops a BOM. Invalid bytes become U+FFFD, as the lenient decoder makes them. */
+function decode(raw: Buffer, exact: boolean): string {
+  if (exact) return raw.toString("utf8");
+  if (!isUtf8(raw)) return lenientDecoder.decode(raw);
+  return raw.subarray(3).toString("utf8");
+}
+
+export async function readBody(response: Response, limits: BodyLimits): Promise<ResponseBody> {
+  if (response.body === null) return new ResponseBody(Buffer.alloc(0));
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (limits.overflow === "fail" && declared > limits.maxBytes) {
     await response.body.cancel().catch(() => undefined);
@@ -71,10 +92,5 @@ export async function readBody(response: Response, limits: BodyLimits): Promise<
     // Stop the transfer of whatever was left unread (a no-op after the last chunk).
     await reader.cancel().catch(() => undefined);
   }
-  const bytes = Buffer.concat(chunks);
-  // Valid UTF-8 decodes as TextDecoder would (a third faster), which drops a BOM: then the
-  // bytes are not the text. Invalid bytes become U+FFFD, as the lenient decoder makes them.
-  if (!isUtf8(bytes)) return { text: lenientDecoder.decode(bytes) };
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  return bom ? { text: bytes.subarray(3).toString("utf8") } : { text: bytes.toString("utf8"), bytes };
+  return new ResponseBody(Buffer.concat(chunks));
 }

@@ -5,6 +5,7 @@ import type { BudgetLease } from "../budget";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./body";
 import { ExtractHttpError } from "./errors";
 import { parseJsonBody, recordsFromBody } from "./json-body";
+import type { RecordScan } from "../normalize/json-scan";
 import { createPaginator } from "./paginators";
 import { requestWithRetries, statusError, type HttpRequest, type HttpResponse, type RequestPolicy, type Sleep } from "./request";
 import { DEFAULT_OUTBOUND_POLICY, outboundFetch, type OutboundPolicy, type Resolve } from "../../outbound";
@@ -12,14 +13,19 @@ import { Redactor, resolveSecretValue, type SecretResolver, type SecretUse } fro
 import { parseRestRequestSpec, type ParamValue, type RestRequestSpecInput } from "./spec";
 
 export interface Page {
-  records: unknown[];
+  /** How many records it holds. */
+  count: number;
+  /** Its records; parsed on first use when scanRecords counted them. */
+  readonly records: unknown[];
   /**
    * The bytes of the array that holds the records, when they are the whole body (no
    * `data_path`) and exactly its text: a caller may keep them instead of writing the records again.
    */
   recordBytes?: Buffer;
-  /** The body as text (what `records` were parsed from). */
-  bodyText: string;
+  /** What scanRecords found in recordBytes, when it counted them. */
+  scan?: RecordScan;
+  /** The body as text (what `records` are parsed from); decoded on first use. */
+  readonly bodyText: string;
   /** The page's URL, redacted. */
   url: string;
   /** 1-based. */
@@ -61,6 +67,12 @@ export interface FetchPagesOptions {
    * flight at most). Off by default: a caller that stops early then wastes one request.
    */
   prefetch?: boolean;
+  /**
+   * Counts the records of a body that is their array, from its bytes, without parsing them
+   * (null: it cannot; the body is parsed). A page it counts is parsed only if its records,
+   * its text or a paginator's path into its body are asked for.
+   */
+  scanRecords?: (bytes: Buffer) => RecordScan | null;
 }
 
 export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 60;
@@ -144,20 +156,33 @@ export async function* fetchPages(specInput: RestRequestSpecInput, options: Fetc
     const { response, requestUrl } = await pending;
     // The URL as sent (an api_key in the query included), then redacted.
     const redactedUrl = redactor.redact(requestUrl);
-    const body = parseJsonBody(response.text, redactedUrl, response.attempts);
-    const records = recordsFromBody(body, spec.data_path, redactedUrl, response.attempts);
-    const after = nextStep(paginator.next({ url, headers: response.headers, body, records }), {
-      origin,
-      visited,
-      pageNumber,
-      pageLimit: spec.page_limit,
-      redactor,
-      warn,
-    });
+    const { count, scan, parse, recordBytes } = readPage(response, spec.data_path, redactedUrl, options.scanRecords);
+    const after = nextStep(
+      paginator.next({
+        url,
+        headers: response.headers,
+        count,
+        get body() {
+          return parse().body;
+        },
+      }),
+      { origin, visited, pageNumber, pageLimit: spec.page_limit, redactor, warn },
+    );
     if (after.kind === "fetch" && options.prefetch) pending = fetchPage(after.url);
-    options.onPage?.({ page: pageNumber, url: redactedUrl, records: records.length });
-    const recordBytes = spec.data_path === undefined && Array.isArray(body) ? response.bytes : undefined;
-    yield { records, url: redactedUrl, pageNumber, bodyText: response.text, ...(recordBytes === undefined ? {} : { recordBytes }) };
+    options.onPage?.({ page: pageNumber, url: redactedUrl, records: count });
+    yield {
+      count,
+      get records() {
+        return parse().records;
+      },
+      get bodyText() {
+        return response.body.text;
+      },
+      url: redactedUrl,
+      pageNumber,
+      ...(recordBytes === undefined ? {} : { recordBytes }),
+      ...(scan === undefined ? {} : { scan }),
+    };
 
     switch (after.kind) {
       case "stop":
@@ -174,6 +199,31 @@ export async function* fetchPages(specInput: RestRequestSpecInput, options: Fetc
       }
     }
   }
+}
+
+interface ReadPage {
+  count: number;
+  scan: RecordScan | undefined;
+  /** The body and its records, parsed on first call. */
+  parse: () => { body: unknown; records: unknown[] };
+  recordBytes: Buffer | undefined;
+}
+
+/** A page's records: counted from its bytes where `scanRecords` can, else parsed at once (so malformed JSON fails on its page). */
+function readPage(response: HttpResponse, dataPath: string | undefined, redactedUrl: string, scanRecords: FetchPagesOptions["scanRecords"]): ReadPage {
+  const bytes = response.body.bytes;
+  const scan = dataPath === undefined && bytes !== undefined ? (scanRecords?.(bytes) ?? undefined) : undefined;
+  let parsed: { body: unknown; records: unknown[] } | undefined;
+  const parse = () => {
+    if (parsed !== undefined) return parsed;
+    const body = parseJsonBody(response.body.text, redactedUrl, response.attempts);
+    parsed = { body, records: recordsFromBody(body, dataPath, redactedUrl, response.attempts) };
+    return parsed;
+  };
+  const count = scan?.records ?? parse().records.length;
+  // A counted body is the records' array (the scan says so).
+  const recordBytes = scan !== undefined || (dataPath === undefined && Array.isArray(parse().body)) ? bytes : undefined;
+  return { count, scan, parse, recordBytes };
 }
 
 type NextStep = { kind: "stop" } | { kind: "error"; error: ExtractHttpError } | { kind: "fetch"; url: URL };

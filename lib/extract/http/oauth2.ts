@@ -84,7 +84,7 @@ export class OAuth2TokenSource {
       throw statusError(request, response, redactor, "token request failed: ");
     }
     const redactedUrl = redactor.redact(request.url);
-    const parsed = tokenResponseSchema.safeParse(parseJsonBody(response.text, redactedUrl, response.attempts));
+    const parsed = tokenResponseSchema.safeParse(parseJsonBody(response.body.text, redactedUrl, response.attempts));
     if (!parsed.success) {
       // Never echo the body: it may hold tokens we have not learned to redact yet.
       const fields = parsed.error.issues.map((issue) => issue.path.join(".")).join(", ");

@@ -6,8 +6,10 @@ import type { PaginatorSpec } from "./spec";
 export interface PageResponse {
   url: URL;
   headers: Headers;
-  body: unknown;
-  records: unknown[];
+  /** The body, parsed (a getter: a page whose records were only counted is parsed when a paginator reads it). */
+  readonly body: unknown;
+  /** How many records the page holds. */
+  count: number;
 }
 
 export interface Paginator {
@@ -68,10 +70,10 @@ function pageNumberPaginator(spec: Extract<PaginatorSpec, { type: "page_number" 
       url.searchParams.set(pageParam, String(page));
       if (spec.size !== undefined) url.searchParams.set(sizeParam, String(spec.size));
     },
-    next({ url, records }) {
+    next({ url, count }) {
       // An empty page, or a short one when we know the size, is the last.
-      if (records.length === 0) return undefined;
-      if (spec.size !== undefined && records.length < spec.size) return undefined;
+      if (count === 0) return undefined;
+      if (spec.size !== undefined && count < spec.size) return undefined;
       page += 1;
       return withParam(url, pageParam, page);
     },
@@ -88,12 +90,13 @@ function offsetPaginator(spec: Extract<PaginatorSpec, { type: "offset" }>, warn:
       url.searchParams.set(offsetParam, "0");
       if (spec.limit !== undefined) url.searchParams.set(limitParam, String(spec.limit));
     },
-    next({ url, body, records }) {
-      if (records.length === 0) return undefined;
-      if (spec.limit !== undefined && records.length < spec.limit) return undefined;
-      offset += records.length;
+    next(page) {
+      const { url, count } = page;
+      if (count === 0) return undefined;
+      if (spec.limit !== undefined && count < spec.limit) return undefined;
+      offset += count;
       if (spec.total_path !== undefined) {
-        const lookup = readPath(body, spec.total_path);
+        const lookup = readPath(page.body, spec.total_path);
         const total = lookup.found ? asNumber(lookup.value) : undefined;
         if (total !== undefined && offset >= total) return undefined;
         if (total === undefined && !warnedNoTotal) {

@@ -2,7 +2,7 @@
 // outbound policy, its body read up to a cap.
 import type { Response } from "undici";
 import type { BudgetLease } from "../budget";
-import { readBody, ResponseLimitError, ERROR_BODY_BYTES } from "./body";
+import { readBody, ResponseLimitError, ERROR_BODY_BYTES, type ResponseBody } from "./body";
 import { bodySnippet, ExtractHttpError } from "./errors";
 import { denialOf, type OutboundFetch } from "../../outbound";
 import type { Redactor } from "../../secrets/secrets";
@@ -18,9 +18,7 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: Headers;
-  text: string;
-  /** The body's bytes, when they are exactly `text` in UTF-8. */
-  bytes?: Buffer;
+  body: ResponseBody;
   /** Requests made for this response, retries included. */
   attempts: number;
 }
@@ -105,16 +103,16 @@ export async function requestWithRetries(request: HttpRequest, policy: RequestPo
       const response = await fetchFollowingSameOrigin(request, signal, policy);
       const ok = response.status >= 200 && response.status < 300;
       // Also under the timeout. An error body is read only as far as its snippet needs.
-      const { text, bytes } = await readBody(response, {
+      const body = await readBody(response, {
         maxBytes: ok ? policy.maxResponseBytes : Math.min(ERROR_BODY_BYTES, policy.maxResponseBytes),
         overflow: ok ? "fail" : "truncate",
         budget: policy.budget,
       });
       if (!isRetryableStatus(response.status)) {
-        return { status: response.status, headers: response.headers, text, ...(bytes === undefined ? {} : { bytes }), attempts: attempt };
+        return { status: response.status, headers: response.headers, body, attempts: attempt };
       }
       lastStatus = response.status;
-      lastFailure = describeStatus(response, text, policy.redactor);
+      lastFailure = describeStatus(response, body.text, policy.redactor);
       waitMs = retryAfterMs(response.headers.get("retry-after"), policy.maxRetryAfterMs);
     } catch (error) {
       // The caller cancelled: stop now, no retry.
@@ -176,7 +174,7 @@ async function fetchFollowingSameOrigin(request: HttpRequest, signal: AbortSigna
 
 /** The error for a final non-success response (a 4xx that retrying will not fix). */
 export function statusError(request: HttpRequest, response: HttpResponse, redactor: Redactor, what = ""): ExtractHttpError {
-  const snippet = snippetOf(response.text, redactor);
+  const snippet = snippetOf(response.body.text, redactor);
   const message = `${what}${request.method} ${request.url} returned HTTP ${response.status}${snippet ? `: ${snippet}` : ""}`;
   return new ExtractHttpError(redactor.redact(message), {
     url: redactor.redact(request.url),

@@ -9,6 +9,7 @@ import { ColumnNamer, type NameMapping } from "../normalize/names";
 import { INTERNAL_COLUMN_TYPES, schemaFromColumns, type TableSchema } from "../normalize/schema";
 import { describeLoadedTables, readAssetState, rowKeyVersionFor, schemaStateKey, type AssetState, type LoadedTable } from "./asset-state";
 import type { RowKeyVersion } from "../normalize/row-key";
+import { scanRecordArray, type RecordScan } from "../normalize/json-scan";
 import { cursorStateKey, cursorValueAt, laterCursor, readCursor, type CursorValue } from "./incremental";
 import { mergeChildSql, mergedSchema, mergeRootSql, ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
 import { ExtractLoadError } from "./errors";
@@ -246,6 +247,11 @@ export class ExtractLoader {
     let rows = records.length;
     for (const record of records) rows += this.flattener.childRows(record);
     return rows;
+  }
+
+  /** pageRows for a page of records still in their JSON array's bytes (null: they are not a valid one; parse them). */
+  scanPage(bytes: Uint8Array): RecordScan | null {
+    return scanRecordArray(bytes, this.maxDepth);
   }
 
   /** Records loaded so far. */

@@ -80,7 +80,8 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     const select = columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
     if (staging.merge && rootKey !== null) select.push(`${raw.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
     // No ORDER BY: a scan keeps the table's order (DuckDB's preserve_insertion_order), and sorting costs a tenth of the load.
-    const created = await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${raw.sql}`);
+    const order = raw.sortedCopy === true ? ` ORDER BY ${raw.position}` : "";
+    const created = await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${raw.sql}${order}`);
     if (staging.merge) {
       schema.set(SEQ_COLUMN, "BIGINT");
       schema.set(ROOT_KEY_COLUMN, "VARCHAR");
