@@ -3,10 +3,7 @@
 // joins, subqueries in any expression, set operations, CTE bodies, PIVOT sources), is a
 // read, except an unqualified name that matches a CTE visible in that scope.
 import type { TableRef } from "./sql-refs";
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isRecord } from "../guards";
 
 function stringField(record: Record<string, unknown>, key: string): string {
   const value = record[key];

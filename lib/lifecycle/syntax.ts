@@ -1,6 +1,7 @@
 // A SQL cell's definition as DuckDB parses it: reformatting and comments change nothing,
 // and a change that only adds output columns can be told from any other change.
 import { canonicalJson } from "./fingerprint";
+import { isRecord } from "../guards";
 
 /** The syntax of one SELECT statement (NodeSqlReferenceParser satisfies it). */
 export interface SqlSyntax {
@@ -11,10 +12,6 @@ export interface SqlSyntax {
 export interface Projection {
   columns: string[];
   rest: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The tree without source positions: two spellings of one query give the same tree. */

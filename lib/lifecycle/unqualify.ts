@@ -4,10 +4,7 @@
 // schema, found by DuckDB's parser (its positions), never by pattern over the whole text.
 import type { AssetCell, Check } from "../notebook/types";
 import type { SqlSyntax } from "./syntax";
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isRecord } from "../guards";
 
 /** A qualified table reference in a parsed statement: its parts, and its byte offset in the SQL. */
 interface QualifiedRef {

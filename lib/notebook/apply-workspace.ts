@@ -13,6 +13,7 @@ import type { AssetCell, CellMacro, Check, Notebook, NotebookIssue, ParseResult 
 import { resolveParams } from "./params";
 import type { ConnectionDef, VarValue, Workspace } from "./workspace-file";
 import { describeIssues } from "./zod-issues";
+import { isRecord } from "../guards";
 
 export interface AppliedNotebook {
   notebook: Notebook;
@@ -231,10 +232,6 @@ export function mergeConnection(connection: ConnectionDef, config: Record<string
     if (shared !== undefined) merged[key] = { ...shared, ...(isRecord(own) ? own : {}) };
   }
   return merged;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Every string in a config, replaced by `change(text, dotted path)`. */

@@ -5,6 +5,7 @@ import { parseCheckList } from "./check-list";
 import type { LocatedIssue } from "./scan";
 import { describeIssues } from "./zod-issues";
 import { parseYamlAt, type YamlSource } from "./yaml-source";
+import { isRecord } from "../guards";
 
 interface CellKeys {
   deps?: string | string[];
@@ -19,10 +20,6 @@ export interface YamlCellResult<T> {
   config?: ConfigOf<T>;
   deps: string[];
   checks: Check[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export interface YamlCellInput {

@@ -2,6 +2,7 @@
 // with field types chosen from the table's column types. Plain JSON, no Vega import.
 import type { Column, Row } from "../warehouse/types";
 import { columnKind } from "./column-kind";
+import { isRecord } from "../guards";
 
 export const CHART_MARKS = ["line", "bar", "point", "area", "arc", "tick", "rule", "text", "rect"] as const;
 export type ChartMark = (typeof CHART_MARKS)[number];
@@ -100,10 +101,6 @@ export function fieldDef(channel: Channel, columns: readonly Column[]): FieldDef
     }
   }
   return def;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Which channel a top-level `aggregate` applies to. */

@@ -19,6 +19,7 @@ import { openPostgresWarehouse } from "../warehouse/postgres";
 import type { Warehouse } from "../warehouse/types";
 import { prismaSqlClient } from "./prisma-sql";
 import { RunService } from "./service";
+import { runDetail } from "./views";
 
 const { cases, postgresMissingInCi, postgresSkipped } = storeCases();
 if (postgresMissingInCi) throw new Error(postgresMissingInCi);
@@ -90,7 +91,7 @@ describe.each(cases)("partitioned extracts on the $name store", (storeCase) => {
     warehouse =
       storeCase.name === "postgres"
         ? await openPostgresWarehouse({ connectionString: await warehouses.fresh() })
-        : await openDuckDbWarehouse({ path: path.join(dir, "warehouse.duckdb") });
+        : await openDuckDbWarehouse({ path: path.join(dir, "warehouse.duckdb"), dataDir: dir });
     workspaceId = (await db.workspace.create({ data: { slug: "w", name: "W" } })).id;
     svc = new RunService({
       db,
@@ -132,7 +133,11 @@ describe.each(cases)("partitioned extracts on the $name store", (storeCase) => {
   it("sends each day's typed values and lands each partition's rows; a rerun replaces only its own", { timeout: 60_000 }, async () => {
     await writeFile(path.join(dir, "events.md"), eventsNotebook(server.url));
     idsByDay = { "2024-01-16": [1, 2, 3], "2024-01-17": [4, 5] };
-    expect(await run("2024-01-16")).toMatchObject({ status: "succeeded" });
+    const first = await run("2024-01-16");
+    expect(first).toMatchObject({ status: "succeeded" });
+    // The run page says why the rows went record by record where DuckDB could have read them (PostgreSQL cannot).
+    const note = (await runDetail(db, workspaceId, first.runId))?.assets.find((asset) => asset.name === "events")?.note;
+    expect(note).toBe(warehouse.files === undefined ? null : "loaded record by record: a partition's rows are tagged page by page");
     const second = await run("2024-01-17");
     expect(second).toMatchObject({ status: "succeeded" });
     expect(sent()).toEqual([

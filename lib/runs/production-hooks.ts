@@ -82,7 +82,14 @@ export function productionHooks(p: ProductionRun): ExecutorHooks {
         await record(cell, { status: "succeeded", rows, columns, durationMs: event.durationMs, checks });
         const passed = checks.filter((c) => c.passed).length;
         const checked = checks.length === 0 ? "" : `, checks ${passed}/${checks.length} passed`;
-        await log(`attempt ${event.attempt} succeeded: ${rows} ${rows === 1 ? "row" : "rows"}${checked}`, "info", { event: "attempt_succeeded", attempt: event.attempt, rows, durationMs: event.durationMs, checks: { passed, total: checks.length } }, cell.name);
+        // The note says how the rows were made where worth knowing (an extract loaded record by record, and why); it is redacted.
+        const { note } = event.result;
+        await log(
+          `attempt ${event.attempt} succeeded: ${rows} ${rows === 1 ? "row" : "rows"}${checked}${note === undefined ? "" : `; ${note}`}`,
+          "info",
+          { event: "attempt_succeeded", attempt: event.attempt, rows, durationMs: event.durationMs, checks: { passed, total: checks.length }, ...(note === undefined ? {} : { note }) },
+          cell.name,
+        );
         return;
       }
       case "attempt_failed":

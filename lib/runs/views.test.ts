@@ -17,14 +17,14 @@ describe("assetTimeline", () => {
         ev("a", { event: "attempt_failed", attempt: 1, error: "boom", durationMs: 10 }, 2, "attempt 1 failed: boom"),
         ev("a", { event: "retry_scheduled", attempt: 2, delayMs: 5 }, 2),
         ev("a", { event: "attempt_started", attempt: 2 }, 3),
-        ev("a", { event: "attempt_succeeded", attempt: 2, rows: 7, durationMs: 30, checks: { passed: 3, total: 3 } }, 4),
+        ev("a", { event: "attempt_succeeded", attempt: 2, rows: 7, durationMs: 30, checks: { passed: 3, total: 3 }, note: "loaded record by record: a partition's rows are tagged page by page" }, 4),
         ev("b", { event: "asset_skipped", reason: 'upstream "x" did not succeed' }, 5),
       ],
       "succeeded",
     );
-    expect(timeline.map((a) => [a.name, a.state, a.rows, a.durationMs])).toEqual([
-      ["a", "succeeded", 7, 40],
-      ["b", "skipped", null, null],
+    expect(timeline.map((a) => [a.name, a.state, a.rows, a.durationMs, a.note])).toEqual([
+      ["a", "succeeded", 7, 40, "loaded record by record: a partition's rows are tagged page by page"],
+      ["b", "skipped", null, null, null],
     ]);
     expect(timeline[0]?.attempts.map((x) => [x.attempt, x.status, x.error])).toEqual([
       [1, "failed", "boom"],

@@ -56,6 +56,8 @@ export interface AssetTimeline {
   startedAt: string;
   /** The checks of its succeeded attempt (passing ones too); null before one, or from a run logged without them. */
   checks: { passed: number; total: number } | null;
+  /** How its succeeded attempt made the rows, where worth saying (AssetOutcome.note); null otherwise. */
+  note: string | null;
 }
 
 export interface RunDetail extends RunSummary {
@@ -152,6 +154,7 @@ const eventData = z.object({
   error: z.string().optional(),
   reason: z.string().optional(),
   checks: z.object({ passed: z.number(), total: z.number() }).optional(),
+  note: z.string().optional(),
 });
 
 /** Folds a run's events into one timeline per asset, in the order the assets started. */
@@ -164,7 +167,7 @@ export function assetTimeline(events: readonly { asset: string | null; data: unk
     const data = parsed.data;
     let asset = assets.get(event.asset);
     if (asset === undefined) {
-      asset = { name: event.asset, state: "running", attempts: [], rows: null, durationMs: null, reason: null, startedAt: event.at.toISOString(), checks: null };
+      asset = { name: event.asset, state: "running", attempts: [], rows: null, durationMs: null, reason: null, startedAt: event.at.toISOString(), checks: null, note: null };
       assets.set(event.asset, asset);
     }
     const current = asset.attempts.at(-1);
@@ -182,6 +185,7 @@ export function assetTimeline(events: readonly { asset: string | null; data: unk
         asset.state = "succeeded";
         asset.rows = data.rows ?? null;
         asset.checks = data.checks ?? null;
+        asset.note = data.note ?? null;
         asset.durationMs = sumDurations(asset.attempts);
         break;
       case "attempt_failed":

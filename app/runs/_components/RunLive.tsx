@@ -112,6 +112,11 @@ export function RunLive({ initial, canCancel }: { initial: RunDetailView; canCan
                     <td>
                       <a href={`/catalog/${encodeURIComponent(a.name)}`}>{a.name}</a>
                       {a.reason ? <div className="muted">{a.reason}</div> : null}
+                      {a.note ? (
+                        <div className="muted" data-testid={`run-note-${a.name}`}>
+                          {a.note}
+                        </div>
+                      ) : null}
                       {a.attempts.length > 1 ? (
                         <ol className="attempts" aria-label={`attempts of ${a.name}`}>
                           {a.attempts.map((t) => (

@@ -22,6 +22,7 @@ const assetSchema = z.object({
   reason: z.string().nullable(),
   startedAt: z.string(),
   checks: z.object({ passed: z.number(), total: z.number() }).nullable(),
+  note: z.string().nullable(),
 });
 export const runDetailSchema = z.object({
   id: z.string(),

@@ -6,7 +6,8 @@ import fs from "node:fs";
 import readline from "node:readline";
 import { jsonErrorPosition, readPath } from "../http/json-body";
 import { FileSourceError } from "./errors";
-import { describeValue, isRecord, pagesOf, type FileRecord, type PageOptions } from "./pages";
+import { describeValue, pagesOf, type FileRecord, type PageOptions } from "./pages";
+import { isRecord } from "../../guards";
 
 const BOM = /^\uFEFF/;
 

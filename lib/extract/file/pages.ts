@@ -29,10 +29,6 @@ export async function* pagesOf(
   if (page.length > 0) yield page;
 }
 
-export function isRecord(value: unknown): value is FileRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";

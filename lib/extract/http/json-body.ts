@@ -1,5 +1,6 @@
 // Reading a JSON response: parse with a located error, follow a dotted path to the records.
 import { ExtractHttpError } from "./errors";
+import { isRecord } from "../../guards";
 
 export function parseJsonBody(text: string, redactedUrl: string, attempts: number): unknown {
   try {
@@ -117,17 +118,13 @@ export function readPath(body: unknown, dottedPath: string): PathLookup {
       const index = Number(segment);
       if (index >= current.length) return { found: false };
       current = current[index];
-    } else if (isPlainObject(current) && Object.hasOwn(current, segment)) {
+    } else if (isRecord(current) && Object.hasOwn(current, segment)) {
       current = current[segment];
     } else {
       return { found: false };
     }
   }
   return { found: true, value: current };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function describeType(value: unknown): string {
@@ -148,7 +145,7 @@ export function recordsFromBody(
 ): unknown[] {
   if (dataPath === undefined) {
     if (Array.isArray(body)) return body;
-    if (isPlainObject(body)) return [body];
+    if (isRecord(body)) return [body];
     throw new ExtractHttpError(
       `the response from ${redactedUrl} is ${describeType(body)}, not a record or an array of records; set data_path to where the records are`,
       { url: redactedUrl, attempts },
@@ -162,7 +159,7 @@ export function recordsFromBody(
     });
   }
   if (Array.isArray(lookup.value)) return lookup.value;
-  if (isPlainObject(lookup.value)) return [lookup.value];
+  if (isRecord(lookup.value)) return [lookup.value];
   throw new ExtractHttpError(
     `data_path "${dataPath}" is ${describeType(lookup.value)}, not a record or an array of records, in the response from ${redactedUrl}`,
     { url: redactedUrl, attempts },

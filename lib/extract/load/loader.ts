@@ -11,10 +11,11 @@ import { describeLoadedTables, readAssetState, rowKeyVersionFor, schemaStateKey,
 import type { RowKeyVersion } from "../normalize/row-key";
 import { scanRecordArray, type RecordScan } from "../normalize/json-scan";
 import { cursorStateKey, cursorValueAt, laterCursor, readCursor, type CursorValue } from "./incremental";
-import { mergeChildSql, mergedSchema, mergeRootSql, ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
+import { ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
 import { ExtractLoadError } from "./errors";
 import { WRITE_BATCH_ROWS } from "./write-batches";
 import { stageRawTable, type RawStaging } from "./raw-table";
+import { finalStagingTables } from "./final-staging";
 import { dropLeftoverStaging, newRowsTableFor, StagingTable, stageTableFor, widenTarget, type StagingScope } from "./staging";
 
 export type WriteDisposition = "append" | "replace" | "merge";
@@ -398,61 +399,19 @@ export class ExtractLoader {
     return existing;
   }
 
-  private async finalStagingTables(): Promise<Swap[]> {
-    switch (this.disposition) {
-      case "append":
-        return [...this.staging].filter(([, staged]) => staged.exists).map(([target, staged]) => ({ staging: staged.name, target }));
-      case "replace":
-        return this.finalReplace();
-      case "merge":
-        return this.finalMerge();
-      default:
-        return assertNever(this.disposition);
-    }
-  }
-
-  /** Tables the run did not bring rows for are replaced by empty ones (a list that is gone). */
-  private async finalReplace(): Promise<Swap[]> {
-    const swaps: Swap[] = [];
-    const tables = new Set([...this.staging.keys(), ...(await this.existingTables())]);
-    for (const table of tables) {
-      const staged = this.staging.get(table);
-      const name = stageTableFor(table, this.scope);
-      if (!staged?.exists) {
-        this.created.add(name);
-        await this.warehouse.exec(`CREATE TABLE ${quoteIdent(name)} AS SELECT * FROM ${quoteIdent(table)} LIMIT 0`);
-      }
-      swaps.push({ staging: name, target: table });
-    }
-    return swaps;
-  }
-
-  private async finalMerge(): Promise<Swap[]> {
-    const root = this.staging.get(this.asset);
-    if (!root?.exists) return [];
-    const typeName = (type: LogicalType) => this.warehouse.dialect.typeName(type);
-    const keyColumns = this.keyColumns.length > 0 ? this.keyColumns : ["_row_key"];
-    const swaps: Swap[] = [];
-    const tables = new Set([this.asset, ...this.staging.keys(), ...(await this.existingTables())]);
-    for (const table of tables) {
-      const staged = this.staging.get(table);
-      const newRows = staged?.exists ? { table: staged.name, schema: staged.schema } : null;
-      const targetSchema = await this.targetSchema(table);
-      const input = {
-        stage: stageTableFor(table, this.scope),
-        target: table,
-        targetCondition: this.partitionCondition("t"),
-        targetSchema,
-        newRows,
-        final: mergedSchema(targetSchema, newRows?.schema ?? null),
-        typeName,
-      };
-      this.created.add(input.stage);
-      const sql = table === this.asset ? mergeRootSql({ ...input, keyColumns }) : mergeChildSql({ ...input, newRoot: root.name });
-      await this.warehouse.exec(sql);
-      swaps.push({ staging: input.stage, target: table });
-    }
-    return swaps;
+  private finalStagingTables(): Promise<Swap[]> {
+    return finalStagingTables({
+      warehouse: this.warehouse,
+      asset: this.asset,
+      disposition: this.disposition,
+      scope: this.scope,
+      staging: this.staging,
+      keyColumns: this.keyColumns,
+      targetCondition: this.partitionCondition("t"),
+      existingTables: () => this.existingTables(),
+      targetSchema: (table) => this.targetSchema(table),
+      created: (name) => this.created.add(name),
+    });
   }
 
   private async result(swaps: Swap[]): Promise<ExtractLoadResult> {

@@ -2,9 +2,11 @@
 // for "is this a record" and "is this a list", which flatten, the row key and the SQL path's
 // planners all ask.
 
+import { isRecord } from "../../guards";
+
 /** An object that is a record: not null, not a list, not a Date. */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+  return isRecord(value) && !(value instanceof Date);
 }
 
 export function isList(value: unknown): value is readonly unknown[] {

@@ -7,7 +7,8 @@ import { schemaNameProblem } from "../../notebook/values";
 import { parse } from "yaml";
 import { formatNotebook } from "../../notebook";
 import { ASSET_NAME_PATTERN } from "../../notebook/values";
-import { filesUnder, folderConfig, isRecord, readProject, type DbtFiles, type DbtProject, type ReportLine } from "./project";
+import { filesUnder, folderConfig, readProject, type DbtFiles, type DbtProject, type ReportLine } from "./project";
+import { isRecord } from "../../guards";
 import { macroLibrary, renderDbt, reportOf, type ModelConfig } from "./render";
 import { convertTest, type ConvertedCheck, type TableNames } from "./tests";
 

@@ -2,6 +2,7 @@
 // dbt_project.yml it uses, and each model's folder config (materialized, schema, tags).
 import { parse } from "yaml";
 import { z } from "zod";
+import { isRecord } from "../../guards";
 
 export interface DbtFiles {
   /** Relative path with `/` → text, for every file but the seeds' data. */
@@ -79,10 +80,6 @@ function packagesOf(files: DbtFiles): string[] {
     }
   }
   return [...new Set(names)];
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export interface FolderConfig {

@@ -1,7 +1,7 @@
 // dbt's schema tests (`tests:` / `data_tests:` in a model's YAML) as Assetbook checks: the
 // generic ones and dbt-utils' common ones, by the same names. A test without an equivalent
 // is reported, not dropped silently.
-import { isRecord } from "./project";
+import { isRecord } from "../../guards";
 
 export interface ConvertedCheck {
   /** The check as a check list writes it: `unique(order_id)`. */
