@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { RecordFlattener } from "./flatten";
 import { scanRecordArray } from "./json-scan";
 import { ColumnNamer } from "./names";
+import { createRandom as random } from "../../ml/random";
 
 /** What the scan must say of `text`: JSON.parse's records and the flattener's child rows, or null. */
 function expected(text: string, maxDepth: number): { records: number; childRows: number } | null {
@@ -17,17 +18,6 @@ function expected(text: string, maxDepth: number): { records: number; childRows:
 }
 
 const scan = (text: string, maxDepth = 10) => scanRecordArray(Buffer.from(text, "utf8"), maxDepth);
-
-/** A seeded generator (mulberry32): the same cases every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STRINGS = ["", "a", 'q"uote', "back\\slash", "tab\there", "é ü 漢字", "😀", "\u0000", "\u001f", "line\nbreak", "\ud800"];
 const NUMBERS = ["0", "-0", "1", "-12", "3.25", "1e5", "1E+2", "2.5e-3", "123456789012345678901234567890"];
