@@ -228,6 +228,23 @@ describe("a REST source loaded by the warehouse's JSON reader", () => {
     expect(await bySpool.describe("data")).toBeNull();
   });
 
+  it("fails a record without its key in pages counted from their bytes: a later page's once all are fetched, the first page's at once", async () => {
+    bodies = ['[{"id":1}]', '[{"name":"x"}]', '[{"id":3}]'].map((body) => Buffer.from(body));
+    const keyed = cell("primary_key: id\nwrite_disposition: replace");
+    const [viaPages, viaSpool] = await both(keyed, false);
+    expect(outcomeOf(viaSpool)).toEqual(outcomeOf(viaPages));
+    expect(viaSpool.ok ? "" : viaSpool.reason).toBe('cell "data": record 2 has no value for primary key "id"');
+    expect(await bySpool.describe("data")).toBeNull();
+
+    bodies = ['[{"name":"x"}]', ...Array.from({ length: 5 }, (_, i) => `[{"id":${i + 2}}]`)].map((body) => Buffer.from(body));
+    const before = server.requests.length;
+    const failed = await runExtract(bySpool, keyed, { resolveSecret: () => undefined });
+    expect(failed.ok ? "" : failed.reason).toBe('cell "data": record 1 has no value for primary key "id"');
+    // The first page and at most the one fetched ahead of it: not the six pages and the empty one.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.requests.length - before).toBeLessThanOrEqual(2);
+  });
+
   it("loads the spool in chunks: one query over chunks typed alike, one read again of chunks typed apart", async () => {
     const page = (from: number, extra: Record<string, unknown> = {}) => Array.from({ length: 5 }, (_, i) => ({ id: from + i, name: `r${from + i}`, ...extra }));
     for (const [label, source] of [

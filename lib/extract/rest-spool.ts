@@ -6,11 +6,11 @@
 // CHUNK_ROWS records. The chunks are staged by SQL as one JSON file is
 // (ExtractLoader.loadRaw). Where that cannot give the page path's exact tables, the spool is
 // read back in the pages it came in (the page path's batches, and so its types, depend on
-// them): the source is fetched once. A parsed page with a record the page path fails on (no
-// primary key) hands the run over to it at once, the spooled pages first, so that it fails
-// where and as the page path does, and no chunk is read for nothing; a counted page's keys
-// are checked by the staging, which fails the run with the page path's words once every page
-// is fetched. Lists become child tables in SQL; the page path's write batches count their
+// them): the source is fetched once. A parsed page (the first always is) with a record the
+// page path fails on (no primary key) hands the run over to it at once, the spooled pages
+// first, so that it fails where and as the page path does, and no chunk is read for nothing;
+// a later counted page's keys are checked by the staging, which fails the run with the page
+// path's words once every page is fetched. Lists become child tables in SQL; the page path's write batches count their
 // rows, so each page's are counted as it is spooled.
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -102,14 +102,15 @@ export async function loadThroughSpool(
     const progress: SpoolProgress = { pages: 0, rows: 0 };
     let chunk: Chunk | null = newChunk(0);
     for await (const page of pages) {
-      // A page counted from its bytes is not parsed to look for a record without its primary key:
-      // staging checks the keys (raw-table.ts) and fails the run as the page path would.
+      // A page counted from its bytes is not parsed to look for a record without its primary key
+      // (staging checks the keys, raw-table.ts, and fails the run as the page path would), but the
+      // first is: a key no record has fails there, before the rest of the source is fetched.
       const blocker =
         chunk === null
           ? null
           : page.pageOnly === true
             ? "a page's records cannot be spooled as they came (no body text, or numbers beyond a double or -0)"
-            : page.rows === undefined
+            : page.rows === undefined || sizes.length === 0
               ? loader.pageBlocker(page.records)
               : null;
       if (chunk !== null && blocker !== null) {
