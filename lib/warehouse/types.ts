@@ -203,9 +203,10 @@ export interface RawTable {
    */
   temporary: boolean;
   /**
-   * A query over several tables (a union): copied faster sorted by `position`, which keeps
-   * the order a scan has anyway (DuckDB scans a union's tables one after another, a sort's
-   * input in parallel: half the time over ten chunks of 100,000 records).
+   * A query over several tables (a union) to copy sorted by `position`, which keeps the
+   * order a scan has anyway: DuckDB scans a union's tables one after another, a sort's input
+   * in parallel (half the time over ten chunks of 100,000 records), but the sort holds the
+   * rows in memory.
    */
   sortedCopy?: boolean;
 }
