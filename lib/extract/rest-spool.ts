@@ -10,8 +10,8 @@
 // page path fails on (no primary key) hands the run over to it at once, the spooled pages
 // first, so that it fails where and as the page path does, and no chunk is read for nothing;
 // a later counted page's keys are checked by the staging, which fails the run with the page
-// path's words once every page is fetched. Lists become child tables in SQL; the page path's write batches count their
-// rows, so each page's are counted as it is spooled.
+// path's words once every page is fetched. Lists become child tables in SQL; the page path's
+// write batches count their rows, so each page's are counted as it is spooled.
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";

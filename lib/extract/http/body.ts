@@ -37,27 +37,23 @@ export interface BodyLimits {
  */
 export class ResponseBody {
   readonly bytes: Buffer | undefined;
+  readonly #utf8: boolean;
   #text: string | undefined;
 
   constructor(private readonly raw: Buffer) {
+    this.#utf8 = isUtf8(raw);
     const bom = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf;
-    this.bytes = isUtf8(raw) && !bom ? raw : undefined;
+    this.bytes = this.#utf8 && !bom ? raw : undefined;
   }
 
+  /** Valid UTF-8 decodes as TextDecoder would (a third faster), which drops a BOM. Invalid bytes become U+FFFD, as the lenient decoder makes them. */
   get text(): string {
-    this.#text ??= decode(this.raw, this.bytes !== undefined);
+    this.#text ??= !this.#utf8 ? lenientDecoder.decode(this.raw) : (this.bytes ?? this.raw.subarray(3)).toString("utf8");
     return this.#text;
   }
 }
 
 const lenientDecoder = new TextDecoder();
-
-/** Valid UTF-8 decodes as TextDecoder would (a third faster), which drops a BOM. Invalid bytes become U+FFFD, as the lenient decoder makes them. */
-function decode(raw: Buffer, exact: boolean): string {
-  if (exact) return raw.toString("utf8");
-  if (!isUtf8(raw)) return lenientDecoder.decode(raw);
-  return raw.subarray(3).toString("utf8");
-}
 
 export async function readBody(response: Response, limits: BodyLimits): Promise<ResponseBody> {
   if (response.body === null) return new ResponseBody(Buffer.alloc(0));
