@@ -1,4 +1,4 @@
-// Test helpers for worker processes: spawn `node --import tsx workers/test-child.ts` with an
+// Test helpers for worker processes: spawn `node workers/test-child.mjs` (the built workers) with an
 // environment, wait for its exit, and notebooks whose extract reads the fitness API fixture.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -13,7 +13,7 @@ export interface Child {
 }
 
 export function spawnWorker(env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(repo, "workers", "test-child.ts")], {
+  const proc = spawn(process.execPath, [path.join(repo, "workers", "test-child.mjs")], {
     cwd: repo,
     env: { ...process.env, DATABASE_URL: "", ASSETBOOK_CRASH_AT: "", ASSETBOOK_SCHEDULER: "off", ...env },
     stdio: ["ignore", "pipe", "pipe"],

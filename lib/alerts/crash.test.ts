@@ -1,6 +1,6 @@
 // A worker process SIGKILLed while it sends an alert: after the restart the delivery is sent
 // again, as docs/alerts.md says (at least once), with the same delivery id and dedup key, and
-// then it is marked sent. Real processes (workers/test-child.ts) over the embedded catalog.
+// then it is marked sent. Real processes (workers/test-child.mjs) over the embedded catalog.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
