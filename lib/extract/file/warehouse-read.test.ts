@@ -122,6 +122,25 @@ describe("a file the warehouse reads itself", () => {
     await expectSameTables();
   });
 
+  it("merges a first file whose keys repeat into each key's last record, as the page path does, staged where it was read", async () => {
+    ws.write("dups.csv", "id,name,score\n1,ann,1\n2,bob,2\n1,ann2,3\n3,cy,4\n2,bob2,\n1,ann3,5\n");
+    const [pages, sql] = await both(cell("dups.csv", "id", "merge"), "never");
+    await expectSameTables();
+    // Every record counts as brought; the table holds one row per key, the last.
+    expect(sql).toMatchObject({ ok: true, rows: 3, load: { records: { loaded: 6 }, tables: [{ name: "data", rows: 3, loadedRows: 6 }] } });
+    expect(sql.ok && pages.ok && sql.load.tables).toEqual(pages.ok && pages.load.tables);
+    expect(await inWarehouse.query("SELECT id, name, score FROM data ORDER BY id")).toEqual([
+      { id: 1, name: "ann3", score: 5 },
+      { id: 2, name: "bob2", score: null },
+      { id: 3, name: "cy", score: 4 },
+    ]);
+    // Nothing staged is left behind: the new rows became the table.
+    expect(await inWarehouse.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE '\\_ab\\_%' ESCAPE '\\'")).toEqual([]);
+    ws.write("dups.csv", "id,name,score\n2,bob3,7\n4,dee,8\n2,bob4,9\n");
+    await both(cell("dups.csv", "id", "merge"), "never");
+    await expectSameTables();
+  });
+
   it("fails a record without its key with the page path's error, and writes nothing", async () => {
     ws.write("gaps.csv", "id,name\n1,a\n,b\n3,c\n");
     const [pages, sql] = await both(cell("gaps.csv", "id"), "never");
@@ -465,6 +484,15 @@ describe("a JSON file the warehouse reads itself", () => {
     await both(cell("m.ndjson", "id", "merge"), "never");
     ws.write("m.ndjson", ndjson([{ id: 2, tags: ["d", "e"] }, { id: 3, tags: [] }, { id: 2, tags: ["f"] }]));
     await both(cell("m.ndjson", "id", "merge"), "never");
+    await expectSameChildren("data__tags");
+  });
+
+  it("merges records without lists into an asset whose child tables an earlier run made, as the page path does", async () => {
+    ws.write("m.ndjson", ndjson([{ id: 1, tags: ["a", "b"] }, { id: 2, tags: ["c"] }]));
+    await both(cell("m.ndjson", "id", "merge"), "never");
+    ws.write("m.ndjson", ndjson([{ id: 2, v: 1 }, { id: 3, v: 2 }, { id: 2, v: 3 }]));
+    await both(cell("m.ndjson", "id", "merge"), "never");
+    await expectSameTables();
     await expectSameChildren("data__tags");
   });
 

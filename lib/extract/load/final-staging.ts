@@ -64,9 +64,15 @@ async function finalMerge(context: FinalStagingContext): Promise<Swap[]> {
   const keyColumns = context.keyColumns.length > 0 ? context.keyColumns : ["_row_key"];
   const swaps: Swap[] = [];
   const tables = new Set([asset, ...context.staging.keys(), ...(await context.existingTables())]);
+  if (root.oneRowPerKey) {
+    // Child tables are folded by the root keys such new rows do not keep (raw-table.ts stages them so only without any).
+    if (tables.size > 1) throw new Error(`merge of "${asset}": its new rows have no root keys for its child tables`);
+    // The first run of the merge: the new rows are the table.
+    if ((await context.targetSchema(asset)) === null) return [{ staging: root.name, target: asset }];
+  }
   for (const table of tables) {
     const staged = context.staging.get(table);
-    const newRows = staged?.exists ? { table: staged.name, schema: staged.schema } : null;
+    const newRows = staged?.exists ? { table: staged.name, schema: staged.schema, oneRowPerKey: staged.oneRowPerKey } : null;
     const targetSchema = await context.targetSchema(table);
     const input = {
       stage: stageTableFor(table, context.scope),

@@ -197,6 +197,7 @@ export class ExtractLoader {
       namer: this.namer,
       staging: name,
       merge,
+      childTargets: merge && (await this.existingTables()).some((table) => table !== this.asset),
       maxDepth: this.maxDepth,
       json,
       batchOf,
@@ -212,7 +213,7 @@ export class ExtractLoader {
     this.records.seen += staged.rows;
     this.records.loaded += staged.rows;
     this.pagesSeen++;
-    if (staged.rows > 0) this.staging.set(this.asset, new StagingTable(this.warehouse, name, staged.schema, true, this.fixedTypes, staged.rows));
+    if (staged.rows > 0) this.staging.set(this.asset, new StagingTable(this.warehouse, name, staged.schema, true, this.fixedTypes, staged.rows, staged.oneRowPerKey));
     for (const child of staged.children) this.staging.set(child.table, new StagingTable(this.warehouse, child.staging, child.schema, true, this.fixedTypes, child.rows));
     return null;
   }
@@ -296,8 +297,9 @@ export class ExtractLoader {
     if (partition !== undefined) for (const swap of swaps) await widenTarget(this.warehouse, swap);
     await this.warehouse.swap(partition === undefined ? swaps : swaps.map((swap) => ({ ...swap, partition })), state);
     this.finished = true;
-    // The swap renamed the final staging tables; the merge's new-rows tables are spent.
-    if (this.disposition === "merge") for (const staged of this.staging.values()) await this.warehouse.drop(staged.name);
+    // The swap renamed the final staging tables; the merge's new-rows tables are spent (but one swapped in itself).
+    const swapped = new Set(swaps.map((swap) => swap.staging));
+    if (this.disposition === "merge") for (const staged of this.staging.values()) if (!swapped.has(staged.name)) await this.warehouse.drop(staged.name);
     return this.result(swaps);
   }
 

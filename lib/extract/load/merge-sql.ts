@@ -59,8 +59,11 @@ export interface MergeTableInput {
   targetSchema: TableSchema | null;
   /** Which of the target's rows (alias `t`) the merge reads and replaces; null: all of them. */
   targetCondition?: string | null;
-  /** The new-rows table of this run and its columns; null when the run brought none. */
-  newRows: { table: string; schema: TableSchema } | null;
+  /**
+   * The new-rows table of this run and its columns; null when the run brought none.
+   * `oneRowPerKey`: its rows are the winners already (no seq or root key columns).
+   */
+  newRows: { table: string; schema: TableSchema; oneRowPerKey?: boolean } | null;
   final: TableSchema;
   typeName: TypeName;
 }
@@ -86,7 +89,8 @@ export function mergeRootSql(input: MergeTableInput & { keyColumns: readonly str
         `WHERE ${scoped}NOT EXISTS (SELECT 1 FROM ${quoteIdent(newRows.table)} n WHERE ${matches})`,
     );
   }
-  parts.push(`SELECT ${selectList(final, newRows.schema, "w", typeName)} FROM ${winnersSql(newRows.table)} w`);
+  const winners = newRows.oneRowPerKey === true ? quoteIdent(newRows.table) : winnersSql(newRows.table);
+  parts.push(`SELECT ${selectList(final, newRows.schema, "w", typeName)} FROM ${winners} w`);
   return `CREATE TABLE ${quoteIdent(stage)} AS ${parts.join(" UNION ALL ")}`;
 }
 

@@ -30,6 +30,11 @@ export interface RawStaging {
   staging: string;
   /** A merge's new rows also carry each record's position and root key. */
   merge: boolean;
+  /**
+   * A merge into an asset that has child tables already: its new rows keep their root keys
+   * (the child tables' rows are folded by them) rather than being staged one per key.
+   */
+  childTargets: boolean;
   /** Nested records deeper than this are the page path's (it keeps them as JSON text). */
   maxDepth: number;
   /**

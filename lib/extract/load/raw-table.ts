@@ -18,7 +18,21 @@ import type { CursorValue } from "./incremental";
 
 export type { RawStaging } from "./raw-relation";
 
-export type RawStaged = { ok: true; schema: TableSchema; rows: number; children: StagedChild[]; cursor?: CursorValue } | { ok: false; reason: string };
+export type RawStaged =
+  | {
+      ok: true;
+      schema: TableSchema;
+      /** Records read (a merge's duplicates of a key included, as the page path counts them). */
+      rows: number;
+      children: StagedChild[];
+      cursor?: CursorValue;
+      /**
+       * A merge's new rows already one per key (its last record, as the merge picks them):
+       * no position or root key columns to pick winners by.
+       */
+      oneRowPerKey: boolean;
+    }
+  | { ok: false; reason: string };
 
 export async function stageRawTable(warehouse: Warehouse, reader: FileReader, raw: RawTable, staging: RawStaging): Promise<RawStaged> {
   const found = rawLeaves(raw.columns, reader.sql.field, quoteIdent, staging.maxDepth, staging.json !== undefined);
@@ -51,7 +65,7 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
   });
   if (!planned.ok) return planned;
   const { columns, profiles, rows } = planned;
-  if (rows === 0) return { ok: true, schema: new Map(), rows: 0, children: [] };
+  if (rows === 0) return { ok: true, schema: new Map(), rows: 0, children: [], oneRowPerKey: false };
   let cursor: CursorValue | undefined;
   if (staging.cursor !== undefined) {
     const at = leaves.findIndex((leaf) => leaf.path.join(".") === staging.cursor);
@@ -73,24 +87,41 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
     const schema: TableSchema = new Map(columns.map((column) => [column.name, column.type]));
     const nested = leaves.some((leaf) => leaf.parents.length > 0);
-    if (!staging.merge && contentKey === null && lists.length === 0 && !nested && !raw.temporary && inFileOrder(columns, leaves)) {
+    // A merge without child tables keeps each key's last record here, so its new rows need no
+    // winners picked later (and, with no table yet, become the table as they are).
+    const lastPerKey = staging.merge && rootKey !== null && children === null && !staging.childTargets ? await lastRecordPerKey(warehouse, raw, rootKey, rows) : null;
+    if (contentKey === null && lists.length === 0 && !nested && !raw.temporary && inFileOrder(columns, leaves) && (!staging.merge || lastPerKey !== null)) {
+      if (lastPerKey?.filter !== undefined) await warehouse.exec(`DELETE FROM ${raw.sql} WHERE NOT (${lastPerKey.filter})`);
       await stageInPlace(warehouse, reader, raw, leaves, columns, profiles, staging.staging);
-      return { ok: true, schema, rows, children: [], cursor };
+      return { ok: true, schema, rows, children: [], cursor, oneRowPerKey: lastPerKey !== null };
     }
     const select = columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
-    if (staging.merge && rootKey !== null) select.push(`${raw.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
+    const winners = lastPerKey === null && staging.merge && rootKey !== null;
+    if (winners) select.push(`${raw.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
+    const where = lastPerKey?.filter === undefined ? "" : ` WHERE ${lastPerKey.filter}`;
     // No ORDER BY: a scan keeps the table's order (DuckDB's preserve_insertion_order), and sorting costs a tenth of the load.
     const order = raw.sortedCopy === true ? ` ORDER BY ${raw.position}` : "";
-    const created = await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${raw.sql}${order}`);
-    if (staging.merge) {
+    await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${raw.sql}${where}${order}`);
+    if (winners) {
       schema.set(SEQ_COLUMN, "BIGINT");
       schema.set(ROOT_KEY_COLUMN, "VARCHAR");
     }
     const staged = children === null || typeof stagingFor === "string" ? [] : await stageChildren(warehouse, reader, children.plans, staging, stagingFor);
-    return { ok: true, schema, rows: created.rows, children: staged, cursor };
+    return { ok: true, schema, rows, children: staged, cursor, oneRowPerKey: lastPerKey !== null };
   } finally {
     if (children?.ok === true) await children.release();
   }
+}
+
+/**
+ * A merge's records, one per key: the last of each (the merge's winner). `filter` keeps only
+ * those, as SQL over the raw table; absent when no key repeats (the common case, found by a
+ * count alone, with no rewrite).
+ */
+async function lastRecordPerKey(warehouse: Warehouse, raw: RawTable, rootKey: string, rows: number): Promise<{ filter?: string }> {
+  const [row] = await warehouse.query(`SELECT count(DISTINCT ${rootKey}) AS keys FROM ${raw.sql}`);
+  if (Number(row?.keys) === rows) return {};
+  return { filter: `${raw.position} IN (SELECT max(${raw.position}) FROM ${raw.sql} GROUP BY ${rootKey})` };
 }
 
 /** Whether the staged columns keep the file's order (those left out aside). */

@@ -112,6 +112,11 @@ export class StagingTable {
     private readonly fixedTypes: ReadonlyMap<string, LogicalType>,
     /** Rows this run already put in it (a table staged by SQL: raw-table.ts). */
     written = 0,
+    /**
+     * A merge's new rows already one per key, its last record (staged by SQL): no position
+     * or root key columns to pick winners by.
+     */
+    readonly oneRowPerKey = false,
   ) {
     this.created = exists;
     this.rowCount = written;
