@@ -36,8 +36,17 @@ export function duckdbFileReader(dataDir: string, spoolDir: string, access: Duck
         ]);
         return { sql: tempTable(table), position: POSITION, rows: duckdbCreatedRows(created), columns: described.map(rawColumn), temporary: true };
       }
-      const created = await access.createTableAs(table, `SELECT * FROM ${readerCall(format, files)}`);
-      return { sql: access.qualify(table), position: POSITION, rows: created.rows, columns: (await access.describe(table)).map(rawColumn), temporary: false };
+      const computed = options.computed;
+      const extra = computed === undefined ? "" : `, ${computed.sql} AS ${quoteIdent(computed.name)}`;
+      const created = await access.createTableAs(table, `SELECT *${extra} FROM ${readerCall(format, files)}`);
+      const columns = (await access.describe(table)).map(rawColumn);
+      // The computed column comes last, after the reader's (a reader's column of its name would be renamed).
+      if (computed !== undefined && columns.pop()?.name !== computed.name) throw new Error(`a column of ${files.toString()} is named "${computed.name}" too`);
+      return { sql: access.qualify(table), position: POSITION, rows: created.rows, columns, temporary: false, ...(computed === undefined ? {} : { computed }) };
+    },
+    columns: async (files, format) => {
+      const [described = []] = await access.queryAll([`DESCRIBE SELECT * FROM ${readerCall(format, files)}`]);
+      return described.map((row) => rawColumn({ name: String(row.column_name), type: String(row.column_type) }));
     },
     unnest: async (table, from, list, carried) => {
       const carry = carried.map((column) => `${column.sql} AS ${quoteIdent(column.name)}`);

@@ -134,7 +134,12 @@ export interface FileReader {
    * never read as a date; the table is temporary unless `persistent`. Nested records keep
    * their fields (`RawColumn.fields`).
    */
-  load(table: string, files: string | readonly string[], format: FileReadFormat, options?: { persistent?: boolean }): Promise<RawTable>;
+  load(table: string, files: string | readonly string[], format: FileReadFormat, options?: { persistent?: boolean; computed?: ComputedColumn }): Promise<RawTable>;
+  /**
+   * The columns `load` would give these files, read without loading them: for a typed
+   * reader's formats (CSV, Parquet) only, whose schema a sniff or the file's metadata gives.
+   */
+  columns(files: string | readonly string[], format: "csv" | "parquet"): Promise<RawColumn[]>;
   /**
    * Creates the temporary `table` of a list's elements: per element of `list` (SQL over `from`),
    * in the rows' order and then the list's, the `carried` values of its row, its index
@@ -209,6 +214,14 @@ export interface RawTable {
    * rows in memory.
    */
   sortedCopy?: boolean;
+  /** A column computed from each record as it was read, after the reader's (not among `columns`). */
+  computed?: ComputedColumn;
+}
+
+/** A column `FileReader.load` computes while it reads (a content key): its name and SQL over the reader's columns. */
+export interface ComputedColumn {
+  name: string;
+  sql: string;
 }
 
 /** A column as a file reader typed it; a nested record's has its fields, a list its element. */

@@ -203,6 +203,40 @@ describe("a file the warehouse reads itself", () => {
     for (const { _row_key: key } of keys) expect(key).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it("computes a content key as the file is read and stages the table where it lies, where every column has values", async () => {
+    const reader = inWarehouse.files;
+    if (reader === undefined) throw new Error("the DuckDB warehouse reads files");
+    const computed: (string | undefined)[] = [];
+    const copies: string[] = [];
+    const load = reader.load.bind(reader);
+    const createTableAs = inWarehouse.createTableAs.bind(inWarehouse);
+    inWarehouse = {
+      ...inWarehouse,
+      files: { ...reader, load: (table, files, format, options) => (computed.push(options?.computed?.name), load(table, files, format, options)) },
+      createTableAs: (table, select) => (copies.push(table), createTableAs(table, select)),
+    };
+    const run = async (text: string) => {
+      computed.length = 0;
+      copies.length = 0;
+      ws.write("content.csv", text);
+      await both(extractCell("path: content.csv\nwrite_disposition: replace"), "never");
+      await expectSameTables();
+    };
+    await run("name,score,at\nann,1.5,2024-01-02 03:04:05\nbob,2,2024-01-02 03:04:06\nbob,2,2024-01-02 03:04:06\n");
+    expect(computed).toEqual(["__ab_row_key"]);
+    expect(copies).toEqual([]);
+    // A column without values is left out of the key: the computed one is not this key, and the rows are copied.
+    await run("name,empty,score\nann,,1.5\nbob,,2\n");
+    expect(computed).toEqual(["__ab_row_key"]);
+    expect(copies).toEqual(["_ab_stage__data"]);
+    // A column of the computed one's name: nothing is computed.
+    await run("name,__ab_row_key\nann,x\n");
+    expect(computed).toEqual([undefined]);
+    // A field whose name normalizes to the key's: named as the page path names it.
+    await run("name,_Row_Key\nann,x\nbob,y\n");
+    expect(computed).toEqual(["__ab_row_key"]);
+  });
+
   it("appends rows without a primary key keyed by their content: the same record, the same key, on every run", async () => {
     const append = extractCell("path: rows.csv\nwrite_disposition: append");
     ws.write("rows.csv", "name,score\nann,1.5\nbob,2\nbob,2\n");

@@ -30,7 +30,9 @@ export async function loadInWarehouse(warehouse: Warehouse, loader: ExtractLoade
   try {
     let loaded;
     try {
-      loaded = await reader.load(raw, file, format);
+      const typed = format === "csv" || format === "parquet" ? format : null;
+      const computed = typed === null ? undefined : await loader.contentKeyWhileReading(reader, () => reader.columns(file, typed));
+      loaded = await reader.load(raw, file, format, computed === undefined ? {} : { computed });
     } catch (error) {
       // JSON the reader refuses (a record that is not an object, a key twice, text JSON.parse
       // reads otherwise) is the page path's, which reads it or names the line that is wrong.

@@ -2,7 +2,7 @@
 // and bulk-loaded into staging tables as they arrive (the run is never held in memory);
 // then ONE swap puts the root table, its child tables and the cursor in place together.
 import { assertNever } from "../../warehouse/errors";
-import { quoteIdent, quoteLiteral, type FileReader, type LogicalType, type RawTable, type Row, type StateWrite, type Swap, type Warehouse } from "../../warehouse/types";
+import { quoteIdent, quoteLiteral, type ComputedColumn, type FileReader, type LogicalType, type RawColumn, type RawTable, type Row, type StateWrite, type Swap, type Warehouse } from "../../warehouse/types";
 import { applyContract, contractSchema, type Contract, type ContractBaseline } from "../normalize/contract";
 import { DEFAULT_MAX_DEPTH, MissingPrimaryKeyError, RecordFlattener, type FlatRecord } from "../normalize/flatten";
 import { ColumnNamer, type NameMapping } from "../normalize/names";
@@ -15,6 +15,7 @@ import { ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
 import { ExtractLoadError } from "./errors";
 import { WRITE_BATCH_ROWS } from "./write-batches";
 import { stageRawTable, type RawStaging } from "./raw-table";
+import { rowKeySqlBeforeLoad } from "./raw-row-key";
 import { finalStagingTables } from "./final-staging";
 import { dropLeftoverStaging, newRowsTableFor, StagingTable, stageTableFor, widenTarget, type StagingScope } from "./staging";
 
@@ -62,6 +63,9 @@ export interface ExtractLoadResult {
 export type StagedBy = { by: "sql" } | { by: "pages"; reason?: string };
 
 export { ExtractLoadError } from "./errors";
+
+/** The raw table's column a content key is computed in as the file is read (renamed `_row_key` when staged). */
+const COMPUTED_ROW_KEY = "__ab_row_key";
 
 const MERGE_COLUMN_TYPES: ReadonlyMap<string, LogicalType> = new Map([
   ...INTERNAL_COLUMN_TYPES,
@@ -216,6 +220,19 @@ export class ExtractLoader {
     if (staged.rows > 0) this.staging.set(this.asset, new StagingTable(this.warehouse, name, staged.schema, true, this.fixedTypes, staged.rows, staged.oneRowPerKey));
     for (const child of staged.children) this.staging.set(child.table, new StagingTable(this.warehouse, child.staging, child.schema, true, this.fixedTypes, child.rows));
     return null;
+  }
+
+  /**
+   * The content key a file's reader computes as it reads (FileReader.load's `computed`), from
+   * its columns, when rows are keyed by their content (no primary key): far cheaper than a
+   * second pass over the loaded rows. Undefined: none.
+   */
+  async contentKeyWhileReading(reader: FileReader, columns: () => Promise<RawColumn[]>): Promise<ComputedColumn | undefined> {
+    if (this.keyColumns.length > 0 || this.rowKeys !== 2) return undefined;
+    const read = await columns();
+    if (read.some((column) => column.name.toLowerCase() === COMPUTED_ROW_KEY)) return undefined;
+    const sql = rowKeySqlBeforeLoad(read, reader.sql, this.maxDepth);
+    return sql === null ? undefined : { name: COMPUTED_ROW_KEY, sql };
   }
 
   /** Notes why the rows go page by page after all (the run's result says it); returns the reason. */

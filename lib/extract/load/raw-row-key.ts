@@ -2,9 +2,9 @@
 // record the page path would have met, built from the raw leaves: keys sorted as keyText
 // sorts them, a NULL member left out, a nested record left out when all of it is. Pure: SQL
 // text out, spelled by the reader's dialect.
-import { quoteLiteral, type FileReader, type KeyTextKind, type RawColumn } from "../../warehouse/types";
+import { quoteIdent, quoteLiteral, type FileReader, type KeyTextKind, type RawColumn } from "../../warehouse/types";
 import { byCodeUnits, keyString } from "../normalize/row-key";
-import { sourceKind, type ColumnProfile, type RawLeaf, type RawList, type SourceKind } from "./raw-plan";
+import { rawLeaves, sourceKind, type ColumnProfile, type RawLeaf, type RawList, type SourceKind } from "./raw-plan";
 
 export type RowKeySql = { ok: true; sql: string } | { ok: false; reason: string };
 
@@ -16,7 +16,7 @@ interface KeyNode {
 
 export type KeySpelling = Pick<FileReader["sql"], "keyText" | "keyList" | "md5" | "field">;
 
-export function rowKeySql(leaves: readonly RawLeaf[], profiles: readonly ColumnProfile[], spell: KeySpelling, lists: readonly RawList[] = []): RowKeySql {
+export function rowKeySql(leaves: readonly RawLeaf[], profiles: readonly Pick<ColumnProfile, "nonNull">[], spell: KeySpelling, lists: readonly RawList[] = []): RowKeySql {
   const root = new Map<string, KeyNode>();
   const place = (path: readonly string[], value: string) => {
     let fields = root;
@@ -43,6 +43,19 @@ export function rowKeySql(leaves: readonly RawLeaf[], profiles: readonly ColumnP
   const top = members(root);
   const text = top.length === 0 ? "'{}'" : `('{' || concat_ws(',', ${top.join(", ")}) || '}')`;
   return { ok: true, sql: spell.md5(text) };
+}
+
+/**
+ * The key rowKeySql gives a reader's columns, before they are loaded: every field taken to
+ * have values (one NULL throughout adds nothing to a row's text, but rowKeySql leaves it
+ * out). FileReader.load computes it as the file is read; raw-table.ts takes that column
+ * only where rowKeySql over the loaded table gives the same SQL. Null: none to compute.
+ */
+export function rowKeySqlBeforeLoad(columns: readonly RawColumn[], spell: KeySpelling, maxDepth: number): string | null {
+  const found = rawLeaves(columns, spell.field, quoteIdent, maxDepth);
+  if (!found.ok) return null;
+  const key = rowKeySql(found.leaves, found.leaves.map(() => ({ nonNull: 1 })), spell, found.lists);
+  return key.ok ? key.sql : null;
 }
 
 /** An object's members' texts, keys sorted: `"key":` and the value's text (NULL, and so left out, for NULL). */

@@ -59,8 +59,9 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
       if (staging.keyColumns.length > 0) return [];
       const key = rowKeySql(leaves, profiles, reader.sql, lists);
       if (!key.ok) return key.reason;
-      contentKey = key.sql;
-      return [{ name: "_row_key", sql: key.sql, type: "VARCHAR" }];
+      // Computed as the file was read, where it is this key: the column holds it.
+      contentKey = raw.computed?.sql === key.sql ? quoteIdent(raw.computed.name) : key.sql;
+      return [{ name: "_row_key", sql: contentKey, type: "VARCHAR" }];
     },
   });
   if (!planned.ok) return planned;
@@ -90,9 +91,10 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     // A merge without child tables keeps each key's last record here, so its new rows need no
     // winners picked later (and, with no table yet, become the table as they are).
     const lastPerKey = staging.merge && rootKey !== null && children === null && !staging.childTargets ? await lastRecordPerKey(warehouse, raw, rootKey, rows) : null;
-    if (contentKey === null && lists.length === 0 && !nested && !raw.temporary && inFileOrder(columns, leaves) && (!staging.merge || lastPerKey !== null)) {
+    const keyInPlace = contentKey === null || (raw.computed !== undefined && contentKey === quoteIdent(raw.computed.name));
+    if (keyInPlace && lists.length === 0 && !nested && !raw.temporary && inFileOrder(columns, leaves, raw) && (!staging.merge || lastPerKey !== null)) {
       if (lastPerKey?.filter !== undefined) await warehouse.exec(`DELETE FROM ${raw.sql} WHERE NOT (${lastPerKey.filter})`);
-      await stageInPlace(warehouse, reader, raw, leaves, columns, profiles, staging.staging);
+      await stageInPlace(warehouse, reader, raw, leaves, columns, profiles, staging.staging, raw.computed?.name);
       return { ok: true, schema, rows, children: [], cursor, oneRowPerKey: lastPerKey !== null };
     }
     const select = columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
@@ -124,11 +126,12 @@ async function lastRecordPerKey(warehouse: Warehouse, raw: RawTable, rootKey: st
   return { filter: `${raw.position} IN (SELECT max(${raw.position}) FROM ${raw.sql} GROUP BY ${rootKey})` };
 }
 
-/** Whether the staged columns keep the file's order (those left out aside). */
-function inFileOrder(planned: readonly PlannedColumn[], leaves: readonly RawLeaf[]): boolean {
+/** Whether the staged columns keep the raw table's order (those left out aside): the file's, then a computed column. */
+function inFileOrder(planned: readonly PlannedColumn[], leaves: readonly RawLeaf[], raw: RawTable): boolean {
   const kept = new Set(planned.map((column) => column.sql));
-  const fileOrder = leaves.filter((leaf) => kept.has(leaf.sql)).map((leaf) => leaf.sql);
-  return planned.every((column, index) => column.sql === fileOrder[index]);
+  const rawOrder = [...leaves.map((leaf) => leaf.sql), ...(raw.computed === undefined ? [] : [quoteIdent(raw.computed.name)])];
+  const order = rawOrder.filter((sql) => kept.has(sql));
+  return planned.length === order.length && planned.every((column, index) => column.sql === order[index]);
 }
 
 /**
@@ -145,11 +148,13 @@ async function stageInPlace(
   planned: readonly PlannedColumn[],
   profiles: readonly ColumnProfile[],
   target: string,
+  /** The raw table's computed column (a content key), which stays and is renamed as planned. */
+  computed: string | undefined,
 ): Promise<void> {
   const table = quoteIdent(target);
   const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
   const statements = [`ALTER TABLE ${raw.sql} RENAME TO ${table}`];
-  const columnOf = (leaf: { path: readonly string[] }) => leaf.path[0] ?? "";
+  const columnOf = (column: { path: readonly string[]; sql: string }) => (computed !== undefined && column.sql === quoteIdent(computed) ? computed : (column.path[0] ?? ""));
   const kept = new Map(planned.map((column) => [column.sql, column]));
   for (const leaf of leaves) if (!kept.has(leaf.sql)) statements.push(`ALTER TABLE ${table} DROP COLUMN ${leaf.sql}`);
   for (const [index, leaf] of leaves.entries()) {
@@ -161,7 +166,7 @@ async function stageInPlace(
     }
   }
   const renamed = planned.filter((column) => columnOf(column) !== column.name);
-  const taken = new Set(leaves.map((leaf) => columnOf(leaf).toLowerCase()));
+  const taken = new Set([...leaves.map((leaf) => columnOf(leaf).toLowerCase()), ...(computed === undefined ? [] : [computed.toLowerCase()])]);
   const clash = renamed.some((column) => taken.has(column.name.toLowerCase()));
   for (const [index, column] of renamed.entries()) {
     const via = clash ? `_ab_rename_${index}` : column.name;
