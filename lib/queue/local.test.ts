@@ -1,6 +1,6 @@
 // The in-process queue passes the conformance suite on PGlite (the embedded store) and on a
 // real PostgreSQL through one pg.Client (TEST_DATABASE_URL).
-import { PGlite } from "@electric-sql/pglite";
+import { freshPglite } from "./test-pglite";
 import pg from "pg";
 import { afterAll, describe, it } from "vitest";
 import { queueConformance } from "./conformance";
@@ -10,7 +10,7 @@ import { adminUrl, pgDatabases } from "./test-pg";
 queueConformance(
   "local on PGlite",
   async () => {
-    const db = new PGlite();
+    const db = await freshPglite();
     const queues = [await openLocalQueue(db), await openLocalQueue(db)] as const;
     return {
       queues: [queues[0], queues[1]],

@@ -1,6 +1,6 @@
 // Two schedulers ticking the same fake clock enqueue one job per tick, on the local queue
 // over PGlite and on graphile-worker over PostgreSQL. Assertions are on the job tables.
-import { PGlite } from "@electric-sql/pglite";
+import { freshPglite } from "../queue/test-pglite";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { openGraphileQueue } from "../queue/graphile";
@@ -106,7 +106,7 @@ describe("Scheduler", () => {
   });
 
   it("two schedulers, one clock: one job per tick (local queue on PGlite, separate and shared cursors)", async () => {
-    const db = new PGlite();
+    const db = await freshPglite();
     try {
       const queues: [JobQueue, JobQueue] = [await openLocalQueue(db), await openLocalQueue(db)];
       // separate in-memory cursors: only the job keys keep ticks single
