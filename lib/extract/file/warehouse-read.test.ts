@@ -521,6 +521,24 @@ describe("a JSON file the warehouse reads itself", () => {
     await expectSameChildren("data__tags");
   });
 
+  it("merges records with lists whose keys repeat in its first run: the last record's elements alone, counted as the page path counts them", async () => {
+    const merge = cell("first.ndjson", "id", "merge");
+    ws.write("first.ndjson", ndjson([{ id: 1, tags: ["a", "b"] }, { id: 2, tags: ["c"] }, { id: 1, tags: ["d"] }, { id: 3, tags: [] }]));
+    const [pages, sql] = await both(merge, "never");
+    await expectSameTables();
+    await expectSameChildren("data__tags");
+    expect(sql.ok && pages.ok && sql.load.tables).toEqual(pages.ok && pages.load.tables);
+    expect(await inWarehouse.query("SELECT value FROM data__tags ORDER BY value")).toEqual([{ value: "c" }, { value: "d" }]);
+    // The merge's own columns did not reach the tables, and nothing staged is left.
+    for (const table of ["data", "data__tags"]) expect((await inWarehouse.describe(table))?.map((column) => column.name).filter((name) => name.startsWith("_ab_"))).toEqual([]);
+    expect(await inWarehouse.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE '\\_ab\\_%' ESCAPE '\\'")).toEqual([]);
+    ws.write("first.ndjson", ndjson([{ id: 2, tags: ["e"] }, { id: 4, tags: ["f", "g"] }, { id: 2, tags: ["h", "i"] }]));
+    const [pages2, sql2] = await both(merge, "never");
+    await expectSameTables();
+    await expectSameChildren("data__tags");
+    expect(sql2.ok && pages2.ok && sql2.load.tables).toEqual(pages2.ok && pages2.load.tables);
+  });
+
   it("merges records without lists into an asset whose child tables an earlier run made, as the page path does", async () => {
     ws.write("m.ndjson", ndjson([{ id: 1, tags: ["a", "b"] }, { id: 2, tags: ["c"] }]));
     await both(cell("m.ndjson", "id", "merge"), "never");

@@ -6,7 +6,7 @@ import { assertNever } from "../../warehouse/errors";
 import { quoteIdent, type LogicalType, type Swap, type Warehouse } from "../../warehouse/types";
 import type { TableSchema } from "../normalize/schema";
 import type { WriteDisposition } from "./loader";
-import { mergeChildSql, mergedSchema, mergeRootSql } from "./merge-sql";
+import { mergeChildSql, mergedSchema, mergeRootSql, ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
 import { stageTableFor, type StagingScope, type StagingTable } from "./staging";
 
 export interface FinalStagingContext {
@@ -64,15 +64,15 @@ async function finalMerge(context: FinalStagingContext): Promise<Swap[]> {
   const keyColumns = context.keyColumns.length > 0 ? context.keyColumns : ["_row_key"];
   const swaps: Swap[] = [];
   const tables = new Set([asset, ...context.staging.keys(), ...(await context.existingTables())]);
-  if (root.oneRowPerKey) {
-    // Child tables are folded by the root keys such new rows do not keep (raw-table.ts stages them so only without any).
-    if (tables.size > 1) throw new Error(`merge of "${asset}": its new rows have no root keys for its child tables`);
-    // The first run of the merge: the new rows are the table.
-    if ((await context.targetSchema(asset)) === null) return [{ staging: root.name, target: asset }];
+  if (root.winnersOnly) {
+    // Child tables are folded by root keys, which such new rows keep only when there are some (raw-table.ts).
+    if (tables.size > 1 && !root.schema.has(ROOT_KEY_COLUMN)) throw new Error(`merge of "${asset}": its new rows have no root keys for its child tables`);
+    // The first run of the merge: the new rows, without the merge's own columns, are the tables.
+    if (context.targetCondition === null && (await context.existingTables()).length === 0) return firstMerge(context);
   }
   for (const table of tables) {
     const staged = context.staging.get(table);
-    const newRows = staged?.exists ? { table: staged.name, schema: staged.schema, oneRowPerKey: staged.oneRowPerKey } : null;
+    const newRows = staged?.exists ? { table: staged.name, schema: staged.schema, winnersOnly: staged.winnersOnly } : null;
     const targetSchema = await context.targetSchema(table);
     const input = {
       stage: stageTableFor(table, context.scope),
@@ -87,6 +87,19 @@ async function finalMerge(context: FinalStagingContext): Promise<Swap[]> {
     const sql = table === asset ? mergeRootSql({ ...input, keyColumns }) : mergeChildSql({ ...input, newRoot: root.name });
     await warehouse.exec(sql);
     swaps.push({ staging: input.stage, target: table });
+  }
+  return swaps;
+}
+
+/** A merge's winners staged into tables that do not exist yet become them, the seq and root key columns dropped. */
+async function firstMerge(context: FinalStagingContext): Promise<Swap[]> {
+  const swaps: Swap[] = [];
+  for (const [target, staged] of context.staging) {
+    if (!staged.exists) continue;
+    for (const column of [SEQ_COLUMN, ROOT_KEY_COLUMN]) {
+      if (staged.schema.has(column)) await context.warehouse.exec(`ALTER TABLE ${quoteIdent(staged.name)} DROP COLUMN ${quoteIdent(column)}`);
+    }
+    swaps.push({ staging: staged.name, target });
   }
   return swaps;
 }

@@ -217,8 +217,8 @@ export class ExtractLoader {
     this.records.seen += staged.rows;
     this.records.loaded += staged.rows;
     this.pagesSeen++;
-    if (staged.rows > 0) this.staging.set(this.asset, new StagingTable(this.warehouse, name, staged.schema, true, this.fixedTypes, staged.rows, staged.oneRowPerKey));
-    for (const child of staged.children) this.staging.set(child.table, new StagingTable(this.warehouse, child.staging, child.schema, true, this.fixedTypes, child.rows));
+    if (staged.rows > 0) this.staging.set(this.asset, new StagingTable(this.warehouse, name, staged.schema, true, this.fixedTypes, staged.rows, staged.winnersOnly));
+    for (const child of staged.children) this.staging.set(child.table, new StagingTable(this.warehouse, child.staging, child.schema, true, this.fixedTypes, child.rows, staged.winnersOnly));
     return null;
   }
 

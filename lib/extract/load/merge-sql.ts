@@ -61,9 +61,10 @@ export interface MergeTableInput {
   targetCondition?: string | null;
   /**
    * The new-rows table of this run and its columns; null when the run brought none.
-   * `oneRowPerKey`: its rows are the winners already (no seq or root key columns).
+   * `winnersOnly`: its rows are the winners already (a root's one per key, a child table's
+   * those of the winning records), with no need of the seq column to pick them.
    */
-  newRows: { table: string; schema: TableSchema; oneRowPerKey?: boolean } | null;
+  newRows: { table: string; schema: TableSchema; winnersOnly?: boolean } | null;
   final: TableSchema;
   typeName: TypeName;
 }
@@ -89,7 +90,7 @@ export function mergeRootSql(input: MergeTableInput & { keyColumns: readonly str
         `WHERE ${scoped}NOT EXISTS (SELECT 1 FROM ${quoteIdent(newRows.table)} n WHERE ${matches})`,
     );
   }
-  const winners = newRows.oneRowPerKey === true ? quoteIdent(newRows.table) : winnersSql(newRows.table);
+  const winners = newRows.winnersOnly === true ? quoteIdent(newRows.table) : winnersSql(newRows.table);
   parts.push(`SELECT ${selectList(final, newRows.schema, "w", typeName)} FROM ${winners} w`);
   return `CREATE TABLE ${quoteIdent(stage)} AS ${parts.join(" UNION ALL ")}`;
 }
@@ -109,10 +110,8 @@ export function mergeChildSql(input: MergeTableInput & { newRoot: string }): str
     );
   }
   if (newRows) {
-    parts.push(
-      `SELECT ${selectList(final, newRows.schema, "c", typeName)} FROM ${quoteIdent(newRows.table)} c ` +
-        `WHERE c.${quoteIdent(SEQ_COLUMN)} IN ${winningSeqsSql(newRoot)}`,
-    );
+    const winning = newRows.winnersOnly === true ? "" : ` WHERE c.${quoteIdent(SEQ_COLUMN)} IN ${winningSeqsSql(newRoot)}`;
+    parts.push(`SELECT ${selectList(final, newRows.schema, "c", typeName)} FROM ${quoteIdent(newRows.table)} c${winning}`);
   }
   if (parts.length === 0) throw new Error("a merge of a child table needs its target or new rows");
   return `CREATE TABLE ${quoteIdent(stage)} AS ${parts.join(" UNION ALL ")}`;

@@ -146,18 +146,31 @@ function elementOf(text: string | undefined, path: readonly string[], index: num
   return isList(value) ? value[index] : undefined;
 }
 
-/** Creates the child tables' staging tables from their plans (a merge's carry their record's position). */
-export async function stageChildren(warehouse: Warehouse, reader: FileReader, plans: readonly ChildPlan[], staging: RawStaging, stagingFor: (table: string) => string): Promise<StagedChild[]> {
+/**
+ * Creates the child tables' staging tables from their plans (a merge's carry their record's
+ * position). `records`: SQL for the positions of the records whose elements are staged (a
+ * merge's winners); absent: every record's.
+ */
+export async function stageChildren(
+  warehouse: Warehouse,
+  reader: FileReader,
+  plans: readonly ChildPlan[],
+  staging: RawStaging,
+  stagingFor: (table: string) => string,
+  records?: string,
+): Promise<StagedChild[]> {
+  const where = records === undefined ? "" : ` WHERE ${quoteIdent(CARRIED.root)} IN ${records}`;
   const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
   const staged: StagedChild[] = [];
   for (const plan of plans) {
     const name = stagingFor(plan.table);
     const select = plan.columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
     if (staging.merge) select.push(`${quoteIdent(CARRIED.root)} AS ${quoteIdent(SEQ_COLUMN)}`);
-    const created = await warehouse.createTableAs(name, `SELECT ${select.join(", ")} FROM ${plan.elements.sql}`);
+    const created = await warehouse.createTableAs(name, `SELECT ${select.join(", ")} FROM ${plan.elements.sql}${where}`);
     const schema: TableSchema = new Map(plan.columns.map((column) => [column.name, column.type]));
     if (staging.merge) schema.set(SEQ_COLUMN, "BIGINT");
-    staged.push({ table: plan.table, staging: name, schema, rows: created.rows });
+    // Rows the run brought: a merge's losing records' elements too, as the page path counts them.
+    staged.push({ table: plan.table, staging: name, schema, rows: records === undefined ? created.rows : plan.elements.rows });
   }
   return staged;
 }

@@ -27,10 +27,11 @@ export type RawStaged =
       children: StagedChild[];
       cursor?: CursorValue;
       /**
-       * A merge's new rows already one per key (its last record, as the merge picks them):
-       * no position or root key columns to pick winners by.
+       * A merge's new rows are its winners already: one root row per key (its last record),
+       * the child rows of those alone. The root has the position and root key columns only
+       * where child tables are merged by them.
        */
-      oneRowPerKey: boolean;
+      winnersOnly: boolean;
     }
   | { ok: false; reason: string };
 
@@ -66,7 +67,7 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
   });
   if (!planned.ok) return planned;
   const { columns, profiles, rows } = planned;
-  if (rows === 0) return { ok: true, schema: new Map(), rows: 0, children: [], oneRowPerKey: false };
+  if (rows === 0) return { ok: true, schema: new Map(), rows: 0, children: [], winnersOnly: false };
   let cursor: CursorValue | undefined;
   if (staging.cursor !== undefined) {
     const at = leaves.findIndex((leaf) => leaf.path.join(".") === staging.cursor);
@@ -88,42 +89,43 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
     const schema: TableSchema = new Map(columns.map((column) => [column.name, column.type]));
     const nested = leaves.some((leaf) => leaf.parents.length > 0);
-    // A merge without child tables keeps each key's last record here, so its new rows need no
-    // winners picked later (and, with no table yet, become the table as they are).
-    const lastPerKey = staging.merge && rootKey !== null && children === null && !staging.childTargets ? await lastRecordPerKey(warehouse, raw, rootKey, rows) : null;
+    // A merge keeps each key's last record here (and only its child rows), so its new rows need
+    // no winners picked later (and, with no table yet, become the tables). Its root keeps the
+    // record's position and root key only for child tables, which are merged by them.
+    const winners = staging.merge && rootKey !== null ? await lastRecordPerKey(warehouse, raw, rootKey, rows) : null;
+    const rootKeys = winners !== null && (children !== null || staging.childTargets);
     const keyInPlace = contentKey === null || (raw.computed !== undefined && contentKey === quoteIdent(raw.computed.name));
-    if (keyInPlace && lists.length === 0 && !nested && !raw.temporary && inFileOrder(columns, leaves, raw) && (!staging.merge || lastPerKey !== null)) {
-      if (lastPerKey?.filter !== undefined) await warehouse.exec(`DELETE FROM ${raw.sql} WHERE NOT (${lastPerKey.filter})`);
+    if (keyInPlace && lists.length === 0 && !nested && !raw.temporary && inFileOrder(columns, leaves, raw) && !rootKeys) {
+      if (winners?.positions !== undefined) await warehouse.exec(`DELETE FROM ${raw.sql} WHERE ${raw.position} NOT IN ${winners.positions}`);
       await stageInPlace(warehouse, reader, raw, leaves, columns, profiles, staging.staging, raw.computed?.name);
-      return { ok: true, schema, rows, children: [], cursor, oneRowPerKey: lastPerKey !== null };
+      return { ok: true, schema, rows, children: [], cursor, winnersOnly: winners !== null };
     }
     const select = columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
-    const winners = lastPerKey === null && staging.merge && rootKey !== null;
-    if (winners) select.push(`${raw.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
-    const where = lastPerKey?.filter === undefined ? "" : ` WHERE ${lastPerKey.filter}`;
+    if (rootKeys) select.push(`${raw.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
+    const where = winners?.positions === undefined ? "" : ` WHERE ${raw.position} IN ${winners.positions}`;
     // No ORDER BY: a scan keeps the table's order (DuckDB's preserve_insertion_order), and sorting costs a tenth of the load.
     const order = raw.sortedCopy === true ? ` ORDER BY ${raw.position}` : "";
     await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${raw.sql}${where}${order}`);
-    if (winners) {
+    if (rootKeys) {
       schema.set(SEQ_COLUMN, "BIGINT");
       schema.set(ROOT_KEY_COLUMN, "VARCHAR");
     }
-    const staged = children === null || typeof stagingFor === "string" ? [] : await stageChildren(warehouse, reader, children.plans, staging, stagingFor);
-    return { ok: true, schema, rows, children: staged, cursor, oneRowPerKey: lastPerKey !== null };
+    const staged = children === null || typeof stagingFor === "string" ? [] : await stageChildren(warehouse, reader, children.plans, staging, stagingFor, winners?.positions);
+    return { ok: true, schema, rows, children: staged, cursor, winnersOnly: winners !== null };
   } finally {
     if (children?.ok === true) await children.release();
   }
 }
 
 /**
- * A merge's records, one per key: the last of each (the merge's winner). `filter` keeps only
- * those, as SQL over the raw table; absent when no key repeats (the common case, found by a
- * count alone, with no rewrite).
+ * A merge's winners: each key's last record. `positions` is SQL for theirs (a subquery over
+ * the raw table); absent when no key repeats (the common case, found by a count alone, with
+ * nothing rewritten).
  */
-async function lastRecordPerKey(warehouse: Warehouse, raw: RawTable, rootKey: string, rows: number): Promise<{ filter?: string }> {
+async function lastRecordPerKey(warehouse: Warehouse, raw: RawTable, rootKey: string, rows: number): Promise<{ positions?: string }> {
   const [row] = await warehouse.query(`SELECT count(DISTINCT ${rootKey}) AS keys FROM ${raw.sql}`);
   if (Number(row?.keys) === rows) return {};
-  return { filter: `${raw.position} IN (SELECT max(${raw.position}) FROM ${raw.sql} GROUP BY ${rootKey})` };
+  return { positions: `(SELECT max(${raw.position}) FROM ${raw.sql} GROUP BY ${rootKey})` };
 }
 
 /** Whether the staged columns keep the raw table's order (those left out aside): the file's, then a computed column. */

@@ -113,10 +113,10 @@ export class StagingTable {
     /** Rows this run already put in it (a table staged by SQL: raw-table.ts). */
     written = 0,
     /**
-     * A merge's new rows already one per key, its last record (staged by SQL): no position
-     * or root key columns to pick winners by.
+     * A merge's new rows are its winners already (staged by SQL, raw-table.ts): one root row
+     * per key, the child rows of those alone.
      */
-    readonly oneRowPerKey = false,
+    readonly winnersOnly = false,
   ) {
     this.created = exists;
     this.rowCount = written;
