@@ -539,6 +539,16 @@ describe("a JSON file the warehouse reads itself", () => {
     expect(sql2.ok && pages2.ok && sql2.load.tables).toEqual(pages2.ok && pages2.load.tables);
   });
 
+  it("merges records whose lists are new to the asset, keys repeating, as the page path does", async () => {
+    const merge = cell("later.ndjson", "id", "merge");
+    ws.write("later.ndjson", ndjson([{ id: 1, v: 1 }, { id: 2, v: 2 }]));
+    await both(merge, "never");
+    ws.write("later.ndjson", ndjson([{ id: 2, tags: ["a"] }, { id: 3, tags: ["b", "c"] }, { id: 2, tags: ["d", "e"] }]));
+    await both(merge, "never");
+    await expectSameTables();
+    await expectSameChildren("data__tags");
+  });
+
   it("merges records without lists into an asset whose child tables an earlier run made, as the page path does", async () => {
     ws.write("m.ndjson", ndjson([{ id: 1, tags: ["a", "b"] }, { id: 2, tags: ["c"] }]));
     await both(cell("m.ndjson", "id", "merge"), "never");

@@ -6,7 +6,7 @@ import { assertNever } from "../../warehouse/errors";
 import { quoteIdent, type LogicalType, type Swap, type Warehouse } from "../../warehouse/types";
 import type { TableSchema } from "../normalize/schema";
 import type { WriteDisposition } from "./loader";
-import { mergeChildSql, mergedSchema, mergeRootSql, ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
+import { mergeChildSql, mergedSchema, mergeRootSql, ROOT_KEY_COLUMN } from "./merge-sql";
 import { stageTableFor, type StagingScope, type StagingTable } from "./staging";
 
 export interface FinalStagingContext {
@@ -64,16 +64,14 @@ async function finalMerge(context: FinalStagingContext): Promise<Swap[]> {
   const keyColumns = context.keyColumns.length > 0 ? context.keyColumns : ["_row_key"];
   const swaps: Swap[] = [];
   const tables = new Set([asset, ...context.staging.keys(), ...(await context.existingTables())]);
-  if (root.winnersOnly) {
-    // Child tables are folded by root keys, which such new rows keep only when there are some (raw-table.ts).
-    if (tables.size > 1 && !root.schema.has(ROOT_KEY_COLUMN)) throw new Error(`merge of "${asset}": its new rows have no root keys for its child tables`);
-    // The first run of the merge: the new rows, without the merge's own columns, are the tables.
-    if (context.targetCondition === null && (await context.existingTables()).length === 0) return firstMerge(context);
-  }
+  // The first run of a merge whose new rows are its winners: they are the tables.
+  if (root.winnersOnly && context.targetCondition === null && (await context.existingTables()).length === 0) return firstMerge(context);
   for (const table of tables) {
     const staged = context.staging.get(table);
     const newRows = staged?.exists ? { table: staged.name, schema: staged.schema, winnersOnly: staged.winnersOnly } : null;
     const targetSchema = await context.targetSchema(table);
+    // A child table's rows are replaced by their root's key, which winners keep only where one exists (raw-table.ts).
+    if (table !== asset && targetSchema !== null && !root.schema.has(ROOT_KEY_COLUMN)) throw new Error(`merge of "${asset}": its new rows have no root keys for the rows of "${table}"`);
     const input = {
       stage: stageTableFor(table, context.scope),
       target: table,
@@ -91,15 +89,7 @@ async function finalMerge(context: FinalStagingContext): Promise<Swap[]> {
   return swaps;
 }
 
-/** A merge's winners staged into tables that do not exist yet become them, the seq and root key columns dropped. */
-async function firstMerge(context: FinalStagingContext): Promise<Swap[]> {
-  const swaps: Swap[] = [];
-  for (const [target, staged] of context.staging) {
-    if (!staged.exists) continue;
-    for (const column of [SEQ_COLUMN, ROOT_KEY_COLUMN]) {
-      if (staged.schema.has(column)) await context.warehouse.exec(`ALTER TABLE ${quoteIdent(staged.name)} DROP COLUMN ${quoteIdent(column)}`);
-    }
-    swaps.push({ staging: staged.name, target });
-  }
-  return swaps;
+/** A merge's winners staged for tables that do not exist yet become them (they carry no merge column then, raw-table.ts). */
+function firstMerge(context: FinalStagingContext): Swap[] {
+  return [...context.staging].filter(([, staged]) => staged.exists).map(([target, staged]) => ({ staging: staged.name, target }));
 }

@@ -10,7 +10,6 @@ import { NESTING_SEPARATOR } from "../normalize/names";
 import { isJsonObject, isList } from "../normalize/json-value";
 import { keyString } from "../normalize/row-key";
 import type { TableSchema } from "../normalize/schema";
-import { SEQ_COLUMN } from "./merge-sql";
 import { rawLeaves, type ColumnProfile, type PlannedColumn, type RawLeaf, type RawList } from "./raw-plan";
 import { releaseRaw } from "./raw-release";
 import { parseRecord, planRelation, valueSql, type RawStaging } from "./raw-relation";
@@ -147,9 +146,10 @@ function elementOf(text: string | undefined, path: readonly string[], index: num
 }
 
 /**
- * Creates the child tables' staging tables from their plans (a merge's carry their record's
- * position). `records`: SQL for the positions of the records whose elements are staged (a
- * merge's winners); absent: every record's.
+ * Creates the child tables' staging tables from their plans. `records`: SQL for the
+ * positions of the records whose elements are staged (a merge's winners, where a key
+ * repeats); absent: every record's. A merge's child rows are its winners' alone, so they
+ * carry nothing to pick them by.
  */
 export async function stageChildren(
   warehouse: Warehouse,
@@ -165,10 +165,8 @@ export async function stageChildren(
   for (const plan of plans) {
     const name = stagingFor(plan.table);
     const select = plan.columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
-    if (staging.merge) select.push(`${quoteIdent(CARRIED.root)} AS ${quoteIdent(SEQ_COLUMN)}`);
     const created = await warehouse.createTableAs(name, `SELECT ${select.join(", ")} FROM ${plan.elements.sql}${where}`);
     const schema: TableSchema = new Map(plan.columns.map((column) => [column.name, column.type]));
-    if (staging.merge) schema.set(SEQ_COLUMN, "BIGINT");
     // Rows the run brought: a merge's losing records' elements too, as the page path counts them.
     staged.push({ table: plan.table, staging: name, schema, rows: records === undefined ? created.rows : plan.elements.rows });
   }

@@ -8,7 +8,7 @@ import { quoteIdent, quoteLiteral, type FileReader, type LogicalType, type RawTa
 import type { TableSchema } from "../normalize/schema";
 import { namesIndependentOfOrder, rawLeaves, type ColumnProfile, type PlannedColumn, type RawLeaf } from "./raw-plan";
 import { ExtractLoadError } from "./errors";
-import { ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
+import { ROOT_KEY_COLUMN } from "./merge-sql";
 import { rowKeySql } from "./raw-row-key";
 import { planChildren, stageChildren, type StagedChild } from "./raw-children";
 import { parsedRecords, parseRecord, planRelation, valueSql, type RawStaging } from "./raw-relation";
@@ -28,8 +28,8 @@ export type RawStaged =
       cursor?: CursorValue;
       /**
        * A merge's new rows are its winners already: one root row per key (its last record),
-       * the child rows of those alone. The root has the position and root key columns only
-       * where child tables are merged by them.
+       * the child rows of those alone. The root has the root key column only where child
+       * tables exist already (their rows are replaced by it); no table has the seq column.
        */
       winnersOnly: boolean;
     }
@@ -91,9 +91,9 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     const nested = leaves.some((leaf) => leaf.parents.length > 0);
     // A merge keeps each key's last record here (and only its child rows), so its new rows need
     // no winners picked later (and, with no table yet, become the tables). Its root keeps the
-    // record's position and root key only for child tables, which are merged by them.
+    // root key only where child tables exist already, whose rows are replaced by it.
     const winners = staging.merge && rootKey !== null ? await lastRecordPerKey(warehouse, raw, rootKey, rows) : null;
-    const rootKeys = winners !== null && (children !== null || staging.childTargets);
+    const rootKeys = winners !== null && staging.childTargets;
     const keyInPlace = contentKey === null || (raw.computed !== undefined && contentKey === quoteIdent(raw.computed.name));
     if (keyInPlace && lists.length === 0 && !nested && !raw.temporary && inFileOrder(columns, leaves, raw) && !rootKeys) {
       if (winners?.positions !== undefined) await warehouse.exec(`DELETE FROM ${raw.sql} WHERE ${raw.position} NOT IN ${winners.positions}`);
@@ -101,15 +101,12 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
       return { ok: true, schema, rows, children: [], cursor, winnersOnly: winners !== null };
     }
     const select = columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
-    if (rootKeys) select.push(`${raw.position} AS ${quoteIdent(SEQ_COLUMN)}`, `${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
+    if (rootKeys) select.push(`${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
     const where = winners?.positions === undefined ? "" : ` WHERE ${raw.position} IN ${winners.positions}`;
     // No ORDER BY: a scan keeps the table's order (DuckDB's preserve_insertion_order), and sorting costs a tenth of the load.
     const order = raw.sortedCopy === true ? ` ORDER BY ${raw.position}` : "";
     await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${raw.sql}${where}${order}`);
-    if (rootKeys) {
-      schema.set(SEQ_COLUMN, "BIGINT");
-      schema.set(ROOT_KEY_COLUMN, "VARCHAR");
-    }
+    if (rootKeys) schema.set(ROOT_KEY_COLUMN, "VARCHAR");
     const staged = children === null || typeof stagingFor === "string" ? [] : await stageChildren(warehouse, reader, children.plans, staging, stagingFor, winners?.positions);
     return { ok: true, schema, rows, children: staged, cursor, winnersOnly: winners !== null };
   } finally {
