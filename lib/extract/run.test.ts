@@ -4,7 +4,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { childScript } from "../../test/child-script";
 import { activity, startFitnessApi, type FitnessApi } from "../../fixtures/fitness-api/api";
 import { parseNotebook } from "../notebook";
 import type { ExtractCell } from "../notebook/types";
@@ -123,10 +124,14 @@ describe("runExtract against the fitness API", () => {
 
 describe("an extract killed with SIGKILL", () => {
   const child = path.join(import.meta.dirname, "__fixtures__", "extract-child.ts");
+  let script: string;
+  beforeAll(async () => {
+    script = await childScript(child);
+  });
 
   function runChild(dbPath: string, notebook: string, killAt: { page: number; delayMs: number } | null): Promise<string> {
     return new Promise((resolve, reject) => {
-      const proc = spawn(process.execPath, ["--import", "tsx", child, dbPath, dir], {
+      const proc = spawn(process.execPath, [script, dbPath, dir], {
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, FITNESS_TOKEN: TOKEN, NOTEBOOK_TEXT: notebook },
       });

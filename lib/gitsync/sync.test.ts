@@ -8,6 +8,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { childScript } from "../../test/child-script";
 import { git } from "../git";
 import { NodeSqlReferenceParser } from "../graph/sql-refs-node";
 import { PRODUCTION } from "../lifecycle/layout";
@@ -135,8 +136,9 @@ describe("production follows a branch", () => {
     await sync();
     await push("second", SHOP(40));
     await warehouse.close();
+    const script = await childScript(path.join(import.meta.dirname, "test-child.ts"));
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "test-child.ts")], {
+      const child = spawn(process.execPath, [script], {
         env: { ...process.env, ASSETBOOK_SYNC_DB: path.join(dir, "warehouse.duckdb"), ASSETBOOK_SYNC_REMOTE: source.remote, ASSETBOOK_SYNC_MIRROR: source.mirror, ASSETBOOK_PROMOTE_CRASH_AT: "before_commit" },
         stdio: "ignore",
       });

@@ -1,5 +1,5 @@
-// One branch sync in a process of its own, for the kill -9 test: `node --import tsx
-// lib/gitsync/test-child.ts` with ASSETBOOK_SYNC_* set. ASSETBOOK_PROMOTE_CRASH_AT makes the
+// One branch sync in a process of its own, for the kill -9 test (run bundled:
+// test/child-script.ts) with ASSETBOOK_SYNC_* set. ASSETBOOK_PROMOTE_CRASH_AT makes the
 // promotion SIGKILL this process at that point.
 import { z } from "zod";
 import { NodeSqlReferenceParser } from "../graph/sql-refs-node";
