@@ -237,6 +237,15 @@ describe("a file the warehouse reads itself", () => {
     expect(computed).toEqual(["__ab_row_key"]);
   });
 
+  it("loads a CSV of a header alone, or of nothing, without a primary key: no rows, by SQL as by the pages", async () => {
+    for (const text of ["name,score\n", ""]) {
+      ws.write("bare.csv", text);
+      const [pages, sql] = await both(extractCell("path: bare.csv\nwrite_disposition: replace"), "never");
+      expect(sql).toMatchObject({ ok: true, rows: 0 });
+      expect(pages).toMatchObject({ ok: true, rows: 0 });
+    }
+  });
+
   it("appends rows without a primary key keyed by their content: the same record, the same key, on every run", async () => {
     const append = extractCell("path: rows.csv\nwrite_disposition: append");
     ws.write("rows.csv", "name,score\nann,1.5\nbob,2\nbob,2\n");
