@@ -56,7 +56,8 @@ export default defineConfig({
       "rm -rf data/e2e .tmp/e2e && mkdir -p data/e2e .tmp/e2e",
       "node bin/assetbook.mjs run notebooks/shop.md --db data/e2e/warehouse.duckdb > data/e2e/seed.log",
       "npx tsx e2e/seed-catalog.ts >> data/e2e/seed.log",
-      "npm run build",
+      // Type-checked by `npm test` before (next.config.ts).
+      "ASSETBOOK_E2E_BUILD=1 npm run build",
       `npx next start -H 127.0.0.1 -p ${PORT} 2>&1 | tee data/e2e/server.log`,
     ].join(" && "),
     url: baseURL,
