@@ -29,20 +29,24 @@ export function duckdbFileReader(dataDir: string, spoolDir: string, access: Duck
     dataDir,
     spoolDir,
     load: async (table, files, format, options = {}) => {
+      const computed = options.computed;
+      const select = `SELECT *${computed === undefined ? "" : `, ${computed.sql} AS ${quoteIdent(computed.name)}`} FROM ${readerCall(format, files)}`;
+      // The computed column comes last, after the reader's (a reader's column of its name would be renamed).
+      const readerColumns = (described: readonly Row[]) => {
+        const columns = described.map(rawColumn);
+        if (computed !== undefined && columns.pop()?.name !== computed.name) throw new Error(`a column of ${files.toString()} is named "${computed.name}" too`);
+        return columns;
+      };
+      const withComputed = computed === undefined ? {} : { computed };
       if ((format === "json" || format === "ndjson") && options.persistent !== true) {
         const [created = [], described = []] = await access.queryAll([
-          `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT * FROM ${readerCall(format, files)}`,
+          `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS ${select}`,
           `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = ${quoteLiteral(table)} ORDER BY column_index`,
         ]);
-        return { sql: tempTable(table), position: POSITION, rows: duckdbCreatedRows(created), columns: described.map(rawColumn), temporary: true };
+        return { sql: tempTable(table), position: POSITION, rows: duckdbCreatedRows(created), columns: readerColumns(described), temporary: true, ...withComputed };
       }
-      const computed = options.computed;
-      const extra = computed === undefined ? "" : `, ${computed.sql} AS ${quoteIdent(computed.name)}`;
-      const created = await access.createTableAs(table, `SELECT *${extra} FROM ${readerCall(format, files)}`);
-      const columns = (await access.describe(table)).map(rawColumn);
-      // The computed column comes last, after the reader's (a reader's column of its name would be renamed).
-      if (computed !== undefined && columns.pop()?.name !== computed.name) throw new Error(`a column of ${files.toString()} is named "${computed.name}" too`);
-      return { sql: access.qualify(table), position: POSITION, rows: created.rows, columns, temporary: false, ...(computed === undefined ? {} : { computed }) };
+      const created = await access.createTableAs(table, select);
+      return { sql: access.qualify(table), position: POSITION, rows: created.rows, columns: readerColumns(await access.describe(table)), temporary: false, ...withComputed };
     },
     columns: async (files, format) => {
       const [described = []] = await access.queryAll([`DESCRIBE SELECT * FROM ${readerCall(format, files)}`]);

@@ -63,9 +63,10 @@ async function finalMerge(context: FinalStagingContext): Promise<Swap[]> {
   const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
   const keyColumns = context.keyColumns.length > 0 ? context.keyColumns : ["_row_key"];
   const swaps: Swap[] = [];
-  const tables = new Set([asset, ...context.staging.keys(), ...(await context.existingTables())]);
+  const existing = await context.existingTables();
   // The first run of a merge whose new rows are its winners: they are the tables.
-  if (root.winnersOnly && context.targetCondition === null && (await context.existingTables()).length === 0) return firstMerge(context);
+  if (root.winnersOnly && context.targetCondition === null && existing.length === 0) return firstMerge(context);
+  const tables = new Set([asset, ...context.staging.keys(), ...existing]);
   for (const table of tables) {
     const staged = context.staging.get(table);
     const newRows = staged?.exists ? { table: staged.name, schema: staged.schema, winnersOnly: staged.winnersOnly } : null;

@@ -28,11 +28,11 @@ export interface RawStaging {
   namer: ColumnNamer;
   /** The table to stage into (the root's stage, or a merge's new rows). */
   staging: string;
-  /** A merge's new rows also carry each record's position and root key. */
+  /** A merge's new rows: each key's last record alone, with its list elements (raw-table.ts). */
   merge: boolean;
   /**
-   * A merge into an asset that has child tables already: its new rows keep their root keys
-   * (the child tables' rows are folded by them) rather than being staged one per key.
+   * A merge into an asset that has child tables already: its new root rows also carry their
+   * root key, by which the child tables' existing rows are replaced.
    */
   childTargets: boolean;
   /** Nested records deeper than this are the page path's (it keeps them as JSON text). */
