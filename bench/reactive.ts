@@ -39,6 +39,8 @@ const GOAL_RATIO = 1.3;
 /** `--profile`: a CPU profile of the page's main thread over each measured edit, its self time summed by function. */
 const PROFILE = process.argv.includes("--profile");
 const TIMEOUT_MS = 120_000;
+/** `--timeline`: the median edit's worker requests, posted and answered, after the keystroke. */
+const TIMELINE = process.argv.includes("--timeline");
 
 /** The workspace's debounce between an edit and its run, read from the code it ships. */
 const DEBOUNCE_MS = (() => {
@@ -255,7 +257,7 @@ async function editSample(page: Page, digit: number): Promise<Sample> {
       startMs: (b.startedAt ?? NaN) - t0,
       previewMs: b.previewAt! - t0,
       requests: b.appRequests - b.appRequestsAtKey,
-      log: b.log.map((e) => ({ what: e.what, posted: e.posted, done: e.done ?? b.freshAt! })),
+      log: b.log.map((e) => ({ what: e.what, posted: e.posted - t0, done: (e.done ?? b.freshAt!) - t0 })),
     };
   });
   await allFresh(page);
@@ -399,6 +401,11 @@ async function main(): Promise<void> {
     console.log(`worker, first request -> last answer: busy p50 ${ms(pct(busyIdle.map((b) => b.busy), 50))}, idle between requests (waiting on the page) p50 ${ms(pct(busyIdle.map((b) => b.idle), 50))}`);
     console.log(`where the worker's time goes, keystroke -> c5 fresh (mean per edit; the worker answers in order):`);
     for (const [what, v] of workerTime(edits)) console.log(`  ${ms(v.ms)}  x${v.count.toFixed(0).padStart(3)}  ${what}`);
+    if (TIMELINE) {
+      const median = [...edits].sort((a, b) => a.totalMs - b.totalMs)[Math.floor(edits.length / 2)];
+      console.log(`the median edit's worker requests (ms after the keystroke; c5 fresh at ${median?.totalMs.toFixed(0)}):`);
+      for (const e of median?.log ?? []) console.log(`  ${e.posted.toFixed(0).padStart(5)} -> ${e.done.toFixed(0).padStart(5)}  ${e.what.slice(0, 100)}`);
+    }
     console.log(`peak RSS of the page's renderer (its DuckDB worker included; the bare statements ran there too): ${await rendererPeakRssMb(browser)} MB`);
     if (cdp) {
       console.log(`the page's main thread, keystroke -> c5 fresh (self time, mean per edit):`);

@@ -106,4 +106,34 @@ describe("duckdb-wasm specifics", () => {
     const refs = await parser.tableReferences("with w as (select * from rides) select * from w join athletes a on a.id = w.id");
     expect(refs.map((ref) => ref.name).sort()).toEqual(["athletes", "rides"]);
   });
+
+  it("swaps a table for a table in one round trip, and still replaces a view (looking, after a first try fails on it)", async () => {
+    const sent: string[] = [];
+    const connection = wasmConnectionFromBlocking(db.connect());
+    const counted = createWasmWarehouse({ ...connection, runQuery: (sql) => (sent.push(sql), connection.runQuery(sql)) });
+    try {
+      await counted.exec("CREATE TABLE swapped AS SELECT 1 AS a");
+      await counted.exec("CREATE TABLE swapped_next AS SELECT 2 AS a");
+      sent.length = 0;
+      await counted.swap([{ staging: "swapped_next", target: "swapped" }], [], { retireAs: (target) => `${target}_retired` });
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).not.toContain("duckdb_tables()");
+      expect(await counted.query("SELECT a FROM swapped")).toEqual([{ a: 2 }]);
+      expect(await counted.query("SELECT a FROM swapped_retired")).toEqual([{ a: 1 }]);
+
+      // A view asset that became a table, with and without a retired name.
+      for (const retire of [false, true]) {
+        await counted.exec("DROP TABLE IF EXISTS was_view; CREATE VIEW was_view AS SELECT 3 AS a");
+        await counted.exec("CREATE OR REPLACE TABLE was_view_next AS SELECT 4 AS a");
+        sent.length = 0;
+        await counted.swap([{ staging: "was_view_next", target: "was_view" }], [], retire ? { retireAs: (target) => `${target}_retired` } : {});
+        expect(sent.some((sql) => sql.includes("duckdb_tables()"))).toBe(true);
+        expect(await counted.query("SELECT a FROM was_view")).toEqual([{ a: 4 }]);
+        expect(await counted.query("SELECT table_name FROM duckdb_tables() WHERE table_name = 'was_view'")).toEqual([{ table_name: "was_view" }]);
+        expect(await counted.query("SELECT count(*)::INTEGER AS n FROM duckdb_views() WHERE view_name = 'was_view'")).toEqual([{ n: 0 }]);
+      }
+    } finally {
+      await counted.close();
+    }
+  });
 });

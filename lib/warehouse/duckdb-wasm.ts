@@ -187,7 +187,7 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
    * BEGIN, a lookup, the renames and COMMIT cost two round trips instead of five. A
    * failure anywhere rolls back everything sent.
    */
-  async function writeBehind(work: (steps: StepRunner) => Promise<void>): Promise<void> {
+  async function writeBehind(work: (steps: StepRunner) => Promise<void>, kinds: "look" | "no views" = "look"): Promise<void> {
     const waiting: string[] = ["BEGIN TRANSACTION"];
     let begun = false;
     const send = (last: string) =>
@@ -199,7 +199,8 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
       run: async (sql) => void waiting.push(sql),
       readRows: async (sql) => rowsOf(await send(sql), sql),
       pointView: (view, target) => pointDuckdbView(steps, view, target),
-      relationKind: (relation) => duckdbRelationKind(steps.readRows, relation),
+      // "no views": a name is taken to be a table or nothing, unlooked; a statement fails on one that is a view.
+      relationKind: (relation) => (kinds === "no views" ? Promise.resolve("table") : duckdbRelationKind(steps.readRows, relation)),
     };
     try {
       await work(steps);
@@ -255,9 +256,22 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
             await load(schema, table, specs, stream, rowCount);
           }),
         swap: (swaps, state = [], options = {}) =>
-          call(() => {
+          call(async () => {
             if (options.fence !== undefined) throw new FenceUnsupportedError(options.fence, "duckdb-wasm");
-            return writeBehind((steps) => swapWork(schema, swaps, state, options, steps, async () => undefined));
+            const work = (steps: StepRunner) => swapWork(schema, swaps, state, options, steps, async () => undefined);
+            // The editor's reruns replace tables with tables: each would look its target up first, a
+            // round trip of its own. So a swap without guards or a hook first assumes no view is
+            // involved and goes in one round trip; were one a view, a statement fails on it (DuckDB
+            // drops and renames a table or a view only as what it is), nothing is kept, and the
+            // swap runs again, looking.
+            if ((options.guards ?? []).length === 0 && options.beforeCommit === undefined) {
+              try {
+                return await writeBehind(work, "no views");
+              } catch {
+                // Any failure: the swap that looks is the one whose error counts.
+              }
+            }
+            return writeBehind(work);
           }),
         transaction: (list, options = {}) => call(() => writeBehind((steps) => stepsWork(list, options, steps))),
         inSchema: (other, readSchemas) => surface(other, [other, ...readSchemas]),

@@ -90,7 +90,10 @@ export interface StepRunner {
    * table of the view's name is dropped first (an asset that was a table before).
    */
   pointView(view: ViewRef, target: ViewTarget | null): Promise<void>;
-  /** Whether a table, a view or nothing has this name. */
+  /**
+   * Whether a table, a view or nothing has this name. A runner may answer "table" unlooked for
+   * a table or nothing (duckdb-wasm's swap), so the steps drop a table IF EXISTS.
+   */
   relationKind(relation: ViewRef): Promise<"table" | "view" | null>;
 }
 
@@ -121,13 +124,14 @@ async function dropRelation(relation: ViewRef, runner: StepRunner, onlyView: boo
     for (const dependent of dependents) await runner.run(dropViewSql(dependent));
     await runner.run(dropViewSql(relation));
   }
-  else if (kind === "table" && !onlyView) await runner.run(`DROP TABLE ${qualified(relation.schema, relation.name)}`);
+  // IF EXISTS: a runner may take a name for a table unlooked (duckdb-wasm.ts), when it may be nothing.
+  else if (kind === "table" && !onlyView) await runner.run(`DROP TABLE IF EXISTS ${qualified(relation.schema, relation.name)}`);
 }
 
 /** A DuckDB view as pointView makes it (DuckDB binds a view by name when queried: replacing one never conflicts). */
 export async function pointDuckdbView(runner: Pick<StepRunner, "run" | "relationKind">, view: ViewRef, target: ViewTarget | null): Promise<void> {
   if (target === null) return void (await runner.run(dropViewSql(view)));
-  if ((await runner.relationKind(view)) === "table") await runner.run(`DROP TABLE ${qualified(view.schema, view.name)}`);
+  if ((await runner.relationKind(view)) === "table") await runner.run(`DROP TABLE IF EXISTS ${qualified(view.schema, view.name)}`);
   await runner.run(createViewSql(view, target, true));
 }
 
