@@ -123,7 +123,6 @@ async function sendWebhook(deps: DeliverDeps, url: string, body: string, payload
     response = await deps.fetch(url, {
       method: "POST",
       body,
-      redirect: "manual",
       signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
       headers: {
         "content-type": "application/json",
@@ -138,7 +137,7 @@ async function sendWebhook(deps: DeliverDeps, url: string, body: string, payload
     if (error instanceof OutboundDeniedError) return { ok: false, retry: false, error: error.message };
     return { ok: false, retry: true, error: `could not reach the webhook: ${error instanceof Error ? error.message : String(error)}` };
   }
-  await response.body?.cancel();
+  response.cancel();
   if (response.status >= 200 && response.status < 300) return { ok: true };
   const retry = response.status === 408 || response.status === 429 || response.status >= 500;
   return { ok: false, retry, error: `the webhook answered ${response.status}`, retryAfter: response.headers.get("retry-after") };

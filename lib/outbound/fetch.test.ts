@@ -1,7 +1,8 @@
 // outboundFetch against real loopback servers: the policy holds at the connection, for an
 // address in the URL, a name that resolves to a denied address (any one of several), and a
-// redirect that fetch follows on its own. Names resolve through a fixed table (a hosts file
+// redirect followed by hand (none is followed here). Names resolve through a fixed table (a hosts file
 // for the test), the one seam: the sockets and servers are real.
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../extract/http/test-server";
 import { outboundFetch, type Resolve, type ResolvedAddress } from "./fetch";
@@ -38,9 +39,9 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 /** What a fetch came to: the body, or the policy's refusal, or another failure. */
-async function attempt(policy: OutboundPolicy, url: string, init: { redirect?: "follow" | "manual" } = {}): Promise<string> {
+async function attempt(policy: OutboundPolicy, url: string): Promise<string> {
   try {
-    const response = await outboundFetch(policy, table)(url, { redirect: init.redirect ?? "manual" });
+    const response = await outboundFetch(policy, table)(url, {});
     return `${response.status} ${await response.text()}`;
   } catch (error) {
     const denied = denialOf(error);
@@ -65,7 +66,7 @@ describe("outboundFetch", () => {
     expect(await attempt(loopbackOnly, `http://mixed.test:${server.port}/`)).toBe("denied private");
   });
 
-  it("refuses a redirect that fetch follows itself to a denied address or name", async () => {
+  it("never follows a redirect itself; one followed by hand to a denied address or name is refused", async () => {
     const targets: [string, string][] = [
       ["http://169.254.169.254/latest/meta-data/", "metadata"],
       ["http://[fd00:ec2::254]/latest/meta-data/", "metadata"],
@@ -74,11 +75,27 @@ describe("outboundFetch", () => {
     ];
     for (const [target, kind] of targets) {
       redirectTo = target;
-      expect(await attempt(loopbackOnly, `http://127.0.0.1:${server.port}/redirect`, { redirect: "follow" }), target).toBe(`denied ${kind}`);
+      expect(await attempt(loopbackOnly, `http://127.0.0.1:${server.port}/redirect`), target).toBe("302 ");
+      expect(await attempt(loopbackOnly, target), target).toBe(`denied ${kind}`);
     }
-    // The same redirect to an allowed place is followed: the refusals above are the policy's.
+    // The same redirect to an allowed place is reached: the refusals above are the policy's.
     redirectTo = `http://api.test:${server.port}/`;
-    expect(await attempt(loopbackOnly, `http://127.0.0.1:${server.port}/redirect`, { redirect: "follow" })).toBe("200 reached");
+    expect(await attempt(loopbackOnly, `http://127.0.0.1:${server.port}/redirect`)).toBe("302 ");
+    expect(await attempt(loopbackOnly, redirectTo)).toBe("200 reached");
+  });
+
+  it("asks for compressed bodies and reads them decompressed, error bodies too", async () => {
+    const compressed = await startTestServer((request, response) => {
+      const status = request.url === "/missing" ? 404 : 200;
+      if (request.headers["accept-encoding"]?.includes("gzip") !== true) return void response.writeHead(status).end("uncompressed");
+      response.writeHead(status, { "content-encoding": "gzip" }).end(gzipSync(status === 404 ? "not here" : "compressed"));
+    });
+    try {
+      expect(await attempt(loopbackOnly, `http://127.0.0.1:${compressed.port}/`)).toBe("200 compressed");
+      expect(await attempt(loopbackOnly, `http://127.0.0.1:${compressed.port}/missing`)).toBe("404 not here");
+    } finally {
+      await compressed.close();
+    }
   });
 
   it("fetches only http and https", async () => {

@@ -1,8 +1,8 @@
 // Reading a response body a chunk at a time, so a huge page stops at the cap instead of
 // arriving whole first (a 200 MB page once took 2 GB of memory as a preview).
 import { isUtf8 } from "node:buffer";
-import type { Response } from "undici";
 import type { BudgetLease } from "../budget";
+import type { OutboundResponse } from "../../outbound";
 
 /** Per response in a production run (and the CLI). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -55,20 +55,17 @@ export class ResponseBody {
 
 const lenientDecoder = new TextDecoder();
 
-export async function readBody(response: Response, limits: BodyLimits): Promise<ResponseBody> {
-  if (response.body === null) return new ResponseBody(Buffer.alloc(0));
+export async function readBody(response: OutboundResponse, limits: BodyLimits): Promise<ResponseBody> {
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (limits.overflow === "fail" && declared > limits.maxBytes) {
-    await response.body.cancel().catch(() => undefined);
+    response.cancel();
     throw tooLarge(limits.maxBytes);
   }
-  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
+  let whole = false;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+    for await (const value of response.body) {
       const room = limits.maxBytes - total;
       const over = value.byteLength > room;
       if (over && limits.overflow === "fail") {
@@ -84,9 +81,10 @@ export async function readBody(response: Response, limits: BodyLimits): Promise<
       total += chunk.byteLength;
       if (over) break;
     }
+    whole = true;
   } finally {
-    // Stop the transfer of whatever was left unread (a no-op after the last chunk).
-    await reader.cancel().catch(() => undefined);
+    // Stop the transfer of whatever was left unread (a whole body's connection is kept for the next request).
+    if (!whole) response.cancel();
   }
-  return new ResponseBody(Buffer.concat(chunks));
+  return new ResponseBody(chunks.length === 1 && chunks[0] instanceof Buffer ? chunks[0] : Buffer.concat(chunks, total));
 }

@@ -1,10 +1,9 @@
 // One HTTP request with a timeout, retried on 429, 5xx and network errors, through the
 // outbound policy, its body read up to a cap.
-import type { Response } from "undici";
 import type { BudgetLease } from "../budget";
 import { readBody, ResponseLimitError, ERROR_BODY_BYTES, type ResponseBody } from "./body";
 import { bodySnippet, ExtractHttpError } from "./errors";
-import { denialOf, type OutboundFetch } from "../../outbound";
+import { denialOf, type OutboundFetch, type OutboundResponse } from "../../outbound";
 import type { Redactor } from "../../secrets/secrets";
 
 export interface HttpRequest {
@@ -70,12 +69,10 @@ export function retryAfterMs(header: string | null, maxMs: number, now: number =
 function describeFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof Error) {
     if (error.name === "TimeoutError") return `timed out after ${timeoutMs / 1000} s`;
-    const cause: unknown = error.cause;
-    if (cause instanceof Error) {
-      const code = "code" in cause && typeof cause.code === "string" ? cause.code : undefined;
-      return code !== undefined ? `${code} (${cause.message})` : cause.message;
-    }
-    return error.message;
+    // A connection's failure, or its cause where something wrapped it.
+    const failure = error.cause instanceof Error ? error.cause : error;
+    const code = "code" in failure && typeof failure.code === "string" ? failure.code : undefined;
+    return code !== undefined ? `${code} (${failure.message})` : failure.message;
   }
   return String(error);
 }
@@ -85,7 +82,7 @@ function snippetOf(text: string, redactor: Redactor): string {
   return bodySnippet(redactor.redact(text));
 }
 
-function describeStatus(response: Response, text: string, redactor: Redactor): string {
+function describeStatus(response: OutboundResponse, text: string, redactor: Redactor): string {
   const snippet = snippetOf(text, redactor);
   return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}${snippet ? `: ${snippet}` : ""}`;
 }
@@ -148,16 +145,16 @@ class CrossOriginRedirectError extends Error {}
  * Follows redirects ourselves, and only within the origin: fetch would carry custom
  * headers (an api_key) along to any host a redirect names.
  */
-async function fetchFollowingSameOrigin(request: HttpRequest, signal: AbortSignal, policy: RequestPolicy): Promise<Response> {
+async function fetchFollowingSameOrigin(request: HttpRequest, signal: AbortSignal, policy: RequestPolicy): Promise<OutboundResponse> {
   let { method, body } = request;
   let url = request.url;
   // A plain record: the global Headers class and undici's are not the same type.
   const headers = Object.fromEntries(request.headers.entries());
   for (let redirects = 0; ; redirects++) {
-    const response = await policy.fetch(url, { method, headers, body, signal, redirect: "manual" });
+    const response = await policy.fetch(url, { method, headers, body, signal });
     const location = response.headers.get("location");
     if (response.status < 300 || response.status >= 400 || location === null) return response;
-    await response.body?.cancel();
+    response.cancel();
     const target = URL.canParse(location, url) ? new URL(location, url) : undefined;
     if (target === undefined || target.origin !== new URL(request.url).origin || redirects >= MAX_REDIRECTS) {
       const why = redirects >= MAX_REDIRECTS ? `more than ${MAX_REDIRECTS} redirects` : `a redirect to ${location}`;
