@@ -100,7 +100,7 @@ describe("static credentials", () => {
 });
 
 /** An OAuth2 server: /token issues tok-1, tok-2, ...; the API accepts only tokens in `valid`. */
-function oauthServer(options: { expiresIn?: number; rotateRefreshToken?: boolean; revokeAfterPage?: number } = {}) {
+function oauthServer(options: { expiresIn?: number; rotateRefreshToken?: boolean; revokeAfterPage?: number; pages?: TestHandler } = {}) {
   const valid = new Set<string>();
   let issued = 0;
   let refreshToken = "rt-1";
@@ -125,7 +125,7 @@ function oauthServer(options: { expiresIn?: number; rotateRefreshToken?: boolean
     if (options.revokeAfterPage !== undefined && page > options.revokeAfterPage) valid.delete("tok-1");
     const token = request.headers.authorization?.replace(/^Bearer /, "") ?? "";
     if (!valid.has(token)) return sendJson(response, 401, { error: "invalid_token" });
-    return threePages(request, response, { url: "" });
+    return (options.pages ?? threePages)(request, response, { url: "" });
   };
   return handler;
 }
@@ -240,6 +240,29 @@ describe("oauth2", () => {
       { grant_type: "refresh_token", refresh_token: "rt-1", client_id: "app" },
       { grant_type: "refresh_token", refresh_token: "rt-2", client_id: "app" },
     ]);
+  });
+
+  it("pages requested ahead together ask for one token, so a rotated refresh token is used once", async () => {
+    // Every token expires at once: each request wants a new one, and the pages ahead want theirs together.
+    const numbered: TestHandler = (request, response) => {
+      const page = Number(queryOf(request).get("page"));
+      sendJson(response, 200, page <= 6 ? [{ page }] : []);
+    };
+    const api = await serve(oauthServer({ rotateRefreshToken: true, expiresIn: 0, pages: numbered }));
+    const pages = await collectPages(
+      {
+        base_url: api.url,
+        path: "items",
+        paginator: { type: "page_number", page_param: "page" },
+        auth: { type: "oauth2_refresh_token", token_url: `${api.url}/token`, client_id: "app", refresh_token: "secret:REFRESH_TOKEN" },
+      },
+      { resolveSecret, prefetch: true },
+    );
+    expect(pages.map((page) => page.count)).toEqual([1, 1, 1, 1, 1, 1, 0]);
+    // Each token request sent the refresh token the one before it was given: none was refused.
+    const sent = tokenRequests(api).map((request) => formOf(request).refresh_token);
+    expect(sent).toEqual(sent.map((_, index) => `rt-${index + 1}`));
+    expect(sent.length).toBeLessThan(apiRequests(api).length);
   });
 
   it("a failing token request is an error that does not leak the client secret", async () => {

@@ -11,6 +11,7 @@ import { requestWithRetries, statusError, type HttpRequest, type HttpResponse, t
 import { DEFAULT_OUTBOUND_POLICY, outboundFetch, type OutboundPolicy, type Resolve } from "../../outbound";
 import { Redactor, resolveSecretValue, type SecretResolver, type SecretUse } from "../../secrets/secrets";
 import { parseRestRequestSpec, type ParamValue, type RestRequestSpecInput } from "./spec";
+import { PREFETCH_DEPTH, RequestsAhead } from "./requests-ahead";
 
 export interface Page {
   /** How many records it holds. */
@@ -63,8 +64,9 @@ export interface FetchPagesOptions {
   /** Pass one to redact your own messages with the secrets resolved here. */
   redactor?: Redactor;
   /**
-   * Request the next page while the caller is still loading this one (one request in
-   * flight at most). Off by default: a caller that stops early then wastes one request.
+   * Request the next page while the caller is still loading this one, and where the
+   * paginator can tell them (page numbers, offsets with a limit) the few after it too
+   * (requests-ahead.ts). Off by default: a caller that stops early then wastes those requests.
    */
   prefetch?: boolean;
   /**
@@ -144,60 +146,78 @@ export async function* fetchPages(specInput: RestRequestSpecInput, options: Fetc
   const origin = url.origin;
   const visited = new Set<string>();
 
-  const fetchPage = (target: URL) => {
-    const pending = getPage(target, baseHeaders, authenticator, policy);
-    // Awaited below; until then a failure must not count as unhandled.
-    pending.catch(() => undefined);
-    return pending;
-  };
-  let pending = fetchPage(url);
-  for (let pageNumber = 1; ; pageNumber++) {
-    visited.add(url.href);
-    const { response, requestUrl } = await pending;
-    // The URL as sent (an api_key in the query included), then redacted.
-    const redactedUrl = redactor.redact(requestUrl);
-    const { count, scan, parse, recordBytes } = readPage(response, spec.data_path, redactedUrl, options.scanRecords);
-    const after = nextStep(
-      paginator.next({
-        url,
-        headers: response.headers,
+  // Each request under the run's signal and its own (aborted when the request is dropped), its retries' waits too.
+  const requests = new RequestsAhead((target, dropped) => {
+    const signal = options.signal === undefined ? dropped : AbortSignal.any([options.signal, dropped]);
+    return getPage(target, baseHeaders, authenticator, { ...policy, signal, sleep: options.sleep ?? defaultSleep(signal) });
+  });
+  // Whatever ends the run (its last page, an error, the caller stopping), what is still in flight is aborted.
+  try {
+    let pending = requests.take(url);
+    for (let pageNumber = 1; ; pageNumber++) {
+      visited.add(url.href);
+      const { response, requestUrl } = await pending;
+      // The URL as sent (an api_key in the query included), then redacted.
+      const redactedUrl = redactor.redact(requestUrl);
+      const { count, scan, parse, recordBytes } = readPage(response, spec.data_path, redactedUrl, options.scanRecords);
+      const after = nextStep(
+        paginator.next({
+          url,
+          headers: response.headers,
+          count,
+          get body() {
+            return parse().body;
+          },
+        }),
+        { origin, visited, pageNumber, pageLimit: spec.page_limit, redactor, warn },
+      );
+      if (after.kind === "fetch" && options.prefetch) {
+        pending = requests.take(after.url);
+        requests.keep(pagesAhead(after.url, pageNumber + 1));
+      }
+      options.onPage?.({ page: pageNumber, url: redactedUrl, records: count });
+      yield {
         count,
-        get body() {
-          return parse().body;
+        get records() {
+          return parse().records;
         },
-      }),
-      { origin, visited, pageNumber, pageLimit: spec.page_limit, redactor, warn },
-    );
-    if (after.kind === "fetch" && options.prefetch) pending = fetchPage(after.url);
-    options.onPage?.({ page: pageNumber, url: redactedUrl, records: count });
-    yield {
-      count,
-      get records() {
-        return parse().records;
-      },
-      get bodyText() {
-        return response.body.text;
-      },
-      url: redactedUrl,
-      pageNumber,
-      ...(recordBytes === undefined ? {} : { recordBytes }),
-      ...(scan === undefined ? {} : { scan }),
-    };
+        get bodyText() {
+          return response.body.text;
+        },
+        url: redactedUrl,
+        pageNumber,
+        ...(recordBytes === undefined ? {} : { recordBytes }),
+        ...(scan === undefined ? {} : { scan }),
+      };
 
-    switch (after.kind) {
-      case "stop":
-        return;
-      case "error":
-        throw after.error;
-      case "fetch":
-        if (!options.prefetch) pending = fetchPage(after.url);
-        url = after.url;
-        break;
-      default: {
-        const unreachable: never = after;
-        throw new Error(`unknown step ${JSON.stringify(unreachable)}`);
+      switch (after.kind) {
+        case "stop":
+          return;
+        case "error":
+          throw after.error;
+        case "fetch":
+          if (!options.prefetch) pending = requests.take(after.url);
+          url = after.url;
+          break;
+        default: {
+          const unreachable: never = after;
+          throw new Error(`unknown step ${JSON.stringify(unreachable)}`);
+        }
       }
     }
+  } finally {
+    requests.close();
+  }
+
+  /** The pages after page `number` (at `next`) the paginator can tell, on its origin and within page_limit. */
+  function pagesAhead(next: URL, number: number): URL[] {
+    const urls: URL[] = [];
+    for (let k = 1; k < PREFETCH_DEPTH && number + k <= spec.page_limit; k++) {
+      const later = paginator.ahead?.(next, k);
+      if (later === undefined || later.origin !== origin) break;
+      urls.push(later);
+    }
+    return urls;
   }
 }
 

@@ -27,6 +27,7 @@ export type OAuth2Grant =
 
 export class OAuth2TokenSource {
   private cached: { token: string; expiresAt: number } | undefined;
+  private requesting: Promise<{ token: string; expiresAt: number }> | undefined;
   private refreshToken: string | undefined;
 
   constructor(
@@ -39,7 +40,11 @@ export class OAuth2TokenSource {
 
   async accessToken(): Promise<string> {
     if (this.cached !== undefined && this.now() < this.cached.expiresAt) return this.cached.token;
-    const fresh = await this.requestToken();
+    // One token request at a time: pages requested ahead each want one, and a rotated refresh token is good once.
+    this.requesting ??= this.requestToken().finally(() => {
+      this.requesting = undefined;
+    });
+    const fresh = await this.requesting;
     this.cached = fresh;
     return fresh.token;
   }

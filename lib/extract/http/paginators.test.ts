@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ExtractHttpError } from "./errors";
 import { fetchPages } from "./fetch-pages";
+import { createPaginator } from "./paginators";
 import { collectPages, noSecrets, rejectionOf } from "./test-helpers";
 import { queryOf, sendJson, startTestServer, type TestHandler, type TestServer } from "./test-server";
 
@@ -18,6 +19,25 @@ async function serve(handler: TestHandler): Promise<TestServer> {
   server = await startTestServer(handler);
   return server;
 }
+
+describe("pages ahead (requested early while prefetching)", () => {
+  const warn = () => {};
+  const at = (query: string) => new URL(`https://api.test/items?${query}`);
+  it("page numbers and offsets with a limit tell the pages after a page; other paginators cannot", () => {
+    const pages = createPaginator({ type: "page_number", page_param: "p", size_param: "n", size: 50 }, warn);
+    expect(pages.ahead?.(at("p=3&n=50&q=x"), 2)?.href).toBe("https://api.test/items?p=5&n=50&q=x");
+    const offsets = createPaginator({ type: "offset", limit: 50, total_path: "total" }, warn);
+    expect(offsets.ahead?.(at("offset=100&limit=50"), 3)?.href).toBe("https://api.test/items?offset=250&limit=50");
+    // Without a limit the next offset is the page's count, unknown until it is read.
+    expect(createPaginator({ type: "offset" }, warn).ahead?.(at("offset=100"), 1)).toBeUndefined();
+    // A URL without the number (or not a whole one) tells nothing.
+    expect(pages.ahead?.(at("n=50"), 1)).toBeUndefined();
+    expect(pages.ahead?.(at("p=x"), 1)).toBeUndefined();
+    for (const spec of [{ type: "cursor", cursor_path: "next", cursor_param: "c" }, { type: "link_header" }, { type: "next_url", next_path: "next" }, { type: "single" }] as const) {
+      expect(createPaginator(spec, warn).ahead?.(at("page=1"), 1), spec.type).toBeUndefined();
+    }
+  });
+});
 
 describe("page_number", () => {
   it("stops on a short page when size is known (records at the top level)", async () => {

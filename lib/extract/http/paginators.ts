@@ -17,6 +17,12 @@ export interface Paginator {
   start(url: URL): void;
   /** The URL of the page after `page`, or undefined when `page` was the last. */
   next(page: PageResponse): URL | undefined;
+  /**
+   * The URL `pages` pages after the one at `url`, were every page full: where the pages ahead
+   * are known before they are read (page numbers; offsets with a limit), so they can be
+   * requested early. Absent, or undefined: they cannot be told.
+   */
+  ahead?(url: URL, pages: number): URL | undefined;
 }
 
 export const PAGE_NUMBER_DEFAULTS = { page_param: "page", size_param: "size", start: 1 } as const;
@@ -77,6 +83,7 @@ function pageNumberPaginator(spec: Extract<PaginatorSpec, { type: "page_number" 
       page += 1;
       return withParam(url, pageParam, page);
     },
+    ahead: (url, pages) => stepped(url, pageParam, pages),
   };
 }
 
@@ -106,7 +113,17 @@ function offsetPaginator(spec: Extract<PaginatorSpec, { type: "offset" }>, warn:
       }
       return withParam(url, offsetParam, offset);
     },
+    // A full page holds `limit` records: the offsets ahead are known only with one.
+    ahead: (url, pages) => (spec.limit === undefined ? undefined : stepped(url, offsetParam, pages * spec.limit)),
   };
+}
+
+/** `url` with the whole number in its `param` moved on by `by` (undefined: it has none). */
+function stepped(url: URL, param: string, by: number): URL | undefined {
+  const value = url.searchParams.get(param);
+  if (value === null || !/^\d+$/.test(value)) return undefined;
+  const next = Number(value) + by;
+  return Number.isSafeInteger(next) ? withParam(url, param, next) : undefined;
 }
 
 function cursorPaginator(spec: Extract<PaginatorSpec, { type: "cursor" }>, warn: Warn): Paginator {

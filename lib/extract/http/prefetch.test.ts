@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fetchPages } from "./fetch-pages";
+import { PREFETCH_DEPTH } from "./requests-ahead";
 import { noSecrets } from "./test-helpers";
 import { startTestServer, type TestServer } from "./test-server";
 
@@ -11,26 +12,48 @@ async function until(condition: () => boolean): Promise<boolean> {
   return condition();
 }
 
-function pagedServer(pages: number) {
+/** Pages 1 to `pages` hold one record each, the next is empty; past it, `beyond` answers (default: empty pages). */
+function pagedServer(pages: number, beyond?: (response: import("node:http").ServerResponse) => void) {
   return startTestServer((request, response) => {
     const page = Number(new URL(request.url, "http://x").searchParams.get("page"));
+    if (page > pages + 1 && beyond !== undefined) return beyond(response);
     response.setHeader("content-type", "application/json");
     response.end(JSON.stringify(page <= pages ? [{ id: page }] : []));
   });
 }
 
+const pageOf = (url: string) => Number(new URL(url, "http://x").searchParams.get("page"));
+
 describe("prefetch", () => {
-  it("requests the next page while the caller still holds the current one", async () => {
-    server = await pagedServer(3);
+  it("requests the next page, and the pages after it that page numbers tell, while the caller still holds the current one", async () => {
+    server = await pagedServer(10);
     const spec = { base_url: server.url, paginator: { type: "page_number" as const } };
     const seen: number[] = [];
     for await (const page of fetchPages(spec, { resolveSecret: noSecrets, prefetch: true })) {
       seen.push(page.records.length);
-      // While this page is "being loaded", the next request is already at the server.
-      if (page.pageNumber === 1) expect(await until(() => server.requests.length === 2)).toBe(true);
+      // While this page is "being loaded", the next pages are already at the server.
+      if (page.pageNumber === 1) expect(await until(() => server.requests.length === 1 + PREFETCH_DEPTH)).toBe(true);
     }
+    expect(seen).toEqual([...Array<number>(10).fill(1), 0]);
+    const requested = server.requests.map((request) => pageOf(request.url));
+    // Each page once; past the empty page 11, only those requested ahead of it.
+    expect(new Set(requested).size).toBe(requested.length);
+    expect(requested.filter((page) => page <= 11).sort((a, b) => a - b)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    expect(requested.filter((page) => page > 11).length).toBeLessThan(PREFETCH_DEPTH);
+  });
+
+  it("aborts the pages requested ahead once a page ends the run: one that fails is neither retried nor the run's error", async () => {
+    // Past the empty page 4, the server answers 500 (retried, were the requests kept), and slowly.
+    server = await pagedServer(3, (response) => setTimeout(() => response.writeHead(500).end("down"), 150));
+    const spec = { base_url: server.url, paginator: { type: "page_number" as const }, retries: { max_attempts: 3, backoff: 0.01 } };
+    const seen: number[] = [];
+    for await (const page of fetchPages(spec, { resolveSecret: noSecrets, prefetch: true })) seen.push(page.records.length);
     expect(seen).toEqual([1, 1, 1, 0]);
-    expect(server.requests.map((r) => r.url)).toEqual(["/?page=1", "/?page=2", "/?page=3", "/?page=4"]);
+    // Long enough for a retry of a request that was not aborted to arrive.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const beyond = server.requests.map((request) => pageOf(request.url)).filter((page) => page > 4);
+    expect(beyond.length).toBeGreaterThan(0);
+    expect(new Set(beyond).size).toBe(beyond.length);
   });
 
   it("without prefetch, a caller that stops after one page causes exactly one request", async () => {
