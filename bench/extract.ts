@@ -3,7 +3,11 @@
 // measured in the same run: DuckDB's own read_json over the same pages saved as files.
 // Each variant runs in its own child process (bench/extract-child.ts) so that its peak
 // RSS is its own; the server runs here.
-// Usage: npx tsx bench/extract.ts [records=1000000] [lists]   (`lists`: add a list field -> child table)
+// Usage: npx tsx bench/extract.ts [records=1000000] [lists] [latency=MS]
+//   lists: add a list field (a child table); latency=MS: the server answers each page MS later,
+//   as a remote API does (the baseline reads files: its ratio then says what the latency costs).
+// The server answers from the saved pages held in memory, so that serving them costs the
+// machine's two cores as little as it can: the runs measure the client side.
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -15,6 +19,7 @@ import { promisify } from "node:util";
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const withLists = process.argv.includes("lists");
+const latencyMs = Number(process.argv.find((arg) => arg.startsWith("latency="))?.slice("latency=".length) ?? 0);
 const PAGE_SIZE = 1000;
 const START = Date.UTC(2024, 0, 1);
 
@@ -47,9 +52,9 @@ function pageBody(page: number, size: number): string {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "assetbook-bench-extract-"));
 const pagesDir = path.join(dir, "pages");
 const pageFile = (page: number) => path.join(pagesDir, `${String(page).padStart(4, "0")}.json`);
-/** Once the pages are saved, the server answers from those files, so that building the
+/** Once the pages are saved, the server answers with their bytes, so that building the
  * records is not timed: the runs measure the client side, not this fixture. */
-let saved = false;
+let saved: Buffer[] | null = null;
 const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://localhost");
   const page = Number(url.searchParams.get("page") ?? 1);
@@ -58,8 +63,9 @@ const server = http.createServer((req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(body);
   };
-  if (!saved || size !== PAGE_SIZE) return send(pageBody(page, size));
-  fs.promises.readFile(pageFile(page)).then(send, () => send("[]"));
+  const answer = () => (saved === null || size !== PAGE_SIZE ? send(pageBody(page, size)) : send(saved[page - 1] ?? "[]"));
+  if (latencyMs > 0) setTimeout(answer, latencyMs);
+  else answer();
 });
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -71,7 +77,7 @@ for (let page = 1; page <= pageCount; page++) {
   const body = await (await fetch(`${baseUrl}/records?page=${page}&per_page=${PAGE_SIZE}`)).text();
   fs.writeFileSync(pageFile(page), body);
 }
-saved = true;
+saved = Array.from({ length: pageCount }, (_, index) => fs.readFileSync(pageFile(index + 1)));
 
 interface Measure {
   rows: number;
@@ -100,7 +106,7 @@ try {
     ["page path replace", await measure("ours-pages", baseUrl, "replace")],
   ];
   const baseline = results[0]?.[1].seconds ?? NaN;
-  console.log(`bench/extract: ${total.toLocaleString("en")} records, pages of ${PAGE_SIZE}${withLists ? ", with a list field" : ""}`);
+  console.log(`bench/extract: ${total.toLocaleString("en")} records, pages of ${PAGE_SIZE}${withLists ? ", with a list field" : ""}${latencyMs > 0 ? `, each answered ${latencyMs} ms late` : ""}`);
   for (const [name, m] of results) {
     console.log(
       `  ${name.padEnd(26)} ${m.rows.toLocaleString("en").padStart(10)} rows ${m.seconds.toFixed(2).padStart(7)} s (process CPU ${m.cpuSeconds.toFixed(1).padStart(5)} s) ` +
