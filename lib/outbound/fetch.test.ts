@@ -2,7 +2,7 @@
 // address in the URL, a name that resolves to a denied address (any one of several), and a
 // redirect followed by hand (none is followed here). Names resolve through a fixed table (a hosts file
 // for the test), the one seam: the sockets and servers are real.
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../extract/http/test-server";
 import { outboundFetch, type Resolve, type ResolvedAddress } from "./fetch";
@@ -84,15 +84,19 @@ describe("outboundFetch", () => {
     expect(await attempt(loopbackOnly, redirectTo)).toBe("200 reached");
   });
 
-  it("asks for compressed bodies and reads them decompressed, error bodies too", async () => {
+  it("asks for compressed bodies and reads them decompressed (gzip, deflate, br, error bodies too); an unknown coding as it came", async () => {
+    const encoders: Record<string, (text: string) => Buffer> = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync, "x-unknown": (text) => Buffer.from(text) };
     const compressed = await startTestServer((request, response) => {
-      const status = request.url === "/missing" ? 404 : 200;
-      if (request.headers["accept-encoding"]?.includes("gzip") !== true) return void response.writeHead(status).end("uncompressed");
-      response.writeHead(status, { "content-encoding": "gzip" }).end(gzipSync(status === 404 ? "not here" : "compressed"));
+      const [, coding = "", status = "200"] = request.url.split("/");
+      const encode = encoders[coding];
+      if (encode === undefined || request.headers["accept-encoding"] !== "gzip, deflate, br") return void response.writeHead(400).end("not asked");
+      response.writeHead(Number(status), { "content-encoding": coding }).end(encode(`${coding} ${status}`));
     });
     try {
-      expect(await attempt(loopbackOnly, `http://127.0.0.1:${compressed.port}/`)).toBe("200 compressed");
-      expect(await attempt(loopbackOnly, `http://127.0.0.1:${compressed.port}/missing`)).toBe("404 not here");
+      for (const coding of ["gzip", "deflate", "br", "x-unknown"]) {
+        expect(await attempt(loopbackOnly, `http://127.0.0.1:${compressed.port}/${coding}/200`)).toBe(`200 ${coding} 200`);
+        expect(await attempt(loopbackOnly, `http://127.0.0.1:${compressed.port}/${coding}/404`)).toBe(`404 ${coding} 404`);
+      }
     } finally {
       await compressed.close();
     }

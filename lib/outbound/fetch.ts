@@ -4,7 +4,9 @@
 // changes between a check and the connection (rebinding) cannot slip past.
 import dns from "node:dns";
 import type { LookupFunction } from "node:net";
-import { Agent, buildConnector, interceptors, request, type Dispatcher } from "undici";
+import { pipeline, type Duplex, type Readable } from "node:stream";
+import zlib from "node:zlib";
+import { Agent, buildConnector, request } from "undici";
 import { isIpLiteral } from "./address";
 import { checkAddress, type OutboundPolicy } from "./policy";
 
@@ -42,12 +44,8 @@ export function guardedLookup(policy: OutboundPolicy, resolve: Resolve): LookupF
   };
 }
 
-/**
- * The undici dispatcher of one policy: its lookup checks names, its connector checks
- * addresses written as such. It decompresses what a server compressed (as fetch would),
- * error bodies too: their start goes into messages.
- */
-function guardedAgent(policy: OutboundPolicy, resolve: Resolve): Dispatcher {
+/** The undici dispatcher of one policy: its lookup checks names, its connector checks addresses written as such. */
+function guardedAgent(policy: OutboundPolicy, resolve: Resolve): Agent {
   const connectVia = buildConnector({ lookup: guardedLookup(policy, resolve) });
   return new Agent({
     connect: (options, callback) => {
@@ -56,13 +54,13 @@ function guardedAgent(policy: OutboundPolicy, resolve: Resolve): Dispatcher {
       if (denied !== undefined) callback(denied, null);
       else connectVia(options, callback);
     },
-  }).compose(interceptors.decompress({ skipErrorResponses: false }));
+  });
 }
 
 // One agent per policy (and resolver), so connections are pooled across requests as fetch's own are.
-const agents = new WeakMap<Resolve, Map<string, Dispatcher>>();
+const agents = new WeakMap<Resolve, Map<string, Agent>>();
 
-function agentFor(policy: OutboundPolicy, resolve: Resolve): Dispatcher {
+function agentFor(policy: OutboundPolicy, resolve: Resolve): Agent {
   let byPolicy = agents.get(resolve);
   if (byPolicy === undefined) agents.set(resolve, (byPolicy = new Map()));
   const key = `${policy.allowLoopback}/${policy.allowPrivate}`;
@@ -116,17 +114,51 @@ export function outboundFetch(policy: OutboundPolicy, resolve: Resolve = systemR
     const headers = { ...DEFAULT_HEADERS };
     for (const [name, value] of Object.entries(init.headers ?? {})) headers[name.toLowerCase()] = value;
     const response = await request(target, { dispatcher, method: init.method ?? "GET", headers, body: init.body, signal: init.signal });
-    const body = response.body;
+    const raw = response.body;
+    const responseHeaders = headersOf(response.headers);
+    const body = decoded(raw, responseHeaders.get("content-encoding"));
     return {
       status: response.statusCode,
       statusText: response.statusText,
-      headers: headersOf(response.headers),
+      headers: responseHeaders,
       body,
       // Up to 128 KB more is read and dropped (the connection is kept for the next request); past that it is closed.
-      cancel: () => void body.dump().catch(() => undefined),
-      text: () => body.text(),
+      cancel: () => void raw.dump().catch(() => undefined),
+      text: async () => {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of body) chunks.push(chunk);
+        return Buffer.concat(chunks).toString("utf8");
+      },
     };
   };
+}
+
+const DECODERS: Readonly<Record<string, () => Duplex>> = {
+  gzip: () => zlib.createUnzip(),
+  "x-gzip": () => zlib.createUnzip(),
+  // zlib-wrapped, as HTTP means it (createUnzip reads gzip's header or zlib's).
+  deflate: () => zlib.createUnzip(),
+  br: () => zlib.createBrotliDecompress(),
+};
+
+/**
+ * A body decompressed as its Content-Encoding says (codings applied in order are undone in
+ * reverse), as fetch does; one with a coding it does not know is left as it came. An error
+ * anywhere (a corrupt stream, the request aborted) ends the decompressed body with it.
+ */
+function decoded(raw: Readable, encoding: string | null): AsyncIterable<Uint8Array> {
+  const codings = (encoding ?? "").split(",").map((coding) => coding.trim().toLowerCase()).filter((coding) => coding !== "" && coding !== "identity");
+  const stages: Duplex[] = [];
+  for (const coding of codings.reverse()) {
+    const decoder = Object.hasOwn(DECODERS, coding) ? DECODERS[coding] : undefined;
+    if (decoder === undefined) return raw;
+    stages.push(decoder());
+  }
+  const last = stages.at(-1);
+  if (last === undefined) return raw;
+  // Errors are the last stage's, which pipeline destroys with them: its reader sees them.
+  pipeline([raw, ...stages], () => undefined);
+  return last;
 }
 
 /** undici's header record as Headers (a repeated header's values joined, as fetch joins them). */
