@@ -68,17 +68,22 @@ interface Chunk {
   loaded?: Promise<RawTable>;
 }
 
+/** Pages up to this size are written at once, larger ones through the thread pool (see spoolPage). */
+const WRITE_AT_ONCE_BYTES = 1024 * 1024;
+
 /**
  * Writes a page's records to a file of its own: its body's bytes as they came, or its records
  * written again. Many small files read faster than one large one (DuckDB reads files in
- * parallel, one JSON array in one thread). None for a page without records. Written at once:
- * a page is a few hundred kilobytes into the page cache, and the thread pool's round trips
- * cost twice the CPU of the write itself.
+ * parallel, one JSON array in one thread). None for a page without records. A page of the
+ * usual size is written at once: into the page cache, the thread pool's round trips cost twice
+ * the CPU of the write itself. A large one (up to a response's cap) does not hold the thread.
  */
-function spoolPage(dir: string, index: number, page: SpoolPage): string | undefined {
+async function spoolPage(dir: string, index: number, page: SpoolPage): Promise<string | undefined> {
   if (page.count === 0) return undefined;
   const file = path.join(dir, `${index}.json`);
-  fs.writeFileSync(file, page.bytes ?? JSON.stringify(page.records), { flag: "wx" });
+  const data = page.bytes ?? JSON.stringify(page.records);
+  if (data.length <= WRITE_AT_ONCE_BYTES) fs.writeFileSync(file, data, { flag: "wx" });
+  else await fs.promises.writeFile(file, data, { flag: "wx" });
   return file;
 }
 
@@ -130,7 +135,7 @@ export async function loadThroughSpool(
       if (chunk === null) {
         await loader.loadPage(page.records);
       } else {
-        const file = spoolPage(dir, sizes.length, page);
+        const file = await spoolPage(dir, sizes.length, page);
         files.push(file);
         if (file !== undefined) chunk.files.push(file);
         chunk.rows += page.count;

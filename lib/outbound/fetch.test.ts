@@ -2,7 +2,7 @@
 // address in the URL, a name that resolves to a denied address (any one of several), and a
 // redirect followed by hand (none is followed here). Names resolve through a fixed table (a hosts file
 // for the test), the one seam: the sockets and servers are real.
-import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../extract/http/test-server";
 import { outboundFetch, type Resolve, type ResolvedAddress } from "./fetch";
@@ -84,7 +84,7 @@ describe("outboundFetch", () => {
     expect(await attempt(loopbackOnly, redirectTo)).toBe("200 reached");
   });
 
-  it("asks for compressed bodies and reads them decompressed (gzip, deflate, br, error bodies too); an unknown coding as it came", async () => {
+  it("asks for compressed bodies and reads them decompressed as fetch does (gzip, deflate, br, error bodies too); an unknown coding as it came", async () => {
     const encoders: Record<string, (text: string) => Buffer> = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync, "x-unknown": (text) => Buffer.from(text) };
     const compressed = await startTestServer((request, response) => {
       const [, coding = "", status = "200"] = request.url.split("/");
@@ -92,12 +92,25 @@ describe("outboundFetch", () => {
       if (encode === undefined || request.headers["accept-encoding"] !== "gzip, deflate, br") return void response.writeHead(400).end("not asked");
       response.writeHead(Number(status), { "content-encoding": coding }).end(encode(`${coding} ${status}`));
     });
+    const odd = await startTestServer((request, response) => {
+      const whole = gzipSync("cut short");
+      if (request.url === "/raw-deflate") response.writeHead(200, { "content-encoding": "deflate" }).end(deflateRawSync("raw deflate"));
+      else if (request.url === "/cut") response.writeHead(200, { "content-encoding": "gzip" }).end(whole.subarray(0, whole.length - 8));
+      else if (request.url === "/no-content") response.writeHead(204, { "content-encoding": "gzip" }).end();
+      else response.writeHead(200, { "content-encoding": "gzip, gzip, gzip, gzip, gzip, gzip" }).end("x");
+    });
     try {
       for (const coding of ["gzip", "deflate", "br", "x-unknown"]) {
         expect(await attempt(loopbackOnly, `http://127.0.0.1:${compressed.port}/${coding}/200`)).toBe(`200 ${coding} 200`);
         expect(await attempt(loopbackOnly, `http://127.0.0.1:${compressed.port}/${coding}/404`)).toBe(`404 ${coding} 404`);
       }
+      // As fetch reads them: raw deflate, a gzip body without its trailer, no body at all; and refuses six codings.
+      expect(await attempt(loopbackOnly, `http://127.0.0.1:${odd.port}/raw-deflate`)).toBe("200 raw deflate");
+      expect(await attempt(loopbackOnly, `http://127.0.0.1:${odd.port}/cut`)).toBe("200 cut short");
+      expect(await attempt(loopbackOnly, `http://127.0.0.1:${odd.port}/no-content`)).toBe("204 ");
+      expect(await attempt(loopbackOnly, `http://127.0.0.1:${odd.port}/many`)).toBe("failed the response has 6 content codings, more than 5");
     } finally {
+      await odd.close();
       await compressed.close();
     }
   });

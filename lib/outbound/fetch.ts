@@ -4,9 +4,9 @@
 // changes between a check and the connection (rebinding) cannot slip past.
 import dns from "node:dns";
 import type { LookupFunction } from "node:net";
-import { pipeline, type Duplex, type Readable } from "node:stream";
+import { pipeline, Transform, type Duplex } from "node:stream";
 import zlib from "node:zlib";
-import { Agent, buildConnector, request } from "undici";
+import { Agent, buildConnector, request, type Dispatcher } from "undici";
 import { isIpLiteral } from "./address";
 import { checkAddress, type OutboundPolicy } from "./policy";
 
@@ -114,16 +114,15 @@ export function outboundFetch(policy: OutboundPolicy, resolve: Resolve = systemR
     const headers = { ...DEFAULT_HEADERS };
     for (const [name, value] of Object.entries(init.headers ?? {})) headers[name.toLowerCase()] = value;
     const response = await request(target, { dispatcher, method: init.method ?? "GET", headers, body: init.body, signal: init.signal });
-    const raw = response.body;
     const responseHeaders = headersOf(response.headers);
-    const body = decoded(raw, responseHeaders.get("content-encoding"));
+    // A body as it came: up to 128 KB more is read and dropped when it is cancelled (the connection is kept for the next request); past that it is closed.
+    const { body, stop } = decoded(response.body, responseHeaders.get("content-encoding"), response.statusCode);
     return {
       status: response.statusCode,
       statusText: response.statusText,
       headers: responseHeaders,
       body,
-      // Up to 128 KB more is read and dropped (the connection is kept for the next request); past that it is closed.
-      cancel: () => void raw.dump().catch(() => undefined),
+      cancel: stop,
       text: async () => {
         const chunks: Uint8Array[] = [];
         for await (const chunk of body) chunks.push(chunk);
@@ -133,32 +132,71 @@ export function outboundFetch(policy: OutboundPolicy, resolve: Resolve = systemR
   };
 }
 
+/** As fetch: more codings than this is a hostile response, not a compressed one. */
+const MAX_CODINGS = 5;
+
+/** Lenient at the end, as browsers and fetch are: a body cut short gives what it holds. */
+const ZLIB_OPTIONS = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+const BROTLI_OPTIONS = { flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH };
+
 const DECODERS: Readonly<Record<string, () => Duplex>> = {
-  gzip: () => zlib.createUnzip(),
-  "x-gzip": () => zlib.createUnzip(),
-  // zlib-wrapped, as HTTP means it (createUnzip reads gzip's header or zlib's).
-  deflate: () => zlib.createUnzip(),
-  br: () => zlib.createBrotliDecompress(),
+  gzip: () => zlib.createGunzip(ZLIB_OPTIONS),
+  "x-gzip": () => zlib.createGunzip(ZLIB_OPTIONS),
+  deflate: inflateEither,
+  br: () => zlib.createBrotliDecompress(BROTLI_OPTIONS),
 };
+
+/** `deflate` zlib-wrapped, as HTTP means it, or raw, as some servers send it: told by its first byte (as fetch does). */
+function inflateEither(): Duplex {
+  let inner: zlib.Inflate | zlib.InflateRaw | undefined;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (inner === undefined) {
+        const wrapped = ((chunk[0] ?? 0) & 0x0f) === 0x08;
+        const created = wrapped ? zlib.createInflate(ZLIB_OPTIONS) : zlib.createInflateRaw(ZLIB_OPTIONS);
+        created.on("data", (data: Buffer) => this.push(data));
+        created.on("error", (error) => this.destroy(error));
+        inner = created;
+      }
+      inner.write(chunk, () => done());
+    },
+    flush(done) {
+      if (inner === undefined) return done();
+      inner.once("end", () => done());
+      inner.end();
+    },
+  });
+}
+
+/** Statuses whose response has no body to decode. */
+const NO_BODY = new Set([204, 304]);
 
 /**
  * A body decompressed as its Content-Encoding says (codings applied in order are undone in
  * reverse), as fetch does; one with a coding it does not know is left as it came. An error
  * anywhere (a corrupt stream, the request aborted) ends the decompressed body with it.
+ * `stop` drops what is left: the decompressors and the transfer.
  */
-function decoded(raw: Readable, encoding: string | null): AsyncIterable<Uint8Array> {
+function decoded(raw: Dispatcher.ResponseData["body"], encoding: string | null, status: number): { body: AsyncIterable<Uint8Array>; stop: () => void } {
+  const asItCame = { body: raw, stop: () => void raw.dump().catch(() => undefined) };
   const codings = (encoding ?? "").split(",").map((coding) => coding.trim().toLowerCase()).filter((coding) => coding !== "" && coding !== "identity");
+  if (codings.length === 0 || NO_BODY.has(status)) return asItCame;
+  if (codings.length > MAX_CODINGS) {
+    raw.destroy();
+    throw new Error(`the response has ${codings.length} content codings, more than ${MAX_CODINGS}`);
+  }
   const stages: Duplex[] = [];
   for (const coding of codings.reverse()) {
     const decoder = Object.hasOwn(DECODERS, coding) ? DECODERS[coding] : undefined;
-    if (decoder === undefined) return raw;
+    if (decoder === undefined) return asItCame;
     stages.push(decoder());
   }
   const last = stages.at(-1);
-  if (last === undefined) return raw;
+  if (last === undefined) return asItCame;
   // Errors are the last stage's, which pipeline destroys with them: its reader sees them.
   pipeline([raw, ...stages], () => undefined);
-  return last;
+  // Destroying the last stage tears the pipeline down, the transfer with it (a paused decompressor would hold it).
+  return { body: last, stop: () => void last.destroy() };
 }
 
 /** undici's header record as Headers (a repeated header's values joined, as fetch joins them). */

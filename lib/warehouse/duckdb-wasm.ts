@@ -260,11 +260,12 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
             if (options.fence !== undefined) throw new FenceUnsupportedError(options.fence, "duckdb-wasm");
             const work = (steps: StepRunner) => swapWork(schema, swaps, state, options, steps, async () => undefined);
             // The editor's reruns replace tables with tables: each would look its target up first, a
-            // round trip of its own. So a swap without guards or a hook first assumes no view is
-            // involved and goes in one round trip; were one a view, a statement fails on it (DuckDB
-            // drops and renames a table or a view only as what it is), nothing is kept, and the
-            // swap runs again, looking.
-            if ((options.guards ?? []).length === 0 && options.beforeCommit === undefined) {
+            // round trip of its own. So a swap of tables alone (no view asset, no view serving it),
+            // without guards or a hook, first assumes no view is involved and goes in one round
+            // trip; were one a view, a statement fails on it (DuckDB drops and renames a table or a
+            // view only as what it is), nothing is kept, and the swap runs again, looking.
+            const plainTables = swaps.every((swap) => swap.view === undefined && (swap.views ?? []).length === 0 && (swap.aliases ?? []).length === 0);
+            if (plainTables && (options.guards ?? []).length === 0 && options.beforeCommit === undefined) {
               try {
                 return await writeBehind(work, "no views");
               } catch {

@@ -7,8 +7,12 @@ import type { AuthSpec } from "./spec";
 export interface Authenticator {
   /** Adds credentials to one request. */
   apply(url: URL, headers: Headers): Promise<void>;
-  /** After a 401: drop cached credentials so the next apply gets fresh ones. False when that cannot help. */
-  invalidate(): boolean;
+  /**
+   * After a 401 to a request sent with `sent`: drop the cached credentials it carried, so the
+   * next apply gets fresh ones (not those another request in flight fetched since). False when
+   * that cannot help.
+   */
+  invalidate(sent: Headers): boolean;
 }
 
 /** The token URL, or an error naming the field (no request can be made without it). */
@@ -106,8 +110,8 @@ export function createAuthenticator(auth: AuthSpec | undefined, policy: RequestP
       const tokens = new OAuth2TokenSource(auth, policy);
       return {
         apply: async (_url, headers) => headers.set("authorization", `Bearer ${await tokens.accessToken()}`),
-        invalidate: () => {
-          tokens.invalidate();
+        invalidate: (sent) => {
+          tokens.invalidate(sent.get("authorization")?.replace(/^Bearer /, ""));
           return true;
         },
       };

@@ -287,7 +287,7 @@ async function getPage(
   };
   let { request, response } = await send();
   let attempts = response.attempts;
-  if (response.status === 401 && authenticator.invalidate()) {
+  if (response.status === 401 && authenticator.invalidate(request.headers)) {
     ({ request, response } = await send());
     attempts += response.attempts;
   }

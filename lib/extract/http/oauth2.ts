@@ -49,9 +49,12 @@ export class OAuth2TokenSource {
     return fresh.token;
   }
 
-  /** Forget the cached token (the API said 401); the next call fetches a new one. */
-  invalidate(): void {
-    this.cached = undefined;
+  /**
+   * Forget the cached token (the API said 401 to `refused`); the next call fetches a new one.
+   * A token fetched since `refused` was sent (by a request in flight beside it) is kept.
+   */
+  invalidate(refused?: string): void {
+    if (refused === undefined || this.cached?.token === refused) this.cached = undefined;
   }
 
   private formBody(): URLSearchParams {
