@@ -42,7 +42,9 @@ afterAll(() => server?.close());
 async function attempt(policy: OutboundPolicy, url: string): Promise<string> {
   try {
     const response = await outboundFetch(policy, table)(url, {});
-    return `${response.status} ${await response.text()}`;
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of response.body) chunks.push(chunk);
+    return `${response.status} ${Buffer.concat(chunks).toString("utf8")}`;
   } catch (error) {
     const denied = denialOf(error);
     if (denied !== undefined) return `denied ${denied.kind}`;

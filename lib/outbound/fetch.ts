@@ -85,8 +85,6 @@ export interface OutboundResponse {
   body: AsyncIterable<Uint8Array>;
   /** Drops what is left unread. */
   cancel(): void;
-  /** The whole body as text. */
-  text(): Promise<string>;
 }
 
 export type OutboundFetch = (url: string, init: OutboundInit) => Promise<OutboundResponse>;
@@ -123,11 +121,6 @@ export function outboundFetch(policy: OutboundPolicy, resolve: Resolve = systemR
       headers: responseHeaders,
       body,
       cancel: stop,
-      text: async () => {
-        const chunks: Uint8Array[] = [];
-        for await (const chunk of body) chunks.push(chunk);
-        return Buffer.concat(chunks).toString("utf8");
-      },
     };
   };
 }

@@ -184,8 +184,9 @@ export function createWasmWarehouse(connection: WasmConnection): Warehouse {
   /**
    * A swap's or a transaction's steps in one transaction, written behind: statements that
    * return nothing wait, and go with the next one that does (or with the COMMIT), so
-   * BEGIN, a lookup, the renames and COMMIT cost two round trips instead of five. A
-   * failure anywhere rolls back everything sent.
+   * BEGIN, a lookup, the renames and COMMIT cost two round trips instead of five (one where
+   * `kinds` says no name is a view, so nothing is looked up). A failure anywhere rolls back
+   * everything sent.
    */
   async function writeBehind(work: (steps: StepRunner) => Promise<void>, kinds: "look" | "no views" = "look"): Promise<void> {
     const waiting: string[] = ["BEGIN TRANSACTION"];
