@@ -175,7 +175,8 @@ function decoded(raw: Dispatcher.ResponseData["body"], encoding: string | null, 
   const codings = (encoding ?? "").split(",").map((coding) => coding.trim().toLowerCase()).filter((coding) => coding !== "" && coding !== "identity");
   if (codings.length === 0 || NO_BODY.has(status)) return asItCame;
   if (codings.length > MAX_CODINGS) {
-    raw.destroy();
+    // Destroyed with no reason, the body still emits an AbortError: nobody reads it, so it is dropped here.
+    raw.once("error", () => undefined).destroy();
     throw new Error(`the response has ${codings.length} content codings, more than ${MAX_CODINGS}`);
   }
   const stages: Duplex[] = [];
