@@ -46,6 +46,11 @@ export class ResponseBody {
     this.bytes = this.#utf8 && !bom ? raw : undefined;
   }
 
+  /** Its length in bytes, as it came (decompressed). */
+  get size(): number {
+    return this.raw.length;
+  }
+
   /** Valid UTF-8 decodes as TextDecoder would (a third faster), which drops a BOM. Invalid bytes become U+FFFD, as the lenient decoder makes them. */
   get text(): string {
     this.#text ??= !this.#utf8 ? lenientDecoder.decode(this.raw) : (this.bytes ?? this.raw.subarray(3)).toString("utf8");

@@ -11,7 +11,7 @@ import { requestWithRetries, statusError, type HttpRequest, type HttpResponse, t
 import { DEFAULT_OUTBOUND_POLICY, outboundFetch, type OutboundPolicy, type Resolve } from "../../outbound";
 import { Redactor, resolveSecretValue, type SecretResolver, type SecretUse } from "../../secrets/secrets";
 import { parseRestRequestSpec, type ParamValue, type RestRequestSpecInput } from "./spec";
-import { PREFETCH_DEPTH, RequestsAhead } from "./requests-ahead";
+import { pagesAheadAfter, RequestsAhead } from "./requests-ahead";
 
 export interface Page {
   /** How many records it holds. */
@@ -173,7 +173,7 @@ export async function* fetchPages(specInput: RestRequestSpecInput, options: Fetc
       );
       if (after.kind === "fetch" && options.prefetch) {
         pending = requests.take(after.url);
-        requests.keep(pagesAhead(after.url, pageNumber + 1));
+        requests.keep(pagesAhead(after.url, pageNumber + 1, pagesAheadAfter(response.body.size)));
       }
       options.onPage?.({ page: pageNumber, url: redactedUrl, records: count });
       yield {
@@ -209,10 +209,10 @@ export async function* fetchPages(specInput: RestRequestSpecInput, options: Fetc
     requests.close();
   }
 
-  /** The pages after page `number` (at `next`) the paginator can tell, on its origin and within page_limit. */
-  function pagesAhead(next: URL, number: number): URL[] {
+  /** Up to `count` pages after page `number` (at `next`) the paginator can tell, on its origin and within page_limit. */
+  function pagesAhead(next: URL, number: number, count: number): URL[] {
     const urls: URL[] = [];
-    for (let k = 1; k < PREFETCH_DEPTH && number + k <= spec.page_limit; k++) {
+    for (let k = 1; k <= count && number + k <= spec.page_limit; k++) {
       const later = paginator.ahead?.(next, k);
       if (later === undefined || later.origin !== origin) break;
       urls.push(later);

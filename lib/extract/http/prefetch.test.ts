@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fetchPages } from "./fetch-pages";
-import { PREFETCH_DEPTH } from "./requests-ahead";
+import { AHEAD_BYTES, pagesAheadAfter, PREFETCH_DEPTH } from "./requests-ahead";
 import { noSecrets } from "./test-helpers";
 import { startTestServer, type TestServer } from "./test-server";
 
@@ -40,6 +40,28 @@ describe("prefetch", () => {
     expect(new Set(requested).size).toBe(requested.length);
     expect(requested.filter((page) => page <= 11).sort((a, b) => a - b)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
     expect(requested.filter((page) => page > 11).length).toBeLessThan(PREFETCH_DEPTH);
+  });
+
+  it("requests fewer pages ahead as pages grow, so the bodies in flight stay within AHEAD_BYTES", async () => {
+    expect([1, 200_000, AHEAD_BYTES / 4, AHEAD_BYTES / 3, AHEAD_BYTES / 2, AHEAD_BYTES * 2].map(pagesAheadAfter)).toEqual([PREFETCH_DEPTH - 1, PREFETCH_DEPTH - 1, 3, 2, 1, 0]);
+    // Pages of 9 MB: the next one is requested while one is read, none after it.
+    const pad = "x".repeat(9 * 1024 * 1024);
+    server = await startTestServer((request, response) => {
+      const page = Number(new URL(request.url, "http://x").searchParams.get("page"));
+      response.setHeader("content-type", "application/json");
+      response.end(JSON.stringify(page <= 4 ? [{ id: page, pad }] : []));
+    });
+    const spec = { base_url: server.url, paginator: { type: "page_number" as const } };
+    let pages = 0;
+    for await (const page of fetchPages(spec, { resolveSecret: noSecrets, prefetch: true })) {
+      pages++;
+      if (page.pageNumber === 1) {
+        expect(await until(() => server.requests.length === 2)).toBe(true);
+        await new Promise((r) => setTimeout(r, 100));
+        expect(server.requests.map((request) => pageOf(request.url))).toEqual([1, 2]);
+      }
+    }
+    expect(pages).toBe(5);
   });
 
   it("aborts the pages requested ahead once a page ends the run: one that fails is neither retried nor the run's error", async () => {

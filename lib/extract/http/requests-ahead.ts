@@ -7,6 +7,17 @@
 /** Requests in flight at most while prefetching: the page read next and the ones after it. */
 export const PREFETCH_DEPTH = 4;
 
+/**
+ * Bytes the pages in flight may hold together, judged by the last page's size: a request made
+ * ahead reads its whole body (its retries need it), and a body may be up to the response cap.
+ */
+export const AHEAD_BYTES = 16 * 1024 * 1024;
+
+/** How many pages to request after the next one, when the last page held `bytes`: up to PREFETCH_DEPTH - 1, none for pages of AHEAD_BYTES / 2 or more. */
+export function pagesAheadAfter(bytes: number): number {
+  return Math.max(0, Math.min(PREFETCH_DEPTH - 1, Math.floor(AHEAD_BYTES / Math.max(1, bytes)) - 1));
+}
+
 interface InFlight<T> {
   href: string;
   pending: Promise<T>;
