@@ -347,6 +347,37 @@ describe("a JSON file the warehouse reads itself", () => {
     await expectSameTables();
   });
 
+  it("types text that is all dates as the page path does when it comes first, beside nested records", async () => {
+    // The text's profile and the nested records' NULL counts are read from one row: neither may stand for the other.
+    const records = [
+      { day: "2024-01-01", meta: { a: 1 }, id: 1 },
+      { day: "2024-01-02", meta: { a: 2 }, id: 2 },
+    ];
+    ws.write("first-text.ndjson", ndjson(records));
+    const [viaPages, viaSql] = await both(cell("first-text.ndjson", "id"), "never");
+    expect(viaPages.ok && viaPages.columns.find((column) => column.name === "day")?.type).toBe("DATE");
+    expect(viaSql.ok && viaSql.columns.find((column) => column.name === "day")?.type).toBe("DATE");
+    await expectSameTables();
+    // Text with a plain value later, beside nested records that are always there: SQL's.
+    ws.write("later-plain.ndjson", ndjson([{ note: "2024-01-01", meta: { a: 1 }, id: 1 }, { note: "plain", meta: { a: 2 }, id: 2 }]));
+    await both(cell("later-plain.ndjson", "id"), "never");
+    await expectSameTables();
+    // A nested record written null in a record is the page path's (it claims the name), whatever the text before it holds.
+    ws.write("null-nested.ndjson", ndjson([{ name: "a", meta: { x: 1 }, id: 1 }, { name: "b", meta: null, id: 2 }]));
+    const [, nullNested] = await both(cell("null-nested.ndjson", "id"), "allowed");
+    expect(nullNested.ok && nullNested.load.staged).toEqual({ by: "pages", reason: "record 2 has meta null" });
+    await expectSameTables();
+    // So is one in a list's elements; one missing there is SQL's.
+    ws.write("null-in-element.ndjson", ndjson([{ id: 1, items: [{ sku: "x", dims: { w: 1 } }, { sku: "y", dims: null }] }]));
+    await both(cell("null-in-element.ndjson", "id"), "allowed");
+    await expectSameTables();
+    await expectSameChildren("data__items");
+    ws.write("missing-in-element.ndjson", ndjson([{ id: 1, items: [{ sku: "x", dims: { w: 1 } }, { sku: "y" }] }]));
+    await both(cell("missing-in-element.ndjson", "id"), "never");
+    await expectSameTables();
+    await expectSameChildren("data__items");
+  });
+
   it("keys nested records without a primary key in SQL as the page path does: keys in any order, nulls and missing fields alike, escapes", async () => {
     const records = [
       { b: 1, a: "x", map: { z: null, y: 2.5, "é": "accent", "Z\"q": "quote" }, gone: null },

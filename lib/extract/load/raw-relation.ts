@@ -6,6 +6,7 @@
 import { type FileReader, type LogicalType, type RawTable, type Warehouse } from "../../warehouse/types";
 import type { ColumnNamer } from "../normalize/names";
 import { TEMPORAL_TEXT_PATTERNS } from "../normalize/logical-types";
+import { isJsonObject } from "../normalize/json-value";
 import {
   namesIndependentOfOrder,
   pathKey,
@@ -65,8 +66,8 @@ export interface RelationPlanning {
   /** The depth the relation's rows' fields lie at, from max_depth down (flatten's `depth`). */
   maxDepth: number;
   batchOf: (profiles: readonly ColumnProfile[]) => Promise<(position: number) => number>;
-  /** The nested records lists lie in (outermost first): one with only lists in it is checked for NULLs too. */
-  listParents?: readonly (readonly string[])[];
+  /** The lists, by the nested records they lie in (outermost first): one with only lists in it is checked for NULLs too. */
+  lists?: readonly Nested[];
   /** The columns flatten adds after a row's own fields, once the profiles are known; a reason refuses. */
   trailing: (profiles: readonly ColumnProfile[]) => readonly TrailingColumn[] | string;
 }
@@ -81,11 +82,12 @@ export async function planRelation(warehouse: Warehouse, reader: FileReader, rel
   if (json && !namesIndependentOfOrder(leaves, planning.table, planning.namer)) {
     return { ok: false, reason: "two fields normalize to one name, which the page path hands out in the order it meets them" };
   }
-  const [profileRow] = await warehouse.query(profileSql(reader, relation, leaves, json, planning.listParents));
+  const nested = nestedRecords(leaves, planning.lists);
+  const [profileRow] = await warehouse.query(profileSql(reader, relation, leaves, json, nested));
   const row = profileRow ?? {};
-  // A nested record that is NULL in a row may have been `null` there (the page path then
-  // claims its name) or missing (it does not): SQL cannot tell.
-  if (nestedNulls(leaves, planning.listParents).some((_, index) => Number(row[`p_${index}`] ?? 0) > 0)) return { ok: false, reason: "a nested record is null or missing in some records" };
+  const nullIn = nested.filter((_, index) => Number(row[`nulls_${index}`] ?? 0) > 0);
+  const writtenNull = nullIn.length === 0 ? null : await nullNestedRecord(warehouse, relation, nullIn, planning.values);
+  if (writtenNull !== null) return { ok: false, reason: writtenNull };
   const profiles = await withTemporal(warehouse, reader, relation, leaves, leaves.map((_, index) => profileOf(row, index)));
   const rank = planning.values === undefined ? (leaf: number) => leaf : await recordOrder(planning.values, profiles, leaves, planning.maxDepth);
   if (rank === null) return { ok: false, reason: "a record's fields could not be ordered" };
@@ -98,11 +100,63 @@ export async function planRelation(warehouse: Warehouse, reader: FileReader, rel
   return plan.ok ? { ok: true, columns: plan.columns, profiles, rows } : plan;
 }
 
-/** The nested records (SQL) and what each lies in (null: the row itself), outermost first, once each. */
-function nestedNulls(leaves: readonly RawLeaf[], listParents: readonly (readonly string[])[] = []): { sql: string; parent: string | null }[] {
-  const seen = new Map<string, string | null>();
-  for (const parents of [...leaves.map((leaf) => leaf.parents), ...listParents]) parents.forEach((sql, index) => seen.set(sql, parents[index - 1] ?? null));
-  return [...seen].map(([sql, parent]) => ({ sql, parent }));
+/** Where a leaf or a list lies: its source path, and the nested records it lies in (SQL, outermost first). */
+interface Nested {
+  path: readonly string[];
+  parents: readonly string[];
+}
+
+/** A nested record: SQL for it, for the record it lies in (null: the row itself), and its path. */
+interface NestedRecord {
+  sql: string;
+  parent: string | null;
+  path: readonly string[];
+}
+
+/** The nested records leaves and lists lie in, outermost first, once each. */
+function nestedRecords(leaves: readonly RawLeaf[], lists: readonly Nested[] = []): NestedRecord[] {
+  const seen = new Map<string, NestedRecord>();
+  for (const { path, parents } of [...leaves, ...lists]) parents.forEach((sql, index) => seen.set(sql, { sql, parent: parents[index - 1] ?? null, path: path.slice(0, index + 1) }));
+  return [...seen.values()];
+}
+
+/** SQL: the nested record is NULL where the record it lies in is not. */
+function nullTest(nested: NestedRecord): string {
+  return `${nested.sql} IS NULL${nested.parent === null ? "" : ` AND ${nested.parent} IS NOT NULL`}`;
+}
+
+/** Rows with a NULL nested record read back, at most this many, to tell `null` from a missing field. */
+const NULL_NESTED_READ_BACK = 1000;
+
+/**
+ * A nested record that is NULL in a row was `null` there (the page path then claims its
+ * name) or missing (it does not): SQL cannot tell, so JSON records are read back (a few) to
+ * tell. Null: every one was missing; else why the relation is the page path's.
+ */
+async function nullNestedRecord(warehouse: Warehouse, relation: RawTable, nullIn: readonly NestedRecord[], values: RelationPlanning["values"]): Promise<string | null> {
+  if (values === undefined) return "a nested record is null in some records";
+  const { position } = relation;
+  const rows = await warehouse.query(`SELECT ${position} AS position FROM ${relation.sql} WHERE ${nullIn.map((nested) => `(${nullTest(nested)})`).join(" OR ")} ORDER BY ${position} LIMIT ${NULL_NESTED_READ_BACK + 1}`);
+  if (rows.length > NULL_NESTED_READ_BACK) return `more than ${NULL_NESTED_READ_BACK} records have no nested record where others have one`;
+  const positions = rows.map((found) => Number(found.position));
+  const read = await values(positions);
+  for (const at of positions) {
+    const nullOne = nullIn.find((nested) => writtenNull(read.get(at), nested.path) !== false);
+    if (nullOne !== undefined) return `record ${at + 1} has ${nullOne.path.join(".")} null`;
+  }
+  return null;
+}
+
+/** Whether a value has `null` written at `path` (undefined: it cannot tell, a value not read back). */
+function writtenNull(value: unknown, path: readonly string[]): boolean | undefined {
+  if (value === undefined) return undefined;
+  let at: unknown = value;
+  for (const key of path.slice(0, -1)) {
+    if (!isJsonObject(at)) return false;
+    at = at[key];
+  }
+  const last = path.at(-1);
+  return isJsonObject(at) && last !== undefined && Object.hasOwn(at, last) && at[last] === null;
 }
 
 /**
@@ -145,7 +199,7 @@ export function parsedRecords(texts: ReadonlyMap<number, string>): Map<number, u
  * One aggregate over the raw table: per leaf, its values, its first, and what its kind needs
  * to know; per nested record, the rows where it is NULL though what holds it is not.
  */
-function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[], json: boolean, listParents: readonly (readonly string[])[] = []): string {
+function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[], json: boolean, nested: readonly NestedRecord[]): string {
   const { isWhole, isSafeInteger, isOrdinaryTime, matches } = reader.sql;
   const { position } = raw;
   const parts = leaves.flatMap((leaf, index) => {
@@ -183,7 +237,8 @@ function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[
     }
     return out;
   });
-  const nulls = nestedNulls(leaves, listParents).map(({ sql, parent }, index) => `count(CASE WHEN ${sql} IS NULL${parent === null ? "" : ` AND ${parent} IS NOT NULL`} THEN 1 END) AS p_${index}`);
+  // Named apart from the leaves' `<letter>_<index>`: a row keeps one value per name (text's first plain value is `p_<index>`).
+  const nulls = nested.map((record, index) => `count(CASE WHEN ${nullTest(record)} THEN 1 END) AS nulls_${index}`);
   return `SELECT ${["count(*) AS rows", `min(${position}) AS first_row`, ...parts, ...nulls].join(", ")} FROM ${raw.sql}`;
 }
 

@@ -54,7 +54,7 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     namer: staging.namer,
     values: json === undefined ? undefined : async (positions) => parsedRecords(await json.records(positions)),
     maxDepth: staging.maxDepth,
-    listParents: lists.map((list) => list.parents),
+    lists,
     batchOf: async () => staging.batchOf,
     trailing: (profiles) => {
       if (staging.keyColumns.length > 0) return [];
