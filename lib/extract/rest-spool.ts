@@ -3,7 +3,7 @@
 // is kept as it came, counted but neither decoded nor parsed), and loaded by DuckDB's JSON
 // reader in chunks while later pages are fetched: the first page at once (a killed run
 // leaves its staging tables for the next attempt to drop, as the page path does), then every
-// CHUNK_ROWS records. The chunks are staged by SQL as one JSON file is
+// CHUNK_UNITS scan units of records (FileReader.scanRows). The chunks are staged by SQL as one JSON file is
 // (ExtractLoader.loadRaw). Where that cannot give the page path's exact tables, the spool is
 // read back in the pages it came in (the page path's batches, and so its types, depend on
 // them): the source is fetched once. A parsed page (the first always is) with a record the
@@ -20,15 +20,15 @@ import { quoteIdent } from "../warehouse/types";
 import { isUnreadableJson, releaseRaw, unreadableJsonReason, writeBatchOf, type ExtractLoader } from "./load";
 import { stageTableFor } from "./load/staging";
 
-/** Records per chunk after the first page: DuckDB reads one while the next is fetched. */
-const CHUNK_ROWS = 100_000;
-const POSITION = "__assetbook_position";
 /**
- * Chunks copied sorted by position (RawTable.sortedCopy) up to this many records: the sort
- * holds them in memory (about 70 MB more peak RSS at 1M records, 480 MB at 5M), so past it
- * the copy keeps the union's slower scan, whose memory does not grow with the records.
+ * Scan units (FileReader.scanRows) per chunk after the first page: DuckDB reads one while
+ * the next is fetched. The chunks' union is copied a table after another, each table by as
+ * many threads as it has units: chunks of 100,000 records (under one unit) were copied by
+ * one thread, twice the time, or sorted in parallel, which held every row in memory
+ * (about 110 MB more peak RSS at 1M records).
  */
-const SORTED_COPY_ROWS = 1_000_000;
+const CHUNK_UNITS = 2;
+const POSITION = "__assetbook_position";
 
 export interface SpoolProgress {
   pages: number;
@@ -95,7 +95,7 @@ export async function loadThroughSpool(
   pages: AsyncIterable<SpoolPage>,
   asset: string,
   onPage: (progress: SpoolProgress) => void,
-  chunkRows = CHUNK_ROWS,
+  chunkRows = CHUNK_UNITS * reader.scanRows,
 ): Promise<void> {
   const dir = path.join(reader.spoolDir, randomUUID());
   const chunks: Chunk[] = [];
@@ -212,7 +212,7 @@ async function combine(reader: FileReader, raw: string, chunks: readonly Chunk[]
   if (!clash && tables.every((table) => JSON.stringify(table.columns) === shape)) {
     const selects = tables.map((table, index) => `SELECT *, ${table.position} + ${chunks[index]?.offset ?? 0} AS ${quoteIdent(POSITION)} FROM ${table.sql}`);
     const rows = tables.reduce((sum, table) => sum + table.rows, 0);
-    return { sql: `(${selects.join(" UNION ALL ")})`, position: quoteIdent(POSITION), rows, columns: first.columns, temporary: true, sortedCopy: rows <= SORTED_COPY_ROWS };
+    return { sql: `(${selects.join(" UNION ALL ")})`, position: quoteIdent(POSITION), rows, columns: first.columns, temporary: true };
   }
   return reader.load(raw, chunks.flatMap((chunk) => chunk.files), "json");
 }

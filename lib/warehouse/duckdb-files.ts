@@ -24,10 +24,14 @@ export interface DuckdbFileAccess {
  */
 const JSON_OPTIONS = "records = 'true', sample_size = -1, map_inference_threshold = -1, field_appearance_threshold = 0, dateformat = 'not a date%Y', timestampformat = 'not a date%Y'";
 
+/** DuckDB's rows per row group: its unit of parallel scans, and of optimistic writes. */
+const DUCKDB_ROW_GROUP = 122_880;
+
 export function duckdbFileReader(dataDir: string, spoolDir: string, access: DuckdbFileAccess): FileReader {
   return {
     dataDir,
     spoolDir,
+    scanRows: DUCKDB_ROW_GROUP,
     load: async (table, files, format, options = {}) => {
       const computed = options.computed;
       const select = `SELECT *${computed === undefined ? "" : `, ${computed.sql} AS ${quoteIdent(computed.name)}`} FROM ${readerCall(format, files)}`;

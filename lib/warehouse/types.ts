@@ -129,6 +129,11 @@ export interface FileReader {
   /** A private directory it may read too: where a REST extract spools its records (removed with the warehouse). */
   readonly spoolDir: string;
   /**
+   * Rows a table is scanned in by one thread at a time (DuckDB's row group): a table of fewer
+   * rows is read by one thread alone, and a union of such tables one table after another.
+   */
+  readonly scanRows: number;
+  /**
    * Creates `table` from the files' records, in their order, typed by the reader. JSON is
    * read as records (objects), every record scanned for its fields and their types; text is
    * never read as a date; the table is temporary unless `persistent`. Nested records keep
@@ -207,13 +212,6 @@ export interface RawTable {
    * the cost); otherwise a table of the schema, which may become the staged table itself.
    */
   temporary: boolean;
-  /**
-   * A query over several tables (a union) to copy sorted by `position`, which keeps the
-   * order a scan has anyway: DuckDB scans a union's tables one after another, a sort's input
-   * in parallel (half the time over ten chunks of 100,000 records), but the sort holds the
-   * rows in memory.
-   */
-  sortedCopy?: boolean;
   /** A column computed from each record as it was read, after the reader's (not among `columns`). */
   computed?: ComputedColumn;
 }

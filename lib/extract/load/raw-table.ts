@@ -103,9 +103,9 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     const select = columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
     if (rootKeys) select.push(`${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
     const where = winners?.positions === undefined ? "" : ` WHERE ${raw.position} IN ${winners.positions}`;
-    // No ORDER BY: a scan keeps the table's order (DuckDB's preserve_insertion_order), and sorting costs a tenth of the load.
-    const order = raw.sortedCopy === true ? ` ORDER BY ${raw.position}` : "";
-    await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${raw.sql}${where}${order}`);
+    // No ORDER BY: a scan keeps the table's order (DuckDB's preserve_insertion_order, a union's
+    // tables one after another), and a sort holds every row in memory.
+    await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${raw.sql}${where}`);
     if (rootKeys) schema.set(ROOT_KEY_COLUMN, "VARCHAR");
     const staged = children === null || typeof stagingFor === "string" ? [] : await stageChildren(warehouse, reader, children.plans, staging, stagingFor, winners?.positions);
     return { ok: true, schema, rows, children: staged, cursor, winnersOnly: winners !== null };
