@@ -265,6 +265,28 @@ describe("oauth2", () => {
     expect(sent.length).toBeLessThan(apiRequests(api).length);
   });
 
+  it("a token revoked under several pages in flight is replaced once: a 401 for the old token leaves the new one", async () => {
+    const numbered: TestHandler = (request, response) => {
+      const page = Number(queryOf(request).get("page"));
+      sendJson(response, 200, page <= 8 ? [{ page }] : []);
+    };
+    // tok-1 is revoked once page 3 is asked for: the pages in flight with it are all refused.
+    const api = await serve(oauthServer({ rotateRefreshToken: true, expiresIn: 3600, revokeAfterPage: 2, pages: numbered }));
+    const pages = await collectPages(
+      {
+        base_url: api.url,
+        path: "items",
+        paginator: { type: "page_number", page_param: "page" },
+        auth: { type: "oauth2_refresh_token", token_url: `${api.url}/token`, client_id: "app", refresh_token: "secret:REFRESH_TOKEN" },
+      },
+      { resolveSecret, prefetch: true },
+    );
+    expect(pages.map((page) => page.count)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 0]);
+    const refused = apiRequests(api).filter((request) => request.headers.authorization === "Bearer tok-1" && Number(queryOf(request).get("page")) > 2);
+    expect(refused.length).toBeGreaterThan(1);
+    expect(tokenRequests(api).map((request) => formOf(request).refresh_token)).toEqual(["rt-1", "rt-2"]);
+  });
+
   it("a failing token request is an error that does not leak the client secret", async () => {
     const api = await serve((request, response) =>
       sendJson(response, 400, { error: "invalid_client", echoed: request.body }),
