@@ -5,7 +5,7 @@
 import { assertNever } from "../../warehouse/errors";
 import { quoteIdent, type LogicalType, type Swap, type Warehouse } from "../../warehouse/types";
 import type { TableSchema } from "../normalize/schema";
-import type { WriteDisposition } from "./loader";
+import type { WriteDisposition } from "./load-options";
 import { mergeChildSql, mergedSchema, mergeRootSql, ROOT_KEY_COLUMN } from "./merge-sql";
 import { stageTableFor, type StagingScope, type StagingTable } from "./staging";
 

@@ -5,9 +5,9 @@ import { assertNever } from "../../warehouse/errors";
 import { quoteIdent, quoteLiteral, type ComputedColumn, type FileReader, type LogicalType, type RawColumn, type RawTable, type Row, type StateWrite, type Swap, type Warehouse } from "../../warehouse/types";
 import { applyContract, contractSchema, type Contract, type ContractBaseline } from "../normalize/contract";
 import { DEFAULT_MAX_DEPTH, MissingPrimaryKeyError, RecordFlattener, type FlatRecord } from "../normalize/flatten";
-import { ColumnNamer, type NameMapping } from "../normalize/names";
+import { ColumnNamer } from "../normalize/names";
 import { INTERNAL_COLUMN_TYPES, schemaFromColumns, type TableSchema } from "../normalize/schema";
-import { describeLoadedTables, readAssetState, rowKeyVersionFor, schemaStateKey, type AssetState, type LoadedTable } from "./asset-state";
+import { describeLoadedTables, readAssetState, rowKeyVersionFor, schemaStateKey, type AssetState } from "./asset-state";
 import type { RowKeyVersion } from "../normalize/row-key";
 import { scanRecordArray, type RecordScan } from "../normalize/json-scan";
 import { cursorStateKey, cursorValueAt, laterCursor, readCursor, type CursorValue } from "./incremental";
@@ -18,50 +18,9 @@ import { stageRawTable, type RawStaging } from "./raw-table";
 import { rowKeySqlBeforeLoad } from "./raw-row-key";
 import { finalStagingTables } from "./final-staging";
 import { dropLeftoverStaging, newRowsTableFor, StagingTable, stageTableFor, widenTarget, type StagingScope } from "./staging";
+import type { ExtractLoadOptions, ExtractLoadResult, StagedBy, TablePartition, WriteDisposition } from "./load-options";
 
-export type WriteDisposition = "append" | "replace" | "merge";
-
-export interface ExtractLoadOptions {
-  /** The asset (cell) name: the root table; child tables are `<asset>__<field>`. */
-  asset: string;
-  /** Default `append`. */
-  writeDisposition?: WriteDisposition;
-  primaryKey?: string | readonly string[];
-  contract?: Partial<Contract>;
-  maxDepth?: number;
-  /** Source field whose largest loaded value is stored as the incremental cursor. */
-  cursorField?: string;
-  /**
-   * A partitioned run: every row is tagged with `column = key`, and the run reads and
-   * replaces only that partition's rows (replace: the partition's rows; append: added to
-   * them; merge: upserted among them). Its cursor is the partition's own.
-   */
-  partition?: TablePartition;
-  /** Staging names of one attempt of a production run; absent: the plain names (CLI, preview). */
-  staging?: StagingScope;
-}
-
-export interface TablePartition {
-  column: string;
-  key: string;
-}
-
-export interface ExtractLoadResult {
-  tables: LoadedTable[];
-  /** Per table: normalized column -> source field path, for the asset's metadata. */
-  names: NameMapping;
-  records: { loaded: number; discarded: number };
-  /** The stored cursor after the run (unchanged when the run loaded none). */
-  cursor?: CursorValue;
-  /**
-   * How the rows were staged: by SQL from what the warehouse's reader read, or page by page
-   * (with why, where the SQL path was tried and refused them).
-   */
-  staged: StagedBy;
-}
-
-export type StagedBy = { by: "sql" } | { by: "pages"; reason?: string };
-
+export type { ExtractLoadOptions, ExtractLoadResult, StagedBy, TablePartition, WriteDisposition } from "./load-options";
 export { ExtractLoadError } from "./errors";
 
 /** The raw table's column a content key is computed in as the file is read (renamed `_row_key` when staged). */
