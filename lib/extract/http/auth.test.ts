@@ -130,6 +130,27 @@ function oauthServer(options: { expiresIn?: number; rotateRefreshToken?: boolean
   return handler;
 }
 
+/** Pages 1 to `count` hold one record each (`page=N`), the next is empty. */
+function numberedPages(count: number): TestHandler {
+  return (request, response) => {
+    const page = Number(queryOf(request).get("page"));
+    sendJson(response, 200, page <= count ? [{ page }] : []);
+  };
+}
+
+/** Every page of `base`'s numbered pages, prefetched, under a refresh token. */
+function collectPrefetchedWithRefreshToken(base: string) {
+  return collectPages(
+    {
+      base_url: base,
+      path: "items",
+      paginator: { type: "page_number", page_param: "page" },
+      auth: { type: "oauth2_refresh_token", token_url: `${base}/token`, client_id: "app", refresh_token: "secret:REFRESH_TOKEN" },
+    },
+    { resolveSecret, prefetch: true },
+  );
+}
+
 describe("oauth2", () => {
   it("client credentials: one token request, cached across pages", async () => {
     const api = await serve(oauthServer({ expiresIn: 3600 }));
@@ -244,20 +265,8 @@ describe("oauth2", () => {
 
   it("pages requested ahead together ask for one token, so a rotated refresh token is used once", async () => {
     // Every token expires at once: each request wants a new one, and the pages ahead want theirs together.
-    const numbered: TestHandler = (request, response) => {
-      const page = Number(queryOf(request).get("page"));
-      sendJson(response, 200, page <= 6 ? [{ page }] : []);
-    };
-    const api = await serve(oauthServer({ rotateRefreshToken: true, expiresIn: 0, pages: numbered }));
-    const pages = await collectPages(
-      {
-        base_url: api.url,
-        path: "items",
-        paginator: { type: "page_number", page_param: "page" },
-        auth: { type: "oauth2_refresh_token", token_url: `${api.url}/token`, client_id: "app", refresh_token: "secret:REFRESH_TOKEN" },
-      },
-      { resolveSecret, prefetch: true },
-    );
+    const api = await serve(oauthServer({ rotateRefreshToken: true, expiresIn: 0, pages: numberedPages(6) }));
+    const pages = await collectPrefetchedWithRefreshToken(api.url);
     expect(pages.map((page) => page.count)).toEqual([1, 1, 1, 1, 1, 1, 0]);
     // Each token request sent the refresh token the one before it was given: none was refused.
     const sent = tokenRequests(api).map((request) => formOf(request).refresh_token);
@@ -266,21 +275,9 @@ describe("oauth2", () => {
   });
 
   it("a token revoked under several pages in flight is replaced once: a 401 for the old token leaves the new one", async () => {
-    const numbered: TestHandler = (request, response) => {
-      const page = Number(queryOf(request).get("page"));
-      sendJson(response, 200, page <= 8 ? [{ page }] : []);
-    };
     // tok-1 is revoked once page 3 is asked for: the pages in flight with it are all refused.
-    const api = await serve(oauthServer({ rotateRefreshToken: true, expiresIn: 3600, revokeAfterPage: 2, pages: numbered }));
-    const pages = await collectPages(
-      {
-        base_url: api.url,
-        path: "items",
-        paginator: { type: "page_number", page_param: "page" },
-        auth: { type: "oauth2_refresh_token", token_url: `${api.url}/token`, client_id: "app", refresh_token: "secret:REFRESH_TOKEN" },
-      },
-      { resolveSecret, prefetch: true },
-    );
+    const api = await serve(oauthServer({ rotateRefreshToken: true, expiresIn: 3600, revokeAfterPage: 2, pages: numberedPages(8) }));
+    const pages = await collectPrefetchedWithRefreshToken(api.url);
     expect(pages.map((page) => page.count)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 0]);
     const refused = apiRequests(api).filter((request) => request.headers.authorization === "Bearer tok-1" && Number(queryOf(request).get("page")) > 2);
     expect(refused.length).toBeGreaterThan(1);
