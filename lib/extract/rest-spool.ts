@@ -141,7 +141,7 @@ export async function loadThroughSpool(
         chunk.rows += page.count;
         rows.push(page.rows ?? loader.pageRows(page.records));
         if (chunk.rows > 0 && (chunks.length === 1 || chunk.rows >= chunkRows)) {
-          startLoad(reader, chunk);
+          startLoad(reader, chunks, chunk);
           // The first chunk is staged before the run goes on (see the header).
           if (chunks.length === 1) await chunk.loaded?.catch(() => undefined);
           chunk = newChunk(progress.rows + page.count);
@@ -154,7 +154,7 @@ export async function loadThroughSpool(
     }
     // Handed over to the page path: it has loaded every page.
     if (chunk === null) return;
-    if (chunk.rows > 0) startLoad(reader, chunk);
+    if (chunk.rows > 0) startLoad(reader, chunks, chunk);
     const loaded = chunks.filter((c) => c.rows > 0);
     if (await stagedInWarehouse(warehouse, reader, loader, raw, loaded, writeBatchOf(sizes, rows))) return;
     for await (const back of readBack(files, sizes)) await loader.loadPage(back);
@@ -170,8 +170,17 @@ async function dropChunks(warehouse: Warehouse, reader: FileReader, chunks: read
   for (const chunk of chunks) await releaseRaw(warehouse, reader, chunk.table);
 }
 
-function startLoad(reader: FileReader, chunk: Chunk): void {
-  chunk.loaded = reader.load(chunk.table, chunk.files, "json", { persistent: true });
+/**
+ * Chunk loads under way at once, at most: each holds its rows' buffers until it commits, and
+ * when pages arrive faster than DuckDB reads them, loads all started at once pile up (peak
+ * RSS at 5M records: 954 and 878 MB unbounded, 790 and 815 MB two at a time, one run each).
+ */
+const LOADS_AT_ONCE = 2;
+
+/** Loads `chunk` once the load LOADS_AT_ONCE chunks before it has settled. */
+function startLoad(reader: FileReader, chunks: readonly Chunk[], chunk: Chunk): void {
+  const slot = chunks[chunks.indexOf(chunk) - LOADS_AT_ONCE]?.loaded?.catch(() => undefined);
+  chunk.loaded = (slot ?? Promise.resolve()).then(() => reader.load(chunk.table, chunk.files, "json", { persistent: true }));
   // Awaited later; until then a failure must not count as unhandled.
   chunk.loaded.catch(() => undefined);
 }
