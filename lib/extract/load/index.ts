@@ -1,13 +1,6 @@
 export { loadExtract } from "./load-extract";
-export {
-  ExtractLoader,
-  ExtractLoadError,
-  type ExtractLoadOptions,
-  type ExtractLoadResult,
-  type StagedBy,
-  type TablePartition,
-  type WriteDisposition,
-} from "./loader";
+export { ExtractLoader, ExtractLoadError } from "./loader";
+export type { ExtractLoadOptions, ExtractLoadResult, StagedBy, TablePartition, WriteDisposition } from "./load-options";
 export { schemaStateKey, readAssetState, type AssetState, type LoadedTable } from "./asset-state";
 export {
   readCursor,

@@ -1,6 +1,7 @@
 // One extract run over pages already at hand (tests, and file pages read elsewhere).
 import type { Warehouse } from "../../warehouse/types";
-import { ExtractLoader, type ExtractLoadOptions, type ExtractLoadResult } from "./loader";
+import { ExtractLoader } from "./loader";
+import type { ExtractLoadOptions, ExtractLoadResult } from "./load-options";
 
 /** Runs one extract over its pages: staged page by page, swapped in at the end, or nothing. */
 export async function loadExtract(

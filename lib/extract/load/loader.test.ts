@@ -7,7 +7,8 @@ import type { Warehouse } from "../../warehouse/types";
 import { ContractError } from "../normalize/contract";
 import { readCursor } from "./incremental";
 import { loadExtract } from "./load-extract";
-import { ExtractLoader, type ExtractLoadOptions } from "./loader";
+import { ExtractLoader } from "./loader";
+import type { ExtractLoadOptions } from "./load-options";
 
 let dir: string;
 let warehouse: Warehouse;

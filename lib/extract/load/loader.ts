@@ -20,7 +20,6 @@ import { finalStagingTables } from "./final-staging";
 import { dropLeftoverStaging, newRowsTableFor, StagingTable, stageTableFor, widenTarget, type StagingScope } from "./staging";
 import type { ExtractLoadOptions, ExtractLoadResult, StagedBy, TablePartition, WriteDisposition } from "./load-options";
 
-export type { ExtractLoadOptions, ExtractLoadResult, StagedBy, TablePartition, WriteDisposition } from "./load-options";
 export { ExtractLoadError } from "./errors";
 
 /** The raw table's column a content key is computed in as the file is read (renamed `_row_key` when staged). */

@@ -11,7 +11,8 @@ import { openPostgresWarehouse } from "../../warehouse/postgres";
 import type { Warehouse } from "../../warehouse/types";
 import { readCursor } from "./incremental";
 import { loadExtract } from "./load-extract";
-import { ExtractLoader, type ExtractLoadOptions } from "./loader";
+import { ExtractLoader } from "./loader";
+import type { ExtractLoadOptions } from "./load-options";
 import { dropLeftoverStaging, stageTableFor } from "./staging";
 
 const dbs = pgDatabases("ab_extract_part");

@@ -67,7 +67,7 @@ export interface RelationPlanning {
   maxDepth: number;
   batchOf: (profiles: readonly ColumnProfile[]) => Promise<(position: number) => number>;
   /** The lists, by the nested records they lie in (outermost first): one with only lists in it is checked for NULLs too. */
-  lists?: readonly Nested[];
+  lists?: readonly Pick<RawLeaf, "path" | "parents">[];
   /** The columns flatten adds after a row's own fields, once the profiles are known; a reason refuses. */
   trailing: (profiles: readonly ColumnProfile[]) => readonly TrailingColumn[] | string;
 }
@@ -100,12 +100,6 @@ export async function planRelation(warehouse: Warehouse, reader: FileReader, rel
   return plan.ok ? { ok: true, columns: plan.columns, profiles, rows } : plan;
 }
 
-/** Where a leaf or a list lies: its source path, and the nested records it lies in (SQL, outermost first). */
-interface Nested {
-  path: readonly string[];
-  parents: readonly string[];
-}
-
 /** A nested record: SQL for it, for the record it lies in (null: the row itself), and its path. */
 interface NestedRecord {
   sql: string;
@@ -114,7 +108,7 @@ interface NestedRecord {
 }
 
 /** The nested records leaves and lists lie in, outermost first, once each. */
-function nestedRecords(leaves: readonly RawLeaf[], lists: readonly Nested[] = []): NestedRecord[] {
+function nestedRecords(leaves: readonly RawLeaf[], lists: RelationPlanning["lists"] = []): NestedRecord[] {
   const seen = new Map<string, NestedRecord>();
   for (const { path, parents } of [...leaves, ...lists]) parents.forEach((sql, index) => seen.set(sql, { sql, parent: parents[index - 1] ?? null, path: path.slice(0, index + 1) }));
   return [...seen.values()];
@@ -141,15 +135,15 @@ async function nullNestedRecord(warehouse: Warehouse, relation: RawTable, nullIn
   const positions = rows.map((found) => Number(found.position));
   const read = await values(positions);
   for (const at of positions) {
-    const nullOne = nullIn.find((nested) => writtenNull(read.get(at), nested.path) !== false);
+    const nullOne = nullIn.find((nested) => writtenNull(read.get(at), nested.path));
     if (nullOne !== undefined) return `record ${at + 1} has ${nullOne.path.join(".")} null`;
   }
   return null;
 }
 
-/** Whether a value has `null` written at `path` (undefined: it cannot tell, a value not read back). */
-function writtenNull(value: unknown, path: readonly string[]): boolean | undefined {
-  if (value === undefined) return undefined;
+/** Whether a value has `null` written at `path`; a value not read back may have (it cannot tell). */
+function writtenNull(value: unknown, path: readonly string[]): boolean {
+  if (value === undefined) return true;
   let at: unknown = value;
   for (const key of path.slice(0, -1)) {
     if (!isJsonObject(at)) return false;
