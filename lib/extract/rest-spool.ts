@@ -16,7 +16,6 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { FileReader, RawTable, Warehouse } from "../warehouse/types";
-import { quoteIdent } from "../warehouse/types";
 import { isUnreadableJson, releaseRaw, unreadableJsonReason, writeBatchOf, type ExtractLoader } from "./load";
 import { stageTableFor } from "./load/staging";
 
@@ -28,7 +27,6 @@ import { stageTableFor } from "./load/staging";
  * (about 110 MB more peak RSS at 1M records).
  */
 const CHUNK_UNITS = 2;
-const POSITION = "__assetbook_position";
 
 export interface SpoolProgress {
   pages: number;
@@ -57,15 +55,19 @@ export function mayLoseNumbers(text: string): boolean {
   return /[eE]\+?0*[1-9]\d{2,}|\d{300,}/.test(text) || /-0(?:\.0*)?(?:[eE][+-]?\d+)?(?![\d.eE])/.test(text);
 }
 
-/** Spooled pages read by the warehouse as one raw table (their files read as one, in order). */
+/** Spooled pages read by the warehouse as one part of the raw relation (their files read as one, in order). */
 interface Chunk {
+  /** The first chunk's table (see the header). */
   table: string;
   /** Position of its first record. */
   offset: number;
   rows: number;
   /** Its pages' files, in order (a page without records has none). */
   files: string[];
+  /** The first chunk, loaded into its table at once. */
   loaded?: Promise<RawTable>;
+  /** Its files as a relation, profiled ahead when the rows may be staged by SQL (null: a field's name clashes with the position's). */
+  part?: Promise<RawTable | null>;
 }
 
 /** Pages up to this size are written at once, larger ones through the thread pool (see spoolPage). */
@@ -141,9 +143,12 @@ export async function loadThroughSpool(
         chunk.rows += page.count;
         rows.push(page.rows ?? loader.pageRows(page.records));
         if (chunk.rows > 0 && (chunks.length === 1 || chunk.rows >= chunkRows)) {
-          startLoad(reader, chunks, chunk);
-          // The first chunk is staged before the run goes on (see the header).
-          if (chunks.length === 1) await chunk.loaded?.catch(() => undefined);
+          if (chunks.length === 1) {
+            // The first chunk is staged before the run goes on (see the header).
+            chunk.loaded = reader.load(chunk.table, chunk.files, "json", { persistent: true });
+            await chunk.loaded.catch(() => undefined);
+          }
+          startPart(reader, loader, chunks, chunk);
           chunk = newChunk(progress.rows + page.count);
         }
       }
@@ -154,7 +159,7 @@ export async function loadThroughSpool(
     }
     // Handed over to the page path: it has loaded every page.
     if (chunk === null) return;
-    if (chunk.rows > 0) startLoad(reader, chunks, chunk);
+    if (chunk.rows > 0) startPart(reader, loader, chunks, chunk);
     const loaded = chunks.filter((c) => c.rows > 0);
     if (await stagedInWarehouse(warehouse, reader, loader, raw, loaded, writeBatchOf(sizes, rows))) return;
     for await (const back of readBack(files, sizes)) await loader.loadPage(back);
@@ -164,33 +169,38 @@ export async function loadThroughSpool(
   }
 }
 
-/** Drops the chunks' tables once their loads have settled (a load still running would make one again). */
+/** Drops the first chunk's table once every query over the chunks has settled (a load still running would make it again). */
 async function dropChunks(warehouse: Warehouse, reader: FileReader, chunks: readonly Chunk[]): Promise<void> {
-  await Promise.allSettled(chunks.map((chunk) => chunk.loaded));
-  for (const chunk of chunks) await releaseRaw(warehouse, reader, chunk.table);
+  await Promise.allSettled(chunks.flatMap((chunk) => [chunk.loaded, chunk.part]));
+  for (const chunk of chunks) if (chunk.loaded !== undefined) await releaseRaw(warehouse, reader, chunk.table);
 }
 
 /**
- * Chunk loads under way at once, at most: each holds its rows' buffers until it commits, and
- * when pages arrive faster than DuckDB reads them, loads all started at once pile up (peak
- * RSS at 5M records: 954 and 878 MB unbounded, 790 and 815 MB two at a time, one run each).
+ * Chunks profiled at once, at most: each holds its rows' buffers until it is done, and when
+ * pages arrive faster than DuckDB reads them, profiles all started at once pile up.
  */
-const LOADS_AT_ONCE = 2;
+const PROFILES_AT_ONCE = 2;
 
-/** Loads `chunk` once the load LOADS_AT_ONCE chunks before it has settled. */
-function startLoad(reader: FileReader, chunks: readonly Chunk[], chunk: Chunk): void {
-  const slot = chunks[chunks.indexOf(chunk) - LOADS_AT_ONCE]?.loaded?.catch(() => undefined);
-  chunk.loaded = (slot ?? Promise.resolve()).then(() => reader.load(chunk.table, chunk.files, "json", { persistent: true }));
+/**
+ * Makes `chunk` a relation over its files and, while the rows may still be staged by SQL,
+ * profiles it ahead (ExtractLoader.profileAhead), once the chunk PROFILES_AT_ONCE before it is done.
+ */
+function startPart(reader: FileReader, loader: ExtractLoader, chunks: readonly Chunk[], chunk: Chunk): void {
+  const slot = chunks[chunks.indexOf(chunk) - PROFILES_AT_ONCE]?.part?.catch(() => undefined);
+  chunk.part = (slot ?? Promise.resolve()).then(async () => {
+    const part = await reader.relation(chunk.files, "json", { rows: chunk.rows, offset: chunk.offset });
+    if (part !== null && loader.rawBlocker() === null) await loader.profileAhead(reader, part);
+    return part;
+  });
   // Awaited later; until then a failure must not count as unhandled.
-  chunk.loaded.catch(() => undefined);
+  chunk.part.catch(() => undefined);
 }
 
 async function stagedInWarehouse(warehouse: Warehouse, reader: FileReader, loader: ExtractLoader, raw: string, chunks: readonly Chunk[], batchOf: (position: number) => number): Promise<boolean> {
   try {
-    let combined: RawTable | null;
+    let whole: RawTable | null;
     try {
-      const tables = await Promise.all(chunks.map((chunk) => chunk.loaded ?? Promise.reject(new Error("a chunk was not loaded"))));
-      combined = await combine(reader, raw, chunks, tables);
+      whole = await wholeRelation(reader, raw, chunks);
     } catch (error) {
       // Records DuckDB's reader refuses (not objects, a key twice, a lone surrogate) are the page path's.
       if (isUnreadableJson(error)) {
@@ -200,30 +210,33 @@ async function stagedInWarehouse(warehouse: Warehouse, reader: FileReader, loade
       throw error;
     }
     const records = { records: (positions: readonly number[]) => recordsAt(reader, chunks, positions) };
-    return combined !== null && (await loader.loadRaw(reader, combined, batchOf, records, { childTables: true })) === null;
+    return whole !== null && (await loader.loadRaw(reader, whole, batchOf, records, { childTables: true, refusals: true })) === null;
   } finally {
     await releaseRaw(warehouse, reader, raw);
   }
 }
 
 /**
- * One raw table over the chunks: the only one; a query over all when the reader typed every
- * chunk alike; else the chunks' files read again as one (their fields and types merged).
- * Null: no chunk (no record).
+ * The spool as one raw relation: the first chunk's table where it is the only one; else the
+ * files read where the relation is used (no table written), in parts (the chunks, profiled
+ * ahead) when the reader typed every chunk alike; else the files loaded into `raw`, where a
+ * field's name clashes with the position's. Null: no chunk (no record).
  */
-async function combine(reader: FileReader, raw: string, chunks: readonly Chunk[], tables: readonly RawTable[]): Promise<RawTable | null> {
-  const [first] = tables;
+async function wholeRelation(reader: FileReader, raw: string, chunks: readonly Chunk[]): Promise<RawTable | null> {
+  const [first] = chunks;
   if (first === undefined) return null;
-  if (tables.length === 1) return first;
-  const shape = JSON.stringify(first.columns);
-  // A field of the position's own name would stand in for it: read the files again instead.
-  const clash = first.columns.some((column) => column.name.toLowerCase() === POSITION);
-  if (!clash && tables.every((table) => JSON.stringify(table.columns) === shape)) {
-    const selects = tables.map((table, index) => `SELECT *, ${table.position} + ${chunks[index]?.offset ?? 0} AS ${quoteIdent(POSITION)} FROM ${table.sql}`);
-    const rows = tables.reduce((sum, table) => sum + table.rows, 0);
-    return { sql: `(${selects.join(" UNION ALL ")})`, position: quoteIdent(POSITION), rows, columns: first.columns, temporary: true };
+  if (chunks.length === 1) return first.loaded ?? Promise.reject(new Error("the first chunk was not loaded"));
+  const parts = await Promise.all(chunks.map((chunk) => chunk.part ?? Promise.reject(new Error("a chunk was not read"))));
+  const files = chunks.flatMap((chunk) => chunk.files);
+  const rows = chunks.reduce((sum, chunk) => sum + chunk.rows, 0);
+  const columns = parts[0]?.columns;
+  const shape = JSON.stringify(columns);
+  if (columns !== undefined && parts.every((part) => part !== null && JSON.stringify(part.columns) === shape)) {
+    // Typed alike part by part, so alike as a whole: the whole reads with the parts' columns.
+    const whole = await reader.relation(files, "json", { rows, columns });
+    if (whole !== null) return { ...whole, parts: parts.flatMap((part) => (part === null ? [] : [part])) };
   }
-  return reader.load(raw, chunks.flatMap((chunk) => chunk.files), "json");
+  return (await reader.relation(files, "json", { rows })) ?? (await reader.load(raw, files, "json"));
 }
 
 /** The JSON text of records by their position in the whole spool. */

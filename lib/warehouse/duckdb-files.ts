@@ -66,6 +66,15 @@ export function duckdbFileReader(dataDir: string, spoolDir: string, access: Duck
       ]);
       return { sql: tempTable(table), position: POSITION, rows: duckdbCreatedRows(created), columns: described.map(rawColumn), temporary: true };
     },
+    relation: async (files, format, { rows, offset = 0, columns }) => {
+      const read = columns ?? (await access.queryAll([`DESCRIBE SELECT * FROM ${readerCall(format, files)}`]))[0]?.map((row) => rawColumn({ name: String(row.column_name), type: String(row.column_type) }));
+      if (read === undefined || read.some((column) => RELATION_TAKEN.has(column.name.toLowerCase()))) return null;
+      // The columns named, so that no query over the relation reads the files for their types again.
+      const typed = read.length === 0 ? "" : `, columns = {${read.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(column.type)}`).join(", ")}}`;
+      const call = `${readerCall(format, files).slice(0, -1)}${typed})`;
+      const position = quoteIdent(RELATION_POSITION);
+      return { sql: `(SELECT *, ordinality + ${offset - 1} AS ${position} FROM ${call} WITH ORDINALITY)`, scan: call, position, rows, columns: [...read], temporary: true };
+    },
     release: async (table) => {
       await access.queryAll([`DROP TABLE IF EXISTS ${tempTable(table)}`]);
     },
@@ -145,6 +154,11 @@ const tempTable = (table: string) => `temp.main.${quoteIdent(table)}`;
 
 /** A table made by CREATE TABLE AS keeps its rows in the order the reader gave them. */
 const POSITION = "rowid";
+
+/** A relation's position column: WITH ORDINALITY's, shifted to count from the relation's offset. */
+const RELATION_POSITION = "__assetbook_position";
+/** Field names a relation cannot carry beside its position (lower case). */
+const RELATION_TAKEN = new Set(["ordinality", RELATION_POSITION]);
 
 /** One file, or several read as one in their order. */
 function fileList(files: string | readonly string[]): string {

@@ -151,6 +151,13 @@ export interface FileReader {
    * (`UNNESTED.index`, from 0) and itself (`UNNESTED.element`). Released by `release`.
    */
   unnest(table: string, from: RawTable, list: string, carried: readonly { name: string; sql: string }[]): Promise<RawTable>;
+  /**
+   * JSON or NDJSON files' records as a relation read where it is used, no table written:
+   * `load`'s columns and order, positions counted from `offset`. `columns`: as `load` types
+   * these files (read from them when absent); `rows`: how many records they hold, as the
+   * caller counted them. Null where a field's name would clash with the position's.
+   */
+  relation(files: readonly string[], format: "json" | "ndjson", options: { rows: number; offset?: number; columns?: readonly RawColumn[] }): Promise<RawTable | null>;
   /** Drops a table `load` or `unnest` made, if it is still there (one made in place may have been renamed since). */
   release(table: string): Promise<void>;
   /** The JSON text of the records at these positions of a JSON or NDJSON file (or files read as one, as `load` reads them), by position. */
@@ -212,6 +219,16 @@ export interface RawTable {
    * the cost); otherwise a table of the schema, which may become the staged table itself.
    */
   temporary: boolean;
+  /**
+   * The same rows without their position, for a scan that does not need it: a relation over
+   * files numbers its rows at a cost (about a JSON scan's again).
+   */
+  scan?: string;
+  /**
+   * The same rows in parts, in order, each a relation with the whole's columns and positions:
+   * an aggregate may be taken part by part and its values merged.
+   */
+  parts?: readonly RawTable[];
   /** A column computed from each record as it was read, after the reader's (not among `columns`). */
   computed?: ComputedColumn;
 }

@@ -14,7 +14,9 @@ import { cursorStateKey, cursorValueAt, laterCursor, readCursor, type CursorValu
 import { ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
 import { ExtractLoadError } from "./errors";
 import { WRITE_BATCH_ROWS } from "./write-batches";
-import { stageRawTable, type RawStaging } from "./raw-table";
+import { stageRawTable, type RawStaged, type RawStaging } from "./raw-table";
+import { profileAhead } from "./raw-relation";
+import { isUnreadableJson, unreadableJsonReason } from "./raw-release";
 import { rowKeySqlBeforeLoad } from "./raw-row-key";
 import { finalStagingTables } from "./final-staging";
 import { dropLeftoverStaging, newRowsTableFor, StagingTable, stageTableFor, widenTarget, type StagingScope } from "./staging";
@@ -131,7 +133,18 @@ export class ExtractLoader {
    * then): a partition, a contract checked against earlier runs, rows appended
    * to a table that exists, rows keyed by their content, types only the page path reads.
    */
-  async loadRaw(reader: FileReader, raw: RawTable, batchOf: (position: number) => number, json?: RawStaging["json"], options: { childTables?: boolean } = {}): Promise<string | null> {
+  async loadRaw(
+    reader: FileReader,
+    raw: RawTable,
+    batchOf: (position: number) => number,
+    json?: RawStaging["json"],
+    /**
+     * `refusals`: `raw` reads its files where it is used, so the reader may refuse their records
+     * only now (a key twice inside a list's element): the rows go page by page then, as if `raw`
+     * had not loaded, and nothing this attempt staged stays.
+     */
+    options: { childTables?: boolean; refusals?: boolean } = {},
+  ): Promise<string | null> {
     this.assertOpen();
     const blocker = this.rawBlocker();
     if (blocker !== null) return this.pagesBecause(blocker);
@@ -153,6 +166,7 @@ export class ExtractLoader {
           : stagingFor;
     // Names the attempt claims are taken back if it is refused: the pages claim theirs as they meet them.
     const restoreNames = this.namer.checkpoint();
+    const createdBefore = new Set(this.created);
     const staged = await stageRawTable(this.warehouse, reader, raw, {
       asset: this.asset,
       keyColumns: this.keyColumns,
@@ -165,6 +179,13 @@ export class ExtractLoader {
       batchOf,
       children,
       cursor: this.cursorField,
+    }).catch(async (error: unknown): Promise<RawStaged> => {
+      if (options.refusals !== true || !isUnreadableJson(error)) throw error;
+      for (const table of [...this.created].filter((name) => !createdBefore.has(name))) {
+        await this.warehouse.drop(table);
+        this.created.delete(table);
+      }
+      return { ok: false, reason: unreadableJsonReason(error) };
     });
     if (!staged.ok) {
       restoreNames();
@@ -178,6 +199,11 @@ export class ExtractLoader {
     if (staged.rows > 0) this.staging.set(this.asset, new StagingTable(this.warehouse, name, staged.schema, true, this.fixedTypes, staged.rows, staged.winnersOnly));
     for (const child of staged.children) this.staging.set(child.table, new StagingTable(this.warehouse, child.staging, child.schema, true, this.fixedTypes, child.rows, staged.winnersOnly));
     return null;
+  }
+
+  /** Profiles a part of a raw table loadRaw will be given (RawTable.parts) ahead of it: see profileAhead. */
+  async profileAhead(reader: FileReader, part: RawTable): Promise<void> {
+    await profileAhead(this.warehouse, reader, part, this.maxDepth);
   }
 
   /**

@@ -3,14 +3,16 @@
 // text that looks temporal), their order read back from a few JSON records where the reader's
 // order is not the page path's, then planned (raw-plan.ts); and the SQL of a planned
 // column's values. raw-table.ts stages the root table, raw-children.ts the child tables.
-import { type FileReader, type LogicalType, type RawTable, type Warehouse } from "../../warehouse/types";
+import { quoteIdent, type FileReader, type LogicalType, type RawTable, type Warehouse } from "../../warehouse/types";
 import type { ColumnNamer } from "../normalize/names";
 import { TEMPORAL_TEXT_PATTERNS } from "../normalize/logical-types";
 import { isJsonObject } from "../normalize/json-value";
+import { aggregate, type Aggregate, type Merge } from "./raw-aggregate";
 import {
   namesIndependentOfOrder,
   pathKey,
   planRawTable,
+  rawLeaves,
   sharedFirsts,
   sourceKind,
   SQL_DATE_TEXT,
@@ -83,8 +85,7 @@ export async function planRelation(warehouse: Warehouse, reader: FileReader, rel
     return { ok: false, reason: "two fields normalize to one name, which the page path hands out in the order it meets them" };
   }
   const nested = nestedRecords(leaves, planning.lists);
-  const [profileRow] = await warehouse.query(profileSql(reader, relation, leaves, json, nested));
-  const row = profileRow ?? {};
+  const row = await aggregate(warehouse, relation, profileItems(reader, relation, leaves, json, nested));
   const nullIn = nested.filter((_, index) => Number(row[`nulls_${index}`] ?? 0) > 0);
   const writtenNull = nullIn.length === 0 ? null : await nullNestedRecord(warehouse, relation, nullIn, planning.values);
   if (writtenNull !== null) return { ok: false, reason: writtenNull };
@@ -98,6 +99,19 @@ export async function planRelation(warehouse: Warehouse, reader: FileReader, rel
   if (typeof trailing === "string") return { ok: false, reason: trailing };
   const plan = planRawTable(leaves, profiles, planning.table, planning.namer, rank, await planning.batchOf(profiles), { first: Number(row.first_row ?? 0), columns: trailing });
   return plan.ok ? { ok: true, columns: plan.columns, profiles, rows } : plan;
+}
+
+/**
+ * A part of a raw relation profiled ahead, as planRelation profiles the whole (text that looks
+ * temporal included), so that planning the whole finds the part's values known
+ * (raw-aggregate.ts). A JSON source's: its records' values are read back when planned.
+ */
+export async function profileAhead(warehouse: Warehouse, reader: FileReader, part: RawTable, maxDepth: number): Promise<void> {
+  const found = rawLeaves(part.columns, reader.sql.field, quoteIdent, maxDepth, true);
+  if (!found.ok) return;
+  const { leaves, lists } = found;
+  const row = await aggregate(warehouse, part, profileItems(reader, part, leaves, true, nestedRecords(leaves, lists)));
+  await withTemporal(warehouse, reader, part, leaves, leaves.map((_, index) => profileOf(row, index)));
 }
 
 /** A nested record: SQL for it, for the record it lies in (null: the row itself), and its path. */
@@ -190,35 +204,35 @@ export function parsedRecords(texts: ReadonlyMap<number, string>): Map<number, u
 }
 
 /**
- * One aggregate over the raw table: per leaf, its values, its first, and what its kind needs
- * to know; per nested record, the rows where it is NULL though what holds it is not.
+ * The profile's aggregates over the raw table: per leaf, its values, its first, and what its
+ * kind needs to know; per nested record, the rows where it is NULL though what holds it is not.
  */
-function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[], json: boolean, nested: readonly NestedRecord[]): string {
+function profileItems(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[], json: boolean, nested: readonly NestedRecord[]): Aggregate[] {
   const { isWhole, isSafeInteger, isOrdinaryTime, matches } = reader.sql;
   const { position } = raw;
-  const parts = leaves.flatMap((leaf, index) => {
+  const parts = leaves.flatMap((leaf, index): Aggregate[] => {
     const c = leaf.sql;
-    const alias = (what: string) => `${what}_${index}`;
-    const out = [`count(${c}) AS ${alias("n")}`, `min(CASE WHEN ${c} IS NOT NULL THEN ${position} END) AS ${alias("f")}`];
+    const item = (what: string, sql: string, merge: Merge): Aggregate => ({ alias: `${what}_${index}`, sql, merge });
+    const out = [item("n", `count(${c})`, "sum"), item("f", `min(CASE WHEN ${c} IS NOT NULL THEN ${position} END)`, "min")];
     const kind = sourceKind(leaf.type);
     switch (kind) {
       case "integer":
         // JSON.parse reads an integer beyond 2^53 as the nearest double.
-        if (json) out.push(`bool_and(${isSafeInteger(c)}) AS ${alias("s")}`);
+        if (json) out.push(item("s", `bool_and(${isSafeInteger(c)})`, "and"));
         break;
       case "fractional":
-        out.push(`bool_and(${isWhole(c)}) AS ${alias("w")}`);
-        if (json) out.push(`bool_and(${reader.sql.isFinite(c)}) AS ${alias("i")}`);
+        out.push(item("w", `bool_and(${isWhole(c)})`, "and"));
+        if (json) out.push(item("i", `bool_and(${reader.sql.isFinite(c)})`, "and"));
         break;
       case "date":
-        out.push(`bool_and(${isOrdinaryTime(c)}) AS ${alias("o")}`);
+        out.push(item("o", `bool_and(${isOrdinaryTime(c)})`, "and"));
         break;
       case "timestamp":
-        out.push(`bool_and(${isOrdinaryTime(c)}) AS ${alias("o")}`, `bool_and(${c} = ${reader.sql.toMillis(c)}) AS ${alias("m")}`);
+        out.push(item("o", `bool_and(${isOrdinaryTime(c)})`, "and"), item("m", `bool_and(${c} = ${reader.sql.toMillis(c)})`, "and"));
         break;
       case "text": {
         const looks = `(${TEMPORAL_TEXT_PATTERNS.map((pattern) => matches(c, pattern)).join(" OR ")})`;
-        out.push(`count(CASE WHEN ${looks} THEN 1 END) AS ${alias("t")}`, `min(CASE WHEN NOT ${looks} THEN ${position} END) AS ${alias("p")}`);
+        out.push(item("t", `count(CASE WHEN ${looks} THEN 1 END)`, "sum"), item("p", `min(CASE WHEN NOT ${looks} THEN ${position} END)`, "min"));
         break;
       }
       case "boolean":
@@ -232,8 +246,8 @@ function profileSql(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[
     return out;
   });
   // Named apart from the leaves' `<letter>_<index>`: a row keeps one value per name (text's first plain value is `p_<index>`).
-  const nulls = nested.map((record, index) => `count(CASE WHEN ${nullTest(record)} THEN 1 END) AS nulls_${index}`);
-  return `SELECT ${["count(*) AS rows", `min(${position}) AS first_row`, ...parts, ...nulls].join(", ")} FROM ${raw.sql}`;
+  const nulls = nested.map((record, index): Aggregate => ({ alias: `nulls_${index}`, sql: `count(CASE WHEN ${nullTest(record)} THEN 1 END)`, merge: "sum" }));
+  return [{ alias: "rows", sql: "count(*)", merge: "sum" }, { alias: "first_row", sql: `min(${position})`, merge: "min" }, ...parts, ...nulls];
 }
 
 function profileOf(row: Record<string, unknown>, index: number): ColumnProfile {
@@ -267,19 +281,19 @@ async function withTemporal(warehouse: Warehouse, reader: FileReader, raw: RawTa
   const candidates = profiles.flatMap((profile, index) => (profile.temporal !== null && profile.nonNull > 0 && profile.temporal.looks === profile.nonNull ? [index] : []));
   if (candidates.length === 0) return profiles;
   const { matches, isOrdinaryTime, textToDate, textToTimestamp } = reader.sql;
-  const parts = candidates.flatMap((index) => {
+  const items = candidates.flatMap((index): Aggregate[] => {
     const c = leaves[index]?.sql ?? "NULL";
     const date = matches(c, SQL_DATE_TEXT, true);
     return [
-      `count(CASE WHEN ${date} AND ${isOrdinaryTime(textToDate(c))} THEN 1 END) AS d_${index}`,
-      `count(CASE WHEN NOT ${date} AND ${matches(c, SQL_TIMESTAMP_TEXT, true)} AND ${isOrdinaryTime(textToTimestamp(c))} THEN 1 END) AS s_${index}`,
+      { alias: `d_${index}`, sql: `count(CASE WHEN ${date} AND ${isOrdinaryTime(textToDate(c))} THEN 1 END)`, merge: "sum" },
+      { alias: `s_${index}`, sql: `count(CASE WHEN NOT ${date} AND ${matches(c, SQL_TIMESTAMP_TEXT, true)} AND ${isOrdinaryTime(textToTimestamp(c))} THEN 1 END)`, merge: "sum" },
     ];
   });
-  const [row] = await warehouse.query(`SELECT ${parts.join(", ")} FROM ${raw.sql}`);
+  const row = await aggregate(warehouse, raw, items);
   return profiles.map((profile, index) =>
     profile.temporal === null || !candidates.includes(index)
       ? profile
-      : { ...profile, temporal: { ...profile.temporal, dates: Number(row?.[`d_${index}`] ?? 0), timestamps: Number(row?.[`s_${index}`] ?? 0) } },
+      : { ...profile, temporal: { ...profile.temporal, dates: Number(row[`d_${index}`] ?? 0), timestamps: Number(row[`s_${index}`] ?? 0) } },
   );
 }
 

@@ -77,7 +77,9 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
   }
   const byName = new Map(columns.map((column) => [column.name, column]));
   const keys = staging.keyColumns.map((name) => ({ name, column: byName.get(name) }));
-  const notObjects = keys.length > 0 ? await assertKeys(warehouse, reader, raw, keys, staging) : await objectsOnly(warehouse, raw, staging);
+  // A key every record has a value for (the profile counts them) leaves nothing to look for.
+  const everyKey = keys.length > 0 && keys.every(({ column }) => profiles[leaves.findIndex((leaf) => leaf.sql === column?.sql)]?.nonNull === rows);
+  const notObjects = everyKey ? null : keys.length > 0 ? await assertKeys(warehouse, reader, raw, keys, staging) : await objectsOnly(warehouse, raw, staging);
   if (notObjects !== null) return { ok: false, reason: notObjects };
   const keyColumns = keys.flatMap((key) => (key.column === undefined ? [] : [key.column]));
   // flatten's rootKey: the primary key's text, or the content key (the notebook itself refuses a merge without a key).
@@ -105,7 +107,7 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     const where = winners?.positions === undefined ? "" : ` WHERE ${raw.position} IN ${winners.positions}`;
     // No ORDER BY: a scan keeps the table's order (DuckDB's preserve_insertion_order, a union's
     // tables one after another), and a sort holds every row in memory.
-    await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${raw.sql}${where}`);
+    await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${where === "" ? (raw.scan ?? raw.sql) : raw.sql}${where}`);
     if (rootKeys) schema.set(ROOT_KEY_COLUMN, "VARCHAR");
     const staged = children === null || typeof stagingFor === "string" ? [] : await stageChildren(warehouse, reader, children.plans, staging, stagingFor, winners?.positions);
     return { ok: true, schema, rows, children: staged, cursor, winnersOnly: winners !== null };
