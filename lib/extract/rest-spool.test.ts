@@ -277,6 +277,68 @@ describe("a REST source loaded by the warehouse's JSON reader", () => {
   });
 });
 
+describe("a REST spool planned chunk by chunk", () => {
+  /** Loads `source` (pages of records) into both warehouses, the spool's in chunks of `chunkRows`; returns the spool's result. */
+  async function loadBoth(asset: string, source: readonly (readonly unknown[])[], options: { primaryKey: string | string[]; writeDisposition: "merge" | "replace" }, spoolWarehouse: Warehouse = bySpool, chunkRows = 4) {
+    let staged: unknown;
+    for (const [warehouse, spool] of [
+      [byPages, false],
+      [spoolWarehouse, true],
+    ] as const) {
+      const loader = await ExtractLoader.open(warehouse, { asset, ...options });
+      if (spool && warehouse.files) await loadThroughSpool(warehouse, warehouse.files, loader, toAsync(source.map((records) => ({ count: records.length, records }))), asset, () => undefined, chunkRows);
+      else for (const records of source) await loader.loadPage(records);
+      const result = await loader.commit();
+      if (spool) staged = result.staged;
+    }
+    return staged;
+  }
+
+  it("merges keys repeated across chunks to each key's last record, as the page path does", async () => {
+    const at = (day: number, v: string) => ({ day: `2024-01-0${day}`, v });
+    const repeated = [[{ id: 1, ...at(1, "a") }], [{ id: 2, ...at(2, "b") }, { id: 3, ...at(3, "c") }], [{ id: 1, ...at(4, "A") }, { id: 4, ...at(5, "d") }], [{ id: 3, ...at(6, "C") }, { id: 5, ...at(7, "e") }], [{ id: 1, ...at(8, "A2") }]];
+    expect(await loadBoth("repeated", repeated, { primaryKey: "id", writeDisposition: "merge" })).toEqual({ by: "sql" });
+    await expectSameTables("repeated");
+    expect(await bySpool.query(`SELECT id, v FROM repeated ORDER BY id`)).toEqual([
+      { id: 1, v: "A2" },
+      { id: 2, v: "b" },
+      { id: 3, v: "C" },
+      { id: 4, v: "d" },
+      { id: 5, v: "e" },
+    ]);
+    // Two integer keys, repeated together only once; and a key of text that types as one instant written two ways (two keys to the page path).
+    const pairs = [[{ a: 1, b: 10, v: 1 }], [{ a: 1, b: 11, v: 2 }, { a: 2, b: 10, v: 3 }], [{ a: 1, b: 10, v: 4 }, { a: 3, b: 12, v: 5 }]];
+    expect(await loadBoth("pairs", pairs, { primaryKey: ["a", "b"], writeDisposition: "merge" })).toEqual({ by: "sql" });
+    await expectSameTables("pairs");
+    const instants = [[{ at: "2024-01-01T00:00:00Z", v: 1 }], [{ at: "2024-01-01T00:00:00.000Z", v: 2 }, { at: "2024-01-02T00:00:00Z", v: 3 }], [{ at: "2024-01-03T00:00:00Z", v: 4 }]];
+    expect(await loadBoth("instants", instants, { primaryKey: "at", writeDisposition: "merge" })).toEqual({ by: "sql" });
+    await expectSameTables("instants");
+    expect(await bySpool.query(`SELECT count(*) AS n FROM instants`)).toEqual([{ n: 4 }]);
+  });
+
+  it("plans the whole spool from its chunks' profiles, each taken once as the chunk is spooled: no query reads every chunk's files", async () => {
+    const queries: string[] = [];
+    const watched: Warehouse = { ...bySpool, query: (sql) => (queries.push(sql), bySpool.query(sql)) };
+    const source = Array.from({ length: 6 }, (_, page) => [0, 1].map((i) => ({ id: page * 2 + i, name: `r${page}`, at: `2024-01-0${1 + page}T10:00:00Z`, map: { k: page } })));
+    expect(await loadBoth("planned", source, { primaryKey: "id", writeDisposition: "replace" }, watched)).toEqual({ by: "sql" });
+    await expectSameTables("planned");
+    const reads = (page: number) => (sql: string) => sql.includes(`${path.sep}${page}.json'`);
+    // Chunks: the first page, pages 1-2, 3-4, then 5 (chunks of four records).
+    for (const [first, last] of [[1, 2], [3, 4]] as const) expect(queries.some((sql) => reads(first)(sql) && reads(last)(sql) && !reads(0)(sql)), `chunk ${first}-${last} profiled`).toBe(true);
+    expect(queries.filter((sql) => reads(0)(sql) && reads(5)(sql))).toEqual([]);
+  });
+
+  it("goes the page path's way when the reader refuses a later chunk's records only as they are staged (a key twice in a list's element)", async () => {
+    bodies = ['[{"id":1,"l":[{"t":"a"}]}]', '[{"id":2,"l":[{"t":"b","t":"c"}]}]', '[{"id":3,"l":[]}]'].map((body) => Buffer.from(body));
+    const [, viaSpool] = await both(cell("primary_key: id\nwrite_disposition: replace"));
+    expect(viaSpool.ok && viaSpool.load.staged).toEqual({ by: "pages", reason: expect.stringMatching(/^DuckDB's JSON reader refused the records/) });
+    await expectSameTables();
+    await expectSameTables("data__l");
+    const leftovers = await bySpool.query(`SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '_ab_stage__') OR starts_with(table_name, '_ab_new__')`);
+    expect(leftovers).toEqual([]);
+  });
+});
+
 async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
   for (const item of items) yield item;
 }

@@ -1,30 +1,31 @@
 // A REST source's records spooled in the warehouse reader's private directory as the pages
 // arrive, a file per page (memory holds one page; a body that is the records' array exactly
-// is kept as it came, counted but neither decoded nor parsed), and loaded by DuckDB's JSON
-// reader in chunks while later pages are fetched: the first page at once (a killed run
-// leaves its staging tables for the next attempt to drop, as the page path does), then every
-// CHUNK_UNITS scan units of records (FileReader.scanRows). The chunks are staged by SQL as one JSON file is
-// (ExtractLoader.loadRaw). Where that cannot give the page path's exact tables, the spool is
-// read back in the pages it came in (the page path's batches, and so its types, depend on
-// them): the source is fetched once. A parsed page (the first always is) with a record the
-// page path fails on (no primary key) hands the run over to it at once, the spooled pages
-// first, so that it fails where and as the page path does, and no chunk is read for nothing;
-// a later counted page's keys are checked by the staging, which fails the run with the page
-// path's words once every page is fetched. Lists become child tables in SQL; the page path's
-// write batches count their rows, so each page's are counted as it is spooled.
+// is kept as it came, counted but neither decoded nor parsed), and read by DuckDB's JSON
+// reader in chunks while later pages are fetched (spool-chunks.ts): the first page at once
+// (a killed run leaves its staging tables for the next attempt to drop, as the page path
+// does), then every CHUNK_UNITS scan units of records (FileReader.scanRows), each profiled as
+// it is read. Once every page is in, the files are staged by SQL as one relation
+// (ExtractLoader.loadRaw), planned from the chunks' profiles and written once. Where that
+// cannot give the page path's exact tables, the spool is read back in the pages it came in
+// (the page path's batches, and so its types, depend on them): the source is fetched once. A
+// parsed page (the first always is) with a record the page path fails on (no primary key)
+// hands the run over to it at once, the spooled pages first, so that it fails where and as
+// the page path does, and no chunk is read for nothing; a later counted page's keys are
+// checked by the staging, which fails the run with the page path's words once every page is
+// fetched. Lists become child tables in SQL; the page path's write batches count their rows,
+// so each page's are counted as it is spooled.
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { FileReader, RawTable, Warehouse } from "../warehouse/types";
 import { isUnreadableJson, releaseRaw, unreadableJsonReason, writeBatchOf, type ExtractLoader } from "./load";
 import { stageTableFor } from "./load/staging";
+import { SpoolChunks, type Chunk } from "./spool-chunks";
 
 /**
- * Scan units (FileReader.scanRows) per chunk after the first page: DuckDB reads one while
- * the next is fetched. The chunks' union is copied a table after another, each table by as
- * many threads as it has units: chunks of 100,000 records (under one unit) were copied by
- * one thread, twice the time, or sorted in parallel, which held every row in memory
- * (about 110 MB more peak RSS at 1M records).
+ * Scan units (FileReader.scanRows) per chunk after the first page: DuckDB reads one while the
+ * next is fetched, each unit by a thread of its own; a chunk's table lives until it is
+ * profiled, so memory holds about this many units' rows.
  */
 const CHUNK_UNITS = 2;
 
@@ -53,21 +54,6 @@ export interface SpoolPage {
  */
 export function mayLoseNumbers(text: string): boolean {
   return /[eE]\+?0*[1-9]\d{2,}|\d{300,}/.test(text) || /-0(?:\.0*)?(?:[eE][+-]?\d+)?(?![\d.eE])/.test(text);
-}
-
-/** Spooled pages read by the warehouse as one part of the raw relation (their files read as one, in order). */
-interface Chunk {
-  /** The first chunk's table (see the header). */
-  table: string;
-  /** Position of its first record. */
-  offset: number;
-  rows: number;
-  /** Its pages' files, in order (a page without records has none). */
-  files: string[];
-  /** The first chunk, loaded into its table at once. */
-  loaded?: Promise<RawTable>;
-  /** Its files as a relation, profiled ahead when the rows may be staged by SQL (null: a field's name clashes with the position's). */
-  part?: Promise<RawTable | null>;
 }
 
 /** Pages up to this size are written at once, larger ones through the thread pool (see spoolPage). */
@@ -100,22 +86,18 @@ export async function loadThroughSpool(
   chunkRows = CHUNK_UNITS * reader.scanRows,
 ): Promise<void> {
   const dir = path.join(reader.spoolDir, randomUUID());
-  const chunks: Chunk[] = [];
   const sizes: number[] = [];
   /** Each spooled page's file (none for an empty one). */
   const files: (string | undefined)[] = [];
   /** Each spooled page's rows in every table (its records', and their lists' elements). */
   const rows: number[] = [];
   const raw = stageTableFor(`${asset}__0raw`, loader.stagingScope);
-  const newChunk = (offset: number): Chunk => {
-    const chunk: Chunk = { table: stageTableFor(`${asset}__0raw${chunks.length}`, loader.stagingScope), offset, rows: 0, files: [] };
-    chunks.push(chunk);
-    return chunk;
-  };
+  const chunks: Chunk[] = [];
+  const spooled = new SpoolChunks(warehouse, reader, loader, asset, chunks);
   await fs.promises.mkdir(dir);
   try {
     const progress: SpoolProgress = { pages: 0, rows: 0 };
-    let chunk: Chunk | null = newChunk(0);
+    let chunk: Chunk | null = spooled.add(0);
     for await (const page of pages) {
       // A page counted from its bytes is not parsed to look for a record without its primary key
       // (staging checks the keys, raw-table.ts, and fails the run as the page path would), but the
@@ -131,7 +113,7 @@ export async function loadThroughSpool(
       if (chunk !== null && blocker !== null) {
         loader.pagesBecause(blocker);
         chunk = null;
-        await dropChunks(warehouse, reader, chunks);
+        await spooled.release();
         for await (const back of readBack(files, sizes)) await loader.loadPage(back);
       }
       if (chunk === null) {
@@ -142,65 +124,36 @@ export async function loadThroughSpool(
         if (file !== undefined) chunk.files.push(file);
         chunk.rows += page.count;
         rows.push(page.rows ?? loader.pageRows(page.records));
-        if (chunk.rows > 0 && (chunks.length === 1 || chunk.rows >= chunkRows)) {
-          if (chunks.length === 1) {
-            // The first chunk is staged before the run goes on (see the header).
-            chunk.loaded = reader.load(chunk.table, chunk.files, "json", { persistent: true });
-            await chunk.loaded.catch(() => undefined);
-          }
-          startPart(reader, loader, chunks, chunk);
-          chunk = newChunk(progress.rows + page.count);
+        sizes.push(page.count);
+        const first = spooled.chunks.length === 1;
+        if (chunk.rows > 0 && (first || chunk.rows >= chunkRows)) {
+          // The first chunk is staged before the run goes on (see the header).
+          if (first) await spooled.loadFirst(chunk);
+          spooled.read(chunk);
+          chunk = spooled.add(progress.rows + page.count);
         }
       }
-      sizes.push(page.count);
+      if (chunk === null) sizes.push(page.count);
       progress.pages++;
       progress.rows += page.count;
       onPage(progress);
     }
     // Handed over to the page path: it has loaded every page.
     if (chunk === null) return;
-    if (chunk.rows > 0) startPart(reader, loader, chunks, chunk);
-    const loaded = chunks.filter((c) => c.rows > 0);
-    if (await stagedInWarehouse(warehouse, reader, loader, raw, loaded, writeBatchOf(sizes, rows))) return;
+    if (chunk.rows > 0) spooled.read(chunk);
+    if (await stagedInWarehouse(warehouse, reader, loader, raw, spooled, writeBatchOf(sizes, rows))) return;
     for await (const back of readBack(files, sizes)) await loader.loadPage(back);
   } finally {
-    await dropChunks(warehouse, reader, chunks);
+    await spooled.release();
     await fs.promises.rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Drops the first chunk's table once every query over the chunks has settled (a load still running would make it again). */
-async function dropChunks(warehouse: Warehouse, reader: FileReader, chunks: readonly Chunk[]): Promise<void> {
-  await Promise.allSettled(chunks.flatMap((chunk) => [chunk.loaded, chunk.part]));
-  for (const chunk of chunks) if (chunk.loaded !== undefined) await releaseRaw(warehouse, reader, chunk.table);
-}
-
-/**
- * Chunks profiled at once, at most: each holds its rows' buffers until it is done, and when
- * pages arrive faster than DuckDB reads them, profiles all started at once pile up.
- */
-const PROFILES_AT_ONCE = 2;
-
-/**
- * Makes `chunk` a relation over its files and, while the rows may still be staged by SQL,
- * profiles it ahead (ExtractLoader.profileAhead), once the chunk PROFILES_AT_ONCE before it is done.
- */
-function startPart(reader: FileReader, loader: ExtractLoader, chunks: readonly Chunk[], chunk: Chunk): void {
-  const slot = chunks[chunks.indexOf(chunk) - PROFILES_AT_ONCE]?.part?.catch(() => undefined);
-  chunk.part = (slot ?? Promise.resolve()).then(async () => {
-    const part = await reader.relation(chunk.files, "json", { rows: chunk.rows, offset: chunk.offset });
-    if (part !== null && loader.rawBlocker() === null) await loader.profileAhead(reader, part);
-    return part;
-  });
-  // Awaited later; until then a failure must not count as unhandled.
-  chunk.part.catch(() => undefined);
-}
-
-async function stagedInWarehouse(warehouse: Warehouse, reader: FileReader, loader: ExtractLoader, raw: string, chunks: readonly Chunk[], batchOf: (position: number) => number): Promise<boolean> {
+async function stagedInWarehouse(warehouse: Warehouse, reader: FileReader, loader: ExtractLoader, raw: string, spooled: SpoolChunks, batchOf: (position: number) => number): Promise<boolean> {
   try {
     let whole: RawTable | null;
     try {
-      whole = await wholeRelation(reader, raw, chunks);
+      whole = await spooled.whole(raw);
     } catch (error) {
       // Records DuckDB's reader refuses (not objects, a key twice, a lone surrogate) are the page path's.
       if (isUnreadableJson(error)) {
@@ -209,34 +162,11 @@ async function stagedInWarehouse(warehouse: Warehouse, reader: FileReader, loade
       }
       throw error;
     }
-    const records = { records: (positions: readonly number[]) => recordsAt(reader, chunks, positions) };
+    const records = { records: (positions: readonly number[]) => recordsAt(reader, spooled.chunks, positions) };
     return whole !== null && (await loader.loadRaw(reader, whole, batchOf, records, { childTables: true, refusals: true })) === null;
   } finally {
     await releaseRaw(warehouse, reader, raw);
   }
-}
-
-/**
- * The spool as one raw relation: the first chunk's table where it is the only one; else the
- * files read where the relation is used (no table written), in parts (the chunks, profiled
- * ahead) when the reader typed every chunk alike; else the files loaded into `raw`, where a
- * field's name clashes with the position's. Null: no chunk (no record).
- */
-async function wholeRelation(reader: FileReader, raw: string, chunks: readonly Chunk[]): Promise<RawTable | null> {
-  const [first] = chunks;
-  if (first === undefined) return null;
-  if (chunks.length === 1) return first.loaded ?? Promise.reject(new Error("the first chunk was not loaded"));
-  const parts = await Promise.all(chunks.map((chunk) => chunk.part ?? Promise.reject(new Error("a chunk was not read"))));
-  const files = chunks.flatMap((chunk) => chunk.files);
-  const rows = chunks.reduce((sum, chunk) => sum + chunk.rows, 0);
-  const columns = parts[0]?.columns;
-  const shape = JSON.stringify(columns);
-  if (columns !== undefined && parts.every((part) => part !== null && JSON.stringify(part.columns) === shape)) {
-    // Typed alike part by part, so alike as a whole: the whole reads with the parts' columns.
-    const whole = await reader.relation(files, "json", { rows, columns });
-    if (whole !== null) return { ...whole, parts: parts.flatMap((part) => (part === null ? [] : [part])) };
-  }
-  return (await reader.relation(files, "json", { rows })) ?? (await reader.load(raw, files, "json"));
 }
 
 /** The JSON text of records by their position in the whole spool. */

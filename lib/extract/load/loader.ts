@@ -151,6 +151,8 @@ export class ExtractLoader {
     // The page path appends to a child table that is there though its root is not (rawBlocker sees the root).
     if (this.disposition === "append" && (await this.existingTables()).length > 0) return this.pagesBecause("rows appended to tables that exist evolve them page by page");
     const merge = this.disposition === "merge";
+    // Tables made before this attempt (a refusal drops only its own).
+    const createdBefore = new Set(this.created);
     const stagingFor = (table: string) => {
       const name = merge ? newRowsTableFor(table, this.scope) : stageTableFor(table, this.scope);
       this.created.add(name);
@@ -166,7 +168,6 @@ export class ExtractLoader {
           : stagingFor;
     // Names the attempt claims are taken back if it is refused: the pages claim theirs as they meet them.
     const restoreNames = this.namer.checkpoint();
-    const createdBefore = new Set(this.created);
     const staged = await stageRawTable(this.warehouse, reader, raw, {
       asset: this.asset,
       keyColumns: this.keyColumns,

@@ -94,7 +94,11 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     // A merge keeps each key's last record here (and only its child rows), so its new rows need
     // no winners picked later (and, with no table yet, become the tables). Its root keeps the
     // root key only where child tables exist already, whose rows are replaced by it.
-    const winners = staging.merge && rootKey !== null ? await lastRecordPerKey(warehouse, raw, rootKey, rows) : null;
+    // A copy without lists counts a merge's keys once copied, in the staged table (typed
+    // columns, far cheaper than the raw rows, which may be files); only a key found repeated
+    // there is looked for in the raw rows (keysAfterCopy).
+    const keysAfterCopy = staging.merge && rootKey !== null && raw.temporary && lists.length === 0;
+    let winners = !staging.merge || rootKey === null ? null : keysAfterCopy ? {} : await lastRecordPerKey(warehouse, raw, rootKey, rows);
     const rootKeys = winners !== null && staging.childTargets;
     const keyInPlace = contentKey === null || (raw.computed !== undefined && contentKey === quoteIdent(raw.computed.name));
     if (keyInPlace && lists.length === 0 && !nested && !raw.temporary && inFileOrder(columns, leaves, raw) && !rootKeys) {
@@ -104,16 +108,38 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     }
     const select = columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
     if (rootKeys) select.push(`${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
-    const where = winners?.positions === undefined ? "" : ` WHERE ${raw.position} IN ${winners.positions}`;
     // No ORDER BY: a scan keeps the table's order (DuckDB's preserve_insertion_order, a union's
     // tables one after another), and a sort holds every row in memory.
-    await warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${where === "" ? (raw.scan ?? raw.sql) : raw.sql}${where}`);
+    const copy = async (positions: string | undefined) =>
+      warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${positions === undefined ? (raw.scan ?? raw.sql) : `${raw.sql} WHERE ${raw.position} IN ${positions}`}`);
+    await copy(winners?.positions);
+    if (keysAfterCopy && rootKey !== null) {
+      const keyColumn = (sql: string) => columns.find((column) => column.sql === sql)?.name;
+      const staged = rootKeys ? [ROOT_KEY_COLUMN] : contentKey !== null ? [keyColumn(contentKey)] : keyColumns.map((column) => column.name);
+      if (await keysRepeatIn(warehouse, staging.staging, staged, rows)) {
+        winners = await lastRecordPerKey(warehouse, raw, rootKey, rows);
+        await warehouse.drop(staging.staging);
+        await copy(winners.positions);
+      }
+    }
     if (rootKeys) schema.set(ROOT_KEY_COLUMN, "VARCHAR");
     const staged = children === null || typeof stagingFor === "string" ? [] : await stageChildren(warehouse, reader, children.plans, staging, stagingFor, winners?.positions);
     return { ok: true, schema, rows, children: staged, cursor, winnersOnly: winners !== null };
   } finally {
     if (children?.ok === true) await children.release();
   }
+}
+
+/**
+ * Whether a key repeats among the staged rows, by their key columns' values (each a function of
+ * the root key's text that tells its texts apart: integers, dates, text, the key itself):
+ * none repeats where every row's are distinct. A column not found counts as a repeat.
+ */
+async function keysRepeatIn(warehouse: Warehouse, table: string, keys: readonly (string | undefined)[], rows: number): Promise<boolean> {
+  const names = keys.flatMap((key) => (key === undefined ? [] : [quoteIdent(key)]));
+  if (names.length === 0 || names.length < keys.length) return true;
+  const [row] = await warehouse.query(`SELECT count(DISTINCT (${names.join(", ")})) AS keys FROM ${quoteIdent(table)}`);
+  return Number(row?.keys) !== rows;
 }
 
 /**
