@@ -130,7 +130,7 @@ export interface FileReader {
   readonly spoolDir: string;
   /**
    * Rows a table is scanned in by one thread at a time (DuckDB's row group): a table of fewer
-   * rows is read by one thread alone, and a union of such tables one table after another.
+   * rows is read by one thread alone. A REST spool profiles its records in chunks of a few.
    */
   readonly scanRows: number;
   /**

@@ -108,8 +108,8 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     }
     const select = columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
     if (rootKeys) select.push(`${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
-    // No ORDER BY: a scan keeps the table's order (DuckDB's preserve_insertion_order, a union's
-    // tables one after another), and a sort holds every row in memory.
+    // No ORDER BY: a scan keeps the table's or the files' order (DuckDB's
+    // preserve_insertion_order), and a sort holds every row in memory.
     const copy = async (positions: string | undefined) =>
       warehouse.createTableAs(staging.staging, `SELECT ${select.join(", ")} FROM ${positions === undefined ? (raw.scan ?? raw.sql) : `${raw.sql} WHERE ${raw.position} IN ${positions}`}`);
     await copy(winners?.positions);
