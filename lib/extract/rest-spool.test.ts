@@ -310,6 +310,10 @@ describe("a REST spool planned chunk by chunk", () => {
     const pairs = [[{ a: 1, b: 10, v: 1 }], [{ a: 1, b: 11, v: 2 }, { a: 2, b: 10, v: 3 }], [{ a: 1, b: 10, v: 4 }, { a: 3, b: 12, v: 5 }]];
     expect(await loadBoth("pairs", pairs, { primaryKey: ["a", "b"], writeDisposition: "merge" })).toEqual({ by: "sql" });
     await expectSameTables("pairs");
+    // Keys that fall: counted, not seen rising.
+    const falling = [[{ id: 9, v: "a" }], [{ id: 7, v: "b" }, { id: 8, v: "c" }], [{ id: 3, v: "d" }, { id: 1, v: "e" }]];
+    expect(await loadBoth("falling", falling, { primaryKey: "id", writeDisposition: "merge" })).toEqual({ by: "sql" });
+    await expectSameTables("falling");
     const instants = [[{ at: "2024-01-01T00:00:00Z", v: 1 }], [{ at: "2024-01-01T00:00:00.000Z", v: 2 }, { at: "2024-01-02T00:00:00Z", v: 3 }], [{ at: "2024-01-03T00:00:00Z", v: 4 }]];
     expect(await loadBoth("instants", instants, { primaryKey: "at", writeDisposition: "merge" })).toEqual({ by: "sql" });
     await expectSameTables("instants");
