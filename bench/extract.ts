@@ -3,9 +3,10 @@
 // measured in the same run: DuckDB's own read_json over the same pages saved as files.
 // Each variant runs in its own child process (bench/extract-child.ts) so that its peak
 // RSS is its own; the server runs here.
-// Usage: npx tsx bench/extract.ts [records=1000000] [lists] [latency=MS]
+// Usage: npx tsx bench/extract.ts [records=1000000] [lists] [latency=MS] [page=RECORDS]
 //   lists: add a list field (a child table); latency=MS: the server answers each page MS later,
-//   as a remote API does (the baseline reads files: its ratio then says what the latency costs).
+//   as a remote API does (the baseline reads files: its ratio then says what the latency costs);
+//   page=RECORDS: pages of that many records (default 1,000; many APIs serve 100).
 // The server answers from the saved page files, read per request: holding them in memory
 // here would count in every child's peak RSS (Linux keeps ru_maxrss across fork and exec).
 import { execFile } from "node:child_process";
@@ -20,7 +21,7 @@ import { promisify } from "node:util";
 const total = Number(process.argv[2] ?? 1_000_000);
 const withLists = process.argv.includes("lists");
 const latencyMs = Number(process.argv.find((arg) => arg.startsWith("latency="))?.slice("latency=".length) ?? 0);
-const PAGE_SIZE = 1000;
+const PAGE_SIZE = Number(process.argv.find((arg) => arg.startsWith("page="))?.slice("page=".length) ?? 1000);
 const START = Date.UTC(2024, 0, 1);
 
 /** Record i, always the same: flat fields of every inferred type, one nested object. */
@@ -51,7 +52,7 @@ function pageBody(page: number, size: number): string {
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "assetbook-bench-extract-"));
 const pagesDir = path.join(dir, "pages");
-const pageFile = (page: number) => path.join(pagesDir, `${String(page).padStart(4, "0")}.json`);
+const pageFile = (page: number) => path.join(pagesDir, `${String(page).padStart(7, "0")}.json`);
 /** Once the pages are saved, the server answers from those files, so that building the
  * records is not timed: the runs measure the client side, not this fixture. */
 let saved = false;
@@ -88,28 +89,31 @@ interface Measure {
 }
 
 const child = fileURLToPath(new URL("./extract-child.ts", import.meta.url));
-async function measure(...args: string[]): Promise<Measure> {
+/** Each variant's figures, and the CPU this process (the server) spent answering it: on a machine of few cores, taken from the variant. */
+async function measure(...args: string[]): Promise<Measure & { serverCpuSeconds: number }> {
   const dbDir = fs.mkdtempSync(path.join(dir, "db-"));
+  const serverCpu = process.cpuUsage();
   const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []), child, args[0] ?? "", dbDir, ...args.slice(1)], {
     maxBuffer: 1 << 20,
   });
   fs.rmSync(dbDir, { recursive: true, force: true });
+  const spent = process.cpuUsage(serverCpu);
   const last = stdout.trim().split("\n").at(-1) ?? "";
-  return JSON.parse(last) as Measure;
+  return { ...(JSON.parse(last) as Measure), serverCpuSeconds: (spent.user + spent.system) / 1e6 };
 }
 
 try {
-  const results: [string, Measure][] = [
+  const results: [string, Measure & { serverCpuSeconds: number }][] = [
     [withLists ? "baseline read_json+unnest" : "baseline read_json", await measure("baseline", pagesDir, ...(withLists ? ["lists"] : []))],
-    ["runExtract replace", await measure("ours", baseUrl, "replace")],
-    ["runExtract merge", await measure("ours", baseUrl, "merge")],
-    ["page path replace", await measure("ours-pages", baseUrl, "replace")],
+    ["runExtract replace", await measure("ours", baseUrl, "replace", String(PAGE_SIZE))],
+    ["runExtract merge", await measure("ours", baseUrl, "merge", String(PAGE_SIZE))],
+    ["page path replace", await measure("ours-pages", baseUrl, "replace", String(PAGE_SIZE))],
   ];
   const baseline = results[0]?.[1].seconds ?? NaN;
-  console.log(`bench/extract: ${total.toLocaleString("en")} records, pages of ${PAGE_SIZE}${withLists ? ", with a list field" : ""}${latencyMs > 0 ? `, each answered ${latencyMs} ms late` : ""}`);
+  console.log(`bench/extract: ${total.toLocaleString("en")} records, pages of ${PAGE_SIZE.toLocaleString("en")}, on ${os.availableParallelism()} cores (the server's CPU is this process's)${withLists ? ", with a list field" : ""}${latencyMs > 0 ? `, each answered ${latencyMs} ms late` : ""}`);
   for (const [name, m] of results) {
     console.log(
-      `  ${name.padEnd(26)} ${m.rows.toLocaleString("en").padStart(10)} rows ${m.seconds.toFixed(2).padStart(7)} s (process CPU ${m.cpuSeconds.toFixed(1).padStart(5)} s) ` +
+      `  ${name.padEnd(26)} ${m.rows.toLocaleString("en").padStart(10)} rows ${m.seconds.toFixed(2).padStart(7)} s (process CPU ${m.cpuSeconds.toFixed(1).padStart(5)} s, server ${m.serverCpuSeconds.toFixed(1).padStart(4)} s) ` +
         `${Math.round(m.rows / m.seconds).toLocaleString("en").padStart(9)} rows/s  peak RSS ${m.maxRssMb.toFixed(0).padStart(4)} MB (JS heap ${m.peakHeapMb.toFixed(0).padStart(3)})  ` +
         `${(m.seconds / baseline).toFixed(2)}x baseline`,
     );

@@ -1,6 +1,7 @@
 // A REST source's records spooled in the warehouse reader's private directory as the pages
-// arrive, a file per page (memory holds one page; a body that is the records' array exactly
-// is kept as it came, counted but neither decoded nor parsed), and read by DuckDB's JSON
+// arrive, pages joined into files of a few hundred kilobytes (spool-files.ts; memory holds one
+// page; a body that is the records' array exactly is kept as it came, counted but neither
+// decoded nor parsed), and read by DuckDB's JSON
 // reader in chunks while later pages are fetched (spool-chunks.ts): the first page at once
 // (a killed run leaves its staging tables for the next attempt to drop, as the page path
 // does), then every CHUNK_UNITS scan units of records (FileReader.scanRows), each profiled as
@@ -21,11 +22,11 @@ import type { FileReader, RawTable, Warehouse } from "../warehouse/types";
 import { isUnreadableJson, releaseRaw, unreadableJsonReason, writeBatchOf, type ExtractLoader } from "./load";
 import { stageTableFor } from "./load/staging";
 import { SpoolChunks, type Chunk } from "./spool-chunks";
+import { SpoolFiles } from "./spool-files";
 
 /**
- * Scan units (FileReader.scanRows) per chunk after the first page: DuckDB reads one while the
- * next is fetched, each unit by a thread of its own; a chunk's table lives until it is
- * profiled, so memory holds about this many units' rows.
+ * Scan units (FileReader.scanRows) per chunk after the first page: DuckDB profiles a chunk
+ * while the next is fetched; a smaller chunk costs as many queries for fewer records.
  */
 const CHUNK_UNITS = 2;
 
@@ -56,25 +57,6 @@ export function mayLoseNumbers(text: string): boolean {
   return /[eE]\+?0*[1-9]\d{2,}|\d{300,}/.test(text) || /-0(?:\.0*)?(?:[eE][+-]?\d+)?(?![\d.eE])/.test(text);
 }
 
-/** Pages up to this size are written at once, larger ones through the thread pool (see spoolPage). */
-const WRITE_AT_ONCE_BYTES = 1024 * 1024;
-
-/**
- * Writes a page's records to a file of its own: its body's bytes as they came, or its records
- * written again. Many small files read faster than one large one (DuckDB reads files in
- * parallel, one JSON array in one thread). None for a page without records. A page of the
- * usual size is written at once: into the page cache, the thread pool's round trips cost twice
- * the CPU of the write itself. A large one (up to a response's cap) does not hold the thread.
- */
-async function spoolPage(dir: string, index: number, page: SpoolPage): Promise<string | undefined> {
-  if (page.count === 0) return undefined;
-  const file = path.join(dir, `${index}.json`);
-  const data = page.bytes ?? JSON.stringify(page.records);
-  if (data.length <= WRITE_AT_ONCE_BYTES) fs.writeFileSync(file, data, { flag: "wx" });
-  else await fs.promises.writeFile(file, data, { flag: "wx" });
-  return file;
-}
-
 /** Spools `pages`, then stages them in the warehouse or, failing that, through the loader page by page. */
 export async function loadThroughSpool(
   warehouse: Warehouse,
@@ -87,8 +69,7 @@ export async function loadThroughSpool(
 ): Promise<void> {
   const dir = path.join(reader.spoolDir, randomUUID());
   const sizes: number[] = [];
-  /** Each spooled page's file (none for an empty one). */
-  const files: (string | undefined)[] = [];
+  const files = new SpoolFiles(dir);
   /** Each spooled page's rows in every table (its records', and their lists' elements). */
   const rows: number[] = [];
   const raw = stageTableFor(`${asset}__0raw`, loader.stagingScope);
@@ -114,19 +95,19 @@ export async function loadThroughSpool(
         loader.pagesBecause(blocker);
         chunk = null;
         await spooled.release();
-        for await (const back of readBack(files, sizes)) await loader.loadPage(back);
+        for await (const back of files.readBack()) await loader.loadPage(back);
       }
       if (chunk === null) {
         await loader.loadPage(page.records);
       } else {
-        const file = await spoolPage(dir, sizes.length, page);
-        files.push(file);
-        if (file !== undefined) chunk.files.push(file);
+        const filled = await files.add({ count: page.count, array: page.bytes ?? JSON.stringify(page.records) });
+        if (filled !== undefined) chunk.files.push(filled);
         chunk.rows += page.count;
         rows.push(page.rows ?? loader.pageRows(page.records));
         sizes.push(page.count);
         const first = spooled.chunks.length === 1;
         if (chunk.rows > 0 && (first || chunk.rows >= chunkRows)) {
+          await finishFile(files, chunk);
           // The first chunk is staged before the run goes on (see the header).
           if (first) await spooled.loadFirst(chunk);
           spooled.read(chunk);
@@ -140,13 +121,23 @@ export async function loadThroughSpool(
     }
     // Handed over to the page path: it has loaded every page.
     if (chunk === null) return;
-    if (chunk.rows > 0) spooled.read(chunk);
+    if (chunk.rows > 0) {
+      await finishFile(files, chunk);
+      spooled.read(chunk);
+    }
     if (await stagedInWarehouse(warehouse, reader, loader, raw, spooled, writeBatchOf(sizes, rows))) return;
-    for await (const back of readBack(files, sizes)) await loader.loadPage(back);
+    for await (const back of files.readBack()) await loader.loadPage(back);
   } finally {
+    await files.close();
     await spooled.release();
     await fs.promises.rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Closes the file being written, the last of `chunk`'s (a chunk is read as whole files). */
+async function finishFile(files: SpoolFiles, chunk: Chunk): Promise<void> {
+  const file = await files.finish();
+  if (file !== undefined) chunk.files.push(file);
 }
 
 async function stagedInWarehouse(warehouse: Warehouse, reader: FileReader, loader: ExtractLoader, raw: string, spooled: SpoolChunks, batchOf: (position: number) => number): Promise<boolean> {
@@ -178,19 +169,4 @@ async function recordsAt(reader: FileReader, chunks: readonly Chunk[], positions
     for (const [position, text] of await reader.records(chunk.files, "json", local)) found.set(position + chunk.offset, text);
   }
   return found;
-}
-
-/** The spooled records in the pages they came in (`sizes`: every page's count, empty ones included). */
-async function* readBack(files: readonly (string | undefined)[], sizes: readonly number[]): AsyncGenerator<unknown[]> {
-  for (const [index, size] of sizes.entries()) {
-    const file = files[index];
-    if (file === undefined) {
-      if (size > 0) throw new Error(`the spool lost page ${index + 1}`);
-      yield [];
-      continue;
-    }
-    const records: unknown = JSON.parse(await fs.promises.readFile(file, "utf8"));
-    if (!Array.isArray(records) || records.length !== size) throw new Error(`the spool's page ${index + 1} does not read back`);
-    yield records;
-  }
 }
