@@ -128,7 +128,7 @@ export async function loadThroughSpool(
     if (await stagedInWarehouse(warehouse, reader, loader, raw, spooled, writeBatchOf(sizes, rows))) return;
     for await (const back of files.readBack()) await loader.loadPage(back);
   } finally {
-    await files.close();
+    files.close();
     await spooled.release();
     await fs.promises.rm(dir, { recursive: true, force: true });
   }

@@ -51,6 +51,6 @@ describe("SpoolFiles", () => {
   it("refuses a page that is not an array", async () => {
     const files = new SpoolFiles(dir);
     await expect(files.add({ count: 1, array: '{"a":1}' })).rejects.toThrow("a spooled page is not a JSON array");
-    await files.close();
+    files.close();
   });
 });

@@ -4,9 +4,10 @@ import { createAuthenticator, resolveAuthSecrets, type Authenticator } from "./a
 import type { BudgetLease } from "../budget";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./body";
 import { ExtractHttpError } from "./errors";
-import { parseJsonBody, recordsFromBody } from "./json-body";
+import { valueRanges, type ByteRange } from "./body-paths";
+import { parseJsonBody, readPath, recordsFromBody, type PathLookup } from "./json-body";
 import type { RecordScan } from "../normalize/json-scan";
-import { createPaginator } from "./paginators";
+import { createPaginator, paginatorPaths } from "./paginators";
 import { requestWithRetries, statusError, type HttpRequest, type HttpResponse, type RequestPolicy, type Sleep } from "./request";
 import { DEFAULT_OUTBOUND_POLICY, outboundFetch, type OutboundPolicy, type Resolve } from "../../outbound";
 import { Redactor, resolveSecretValue, type SecretResolver, type SecretUse } from "../../secrets/secrets";
@@ -19,8 +20,9 @@ export interface Page {
   /** Its records; parsed on first use when scanRecords counted them. */
   readonly records: unknown[];
   /**
-   * The bytes of the array that holds the records, when they are the whole body (no
-   * `data_path`) and exactly its text: a caller may keep them instead of writing the records again.
+   * The bytes of the array that holds the records, exactly as they came: the whole body, or
+   * the array at `data_path` (found by scanRecords' caller without parsing the body). A caller
+   * may keep them instead of writing the records again.
    */
   recordBytes?: Buffer;
   /** What scanRecords found in recordBytes, when it counted them. */
@@ -137,6 +139,7 @@ export async function* fetchPages(specInput: RestRequestSpecInput, options: Fetc
   const authenticator = createAuthenticator(auth, policy);
   const warn = (message: string) => options.onWarning?.(redactor.redact(message));
   const paginator = createPaginator(spec.paginator, warn);
+  const bodyPaths = paginatorPaths(spec.paginator);
   const baseHeaders = new Headers({ accept: "application/json" });
   for (const [name, value] of headerEntries) baseHeaders.set(name, value);
 
@@ -159,16 +162,9 @@ export async function* fetchPages(specInput: RestRequestSpecInput, options: Fetc
       const { response, requestUrl } = await pending;
       // The URL as sent (an api_key in the query included), then redacted.
       const redactedUrl = redactor.redact(requestUrl);
-      const { count, scan, parse, recordBytes } = readPage(response, spec.data_path, redactedUrl, options.scanRecords);
+      const { count, scan, parse, recordBytes, valueAt } = readPage(response, spec.data_path, bodyPaths, redactedUrl, options.scanRecords);
       const after = nextStep(
-        paginator.next({
-          url,
-          headers: response.headers,
-          count,
-          get body() {
-            return parse().body;
-          },
-        }),
+        paginator.next({ url, headers: response.headers, count, valueAt }),
         { origin, visited, pageNumber, pageLimit: spec.page_limit, redactor, warn },
       );
       if (after.kind === "fetch" && options.prefetch) {
@@ -227,12 +223,20 @@ interface ReadPage {
   /** The body and its records, parsed on first call. */
   parse: () => { body: unknown; records: unknown[] };
   recordBytes: Buffer | undefined;
+  /** A value in the body, for the paginator. */
+  valueAt: (path: string) => PathLookup;
 }
 
-/** A page's records: counted from its bytes where `scanRecords` can, else parsed at once (so malformed JSON fails on its page). */
-function readPage(response: HttpResponse, dataPath: string | undefined, redactedUrl: string, scanRecords: FetchPagesOptions["scanRecords"]): ReadPage {
+/**
+ * A page's records: counted from their array's bytes where `scanRecords` can (the body, or the
+ * array at `dataPath`, found with the paginator's `bodyPaths` in one walk of the bytes), else
+ * parsed at once (so malformed JSON fails on its page).
+ */
+function readPage(response: HttpResponse, dataPath: string | undefined, bodyPaths: readonly string[], redactedUrl: string, scanRecords: FetchPagesOptions["scanRecords"]): ReadPage {
   const bytes = response.body.bytes;
-  const scan = dataPath === undefined && bytes !== undefined ? (scanRecords?.(bytes) ?? undefined) : undefined;
+  const ranges = dataPath !== undefined && bytes !== undefined && scanRecords !== undefined ? valueRanges(bytes, [dataPath, ...bodyPaths]) : null;
+  const array = dataPath === undefined ? bytes : arrayAt(bytes, ranges?.get(dataPath));
+  const scan = array === undefined ? undefined : (scanRecords?.(array) ?? undefined);
   let parsed: { body: unknown; records: unknown[] } | undefined;
   const parse = () => {
     if (parsed !== undefined) return parsed;
@@ -240,10 +244,20 @@ function readPage(response: HttpResponse, dataPath: string | undefined, redacted
     parsed = { body, records: recordsFromBody(body, dataPath, redactedUrl, response.attempts) };
     return parsed;
   };
+  const valueAt = (path: string): PathLookup => {
+    if (ranges === null || bytes === undefined || !bodyPaths.includes(path)) return readPath(parse().body, path);
+    const range = ranges.get(path);
+    return range === undefined ? { found: false } : { found: true, value: JSON.parse(bytes.toString("utf8", range.start, range.end)) };
+  };
   const count = scan?.records ?? parse().records.length;
-  // A counted body is the records' array (the scan says so).
-  const recordBytes = scan !== undefined || (dataPath === undefined && Array.isArray(parse().body)) ? bytes : undefined;
-  return { count, scan, parse, recordBytes };
+  // A counted array is the records' (the scan says so).
+  const recordBytes = scan !== undefined ? array : dataPath === undefined && Array.isArray(parse().body) ? bytes : undefined;
+  return { count, scan, parse, recordBytes, valueAt };
+}
+
+/** The bytes of the array at `range` (undefined: none there, or not an array). */
+function arrayAt(bytes: Buffer | undefined, range: ByteRange | undefined): Buffer | undefined {
+  return bytes !== undefined && range !== undefined && bytes[range.start] === 0x5b ? bytes.subarray(range.start, range.end) : undefined;
 }
 
 type NextStep = { kind: "stop" } | { kind: "error"; error: ExtractHttpError } | { kind: "fetch"; url: URL };

@@ -108,7 +108,7 @@ export function jsonErrorPosition(text: string): number {
   }
 }
 
-type PathLookup = { found: true; value: unknown } | { found: false };
+export type PathLookup = { found: true; value: unknown } | { found: false };
 
 /** Follows `results.items` (a numeric segment indexes an array). */
 export function readPath(body: unknown, dottedPath: string): PathLookup {

@@ -1,13 +1,13 @@
 // Paginators: given the page just read, where the next one is (or that there is none).
-import { readPath } from "./json-body";
+import type { PathLookup } from "./json-body";
 import { findLink } from "./link-header";
 import type { PaginatorSpec } from "./spec";
 
 export interface PageResponse {
   url: URL;
   headers: Headers;
-  /** The body, parsed (a getter: a page whose records were only counted is parsed when a paginator reads it). */
-  readonly body: unknown;
+  /** The value at a dotted path in the body (readPath's rules), read without parsing the body where its bytes allow. */
+  valueAt(path: string): PathLookup;
   /** How many records the page holds. */
   count: number;
 }
@@ -23,6 +23,26 @@ export interface Paginator {
    * requested early. Absent, or undefined: they cannot be told.
    */
   ahead?(url: URL, pages: number): URL | undefined;
+}
+
+/** The paths into a page's body a paginator reads. */
+export function paginatorPaths(spec: PaginatorSpec): string[] {
+  switch (spec.type) {
+    case "single":
+    case "page_number":
+    case "link_header":
+      return [];
+    case "offset":
+      return spec.total_path === undefined ? [] : [spec.total_path];
+    case "cursor":
+      return [spec.cursor_path];
+    case "next_url":
+      return [spec.next_path];
+    default: {
+      const unreachable: never = spec;
+      throw new Error(`unknown paginator ${String(unreachable)}`);
+    }
+  }
 }
 
 export const PAGE_NUMBER_DEFAULTS = { page_param: "page", size_param: "size", start: 1 } as const;
@@ -103,7 +123,7 @@ function offsetPaginator(spec: Extract<PaginatorSpec, { type: "offset" }>, warn:
       if (spec.limit !== undefined && count < spec.limit) return undefined;
       offset += count;
       if (spec.total_path !== undefined) {
-        const lookup = readPath(page.body, spec.total_path);
+        const lookup = page.valueAt(spec.total_path);
         const total = lookup.found ? asNumber(lookup.value) : undefined;
         if (total !== undefined && offset >= total) return undefined;
         if (total === undefined && !warnedNoTotal) {
@@ -130,8 +150,8 @@ function cursorPaginator(spec: Extract<PaginatorSpec, { type: "cursor" }>, warn:
   const seen = new Set<string>();
   return {
     start: () => {},
-    next({ url, body }) {
-      const lookup = readPath(body, spec.cursor_path);
+    next({ url, valueAt }) {
+      const lookup = valueAt(spec.cursor_path);
       if (!lookup.found || lookup.value === null || lookup.value === "") return undefined;
       const cursor = lookup.value;
       if (typeof cursor !== "string" && typeof cursor !== "number") {
@@ -152,8 +172,8 @@ function cursorPaginator(spec: Extract<PaginatorSpec, { type: "cursor" }>, warn:
 function nextUrlPaginator(spec: Extract<PaginatorSpec, { type: "next_url" }>, warn: Warn): Paginator {
   return {
     start: () => {},
-    next({ url, body }) {
-      const lookup = readPath(body, spec.next_path);
+    next({ url, valueAt }) {
+      const lookup = valueAt(spec.next_path);
       if (!lookup.found || lookup.value === null || lookup.value === "") return undefined;
       const target = lookup.value;
       if (typeof target !== "string" || !URL.canParse(target, url)) {

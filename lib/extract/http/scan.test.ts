@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { scanRecordArray } from "../normalize/json-scan";
+import { fetchPages } from "./fetch-pages";
 import { collectPages, rejectionOf } from "./test-helpers";
 import { startTestServer, type TestServer } from "./test-server";
 
@@ -58,5 +59,47 @@ describe("pages counted from their bytes (scanRecords)", () => {
     const pages = await collectPages({ base_url: server.url, paginator: { type: "cursor", cursor_path: "0.id", cursor_param: "after" } }, { scanRecords: (bytes) => scanRecordArray(bytes, 10) });
     expect(pages.map((page) => page.count)).toEqual([1, 0]);
     expect(server.requests.map((r) => r.url)).toEqual(["/", "/?after=1"]);
+  });
+
+  it("counts the array at data_path from its bytes, and reads the paginator's cursor there too, without parsing the body", async () => {
+    const bodies = ['{"meta": {"next": "c2", "note": [1, {"x": 2}]}, "items": [{"id":1,"tags":["a"]},\n {"id":2}]}', '{"items": [], "meta": {"next": null}}'];
+    server = await startTestServer((request, response) => {
+      response.setHeader("content-type", "application/json");
+      response.end(bodies[new URL(request.url, "http://x").searchParams.get("after") === null ? 0 : 1]);
+    });
+    const scanned: string[] = [];
+    const pages = await collectPages(
+      { base_url: server.url, data_path: "items", paginator: { type: "cursor", cursor_path: "meta.next", cursor_param: "after" } },
+      {
+        scanRecords: (bytes) => {
+          scanned.push(bytes.toString());
+          return scanRecordArray(bytes, 10);
+        },
+      },
+    );
+    expect(server.requests.map((r) => r.url)).toEqual(["/", "/?after=c2"]);
+    // Only the records' arrays were scanned, and kept as they came.
+    expect(scanned).toEqual(['[{"id":1,"tags":["a"]},\n {"id":2}]', "[]"]);
+    expect(pages.map((page) => [page.count, page.scan, page.recordBytes?.toString()])).toEqual([
+      [2, { records: 2, childRows: 1 }, '[{"id":1,"tags":["a"]},\n {"id":2}]'],
+      [0, { records: 0, childRows: 0 }, "[]"],
+    ]);
+    expect(pages[0]?.records).toEqual([{ id: 1, tags: ["a"] }, { id: 2 }]);
+  });
+
+  it("parses a wrapped body where the walk cannot take the records: one record at data_path, a name given twice, malformed JSON", async () => {
+    server = await bodiesServer(['{"items": {"id": 1}}', '{"items": [{"id": 2}], "items": [{"id": 3}, {"id": 4}]}', '{"items": [{"id": 5}], "other": [1,]}']);
+    const pages: { count: number; records: readonly unknown[]; recordBytes?: Buffer }[] = [];
+    const error = await rejectionOf(
+      (async () => {
+        for await (const page of fetchPages({ base_url: server.url, data_path: "items", paginator: { type: "page_number" } }, { resolveSecret: () => undefined, scanRecords: (bytes) => scanRecordArray(bytes, 10) })) pages.push(page);
+      })(),
+    );
+    expect(pages.map((page) => [page.count, page.records, page.recordBytes?.toString()])).toEqual([
+      [1, [{ id: 1 }], undefined],
+      // JSON.parse keeps a name's last value: so does the walk.
+      [2, [{ id: 3 }, { id: 4 }], '[{"id": 3}, {"id": 4}]'],
+    ]);
+    expect(error.message).toMatch(/^malformed JSON from .*page=3 at line 1, column 36/);
   });
 });

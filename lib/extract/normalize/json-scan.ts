@@ -20,7 +20,7 @@ const SKIP = -1;
 const RECORDS = -2;
 
 /** Bytes that may stand between tokens (JSON's whitespace). */
-function isBlank(byte: number | undefined): boolean {
+export function isBlank(byte: number | undefined): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
@@ -29,7 +29,7 @@ const isHex = (byte: number | undefined): boolean =>
   byte !== undefined && ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66));
 
 /** Past the string that opens at `at` (its quote); -1 when it is not a valid one. */
-function skipString(bytes: Uint8Array, at: number): number {
+export function skipString(bytes: Uint8Array, at: number): number {
   let i = at + 1;
   for (;;) {
     const byte = bytes[i];
@@ -194,4 +194,53 @@ function skipMemberName(bytes: Uint8Array, at: number): number {
   if (i < 0) return -1;
   while (isBlank(bytes[i])) i++;
   return bytes[i] === 0x3a ? i + 1 : -1;
+}
+
+/** Past the value that starts at `at` (no blank before it), checked as JSON.parse checks it; -1 when it is not valid JSON. */
+export function skipValue(bytes: Uint8Array, at: number): number {
+  /** The containers open, innermost last: whether each is an object. */
+  const objects: boolean[] = [];
+  let i = at;
+  for (;;) {
+    // A value starts at i.
+    const byte = bytes[i];
+    if (byte === 0x7b || byte === 0x5b) {
+      const object = byte === 0x7b;
+      i++;
+      while (isBlank(bytes[i])) i++;
+      if (bytes[i] === (object ? 0x7d : 0x5d)) {
+        i++;
+      } else {
+        objects.push(object);
+        if (object) {
+          i = skipMemberName(bytes, i);
+          if (i < 0) return -1;
+        }
+        while (isBlank(bytes[i])) i++;
+        continue;
+      }
+    } else {
+      i = byte === 0x22 ? skipString(bytes, i) : byte === 0x2d || isDigit(byte) ? skipNumber(bytes, i) : skipLiteral(bytes, i);
+      if (i < 0) return -1;
+    }
+    // A value ended at i: close what it ends, or go on to the next member or element.
+    for (;;) {
+      const object = objects.at(-1);
+      if (object === undefined) return i;
+      while (isBlank(bytes[i])) i++;
+      if (bytes[i] === 0x2c) {
+        i++;
+        while (isBlank(bytes[i])) i++;
+        if (object) {
+          i = skipMemberName(bytes, i);
+          if (i < 0) return -1;
+          while (isBlank(bytes[i])) i++;
+        }
+        break;
+      }
+      if (bytes[i] !== (object ? 0x7d : 0x5d)) return -1;
+      objects.pop();
+      i++;
+    }
+  }
 }
