@@ -1,8 +1,9 @@
 // One measured variant of bench/extract, in its own process so its peak RSS is its own.
 // Prints one JSON line: { rows, seconds, cpuSeconds (whole process), maxRssMb, peakHeapMb }.
 //   baseline DB_DIR PAGES_DIR [lists]  DuckDB's read_json over the saved pages (lists: plus unnest of the list field)
-//   ours DB_DIR BASE_URL DISPOSITION [PAGE_SIZE]  runExtract of a REST extract cell (pages of 1,000 records unless told)
-//   ours-pages DB_DIR BASE_URL DISPOSITION [PAGE_SIZE]  the same, every record through JavaScript (the page path)
+//   ours DB_DIR BASE_URL DISPOSITION [PAGE_SIZE] [bare|wrapped]  runExtract of a REST extract cell (pages of 1,000
+//                                       records unless told; wrapped: read from /wrapped, the records under `data`)
+//   ours-pages DB_DIR BASE_URL DISPOSITION [PAGE_SIZE] [bare|wrapped]  the same, every record through JavaScript (the page path)
 //   baseline-csv DB_DIR CSV_FILE        CREATE TABLE AS SELECT * FROM read_csv over the file
 //   baseline-ndjson DB_DIR NDJSON_FILE  CREATE TABLE AS SELECT * FROM read_json over the file
 //   ours-file DB_DIR FILE DISPOSITION   runExtract of a file extract cell reading it (its folder is the data directory;
@@ -16,7 +17,7 @@ import { parseNotebook } from "../lib/notebook";
 import type { ExtractCell } from "../lib/notebook/types";
 import { openDuckDbWarehouse } from "../lib/warehouse/duckdb-node";
 
-const [mode, dbDir, arg, disposition, pageSize = "1000"] = process.argv.slice(2);
+const [mode, dbDir, arg, disposition, pageSize = "1000", body = "bare"] = process.argv.slice(2);
 if (!dbDir || !arg) throw new Error("usage: extract-child baseline|ours DB_DIR PAGES_DIR|BASE_URL [DISPOSITION]");
 
 // The JS heap's share of the peak, sampled (the rest is DuckDB, Node and tsx).
@@ -90,7 +91,8 @@ if (mode === "baseline") {
   report(...(await timedExtract(cell, dataDir, { resolveSecret: () => undefined, dataDir, readFilePages }, mode === "ours-file-pages")));
 } else if (mode === "ours" || mode === "ours-pages") {
   // page_limit: room for small pages (10,000 pages by default).
-  const cell = extractCell(`source: rest\nbase_url: ${arg}\npath: records\npaginator: { type: page_number, page_param: page, size_param: per_page, size: ${Number(pageSize)} }\npage_limit: 10000000`);
+  const where = body === "wrapped" ? "path: wrapped\ndata_path: data" : "path: records";
+  const cell = extractCell(`source: rest\nbase_url: ${arg}\n${where}\npaginator: { type: page_number, page_param: page, size_param: per_page, size: ${Number(pageSize)} }\npage_limit: 10000000`);
   report(...(await timedExtract(cell, dbDir, { resolveSecret: () => undefined }, mode === "ours-pages")));
 } else {
   throw new Error(`unknown mode ${String(mode)}`);
