@@ -328,7 +328,8 @@ describe("a REST spool planned chunk by chunk", () => {
     await expectSameTables("planned");
     const reads = (file: number) => (sql: string) => sql.includes(`${path.sep}${file}.json'`);
     // Chunks (of four records): the first page, pages 1-2, 3-4, then 5; a chunk's pages share a file.
-    for (const file of [1, 2]) expect(queries.some((sql) => reads(file)(sql) && !reads(0)(sql)), `chunk ${file} profiled`).toBe(true);
+    // Each chunk profiled in one pass over its files, its text that looks temporal (`at`) tried as dates and timestamps in it.
+    for (const file of [1, 2]) expect(queries.filter((sql) => reads(file)(sql) && !reads(0)(sql)), `chunk ${file} profiled once`).toHaveLength(1);
     expect(queries.filter((sql) => reads(0)(sql) && reads(3)(sql))).toEqual([]);
     expect(queries.some((sql) => reads(4)(sql)), "four files, one a chunk").toBe(false);
   });

@@ -208,7 +208,7 @@ export function parsedRecords(texts: ReadonlyMap<number, string>): Map<number, u
  * kind needs to know; per nested record, the rows where it is NULL though what holds it is not.
  */
 function profileItems(reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[], json: boolean, nested: readonly NestedRecord[]): Aggregate[] {
-  const { isWhole, isSafeInteger, isOrdinaryTime, matches } = reader.sql;
+  const { isWhole, isSafeInteger, isOrdinaryTime } = reader.sql;
   const { position } = raw;
   const parts = leaves.flatMap((leaf, index): Aggregate[] => {
     const c = leaf.sql;
@@ -231,8 +231,8 @@ function profileItems(reader: FileReader, raw: RawTable, leaves: readonly RawLea
         out.push(item("o", `bool_and(${isOrdinaryTime(c)})`, "and"), item("m", `bool_and(${c} = ${reader.sql.toMillis(c)})`, "and"));
         break;
       case "text": {
-        const looks = `(${TEMPORAL_TEXT_PATTERNS.map((pattern) => matches(c, pattern)).join(" OR ")})`;
-        out.push(item("t", `count(CASE WHEN ${looks} THEN 1 END)`, "sum"), item("p", `min(CASE WHEN NOT ${looks} THEN ${position} END)`, "min"));
+        const looks = looksTemporal(reader, c);
+        out.push(item("t", `count(CASE WHEN ${looks} THEN 1 END)`, "sum"), item("p", `min(CASE WHEN NOT ${looks} THEN ${position} END)`, "min"), ...temporalItems(reader, c, index));
         break;
       }
       case "boolean":
@@ -273,27 +273,39 @@ function profileOf(row: Record<string, unknown>, index: number): ColumnProfile {
   };
 }
 
+/** SQL: text that looks like a date or a timestamp (the page path then tries to read it as one). */
+function looksTemporal(reader: FileReader, c: string): string {
+  return `(${TEMPORAL_TEXT_PATTERNS.map((pattern) => reader.sql.matches(c, pattern)).join(" OR ")})`;
+}
+
+/**
+ * How many of a text leaf's values SQL reads as a date, and as a timestamp, exactly as the page
+ * path does (withTemporal). Asked with the rest of the profile, in its one pass over the rows:
+ * a second pass cost more than the profile itself. Only text that looks temporal is tried (the
+ * same test as the profile's, which DuckDB evaluates once), so other text costs nothing.
+ */
+function temporalItems(reader: FileReader, c: string, index: number): Aggregate[] {
+  const { matches, isOrdinaryTime, textToDate, textToTimestamp } = reader.sql;
+  const looks = looksTemporal(reader, c);
+  const date = matches(c, SQL_DATE_TEXT, true);
+  return [
+    { alias: `td_${index}`, sql: `count(CASE WHEN ${looks} AND ${date} AND ${isOrdinaryTime(textToDate(c))} THEN 1 END)`, merge: "sum" },
+    { alias: `ts_${index}`, sql: `count(CASE WHEN ${looks} AND NOT ${date} AND ${matches(c, SQL_TIMESTAMP_TEXT, true)} AND ${isOrdinaryTime(textToTimestamp(c))} THEN 1 END)`, merge: "sum" },
+  ];
+}
+
 /**
  * Text columns whose every value looks like a date or a timestamp: how many SQL reads exactly
- * as the page path does (a second query, for those columns only).
+ * as the page path does (asked with the profile, temporalItems: known by now).
  */
 async function withTemporal(warehouse: Warehouse, reader: FileReader, raw: RawTable, leaves: readonly RawLeaf[], profiles: ColumnProfile[]): Promise<ColumnProfile[]> {
   const candidates = profiles.flatMap((profile, index) => (profile.temporal !== null && profile.nonNull > 0 && profile.temporal.looks === profile.nonNull ? [index] : []));
   if (candidates.length === 0) return profiles;
-  const { matches, isOrdinaryTime, textToDate, textToTimestamp } = reader.sql;
-  const items = candidates.flatMap((index): Aggregate[] => {
-    const c = leaves[index]?.sql ?? "NULL";
-    const date = matches(c, SQL_DATE_TEXT, true);
-    return [
-      { alias: `d_${index}`, sql: `count(CASE WHEN ${date} AND ${isOrdinaryTime(textToDate(c))} THEN 1 END)`, merge: "sum" },
-      { alias: `s_${index}`, sql: `count(CASE WHEN NOT ${date} AND ${matches(c, SQL_TIMESTAMP_TEXT, true)} AND ${isOrdinaryTime(textToTimestamp(c))} THEN 1 END)`, merge: "sum" },
-    ];
-  });
-  const row = await aggregate(warehouse, raw, items);
+  const row = await aggregate(warehouse, raw, candidates.flatMap((index) => temporalItems(reader, leaves[index]?.sql ?? "NULL", index)));
   return profiles.map((profile, index) =>
     profile.temporal === null || !candidates.includes(index)
       ? profile
-      : { ...profile, temporal: { ...profile.temporal, dates: Number(row[`d_${index}`] ?? 0), timestamps: Number(row[`s_${index}`] ?? 0) } },
+      : { ...profile, temporal: { ...profile.temporal, dates: Number(row[`td_${index}`] ?? 0), timestamps: Number(row[`ts_${index}`] ?? 0) } },
   );
 }
 
