@@ -9,7 +9,7 @@ import { FileSourceError } from "./file/errors";
 import type { FileSourceConfig } from "./file/read-file-pages";
 import type { BudgetLease } from "./budget";
 import type { SpoolPage } from "./rest-spool";
-import type { RecordScan } from "./normalize/json-scan";
+import type { ArrayScan } from "./normalize/json-scan";
 import { fetchPages, parseRestRequestSpec, Redactor, secretValueOf, type SecretResolver } from "./http";
 import type { OutboundPolicy } from "../outbound";
 import { compareCursors, cursorValueAt, ExtractLoader, readCursor, startingCursor, type CursorValue, type ExtractLoadResult, type StagingScope, type TablePartition } from "./load";
@@ -97,8 +97,8 @@ async function droppedUpTo(cell: ExtractCell, spec: ExtractSpec, warehouse: Ware
 /** A page of records as the spool takes it, with the body it came in (REST). */
 type SourcePage = SpoolPage & { readonly text?: string };
 
-/** Counts a page's records, and the rows they bring, from its bytes (ExtractLoader.scanPage). */
-type ScanPage = (bytes: Buffer) => RecordScan | null;
+/** Counts the records of the array at `at` in a page's bytes, and the rows they bring (ExtractLoader.scanPage). */
+type ScanPage = (bytes: Uint8Array, at: number) => ArrayScan | null;
 
 async function* mapPages(pages: AsyncIterable<SourcePage>, map: (page: SourcePage) => SourcePage): AsyncGenerator<SourcePage> {
   for await (const page of pages) yield map(page);
@@ -216,7 +216,7 @@ export async function runExtract(warehouse: Warehouse, cell: ExtractCell, contex
     if (spoolReader !== undefined) {
       // A body a secret may be in is written again from its redacted records, not kept as it came.
       const spool = await import("./rest-spool");
-      const scanPage = (bytes: Buffer) => loader?.scanPage(bytes) ?? null;
+      const scanPage: ScanPage = (bytes, at) => loader?.scanPage(bytes, at) ?? null;
       const redacted = mapPages(pagesOf(cell, spec, warehouse, ctx, redactor, scanPage), (page) =>
         page.bytes !== undefined && !redactor.mayRedactJson(page.bytes)
           ? page

@@ -25,9 +25,11 @@ function memberName(bytes: Uint8Array, start: number, end: number): string {
  * Where the values at `paths` (dotted, as readPath reads them: a number indexes an array) lie
  * in the JSON text `bytes` (valid UTF-8, no byte order mark), as JSON.parse leaves them: a
  * member named twice is its last value (and what lay under the first is gone). A path not
- * found has no range. Null when the bytes are not valid JSON.
+ * found has no range. Null when the bytes are not valid JSON. `readAt` may read a value found
+ * at a path itself (a records' array, counted as it is passed): it returns where the value
+ * ends, or null to leave it to the walk.
  */
-export function valueRanges(bytes: Uint8Array, paths: readonly string[]): Map<string, ByteRange> | null {
+export function valueRanges(bytes: Uint8Array, paths: readonly string[], readAt?: (path: string, at: number) => number | null): Map<string, ByteRange> | null {
   const found = new Map<string, ByteRange>();
   const targets = paths.map((path) => ({ path, segments: path.split(".") }));
   type Target = (typeof targets)[number];
@@ -37,7 +39,9 @@ export function valueRanges(bytes: Uint8Array, paths: readonly string[]): Map<st
     // A value here replaces what an earlier one at this path held.
     for (const target of matching) found.delete(target.path);
     const deeper = matching.filter((target) => target.segments.length > depth);
-    const end = deeper.length === 0 ? skipValue(bytes, at) : container(at, depth, deeper);
+    const exact = matching.find((target) => target.segments.length === depth);
+    const read = deeper.length === 0 && exact !== undefined ? readAt?.(exact.path, at) : null;
+    const end = read ?? (deeper.length === 0 ? skipValue(bytes, at) : container(at, depth, deeper));
     if (end < 0) return -1;
     for (const target of matching) if (target.segments.length === depth) found.set(target.path, { start: at, end });
     return end;

@@ -4,9 +4,9 @@ import { createAuthenticator, resolveAuthSecrets, type Authenticator } from "./a
 import type { BudgetLease } from "../budget";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./body";
 import { ExtractHttpError } from "./errors";
-import { valueRanges, type ByteRange } from "./body-paths";
+import { valueRanges } from "./body-paths";
 import { parseJsonBody, readPath, recordsFromBody, type PathLookup } from "./json-body";
-import type { RecordScan } from "../normalize/json-scan";
+import { isBlank, type ArrayScan, type RecordScan } from "../normalize/json-scan";
 import { createPaginator, paginatorPaths } from "./paginators";
 import { requestWithRetries, statusError, type HttpRequest, type HttpResponse, type RequestPolicy, type Sleep } from "./request";
 import { DEFAULT_OUTBOUND_POLICY, outboundFetch, type OutboundPolicy, type Resolve } from "../../outbound";
@@ -72,11 +72,11 @@ export interface FetchPagesOptions {
    */
   prefetch?: boolean;
   /**
-   * Counts the records of a body that is their array, from its bytes, without parsing them
-   * (null: it cannot; the body is parsed). A page it counts is parsed only if its records,
-   * its text or a paginator's path into its body are asked for.
+   * Counts the records of the array that opens at `at` in a body (the body, or its member at
+   * `data_path`), from its bytes, without parsing them (null: it cannot; the body is parsed).
+   * A page it counts is parsed only if its records or its text are asked for.
    */
-  scanRecords?: (bytes: Buffer) => RecordScan | null;
+  scanRecords?: (bytes: Uint8Array, at: number) => ArrayScan | null;
 }
 
 export const DEFAULT_MAX_RETRY_AFTER_SECONDS = 60;
@@ -234,9 +234,20 @@ interface ReadPage {
  */
 function readPage(response: HttpResponse, dataPath: string | undefined, bodyPaths: readonly string[], redactedUrl: string, scanRecords: FetchPagesOptions["scanRecords"]): ReadPage {
   const bytes = response.body.bytes;
-  const ranges = dataPath !== undefined && bytes !== undefined && scanRecords !== undefined ? valueRanges(bytes, [dataPath, ...bodyPaths]) : null;
-  const array = dataPath === undefined ? bytes : arrayAt(bytes, ranges?.get(dataPath));
-  const scan = array === undefined ? undefined : (scanRecords?.(array) ?? undefined);
+  // The records' array: counted as the walk passes it (the last one scanned is the one found, a name given twice).
+  let scanned: ArrayScan | undefined;
+  const ranges =
+    dataPath !== undefined && bytes !== undefined && scanRecords !== undefined
+      ? valueRanges(bytes, [dataPath, ...bodyPaths], (path, at) => {
+          if (path !== dataPath) return null;
+          scanned = scanRecords(bytes, at) ?? undefined;
+          return scanned?.end ?? null;
+        })
+      : null;
+  const found = ranges?.get(dataPath ?? "");
+  const whole = dataPath === undefined && bytes !== undefined && scanRecords !== undefined ? wholeArray(bytes, scanRecords) : undefined;
+  const scan = whole ?? (found !== undefined && scanned !== undefined && scanned.end === found.end ? scanned : undefined);
+  const array = whole !== undefined ? bytes : scan !== undefined && found !== undefined ? bytes?.subarray(found.start, found.end) : undefined;
   let parsed: { body: unknown; records: unknown[] } | undefined;
   const parse = () => {
     if (parsed !== undefined) return parsed;
@@ -252,12 +263,18 @@ function readPage(response: HttpResponse, dataPath: string | undefined, bodyPath
   const count = scan?.records ?? parse().records.length;
   // A counted array is the records' (the scan says so).
   const recordBytes = scan !== undefined ? array : dataPath === undefined && Array.isArray(parse().body) ? bytes : undefined;
-  return { count, scan, parse, recordBytes, valueAt };
+  return { count, scan: scan === undefined ? undefined : { records: scan.records, childRows: scan.childRows }, parse, recordBytes, valueAt };
 }
 
-/** The bytes of the array at `range` (undefined: none there, or not an array). */
-function arrayAt(bytes: Buffer | undefined, range: ByteRange | undefined): Buffer | undefined {
-  return bytes !== undefined && range !== undefined && bytes[range.start] === 0x5b ? bytes.subarray(range.start, range.end) : undefined;
+/** A body that is the records' array, counted (blanks around it allowed); undefined: it is not one. */
+function wholeArray(bytes: Buffer, scanRecords: NonNullable<FetchPagesOptions["scanRecords"]>): ArrayScan | undefined {
+  let at = 0;
+  while (isBlank(bytes[at])) at++;
+  const scan = scanRecords(bytes, at);
+  if (scan === null) return undefined;
+  let end = scan.end;
+  while (isBlank(bytes[end])) end++;
+  return end === bytes.length ? scan : undefined;
 }
 
 type NextStep = { kind: "stop" } | { kind: "error"; error: ExtractHttpError } | { kind: "fetch"; url: URL };

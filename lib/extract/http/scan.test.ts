@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { scanRecordArray } from "../normalize/json-scan";
+import { scanRecordsAt } from "../normalize/json-scan";
 import { fetchPages } from "./fetch-pages";
 import { collectPages, rejectionOf } from "./test-helpers";
 import { startTestServer, type TestServer } from "./test-server";
@@ -23,9 +23,9 @@ describe("pages counted from their bytes (scanRecords)", () => {
     const pages = await collectPages(
       { base_url: server.url, paginator: { type: "page_number", size: 2 } },
       {
-        scanRecords: (bytes) => {
-          scanned.push(bytes.byteLength);
-          return scanRecordArray(bytes, 10);
+        scanRecords: (bytes, at) => {
+          scanned.push(bytes.byteLength - at);
+          return scanRecordsAt(bytes, at, 10);
         },
       },
     );
@@ -43,7 +43,7 @@ describe("pages counted from their bytes (scanRecords)", () => {
 
   it("parses what the scan cannot count: malformed JSON fails on its page with its place, a body that is one record", async () => {
     server = await bodiesServer(['[{"id":1}]', '{"id":2}', '[{"id":3,}]']);
-    const error = await rejectionOf(collectPages({ base_url: server.url, paginator: { type: "page_number" } }, { scanRecords: (bytes) => scanRecordArray(bytes, 10) }));
+    const error = await rejectionOf(collectPages({ base_url: server.url, paginator: { type: "page_number" } }, { scanRecords: (bytes, at) => scanRecordsAt(bytes, at, 10) }));
     expect(error.message).toBe(`malformed JSON from ${server.url}/?page=3 at line 1, column 10 (position 9)`);
     // No page after the malformed one was asked for.
     expect(server.requests).toHaveLength(3);
@@ -56,7 +56,7 @@ describe("pages counted from their bytes (scanRecords)", () => {
       response.end(cursor === null ? '[{"id":1}]' : "[]");
     });
     // The cursor is the first record's id: the paginator parses the counted body to read it.
-    const pages = await collectPages({ base_url: server.url, paginator: { type: "cursor", cursor_path: "0.id", cursor_param: "after" } }, { scanRecords: (bytes) => scanRecordArray(bytes, 10) });
+    const pages = await collectPages({ base_url: server.url, paginator: { type: "cursor", cursor_path: "0.id", cursor_param: "after" } }, { scanRecords: (bytes, at) => scanRecordsAt(bytes, at, 10) });
     expect(pages.map((page) => page.count)).toEqual([1, 0]);
     expect(server.requests.map((r) => r.url)).toEqual(["/", "/?after=1"]);
   });
@@ -71,9 +71,10 @@ describe("pages counted from their bytes (scanRecords)", () => {
     const pages = await collectPages(
       { base_url: server.url, data_path: "items", paginator: { type: "cursor", cursor_path: "meta.next", cursor_param: "after" } },
       {
-        scanRecords: (bytes) => {
-          scanned.push(bytes.toString());
-          return scanRecordArray(bytes, 10);
+        scanRecords: (bytes, at) => {
+          const scan = scanRecordsAt(bytes, at, 10);
+          scanned.push(Buffer.from(bytes).toString("utf8", at, scan?.end));
+          return scan;
         },
       },
     );
@@ -92,7 +93,7 @@ describe("pages counted from their bytes (scanRecords)", () => {
     const pages: { count: number; records: readonly unknown[]; recordBytes?: Buffer }[] = [];
     const error = await rejectionOf(
       (async () => {
-        for await (const page of fetchPages({ base_url: server.url, data_path: "items", paginator: { type: "page_number" } }, { resolveSecret: () => undefined, scanRecords: (bytes) => scanRecordArray(bytes, 10) })) pages.push(page);
+        for await (const page of fetchPages({ base_url: server.url, data_path: "items", paginator: { type: "page_number" } }, { resolveSecret: () => undefined, scanRecords: (bytes, at) => scanRecordsAt(bytes, at, 10) })) pages.push(page);
       })(),
     );
     expect(pages.map((page) => [page.count, page.records, page.recordBytes?.toString()])).toEqual([

@@ -9,7 +9,7 @@ import { ColumnNamer } from "../normalize/names";
 import { INTERNAL_COLUMN_TYPES, schemaFromColumns, type TableSchema } from "../normalize/schema";
 import { describeLoadedTables, readAssetState, rowKeyVersionFor, schemaStateKey, type AssetState } from "./asset-state";
 import type { RowKeyVersion } from "../normalize/row-key";
-import { scanRecordArray, type RecordScan } from "../normalize/json-scan";
+import { scanRecordsAt, type ArrayScan } from "../normalize/json-scan";
 import { cursorStateKey, cursorValueAt, laterCursor, readCursor, type CursorValue } from "./incremental";
 import { ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
 import { ExtractLoadError } from "./errors";
@@ -253,9 +253,9 @@ export class ExtractLoader {
     return rows;
   }
 
-  /** pageRows for a page of records still in their JSON array's bytes (null: they are not a valid one; parse them). */
-  scanPage(bytes: Uint8Array): RecordScan | null {
-    return scanRecordArray(bytes, this.maxDepth);
+  /** pageRows for records still in the bytes of the JSON array at `at` (null: no valid one there; parse them). */
+  scanPage(bytes: Uint8Array, at: number): ArrayScan | null {
+    return scanRecordsAt(bytes, at, this.maxDepth);
   }
 
   /** Records loaded so far. */

@@ -102,18 +102,34 @@ function modeWithin(parentKind: number, parentMode: number, opens: number, maxDe
   return parentMode + 1 > maxDepth ? SKIP : parentMode + 1;
 }
 
+/** A records' array scanned: what it holds, and where it ends. */
+export interface ArrayScan extends RecordScan {
+  /** Past its closing bracket. */
+  end: number;
+}
+
 /**
  * The records of the JSON array `bytes` holds (valid UTF-8, no byte order mark) and the
  * child rows they bring, with lists looked into down to `maxDepth` as flatten does. Null
  * when the bytes are not valid JSON, or not an array: parse them instead.
  */
 export function scanRecordArray(bytes: Uint8Array, maxDepth: number): RecordScan | null {
+  let i = 0;
+  while (isBlank(bytes[i])) i++;
+  const scan = scanRecordsAt(bytes, i, maxDepth);
+  if (scan === null) return null;
+  let end = scan.end;
+  while (isBlank(bytes[end])) end++;
+  return end === bytes.length ? { records: scan.records, childRows: scan.childRows } : null;
+}
+
+/** scanRecordArray of the array that opens at `at` (a body's member, say), and where it ends. Null: no valid array there. */
+export function scanRecordsAt(bytes: Uint8Array, at: number, maxDepth: number): ArrayScan | null {
   const kinds: number[] = [];
   const modes: number[] = [];
   let records = 0;
   let childRows = 0;
-  let i = 0;
-  while (isBlank(bytes[i])) i++;
+  let i = at;
   if (bytes[i] !== 0x5b) return null;
   // `value`: a value is expected next (in the container on top); otherwise one just ended.
   let value = true;
@@ -165,8 +181,8 @@ export function scanRecordArray(bytes: Uint8Array, maxDepth: number): RecordScan
       if (i < 0) return null;
       continue;
     }
+    if (top < 0) return { records, childRows, end: i };
     while (isBlank(bytes[i])) i++;
-    if (top < 0) return i === bytes.length ? { records, childRows } : null;
     const byte = bytes[i];
     const kind = kinds[top];
     if (byte === 0x2c) {
