@@ -48,6 +48,15 @@ describe("SpoolFiles", () => {
     await expect(readAll(files)).rejects.toThrow("the spool's pages do not read back (page 1)");
   });
 
+  it("writes a page of over a megabyte through the thread pool, whole, between smaller ones", async () => {
+    const files = new SpoolFiles(dir, 4 * 1024 * 1024);
+    const big = Array.from({ length: 20_000 }, (_, id) => ({ id, text: "x".repeat(80) }));
+    const pages = [[{ id: -1 }], big, [{ id: -2 }]];
+    for (const records of pages) await files.add(page(records));
+    expect(fs.statSync(path.join(dir, "0.json")).size).toBeGreaterThan(1024 * 1024);
+    expect(await readAll(files)).toEqual(pages);
+  });
+
   it("refuses a page that is not an array", async () => {
     const files = new SpoolFiles(dir);
     await expect(files.add({ count: 1, array: '{"a":1}' })).rejects.toThrow("a spooled page is not a JSON array");

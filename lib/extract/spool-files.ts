@@ -33,6 +33,18 @@ function arrayContents(array: Buffer | string): Buffer {
   return bytes.subarray(start + 1, end);
 }
 
+/** Writes every byte of `data` (a write may take fewer than it was given). */
+function writeAll(fd: number, data: Buffer): void {
+  for (let offset = 0; offset < data.length; ) offset += fs.writeSync(fd, data, offset);
+}
+
+const writeLater = promisify(fs.write);
+
+/** writeAll through the thread pool. */
+async function writeAllLater(fd: number, data: Buffer): Promise<void> {
+  for (let offset = 0; offset < data.length; ) offset += (await writeLater(fd, data, offset, data.length - offset, null)).bytesWritten;
+}
+
 interface ReadBackFile {
   file: string;
   records: unknown[];
@@ -76,9 +88,9 @@ export class SpoolFiles {
       const file = path.join(this.dir, `${this.made++}.json`);
       current = this.current = { file, fd: fs.openSync(file, "wx"), bytes: 0 };
     }
-    const pieces = [current.bytes === 0 ? OPEN : JOIN, contents];
-    if (contents.length <= WRITE_AT_ONCE_BYTES) fs.writevSync(current.fd, pieces);
-    else await promisify(fs.writev)(current.fd, pieces);
+    writeAll(current.fd, current.bytes === 0 ? OPEN : JOIN);
+    if (contents.length <= WRITE_AT_ONCE_BYTES) writeAll(current.fd, contents);
+    else await writeAllLater(current.fd, contents);
     current.bytes += contents.length + 1;
     this.pages.push({ file: current.file, count: page.count });
     return current.bytes >= this.fileBytes ? this.finish() : undefined;
@@ -90,7 +102,7 @@ export class SpoolFiles {
     if (current === null) return undefined;
     this.current = null;
     try {
-      fs.writeSync(current.fd, CLOSE);
+      writeAll(current.fd, CLOSE);
     } finally {
       fs.closeSync(current.fd);
     }
