@@ -107,7 +107,7 @@ export async function loadThroughSpool(
         sizes.push(page.count);
         const first = spooled.chunks.length === 1;
         if (chunk.rows > 0 && (first || chunk.rows >= chunkRows)) {
-          await finishFile(files, chunk);
+          finishFile(files, chunk);
           // The first chunk is staged before the run goes on (see the header).
           if (first) await spooled.loadFirst(chunk);
           spooled.read(chunk);
@@ -122,7 +122,7 @@ export async function loadThroughSpool(
     // Handed over to the page path: it has loaded every page.
     if (chunk === null) return;
     if (chunk.rows > 0) {
-      await finishFile(files, chunk);
+      finishFile(files, chunk);
       spooled.read(chunk);
     }
     if (await stagedInWarehouse(warehouse, reader, loader, raw, spooled, writeBatchOf(sizes, rows))) return;
@@ -135,8 +135,8 @@ export async function loadThroughSpool(
 }
 
 /** Closes the file being written, the last of `chunk`'s (a chunk is read as whole files). */
-async function finishFile(files: SpoolFiles, chunk: Chunk): Promise<void> {
-  const file = await files.finish();
+function finishFile(files: SpoolFiles, chunk: Chunk): void {
+  const file = files.finish();
   if (file !== undefined) chunk.files.push(file);
 }
 

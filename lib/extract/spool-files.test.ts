@@ -26,7 +26,7 @@ describe("SpoolFiles", () => {
     for (const records of pages) closed.push(await files.add(page(records)));
     // The fourth page fills the first file past 40 bytes: it closes there; the fifth opens the next.
     expect(closed.map((file) => file && path.basename(file))).toEqual([undefined, undefined, undefined, "0.json", undefined]);
-    expect(await files.finish()).toBe(path.join(dir, "1.json"));
+    expect(files.finish()).toBe(path.join(dir, "1.json"));
     expect(JSON.parse(fs.readFileSync(path.join(dir, "0.json"), "utf8"))).toEqual(pages.slice(0, 4).flat());
     expect(JSON.parse(fs.readFileSync(path.join(dir, "1.json"), "utf8"))).toEqual([{ a: 5 }]);
     expect(await readAll(files)).toEqual(pages);
@@ -36,7 +36,7 @@ describe("SpoolFiles", () => {
     const files = new SpoolFiles(dir);
     await files.add(page([{ n: 1.5 }, { n: 2 }], Buffer.from('\ufeff \n[{"n":1.50} ,\n {"n":2}]\r\n')));
     await files.add(page([{ s: "]" }], Buffer.from('[{"s":"]"}]')));
-    const file = await files.finish();
+    const file = files.finish();
     expect(fs.readFileSync(file ?? "", "utf8")).toBe('[{"n":1.50} ,\n {"n":2},{"s":"]"}]');
   });
 

@@ -97,7 +97,7 @@ export class SpoolFiles {
   }
 
   /** Closes the open file, if any, and returns it: the files handed out hold whole arrays. */
-  async finish(): Promise<string | undefined> {
+  finish(): string | undefined {
     const current = this.current;
     if (current === null) return undefined;
     this.current = null;
@@ -111,7 +111,7 @@ export class SpoolFiles {
 
   /** The spooled records in the pages they came in (empty ones included), every file closed first. */
   async *readBack(): AsyncGenerator<unknown[]> {
-    await this.finish();
+    this.finish();
     /** The file being read back. */
     let open: ReadBackFile | null = null;
     const lost = (at: number) => new Error(`the spool's pages do not read back (page ${at})`);

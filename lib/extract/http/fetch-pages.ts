@@ -4,9 +4,9 @@ import { createAuthenticator, resolveAuthSecrets, type Authenticator } from "./a
 import type { BudgetLease } from "../budget";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./body";
 import { ExtractHttpError } from "./errors";
-import { valueRanges } from "./body-paths";
+import { valueRanges, type ByteRange } from "./body-paths";
 import { parseJsonBody, readPath, recordsFromBody, type PathLookup } from "./json-body";
-import { isBlank, type ArrayScan, type RecordScan } from "../normalize/json-scan";
+import { scanWholeArray, type ArrayScan, type RecordScan } from "../normalize/json-scan";
 import { createPaginator, paginatorPaths } from "./paginators";
 import { requestWithRetries, statusError, type HttpRequest, type HttpResponse, type RequestPolicy, type Sleep } from "./request";
 import { DEFAULT_OUTBOUND_POLICY, outboundFetch, type OutboundPolicy, type Resolve } from "../../outbound";
@@ -228,26 +228,12 @@ interface ReadPage {
 }
 
 /**
- * A page's records: counted from their array's bytes where `scanRecords` can (the body, or the
- * array at `dataPath`, found with the paginator's `bodyPaths` in one walk of the bytes), else
- * parsed at once (so malformed JSON fails on its page).
+ * A page's records: counted from their array's bytes where `scanRecords` can (countedArray),
+ * else parsed at once (so malformed JSON fails on its page).
  */
 function readPage(response: HttpResponse, dataPath: string | undefined, bodyPaths: readonly string[], redactedUrl: string, scanRecords: FetchPagesOptions["scanRecords"]): ReadPage {
   const bytes = response.body.bytes;
-  // The records' array: counted as the walk passes it (the last one scanned is the one found, a name given twice).
-  let scanned: ArrayScan | undefined;
-  const ranges =
-    dataPath !== undefined && bytes !== undefined && scanRecords !== undefined
-      ? valueRanges(bytes, [dataPath, ...bodyPaths], (path, at) => {
-          if (path !== dataPath) return null;
-          scanned = scanRecords(bytes, at) ?? undefined;
-          return scanned?.end ?? null;
-        })
-      : null;
-  const found = ranges?.get(dataPath ?? "");
-  const whole = dataPath === undefined && bytes !== undefined && scanRecords !== undefined ? wholeArray(bytes, scanRecords) : undefined;
-  const scan = whole ?? (found !== undefined && scanned !== undefined && scanned.end === found.end ? scanned : undefined);
-  const array = whole !== undefined ? bytes : scan !== undefined && found !== undefined ? bytes?.subarray(found.start, found.end) : undefined;
+  const counted = bytes === undefined || scanRecords === undefined ? undefined : countedArray(bytes, dataPath, bodyPaths, scanRecords);
   let parsed: { body: unknown; records: unknown[] } | undefined;
   const parse = () => {
     if (parsed !== undefined) return parsed;
@@ -256,25 +242,44 @@ function readPage(response: HttpResponse, dataPath: string | undefined, bodyPath
     return parsed;
   };
   const valueAt = (path: string): PathLookup => {
-    if (ranges === null || bytes === undefined || !bodyPaths.includes(path)) return readPath(parse().body, path);
+    const ranges = counted?.ranges;
+    if (bytes === undefined || ranges === undefined || !bodyPaths.includes(path)) return readPath(parse().body, path);
     const range = ranges.get(path);
     return range === undefined ? { found: false } : { found: true, value: JSON.parse(bytes.toString("utf8", range.start, range.end)) };
   };
+  const scan = counted?.scan;
   const count = scan?.records ?? parse().records.length;
   // A counted array is the records' (the scan says so).
-  const recordBytes = scan !== undefined ? array : dataPath === undefined && Array.isArray(parse().body) ? bytes : undefined;
+  const recordBytes = scan !== undefined ? counted?.array : dataPath === undefined && Array.isArray(parse().body) ? bytes : undefined;
   return { count, scan: scan === undefined ? undefined : { records: scan.records, childRows: scan.childRows }, parse, recordBytes, valueAt };
 }
 
-/** A body that is the records' array, counted (blanks around it allowed); undefined: it is not one. */
-function wholeArray(bytes: Buffer, scanRecords: NonNullable<FetchPagesOptions["scanRecords"]>): ArrayScan | undefined {
-  let at = 0;
-  while (isBlank(bytes[at])) at++;
-  const scan = scanRecords(bytes, at);
-  if (scan === null) return undefined;
-  let end = scan.end;
-  while (isBlank(bytes[end])) end++;
-  return end === bytes.length ? scan : undefined;
+/**
+ * The records' array in a body's bytes, counted: the body itself, or the array at `dataPath`,
+ * found with the paginator's `bodyPaths` (`ranges`) in one walk that counts the array as it
+ * passes it. No scan: the bytes hold no array there that scanRecords can count.
+ */
+function countedArray(
+  bytes: Buffer,
+  dataPath: string | undefined,
+  bodyPaths: readonly string[],
+  scanRecords: NonNullable<FetchPagesOptions["scanRecords"]>,
+): { scan?: ArrayScan; array?: Buffer; ranges?: Map<string, ByteRange> } {
+  if (dataPath === undefined) {
+    const scan = scanWholeArray(bytes, (at) => scanRecords(bytes, at));
+    return scan === null ? {} : { scan, array: bytes };
+  }
+  // Arrays scanned at the path, by where they start: a name given twice, the one found is the last.
+  const scans = new Map<number, ArrayScan>();
+  const ranges = valueRanges(bytes, [dataPath, ...bodyPaths], (path, at) => {
+    const scan = path === dataPath ? scanRecords(bytes, at) : null;
+    if (scan !== null) scans.set(at, scan);
+    return scan?.end ?? null;
+  });
+  if (ranges === null) return {};
+  const found = ranges.get(dataPath);
+  const scan = found === undefined ? undefined : scans.get(found.start);
+  return found === undefined || scan === undefined ? { ranges } : { scan, array: bytes.subarray(found.start, found.end), ranges };
 }
 
 type NextStep = { kind: "stop" } | { kind: "error"; error: ExtractHttpError } | { kind: "fetch"; url: URL };

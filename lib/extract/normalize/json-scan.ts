@@ -114,13 +114,19 @@ export interface ArrayScan extends RecordScan {
  * when the bytes are not valid JSON, or not an array: parse them instead.
  */
 export function scanRecordArray(bytes: Uint8Array, maxDepth: number): RecordScan | null {
-  let i = 0;
-  while (isBlank(bytes[i])) i++;
-  const scan = scanRecordsAt(bytes, i, maxDepth);
+  const scan = scanWholeArray(bytes, (at) => scanRecordsAt(bytes, at, maxDepth));
+  return scan === null ? null : { records: scan.records, childRows: scan.childRows };
+}
+
+/** `scanAt` of the array that is the whole of `bytes`, blanks around it allowed. Null: the bytes are not one array. */
+export function scanWholeArray(bytes: Uint8Array, scanAt: (at: number) => ArrayScan | null): ArrayScan | null {
+  let at = 0;
+  while (isBlank(bytes[at])) at++;
+  const scan = scanAt(at);
   if (scan === null) return null;
   let end = scan.end;
   while (isBlank(bytes[end])) end++;
-  return end === bytes.length ? { records: scan.records, childRows: scan.childRows } : null;
+  return end === bytes.length ? scan : null;
 }
 
 /** scanRecordArray of the array that opens at `at` (a body's member, say), and where it ends. Null: no valid array there. */
