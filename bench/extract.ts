@@ -3,11 +3,12 @@
 // measured in the same run: DuckDB's own read_json over the same pages saved as files.
 // Each variant runs in its own child process (bench/extract-child.ts) so that its peak
 // RSS is its own; the server runs here.
-// Usage: npx tsx bench/extract.ts [records=1000000] [lists] [latency=MS] [page=RECORDS]
+// Usage: npx tsx bench/extract.ts [records=1000000] [lists] [latency=MS] [page=RECORDS] [wrapped] [shuffled]
 //   lists: add a list field (a child table); latency=MS: the server answers each page MS later,
 //   as a remote API does (the baseline reads files: its ratio then says what the latency costs);
 //   page=RECORDS: pages of that many records (default 1,000; many APIs serve 100); wrapped: each
-//   page's records under `data` in an object (as most APIs answer), read with data_path.
+//   page's records under `data` in an object (as most APIs answer), read with data_path;
+//   shuffled: ids in no order (each once), so a merge cannot see its keys rise and counts them.
 // The server answers from the saved page files, read per request: holding them in memory
 // here would count in every child's peak RSS (Linux keeps ru_maxrss across fork and exec).
 import { execFile } from "node:child_process";
@@ -22,6 +23,7 @@ import { promisify } from "node:util";
 const total = Number(process.argv[2] ?? 1_000_000);
 const withLists = process.argv.includes("lists");
 const wrapped = process.argv.includes("wrapped");
+const shuffled = process.argv.includes("shuffled");
 const latencyMs = Number(process.argv.find((arg) => arg.startsWith("latency="))?.slice("latency=".length) ?? 0);
 const PAGE_SIZE = Number(process.argv.find((arg) => arg.startsWith("page="))?.slice("page=".length) ?? 1000);
 const START = Date.UTC(2024, 0, 1);
@@ -30,7 +32,8 @@ const START = Date.UTC(2024, 0, 1);
 function record(i: number) {
   const x = Math.imul(i + 1, 2654435761) >>> 0;
   const out: Record<string, unknown> = {
-    id: i + 1,
+    // Times a prime above any count here: a permutation of 1..total.
+    id: shuffled ? Number((BigInt(i) * 2654435761n) % BigInt(total)) + 1 : i + 1,
     name: `item ${i}`,
     category: ["alpha", "beta", "gamma", "delta"][x % 4],
     created_at: new Date(START + i * 60_000).toISOString(),
@@ -119,7 +122,7 @@ try {
     ["page path replace", await measure("ours-pages", baseUrl, "replace", ...served)],
   ];
   const baseline = results[0]?.[1].seconds ?? NaN;
-  console.log(`bench/extract: ${total.toLocaleString("en")} records, pages of ${PAGE_SIZE.toLocaleString("en")}, on ${os.availableParallelism()} cores (the server's CPU is this process's)${withLists ? ", with a list field" : ""}${wrapped ? ", records under data" : ""}${latencyMs > 0 ? `, each answered ${latencyMs} ms late` : ""}`);
+  console.log(`bench/extract: ${total.toLocaleString("en")} records, pages of ${PAGE_SIZE.toLocaleString("en")}, on ${os.availableParallelism()} cores (the server's CPU is this process's)${withLists ? ", with a list field" : ""}${wrapped ? ", records under data" : ""}${shuffled ? ", ids in no order" : ""}${latencyMs > 0 ? `, each answered ${latencyMs} ms late` : ""}`);
   for (const [name, m] of results) {
     console.log(
       `  ${name.padEnd(26)} ${m.rows.toLocaleString("en").padStart(10)} rows ${m.seconds.toFixed(2).padStart(7)} s (process CPU ${m.cpuSeconds.toFixed(1).padStart(5)} s, server ${m.serverCpuSeconds.toFixed(1).padStart(4)} s) ` +

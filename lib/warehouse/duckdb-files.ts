@@ -110,6 +110,7 @@ export function duckdbFileReader(dataDir: string, spoolDir: string, access: Duck
       keyText: KEY_TEXT,
       keyList: (list, item) => `('[' || array_to_string(list_transform(${list}, lambda __ab_item: coalesce(${item("__ab_item")}, 'null')), ',') || ']')`,
       md5: (e) => `md5(${e})`,
+      bucket: (e, buckets) => `(hash(${e}) % ${buckets})`,
     },
   };
 }

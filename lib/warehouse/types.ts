@@ -191,6 +191,8 @@ export interface FileReader {
     keyList(list: string, item: (element: string) => string): string;
     /** The md5 of text's UTF-8 bytes, as 32 lowercase hex digits. */
     md5(expression: string): string;
+    /** A bucket from 0 to `buckets` - 1 for a value (a row of values too): equal values share one. */
+    bucket(expression: string, buckets: number): string;
   };
 }
 

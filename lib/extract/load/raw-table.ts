@@ -13,6 +13,7 @@ import { rowKeySql } from "./raw-row-key";
 import { planChildren, stageChildren, type StagedChild } from "./raw-children";
 import { parsedRecords, parseRecord, planRelation, valueSql, type RawStaging } from "./raw-relation";
 import { rawCursor } from "./raw-cursor";
+import { keysRepeatIn } from "./staged-keys";
 import { isJsonObject } from "../normalize/json-value";
 import type { CursorValue } from "./incremental";
 
@@ -116,7 +117,7 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     if (keysAfterCopy && rootKey !== null) {
       const keyColumn = (sql: string) => columns.find((column) => column.sql === sql)?.name;
       const staged = rootKeys ? [ROOT_KEY_COLUMN] : contentKey !== null ? [keyColumn(contentKey)] : keyColumns.map((column) => column.name);
-      if (await keysRepeatIn(warehouse, staging.staging, staged, rows)) {
+      if (await keysRepeatIn(warehouse, reader, staging.staging, staged, rows)) {
         winners = await lastRecordPerKey(warehouse, raw, rootKey, rows);
         await warehouse.drop(staging.staging);
         await copy(winners.positions);
@@ -128,26 +129,6 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
   } finally {
     if (children?.ok === true) await children.release();
   }
-}
-
-/**
- * Whether a key repeats among the staged rows, by their key columns' values (each a function of
- * the root key's text that tells its texts apart: integers, dates, text, the key itself):
- * none repeats where every row's are distinct. A column not found counts as a repeat. Keys
- * that rise row after row (an API paged by id) are distinct, which one streaming pass tells
- * without holding them; else they are counted (a hash of every key: about 230 MB at 5M).
- */
-async function keysRepeatIn(warehouse: Warehouse, table: string, keys: readonly (string | undefined)[], rows: number): Promise<boolean> {
-  const names = keys.flatMap((key) => (key === undefined ? [] : [quoteIdent(key)]));
-  if (names.length === 0 || names.length < keys.length) return true;
-  const key = `(${names.join(", ")})`;
-  // Every row but the first must follow a smaller key: one sequence (a single NULL before), rising.
-  const [rising] = await warehouse.query(
-    `SELECT count(*) FILTER (WHERE previous IS NULL) AS firsts, count(*) FILTER (WHERE previous >= k) AS falls FROM (SELECT ${key} AS k, lag(${key}) OVER () AS previous FROM ${quoteIdent(table)})`,
-  );
-  if (Number(rising?.firsts) === 1 && Number(rising?.falls) === 0) return false;
-  const [row] = await warehouse.query(`SELECT count(DISTINCT ${key}) AS keys FROM ${quoteIdent(table)}`);
-  return Number(row?.keys) !== rows;
 }
 
 /**
