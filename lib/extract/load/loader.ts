@@ -14,9 +14,9 @@ import { cursorStateKey, cursorValueAt, laterCursor, readCursor, type CursorValu
 import { ROOT_KEY_COLUMN, SEQ_COLUMN } from "./merge-sql";
 import { ExtractLoadError } from "./errors";
 import { WRITE_BATCH_ROWS } from "./write-batches";
-import { stageRawTable, type RawStaged, type RawStaging } from "./raw-table";
+import type { RawStaging } from "./raw-table";
+import { attemptRaw, type RawAttemptOptions, type RawAttemptRun } from "./raw-attempt";
 import { profileAhead } from "./raw-relation";
-import { isUnreadableJson, unreadableJsonReason } from "./raw-release";
 import { rowKeySqlBeforeLoad } from "./raw-row-key";
 import { finalStagingTables } from "./final-staging";
 import { dropLeftoverStaging, newRowsTableFor, StagingTable, stageTableFor, widenTarget, type StagingScope } from "./staging";
@@ -129,77 +129,31 @@ export class ExtractLoader {
   /**
    * This run's rows from a file the warehouse read itself (`raw`: the reader's columns, rows
    * in the file's order), staged by SQL with the page path's names, types and values
-   * (raw-table.ts). Returns why the rows must come page by page instead (nothing is staged
+   * (raw-attempt.ts, raw-table.ts). Returns why the rows must come page by page instead (nothing is staged
    * then): a partition, a contract checked against earlier runs, rows appended
    * to a table that exists, rows keyed by their content, types only the page path reads.
    */
-  async loadRaw(
-    reader: FileReader,
-    raw: RawTable,
-    batchOf: (position: number) => number,
-    json?: RawStaging["json"],
-    /**
-     * `refusals`: `raw` reads its files where it is used, so the reader may refuse their records
-     * only now (a key twice inside a list's element): the rows go page by page then, as if `raw`
-     * had not loaded, and nothing this attempt staged stays.
-     */
-    options: { childTables?: boolean; refusals?: boolean } = {},
-  ): Promise<string | null> {
+  async loadRaw(reader: FileReader, raw: RawTable, batchOf: (position: number) => number, json?: RawStaging["json"], options: RawAttemptOptions = {}): Promise<string | null> {
     this.assertOpen();
     const blocker = this.rawBlocker();
     if (blocker !== null) return this.pagesBecause(blocker);
     // The page path appends to a child table that is there though its root is not (rawBlocker sees the root).
     if (this.disposition === "append" && (await this.existingTables()).length > 0) return this.pagesBecause("rows appended to tables that exist evolve them page by page");
-    const merge = this.disposition === "merge";
-    // Tables made before this attempt (a refusal drops only its own).
-    const createdBefore = new Set(this.created);
-    const stagingFor = (table: string) => {
-      const name = merge ? newRowsTableFor(table, this.scope) : stageTableFor(table, this.scope);
-      this.created.add(name);
-      return name;
-    };
-    const name = stagingFor(this.asset);
-    // Child rows' keys are version 2's (the first version's hash is JavaScript's alone).
-    const children =
-      options.childTables !== true
-        ? "a record has a list (a child table), whose write batches only the pages know"
-        : this.rowKeys !== 2
-          ? "child rows are keyed as this asset's first runs keyed them (version 1), which only the page path computes"
-          : stagingFor;
-    // Names the attempt claims are taken back if it is refused: the pages claim theirs as they meet them.
-    const restoreNames = this.namer.checkpoint();
-    const staged = await stageRawTable(this.warehouse, reader, raw, {
-      asset: this.asset,
-      keyColumns: this.keyColumns,
-      namer: this.namer,
-      staging: name,
-      merge,
-      childTargets: merge && (await this.existingTables()).some((table) => table !== this.asset),
-      maxDepth: this.maxDepth,
-      json,
-      batchOf,
-      children,
-      cursor: this.cursorField,
-    }).catch(async (error: unknown): Promise<RawStaged> => {
-      if (options.refusals !== true || !isUnreadableJson(error)) throw error;
-      for (const table of [...this.created].filter((name) => !createdBefore.has(name))) {
-        await this.warehouse.drop(table);
-        this.created.delete(table);
-      }
-      return { ok: false, reason: unreadableJsonReason(error) };
-    });
-    if (!staged.ok) {
-      restoreNames();
-      return this.pagesBecause(staged.reason);
-    }
+    const staged = await attemptRaw(this.rawAttemptRun(), reader, raw, batchOf, json, options);
+    if (!staged.ok) return this.pagesBecause(staged.reason);
     this.stagedBy = { by: "sql" };
     if (this.cursorField !== undefined) this.cursor = laterCursor(this.cursor, staged.cursor);
     this.records.seen += staged.rows;
     this.records.loaded += staged.rows;
     this.pagesSeen++;
-    if (staged.rows > 0) this.staging.set(this.asset, new StagingTable(this.warehouse, name, staged.schema, true, this.fixedTypes, staged.rows, staged.winnersOnly));
+    if (staged.rows > 0) this.staging.set(this.asset, new StagingTable(this.warehouse, staged.staging, staged.schema, true, this.fixedTypes, staged.rows, staged.winnersOnly));
     for (const child of staged.children) this.staging.set(child.table, new StagingTable(this.warehouse, child.staging, child.schema, true, this.fixedTypes, child.rows, staged.winnersOnly));
     return null;
+  }
+
+  private rawAttemptRun(): RawAttemptRun {
+    const { warehouse, asset, disposition, scope, keyColumns, namer, maxDepth, rowKeys, cursorField, created } = this;
+    return { warehouse, asset, disposition, scope, keyColumns, namer, maxDepth, rowKeys, cursorField, created, existingTables: () => this.existingTables() };
   }
 
   /** Profiles a part of a raw table loadRaw will be given (RawTable.parts) ahead of it: see profileAhead. */
