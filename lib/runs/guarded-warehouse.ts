@@ -103,7 +103,10 @@ export function guardWarehouse(inner: Warehouse, opts: GuardOptions): GuardedWar
           files: {
             ...files,
             load: (table, file, format, options) => live(() => files.load(table, file, format, options)),
-            unnest: (table, from, list, carried) => live(() => files.unnest(table, from, list, carried)),
+            unnest: async (table, from, list, carried) => {
+              const elements = await live(() => files.unnest(table, from, list, carried));
+              return { ...elements, recordsOf: (positions) => live(() => elements.recordsOf(positions)) };
+            },
             records: (file, format, positions) => live(() => files.records(file, format, positions)),
           },
         }),

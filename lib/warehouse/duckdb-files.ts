@@ -58,13 +58,40 @@ export function duckdbFileReader(dataDir: string, spoolDir: string, access: Duck
     },
     unnest: async (table, from, list, carried) => {
       const carry = carried.map((column) => `${column.sql} AS ${quoteIdent(column.name)}`);
-      // Two unnests in one SELECT go side by side: each element with its index, in the list's order.
-      const select = `SELECT ${[...carry, `unnest(range(len(${list}))) AS ${quoteIdent(UNNESTED.index)}`, `unnest(${list}) AS ${quoteIdent(UNNESTED.element)}`].join(", ")} FROM ${from.sql}`;
-      const [created = [], described = []] = await access.queryAll([
+      const index = quoteIdent(UNNESTED.index);
+      // A record whose list is empty or NULL keeps one row, its index NULL: every record starts
+      // a run of rows (index NULL or 0) in the table's order, so an element's record is the count
+      // of runs up to it, and no record's position is carried (numbering the files' read would
+      // make it one thread's). Two unnests in one SELECT go side by side: each element with its
+      // index, in the list's order.
+      const some = `(CASE WHEN len(${list}) > 0 THEN ${list} END)`;
+      const select = `SELECT ${[...carry, `unnest(coalesce(range(len(${some})), [NULL])) AS ${index}`, `unnest(coalesce(${some}, [NULL])) AS ${quoteIdent(UNNESTED.element)}`].join(", ")} FROM ${from.scan ?? from.sql}`;
+      const [, described = [], [counted] = []] = await access.queryAll([
         `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS ${select}`,
         `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = ${quoteLiteral(table)} ORDER BY column_index`,
+        `SELECT count(${index}) AS elements FROM ${tempTable(table)}`,
       ]);
-      return { sql: tempTable(table), position: POSITION, rows: duckdbCreatedRows(created), columns: described.map(rawColumn), temporary: true };
+      const starts = `(${index} IS NULL OR ${index} = 0)`;
+      const position = quoteIdent(UNNESTED_POSITION);
+      const withRecords = (name: string) =>
+        `(SELECT * FROM (SELECT rowid AS ${position}, *, sum(CASE WHEN ${starts} THEN 1 ELSE 0 END) OVER (ORDER BY rowid ROWS UNBOUNDED PRECEDING) - 1 AS ${quoteIdent(name)} FROM ${tempTable(table)}) WHERE ${index} IS NOT NULL)`;
+      return {
+        sql: `(SELECT rowid AS ${position}, * FROM ${tempTable(table)} WHERE ${index} IS NOT NULL)`,
+        position,
+        rows: Number(counted?.elements ?? 0),
+        columns: described.map(rawColumn),
+        temporary: true,
+        recordsOf: async (positions) => {
+          const wanted = [...new Set(positions.map((at) => Math.trunc(at)))];
+          if (wanted.length === 0) return new Map();
+          const [rows = []] = await access.queryAll([
+            `SELECT element, (SELECT count(*) FROM ${tempTable(table)} WHERE ${starts} AND rowid <= element) - 1 AS record FROM unnest([${wanted.join(", ")}]) AS wanted(element) ` +
+              `WHERE element IN (SELECT rowid FROM ${tempTable(table)} WHERE ${index} IS NOT NULL)`,
+          ]);
+          return new Map(rows.map((row) => [Number(row.element), Number(row.record)]));
+        },
+        withRecords,
+      };
     },
     relation: async (files, format, { rows, offset = 0, columns }) => {
       const read = columns ?? (await access.queryAll([`DESCRIBE SELECT * FROM ${readerCall(format, files)}`]))[0]?.map((row) => rawColumn({ name: String(row.column_name), type: String(row.column_type) }));
@@ -155,6 +182,9 @@ const tempTable = (table: string) => `temp.main.${quoteIdent(table)}`;
 
 /** A table made by CREATE TABLE AS keeps its rows in the order the reader gave them. */
 const POSITION = "rowid";
+
+/** An unnested element's position column: its row's in the temporary table (whose records' empty lists leave gaps). */
+const UNNESTED_POSITION = "__ab_at";
 
 /** A relation's position column: WITH ORDINALITY's, shifted to count from the relation's offset. */
 const RELATION_POSITION = "__assetbook_position";

@@ -150,7 +150,7 @@ export interface FileReader {
    * in the rows' order and then the list's, the `carried` values of its row, its index
    * (`UNNESTED.index`, from 0) and itself (`UNNESTED.element`). Released by `release`.
    */
-  unnest(table: string, from: RawTable, list: string, carried: readonly { name: string; sql: string }[]): Promise<RawTable>;
+  unnest(table: string, from: RawTable, list: string, carried: readonly { name: string; sql: string }[]): Promise<UnnestedTable>;
   /**
    * JSON or NDJSON files' records as a relation read where it is used, no table written:
    * `load`'s columns and order, positions counted from `offset`. `columns`: as `load` types
@@ -233,6 +233,18 @@ export interface RawTable {
   parts?: readonly RawTable[];
   /** A column computed from each record as it was read, after the reader's (not among `columns`). */
   computed?: ComputedColumn;
+}
+
+/**
+ * A list's elements as FileReader.unnest made them, each of which knows its record: the
+ * record's position in the table unnested (whose positions count from 0), found without
+ * carrying it in every element (numbering a relation over files serializes its read).
+ */
+export interface UnnestedTable extends RawTable {
+  /** The record of each element at these positions (absent: no element there). */
+  recordsOf(positions: readonly number[]): Promise<Map<number, number>>;
+  /** SQL for the elements with their record's position as a column `name` beside theirs (a pass over them all). */
+  withRecords(name: string): string;
 }
 
 /** A column `FileReader.load` computes while it reads (a content key): its name and SQL over the reader's columns. */

@@ -5,7 +5,7 @@
 // first (FileReader.unnest), which is planned as the raw table is (planRelation). One level:
 // a list inside a list's elements, a list of lists or a null where records are is the page
 // path's.
-import { quoteIdent, quoteLiteral, UNNESTED, type FileReader, type LogicalType, type RawTable, type Warehouse } from "../../warehouse/types";
+import { quoteIdent, quoteLiteral, UNNESTED, type FileReader, type LogicalType, type RawTable, type UnnestedTable, type Warehouse } from "../../warehouse/types";
 import { NESTING_SEPARATOR } from "../normalize/names";
 import { isJsonObject, isList } from "../normalize/json-value";
 import { keyString } from "../normalize/row-key";
@@ -24,14 +24,16 @@ export interface StagedChild {
 
 interface ChildPlan {
   table: string;
-  elements: RawTable;
+  elements: UnnestedTable;
   columns: PlannedColumn[];
 }
 
 export type PlannedChildren = { ok: true; plans: ChildPlan[]; release(): Promise<void> } | { ok: false; reason: string };
 
-/** What each element's row carries from its record: its position and its key. */
-const CARRIED = { root: "__ab_root", key: "__ab_key" } as const;
+/** What each element's row carries from its record: its key. */
+const CARRIED_KEY = "__ab_key";
+/** An element's record's position, where a merge's winners pick elements by it. */
+const RECORD = "__ab_root";
 
 /** The child tables' plans, or why the page path must make them; their relations live until `release`. */
 export async function planChildren(warehouse: Warehouse, reader: FileReader, raw: RawTable, lists: readonly RawList[], rootKey: string, staging: RawStaging): Promise<PlannedChildren> {
@@ -76,17 +78,14 @@ async function planChild(warehouse: Warehouse, reader: FileReader, raw: RawTable
     if (!found.ok) return found;
     leaves = found.leaves;
   }
-  const elements = await reader.unnest(relation, raw, list.sql, [
-    { name: CARRIED.root, sql: raw.position },
-    { name: CARRIED.key, sql: rootKey },
-  ]);
+  const elements = await reader.unnest(relation, raw, list.sql, [{ name: CARRIED_KEY, sql: rootKey }]);
   if (element.fields !== undefined) {
     // flatten reads a null among records as `{ value: null }`, claiming a `value` column.
     const [nulls] = await warehouse.query(`SELECT count(*) AS n FROM ${elements.sql} WHERE ${elementSql} IS NULL`);
     if (Number(nulls?.n ?? 0) > 0) return { ok: false, reason: `field "${shown}" holds null among records` };
   }
   const places = (positions: readonly number[]) => elementPlaces(warehouse, elements, positions);
-  const key = quoteIdent(CARRIED.key);
+  const key = quoteIdent(CARRIED_KEY);
   const index = quoteIdent(UNNESTED.index);
   const json = staging.json;
   const planned = await planRelation(warehouse, reader, elements, leaves, {
@@ -128,13 +127,19 @@ function wanted(profile: ColumnProfile): number[] {
 }
 
 /** Where elements (by position) lie: their record's position and their index in its list. */
-async function elementPlaces(warehouse: Warehouse, elements: RawTable, positions: readonly number[]): Promise<Map<number, { root: number; index: number }>> {
+async function elementPlaces(warehouse: Warehouse, elements: UnnestedTable, positions: readonly number[]): Promise<Map<number, { root: number; index: number }>> {
   if (positions.length === 0) return new Map();
   const rows = await warehouse.query(
-    `SELECT ${elements.position} AS position, ${quoteIdent(CARRIED.root)} AS root, ${quoteIdent(UNNESTED.index)} AS idx FROM ${elements.sql} ` +
+    `SELECT ${elements.position} AS position, ${quoteIdent(UNNESTED.index)} AS idx FROM ${elements.sql} ` +
       `WHERE ${elements.position} IN (${[...new Set(positions)].map((position) => String(Math.trunc(position))).join(", ")})`,
   );
-  return new Map(rows.map((row) => [Number(row.position), { root: Number(row.root), index: Number(row.idx) }]));
+  const records = await elements.recordsOf(rows.map((row) => Number(row.position)));
+  const places = new Map<number, { root: number; index: number }>();
+  for (const row of rows) {
+    const root = records.get(Number(row.position));
+    if (root !== undefined) places.set(Number(row.position), { root, index: Number(row.idx) });
+  }
+  return places;
 }
 
 /** The element at `index` of the list at `path` in a record's JSON text (undefined where there is none). */
@@ -159,13 +164,13 @@ export async function stageChildren(
   stagingFor: (table: string) => string,
   records?: string,
 ): Promise<StagedChild[]> {
-  const where = records === undefined ? "" : ` WHERE ${quoteIdent(CARRIED.root)} IN ${records}`;
+  const from = (elements: UnnestedTable) => (records === undefined ? elements.sql : `${elements.withRecords(RECORD)} WHERE ${quoteIdent(RECORD)} IN ${records}`);
   const typeName = (type: LogicalType) => warehouse.dialect.typeName(type);
   const staged: StagedChild[] = [];
   for (const plan of plans) {
     const name = stagingFor(plan.table);
     const select = plan.columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
-    const created = await warehouse.createTableAs(name, `SELECT ${select.join(", ")} FROM ${plan.elements.sql}${where}`);
+    const created = await warehouse.createTableAs(name, `SELECT ${select.join(", ")} FROM ${from(plan.elements)}`);
     const schema: TableSchema = new Map(plan.columns.map((column) => [column.name, column.type]));
     // Rows the run brought: a merge's losing records' elements too, as the page path counts them.
     staged.push({ table: plan.table, staging: name, schema, rows: records === undefined ? created.rows : plan.elements.rows });

@@ -95,10 +95,10 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     // A merge keeps each key's last record here (and only its child rows), so its new rows need
     // no winners picked later (and, with no table yet, become the tables). Its root keeps the
     // root key only where child tables exist already, whose rows are replaced by it.
-    // A copy without lists counts a merge's keys once copied, in the staged table (typed
-    // columns, far cheaper than the raw rows, which may be files); only a key found repeated
-    // there is looked for in the raw rows (keysAfterCopy).
-    const keysAfterCopy = staging.merge && rootKey !== null && raw.temporary && lists.length === 0;
+    // A copy counts a merge's keys once copied, in the staged table (typed columns, far cheaper
+    // than the raw rows, which may be files); only a key found repeated there is looked for in
+    // the raw rows (keysAfterCopy), before the child rows are staged (a repeat's winners' alone).
+    const keysAfterCopy = staging.merge && rootKey !== null && raw.temporary;
     let winners = !staging.merge || rootKey === null ? null : keysAfterCopy ? {} : await lastRecordPerKey(warehouse, raw, rootKey, rows);
     const rootKeys = winners !== null && staging.childTargets;
     const keyInPlace = contentKey === null || (raw.computed !== undefined && contentKey === quoteIdent(raw.computed.name));
@@ -137,7 +137,7 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
  * nothing rewritten).
  */
 async function lastRecordPerKey(warehouse: Warehouse, raw: RawTable, rootKey: string, rows: number): Promise<{ positions?: string }> {
-  const [row] = await warehouse.query(`SELECT count(DISTINCT ${rootKey}) AS keys FROM ${raw.sql}`);
+  const [row] = await warehouse.query(`SELECT count(DISTINCT ${rootKey}) AS keys FROM ${raw.scan ?? raw.sql}`);
   if (Number(row?.keys) === rows) return {};
   return { positions: `(SELECT max(${raw.position}) FROM ${raw.sql} GROUP BY ${rootKey})` };
 }
