@@ -117,7 +117,7 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
   const materializeOther = useMemo(() => mlJobs.materializer(previewMaterializer(slug, latestText.get, latestCap.get)), [mlJobs, slug, latestText, latestCap]);
   useWarehouseDebugHook(ready?.warehouse);
   const workspace = useMemo(() => developmentWorkspace(workspaceProp), [workspaceProp]);
-  const { snapshot, run, setPartition } = useReactive(ready, file, text, materializeOther, loadFromProduction, initialPartition, workspace.workspace);
+  const { snapshot, run, setPartition, noteEdit } = useReactive(ready, file, text, materializeOther, loadFromProduction, initialPartition, workspace.workspace);
 
   const [focusedId, setFocusedId] = useState<string>();
   const [registry] = useState(() => new FocusRegistry());
@@ -130,7 +130,13 @@ export function NotebookWorkspace({ slug, initialText, initialHash, initialDraft
     [registry],
   );
 
-  const edit = useCallback((change: (d: NotebookDraft) => NotebookDraft) => setDraft(change), []);
+  const edit = useCallback(
+    (change: (d: NotebookDraft) => NotebookDraft) => {
+      noteEdit();
+      setDraft(change);
+    },
+    [noteEdit],
+  );
 
   const addBelow = useCallback(
     (afterId: string | null, kind: "sql" | "chart" | "prose") => {

@@ -24,6 +24,8 @@ export interface Reactive {
   setPartition: (key: string | null) => void;
   /** Bumped after each run, when the tables may have changed. */
   version: number;
+  /** Says the user edits now: the debounce of the text this edit makes counts from here, not from React's commit of it. */
+  noteEdit: () => void;
 }
 
 export function useReactive(
@@ -44,6 +46,8 @@ export function useReactive(
   const external = useRef(loadExternal);
   const first = useRef(true);
   const latestWorkspace = useRef(workspace);
+  /** When the user last edited (performance.now()); null: the text changed otherwise (a full debounce). */
+  const editedAt = useRef<number | null>(null);
 
   useEffect(() => {
     other.current = materializeOther;
@@ -85,8 +89,10 @@ export function useReactive(
 
   useEffect(() => {
     if (!session) return;
-    const delay = first.current ? 0 : DEBOUNCE_MS;
+    const since = editedAt.current === null ? 0 : performance.now() - editedAt.current;
+    const delay = first.current ? 0 : Math.max(0, DEBOUNCE_MS - since);
     first.current = false;
+    editedAt.current = null;
     const timer = setTimeout(() => void session.update(text).catch(() => undefined), delay);
     return () => clearTimeout(timer);
   }, [session, text]);
@@ -99,5 +105,8 @@ export function useReactive(
 
   const run = useCallback((name: string) => void session?.run(name).catch(() => undefined), [session]);
   const setPartition = useCallback((key: string | null) => void session?.setPartition(key).catch(() => undefined), [session]);
-  return { snapshot, run, setPartition, version };
+  const noteEdit = useCallback(() => {
+    editedAt.current = performance.now();
+  }, []);
+  return { snapshot, run, setPartition, version, noteEdit };
 }
