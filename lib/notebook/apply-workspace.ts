@@ -6,13 +6,14 @@ import { placeCells } from "./placement";
 import { CHECK_NAMES } from "./check-list";
 import { parseNotebook } from "./parse";
 import { scanNotebook, splitLines } from "./scan";
-import { canonicalJson, stableHash } from "./stable-hash";
 import { extractConfigSchema } from "./schemas/extract";
 import { didYouMean } from "./suggest";
-import type { AssetCell, CellMacro, Check, Notebook, NotebookIssue, ParseResult } from "./types";
+import type { AssetCell, Check, Notebook, NotebookIssue, ParseResult } from "./types";
 import { resolveParams } from "./params";
 import type { ConnectionDef, VarValue, Workspace } from "./workspace-file";
 import { describeIssues } from "./zod-issues";
+import { configValue, hasVars, substituteVars } from "./workspace-vars";
+import { MacroCycleError, macroCalls, macrosNeeded, missingMacro, physicalMacros, rewriteCalls, type PhysicalMacro } from "./workspace-macros";
 import { isRecord } from "../guards";
 
 export interface AppliedNotebook {
@@ -22,70 +23,6 @@ export interface AppliedNotebook {
   macrosOf: ReadonlyMap<string, readonly string[]>;
   /** The macros the cells call (and those they call), in creation order: a host creates them before running the cells. */
   macros: PhysicalMacro[];
-}
-
-const VAR = /\{\{\s*(var|params)\b([^{}]*)\}\}/g;
-/** A string that is one placeholder and nothing else: its value keeps its type (a whole ML or extract config value). */
-const WHOLE = /^\{\{\s*(var|params)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
-const VAR_INSIDE = /^\.([A-Za-z_][A-Za-z0-9_]*)$/;
-
-export function hasVars(text: string): boolean {
-  return new RegExp(VAR.source).test(text);
-}
-
-/** A variable's value as a SQL literal. */
-export function sqlLiteral(value: VarValue): string {
-  if (value === null) return "NULL";
-  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
-  if (typeof value === "number") return String(value);
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-interface VarProblem {
-  offset: number;
-  message: string;
-}
-
-/**
- * `text` with each `{{ var.name }}` (the workspace's) and `{{ params.name }}` (the run's)
- * replaced; an unknown one stays (NULL in SQL, so the SQL still parses) and is a problem.
- */
-export function substituteVars(text: string, vars: Workspace["vars"], target: "sql" | "text", params: Workspace["params"] = new Map()): { text: string; problems: VarProblem[] } {
-  const problems: VarProblem[] = [];
-  const out = text.replace(VAR, (whole: string, namespace: string, inside: string, offset: number) => {
-    const isParam = namespace === "params";
-    const name = VAR_INSIDE.exec(inside.trim())?.[1];
-    if (name === undefined) {
-      problems.push({ offset, message: `${whole} is not a ${isParam ? "parameter" : "variable"}: write {{ ${namespace}.<name> }}` });
-      return target === "sql" ? "NULL" : whole;
-    }
-    const values = isParam ? params : vars;
-    if (!values.has(name)) {
-      const known = [...values.keys()];
-      problems.push({
-        offset,
-        message: isParam
-          ? `unknown parameter "${name}"${didYouMean(name, known)}: declare it under params: in the front matter`
-          : `unknown variable "${name}"${didYouMean(name, known)}: define it under vars: in assetbook.yml`,
-      });
-      return target === "sql" ? "NULL" : whole;
-    }
-    const value = values.get(name) ?? null;
-    return target === "sql" ? sqlLiteral(value) : String(value ?? "");
-  });
-  return { text: out, problems };
-}
-
-/** A config string that is one placeholder: its typed value; otherwise the text with placeholders replaced. */
-function configValue(text: string, workspace: Workspace, report: (message: string) => void): unknown {
-  const whole = WHOLE.exec(text.trim());
-  if (whole) {
-    const values = whole[1] === "params" ? (workspace.params ?? new Map()) : workspace.vars;
-    if (values.has(whole[2] ?? "")) return values.get(whole[2] ?? "") ?? null;
-  }
-  const done = substituteVars(text, workspace.vars, "text", workspace.params);
-  for (const problem of done.problems) report(problem.message);
-  return done.text;
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -143,31 +80,6 @@ function runParams(notebook: Notebook, given: Readonly<Record<string, string>> |
   const values = new Map<string, VarValue>(Object.keys(defs).map((name) => [name, null]));
   if (defaults.ok) for (const [name, value] of defaults.values) values.set(name, value);
   return values;
-}
-
-function missingMacro(name: string): never {
-  throw new Error(`no macro ${name}`);
-}
-
-/** The physical macros `used` need, the ones they call first, so each is created after what it calls. */
-function macrosNeeded(physical: ReadonlyMap<string, PhysicalMacro>, used: ReadonlySet<string>): PhysicalMacro[] {
-  const ordered: PhysicalMacro[] = [];
-  const seen = new Set<string>();
-  const visit = (key: string) => {
-    const macro = physical.get(key);
-    if (!macro || seen.has(key)) return;
-    seen.add(key);
-    for (const inner of calledPhysical(macro, physical)) visit(inner.toLowerCase());
-    ordered.push(macro);
-  };
-  for (const key of [...used].sort()) visit(key);
-  return ordered;
-}
-
-/** The workspace macros a physical macro's (already qualified) body calls. */
-function calledPhysical(macro: PhysicalMacro, physical: ReadonlyMap<string, PhysicalMacro>): string[] {
-  const body = macro.table ?? macro.sql ?? "";
-  return [...physical.values()].filter((other) => body.includes(`${other.schema}.${other.name}(`) || body.includes(`${other.schema}.${other.name} (`)).map((other) => other.macro);
 }
 
 type Report = (line: number, column: number, message: string, field?: string) => void;
@@ -268,104 +180,6 @@ function resolveChecks(checks: readonly Check[], workspace: Workspace, cell: Ass
 
 function checkSql(checks: readonly Check[]): string[] {
   return checks.flatMap((check) => (check.type === "sql" ? [check.sql] : []));
-}
-
-/** Where `sql` calls one of `macros`: each call's name as written, and its offset. */
-function macroOccurrences(sql: string, macros: ReadonlyMap<string, string>): { offset: number; length: number; name: string }[] {
-  const found: { offset: number; length: number; name: string }[] = [];
-  if (macros.size === 0) return found;
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i] ?? "";
-    const next = sql[i + 1] ?? "";
-    if (ch === "-" && next === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end === -1 ? sql.length : end + 1;
-    } else if (ch === "/" && next === "*") {
-      const end = sql.indexOf("*/", i + 2);
-      i = end === -1 ? sql.length : end + 2;
-    } else if (ch === "'" || ch === '"') {
-      let j = i + 1;
-      while (j < sql.length && !(sql[j] === ch && sql[j + 1] !== ch)) j += sql[j] === ch ? 2 : 1;
-      i = j + 1;
-    } else if (/[A-Za-z_]/.test(ch)) {
-      let j = i + 1;
-      while (j < sql.length && /[A-Za-z0-9_$]/.test(sql[j] ?? "")) j++;
-      let k = j;
-      while (k < sql.length && /\s/.test(sql[k] ?? "")) k++;
-      // `a.b(` is a qualified function, not the workspace's.
-      const qualified = i > 0 && sql[i - 1] === ".";
-      const name = macros.get(sql.slice(i, j).toLowerCase());
-      if (sql[k] === "(" && !qualified && name !== undefined) found.push({ offset: i, length: j - i, name });
-      i = j;
-    } else i++;
-  }
-  return found;
-}
-
-/**
- * The names among `macros` that `sql` calls: an identifier followed by `(`, outside strings,
- * quoted identifiers and comments. (DuckDB's parser would say the same, but the browser's
- * build has no JSON serializer for the statement tree.)
- */
-export function macroCalls(sql: string, macros: readonly string[]): string[] {
-  const byName = new Map(macros.map((name) => [name.toLowerCase(), name]));
-  return [...new Set(macroOccurrences(sql, byName).map((call) => call.name))].sort();
-}
-
-/** The schema workspace macros are created in, each under a name that carries a hash of its content. */
-export const MACRO_SCHEMA = "_assetbook";
-
-/**
- * A workspace macro as the warehouse holds it: named by its content (`cents_to_dollars__3f2a…`),
- * so environments and production never redefine one another's, and a changed macro changes
- * the SQL of every cell that calls it (its plan and its rerun follow from that).
- */
-export type PhysicalMacro = CellMacro;
-
-/** Every workspace macro's physical form, macros calling macros resolved; a cycle is an error naming it. */
-export function physicalMacros(workspace: Workspace): Map<string, PhysicalMacro> {
-  const byName = new Map(workspace.macros.map((macro) => [macro.name.toLowerCase(), macro]));
-  const names = new Map(workspace.macros.map((macro) => [macro.name.toLowerCase(), macro.name]));
-  const done = new Map<string, PhysicalMacro>();
-  const visiting: string[] = [];
-  const resolve = (key: string): PhysicalMacro => {
-    const known = done.get(key);
-    if (known) return known;
-    const macro = byName.get(key);
-    if (!macro) throw new Error(`no macro ${key}`);
-    if (visiting.includes(key)) throw new MacroCycleError([...visiting.slice(visiting.indexOf(key)), key].map((k) => byName.get(k)?.name ?? k));
-    visiting.push(key);
-    // A macro may use the workspace's variables: its body (and so its name) differs per target.
-    const body = substituteVars(macro.table ?? macro.sql ?? "", workspace.vars, "sql").text;
-    const rewritten = rewriteCalls(body, names, (name) => resolve(name.toLowerCase()));
-    visiting.pop();
-    const content = { args: macro.args, ...(macro.table !== undefined ? { table: rewritten } : { sql: rewritten }) };
-    const physical: PhysicalMacro = { macro: macro.name, schema: MACRO_SCHEMA, name: `${macro.name}__${stableHash(canonicalJson(content)).slice(0, 12)}`, ...content };
-    done.set(key, physical);
-    return physical;
-  };
-  for (const key of byName.keys()) resolve(key);
-  return done;
-}
-
-export class MacroCycleError extends Error {
-  constructor(readonly cycle: string[]) {
-    super(`the workspace's macros call each other in a cycle: ${cycle.join(" -> ")}`);
-    this.name = "MacroCycleError";
-  }
-}
-
-/** `sql` with each call of a workspace macro qualified by its physical name. */
-function rewriteCalls(sql: string, names: ReadonlyMap<string, string>, physicalOf: (name: string) => PhysicalMacro): string {
-  let out = "";
-  let last = 0;
-  for (const call of macroOccurrences(sql, names)) {
-    const physical = physicalOf(call.name);
-    out += `${sql.slice(last, call.offset)}${physical.schema}.${physical.name}`;
-    last = call.offset + call.length;
-  }
-  return out + sql.slice(last);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyWorkspace, macroCalls } from "./apply-workspace";
+import { applyWorkspace } from "./apply-workspace";
+import { macroCalls } from "./workspace-macros";
 import { parseNotebook } from "./parse";
 import { formatIssue, type Notebook } from "./types";
 import { emptyWorkspace, parseWorkspaceFile, workspaceFor, type WorkspaceFile } from "./workspace-file";
