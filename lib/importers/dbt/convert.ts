@@ -3,14 +3,12 @@
 // schema tests and singular tests become checks; seeds become file extracts; sources read
 // by a seed's name become that seed, the others externals; descriptions are carried over.
 // Pure: files in, notebook texts and a report out (bin/import-command.ts does the I/O).
-import { schemaNameProblem } from "../../notebook/values";
-import { parse } from "yaml";
-import { formatNotebook } from "../../notebook";
-import { ASSET_NAME_PATTERN } from "../../notebook/values";
+import { ASSET_NAME_PATTERN, schemaNameProblem } from "../../notebook/values";
 import { filesUnder, folderConfig, readProject, type DbtFiles, type DbtProject, type ReportLine } from "./project";
-import { isRecord } from "../../guards";
 import { macroLibrary, renderDbt, reportOf, type ModelConfig } from "./render";
-import { convertTest, type ConvertedCheck, type TableNames } from "./tests";
+import { convertTest, type TableNames } from "./tests";
+import { docBlocks, readYaml, type ModelDoc } from "./schema-yaml";
+import { checkTables, folderOf, notebooksOf, notebookSlug, type Model } from "./notebooks";
 
 export interface ImportResult {
   notebooks: { slug: string; text: string }[];
@@ -19,33 +17,6 @@ export interface ImportResult {
   report: ReportLine[];
   counts: { models: number; modelsConverted: number; tests: number; testsConverted: number; seeds: number; sources: number };
 }
-
-interface ModelDoc {
-  file: string;
-  line: number;
-  description?: string;
-  columns: { name: string; description?: string; tests: unknown[] }[];
-  tests: unknown[];
-}
-
-interface SourceTable {
-  table: string;
-  /** What the notebooks read: a seed's name, or `schema.identifier`. */
-  readAs: string;
-}
-
-interface Model {
-  name: string;
-  file: string;
-  folder: string;
-  sql: string;
-  config: ModelConfig;
-  reads: Set<string>;
-  checks: ConvertedCheck[];
-  custom: { name: string; sql: string }[];
-}
-
-const SEEDS_NOTEBOOK = "seeds";
 
 export function convertDbtProject(files: DbtFiles): ImportResult {
   const project = readProject(files);
@@ -168,85 +139,6 @@ function baseName(file: string, extension: string): string {
   return (file.split("/").pop() ?? file).slice(0, -extension.length);
 }
 
-/** The folders between the model path and the file (`models/marts/finance/x.sql` → [marts, finance]). */
-function folderOf(project: DbtProject, file: string): string[] {
-  const root = project.modelPaths.find((path) => file.startsWith(`${path.replace(/\/+$/, "")}/`)) ?? "";
-  return file.slice(root.replace(/\/+$/, "").length + 1).split("/").slice(0, -1);
-}
-
-function notebookSlug(project: DbtProject, folders: readonly string[]): string {
-  const raw = folders.length === 0 ? project.name : folders.join("-");
-  const slug = raw.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
-  return slug === "" || slug === SEEDS_NOTEBOOK ? `${slug || "models"}-models` : slug;
-}
-
-/** `{% docs name %}…{% enddocs %}` blocks, for `{{ doc("name") }}` in descriptions. */
-function docBlocks(texts: readonly string[]): Map<string, string> {
-  const blocks = new Map<string, string>();
-  for (const text of texts) {
-    for (const match of text.matchAll(/\{%-?\s*docs\s+(\w+)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g)) blocks.set(match[1] ?? "", (match[2] ?? "").trim());
-  }
-  return blocks;
-}
-
-function lineOf(text: string, needle: RegExp): number {
-  const index = text.search(needle);
-  return index < 0 ? 1 : text.slice(0, index).split("\n").length;
-}
-
-function readYaml(files: DbtFiles, project: DbtProject, seeds: ReadonlyMap<string, string>, report: ReportLine[]): { models: Map<string, ModelDoc>; sources: Map<string, SourceTable> } {
-  const models = new Map<string, ModelDoc>();
-  const sources = new Map<string, SourceTable>();
-  const ymlFiles = [...filesUnder(files.texts.keys(), project.modelPaths, ".yml"), ...filesUnder(files.texts.keys(), project.modelPaths, ".yaml")];
-  for (const file of ymlFiles) {
-    const text = files.texts.get(file) ?? "";
-    let value: unknown;
-    try {
-      value = parse(text);
-    } catch (error) {
-      report.push({ file, line: 1, message: `cannot read the YAML: ${error instanceof Error ? error.message : String(error)}` });
-      continue;
-    }
-    if (!isRecord(value)) continue;
-    for (const model of Array.isArray(value.models) ? value.models : []) {
-      if (!isRecord(model) || typeof model.name !== "string") continue;
-      const columns = (Array.isArray(model.columns) ? model.columns : []).filter(isRecord).map((column) => ({
-        name: String(column.name ?? ""),
-        ...(typeof column.description === "string" ? { description: column.description } : {}),
-        tests: [...arrayOf(column.tests), ...arrayOf(column.data_tests)],
-      }));
-      models.set(model.name, {
-        file,
-        line: lineOf(text, new RegExp(`name:\\s*['"]?${model.name}['"]?\\s*$`, "m")),
-        ...(typeof model.description === "string" ? { description: model.description } : {}),
-        columns,
-        tests: [...arrayOf(model.tests), ...arrayOf(model.data_tests)],
-      });
-    }
-    for (const source of Array.isArray(value.sources) ? value.sources : []) {
-      if (!isRecord(source) || typeof source.name !== "string") continue;
-      const schema = typeof source.schema === "string" ? source.schema : source.name;
-      for (const table of Array.isArray(source.tables) ? source.tables : []) {
-        if (!isRecord(table) || typeof table.name !== "string") continue;
-        const identifier = typeof table.identifier === "string" ? table.identifier : table.name;
-        // A source the project seeds itself (jaffle shop's raw tables) is read from the seed.
-        sources.set(`${source.name}.${table.name}`, { table: table.name, readAs: seeds.has(identifier) ? identifier : `${schema}.${identifier}` });
-      }
-    }
-    if (Array.isArray(value.unit_tests) && value.unit_tests.length > 0) {
-      report.push({ file, line: lineOf(text, /^unit_tests:/m), message: `${value.unit_tests.length} unit test${value.unit_tests.length === 1 ? "" : "s"} not converted (given rows and expected rows have no equivalent yet)` });
-    }
-    for (const key of ["semantic_models", "metrics", "exposures", "snapshots"]) {
-      if (Array.isArray(value[key]) && value[key].length > 0) report.push({ file, line: lineOf(text, new RegExp(`^${key}:`, "m")), message: `${key} are not converted` });
-    }
-  }
-  return { models, sources };
-}
-
-function arrayOf(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
 /** Singular tests (SQL files under the test paths that select failing rows): a custom check on the model they read first, as `this`. */
 function singularTests(files: DbtFiles, project: DbtProject, paths: readonly string[], prelude: string, models: ReadonlyMap<string, Model>, names: TableNames, report: ReportLine[]): { total: number; converted: number } {
   let converted = 0;
@@ -280,41 +172,6 @@ function withoutLineComments(sql: string): string {
     .replace(/;\s*$/, "");
 }
 
-function notebooksOf(
-  models: readonly Model[],
-  docs: ReadonlyMap<string, ModelDoc>,
-  seeds: ReadonlyMap<string, string>,
-  docBlocksByName: ReadonlyMap<string, string>,
-  project: DbtProject,
-  report: ReportLine[],
-): { slug: string; text: string }[] {
-  const out: { slug: string; text: string }[] = [];
-  if (seeds.size > 0) {
-    const cells = [...seeds.keys()].map((name) => `\`\`\`extract ${name}\nsource: file\npath: seeds/${name}.csv\nwrite_disposition: replace\n\`\`\``);
-    out.push({ slug: SEEDS_NOTEBOOK, text: `---\ntitle: Seeds\n---\n\nThe seeds of the dbt project ${project.name}, loaded from the data directory.\n\n${cells.join("\n\n")}\n` });
-  }
-  const folders = [...new Set(models.map((model) => model.folder))].sort();
-  for (const folder of folders) {
-    const own = ordered(models.filter((model) => model.folder === folder));
-    const names = new Set(own.map((model) => model.name));
-    const external = [...new Set(own.flatMap((model) => [...model.reads, ...checkTables(model)]))].filter((table) => !names.has(table)).sort();
-    const frontMatter = [`title: ${yamlString(folder)}`, ...(external.length > 0 ? [`external: [${external.join(", ")}]`] : [])];
-    const cells = own.map((model) => cellOf(model, docs.get(model.name), docBlocksByName));
-    const text = `---\n${frontMatter.join("\n")}\n---\n\nModels of the dbt project ${project.name}${folder === notebookSlugOfRoot(project) ? "" : `, folder ${folder.replace(/-/g, "/")}`}.\n\n${cells.join("\n\n")}\n`;
-    const formatted = formatNotebook(text, `${folder}.md`);
-    if (formatted.ok) out.push({ slug: folder, text: formatted.text });
-    else {
-      for (const issue of formatted.issues) report.push({ file: `${folder}.md`, line: issue.line, message: `the converted notebook does not parse: ${issue.message}` });
-      out.push({ slug: folder, text });
-    }
-  }
-  return out;
-}
-
-function notebookSlugOfRoot(project: DbtProject): string {
-  return notebookSlug(project, []);
-}
-
 /**
  * A check of M that reads a table built from M (orders' rows checked against order_items, which
  * reads orders) would make the graph a cycle: dbt runs tests after every model, Assetbook runs a
@@ -343,60 +200,3 @@ function dropCyclicChecks(models: readonly Model[], docs: ReadonlyMap<string, Mo
   return dropped;
 }
 
-/** Tables a model's checks read besides itself (relationships, equal_rowcount): inputs too. */
-function checkTables(model: Model): string[] {
-  return model.checks.flatMap((check) => {
-    const relationship = /^relationships\(\w+, ([\w.]+)\.\w+\)$/.exec(check.text);
-    const rowcount = /^equal_rowcount\(([\w.]+)\)$/.exec(check.text);
-    return [relationship?.[1], rowcount?.[1]].filter((table): table is string => table !== undefined && table !== model.name);
-  });
-}
-
-/** Models in an order where each comes after those of the notebook it reads. */
-function ordered(models: readonly Model[]): Model[] {
-  const byName = new Map(models.map((model) => [model.name, model]));
-  const done = new Set<string>();
-  const out: Model[] = [];
-  const visit = (model: Model, path: Set<string>) => {
-    if (done.has(model.name) || path.has(model.name)) return;
-    path.add(model.name);
-    for (const read of [...model.reads].sort()) {
-      const other = byName.get(read);
-      if (other) visit(other, path);
-    }
-    done.add(model.name);
-    out.push(model);
-  };
-  for (const model of models) visit(model, new Set());
-  return out;
-}
-
-function yamlString(text: string): string {
-  return /^[A-Za-z][\w -]*$/.test(text) ? text : JSON.stringify(text);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
-}
-
-function cellOf(model: Model, doc: ModelDoc | undefined, docBlocksByName: ReadonlyMap<string, string>): string {
-  const describe = (text: string | undefined) => (text === undefined ? undefined : oneLine(text.replace(/\{\{\s*doc\(\s*['"](\w+)['"]\s*\)\s*\}\}/g, (_whole, name: string) => docBlocksByName.get(name) ?? name)));
-  const header: string[] = [];
-  const description = describe(doc?.description);
-  if (description) header.push(`-- description: ${description}`);
-  if (model.config.tags.length > 0) header.push(`-- tags: ${[...new Set(model.config.tags)].join(", ")}`);
-  if (model.config.materialized === "incremental" && model.config.uniqueKey !== undefined) header.push("-- materialized: incremental", `-- unique_key: ${model.config.uniqueKey}`);
-  if (model.config.materialized === "view" || model.config.materialized === "ephemeral") header.push("-- materialized: view");
-  if (model.config.schema !== undefined) header.push(`-- schema: ${model.config.schema}`);
-  for (const check of model.checks) header.push(`-- ${check.severity === "warn" ? "warn" : "checks"}: ${check.text}`);
-  for (const custom of model.custom) {
-    const [first, ...rest] = custom.sql.split("\n");
-    header.push(`-- check ${custom.name}: ${first?.trim() ?? ""}`, ...rest.map((line) => `--   ${line.trim()}`));
-  }
-  const columns = (doc?.columns ?? []).flatMap((column) => {
-    const text = describe(column.description);
-    return text ? [`- \`${column.name}\`: ${text}`] : [];
-  });
-  const prose = columns.length > 0 ? `**${model.name}** (from \`${model.file}\`):\n\n${columns.join("\n")}\n\n` : `**${model.name}** (from \`${model.file}\`).\n\n`;
-  return `${prose}\`\`\`sql ${model.name}\n${[...header, model.sql].join("\n")}\n\`\`\``;
-}
