@@ -107,6 +107,13 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
       await stageInPlace(warehouse, reader, raw, leaves, columns, profiles, staging.staging, raw.computed?.name);
       return { ok: true, schema, rows, children: [], cursor, winnersOnly: winners !== null };
     }
+    // With no winners to pick (not a merge), the child rows go first and the elements' temporary
+    // tables are dropped before the root's copy, whose writes then reuse their memory.
+    let childrenFirst: StagedChild[] | null = null;
+    if (winners === null && children?.ok === true && typeof stagingFor !== "string") {
+      childrenFirst = await stageChildren(warehouse, reader, children.plans, staging, stagingFor);
+      await children.release();
+    }
     const select = columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
     if (rootKeys) select.push(`${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
     // No ORDER BY: a scan keeps the table's or the files' order (DuckDB's
@@ -124,7 +131,7 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
       }
     }
     if (rootKeys) schema.set(ROOT_KEY_COLUMN, "VARCHAR");
-    const staged = children === null || typeof stagingFor === "string" ? [] : await stageChildren(warehouse, reader, children.plans, staging, stagingFor, winners?.positions);
+    const staged = childrenFirst ?? (children === null || typeof stagingFor === "string" ? [] : await stageChildren(warehouse, reader, children.plans, staging, stagingFor, winners?.positions));
     return { ok: true, schema, rows, children: staged, cursor, winnersOnly: winners !== null };
   } finally {
     if (children?.ok === true) await children.release();
