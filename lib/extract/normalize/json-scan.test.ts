@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RecordFlattener } from "./flatten";
-import { scanRecordArray } from "./json-scan";
+import { scanRecordsAt, scanWholeArray } from "./json-scan";
 import { ColumnNamer } from "./names";
 import { createRandom as random } from "../../ml/random";
 
@@ -17,7 +17,12 @@ function expected(text: string, maxDepth: number): { records: number; childRows:
   return { records: parsed.length, childRows: parsed.reduce((sum: number, record: unknown) => sum + flattener.childRows(record), 0) };
 }
 
-const scan = (text: string, maxDepth = 10) => scanRecordArray(Buffer.from(text, "utf8"), maxDepth);
+/** The whole text as one records' array, scanned (where it ends aside). */
+function scan(text: string, maxDepth = 10): { records: number; childRows: number } | null {
+  const bytes = Buffer.from(text, "utf8");
+  const found = scanWholeArray(bytes, (at) => scanRecordsAt(bytes, at, maxDepth));
+  return found === null ? null : { records: found.records, childRows: found.childRows };
+}
 
 const STRINGS = ["", "a", 'q"uote', "back\\slash", "tab\there", "é ü 漢字", "😀", "\u0000", "\u001f", "line\nbreak", "\ud800"];
 const NUMBERS = ["0", "-0", "1", "-12", "3.25", "1e5", "1E+2", "2.5e-3", "123456789012345678901234567890"];
@@ -52,7 +57,7 @@ function page(next: () => number): string {
   return ` [${records.join(" ,\n")}] `;
 }
 
-describe("scanRecordArray", () => {
+describe("scanRecordsAt over a whole body (scanWholeArray)", () => {
   it("counts what JSON.parse and the flattener count, at every max_depth, on generated pages", () => {
     const next = random(20261204);
     for (let index = 0; index < 3000; index++) {

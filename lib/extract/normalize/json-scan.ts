@@ -108,16 +108,6 @@ export interface ArrayScan extends RecordScan {
   end: number;
 }
 
-/**
- * The records of the JSON array `bytes` holds (valid UTF-8, no byte order mark) and the
- * child rows they bring, with lists looked into down to `maxDepth` as flatten does. Null
- * when the bytes are not valid JSON, or not an array: parse them instead.
- */
-export function scanRecordArray(bytes: Uint8Array, maxDepth: number): RecordScan | null {
-  const scan = scanWholeArray(bytes, (at) => scanRecordsAt(bytes, at, maxDepth));
-  return scan === null ? null : { records: scan.records, childRows: scan.childRows };
-}
-
 /** `scanAt` of the array that is the whole of `bytes`, blanks around it allowed. Null: the bytes are not one array. */
 export function scanWholeArray(bytes: Uint8Array, scanAt: (at: number) => ArrayScan | null): ArrayScan | null {
   let at = 0;
@@ -129,7 +119,12 @@ export function scanWholeArray(bytes: Uint8Array, scanAt: (at: number) => ArrayS
   return end === bytes.length ? scan : null;
 }
 
-/** scanRecordArray of the array that opens at `at` (a body's member, say), and where it ends. Null: no valid array there. */
+/**
+ * The records of the JSON array that opens at `at` in `bytes` (valid UTF-8, no byte order
+ * mark; the whole body through scanWholeArray, or a body's member) and the child rows they
+ * bring, with lists looked into down to `maxDepth` as flatten does, and where it ends. Null
+ * when no valid JSON array opens there: parse the bytes instead.
+ */
 export function scanRecordsAt(bytes: Uint8Array, at: number, maxDepth: number): ArrayScan | null {
   const kinds: number[] = [];
   const modes: number[] = [];
