@@ -22,13 +22,22 @@ export interface StagedChild {
   rows: number;
 }
 
-interface ChildPlan {
+export interface ChildPlan {
   table: string;
   elements: UnnestedTable;
   columns: PlannedColumn[];
+  /** The elements unnested again, into the same relation, once `release` has dropped it. */
+  unnestAgain(): Promise<UnnestedTable>;
 }
 
 export type PlannedChildren = { ok: true; plans: ChildPlan[]; release(): Promise<void> } | { ok: false; reason: string };
+
+/** The plans with their elements unnested again (released by the same `release`). */
+export async function unnestedAgain(plans: readonly ChildPlan[]): Promise<ChildPlan[]> {
+  const again: ChildPlan[] = [];
+  for (const plan of plans) again.push({ ...plan, elements: await plan.unnestAgain() });
+  return again;
+}
 
 /** What each element's row carries from its record: its key. */
 const CARRIED_KEY = "__ab_key";
@@ -78,7 +87,8 @@ async function planChild(warehouse: Warehouse, reader: FileReader, raw: RawTable
     if (!found.ok) return found;
     leaves = found.leaves;
   }
-  const elements = await reader.unnest(relation, raw, list.sql, [{ name: CARRIED_KEY, sql: rootKey }]);
+  const unnestAgain = () => reader.unnest(relation, raw, list.sql, [{ name: CARRIED_KEY, sql: rootKey }]);
+  const elements = await unnestAgain();
   if (element.fields !== undefined) {
     // flatten reads a null among records as `{ value: null }`, claiming a `value` column.
     const [nulls] = await warehouse.query(`SELECT count(*) AS n FROM ${elements.sql} WHERE ${elementSql} IS NULL`);
@@ -118,7 +128,7 @@ async function planChild(warehouse: Warehouse, reader: FileReader, raw: RawTable
     ],
   });
   if (!planned.ok) return planned;
-  return { ok: true, plan: planned.rows === 0 ? null : { table, elements, columns: planned.columns } };
+  return { ok: true, plan: planned.rows === 0 ? null : { table, elements, columns: planned.columns, unnestAgain } };
 }
 
 /** The positions planRawTable asks the batch of: a column's first value, its first plain text. */

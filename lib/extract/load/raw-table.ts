@@ -10,7 +10,7 @@ import { namesIndependentOfOrder, rawLeaves, type ColumnProfile, type PlannedCol
 import { ExtractLoadError } from "./errors";
 import { ROOT_KEY_COLUMN } from "./merge-sql";
 import { rowKeySql } from "./raw-row-key";
-import { planChildren, stageChildren, type StagedChild } from "./raw-children";
+import { planChildren, stageChildren, unnestedAgain, type ChildPlan, type StagedChild } from "./raw-children";
 import { parsedRecords, parseRecord, planRelation, valueSql, type RawStaging } from "./raw-relation";
 import { rawCursor } from "./raw-cursor";
 import { keysRepeatIn } from "./staged-keys";
@@ -107,13 +107,17 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
       await stageInPlace(warehouse, reader, raw, leaves, columns, profiles, staging.staging, raw.computed?.name);
       return { ok: true, schema, rows, children: [], cursor, winnersOnly: winners !== null };
     }
-    // With no winners to pick (not a merge), the child rows go first and the elements' temporary
-    // tables are dropped before the root's copy, whose writes then reuse their memory.
-    let childrenFirst: StagedChild[] | null = null;
-    if (winners === null && children?.ok === true && typeof stagingFor !== "string") {
-      childrenFirst = await stageChildren(warehouse, reader, children.plans, staging, stagingFor);
+    // The child rows go first and the elements' temporary tables are dropped before the root's
+    // copy, whose writes then reuse their memory. A merge that counts its keys after the copy
+    // stages every record's elements here; where a key repeats, they are unnested again below
+    // and staged for the winners alone.
+    const stageElements = async (plans: readonly ChildPlan[], positions: string | undefined): Promise<StagedChild[]> => {
+      if (children?.ok !== true || typeof stagingFor === "string") return [];
+      const staged = await stageChildren(warehouse, reader, plans, staging, stagingFor, positions);
       await children.release();
-    }
+      return staged;
+    };
+    let staged = children?.ok === true ? await stageElements(children.plans, winners?.positions) : [];
     const select = columns.map((column) => `${valueSql(column, reader, typeName)} AS ${quoteIdent(column.name)}`);
     if (rootKeys) select.push(`${rootKey} AS ${quoteIdent(ROOT_KEY_COLUMN)}`);
     // No ORDER BY: a scan keeps the table's or the files' order (DuckDB's
@@ -123,15 +127,18 @@ export async function stageRawTable(warehouse: Warehouse, reader: FileReader, ra
     await copy(winners?.positions);
     if (keysAfterCopy && rootKey !== null) {
       const keyColumn = (sql: string) => columns.find((column) => column.sql === sql)?.name;
-      const staged = rootKeys ? [ROOT_KEY_COLUMN] : contentKey !== null ? [keyColumn(contentKey)] : keyColumns.map((column) => column.name);
-      if (await keysRepeatIn(warehouse, reader, staging.staging, staged, rows)) {
+      const stagedKeys = rootKeys ? [ROOT_KEY_COLUMN] : contentKey !== null ? [keyColumn(contentKey)] : keyColumns.map((column) => column.name);
+      if (await keysRepeatIn(warehouse, reader, staging.staging, stagedKeys, rows)) {
         winners = await lastRecordPerKey(warehouse, raw, rootKey, rows);
         await warehouse.drop(staging.staging);
         await copy(winners.positions);
+        if (children?.ok === true && staged.length > 0) {
+          for (const child of staged) await warehouse.drop(child.staging);
+          staged = await stageElements(await unnestedAgain(children.plans), winners.positions);
+        }
       }
     }
     if (rootKeys) schema.set(ROOT_KEY_COLUMN, "VARCHAR");
-    const staged = childrenFirst ?? (children === null || typeof stagingFor === "string" ? [] : await stageChildren(warehouse, reader, children.plans, staging, stagingFor, winners?.positions));
     return { ok: true, schema, rows, children: staged, cursor, winnersOnly: winners !== null };
   } finally {
     if (children?.ok === true) await children.release();
