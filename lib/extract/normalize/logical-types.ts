@@ -4,7 +4,7 @@ import type { LogicalType } from "../../warehouse/types";
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The text that inferType may read as a date or a timestamp (the SQL path looks for it too: lib/extract/load/raw-table.ts). */
+/** The text that inferType may read as a date or a timestamp (the SQL path looks for it too, their union in one expression: lib/extract/load/raw-relation.ts). */
 export const TEMPORAL_TEXT_PATTERNS: readonly string[] = [ISO_DATE.source, ISO_DATE_TIME.source];
 const INT64_LIMIT = 2 ** 63;
 
