@@ -95,7 +95,10 @@ export async function buildStages(options: StagesOptions): Promise<{ ok: true; s
       if (window === null) unpartitioned.set(slug, own);
       cells.push(...own);
     }
-    return { ok: true, cells: cells.filter((cell) => wanted.has(cell.name.toLowerCase())) };
+    // In the stage's (graph) order, not the notebooks': a cell may read one of a notebook gathered later.
+    const order = new Map(assets.map((asset, index) => [asset, index]));
+    const inStage = cells.filter((cell) => wanted.has(cell.name.toLowerCase()));
+    return { ok: true, cells: inStage.sort((a, b) => (order.get(a.name.toLowerCase()) ?? 0) - (order.get(b.name.toLowerCase()) ?? 0)) };
   }
 
   // Every stage's cells, for every partition, prepared before anything runs: a partition

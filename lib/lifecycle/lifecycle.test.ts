@@ -233,6 +233,27 @@ describe.each(backends)("the lifecycle on $name", (backend) => {
       await warehouse.close();
     }
   });
+  it("builds the cells of notebooks that read each other in graph order, not notebook by notebook", async () => {
+    const warehouse = await backend.open();
+    try {
+      // a.md's second cell reads b.md's, which reads a.md's first: no notebook can be built whole before the other.
+      const a = "---\ntitle: A\nexternal: [b1]\n---\n\n```sql a1\nselect 1 as x\n```\n\n```sql a2\nselect x + 1 as x from b1\n```\n";
+      const b = "---\ntitle: B\nexternal: [a1]\n---\n\n```sql b1\nselect x * 10 as x from a1\n```\n";
+      const built = await build(warehouse, "crossed", [
+        { slug: "a", text: a },
+        { slug: "b", text: b },
+      ]);
+      expect(built.summary.outcomes.map((outcome) => [outcome.asset, outcome.status])).toEqual([
+        ["a1", "succeeded"],
+        ["b1", "succeeded"],
+        ["a2", "succeeded"],
+      ]);
+      expect(Number((await warehouse.query(`select x from "env__crossed".a2`))[0]?.x)).toBe(11);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
   it("builds the partitions its plan names of a changed partitioned asset; production backfills the others into the promoted version", async () => {
     const warehouse = await backend.open();
     try {
