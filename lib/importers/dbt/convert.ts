@@ -5,7 +5,7 @@
 // Pure: files in, notebook texts and a report out (bin/import-command.ts does the I/O).
 import { ASSET_NAME_PATTERN, schemaNameProblem } from "../../notebook/values";
 import { filesUnder, folderConfig, readProject, type DbtFiles, type DbtProject, type ReportLine } from "./project";
-import { macroLibrary, renderDbt, reportOf, type ModelConfig } from "./render";
+import { macroLibrary, renderDbt, reportOf, type MacroLibrary, type ModelConfig } from "./render";
 import { convertTest, type TableNames } from "./tests";
 import { docBlocks, readYaml, type ModelDoc } from "./schema-yaml";
 import { checkTables, folderOf, notebooksOf, notebookSlug, type Model } from "./notebooks";
@@ -23,7 +23,8 @@ export function convertDbtProject(files: DbtFiles): ImportResult {
   const report: ReportLine[] = [];
   const paths = [...files.texts.keys()];
   const docs = docBlocks(filesUnder(paths, project.modelPaths, ".md").map((file) => files.texts.get(file) ?? ""));
-  const prelude = macroLibrary(filesUnder(paths, project.macroPaths, ".sql").map((file) => files.texts.get(file) ?? ""));
+  const library = macroLibrary(filesUnder(paths, project.macroPaths, ".sql").map((file) => ({ file, text: files.texts.get(file) ?? "" })));
+  report.push(...library.report);
 
   const seeds = new Map<string, string>();
   for (const file of filesUnder(files.seeds, project.seedPaths, ".csv")) {
@@ -35,6 +36,7 @@ export function convertDbtProject(files: DbtFiles): ImportResult {
   const modelFiles = filesUnder(paths, project.modelPaths, ".sql");
   for (const file of filesUnder(paths, project.modelPaths, ".py")) report.push({ file, line: 1, message: "a Python model is not converted: write it as SQL, or as an ml cell" });
   const modelNames = new Set(modelFiles.map((file) => baseName(file, ".sql")));
+  const pythonModels = new Set(filesUnder(paths, project.modelPaths, ".py").map((file) => baseName(file, ".py")));
   const names: TableNames = {
     ref: (name) => name,
     source: (source, table) => sources.get(`${source}.${table}`)?.readAs ?? `${source}.${table}`,
@@ -59,6 +61,7 @@ export function convertDbtProject(files: DbtFiles): ImportResult {
     try {
       rendered = renderDbt(files.texts.get(file) ?? "", {
         ref: (other) => {
+          if (pythonModels.has(other)) throw new Error(`ref("${other}"): a Python model, which is not converted`);
           if (!modelNames.has(other) && !seeds.has(other)) throw new Error(`ref("${other}"): no model or seed of that name`);
           reads.add(other);
           return other;
@@ -72,7 +75,7 @@ export function convertDbtProject(files: DbtFiles): ImportResult {
         vars: project.vars,
         packages: project.packages,
         self: name,
-      }, prelude);
+      }, library);
     } catch (error) {
       report.push(reportOf(file, error));
       continue;
@@ -106,12 +109,14 @@ export function convertDbtProject(files: DbtFiles): ImportResult {
   for (const [name, doc] of modelDocs) {
     const model = byName.get(name);
     const entries: [unknown, string | null][] = [...doc.tests.map((test): [unknown, string | null] => [test, null]), ...doc.columns.flatMap((column) => column.tests.map((test): [unknown, string | null] => [test, column.name]))];
+    if (model === undefined) {
+      tests += entries.length;
+      // One line for the model, not one per test (its own line says why the model was not converted).
+      if (entries.length > 0) report.push({ file: doc.file, line: doc.line, message: `${entries.length === 1 ? "a test" : `${entries.length} tests`} of "${name}", not converted: the model itself was not` });
+      continue;
+    }
     for (const [entry, column] of entries) {
       tests++;
-      if (model === undefined) {
-        report.push({ file: doc.file, line: doc.line, message: `a test of "${name}", which was not converted` });
-        continue;
-      }
       const check = convertTest(entry, column, names);
       if (!check.ok) {
         report.push({ file: doc.file, line: doc.line, message: `${name}: ${check.reason}` });
@@ -122,7 +127,7 @@ export function convertDbtProject(files: DbtFiles): ImportResult {
     }
   }
   testsConverted -= dropCyclicChecks(models, modelDocs, report);
-  const singular = singularTests(files, project, paths, prelude, byName, names, report);
+  const singular = singularTests(files, project, paths, library, byName, names, report);
   tests += singular.total;
   testsConverted += singular.converted;
 
@@ -140,7 +145,7 @@ function baseName(file: string, extension: string): string {
 }
 
 /** Singular tests (SQL files under the test paths that select failing rows): a custom check on the model they read first, as `this`. */
-function singularTests(files: DbtFiles, project: DbtProject, paths: readonly string[], prelude: string, models: ReadonlyMap<string, Model>, names: TableNames, report: ReportLine[]): { total: number; converted: number } {
+function singularTests(files: DbtFiles, project: DbtProject, paths: readonly string[], library: MacroLibrary, models: ReadonlyMap<string, Model>, names: TableNames, report: ReportLine[]): { total: number; converted: number } {
   let converted = 0;
   const testFiles = filesUnder(paths, project.testPaths, ".sql").filter((file) => !file.includes("/generic/"));
   for (const file of testFiles) {
@@ -152,9 +157,9 @@ function singularTests(files: DbtFiles, project: DbtProject, paths: readonly str
       continue;
     }
     try {
-      const { sql } = renderDbt(text, { ref: (name) => (name === model.name ? "this" : names.ref(name)), source: names.source, vars: project.vars, packages: project.packages, self: model.name }, prelude);
+      const { sql, config } = renderDbt(text, { ref: (name) => (name === model.name ? "this" : names.ref(name)), source: names.source, vars: project.vars, packages: project.packages, self: model.name }, library);
       const name = baseName(file, ".sql").replace(/[^A-Za-z0-9_]/g, "_");
-      model.custom.push({ name: /^[A-Za-z_]/.test(name) ? name : `t_${name}`, sql: withoutLineComments(sql) });
+      model.custom.push({ name: /^[A-Za-z_]/.test(name) ? name : `t_${name}`, sql: withoutLineComments(sql), warn: config.severity === "warn" });
       converted++;
     } catch (error) {
       report.push(reportOf(file, error));
@@ -163,10 +168,25 @@ function singularTests(files: DbtFiles, project: DbtProject, paths: readonly str
   return { total: testFiles.length, converted };
 }
 
+/** SQL without its `--` comments (not inside quotes), blank lines or a last `;`. */
 function withoutLineComments(sql: string): string {
-  return sql
+  let out = "";
+  let quote: string | null = null;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i] ?? "";
+    if (quote === null && c === "-" && sql[i + 1] === "-") {
+      while (i < sql.length && sql[i] !== "\n") i++;
+      out += sql[i] ?? "";
+      continue;
+    }
+    // A doubled quote inside quotes closes and reopens: the same text either way.
+    if (quote === null && (c === "'" || c === '"')) quote = c;
+    else if (c === quote) quote = null;
+    out += c;
+  }
+  return out
     .split("\n")
-    .map((line) => line.replace(/--.*$/, "").trimEnd())
+    .map((line) => line.trimEnd())
     .filter((line) => line.trim() !== "")
     .join("\n")
     .replace(/;\s*$/, "");

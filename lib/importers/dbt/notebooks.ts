@@ -15,7 +15,7 @@ export interface Model {
   config: ModelConfig;
   reads: Set<string>;
   checks: ConvertedCheck[];
-  custom: { name: string; sql: string }[];
+  custom: { name: string; sql: string; warn: boolean }[];
 }
 
 const SEEDS_NOTEBOOK = "seeds";
@@ -115,7 +115,7 @@ function cellOf(model: Model, doc: ModelDoc | undefined, docBlocksByName: Readon
   for (const check of model.checks) header.push(`-- ${check.severity === "warn" ? "warn" : "checks"}: ${check.text}`);
   for (const custom of model.custom) {
     const [first, ...rest] = custom.sql.split("\n");
-    header.push(`-- check ${custom.name}: ${first?.trim() ?? ""}`, ...rest.map((line) => `--   ${line.trim()}`));
+    header.push(`-- ${custom.warn ? "warn check" : "check"} ${custom.name}: ${first?.trim() ?? ""}`, ...rest.map((line) => `--   ${line.trim()}`));
   }
   const columns = (doc?.columns ?? []).flatMap((column) => {
     const text = describe(column.description);

@@ -1,6 +1,6 @@
 // A dbt project as the importer reads it: its files (relative path → text), the settings of
 // dbt_project.yml it uses, and each model's folder config (materialized, schema, tags).
-import { parse } from "yaml";
+import { parse, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { isRecord } from "../../guards";
 
@@ -25,6 +25,9 @@ const projectSchema = z.looseObject({
   "seed-paths": pathList,
   "test-paths": pathList,
   "macro-paths": pathList,
+  // dbt before 1.0 named these, and dbt 1.x still reads them.
+  "source-paths": pathList,
+  "data-paths": pathList,
   vars: z.record(z.string(), z.unknown()).optional(),
   models: z.record(z.string(), z.unknown()).optional(),
 });
@@ -47,15 +50,15 @@ export class DbtProjectError extends Error {}
 export function readProject(files: DbtFiles): DbtProject {
   const text = files.texts.get("dbt_project.yml");
   if (text === undefined) throw new DbtProjectError("dbt_project.yml not found: PATH must be a dbt project's folder");
-  const parsed = projectSchema.safeParse(parse(text));
+  const parsed = projectSchema.safeParse(yamlOf("dbt_project.yml", text));
   if (!parsed.success) throw new DbtProjectError(`dbt_project.yml: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
   const project = parsed.data;
   const models = project.models ?? {};
   const own = models[project.name];
   return {
     name: project.name,
-    modelPaths: project["model-paths"] ?? ["models"],
-    seedPaths: project["seed-paths"] ?? ["seeds"],
+    modelPaths: project["model-paths"] ?? project["source-paths"] ?? ["models"],
+    seedPaths: project["seed-paths"] ?? project["data-paths"] ?? ["seeds"],
     testPaths: project["test-paths"] ?? ["tests"],
     macroPaths: project["macro-paths"] ?? ["macros"],
     vars: project.vars ?? {},
@@ -64,12 +67,22 @@ export function readProject(files: DbtFiles): DbtProject {
   };
 }
 
+/** A project file's YAML, or an error naming the file and the line (and nothing imported). */
+function yamlOf(file: string, text: string): unknown {
+  try {
+    return parse(text);
+  } catch (error) {
+    const line = error instanceof YAMLParseError ? (error.linePos?.[0]?.line ?? 1) : 1;
+    throw new DbtProjectError(`${file}:${line}: cannot read the YAML: ${error instanceof Error ? (error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "") : String(error)}`);
+  }
+}
+
 function packagesOf(files: DbtFiles): string[] {
   const names: string[] = [];
   for (const file of ["packages.yml", "dependencies.yml"]) {
     const text = files.texts.get(file);
     if (text === undefined) continue;
-    const value: unknown = parse(text);
+    const value = yamlOf(file, text);
     const list = isRecord(value) && Array.isArray(value.packages) ? value.packages : [];
     for (const entry of list) {
       if (!isRecord(entry)) continue;
