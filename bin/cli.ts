@@ -67,6 +67,10 @@ export async function main(argv: string[], out: Out = console.log, err: Out = co
       err(`assetbook ${command}: ${e.message}`);
       return 2;
     }
-    throw e;
+    // Anything else (a warehouse file locked by another process, or not a database) in one
+    // line, not a stack of the built bundle; ASSETBOOK_DEBUG=1 shows the stack.
+    if (process.env.ASSETBOOK_DEBUG === "1") throw e;
+    err(`assetbook ${command}: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
   }
 }

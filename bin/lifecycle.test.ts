@@ -92,6 +92,43 @@ describe("assetbook plan / build / diff / promote / rollback / env", () => {
     expect(await rows(path.join(dir, db), "select count(*)::int as n from orders")).toEqual([{ n: 20000 }]);
   });
 
+  it("answers every failure in one line, and with --json in one document on stdout; a mistyped --db creates nothing", async () => {
+    const json = (r: { stdout: string }) => JSON.parse(r.stdout) as unknown;
+    // A notebook problem: the issues as JSON, the human lines on stderr.
+    fs.mkdirSync(path.join(dir, "broken"));
+    fs.writeFileSync(path.join(dir, "broken", "shop.md"), shop().replace("from range(1, 20001) as t(i)", "from range(1, 20001) as t(i) wher"));
+    const planned = cli("plan", "broken", "--env", "x", "--db", "fresh.duckdb", "--json");
+    expect(planned.code).toBe(1);
+    expect(json(planned)).toMatchObject({ ok: false, issues: [expect.objectContaining({ file: "shop.md", cell: expect.any(String), message: expect.stringContaining("syntax error") })] });
+    expect(planned.stderr).toMatch(/1 problem found/);
+    // A usage error: JSON on stdout too, the message on stderr, exit 2.
+    const usage = cli("diff", "--db", "fresh.duckdb", "--json");
+    expect(usage.code).toBe(2);
+    expect(json(usage)).toEqual({ ok: false, error: "--env NAME is required" });
+    // Commands that only read refuse a warehouse file that is not there, and make none.
+    const missing = cli("env", "list", "--db", "typo.duckdb", "--json");
+    expect(missing.code).toBe(2);
+    expect(json(missing)).toEqual({ ok: false, error: "--db typo.duckdb: no such warehouse file" });
+    expect(fs.existsSync(path.join(dir, "typo.duckdb"))).toBe(false);
+    expect(cli("plan", "project", "--env", "x", "--db", "no/such/dir/w.duckdb").stderr).toMatch(/--db no\/such\/dir\/w\.duckdb: no such directory no\/such\/dir/);
+    expect(fs.existsSync(path.join(dir, "no"))).toBe(false);
+    expect(cli("plan", "nosuch", "--env", "x", "--db", "fresh.duckdb").stderr).toMatch(/nosuch: no such file or directory/);
+    // A file that is not a DuckDB database: one line naming the problem, no stack.
+    fs.writeFileSync(path.join(dir, "notdb.duckdb"), "not a database\n".repeat(500));
+    const notDb = cli("env", "list", "--db", "notdb.duckdb");
+    expect(notDb.code).toBe(1);
+    expect(notDb.stderr.trim().split("\n")).toHaveLength(1);
+    expect(notDb.stderr).not.toMatch(/at .*\.mjs:\d+|Node\.js v/);
+    expect(json(cli("env", "list", "--db", "notdb.duckdb", "--json"))).toMatchObject({ ok: false, error: expect.any(String) });
+    const run = cli("run", path.join("project", "shop.md"), "--db", "notdb.duckdb");
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toMatch(/^assetbook run: IO Error: The file .*notdb\.duckdb" exists, but it is not a valid DuckDB database file!$/);
+    // Dropping an environment that is not there fails.
+    const drop = cli("env", "drop", "nosuch", "--db", "fresh.duckdb");
+    expect(drop.code).toBe(1);
+    expect(drop.stderr).toMatch(/no environment nosuch/);
+  });
+
   it("--select builds part of a change with dbt's selectors; such a build cannot be promoted; run takes the same selectors", async () => {
     const db = "select.duckdb";
     fs.writeFileSync(path.join(dir, "project", "shop.md"), shop());

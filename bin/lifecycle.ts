@@ -57,7 +57,7 @@ const serverEnv = z.object({
  * The commands over `--db FILE` (default data/dev.duckdb), or, without `--db` and with
  * ASSETBOOK_SERVER set, over that server's production (ASSETBOOK_TOKEN authenticates).
  */
-async function withOps<T>(db: unknown, work: (ops: LifecycleOps) => Promise<T>): Promise<T> {
+async function withOps<T>(db: unknown, work: (ops: LifecycleOps) => Promise<T>, creates = false): Promise<T> {
   const env = serverEnv.parse(process.env);
   if (typeof db !== "string" && env.ASSETBOOK_SERVER !== undefined) {
     const server = serverUrl(env.ASSETBOOK_SERVER, "ASSETBOOK_SERVER");
@@ -65,7 +65,14 @@ async function withOps<T>(db: unknown, work: (ops: LifecycleOps) => Promise<T>):
     return work(remoteLifecycle(server, env.ASSETBOOK_TOKEN));
   }
   const file = typeof db === "string" ? db : path.join("data", "dev.duckdb");
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // Only plan and build may start a warehouse (and only the default one's folder is made):
+  // a mistyped --db must not leave a new empty database, or folders, behind.
+  if (!fs.existsSync(file)) {
+    if (!creates) throw new LifecycleUsageError(`--db ${file}: no such warehouse file`);
+    if (typeof db === "string" && !fs.existsSync(path.dirname(path.resolve(file)))) throw new LifecycleUsageError(`--db ${file}: no such directory ${path.dirname(file)}`);
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  }
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() === true) throw new LifecycleUsageError(`--db ${file}: a directory, not a warehouse file`);
   const config = parseConfig(process.env);
   const warehouse = await openDuckDbWarehouse({ path: file, dataDir: config.dataDir });
   try {
@@ -100,6 +107,7 @@ async function readProposal(paths: string[]): Promise<{ notebooks: { slug: strin
       if (workspace !== null) proposed.set(WORKSPACE_FILE, workspace);
       continue;
     }
+    if (!fs.existsSync(arg)) throw new LifecycleUsageError(`${arg}: no such file or directory`);
     const slug = path.basename(arg).replace(/\.md$/, "");
     if (!arg.endsWith(".md") || !isSlug(slug)) throw new LifecycleUsageError(`${arg}: a notebook is a <slug>.md file`);
     let text: string;
@@ -130,14 +138,22 @@ function printPlan(plan: Plan, out: Out): void {
 }
 
 export async function lifecycle(command: (typeof LIFECYCLE_COMMANDS)[number], args: string[], out: Out, err: Out): Promise<number> {
+  const json = args.includes("--json");
   try {
     return await lifecycleCommand(command, args, out, err);
   } catch (error) {
-    // A refusal from the warehouse or the planner is the command's answer, also in JSON.
-    if (error instanceof TriggerUsageError) throw new LifecycleUsageError(error.message);
-    if (!(error instanceof GuardError || error instanceof PlanError || error instanceof RangeError || error instanceof RemoteProblem)) throw error;
-    if (args.includes("--json")) out(JSON.stringify({ ok: false, error: error.message }));
-    else err(red(error.message));
+    // With --json, every answer is one document on stdout: a usage error's too (the message
+    // also goes to stderr, and the exit code stays 2).
+    const usage = error instanceof TriggerUsageError ? new LifecycleUsageError(error.message) : error;
+    if (usage instanceof UsageError) {
+      if (json) out(JSON.stringify({ ok: false, error: usage.message }));
+      throw usage;
+    }
+    // A refusal from the warehouse or the planner is the command's answer; so is a warehouse
+    // file that cannot be opened (locked by another process, not a database): one line, no stack.
+    const message = error instanceof GuardError || error instanceof PlanError || error instanceof RangeError || error instanceof RemoteProblem ? error.message : `${error instanceof Error ? error.message : String(error)}`;
+    if (json) out(JSON.stringify({ ok: false, error: message }));
+    else err(red(message));
     return 1;
   }
 }
@@ -153,25 +169,29 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
         ...(values.partition ? { partitions: values.partition } : {}),
         ...(values.select === undefined ? {} : { select: values.select }),
       };
-      return withOps(values.db, async (ops) => {
-        if (command === "plan") {
-          const planned = await ops.plan(proposal);
-          if (!planned.ok) return issuesFailed(planned.issues, err);
-          if (values.json) out(JSON.stringify(planned.plan));
-          else printPlan(planned.plan, out);
-          return 0;
-        }
-        const result = await ops.build(proposal, values.json ? undefined : progressPrinter(out));
-        if (!result.ok) return issuesFailed(result.issues, err);
-        const { document } = result;
-        if (values.json) out(JSON.stringify(document));
-        else {
-          printPlan(document.plan, out);
-          if (document.reused.length > 0) out(dim(`  reused (built before): ${document.reused.join(", ")}`));
-          out(formatSummary(document));
-        }
-        return document.ok ? 0 : 1;
-      });
+      return withOps(
+        values.db,
+        async (ops) => {
+          if (command === "plan") {
+            const planned = await ops.plan(proposal);
+            if (!planned.ok) return issuesFailed(planned.issues, values.json, out, err);
+            if (values.json) out(JSON.stringify(planned.plan));
+            else printPlan(planned.plan, out);
+            return 0;
+          }
+          const result = await ops.build(proposal, values.json ? undefined : progressPrinter(out));
+          if (!result.ok) return issuesFailed(result.issues, values.json, out, err);
+          const { document } = result;
+          if (values.json) out(JSON.stringify(document));
+          else {
+            printPlan(document.plan, out);
+            if (document.reused.length > 0) out(dim(`  reused (built before): ${document.reused.join(", ")}`));
+            out(formatSummary(document));
+          }
+          return document.ok ? 0 : 1;
+        },
+        true,
+      );
     }
     case "diff": {
       const { positionals, values } = parse(args, { env: { type: "string" }, key: { type: "string", multiple: true } });
@@ -232,8 +252,9 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
         return withOps(values.db, async (ops) => {
           const result = await ops.drop(env);
           if (values.json) out(JSON.stringify(result));
-          else out(result.dropped ? `dropped ${env}${result.versions.length > 0 ? dim(` (${result.versions.length} versions)`) : ""}` : dim(`no environment ${env}`));
-          return 0;
+          else if (result.dropped) out(`dropped ${env}${result.versions.length > 0 ? dim(` (${result.versions.length} version${result.versions.length === 1 ? "" : "s"})`) : ""}`);
+          else err(red(`no environment ${env}`));
+          return result.dropped ? 0 : 1;
         });
       }
       throw new LifecycleUsageError("env list | env drop NAME");
@@ -254,7 +275,8 @@ function crashFromEnv(value: string | undefined): (point: PromotionCrashPoint) =
   };
 }
 
-function issuesFailed(issues: readonly Parameters<typeof formatIssue>[0][], err: Out): number {
+function issuesFailed(issues: readonly Parameters<typeof formatIssue>[0][], json: boolean, out: Out, err: Out): number {
+  if (json) out(JSON.stringify({ ok: false, issues }));
   for (const issue of issues) err(red(formatIssue(issue)));
   err(red(`${issues.length} problem${issues.length === 1 ? "" : "s"} found`));
   return 1;
