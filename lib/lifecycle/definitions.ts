@@ -29,6 +29,8 @@ export interface AssetDefinition {
   metadata: string;
   /** For a plain SELECT: its output columns apart from the rest of the query. */
   projection: Projection | null;
+  /** Its SQL selects `*` (or `COLUMNS(*)`) somewhere: a column its input gains reaches it. */
+  readsEveryColumn: boolean;
   /** Tables it reads, lower case and sorted: cells of its notebook and declared externals. */
   inputs: string[];
   /** The schema it is placed in (null: the warehouse's own). */
@@ -86,12 +88,15 @@ export async function notebookDefinitions(source: NotebookText, parser: SqlRefer
   for (const cell of notebook.cells) {
     if (cell.type !== "asset") continue;
     const { definition, projection } = await definitionOf(cell, notebook, parser);
+    // DuckDB's tree names `*`, `t.*` and `COLUMNS(*)` a STAR expression (count(*) is count_star, without one).
+    const readsEveryColumn = cell.kind === "sql" && definition.includes('"class":"STAR"');
     const inputs = [...graph.upstream(cell.name), ...(externals.get(cell.name) ?? []).map(qualifiedName)].map((name) => name.toLowerCase());
     assets.push({
       asset: cell.name.toLowerCase(),
       notebook: source.slug,
       kind: cell.kind,
       definition,
+      readsEveryColumn,
       metadata: canonicalJson({
         checks: cell.checks.map((check) => ({ ...check, line: undefined })),
         run: runConfig(cell.config),

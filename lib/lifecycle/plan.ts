@@ -3,7 +3,8 @@
 //
 // Each asset is added, removed, breaking, non_breaking or unchanged. A change that only
 // adds output columns is non_breaking: the asset is rebuilt, its readers are not (every
-// column they read is as it was). Any other change is breaking, and everything below it is
+// column they read is as it was), but for those that select `*` of it, which read the new
+// columns too. Any other change is breaking, and everything below it is
 // rebuilt. What is not rebuilt is read from production's version in place (defer).
 import { describeCycle, findCycles, graphFromEdges, producerOfTable, selectCells, type AssetGraph, type SelectableOf } from "../graph";
 import type { CellKind } from "../notebook/types";
@@ -161,6 +162,8 @@ export function planChange(env: string, production: ProductionState, proposed: P
   /** Assets whose readers must be rebuilt: breaking and added ones, and those rebuilt because of them. */
   const breaksReaders = new Set<string>();
   const deferredInputs = new Set<string>();
+  /** Assets built with more output columns than production's: a reader of all their columns (`select *`) gains them too. */
+  const widens = new Set<string>();
 
   for (const name of graph.topoOrder()) {
     const asset = after.get(name);
@@ -169,16 +172,21 @@ export function planChange(env: string, production: ProductionState, proposed: P
     const change = changeOf(previous, asset);
     const productionVersion = production.versions[name] ?? null;
     const brokenInput = graph.upstream(name).find((input) => breaksReaders.has(input));
+    const widenedInput = asset.readsEveryColumn ? graph.upstream(name).find((input) => widens.has(input)) : undefined;
     const reason =
       change === "added" ? "added"
       : change === "breaking" ? "changed (breaking)"
       : change === "non_breaking" ? "changed (adds columns)"
       : brokenInput !== undefined ? `reads ${brokenInput}, which changed in a breaking way`
+      : widenedInput !== undefined ? `reads every column of ${widenedInput}, which gains columns`
       : productionVersion === null ? "never built in production"
       : undefined;
     const excluded = reason !== undefined && selected !== undefined && !selected.has(name);
     const build = reason !== undefined && !excluded;
-    if (build && change !== "non_breaking") breaksReaders.add(name);
+    // A reader rebuilt for its input's new columns may change its rows too (`select distinct *`):
+    // what reads it is rebuilt, as below a breaking change.
+    if (build && change === "non_breaking") widens.add(name);
+    else if (build) breaksReaders.add(name);
     let version: string;
     if (build) {
       const inputs = asset.inputs.map((input) => {
