@@ -11,7 +11,7 @@ import { productionBinding, productionRunWarehouse } from "./production-runs";
 import { collectVersions, dropEnvironment } from "./cleanup";
 import { PRODUCTION, VERSIONS_SCHEMA } from "./layout";
 import { promoteEnvironment, rollback } from "./promote";
-import type { ProposedNotebook } from "./project";
+import { planProject, type ProposedNotebook } from "./project";
 import { ensureLifecycleTables, servedState, versionTables as versionsOf } from "./store";
 import { versionedStateKey } from "./versioned-warehouse";
 
@@ -233,6 +233,26 @@ describe.each(backends)("the lifecycle on $name", (backend) => {
       await warehouse.close();
     }
   });
+  it("refuses a plan that removes what another notebook still reads, naming the reader's cell", async () => {
+    const warehouse = await backend.open();
+    try {
+      await build(warehouse, "both", [
+        { slug: "sales", text: sales(0) },
+        { slug: "report", text: report },
+      ]);
+      expect((await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "both" })).ok).toBe(true);
+      const planned = await planProject(warehouse, "gone", [{ slug: "sales", text: null }], parser);
+      expect(planned).toEqual({
+        ok: false,
+        issues: [{ file: "report.md", line: 6, column: 1, cell: "top", message: "reads by_customer, which this change removes (it was by_customer of sales.md): change or remove this cell too" }],
+      });
+      // Removing the reader with it is a plan.
+      expect((await planProject(warehouse, "gone", [{ slug: "sales", text: null }, { slug: "report", text: null }], parser)).ok).toBe(true);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
   it("builds the cells of notebooks that read each other in graph order, not notebook by notebook", async () => {
     const warehouse = await backend.open();
     try {

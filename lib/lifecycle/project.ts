@@ -6,7 +6,7 @@ import type { NotebookIssue } from "../notebook/types";
 import { projectDefinitions, type AssetDefinition, type NotebookText } from "./definitions";
 import { PRODUCTION } from "./layout";
 import { partitionSchedules } from "./partitions";
-import { overlayNotebooks, planChange, PlanError, schedulePartitions, type Plan, type PlanSelection } from "./plan";
+import { overlayNotebooks, planChange, PlanError, producerOfInput, schedulePartitions, type Plan, type PlanSelection } from "./plan";
 import { servedState, type LifecycleWarehouse } from "./store";
 import type { SqlSyntax } from "./syntax";
 import type { ServedState } from "./transition";
@@ -53,6 +53,8 @@ export async function planProject(warehouse: LifecycleWarehouse, env: string, pr
   const after = await projectDefinitions(project, parser);
   if (!after.ok) return { ok: false, issues: after.issues };
   if (!before.ok) return { ok: false, issues: before.issues };
+  const orphans = readersOfRemoved(before.assets, after.assets, project);
+  if (orphans.length > 0) return { ok: false, issues: orphans };
   const selection = options.select === undefined ? undefined : projectSelection(options.select, project);
   let plan: Plan;
   try {
@@ -65,4 +67,32 @@ export async function planProject(warehouse: LifecycleWarehouse, env: string, pr
   const schedules = partitionSchedules(project, building, options.now ?? new Date(), options.partitions ?? []);
   if (schedules.issues.length > 0) return { ok: false, issues: schedules.issues };
   return { ok: true, plan: schedulePartitions(plan, schedules.scheduleOf), production, texts: project, assets: after.assets };
+}
+
+/**
+ * Cells that read an asset the change removes (declared external, so each notebook checks
+ * alone): promoted, they would read a table production no longer serves. An issue each, at the
+ * cell, naming what it reads and where that came from.
+ */
+function readersOfRemoved(before: readonly AssetDefinition[], after: readonly AssetDefinition[], notebooks: readonly NotebookText[]): NotebookIssue[] {
+  const remaining = new Map(after.map((asset) => [asset.asset, asset]));
+  const previous = new Map(before.map((asset) => [asset.asset, asset]));
+  const issues: NotebookIssue[] = [];
+  for (const asset of after) {
+    for (const input of asset.inputs) {
+      const removed = producerOfInput(input, (name) => previous.get(name));
+      if (removed === undefined || remaining.has(removed.asset)) continue;
+      const file = `${asset.notebook}.md`;
+      const text = notebooks.find((nb) => nb.slug === asset.notebook)?.text ?? "";
+      const cell = parseNotebook(text, file).notebook?.cells.find((c) => c.type === "asset" && c.name.toLowerCase() === asset.asset);
+      issues.push({
+        file,
+        line: cell?.line ?? 1,
+        column: 1,
+        cell: asset.asset,
+        message: `reads ${input}, which this change removes (it was ${removed.asset} of ${removed.notebook}.md): change or remove this cell too`,
+      });
+    }
+  }
+  return issues;
 }
