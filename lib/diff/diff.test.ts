@@ -85,15 +85,20 @@ describe.each(backends)("data diff on $name", (backend) => {
       // 7 amounts and 5 prices changed: 12 production rows are not in env, and 12 + 4 env rows are not in production.
       expect({ removed: multiset.removed + 0, added: multiset.added, changed: multiset.changed }).toEqual({ removed: 15, added: 16, changed: null });
       await warehouse.exec(`INSERT INTO "${schema}"."env" SELECT NULL, 1, 1, 'x', 1`);
-      await warehouse.exec(`INSERT INTO "${schema}"."env" SELECT id, amount, price, label, extra FROM "${schema}"."env" WHERE id = 500`);
       const keyed = await dataDiff(warehouse, prod, await side(warehouse, schema, "env"), { key: ["id"] });
-      expect(keyed.warnings).toHaveLength(2);
-      expect(keyed.warnings[0]).toMatch(/1 row has a null key/);
-      expect(keyed.warnings[1]).toMatch(/not unique/);
+      expect(keyed.warnings).toEqual(["1 row has a null key (id); they never match"]);
       // The row with a null key matches nothing: it counts as added, and samples show only keyed rows.
       expect({ added: keyed.added, removed: keyed.removed, changed: keyed.changed }).toEqual({ added: 5, removed: 3, changed: 12 });
       expect(keyed.sample.every((row) => row.key.id !== null)).toBe(true);
       expect(keyed.sample.find((row) => row.kind === "changed")?.values).toEqual({ amount: { production: "10", env: "11" } });
+      // A key that repeats would pair each repeat with every other: the rows are compared as multisets, and the warning says where.
+      await warehouse.exec(`INSERT INTO "${schema}"."env" SELECT id, amount, price, label, extra FROM "${schema}"."env" WHERE id = 500`);
+      const repeated = await dataDiff(warehouse, prod, await side(warehouse, schema, "env"), { key: ["id"] });
+      expect(repeated.warnings).toEqual(["the key (id) is not unique (rows repeating a key: 1 in the environment): rows are compared as multisets; give a key that is unique to see changed values"]);
+      expect({ added: repeated.added, removed: repeated.removed, changed: repeated.changed, sample: repeated.sample }).toEqual({ added: 18, removed: 15, changed: null, sample: [] });
+      const byAmount = await dataDiff(warehouse, prod, await side(warehouse, schema, "env"), { key: ["amount"] });
+      expect(byAmount.warnings[0]).toMatch(/^the key \(amount\) is not unique \(rows repeating a key: 4 in the environment\)/);
+      expect(byAmount.added).toBeLessThanOrEqual(byAmount.rows.env);
     } finally {
       await warehouse.close();
     }

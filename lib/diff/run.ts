@@ -16,21 +16,27 @@ const countsRow = z.object({ production: count, env: count });
 const multisetRow = z.object({ removed: count, added: count });
 const text = z.union([z.string(), z.null()]);
 
-const keyedCountsRow = countsRow.extend({ production_null_keys: count, env_null_keys: count });
+const keyedCountsRow = countsRow.extend({ production_null_keys: count, env_null_keys: count, production_repeats: count, env_repeats: count });
 
 export async function dataDiff(warehouse: DiffWarehouse, production: DiffSide, env: DiffSide, options: DiffOptions = {}): Promise<DataDiff> {
   const schema = schemaDiff(production.columns, env.columns);
   const key = options.key ?? [];
-  if (key.length === 0) {
+  const multiset = async (warning: string): Promise<DataDiff> => {
     const rows = countsRow.parse((await warehouse.query(rowCountsSql(production, env)))[0]);
     const both = commonColumns(production.columns, env.columns).length > 0;
     const { removed, added } = both ? multisetRow.parse((await warehouse.query(multisetDiffSql(production, env)))[0]) : { removed: rows.production, added: rows.env };
-    return { schema, rows, added, removed, changed: null, columns: [], sample: [], warnings: ["no key: rows are compared as multisets (give --key to match rows and see changed values)"] };
-  }
+    return { schema, rows, added, removed, changed: null, columns: [], sample: [], warnings: [warning] };
+  };
+  if (key.length === 0) return multiset("no key: rows are compared as multisets (give --key to match rows and see changed values)");
   // A temporary table: never written to the database file, gone with the session.
   const target = quoteIdent(`assetbook_diff_${randomUUID().replaceAll("-", "")}`);
   const sql = keyedDiffSql(production, env, key, options.tolerance ?? 0, target);
   const counts = keyedCountsRow.parse((await warehouse.query(sql.counts))[0]);
+  if (counts.production_repeats + counts.env_repeats > 0) {
+    // Matching by a key that repeats pairs every repeat with every other: counts beyond the rows.
+    const where = [counts.production_repeats > 0 ? `${counts.production_repeats} in production` : "", counts.env_repeats > 0 ? `${counts.env_repeats} in the environment` : ""].filter(Boolean).join(", ");
+    return multiset(`the key (${sql.keys.join(", ")}) is not unique (rows repeating a key: ${where}): rows are compared as multisets; give a key that is unique to see changed values`);
+  }
   const rows = { production: counts.production, env: counts.env };
   try {
     await warehouse.exec(sql.differences);
@@ -45,7 +51,6 @@ export async function dataDiff(warehouse: DiffWarehouse, production: DiffSide, e
     const warnings: string[] = [];
     const nullKeys = counts.production_null_keys + counts.env_null_keys;
     if (nullKeys > 0) warnings.push(`${nullKeys} ${nullKeys === 1 ? "row has" : "rows have"} a null key (${sql.keys.join(", ")}); they never match`);
-    if (matchedFromProduction !== matchedFromEnv) warnings.push(`the key (${sql.keys.join(", ")}) is not unique: matched rows repeat, so counts are approximate`);
     const matched = Math.min(matchedFromProduction, matchedFromEnv);
     const columns = sql.compared.map((name, i) => {
       const changedRows = at(`c${i}`);

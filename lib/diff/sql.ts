@@ -16,7 +16,7 @@ function numberLiteral(value: number): string {
 }
 
 export interface KeyedDiffSql {
-  /** One row: both sides' row counts and their rows with a null key part (`production`, `env`, `production_null_keys`, `env_null_keys`). */
+  /** One row: both sides' row counts, their rows with a null key part (`production_null_keys`, `env_null_keys`) and those whose key repeats (`production_repeats`, `env_repeats`). */
   counts: string;
   /** Creates `target` with one row per differing row whose key has no null: its kind, its typed key (`k<i>`), per compared column a changed flag (`f<i>`) and both typed values (`p<i>`, `e<i>`). */
   differences: string;
@@ -59,7 +59,10 @@ export function keyedDiffSql(production: DiffSide, env: DiffSide, key: readonly 
   const counts =
     `SELECT (SELECT count(*) FROM ${production.relation}) AS production, (SELECT count(*) FROM ${env.relation}) AS env, ` +
     `(SELECT count(*) FROM ${production.relation} WHERE ${keyIsNull((k) => quoteIdent(k.p))}) AS production_null_keys, ` +
-    `(SELECT count(*) FROM ${env.relation} WHERE ${keyIsNull((k) => quoteIdent(k.e))}) AS env_null_keys`;
+    `(SELECT count(*) FROM ${env.relation} WHERE ${keyIsNull((k) => quoteIdent(k.e))}) AS env_null_keys, ` +
+    // Rows whose whole key another row of the same side has too: a keyed match would repeat them.
+    `(SELECT count(*) - count(DISTINCT (${keys.map((k) => quoteIdent(k.p)).join(", ")})) FROM ${production.relation} WHERE NOT (${keyIsNull((k) => quoteIdent(k.p))})) AS production_repeats, ` +
+    `(SELECT count(*) - count(DISTINCT (${keys.map((k) => quoteIdent(k.e)).join(", ")})) FROM ${env.relation} WHERE NOT (${keyIsNull((k) => quoteIdent(k.e))})) AS env_repeats`;
   // A side takes part in a joined row when its whole key is there: an unmatched row has the
   // other side all null, and a row with a null key part matched nothing.
   const outP = `(${keyIsNull((k) => p(k.p))})`;
