@@ -31,6 +31,11 @@ ${TRIGGER_OPTIONS}`;
 
 export async function main(argv: string[], out: Out = console.log, err: Out = console.error): Promise<number> {
   const [command, ...rest] = argv;
+  // `assetbook <command> --help`: the usage (each command's line is in it), not an unknown option.
+  if (command !== undefined && (rest.includes("--help") || rest.includes("-h"))) {
+    out(USAGE);
+    return 0;
+  }
   try {
     switch (command) {
       // Each command's module (and what it needs: DuckDB, the engine, the catalog) loads only when it runs.

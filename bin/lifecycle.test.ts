@@ -123,6 +123,12 @@ describe("assetbook plan / build / diff / promote / rollback / env", () => {
     const run = cli("run", path.join("project", "shop.md"), "--db", "notdb.duckdb");
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toMatch(/^assetbook run: IO Error: The file .*notdb\.duckdb" exists, but it is not a valid DuckDB database file!$/);
+    // Each command's --help is the usage; plan and build take --data-dir as run does.
+    const help = cli("plan", "--help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/assetbook plan PATH\.\.\. --env NAME .*--data-dir DIR/);
+    fs.mkdirSync(path.join(dir, "files"), { recursive: true });
+    expect(cli("plan", "project", "--env", "x", "--db", "fresh.duckdb", "--data-dir", "files").code).toBe(0);
     // Dropping an environment that is not there fails.
     const drop = cli("env", "drop", "nosuch", "--db", "fresh.duckdb");
     expect(drop.code).toBe(1);

@@ -57,7 +57,7 @@ const serverEnv = z.object({
  * The commands over `--db FILE` (default data/dev.duckdb), or, without `--db` and with
  * ASSETBOOK_SERVER set, over that server's production (ASSETBOOK_TOKEN authenticates).
  */
-async function withOps<T>(db: unknown, work: (ops: LifecycleOps) => Promise<T>, creates = false): Promise<T> {
+async function withOps<T>(db: unknown, work: (ops: LifecycleOps) => Promise<T>, creates = false, dataDirArg?: unknown): Promise<T> {
   const env = serverEnv.parse(process.env);
   if (typeof db !== "string" && env.ASSETBOOK_SERVER !== undefined) {
     const server = serverUrl(env.ASSETBOOK_SERVER, "ASSETBOOK_SERVER");
@@ -73,7 +73,9 @@ async function withOps<T>(db: unknown, work: (ops: LifecycleOps) => Promise<T>, 
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   }
   if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() === true) throw new LifecycleUsageError(`--db ${file}: a directory, not a warehouse file`);
-  const config = parseConfig(process.env);
+  const fromEnv = parseConfig(process.env);
+  // --data-dir, as for run: the folder file sources and SQL may read.
+  const config = typeof dataDirArg === "string" ? { ...fromEnv, dataDir: path.resolve(dataDirArg) } : fromEnv;
   const warehouse = await openDuckDbWarehouse({ path: file, dataDir: config.dataDir });
   try {
     await ensureLifecycleTables(warehouse);
@@ -162,7 +164,7 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
   switch (command) {
     case "plan":
     case "build": {
-      const { positionals, values } = parse(args, { env: { type: "string" }, partition: { type: "string", multiple: true }, select: { type: "string" } });
+      const { positionals, values } = parse(args, { env: { type: "string" }, partition: { type: "string", multiple: true }, select: { type: "string" }, "data-dir": { type: "string" } });
       const proposal = {
         env: envName(values.env),
         ...(await readProposal(positionals)),
@@ -191,6 +193,7 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
           return document.ok ? 0 : 1;
         },
         true,
+        values["data-dir"],
       );
     }
     case "diff": {

@@ -3,9 +3,9 @@
 
 export class UsageError extends Error {}
 
-export const LIFECYCLE_USAGE = `  assetbook plan PATH... --env NAME [--select SEL] [--partition KEY]... [--db FILE] [--json]
+export const LIFECYCLE_USAGE = `  assetbook plan PATH... --env NAME [--select SEL] [--partition KEY]... [--data-dir DIR] [--db FILE] [--json]
                                                     what the change adds, removes, rebuilds
-  assetbook build PATH... --env NAME [--select SEL] [--partition KEY]... [--db FILE] [--json]
+  assetbook build PATH... --env NAME [--select SEL] [--partition KEY]... [--data-dir DIR] [--db FILE] [--json]
                                                     build it, reading production in place
   assetbook diff --env NAME [ASSET...] [--key COL] [--db FILE] [--json]
                                                     the data diff of the build against production
@@ -18,7 +18,10 @@ export const LIFECYCLE_USAGE = `  assetbook plan PATH... --env NAME [--select SE
   notebook is built for its newest partition, or for each --partition KEY it has; production
   backfills its other partitions after the promotion. --select (as for run, over the whole
   project) builds only what it selects, reading production for the rest; a build that leaves
-  out a change cannot be promoted.`;
+  out a change cannot be promoted. rollback undoes the newest step (a second rollback undoes
+  the first); --to PROMOTION_ID restores production as it was before that promotion (the IDs:
+  env list --json). Without --db and with ASSETBOOK_SERVER
+  set, the commands act on that server (ASSETBOOK_TOKEN authenticates).`;
 
 export const REVIEW_USAGE = `  assetbook review open --base REF [--title T] [--description D] [--branch NAME] [--dir DIR]
                        [--wait] [--timeout SECONDS] [--summary FILE] [--json]
