@@ -6,7 +6,7 @@ import type { AssetCell, Check, Notebook, NotebookIssue } from "../notebook/type
 import { assetSchemaOf } from "../notebook/placement";
 import { describeCycle, findCycles } from "./cycles";
 import { TableResolver, tableRefFromText } from "./resolve";
-import { lineAndColumnAt, SqlParseError, type SqlReferenceParser, type TableRef } from "./sql-refs";
+import { lineAndColumnAt, qualifiedName, SqlParseError, type SqlReferenceParser, type TableRef } from "./sql-refs";
 import { didYouMean } from "./suggest";
 import { graphFromEdges, type AssetGraph, type GraphEdge } from "./topology";
 
@@ -15,6 +15,11 @@ export interface BuildGraphResult {
   issues: NotebookIssue[];
   /** Per cell, the declared external tables it reads (assets of other notebooks, or sources). */
   externals: Map<string, TableRef[]>;
+  /**
+   * Per cell, the tables (cells by name, externals qualified) that only its checks read: built
+   * first, as the check needs them, but not data the cell is made of.
+   */
+  checkOnly: Map<string, Set<string>>;
 }
 
 /** A table a cell reads, and the field it was named in (none for SQL text). */
@@ -103,7 +108,10 @@ export async function buildGraph(nb: Notebook, parser: SqlReferenceParser): Prom
   const resolver = new TableResolver(cells, nb.frontMatter.external ?? [], (cell) => assetSchemaOf(cell, nb.frontMatter));
   const edges: GraphEdge[] = [];
   const externals = new Map<string, TableRef[]>();
+  const checkOnly = new Map<string, Set<string>>();
   for (const cell of cells) {
+    const byChecks = new Set<string>();
+    const byData = new Set<string>();
     const references = fieldReferences(cell);
     const localExternals = cell.kind === "sql" ? (cell.config.external ?? []) : [];
     if (cell.kind === "sql") {
@@ -127,13 +135,18 @@ export async function buildGraph(nb: Notebook, parser: SqlReferenceParser): Prom
     }
     for (const { ref, field } of references) {
       const resolution = resolver.resolve(ref, localExternals);
+      const read = (name: string) => (field === "checks" ? byChecks : byData).add(name.toLowerCase());
       switch (resolution.kind) {
         case "cell":
           // A check may read its own asset by name (as well as through `this`): not an edge.
-          if (field !== "checks" || resolution.cell.toLowerCase() !== cell.name.toLowerCase()) edges.push({ from: resolution.cell, to: cell.name });
+          if (field !== "checks" || resolution.cell.toLowerCase() !== cell.name.toLowerCase()) {
+            edges.push({ from: resolution.cell, to: cell.name });
+            read(resolution.cell);
+          }
           break;
         case "external":
           externals.set(cell.name, [...(externals.get(cell.name) ?? []), ref]);
+          read(qualifiedName(ref));
           break;
         case "unknown": {
           const hint =
@@ -149,6 +162,8 @@ export async function buildGraph(nb: Notebook, parser: SqlReferenceParser): Prom
         }
       }
     }
+    const only = new Set([...byChecks].filter((name) => !byData.has(name)));
+    if (only.size > 0) checkOnly.set(cell.name, only);
   }
 
   const graph = graphFromEdges(
@@ -159,5 +174,5 @@ export async function buildGraph(nb: Notebook, parser: SqlReferenceParser): Prom
     const first = firstByName.get((cycle[0] ?? "").toLowerCase());
     if (first) issues.push(issueAt(nb, first, describeCycle(graph, cycle)));
   }
-  return { graph, issues, externals };
+  return { graph, issues, externals, checkOnly };
 }

@@ -33,6 +33,8 @@ export interface AssetDefinition {
   readsEveryColumn: boolean;
   /** Tables it reads, lower case and sorted: cells of its notebook and declared externals. */
   inputs: string[];
+  /** Those of `inputs` only its checks read: built before it, but a change to them does not change its data. */
+  checkInputs: string[];
   /** The schema it is placed in (null: the warehouse's own). */
   schema: string | null;
 }
@@ -82,7 +84,7 @@ export async function notebookDefinitions(source: NotebookText, parser: SqlRefer
   const parsed = parseNotebookIn(neutralNotebookText(source.text, file), file, workspace);
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
   const notebook = parsed.notebook;
-  const { graph, issues, externals } = await buildGraph(notebook, parser);
+  const { graph, issues, externals, checkOnly } = await buildGraph(notebook, parser);
   if (issues.length > 0) return { ok: false, issues };
   const assets: AssetDefinition[] = [];
   for (const cell of notebook.cells) {
@@ -97,6 +99,7 @@ export async function notebookDefinitions(source: NotebookText, parser: SqlRefer
       kind: cell.kind,
       definition,
       readsEveryColumn,
+      checkInputs: [...(checkOnly.get(cell.name) ?? [])].filter((name) => inputs.includes(name)).sort(),
       metadata: canonicalJson({
         checks: cell.checks.map((check) => ({ ...check, line: undefined })),
         run: runConfig(cell.config),

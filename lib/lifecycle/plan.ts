@@ -171,8 +171,11 @@ export function planChange(env: string, production: ProductionState, proposed: P
     const previous = before.get(name);
     const change = changeOf(previous, asset);
     const productionVersion = production.versions[name] ?? null;
-    const brokenInput = graph.upstream(name).find((input) => breaksReaders.has(input));
-    const widenedInput = asset.readsEveryColumn ? graph.upstream(name).find((input) => widens.has(input)) : undefined;
+    // Its data's inputs: a table only its checks read is built first, but does not change its rows.
+    const checkOnly = new Set(asset.checkInputs.map((input) => producerOfInput(input, (other) => after.get(other))?.asset));
+    const dataInputs = graph.upstream(name).filter((input) => !checkOnly.has(input));
+    const brokenInput = dataInputs.find((input) => breaksReaders.has(input));
+    const widenedInput = asset.readsEveryColumn ? dataInputs.find((input) => widens.has(input)) : undefined;
     const reason =
       change === "added" ? "added"
       : change === "breaking" ? "changed (breaking)"
