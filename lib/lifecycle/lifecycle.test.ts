@@ -241,6 +241,8 @@ describe.each(backends)("the lifecycle on $name", (backend) => {
         { slug: "report", text: report },
       ]);
       expect((await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "both" })).ok).toBe(true);
+      // Twice: said as it is, not as a stale build.
+      expect(await promoteEnvironment({ warehouse, parser, productionSchema: warehouse.schema, env: "both" })).toEqual({ ok: false, reason: 'environment "both" is already production: nothing to promote' });
       const planned = await planProject(warehouse, "gone", [{ slug: "sales", text: null }], parser);
       expect(planned).toEqual({
         ok: false,

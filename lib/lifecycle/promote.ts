@@ -119,6 +119,13 @@ export async function promoteEnvironment(options: PromoteOptions): Promise<Promo
   }
   const production = await servedState(warehouse, PRODUCTION);
   const envState = await servedState(warehouse, env);
+  // Promoted already (the same environment twice): production serves its texts and versions.
+  const changes = plan.notebooks.filter((nb) => nb.change !== "unchanged");
+  const served =
+    changes.length > 0 &&
+    changes.every((nb) => production.notebooks[nb.slug] === (nb.change === "removed" ? undefined : envState.notebooks[nb.slug])) &&
+    plan.assets.every((asset) => !asset.build || production.assets[asset.asset] === envState.assets[asset.asset]);
+  if (served) return { ok: false, reason: `environment "${env}" is already production: nothing to promote` };
   // The environment's texts planned again over production as it is now: anything that plan
   // would build that the environment does not serve (a new reader of a changed table, an
   // input that moved) makes the build stale.
