@@ -518,6 +518,18 @@ describe("assetbook import dbt", () => {
     expect(marts.code, marts.stdout + marts.stderr).toBe(0);
     expect(marts.stdout).toMatch(/OK +order_totals \(sql\) 2 rows.*checks 2\/2 passed/);
   });
+
+  it("fails when nothing converts, saying why, and writes nothing", () => {
+    const project = path.join(dir, "dbt-nothing");
+    fs.mkdirSync(path.join(project, "models"), { recursive: true });
+    fs.writeFileSync(path.join(project, "dbt_project.yml"), "name: nothing\n");
+    fs.writeFileSync(path.join(project, "models", "a.sql"), "select {{ nope() }} as x\n");
+    const r = assetbook("import", "dbt", project, "--out", "nothing-out");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("dbt-nothing: nothing converted (models 0/1, seeds 0)");
+    expect(r.stderr).toMatch(/models\/a\.sql:1: macro nope cannot be expanded/);
+    expect(fs.existsSync(path.join(dir, "nothing-out"))).toBe(false);
+  });
 });
 
 describe("run parameters through the command line", () => {

@@ -34,6 +34,12 @@ export async function importCommand(args: string[], out: Out, err: Out): Promise
     }
     throw error;
   }
+  if (result.notebooks.length === 0) {
+    // Nothing to write: say why (the report), and fail, so a script does not go on to check nothing.
+    err(`${source}: nothing converted (models ${result.counts.modelsConverted}/${result.counts.models}, seeds ${result.counts.seeds})`);
+    for (const line of result.report) err(`  ${path.join(source, line.file)}:${line.line}: ${line.message}`);
+    return 1;
+  }
   const targets = result.notebooks.map((nb) => path.join(outDir, `${nb.slug}.md`));
   const existing = parsed.values.force ? [] : targets.filter((file) => fs.existsSync(file));
   if (existing.length > 0) {

@@ -110,4 +110,16 @@ describe("dbt Jinja that nunjucks reads differently", () => {
     expect(text).not.toContain("a comment");
     expect(text).not.toContain("it's the dashes");
   });
+
+  it("says where a converted model reads one that was not converted", () => {
+    const result = project({
+      "models/a.sql": "select {{ nope() }} as x\n",
+      "models/b.sql": "-- reads a\nselect x\nfrom {{ ref('a') }}\n",
+    });
+    expect(result.counts).toMatchObject({ models: 2, modelsConverted: 1 });
+    expect(result.report.map((line) => `${line.file}:${line.line}: ${line.message}`)).toEqual([
+      "models/a.sql:1: macro nope cannot be expanded: not a macro of the project",
+      "models/b.sql:3: reads a, which was not converted: declared external, it fails to run until a is converted or loaded",
+    ]);
+  });
 });

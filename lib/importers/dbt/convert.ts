@@ -104,6 +104,16 @@ export function convertDbtProject(files: DbtFiles): ImportResult {
   }
 
   const byName = new Map(models.map((model) => [model.name, model]));
+  // A model that reads one left out is still converted (its own SQL is fine), but would fail
+  // to run: said at the ref.
+  for (const model of models) {
+    for (const read of model.reads) {
+      if (byName.has(read) || seeds.has(read) || !(modelNames.has(read) || pythonModels.has(read))) continue;
+      const text = files.texts.get(model.file) ?? "";
+      const at = new RegExp(`ref\\(\\s*['"]${read}['"]`).exec(text)?.index ?? 0;
+      report.push({ file: model.file, line: text.slice(0, at).split("\n").length, message: `reads ${read}, which was not converted: declared external, it fails to run until ${read} is converted or loaded` });
+    }
+  }
   let tests = 0;
   let testsConverted = 0;
   for (const [name, doc] of modelDocs) {
