@@ -204,6 +204,7 @@ async function lifecycleCommand(command: (typeof LIFECYCLE_COMMANDS)[number], ar
         if (!result.ok) throw new LifecycleUsageError(result.reason);
         const diffs = result.assets;
         if (values.json) out(JSON.stringify({ env, assets: diffs }));
+        else if (Object.keys(diffs).length === 0) out(dim(`no asset of ${env} is in another version than production's: nothing to compare`));
         else for (const [asset, diff] of Object.entries(diffs)) out(formatDiff(asset, diff));
         return Object.values(diffs).some((diff) => "error" in diff) ? 1 : 0;
       });
