@@ -11,9 +11,8 @@ import type { AssetDiff } from "../lib/lifecycle/env-diff";
 import { readFilePages } from "../lib/extract/file";
 import { withParser } from "./parser";
 import { envNameSchema } from "../lib/lifecycle/layout";
-import { PlanError, type Plan } from "../lib/lifecycle/plan";
+import type { Plan } from "../lib/lifecycle/plan";
 import { describeSchedule } from "../lib/lifecycle/partitions";
-import { GuardError } from "../lib/warehouse/errors";
 import { PROMOTION_CRASH_POINTS, type PromotionCrashPoint } from "../lib/lifecycle/promote";
 import { ensureLifecycleTables } from "../lib/lifecycle/store";
 import { formatIssue } from "../lib/notebook/types";
@@ -24,7 +23,7 @@ import { isSlug } from "../lib/workspace/slug";
 import { dim, formatSummary, green, progressPrinter, red, yellow } from "./format";
 import { z } from "zod";
 import { warehouseLifecycle, type LifecycleOps } from "../lib/runs/lifecycle-ops";
-import { remoteLifecycle, RemoteProblem } from "./lifecycle-remote";
+import { remoteLifecycle } from "./lifecycle-remote";
 import { serverUrl, TriggerUsageError } from "./trigger";
 import { promoteReview } from "./review";
 import { UsageError } from "./usage";
@@ -151,9 +150,9 @@ export async function lifecycle(command: (typeof LIFECYCLE_COMMANDS)[number], ar
       if (json) out(JSON.stringify({ ok: false, error: usage.message }));
       throw usage;
     }
-    // A refusal from the warehouse or the planner is the command's answer; so is a warehouse
+    // A refusal (warehouse guard, planner, server) is the command's answer; so is a warehouse
     // file that cannot be opened (locked by another process, not a database): one line, no stack.
-    const message = error instanceof GuardError || error instanceof PlanError || error instanceof RangeError || error instanceof RemoteProblem ? error.message : `${error instanceof Error ? error.message : String(error)}`;
+    const message = error instanceof Error ? error.message : String(error);
     if (json) out(JSON.stringify({ ok: false, error: message }));
     else err(red(message));
     return 1;

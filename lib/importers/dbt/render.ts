@@ -120,13 +120,22 @@ export function jinjaForNunjucks(text: string): string {
       }
       if (text.startsWith(close, j)) break;
       if (close !== "#}" && (c === "'" || c === '"')) quote = c;
-      if (close !== "#}" && c === "," && /^\s*[)\]}]/.test(text.slice(j + 1)) && !text.slice(j + 1).trimStart().startsWith(close)) continue;
+      if (close !== "#}" && c === "," && closesAfterComma(text, j + 1, close)) continue;
       inner += c;
     }
     out += open + inner + (j < text.length ? close : "");
     i = j + 2;
   }
   return out;
+}
+
+/** Whether `)`, `]` or `}` follows position `at` past blanks, and is not the tag's own `close`. */
+function closesAfterComma(text: string, at: number, close: string): boolean {
+  const next = /\s*/y;
+  next.lastIndex = at;
+  next.exec(text);
+  const k = next.lastIndex;
+  return ")]}".includes(text[k] ?? "x") && !text.startsWith(close, k);
 }
 
 /** The first error nunjucks' parser finds in `text` (its line, 1-based), or null. */
